@@ -1,0 +1,65 @@
+"""Domain errors. Each carries what went wrong and how to fix it; the API maps them to
+RFC 9457 problem details (`app/api/problems.py`)."""
+
+from __future__ import annotations
+
+
+class PostmortemError(Exception):
+    """Base class: `status` is the HTTP status the API answers with."""
+
+    status: int = 400
+    title: str = "Bad request"
+
+    def __init__(self, detail: str, *, hint: str | None = None, **extra: object) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.hint = hint
+        self.extra = extra
+
+
+class TranscriptFormatError(PostmortemError):
+    """The input has no recognisable chat structure, or not the format the request named."""
+
+    status = 422
+    title = "Unrecognised transcript"
+
+
+class InvalidRequestError(PostmortemError):
+    """A request field is malformed (a bad date, an unknown time zone, an unknown engine)."""
+
+    status = 422
+    title = "Invalid request"
+
+
+class ConfigurationError(PostmortemError):
+    """The service settings are missing or contradictory."""
+
+    status = 503
+    title = "Service not configured"
+
+
+class UpstreamError(PostmortemError):
+    """The LLM endpoint failed: refused, truncated, unreachable, or answered invalid output."""
+
+    status = 502
+    title = "LLM upstream error"
+
+
+class UpstreamUnavailableError(UpstreamError):
+    """The LLM endpoint kept failing with transient errors until the time budget ran out."""
+
+    status = 503
+    title = "LLM upstream unavailable"
+
+
+class UpstreamTimeoutError(UpstreamError):
+    """The LLM endpoint did not answer within the time budget."""
+
+    status = 504
+    title = "LLM upstream timeout"
+
+
+class ExtractionError(UpstreamError):
+    """The LLM's answers failed validation on every attempt and too little was valid to keep."""
+
+    title = "LLM answer failed validation"

@@ -1,0 +1,350 @@
+"""The data model: parsed transcripts and the extracted incident report.
+
+These Pydantic models are the single source of truth. The JSON Schemas in `schemas/` are exported
+from them (`postmortem schemas`), and the LLM answers in that schema.
+
+`IncidentReport` validates its evidence against the transcript when one is passed as validation
+context (`IncidentReport.model_validate(data, context={"transcript": transcript})`): an evidence id
+that names no message, a timeline time that matches neither the cited message's time nor a time
+written in its text, or an owner who is not a participant is a validation error, not a silent pass.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+Audience = Literal["engineering", "stakeholder"]
+
+# --------------------------------------------------------------------------------------------
+# Transcript
+# --------------------------------------------------------------------------------------------
+
+
+class Message(BaseModel):
+    """One chat message, with a stable 1-based id in transcript order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int = Field(ge=1, description="1-based position in the transcript; evidence cites this.")
+    time: str | None = Field(
+        default=None,
+        description="Wall-clock time as 24-hour 'HH:MM' or 'HH:MM:SS'; null when the line had none.",
+    )
+    day: int = Field(
+        default=0,
+        ge=0,
+        description="Days after the first message's day (a clock going backwards rolls over).",
+    )
+    timestamp: datetime | None = Field(
+        default=None,
+        description="Full date and time when the date is known (from the chat or the request).",
+    )
+    author: str | None = Field(
+        default=None, description="Who wrote it; null for a line that cannot be attributed."
+    )
+    text: str = Field(description="The message body, multi-line messages kept whole.")
+    line_start: int = Field(ge=1, description="First source line (1-based; JSON: item index).")
+    line_end: int = Field(ge=1, description="Last source line (1-based; JSON: item index).")
+
+    def elapsed_seconds(self) -> int | None:
+        """Seconds since midnight of the transcript's first day, or None without a time."""
+        if self.time is None:
+            return None
+        return self.day * 86400 + clock_seconds(self.time)
+
+
+class Transcript(BaseModel):
+    """A parsed chat: the messages plus what the parser learned and warned about."""
+
+    format: str = Field(description="Detected or requested input format.")
+    messages: list[Message]
+    date: date | None = Field(default=None, description="Date of the first message, if known.")
+    timezone: str | None = Field(default=None, description="IANA zone the times are in, if known.")
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def participants(self) -> list[str]:
+        """Authors in order of first appearance."""
+        seen: dict[str, None] = {}
+        for message in self.messages:
+            if message.author:
+                seen.setdefault(message.author, None)
+        return list(seen)
+
+    def message(self, message_id: int) -> Message | None:
+        """The message with this id, or None."""
+        if 1 <= message_id <= len(self.messages):
+            candidate = self.messages[message_id - 1]
+            if candidate.id == message_id:
+                return candidate
+        return next((m for m in self.messages if m.id == message_id), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Time helpers shared by the validators, the renderer and the checker
+# --------------------------------------------------------------------------------------------
+
+_CLOCK = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3])[:.h](?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
+    r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\.?))?(?![\d])"
+)
+_BARE_AMPM = re.compile(r"(?<![\d:])(?P<h>1[0-2]|0?[1-9])\s*(?P<ampm>[AaPp]\.?[Mm]\.?)(?!\w)")
+
+
+def clock_seconds(value: str) -> int:
+    """Seconds since midnight of an 'HH:MM[:SS]' (or ISO datetime) string."""
+    hhmm = value.split("T", 1)[1] if "T" in value else value
+    parts = [int(p) for p in hhmm[:8].split(":")[:3]]
+    hours, minutes = parts[0], parts[1]
+    seconds = parts[2] if len(parts) > 2 else 0
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def to_24h(hours: int, ampm: str | None) -> int:
+    """Convert an hour written with an optional AM/PM marker to 0..23."""
+    if not ampm:
+        return hours
+    pm = ampm.strip().lower().startswith("p")
+    if hours == 12:
+        return 12 if pm else 0
+    return hours + 12 if pm else hours
+
+
+def times_in_text(text: str) -> list[str]:
+    """Every clock time written in free text, normalised to 24-hour 'HH:MM'."""
+    found: list[str] = []
+    for match in _CLOCK.finditer(text):
+        hours = to_24h(int(match["h"]), match["ampm"])
+        found.append(f"{hours:02d}:{match['m']}")
+    for match in _BARE_AMPM.finditer(text):
+        found.append(f"{to_24h(int(match['h']), match['ampm']):02d}:00")
+    return found
+
+
+def hhmm(value: str) -> str:
+    """The 'HH:MM' part of an 'HH:MM[:SS]' or ISO 8601 datetime string."""
+    clock = value.split("T", 1)[1] if "T" in value else value
+    return clock[:5]
+
+
+_TIME_VALUE = re.compile(
+    r"^(?:\d{4}-\d{2}-\d{2}T)?(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+)
+
+# --------------------------------------------------------------------------------------------
+# Incident report
+# --------------------------------------------------------------------------------------------
+
+Evidence = Annotated[
+    list[int],
+    Field(
+        min_length=1,
+        description="Ids of the transcript messages that support this item (at least one).",
+    ),
+]
+
+TimelineKind = Literal[
+    "trigger",
+    "detection",
+    "investigation",
+    "mitigation",
+    "recovery",
+    "resolution",
+    "communication",
+    "other",
+]
+
+
+def _transcript(info: ValidationInfo) -> Transcript | None:
+    context = info.context
+    if isinstance(context, dict):
+        candidate = context.get("transcript")
+        if isinstance(candidate, Transcript):
+            return candidate
+    return None
+
+
+class _Cited(BaseModel):
+    """Base for every item that cites transcript messages."""
+
+    evidence: Evidence
+
+    @field_validator("evidence")
+    @classmethod
+    def _evidence_exists(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        transcript = _transcript(info)
+        unique = list(dict.fromkeys(value))
+        if transcript is not None:
+            missing = [i for i in unique if transcript.message(i) is None]
+            if missing:
+                raise ValueError(
+                    f"evidence cites message ids {missing} that do not exist; "
+                    f"valid ids are 1..{len(transcript.messages)}"
+                )
+        return unique
+
+
+class Statement(_Cited):
+    """A factual sentence and the messages that support it."""
+
+    text: str = Field(min_length=1, description="One factual statement, in plain words.")
+
+
+class TimelineEntry(_Cited):
+    """One event on the incident timeline."""
+
+    time: str = Field(
+        description="When it happened: 'HH:MM', 'HH:MM:SS', or ISO 8601 when the date is known.",
+    )
+    description: str = Field(min_length=1, description="What happened, in one line.")
+    kind: TimelineKind = Field(description="What sort of event this is.")
+
+    @field_validator("time")
+    @classmethod
+    def _time_shape(cls, value: str) -> str:
+        value = value.strip()
+        if not _TIME_VALUE.match(value):
+            raise ValueError(f"time {value!r} is not 'HH:MM', 'HH:MM:SS' or an ISO 8601 datetime")
+        return value
+
+    @model_validator(mode="after")
+    def _time_matches_evidence(self, info: ValidationInfo) -> TimelineEntry:
+        transcript = _transcript(info)
+        if transcript is None:
+            return self
+        wanted = hhmm(self.time)
+        candidates: list[str] = []
+        for message_id in self.evidence:
+            message = transcript.message(message_id)
+            if message is None:
+                continue
+            if message.time:
+                candidates.append(hhmm(message.time))
+            candidates.extend(times_in_text(message.text))
+        if wanted not in candidates:
+            raise ValueError(
+                f"time {self.time} matches neither the time of cited messages {self.evidence} "
+                f"nor a time written in them (saw {sorted(set(candidates)) or 'no times'})"
+            )
+        return self
+
+
+class ActionItem(_Cited):
+    """Follow-up work agreed in the chat."""
+
+    description: str = Field(min_length=1, description="The work to do.")
+    owner: str | None = Field(
+        description="The participant the chat assigned it to; null when nobody was assigned.",
+    )
+
+    @field_validator("owner")
+    @classmethod
+    def _owner_is_participant(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        transcript = _transcript(info)
+        if transcript is None:
+            return value.strip()
+        by_lower = {p.lower(): p for p in transcript.participants}
+        match = by_lower.get(value.strip().lower())
+        if match is None:
+            raise ValueError(
+                f"owner {value!r} is not a participant of the chat "
+                f"({', '.join(transcript.participants) or 'none'}); use null when unassigned"
+            )
+        return match
+
+
+class Summaries(_Cited):
+    """Audience-specific prose, both built from the same extraction."""
+
+    technical: str = Field(min_length=1, description="Two to four sentences for engineers.")
+    plain: str = Field(
+        min_length=1,
+        description=(
+            "Two to four plain-language sentences for stakeholders: no names of people, "
+            "hostnames, error class names or credentials."
+        ),
+    )
+
+
+class IncidentReport(BaseModel):
+    """Everything a postmortem needs, each fact citing the messages it came from."""
+
+    title: str = Field(min_length=1, description="Short title naming the affected service.")
+    summary: Summaries
+    impact: list[Statement] = Field(
+        description="What users saw, with the figures the chat states (percentages, counts)."
+    )
+    detection: Statement | None = Field(description="How the incident was noticed; null if unsaid.")
+    timeline: list[TimelineEntry] = Field(description="Key events in time order.")
+    root_cause: Statement | None = Field(
+        description="The cause the chat settled on (later corrections win); null if unknown."
+    )
+    contributing_factors: list[Statement]
+    resolution: Statement | None = Field(description="What ended the impact; null if unsaid.")
+    action_items: list[ActionItem]
+    participants: list[str] = Field(description="People who took part, as named in the chat.")
+    open_questions: list[str] = Field(
+        description="What a postmortem needs that the chat does not say (for example the number "
+        "of affected customers). Never fill such gaps with placeholders or guesses."
+    )
+
+    @model_validator(mode="after")
+    def _participants_known(self, info: ValidationInfo) -> IncidentReport:
+        transcript = _transcript(info)
+        if transcript is None:
+            return self
+        known = {p.lower(): p for p in transcript.participants}
+        unknown = [p for p in self.participants if p.lower() not in known]
+        if unknown:
+            raise ValueError(f"participants {unknown} do not appear as authors in the chat")
+        self.participants = [known[p.lower()] for p in self.participants]
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# Engine results and drafts
+# --------------------------------------------------------------------------------------------
+
+
+class Usage(BaseModel):
+    """What an extraction cost."""
+
+    model: str | None = None
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached: bool = False
+
+
+class Extraction(BaseModel):
+    """An engine's validated answer."""
+
+    report: IncidentReport
+    usage: Usage = Field(default_factory=Usage)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Draft(BaseModel):
+    """A rendered draft."""
+
+    format: Literal["markdown"] = "markdown"
+    text: str
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The JSON Schema of `IncidentReport`, as exported to `schemas/`."""
+    return IncidentReport.model_json_schema()
