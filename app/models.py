@@ -12,7 +12,7 @@ written in its text, or an owner who is not a participant is a validation error,
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -46,7 +46,7 @@ class Message(BaseModel):
         ge=0,
         description="Days after the first message's day (a clock going backwards rolls over).",
     )
-    timestamp: datetime | None = Field(
+    timestamp: dt.datetime | None = Field(
         default=None,
         description="Full date and time when the date is known (from the chat or the request).",
     )
@@ -69,7 +69,7 @@ class Transcript(BaseModel):
 
     format: str = Field(description="Detected or requested input format.")
     messages: list[Message]
-    date: date | None = Field(default=None, description="Date of the first message, if known.")
+    date: dt.date | None = Field(default=None, description="Date of the first message, if known.")
     timezone: str | None = Field(default=None, description="IANA zone the times are in, if known.")
     warnings: list[str] = Field(default_factory=list)
 
