@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 EngineName = Literal["extractive", "llm"]
+ResponseFormat = Literal["json_schema", "json_object"]
 
 
 class Settings(BaseSettings):
@@ -35,6 +36,59 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("PM_LLM_MODEL"),
         description="Model name, e.g. gpt-4o-mini.",
     )
+    llm_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_TIMEOUT"),
+        description="Seconds one LLM request may take before it is abandoned and retried.",
+    )
+    llm_time_budget: float = Field(
+        default=180.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_TIME_BUDGET"),
+        description="Seconds one extraction may spend on the LLM in all, retries and re-asks "
+        "included; past it the request fails with 503 or 504.",
+    )
+    llm_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        validation_alias=AliasChoices("PM_LLM_MAX_ATTEMPTS"),
+        description="Answers asked for per extraction: the first plus re-asks quoting the "
+        "validation errors.",
+    )
+    llm_response_format: ResponseFormat = Field(
+        default="json_schema",
+        validation_alias=AliasChoices("PM_LLM_RESPONSE_FORMAT"),
+        description="json_schema: strict structured output (OpenAI, vLLM, llama.cpp, Ollama, "
+        "LM Studio); json_object: JSON mode with the schema in the prompt, for servers without "
+        "schema support.",
+    )
+    llm_max_tokens: int = Field(
+        default=4096,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_MAX_TOKENS"),
+        description="Most tokens the model may write per answer; a longer answer is an error.",
+    )
+    llm_temperature: float = Field(
+        default=0.0,
+        ge=0,
+        le=2,
+        validation_alias=AliasChoices("PM_LLM_TEMPERATURE"),
+        description="Sampling temperature; 0 for the most repeatable extraction.",
+    )
+    llm_api_version: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_LLM_API_VERSION"),
+        description="Azure OpenAI api-version (e.g. 2024-10-21). When set, PM_LLM_BASE_URL is the "
+        "Azure endpoint and PM_LLM_MODEL the deployment name.",
+    )
+    llm_cache_size: int = Field(
+        default=128,
+        ge=0,
+        validation_alias=AliasChoices("PM_LLM_CACHE_SIZE"),
+        description="Validated extractions kept in memory (0 turns the cache off).",
+    )
     default_engine: EngineName | None = Field(
         default=None,
         validation_alias=AliasChoices("PM_DEFAULT_ENGINE"),
@@ -52,6 +106,21 @@ class Settings(BaseSettings):
         if self.llm_base_url and not self.llm_model:
             raise ValueError(
                 "PM_LLM_BASE_URL is set but PM_LLM_MODEL is not: set PM_LLM_MODEL to the model name"
+            )
+        if self.llm_api_version and not self.llm_base_url:
+            raise ValueError(
+                "PM_LLM_API_VERSION is set (Azure OpenAI) but PM_LLM_BASE_URL is not: set "
+                "PM_LLM_BASE_URL to the endpoint, e.g. https://<resource>.openai.azure.com"
+            )
+        if self.llm_api_version and not self.llm_api_key:
+            raise ValueError(
+                "PM_LLM_API_VERSION is set (Azure OpenAI) but PM_LLM_API_KEY is not: set "
+                "PM_LLM_API_KEY to the resource's key"
+            )
+        if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                f"PM_LLM_BASE_URL={self.llm_base_url!r} is not an http(s) URL, "
+                "e.g. http://127.0.0.1:8080/v1"
             )
         if self.default_engine == "llm" and not self.llm_configured:
             raise ValueError(

@@ -11,8 +11,8 @@ written in its text, or an owner who is not a participant is a validation error,
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -39,7 +39,7 @@ class Message(BaseModel):
     id: int = Field(ge=1, description="1-based position in the transcript; evidence cites this.")
     time: str | None = Field(
         default=None,
-        description="Wall-clock time as 24-hour 'HH:MM' or 'HH:MM:SS'; null when the line had none.",
+        description="Wall-clock time, 24-hour 'HH:MM' or 'HH:MM:SS'; null when the line had none.",
     )
     day: int = Field(
         default=0,

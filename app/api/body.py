@@ -1,0 +1,85 @@
+"""Read a request body that may be JSON or plain text, with clear errors for anything else."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from app.errors import PostmortemError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class PayloadTooLargeError(PostmortemError):
+    status = 413
+    title = "Transcript too large"
+
+
+class UnsupportedMediaTypeError(PostmortemError):
+    status = 415
+    title = "Unsupported media type"
+
+
+class MalformedBodyError(PostmortemError):
+    status = 400
+    title = "Malformed request body"
+
+
+async def read_text(request: Request, max_chars: int) -> str:
+    """The raw body as UTF-8 text, bounded in size."""
+    raw = await request.body()
+    if len(raw) > max_chars * 4:
+        raise PayloadTooLargeError(
+            f"the body is {len(raw)} bytes; the limit is about {max_chars} characters",
+            hint="split the transcript or raise PM_MAX_TRANSCRIPT_CHARS",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MalformedBodyError(
+            f"the body is not valid UTF-8 (byte {exc.start})",
+            hint="send the transcript as UTF-8 text",
+        ) from None
+    if len(text) > max_chars:
+        raise PayloadTooLargeError(
+            f"the transcript has {len(text)} characters; the limit is {max_chars}",
+            hint="split the transcript or raise PM_MAX_TRANSCRIPT_CHARS",
+        )
+    return text
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def parse_json_model(text: str, model: type[Model], extra: dict[str, Any] | None = None) -> Model:
+    """Validate a JSON body into `model`; errors become 400/422 problem details."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedBodyError(
+            f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+            hint="send a JSON object, or the raw transcript with content-type text/plain",
+        ) from None
+    if not isinstance(data, dict):
+        raise MalformedBodyError(
+            f"the JSON body must be an object, not {type(data).__name__}",
+            hint='wrap it: {"transcript": "...", "audience": "engineering"}',
+        )
+    data.update(extra or {})
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None
+
+
+def validate_fields(model: type[Model], data: dict[str, Any]) -> Model:
+    """Validate query-parameter data into `model`, mapping errors to 422."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors()) from None

@@ -1,0 +1,64 @@
+"""POST /verify: check every factual claim of any draft against the transcript."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.api.body import parse_json_model, read_text
+from app.api.deps import EnginesDep, SettingsDep
+from app.api.routes.draft import TRANSCRIPT_HELP
+from app.pipeline import VerifyOutcome, verify_text
+
+router = APIRouter(tags=["verification"])
+
+
+class VerifyRequest(BaseModel):
+    """Body of POST /verify."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript: str | list[Any] | dict[str, Any] = Field(description=TRANSCRIPT_HELP)
+    draft: str = Field(min_length=1, description="Any draft: Markdown, email text, bullets.")
+    format: str | None = Field(default=None, description="Transcript format; auto when omitted.")
+    date: dt.date | None = Field(default=None, description="Date for formats without one.")
+    timezone: str | None = Field(default=None, description="IANA time zone of the times.")
+    use_llm_judge: bool = Field(
+        default=True,
+        description="Let the configured LLM judge claims the rules cannot settle (if any LLM).",
+    )
+
+    @field_validator("transcript")
+    @classmethod
+    def _as_text(cls, value: str | list[Any] | dict[str, Any]) -> str:
+        text = value if isinstance(value, str) else json.dumps(value)
+        if not text.strip():
+            raise ValueError("the transcript is empty; paste the incident channel's messages")
+        return text
+
+
+@router.post(
+    "/verify",
+    response_model=VerifyOutcome,
+    summary="Verify a draft's claims against the transcript",
+    responses={422: {"description": "Unrecognised transcript or invalid field"}},
+)
+async def post_verify(
+    request: Request, engines: EnginesDep, settings: SettingsDep
+) -> VerifyOutcome:
+    text = await read_text(request, settings.max_transcript_chars * 2)
+    body = parse_json_model(text, VerifyRequest)
+    client = engines.llm_client() if settings.llm_configured and body.use_llm_judge else None
+    return await verify_text(
+        str(body.transcript),
+        body.draft,
+        format=body.format,
+        date=body.date,
+        timezone=body.timezone,
+        llm_client=client,
+        model=settings.llm_model,
+    )

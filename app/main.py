@@ -1,0 +1,57 @@
+"""The FastAPI application: `uvicorn app.main:app` or `postmortem serve`."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from pydantic import ValidationError
+
+from app import __version__
+from app.api.problems import install_problem_handlers
+from app.api.routes import draft, health, verify
+from app.config import Settings
+from app.engines.registry import EngineRegistry
+from app.errors import ConfigurationError
+
+DESCRIPTION = """
+Turn the chat log of a production incident into a postmortem draft people can trust.
+
+Every fact in a draft cites the transcript messages that support it (`[m12]` is message 12), and
+each claim is checked against the transcript before the draft is returned. Secrets pasted in the
+chat are redacted before anything else sees them.
+"""
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; a bad setting is a ConfigurationError naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(
+            f"invalid configuration: {problems}", hint="see README, Configuration"
+        ) from None
+
+
+def create_app(settings: Settings | None = None, engines: EngineRegistry | None = None) -> FastAPI:
+    """Build the app; settings are validated here, at start-up."""
+    settings = settings or load_settings()
+    app = FastAPI(
+        title="Postmortem drafter",
+        version=__version__,
+        description=DESCRIPTION,
+    )
+    app.state.settings = settings
+    app.state.engines = engines or EngineRegistry(settings)
+    install_problem_handlers(app)
+    app.include_router(draft.router)
+    app.include_router(verify.router)
+    app.include_router(health.router)
+    logging.getLogger("postmortem").setLevel(logging.INFO)
+    return app
+
+
+app = create_app()
