@@ -134,9 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     draft = commands.add_parser("draft", help="draft a postmortem from a transcript file")
     draft.add_argument("file", help="transcript file, or - for standard input")
-    draft.add_argument(
-        "--audience", choices=("engineering", "stakeholder"), default="engineering"
-    )
+    draft.add_argument("--audience", choices=("engineering", "stakeholder"), default="engineering")
     draft.add_argument("--engine", choices=("extractive", "llm"), help="default: llm if set up")
     draft.add_argument("--json", action="store_true", help="print the full JSON response")
     draft.add_argument(

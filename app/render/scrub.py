@@ -35,7 +35,9 @@ def _name_pattern(participants: list[str]) -> re.Pattern[str] | None:
     if not names:
         return None
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:'s|’s)?(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        rf"(?<![\w-])(?:{alternatives})(?P<possessive>'s|’s)?(?![\w-])", re.IGNORECASE
+    )
 
 
 def scrub_for_stakeholders(text: str, participants: list[str]) -> str:
@@ -48,7 +50,7 @@ def scrub_for_stakeholders(text: str, participants: list[str]) -> str:
     scrubbed = _MENTION.sub("the team", scrubbed)
     pattern = _name_pattern(participants)
     if pattern is not None:
-        scrubbed = pattern.sub("the team", scrubbed)
+        scrubbed = pattern.sub(lambda m: "the team's" if m["possessive"] else "the team", scrubbed)
     scrubbed = re.sub(r"\bthe team,?\s+(?:please\s+)?", "the team ", scrubbed)
     scrubbed = _SPACES.sub(" ", scrubbed).strip()
     if scrubbed.startswith("the team"):

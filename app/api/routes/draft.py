@@ -25,7 +25,7 @@ router = APIRouter(tags=["drafts"])
 
 TRANSCRIPT_HELP = (
     "The incident chat: pasted text (Slack, Teams, Discord, IRC, timestamped lines) or a Slack "
-    "export (a JSON array of messages or {\"messages\": [...]}, as a string or as JSON)."
+    'export (a JSON array of messages or {"messages": [...]}, as a string or as JSON).'
 )
 
 
@@ -143,7 +143,7 @@ async def post_draft(
     else:
         raise UnsupportedMediaTypeError(
             f"content-type {kind!r} is not supported",
-            hint="send application/json ({\"transcript\": ...}) or text/plain (the raw chat)",
+            hint='send application/json ({"transcript": ...}) or text/plain (the raw chat)',
         )
     result = await create_draft(str(body.transcript), body.options(), engines)
     if "text/markdown" in request.headers.get("accept", ""):
