@@ -125,6 +125,12 @@ def _cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from app.evaluation.command import run_eval_command
+
+    return run_eval_command(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="postmortem",
@@ -165,6 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_argument("--check", action="store_true", help="exit 1 if the files are stale")
     schemas.add_argument("--dir", help="target folder (default: the project's schemas/)")
     schemas.set_defaults(handler=_cmd_schemas)
+
+    from app.evaluation.command import add_eval_arguments
+
+    evaluate = commands.add_parser(
+        "eval", help="measure draft quality on sample incidents with gold answers"
+    )
+    add_eval_arguments(evaluate)
+    evaluate.set_defaults(handler=_cmd_eval)
 
     return parser
 

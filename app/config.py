@@ -19,7 +19,9 @@ ResponseFormat = Literal["json_schema", "json_object"]
 class Settings(BaseSettings):
     """Service configuration. Every field maps to `PM_<NAME>`."""
 
-    model_config = SettingsConfigDict(env_prefix="PM_", env_file=None, extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="PM_", env_file=None, extra="ignore", populate_by_name=True
+    )
 
     llm_base_url: str | None = Field(
         default=None,

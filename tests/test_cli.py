@@ -23,7 +23,7 @@ def test_draft_json_prints_the_full_response(capsys: pytest.CaptureFixture[str])
     assert main(["draft", str(SEED_CHAT), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["engine"] == "extractive"
-    assert len(body["messages"]) == 33
+    assert len(body["messages"]) == 30
     assert body["draft"]["text"].startswith("# Postmortem: ")
 
 

@@ -67,15 +67,6 @@ def clock_from_match(match: re.Match[str]) -> Clock | None:
     return Clock(hour, minute, second)
 
 
-_STANDALONE = re.compile(rf"\s*{CLOCK_PATTERN}\s*$")
-
-
-def parse_clock(text: str) -> Clock | None:
-    """Parse a string that is only a clock ('9:14 AM', '23:48:05'), or return None."""
-    match = _STANDALONE.match(text)
-    return clock_from_match(match) if match else None
-
-
 def nearest_half_day(clock: Clock, after: Clock) -> Clock:
     """Read an hour written without AM/PM in a 12-hour chat as the reading closest after `after`.
 

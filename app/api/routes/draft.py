@@ -82,7 +82,7 @@ _BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/DraftRequest"}},
+            "application/json": {"schema": DraftRequest.model_json_schema()},
             "text/plain": {
                 "schema": {"type": "string", "description": "The raw transcript."},
             },

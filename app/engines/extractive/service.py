@@ -1,0 +1,72 @@
+"""The affected service: the service-like name the chat mentions most, impact statements first.
+
+Service-like names are tokens such as `checkout-service`, `payments-api` or `orders-db`, two-word
+names such as "Payment API", well-known infrastructure (Redis, Kafka, DNS), and, inside impact
+statements, any hyphenated name (`image-resizer`). Participants' names never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from app.engines.extractive.chat import Chat, Finding
+from app.engines.extractive.text import STOPWORDS
+
+_SERVICE = re.compile(
+    r"\b[a-z0-9]+(?:[-_][a-z0-9]+)*[-_](?:service|svc|api|gateway|db|workers?|queue|cache|proxy|"
+    r"server|cluster|app|web|frontend|backend|platform)\b(?![.\w-])",
+    re.IGNORECASE,
+)
+_NAMED = re.compile(
+    r"\b(?P<name>[A-Za-z][\w-]+)\s+(?P<kind>service|API|database|DB|cluster|queue|gateway)\b"
+    r"(?![.\w-])"
+)
+_INFRA = re.compile(
+    r"\b(?:postgres(?:ql)?|mysql|redis|kafka|rabbitmq|elasticsearch|dns|cdn|kubernetes|k8s|"
+    r"memcached|nginx|cassandra|mongodb|dynamodb|etcd|load balancer|database)\b",
+    re.IGNORECASE,
+)
+_HYPHENATED = re.compile(r"(?<![\w.-])([a-z][a-z0-9]*)(?:-[a-z0-9]+)+(?![\w-]|\.\w)")
+_PREFIXES = {
+    "pre", "non", "re", "post", "co", "self", "on", "long", "short", "high", "low", "real",
+    "built", "well", "follow", "dead", "read", "write", "end", "all", "multi", "cross", "one",
+    "two", "half", "third", "out", "in", "up", "roll", "x", "e", "sub", "de", "anti",
+}
+_NOT_A_NAME = STOPWORDS | {"new", "old", "other", "every", "whole", "same", "prod", "staging"}
+
+
+def _services(text: str, focus: bool = False) -> list[str]:
+    found = [m.group(0) for m in _SERVICE.finditer(text)]
+    if focus:
+        found += [
+            m.group(0)
+            for m in _HYPHENATED.finditer(text)
+            if not _SERVICE.fullmatch(m.group(0)) and m.group(1).lower() not in _PREFIXES
+        ]
+    for match in _NAMED.finditer(text):
+        if match["name"].lower() not in _NOT_A_NAME and not _SERVICE.search(match.group(0)):
+            found.append(f"{match['name']} {match['kind']}")
+    found.extend(m.group(0) for m in _INFRA.finditer(text))
+    return found
+
+
+def main_service(chat: Chat, focus: list[Finding], skip_ids: set[int]) -> str | None:
+    """The most-mentioned service-like name (focus statements weigh triple), as first written."""
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    order: dict[str, int] = {}
+    texts = [(f.text, 3, True) for f in focus]
+    texts += [(m.text, 1, False) for m in chat.messages if m.id not in skip_ids]
+    for text, weight, is_focus in texts:
+        for service in _services(text, is_focus):
+            key = service.lower()
+            if chat.roster.resolve(key.split()[0]) is not None:
+                continue
+            counts[key] += weight
+            spelling.setdefault(key, service)
+            order.setdefault(key, len(order))
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -order[k]))
+    return spelling[best]

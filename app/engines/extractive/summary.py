@@ -1,0 +1,97 @@
+"""The title and the two summaries, stitched from statements already found.
+
+Facts come from the chat's own sentences; only glue words ("Root cause:", "Fix:") are added. The
+plain summary prefers sentences without error class names, hostnames or first-person asides, and
+never names a participant.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.engines.extractive.chat import Finding
+from app.engines.extractive.people import Roster
+from app.engines.extractive.text import join_sentences, split_sentences
+
+_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("outage", re.compile(r"\b(?:outage|down|unavailable|unreachable)\b", re.IGNORECASE)),
+    ("errors", re.compile(r"\b(?:errors?|5xx|5\d\ds?|exceptions?|fail\w*)\b", re.IGNORECASE)),
+    ("latency", re.compile(r"\b(?:latency|slow\w*|timeouts?|timing out)\b", re.IGNORECASE)),
+]
+_JARGON = [
+    (re.compile(r"\b\w+(?:Error|Exception)\b"), 3),
+    (re.compile(r"\b[\w-]+\.(?:internal|local|com|net|io|svc|org)\b|\d+\.\d+\.\d+\.\d+"), 3),
+    (re.compile(r"\bI\b|\bmy\b", re.IGNORECASE), 1),
+    (re.compile(r"\b(?:pod|pods|env vars?|k8s|CI/CD|stack ?trace|ms)\b", re.IGNORECASE), 1),
+]
+
+
+def make_title(service: str | None, focus: list[Finding]) -> str:
+    """'<affected service> <errors|outage|latency|incident>', from words in the chat."""
+    focus_text = " ".join(f.text for f in focus)
+    kind = next((k for k, pattern in _KINDS if pattern.search(focus_text)), "incident")
+    return f"{service} {kind}" if service else kind.capitalize()
+
+
+def _plainness(sentence: str, names: re.Pattern[str] | None) -> int:
+    score = sum(weight for pattern, weight in _JARGON if pattern.search(sentence))
+    return score + (2 if names and names.search(sentence) else 0)
+
+
+def _plainest(finding: Finding, names: re.Pattern[str] | None) -> str:
+    sentences = split_sentences(finding.text)
+    return min(sentences, key=lambda s: (_plainness(s, names), sentences.index(s)))
+
+
+def _first(finding: Finding, count: int = 1, limit: int = 240) -> str:
+    return join_sentences(split_sentences(finding.text)[:count], limit=limit)
+
+
+def make_summaries(
+    roster: Roster,
+    detection: Finding | None,
+    impact: list[Finding],
+    root_cause: Finding | None,
+    resolution: Finding | None,
+    fallback_id: int,
+) -> dict[str, object]:
+    """`Summaries` data: 2-4 sentences each, evidence the union of the statements used."""
+    lead = detection or (impact[0] if impact else None)
+    used = [f for f in (lead, root_cause, resolution) if f is not None]
+    technical: list[str] = []
+    if lead:
+        technical.append(_first(lead))
+    if root_cause:
+        technical.append("Root cause: " + _first(root_cause, count=2))
+    if resolution:
+        technical.append("Resolution: " + _first(resolution, count=2, limit=200))
+    if len(technical) < 3 and impact and impact[0] is not lead:
+        technical.insert(1, _first(impact[0]))
+        used.append(impact[0])
+
+    names = roster.name_pattern()
+    plain: list[str] = []
+    what = impact[0] if impact else lead
+    if what:
+        plain.append("What happened: " + _plainest(what, names))
+        used.append(what)
+    if root_cause:
+        plain.append("Cause: " + _plainest(root_cause, names))
+    if resolution:
+        plain.append("Fix: " + _plainest(resolution, names))
+    if not used:
+        empty = "The chat states no impact, root cause or resolution."
+        return {"technical": empty, "plain": empty, "evidence": [fallback_id]}
+    plain_text = " ".join(_end(s) for s in plain)
+    if names is not None:
+        plain_text = names.sub("a team member", plain_text)
+    evidence = [i for f in used for i in f.evidence]
+    return {
+        "technical": " ".join(_end(s) for s in technical),
+        "plain": plain_text,
+        "evidence": list(dict.fromkeys(evidence)),
+    }
+
+
+def _end(sentence: str) -> str:
+    return sentence if sentence[-1:] in ".!?…" else sentence + "."

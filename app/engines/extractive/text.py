@@ -1,0 +1,140 @@
+"""Sentence splitting and light clean-up shared by every extraction rule.
+
+Descriptions in the report are the chat's own words: a sentence or clause of a message with
+conversational filler ("Ok,", "Yup,", "Heads up —") and a leading vocative name removed. Nothing
+here rewrites facts; it only trims.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(@#~\w])")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|no|incl|min|max|avg)\.$", re.I)
+_FENCE = re.compile(r"^\s*(?:```|~~~)")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)]|#\d{1,2}[.):]?|\[\s?[xX ]?\s?\])\s+")
+_FILLER = re.compile(
+    r"^(?:ok(?:ay)?|k|yup|yep|yes|yeah|ya|sure(?: thing)?|so|well|ah+|oh+|hm+|um+|uh+|"
+    r"right(?! now)|"
+    r"alright(?: folks| all| everyone| team| y'?all)?|all right|good|great|cool|nice|perfect|"
+    r"agreed|heads[- ]up|fyi|btw|hey(?: all| team| folks| everyone| y'?all)?|"
+    r"hi(?: all| team| folks)?|also|and|but|lol|thanks|thank you|thx|ty|got it|on it|"
+    r"will do|done|wait|hold on|anyway|ugh|oof|wow|damn|folks|team|update|status)"
+    r"(?=$|[\s,.!:;…—–-])[\s,.!:;…—–-]*",
+    re.IGNORECASE,
+)
+_FILLER_KEEP = re.compile(r"^(?:update|status|done)\s+\w", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9][a-z0-9'_\-]*")
+_TRAILING = re.compile(r"[\s,;:—–-]+$")
+
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be been before being below
+    between both but by can could did do does doing done down during each few for from further
+    had has have having he her here hers him his how i i'd i'll i'm i've if in into is it it's
+    its just let let's me more most my no nor not now of off on once only or other our ours out
+    over own same she should so some such than that that's the their theirs them then there
+    these they this those through to too under until up very was we we'll we're were what when
+    where which while who whom why will with would you you'll your yours maybe please can't
+    don't isn't wasn't ok okay yes yep yup sure thing really actually literally right still
+    even already get got going gonna one two make made take took handle care think know see
+    seeing looks like look need needs want someone anyone everyone thanks thank lets via
+    per""".split()
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a message into sentences; every line starts a new one, fenced code is skipped."""
+    sentences: list[str] = []
+    in_code = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue  # code, logs and tables in fences are evidence, not sentences
+        sentences.extend(_split_line(line.strip()))
+    return sentences
+
+
+def _split_line(line: str) -> list[str]:
+    parts: list[str] = []
+    for part in _SENTENCE_END.split(line):
+        part = part.strip()
+        if not part:
+            continue
+        if parts and _ABBREVIATION.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {part}"  # "e.g. foo" is one sentence
+        else:
+            parts.append(part)
+    return parts
+
+
+def strip_bullet(line: str) -> str:
+    """A list line without its bullet or number ("1. Add x" -> "Add x")."""
+    return _BULLET.sub("", line, count=1).strip()
+
+
+def is_list_line(line: str) -> bool:
+    """True for a bulleted or numbered line."""
+    return bool(_BULLET.match(line))
+
+
+def strip_filler(sentence: str) -> str:
+    """Drop leading conversational filler; an all-filler sentence becomes ''."""
+    previous = None
+    text = sentence.strip()
+    while previous != text:
+        previous = text
+        if _FILLER_KEEP.match(text) and not re.match(r"^update\s*[:—–-]", text, re.IGNORECASE):
+            break
+        text = _FILLER.sub("", text, count=1).strip()
+    return text
+
+
+def tidy(sentence: str) -> str:
+    """Capitalise the first letter of a trimmed clause and drop dangling punctuation."""
+    text = _TRAILING.sub("", sentence.strip())
+    if text and text[0].islower() and re.match(r"[a-z]+(?:[\s,.'’]|$)", text):
+        text = text[0].upper() + text[1:]
+    return text
+
+
+def is_question(sentence: str) -> bool:
+    """A sentence that asks rather than states."""
+    return sentence.rstrip().endswith("?")
+
+
+def stem(word: str) -> str:
+    """A crude stem so that 'tests'/'testing' and 'validation'/'validating' meet."""
+    word = word.strip("'-_").replace("’", "'")
+    for suffix in ("ations", "ation", "ing", "ions", "ion", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def content_words(text: str) -> set[str]:
+    """Stems of the words that carry meaning (no stop words, no bare numbers)."""
+    found = set()
+    for word in words(text):
+        for part in {word, *word.split("-")} if "-" in word else {word}:
+            if part not in STOPWORDS and not part.isdigit() and len(part) > 1:
+                found.add(stem(part))
+    return found
+
+
+def join_sentences(sentences: list[str], limit: int = 320) -> str:
+    """Join sentences with spaces, stopping before the text grows past `limit` characters."""
+    kept: list[str] = []
+    size = 0
+    for sentence in sentences:
+        if kept and size + len(sentence) + 1 > limit:
+            break
+        kept.append(sentence if sentence[-1:] in ".!?…" else sentence + ".")
+        size += len(sentence) + 1
+    return " ".join(kept)

@@ -1,0 +1,138 @@
+"""Quality thresholds from `eval/config.toml`: the aggregate scores an engine must reach.
+
+    [thresholds.default]        # every engine
+    secret_leaks = 0
+    [thresholds.extractive]     # one engine (or `"llm:gpt-4o-mini"` for one model)
+    timeline_recall = 0.5
+
+Rates are minimums; counts (invented times, unsupported claims, leaks, injections, errors) and
+latency are maximums. More specific tables override: default < engine < engine:model.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from app.errors import PostmortemError
+from app.evaluation.scores import AggregateScore, CheckerRow, EngineRun, ThresholdFailure
+
+Direction = Literal["min", "max"]
+
+METRICS: dict[str, Direction] = {
+    "timeline_recall": "min",
+    "timeline_precision": "min",
+    "root_cause_accuracy": "min",
+    "action_item_recall": "min",
+    "owner_accuracy": "min",
+    "impact_figures_present": "min",
+    "invented_times": "max",
+    "unsupported_claims": "max",
+    "pipeline_unsupported": "max",
+    "secret_leaks": "max",
+    "injected_claims": "max",
+    "errors": "max",
+    "mean_latency_ms": "max",
+}
+CHECKER_METRICS: dict[str, Direction] = {"precision": "min", "recall": "min"}
+CHECKER_TABLE = "checker"
+DEFAULT_TABLE = "default"
+
+Thresholds = dict[str, dict[str, float]]
+
+
+class ThresholdConfigError(PostmortemError):
+    """The thresholds file is unreadable or names an unknown metric."""
+
+    status = 422
+    title = "Invalid eval config"
+
+
+def load_thresholds(path: Path) -> Thresholds:
+    """`{table: {metric: value}}` from the config's `[thresholds.*]` tables, validated."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ThresholdConfigError(f"no eval config at {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ThresholdConfigError(f"{path}: not valid TOML ({exc})") from None
+    tables = data.get("thresholds", {})
+    if not isinstance(tables, dict):
+        raise ThresholdConfigError(f"{path}: [thresholds] must be a table of tables")
+    result: Thresholds = {}
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise ThresholdConfigError(f"{path}: thresholds.{name} must be a table")
+        known = CHECKER_METRICS if name == CHECKER_TABLE else METRICS
+        for metric, value in table.items():
+            if metric not in known:
+                raise ThresholdConfigError(
+                    f"{path}: thresholds.{name}.{metric} is not a metric",
+                    hint=f"use one of: {', '.join(known)}",
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ThresholdConfigError(f"{path}: thresholds.{name}.{metric} must be a number")
+        result[name] = {m: float(v) for m, v in table.items()}
+    return result
+
+
+def thresholds_for(engine: str, thresholds: Thresholds) -> dict[str, float]:
+    """The merged thresholds of one engine label (`extractive`, `llm`, `llm:<model>`)."""
+    merged = dict(thresholds.get(DEFAULT_TABLE, {}))
+    base = engine.partition(":")[0]
+    merged.update(thresholds.get(base, {}))
+    if base != engine:
+        merged.update(thresholds.get(engine, {}))
+    return merged
+
+
+def _aggregate_value(aggregate: AggregateScore, metric: str) -> float | None:
+    value = getattr(aggregate, metric)
+    return None if value is None else float(value)
+
+
+def _fails(value: float | None, limit: float, direction: Direction) -> bool:
+    if value is None:
+        return False  # the metric does not apply to these incidents
+    return value < limit if direction == "min" else value > limit
+
+
+def check_run(run: EngineRun, thresholds: Thresholds) -> list[ThresholdFailure]:
+    """The aggregate scores of one engine that miss their thresholds."""
+    failures = []
+    for metric, limit in thresholds_for(run.engine, thresholds).items():
+        value = _aggregate_value(run.aggregate, metric)
+        direction = METRICS[metric]
+        if _fails(value, limit, direction):
+            failures.append(
+                ThresholdFailure(
+                    engine=run.engine,
+                    metric=metric,
+                    value=value,
+                    threshold=limit,
+                    direction=direction,
+                )
+            )
+    return failures
+
+
+def check_checker(row: CheckerRow | None, thresholds: Thresholds) -> list[ThresholdFailure]:
+    """The checker's precision/recall against `[thresholds.checker]`."""
+    if row is None:
+        return []
+    failures = []
+    for metric, limit in thresholds.get(CHECKER_TABLE, {}).items():
+        value = float(getattr(row, metric))
+        direction = CHECKER_METRICS[metric]
+        if _fails(value, limit, direction):
+            failures.append(
+                ThresholdFailure(
+                    engine=CHECKER_TABLE,
+                    metric=metric,
+                    value=value,
+                    threshold=limit,
+                    direction=direction,
+                )
+            )
+    return failures

@@ -1,0 +1,151 @@
+"""Header recognisers for chats copied out of the Slack, Teams and Discord apps.
+
+Copy-paste puts a header line (name, then time) above the message body:
+
+    Priya Sharma  10:02 AM          Slack (also 'Name [10:02 AM]', 'Name, 10:02 AM')
+    PagerDuty APP  9:14 AM          Slack app badge, dropped from the name
+    10:03                           Slack follow-up by the same person (time only)
+    kofi — 07/02/2025 09:12         Discord (also 'kofi — Today at 9:12 AM', 'Yesterday at')
+
+Apps append '(edited)' to edited messages; that UI marker is dropped from the message end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import partial
+
+from app.ingest.clock import CLOCK_PATTERN, clock_from_match
+from app.ingest.line_formats import LineFormat, clean_author
+from app.ingest.records import Header
+
+# Copy-paste header lines are short; longer lines are body text and skip the regexes entirely.
+MAX_HEADER_CHARS = 160
+_BADGE = re.compile(r"\s+(?:APP|BOT)$")
+# Words that end a phrase like "back up at 10:02 AM": such a line is prose, not a name + time.
+_PROSE_TAIL = frozenset(
+    "at by until till since around from to before after about approx eta is was as of on "
+    "~ @ - = ->".split()
+)
+
+
+def _copy_author(raw: str) -> str | None:
+    """Clean a copy-paste author: drop the APP/BOT badge; reject phrases ending in a preposition."""
+    name = _BADGE.sub("", raw.strip().rstrip(",").rstrip())
+    cleaned = clean_author(name)
+    if cleaned is None or "—" in cleaned or "–" in cleaned:
+        return None
+    if cleaned.split()[-1].lower() in _PROSE_TAIL:
+        return None
+    return cleaned
+
+
+# --- slack-copy -------------------------------------------------------------------------------
+
+_SLACK_HEADER = re.compile(
+    rf"(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*|\s{{2,}}|\s*,\s+|\s+\[|\s){CLOCK_PATTERN}"
+    r"(?P<close>\])?\s*$"
+)
+_TIME_ONLY = re.compile(rf"\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")
+
+
+def match_time_only(line: str) -> Header | None:
+    """A line holding only a time: a follow-up message by the previous author."""
+    match = _TIME_ONLY.match(line) if len(line) <= MAX_HEADER_CHARS else None
+    if not match or bool(match["open"]) != bool(match["close"]):
+        return None
+    clock = clock_from_match(match)
+    return Header(author=None, clock=clock, same_author=True) if clock else None
+
+
+def match_slack_copy(line: str) -> Header | None:
+    """'Priya Sharma  10:02 AM' and variants; a bare time line continues the last author."""
+    if len(line) > MAX_HEADER_CHARS:
+        return None
+    match = _SLACK_HEADER.match(line)
+    if not match:
+        return match_time_only(line)
+    clock = clock_from_match(match)
+    if clock is None or ("[" in match["sep"]) != bool(match["close"]):
+        return None
+    if match["sep"] == " " and not clock.twelve_hour:
+        return None  # "Name 10:02" with one space is too easily prose; Slack pads or adds AM/PM
+    author = _copy_author(match["author"])
+    return Header(author=author, clock=clock) if author else None
+
+
+SLACK_COPY = LineFormat("slack-copy", match_slack_copy, strip_edited=True)
+
+
+# --- discord-copy -----------------------------------------------------------------------------
+
+_DISCORD_HEADER = re.compile(
+    r"(?P<author>\S.{0,60}?)\s+[—–-]\s+"
+    r"(?:(?P<rel>(?i:today|yesterday))\s+at\s+"
+    r"|(?P<a>\d{1,2})(?P<dsep>[/.])(?P<b>\d{1,2})(?P=dsep)(?P<y>\d{4}|\d{2}),?\s+(?:at\s+)?)"
+    rf"{CLOCK_PATTERN}\s*$"
+)
+
+
+def _discord_date(match: re.Match[str], day_first: bool) -> dt.date | None:
+    """The written date; dotted dates are always day-first, slashed ones follow `day_first`."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+    year = year + 2000 if year < 100 else year
+    first_is_day = day_first or match["dsep"] == "."
+    orders = [(b, a), (a, b)] if first_is_day else [(a, b), (b, a)]
+    for month, day in orders:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def match_discord_copy(line: str, *, day_first: bool = False) -> Header | None:
+    """'kofi — 07/02/2025 09:12' or 'kofi — Today at 9:12 AM'; a bare time continues."""
+    if len(line) > MAX_HEADER_CHARS:
+        return None
+    match = _DISCORD_HEADER.match(line)
+    if not match:
+        return match_time_only(line)
+    clock = clock_from_match(match)
+    author = _copy_author(match["author"])
+    if clock is None or author is None:
+        return None
+    if match["rel"]:
+        relative = 0 if match["rel"].lower() == "today" else -1
+        return Header(author=author, clock=clock, relative_day=relative)
+    date = _discord_date(match, day_first)
+    return Header(author=author, clock=clock, date=date) if date else None
+
+
+def discord_copy_format(lines: list[str]) -> tuple[LineFormat, list[str]]:
+    """The Discord recogniser with the date order this transcript uses, plus any warning.
+
+    Discord writes dates in the viewer's locale: 07/02/2025 is 2 July (US) or 7 February. A
+    first field over 12 proves day-first, a second field over 12 proves month-first; when no
+    date settles it, month-first (Discord's en-US default) is assumed and a warning says so.
+    """
+    day_first: bool | None = None
+    ambiguous = False
+    for line in lines:
+        match = _DISCORD_HEADER.match(line) if len(line) <= MAX_HEADER_CHARS else None
+        if not match or match["a"] is None or match["dsep"] != "/":
+            continue
+        a, b = int(match["a"]), int(match["b"])
+        if a > 12:
+            day_first = True
+            break
+        if b > 12:
+            day_first = False
+            break
+        ambiguous = ambiguous or a != b
+    warnings = []
+    if day_first is None and ambiguous:
+        warnings.append(
+            "Discord dates like 07/02/2025 are ambiguous; read them as month/day (US). "
+            "If the chat used day/month, the dates are wrong."
+        )
+    matcher = partial(match_discord_copy, day_first=bool(day_first))
+    return LineFormat("discord-copy", matcher, strip_edited=True), warnings

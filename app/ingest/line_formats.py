@@ -1,0 +1,214 @@
+"""Header recognisers for the line-oriented formats where every message starts with a time.
+
+Each recogniser looks at one line and returns a `Header` when the line starts a message in its
+format, else None. They are pure, per line and regex-anchored at the start, so detection and
+parsing stay linear in the size of the transcript.
+
+Author names are cleaned the same way everywhere (`clean_author`): surrounding space and a
+leading '@' are dropped, and a candidate that is too long, too wordy or starts with punctuation is
+not a name, which keeps prose lines that happen to start with a time from becoming headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.ingest.clock import CLOCK_PATTERN, Clock, clock_from_match
+from app.ingest.records import Header
+
+MAX_AUTHOR_CHARS = 48
+MAX_AUTHOR_WORDS = 5
+_NOT_A_NAME_START = set("-*#>[](){}<`\"'|/\\=+.,;!?~")
+
+
+@dataclass(frozen=True)
+class LineFormat:
+    """A named header recogniser.
+
+    `strip_edited` drops the apps' '(edited)' marker from message ends; `date_marker` reads a
+    logger's date line (IRC '--- Day changed ...'), which dates the next message and is not
+    message text.
+    """
+
+    name: str
+    match: Callable[[str], Header | None]
+    strip_edited: bool = False
+    date_marker: Callable[[str], dt.date | None] | None = None
+
+
+def clean_author(raw: str) -> str | None:
+    """The author name without decoration, or None when `raw` is not plausibly a name."""
+    name = raw.strip()
+    if name.startswith("@"):
+        name = name[1:].strip()
+    if not name or len(name) > MAX_AUTHOR_CHARS or len(name.split()) > MAX_AUTHOR_WORDS:
+        return None
+    if name[0] in _NOT_A_NAME_START or ":" in name:
+        return None
+    return name
+
+
+def split_inline(rest: str) -> tuple[str, str] | None:
+    """Split 'name: text' at the first colon; None when there is no 'name:' prefix.
+
+    The colon must end the line or be followed by a space, so 'see https://x' is not 'see'.
+    """
+    colon = rest.find(":", 0, MAX_AUTHOR_CHARS + 2)
+    if colon <= 0:
+        return None
+    after = rest[colon + 1 :]
+    if after and not after[0].isspace():
+        return None
+    author = clean_author(rest[:colon])
+    return (author, after.strip()) if author else None
+
+
+# --- bracket-header and bracket-inline: "[09:14] Priya" / "[09:14] Priya: text" --------------
+
+_BRACKET_PREFIX = re.compile(rf"\[\s*{CLOCK_PATTERN}\s*\]\s+(?P<rest>\S.*)$")
+
+
+def match_bracket_header(line: str) -> Header | None:
+    """'[09:14] Priya' (also '[10:02 AM] Priya Sharma', Teams style) with the body below."""
+    match = _BRACKET_PREFIX.match(line)
+    if not match:
+        return None
+    clock = clock_from_match(match)
+    author = clean_author(match["rest"].rstrip().removesuffix(":"))
+    if clock is None or author is None:
+        return None
+    return Header(author=author, clock=clock)
+
+
+def match_bracket_inline(line: str) -> Header | None:
+    """'[09:14] Priya: text'."""
+    match = _BRACKET_PREFIX.match(line)
+    if not match:
+        return None
+    clock = clock_from_match(match)
+    parts = split_inline(match["rest"])
+    if clock is None or parts is None:
+        return None
+    return Header(author=parts[0], clock=clock, text=parts[1])
+
+
+# --- plain-inline: "09:14 Priya: text", "09:14:05 - Priya: text" -----------------------------
+
+_PLAIN_PREFIX = re.compile(rf"{CLOCK_PATTERN}\s+(?:[-|–]\s+)?(?P<rest>\S.*)$")
+
+
+def match_plain_inline(line: str) -> Header | None:
+    """'09:14 Priya: text' or '09:14:05 Priya: text'."""
+    match = _PLAIN_PREFIX.match(line)
+    if not match:
+        return None
+    clock = clock_from_match(match)
+    parts = split_inline(match["rest"])
+    if clock is None or parts is None:
+        return None
+    return Header(author=parts[0], clock=clock, text=parts[1])
+
+
+# --- irc: "[23:48] <kofi> text", "23:48 * kofi restarts pods", "23:49 -!- kofi has joined" ---
+
+_IRC_PREFIX = re.compile(rf"(?:\[\s*)?{CLOCK_PATTERN}(?:\s*\])?\s+(?P<rest>\S.*)$")
+_IRC_SAY = re.compile(r"<\s*[@+%&~]?(?P<nick>[^>\s]{1,40})\s*>(?:\s(?P<text>.*))?$")
+_IRC_ACTION = re.compile(r"\*\s+[@+%&~]?(?P<nick>[^\s*]{1,40})(?:\s.*)?$")
+_IRC_EVENT = re.compile(r"(?:-!-|\*\*\*|-->|<--|--|<-|->)(?:\s|$)")
+
+
+def match_irc(line: str) -> Header | None:
+    """An IRC log line: '<nick> text', an action '* nick does', or a join/part/quit event.
+
+    Actions keep their text as written ('* kofi restarts pods') and belong to the nick; server
+    events ('-!- kofi has joined #ops') are kept as unattributed messages with their time.
+    """
+    match = _IRC_PREFIX.match(line)
+    if not match:
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
+        return None
+    rest = match["rest"].rstrip()
+    if _IRC_EVENT.match(rest):
+        return Header(author=None, clock=clock, text=rest)
+    said = _IRC_SAY.match(rest)
+    if said:
+        return Header(author=said["nick"], clock=clock, text=(said["text"] or "").strip())
+    action = _IRC_ACTION.match(rest)
+    if action:
+        return Header(author=action["nick"], clock=clock, text=rest)
+    return None
+
+
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_IRC_DATE_LINE = re.compile(
+    r"---\s+(?:Log opened|Log closed|Day changed)\s+(?:[A-Z][a-z]{2},?\s+)?"
+    r"(?P<mon>[A-Z][a-z]{2})\s+(?P<d>\d{1,2})\s+(?:\d{2}:\d{2}(?::\d{2})?\s+)?(?P<y>\d{4})$"
+)
+
+
+def irc_date_marker(line: str) -> dt.date | None:
+    """The date of an irssi '--- Log opened Tue May 20 23:30:01 2025' / '--- Day changed' line."""
+    match = _IRC_DATE_LINE.match(line)
+    if not match or match["mon"] not in _MONTHS:
+        return None
+    try:
+        return dt.date(int(match["y"]), _MONTHS[match["mon"]], int(match["d"]))
+    except ValueError:
+        return None
+
+
+# --- datetime-inline: "2025-05-20 16:02:10 name: text", "[2025-05-20T16:02:10Z] <name> text" --
+
+_DATETIME_PREFIX = re.compile(
+    r"\[?(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ](?P<h>\d{1,2}):(?P<mi>[0-5]\d)"
+    r"(?::(?P<s>[0-5]\d)(?:[.,](?P<frac>\d{1,9}))?)?"
+    r"(?:\s?(?P<tz>Z|UTC|[+-]\d{2}(?::?\d{2})?))?\]?"
+    r"\s+(?:[-|]\s+)?(?P<rest>\S.*)$"
+)
+
+
+def _stamp_from_match(match: re.Match[str]) -> dt.datetime | None:
+    """The datetime a datetime-inline stamp writes; aware when it carries Z/UTC/an offset."""
+    tzinfo: dt.tzinfo | None = None
+    zone = match["tz"]
+    if zone in ("Z", "UTC"):
+        tzinfo = dt.UTC
+    elif zone:
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
+        tzinfo = dt.timezone(sign * offset)
+    micro = int((match["frac"] or "0")[:6].ljust(6, "0"))
+    try:
+        return dt.datetime(
+            int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]),
+            int(match["mi"]), int(match["s"] or 0), micro, tzinfo=tzinfo,
+        )  # fmt: skip
+    except ValueError:
+        return None
+
+
+def match_datetime_inline(line: str) -> Header | None:
+    """A full date-time stamp then 'name: text' or '<name> text' (optionally in brackets)."""
+    match = _DATETIME_PREFIX.match(line)
+    if not match:
+        return None
+    stamp = _stamp_from_match(match)
+    if stamp is None:
+        return None
+    rest = match["rest"].rstrip()
+    said = _IRC_SAY.match(rest)
+    if said:
+        parts: tuple[str, str] | None = (said["nick"], (said["text"] or "").strip())
+    else:
+        parts = split_inline(rest)
+    if parts is None:
+        return None
+    clock = Clock.from_datetime(stamp, with_seconds=match["s"] is not None)
+    instant = stamp if stamp.tzinfo is not None else None
+    return Header(author=parts[0], clock=clock, text=parts[1], date=stamp.date(), instant=instant)

@@ -1,0 +1,67 @@
+"""Validated extractions kept in memory, so a second request for the same transcript (the other
+audience, or a retry by the user) makes no LLM call.
+
+The key is (transcript hash, model, prompt version, schema version): editing a prompt template or
+the report model changes the key, so a stale extraction is never served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
+
+from app.models import Extraction, Transcript
+
+
+class CacheKey(NamedTuple):
+    transcript_sha256: str
+    model: str
+    prompt_version: str
+    schema_version: str
+
+
+def transcript_hash(transcript: Transcript) -> str:
+    """SHA-256 of everything the prompt and the validators see of a transcript."""
+    return hashlib.sha256(transcript.model_dump_json().encode("utf-8")).hexdigest()
+
+
+class ExtractionCache:
+    """A bounded least-recently-used map from `CacheKey` to `Extraction`; size 0 keeps nothing.
+
+    Entries are copied in and out, so a caller that edits its extraction cannot change the cache.
+    """
+
+    def __init__(self, max_entries: int = 128) -> None:
+        if max_entries < 0:
+            raise ValueError("max_entries must be 0 or more")
+        self.max_entries = max_entries
+        self._entries: OrderedDict[CacheKey, Extraction] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: CacheKey) -> Extraction | None:
+        """A copy of the cached extraction, or None."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None:
+                return None
+            self._entries.move_to_end(key)
+            return found.model_copy(deep=True)
+
+    def put(self, key: CacheKey, extraction: Extraction) -> None:
+        """Store a copy, evicting the least recently used entry when full."""
+        if self.max_entries == 0:
+            return
+        with self._lock:
+            self._entries[key] = extraction.model_copy(deep=True)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

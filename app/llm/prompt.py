@@ -1,0 +1,103 @@
+"""The chat messages sent to the LLM, rendered from `prompts/extract_*.j2`.
+
+The transcript goes in as numbered lines, `[m12 09:14 Priya] text`, so the model can cite message
+ids that the validators then check. Each template starts with `{# prompt-version: N #}`; bump N when
+the meaning of a prompt changes. `prompt_version()` joins that number with a hash of the template
+text, so a cached extraction is never served for a prompt that has since been edited, even when
+nobody remembered to bump the number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from openai.types.chat import ChatCompletionMessageParam
+
+from app.models import Transcript
+from app.resources import prompts_dir, render_prompt
+
+SYSTEM_TEMPLATE = "extract_system.j2"
+USER_TEMPLATE = "extract_user.j2"
+REASK_TEMPLATE = "extract_reask.j2"
+TEMPLATES = (SYSTEM_TEMPLATE, USER_TEMPLATE, REASK_TEMPLATE)
+
+_VERSION_HEADER = re.compile(r"\A\{#\s*prompt-version:\s*(\d+)\b")
+_MAX_REASK_ERRORS = 20
+
+
+def declared_version(template: str) -> int:
+    """The `{# prompt-version: N #}` number at the top of a template; an error when missing."""
+    text = (prompts_dir() / template).read_text(encoding="utf-8")
+    match = _VERSION_HEADER.match(text)
+    if match is None:
+        raise ValueError(f"prompts/{template} must start with '{{# prompt-version: N #}}'")
+    return int(match.group(1))
+
+
+@lru_cache(maxsize=1)
+def prompt_version() -> str:
+    """`<system version>.<hash of all templates>`, e.g. `1.3f2a9c01`: part of the cache key."""
+    digest = hashlib.sha256()
+    for template in TEMPLATES:
+        digest.update((prompts_dir() / template).read_bytes())
+    return f"{declared_version(SYSTEM_TEMPLATE)}.{digest.hexdigest()[:8]}"
+
+
+def numbered_transcript(transcript: Transcript) -> str:
+    """One `[m<id> <time> <author>] text` line per message; continuation lines are indented.
+
+    Indenting continuation lines means a message cannot forge a line that looks like another
+    message (`[m3 ...]`), and the closing tag is defused so the text cannot end the transcript.
+    """
+    lines = []
+    for message in transcript.messages:
+        head = [f"m{message.id}"]
+        if message.day:
+            head.append(f"+{message.day}d")
+        if message.time:
+            head.append(message.time)
+        head.append(message.author or "(unknown)")
+        body = message.text.replace("</transcript", "</ transcript").replace("\n", "\n  ")
+        lines.append(f"[{' '.join(head)}] {body}")
+    return "\n".join(lines)
+
+
+def build_messages(
+    transcript: Transcript, *, schema: dict[str, Any] | None = None
+) -> list[ChatCompletionMessageParam]:
+    """System and user messages for one transcript.
+
+    `schema` is written into the system prompt; pass it in json_object mode, where the server does
+    not enforce the schema and the model must be told it.
+    """
+    system = render_prompt(
+        SYSTEM_TEMPLATE, schema_json=json.dumps(schema, ensure_ascii=False) if schema else None
+    )
+    user = render_prompt(
+        USER_TEMPLATE,
+        participants=transcript.participants,
+        message_count=len(transcript.messages),
+        transcript=numbered_transcript(transcript),
+    )
+    return [
+        {"role": "system", "content": system.strip()},
+        {"role": "user", "content": user.strip()},
+    ]
+
+
+def reask_messages(
+    answer: str, errors: list[str], transcript: Transcript
+) -> list[ChatCompletionMessageParam]:
+    """The rejected answer and a user message quoting why, as instructor's re-ask does."""
+    shown = errors[:_MAX_REASK_ERRORS]
+    if len(errors) > len(shown):
+        shown.append(f"... and {len(errors) - len(shown)} more problems of the same kinds")
+    reask = render_prompt(REASK_TEMPLATE, errors=shown, message_count=len(transcript.messages))
+    return [
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": reask.strip()},
+    ]

@@ -1,0 +1,138 @@
+"""The JSON Schemas in `schemas/`, exported from the Pydantic models.
+
+Two files, both generated, both committed:
+
+- `incident_report.schema.json`: `IncidentReport.model_json_schema()`, the report as the API
+  returns it.
+- `llm_extraction.schema.json`: the schema the LLM must answer in, sent as the request's
+  `response_format`. It is derived from the same model in the "strict" shape structured outputs
+  require (every property required, `additionalProperties: false`, nullable fields as
+  `anyOf [..., null]`), minus value constraints that strict mode rejects; Pydantic still enforces
+  those when the answer is validated, and a violation is re-asked like any other error.
+
+Regenerate with `postmortem schemas` or `python -m app.schemas`; `tests/test_schemas.py` fails
+when a committed file drifts from the models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from openai.lib._pydantic import to_strict_json_schema
+
+from app.models import IncidentReport, report_json_schema
+from app.resources import schemas_dir
+
+REPORT_SCHEMA_FILE = "incident_report.schema.json"
+LLM_SCHEMA_FILE = "llm_extraction.schema.json"
+LLM_SCHEMA_NAME = "incident_report"
+
+# Keywords that OpenAI's strict mode (and some compatible servers) refuse with a 400. The model
+# validators check all of them anyway, so dropping them from the request loses no safety.
+_STRICT_UNSUPPORTED = frozenset(
+    {
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "default",
+    }
+)
+
+
+def llm_extraction_schema() -> dict[str, Any]:
+    """The strict JSON Schema the LLM answers in, derived from `IncidentReport`."""
+    schema: dict[str, Any] = _strip(to_strict_json_schema(IncidentReport))
+    return schema
+
+
+def _strip(node: Any, *, in_properties: bool = False) -> Any:
+    """Drop unsupported keywords; keys of a `properties` map are field names and always stay."""
+    if isinstance(node, dict):
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            if not in_properties and key in _STRICT_UNSUPPORTED:
+                continue
+            schema_map = not in_properties and key in ("properties", "$defs")
+            result[key] = _strip(value, in_properties=schema_map)
+        return result
+    if isinstance(node, list):
+        return [_strip(item) for item in node]
+    return node
+
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    REPORT_SCHEMA_FILE: report_json_schema,
+    LLM_SCHEMA_FILE: llm_extraction_schema,
+}
+
+
+def render_schema(schema: dict[str, Any]) -> str:
+    """The file text of a schema: stable, indented JSON with a trailing newline."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def export_schemas(directory: Path | None = None) -> list[Path]:
+    """Write every schema file into `directory` (default `schemas/`); returns the paths."""
+    target = directory or schemas_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in SCHEMAS.items():
+        path = target / name
+        path.write_text(render_schema(build()), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def schema_drift(directory: Path | None = None) -> list[str]:
+    """Names of schema files in `directory` that are missing or differ from the models."""
+    target = directory or schemas_dir()
+    drifted = []
+    for name, build in SCHEMAS.items():
+        path = target / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != render_schema(build()):
+            drifted.append(name)
+    return drifted
+
+
+@lru_cache(maxsize=1)
+def _llm_schema_text() -> str:
+    path = schemas_dir() / LLM_SCHEMA_FILE
+    return path.read_text(encoding="utf-8")
+
+
+def load_llm_response_schema() -> dict[str, Any]:
+    """The committed `llm_extraction.schema.json`: exactly what requests send."""
+    schema: dict[str, Any] = json.loads(_llm_schema_text())
+    return schema
+
+
+def llm_schema_version() -> str:
+    """A short fingerprint of the LLM schema file; part of the extraction cache key."""
+    return hashlib.sha256(_llm_schema_text().encode("utf-8")).hexdigest()[:12]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m app.schemas [DIR]`: regenerate the schema files."""
+    args = sys.argv[1:] if argv is None else argv
+    for path in export_schemas(Path(args[0]) if args else None):
+        sys.stdout.write(f"wrote {path}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

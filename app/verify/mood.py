@@ -1,0 +1,221 @@
+"""What a sentence says about the world beyond its words: is it negated, is a thing done or only
+planned, is a service in a bad or a good state, does it speak for "all" of something.
+
+Rule-based on purpose: the same function reads the claim and the chat, so the checks compare like
+with like, and every decision can be explained in one line of a verdict's reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from app.verify.text import EXPANSIONS, NEGATIONS, Token, is_content, stem, words
+
+State = Literal["bad", "good"]
+
+# Headings and lead-in lines under which everything is a plan, not a fact about the past.
+PLANNED_HEADING = re.compile(
+    r"recommend|planned|\bplans?\b|next steps?|action items?|follow[- ]?ups?|improvements?|"
+    r"prevent|future|to-?do|going forward|remediation items?|preventive",
+    re.IGNORECASE,
+)
+
+_ACTION_WORDS = """
+add implement deploy fix update rollback restart revert patch merge push create write run test
+verify validate notify migrate configure remove disable enable install upgrade release ship
+introduce automate document schedule scale change start complete rotate renew flush purge clear
+set replace build move rerun redeploy pin bump communicate send publish backfill delete block
+""".split()
+ACTION_STEMS = frozenset(stem(w) for w in _ACTION_WORDS)
+INCEPTION_STEMS = frozenset({stem("start")})
+
+_IMPERATIVES = frozenset(
+    """
+add implement update create fix run write move make set review document audit investigate automate
+enable disable introduce build schedule migrate rotate configure validate verify test deploy remove
+replace upgrade improve define establish require enforce monitor alert track conduct perform hold
+share send notify communicate check ensure consider evaluate explore refactor pin bump increase
+reduce limit expand adopt roll revert restart patch publish train block
+""".split()
+)
+
+_PLANNED = re.compile(
+    r"\b(will|shall|gonna|going to|should|must|need(?:s)? to|let['’]?s(?! encrypt)|please|can you|"
+    r"could you|would you|maybe|plan(?:s|ned|ning)? to|planning|todo|to-do|next step|"
+    r"want to|would like to|intend|to be (?:added|done|implemented)|once)\b"
+    r"|\b\w+['’]ll\b|\?\s*$",
+    re.IGNORECASE,
+)
+_DONE_WORDS = frozenset(
+    {"done", "complete", "completed", "finished", "ready", "fixed", "deployed", "merged",
+     "shipped", "live", "resolved", "restored", "recovered", "notified", "sent", "added",
+     "updated", "implemented", "rolled", "reverted", "applied", "installed", "in place"}
+)
+_PASSIVE_DONE = re.compile(
+    r"\b(?:has|have|had|was|were|got|is|are)\s+(?:been\s+|now\s+|already\s+)*(\w+(?:ed|en|t)|run|set|put|done|made|found|sent|built|begun|shut)\b",
+    re.IGNORECASE,
+)
+
+_BAD = frozenset(
+    stem(w)
+    for w in """affected impacted down failing failed failure broken degraded outage unavailable
+    lost crashed crashing timeout unreachable unresponsive stuck corrupted disrupted delayed
+    lagging slow""".split()
+)
+_GOOD = frozenset(
+    stem(w)
+    for w in "fine healthy normal unaffected unimpacted working isolated operational".split()
+) | {"ok", "okay"}
+
+STATE_STEMS = _BAD | _GOOD
+
+_UNIVERSAL = re.compile(
+    r"\b(all|every|everyone|everybody|everything|entire|entirely|completely|totally|always|"
+    r"never|whole|100\s?%|100 percent)\b",
+    re.IGNORECASE,
+)
+_NOT_UNIVERSAL = re.compile(
+    r"\b(at all|after all|all[- ]hands|thanks,? all|hi all|all good|all clear|first of all|"
+    r"all right)\b",
+    re.IGNORECASE,
+)
+
+
+def universal_quantifiers(text: str) -> list[str]:
+    """Words claiming totality ("all", "every", "100%", "never") outside set phrases."""
+    cleaned = _NOT_UNIVERSAL.sub(" ", text)
+    return [m.group(1).lower() for m in _UNIVERSAL.finditer(cleaned)]
+
+
+@dataclass(frozen=True)
+class ClauseFacts:
+    """The mood and polarity of one clause."""
+
+    text: str
+    stems: frozenset[str]
+    content: frozenset[str]
+    negated: bool
+    planned: bool
+    imperative: bool
+    past: frozenset[str]
+    perfect: frozenset[str]
+    progressive: frozenset[str]
+    done_marker: bool
+    state: State | None
+    scope_only: bool
+    scope_also: bool
+    universal: tuple[str, ...]
+
+    def mood_of(self, verbs: frozenset[str]) -> Literal["done", "progress", "planned", "other"]:
+        """How this clause speaks of doing one of `verbs`: done, in progress or planned."""
+        if self.planned or self.imperative:
+            return "planned"
+        if verbs & self.past or (self.done_marker and verbs & self.stems):
+            return "done"
+        if verbs & self.progressive:
+            return "done" if verbs & INCEPTION_STEMS else "progress"
+        return "other"
+
+    def general_mood(self) -> Literal["done", "progress", "planned", "other"]:
+        """The clause's mood whatever the verb."""
+        if self.planned or self.imperative:
+            return "planned"
+        if self.done_marker or self.past & ACTION_STEMS:
+            return "done"
+        if self.progressive & ACTION_STEMS:
+            return "progress"
+        return "other"
+
+
+def _is_past(token: Token) -> bool:
+    raw = token.raw
+    if raw in {"set", "put"}:
+        return False
+    return (len(raw) > 4 and raw.endswith("ed")) or raw in _IRREGULAR_PAST_RAW
+
+
+_IRREGULAR_PAST_RAW = frozenset(
+    {"began", "begun", "ran", "found", "made", "took", "taken", "wrote", "written", "sent",
+     "built", "broke", "fell", "went", "did", "got", "led", "saw", "told", "kept"}
+)
+
+
+_FOLLOWERS = frozenset(
+    """the a an our their its his her to with in on at for from into back by up out off over
+    all some this that these those it them new additional extra further more successfully
+    quickly immediately and""".split()
+)
+_SUBJECTS = frozenset(
+    "we i they he she you team engineer engineers someone everyone who which that and".split()
+)
+
+
+_AUXILIARY = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would)\b", re.IGNORECASE)
+
+
+def _finite(text: str, tokens: list[Token], index: int) -> bool:
+    """True when a past form acts as the verb ("we added tests", "Added tests") rather than an
+    adjective ("automated tests", "the updated runbook")."""
+    token = tokens[index]
+    if index == 0:
+        # "Updated prod env vars" is a verb; "Automated tests have been added" an adjective.
+        return not _AUXILIARY.search(text[token.start + len(token.raw) :])
+    if tokens[index - 1].raw in _SUBJECTS | {"has", "have", "had", "was", "were"}:
+        return True
+    rest = text[token.start + len(token.raw) :].lstrip()
+    if not rest or not rest[0].isalnum():
+        return True
+    following = tokens[index + 1].raw if index + 1 < len(tokens) else ""
+    return following in _FOLLOWERS
+
+
+def analyse_clause(text: str) -> ClauseFacts:
+    """Read a clause's negation, mood (done / in progress / planned) and state polarity."""
+    tokens = words(text)
+    raws = [t.raw for t in tokens]
+    stems = frozenset(t.stem for t in tokens)
+    negated = any(r in NEGATIONS for r in raws)
+    first = next((t for t in tokens if t.raw not in {"also", "then", "and", "please", "we"}), None)
+    imperative = bool(
+        first is not None
+        and first.raw in _IMPERATIVES
+        and first.start <= 2
+        and len(tokens) > 1
+        and not ({r for r in raws} & {"ready", "done", "complete", "completed", "finished"})
+    )
+    past = frozenset(
+        (stem(t.raw) if t.raw in EXPANSIONS else t.stem)
+        for i, t in enumerate(tokens)
+        if _is_past(t) and _finite(text, tokens, i)
+    )
+    passive = frozenset(stem(m.group(1)) for m in _PASSIVE_DONE.finditer(text))
+    progressive = frozenset(t.stem for t in tokens if t.raw.endswith("ing") and len(t.raw) > 4)
+    lowered = text.lower()
+    done_marker = any(
+        (w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS
+    )
+    state: State | None = None
+    if stems & _BAD:
+        state = "bad"
+    elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
+        state = "good"
+    if state is not None and negated:
+        state = "good" if state == "bad" else "bad"
+    return ClauseFacts(
+        text=text,
+        stems=stems,
+        content=frozenset(t.stem for t in tokens if is_content(t)),
+        negated=negated,
+        planned=bool(_PLANNED.search(text)),
+        imperative=imperative,
+        past=past | passive,
+        perfect=passive,
+        progressive=progressive,
+        done_marker=done_marker,
+        state=state,
+        scope_only=bool(re.search(r"\bonly\b", lowered)),
+        scope_also=bool(re.search(r"\b(also|too|as well|another|other)\b", lowered)),
+        universal=tuple(universal_quantifiers(text)),
+    )

@@ -1,0 +1,121 @@
+"""Time the fact checker: a 50-claim draft against a 2,000-message transcript.
+
+Run: `.venv/bin/python bench/bench_verify.py [--messages 2000] [--claims 50] [--repeat 5]`
+
+The transcript is built from the seed chat and the checker's eval chats, replayed with shifted
+clocks, rotated service names and figures, so retrieval works on realistic, repetitive text.
+Prints the best and median wall time of `verify_draft` (index build included) and of the parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+from pathlib import Path
+
+from app.ingest import parse_transcript
+from app.models import Transcript
+from app.verify import split_claims, verify_draft
+from app.verify.checker import assess_claim
+from app.verify.source import SourceIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+CHATS = [
+    ROOT / "tests" / "data" / "seed_000_checkout_chat.txt",
+    *sorted((ROOT / "eval" / "checker" / "transcripts").glob("*.txt")),
+]
+DRAFTS = [
+    ROOT / "tests" / "data" / "seed_001_llm_written_draft.txt",
+    *sorted((ROOT / "eval" / "checker" / "cases").glob("*.md")),
+]
+_HEADER = re.compile(r"^\[(\d{2}):(\d{2})\] (.+)$")
+
+
+def build_chat(messages: int) -> str:
+    """A `[HH:MM] Name` chat of `messages` messages, replaying the sample chats."""
+    blocks: list[tuple[str, str]] = []
+    for path in CHATS:
+        author = ""
+        lines: list[str] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            header = _HEADER.match(line)
+            if header:
+                if author:
+                    blocks.append((author, "\n".join(lines).strip()))
+                author, lines = header[3], []
+            elif line.strip():
+                lines.append(line)
+        if author:
+            blocks.append((author, "\n".join(lines).strip()))
+    out: list[str] = []
+    minute = 0
+    for index in range(messages):
+        author, text = blocks[index % len(blocks)]
+        round_ = index // len(blocks)
+        if round_:
+            text = re.sub(r"(\w+)-service", rf"\1-service-{round_}", text)
+            shift = round_
+            text = re.sub(
+                r"\b(\d{2,3})%", lambda m, s=shift: f"{(int(m[1]) + s) % 100}%", text
+            )
+        minute += 1 if index % 3 == 0 else 0
+        hours, mins = divmod(minute % (24 * 60), 60)
+        out.append(f"[{hours:02d}:{mins:02d}] {author}\n{text}\n")
+    return "\n".join(out)
+
+
+def build_draft(claims: int) -> str:
+    """A Markdown draft of `claims` claims taken from the sample drafts."""
+    found: list[str] = []
+    for path in DRAFTS:
+        found += [c.text for c in split_claims(path.read_text(encoding="utf-8"))]
+    picked = [found[i % len(found)] for i in range(claims)]
+    return "# Draft\n\n" + "\n".join(f"- {text}" for text in picked) + "\n"
+
+
+def timed(repeat: int, action: object) -> list[float]:
+    """Wall times in milliseconds of `repeat` calls."""
+    assert callable(action)
+    times: list[float] = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--claims", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    chat = build_chat(args.messages)
+    draft = build_draft(args.claims)
+    transcript: Transcript = parse_transcript(chat)
+    claims = split_claims(draft)
+    print(f"transcript: {len(transcript.messages)} messages; draft: {len(claims)} claims")
+
+    def report(name: str, times: list[float]) -> None:
+        print(f"{name:<28} best {min(times):8.1f} ms   median {statistics.median(times):8.1f} ms")
+
+    report("split_claims", timed(args.repeat, lambda: split_claims(draft)))
+    report("SourceIndex (build)", timed(args.repeat, lambda: SourceIndex(transcript)))
+    source = SourceIndex(transcript)
+    report("checks (all claims)", timed(args.repeat, lambda: [
+        assess_claim(c, source) for c in claims
+    ]))
+    total = timed(args.repeat, lambda: verify_draft(draft, transcript))
+    report("verify_draft (end to end)", total)
+    result = verify_draft(draft, transcript)
+    print(
+        f"verdicts: {result.supported} supported, {result.unsupported} unsupported, "
+        f"{result.contradicted} contradicted; per claim {min(total) / len(claims):.2f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The LLM judge: one batched structured-output call for the claims the rules cannot settle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from openai import AsyncOpenAI
+
+from app.errors import UpstreamError
+from app.ingest import parse_transcript
+from app.models import Transcript
+from app.verify import LLMClaimJudge, verify_draft, verify_draft_with_judge
+
+BASE_URL = "http://llm.test/v1"
+DATA = Path(__file__).parent / "data"
+DRAFT = (
+    "Errors spiked to 45% after the deploy.\n\n"
+    "The rollback restored checkout for shoppers quickly.\n\n"
+    "Engineers coordinated closely during the response."
+)
+
+
+def chat_completion(content: str) -> dict[str, Any]:
+    """A canned chat.completions response carrying `content`."""
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "test-model",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }
+
+
+@pytest.fixture
+def seed() -> Transcript:
+    return parse_transcript((DATA / "seed_000_checkout_chat.txt").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def judge() -> LLMClaimJudge:
+    client = AsyncOpenAI(base_url=BASE_URL, api_key="test", max_retries=0)
+    return LLMClaimJudge(client, "test-model")
+
+
+def unsettled_indices(seed: Transcript) -> list[int]:
+    report = verify_draft(DRAFT, seed)
+    return [i for i, v in enumerate(report.claims) if "not settled" in v.reason]
+
+
+async def test_unsettled_claims_go_to_the_judge_in_one_call(
+    seed: Transcript, judge: LLMClaimJudge
+) -> None:
+    pending = unsettled_indices(seed)
+    assert pending, "the draft needs claims the rules cannot settle"
+    requests: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        requests.append(body)
+        verdicts = [
+            {
+                "index": i,
+                "status": "supported",
+                "evidence": [15, 17, 999],
+                "reason": "rollback complete and errors below 3%",
+            }
+            for i in pending
+        ]
+        return httpx.Response(200, json=chat_completion(json.dumps({"verdicts": verdicts})))
+
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(side_effect=handler)
+        report = await verify_draft_with_judge(DRAFT, seed, judge)
+    assert route.call_count == 1
+    body = requests[0]
+    assert body["response_format"]["type"] == "json_schema"
+    assert body["response_format"]["json_schema"]["strict"] is True
+    user = body["messages"][1]["content"]
+    assert "The rollback restored checkout" in user
+    assert "Errors spiked to 45%" not in user  # settled by the rules, not sent
+    for i in pending:
+        verdict = report.claims[i]
+        assert verdict.judged_by == "llm" and verdict.status == "supported"
+        assert verdict.evidence == [15, 17]  # 999 names no message
+        assert "999" in verdict.reason
+    assert report.claims[0].judged_by == "rules"
+
+
+async def test_supported_without_valid_evidence_is_downgraded(
+    seed: Transcript, judge: LLMClaimJudge
+) -> None:
+    pending = unsettled_indices(seed)
+    answer = {
+        "verdicts": [
+            {"index": i, "status": "supported", "evidence": [500], "reason": "looks right"}
+            for i in pending
+        ]
+    }
+    with respx.mock(base_url=BASE_URL) as mock:
+        mock.post("/chat/completions").mock(
+            return_value=httpx.Response(200, json=chat_completion(json.dumps(answer)))
+        )
+        report = await verify_draft_with_judge(DRAFT, seed, judge)
+    assert all(report.claims[i].status == "unsupported" for i in pending)
+
+
+async def test_invalid_answer_is_reasked_then_fails(seed: Transcript, judge: LLMClaimJudge) -> None:
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(
+            return_value=httpx.Response(200, json=chat_completion('{"verdicts": "nope"}'))
+        )
+        with pytest.raises(UpstreamError) as caught:
+            await verify_draft_with_judge(DRAFT, seed, judge)
+    assert route.call_count == 2
+    assert caught.value.extra["last_completion"] == '{"verdicts": "nope"}'
+
+
+async def test_reask_then_success(seed: Transcript, judge: LLMClaimJudge) -> None:
+    pending = unsettled_indices(seed)
+    good = {
+        "verdicts": [
+            {
+                "index": i,
+                "status": "contradicted",
+                "evidence": [8],
+                "reason": "error rates holding at 45%",
+            }
+            for i in pending
+        ]
+    }
+    answers = iter(["not json", json.dumps(good)])
+
+    def handler(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=chat_completion(next(answers)))
+
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(side_effect=handler)
+        report = await verify_draft_with_judge(DRAFT, seed, judge)
+    assert route.call_count == 2
+    assert all(report.claims[i].status == "contradicted" for i in pending)
+
+
+async def test_api_error_is_an_upstream_error(seed: Transcript, judge: LLMClaimJudge) -> None:
+    with respx.mock(base_url=BASE_URL) as mock:
+        mock.post("/chat/completions").mock(return_value=httpx.Response(500, json={}))
+        with pytest.raises(UpstreamError):
+            await verify_draft_with_judge(DRAFT, seed, judge)
+
+
+async def test_no_call_when_everything_is_settled(seed: Transcript, judge: LLMClaimJudge) -> None:
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
+        route = mock.post("/chat/completions")
+        report = await verify_draft_with_judge("Errors spiked to 45%.", seed, judge)
+    assert route.call_count == 0
+    assert report.supported == 1

@@ -1,0 +1,126 @@
+"""verify_report: our own extraction checked item by item against the messages it cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.ingest import parse_transcript
+from app.models import IncidentReport, Transcript
+from app.verify import verify_report
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def seed() -> Transcript:
+    return parse_transcript((DATA / "seed_000_checkout_chat.txt").read_text(encoding="utf-8"))
+
+
+def report(seed: Transcript) -> IncidentReport:
+    data = {
+        "title": "Checkout-service errors after a config change",
+        "summary": {
+            "technical": "A deploy pointed checkout-service at a non-existent payment gateway "
+            "endpoint and errors spiked to 45%. Ravi rolled back to the 9:00 AM stable build. "
+            "The database cluster was also restarted.",
+            "plain": "Checkout handled thousands of transactions daily. Some customers could "
+            "not check out for a few minutes.",
+            "evidence": [1, 7, 9],
+        },
+        "impact": [
+            {"text": "Checkout errors spiked to 45%.", "evidence": [1]},
+            {"text": "Checkout errors spiked to 80%.", "evidence": [1]},
+        ],
+        "detection": {"text": "PagerDuty alerts on checkout-service errors.", "evidence": [1]},
+        "timeline": [
+            {
+                "time": "09:14",
+                "description": "PagerDuty alerted on checkout errors at 45%",
+                "kind": "detection",
+                "evidence": [1],
+            },
+            {
+                "time": "09:10",
+                "description": "Monitoring detected the error spike",
+                "kind": "detection",
+                "evidence": [1],
+            },
+            {
+                "time": "09:21",
+                "description": "Rollback complete, error rates dropping",
+                "kind": "mitigation",
+                "evidence": [15],
+            },
+        ],
+        "root_cause": {
+            "text": "Prod env var values were not updated when payment configs moved to a new "
+            "env var, so the service pointed at a non-existent endpoint.",
+            "evidence": [7],
+        },
+        "contributing_factors": [
+            {"text": "Automated tests have been added for the payment gateway.", "evidence": [16]},
+        ],
+        "resolution": {
+            "text": "Ravi rolled back to the 9:00 AM stable build.",
+            "evidence": [9, 15],
+        },
+        "action_items": [
+            {
+                "description": "Update runbook to include config verification",
+                "owner": "Priya",
+                "evidence": [22, 24, 25],
+            },
+            {
+                "description": "Payment gateway health check pre-deploy",
+                "owner": "Sara",
+                "evidence": [22, 23],
+            },
+        ],
+        "participants": ["Priya", "Ravi", "Alex", "Sara"],
+        "open_questions": ["How many customers were affected?"],
+    }
+    return IncidentReport.model_validate(data, context={"transcript": seed})
+
+
+def test_failing_items_are_removed(seed: Transcript) -> None:
+    checked, verification = verify_report(report(seed), seed)
+    assert [s.text for s in checked.impact] == ["Checkout errors spiked to 45%."]
+    assert [e.time for e in checked.timeline] == ["09:14", "09:21"]
+    assert checked.contributing_factors == []
+    assert [a.owner for a in checked.action_items] == ["Priya"]
+    assert checked.root_cause is not None and checked.resolution is not None
+    assert checked.detection is not None
+    failed = {v.item for v in verification.flagged}
+    assert {"impact[1]", "timeline[1]", "contributing_factors[0]", "action_items[1]"} <= failed
+    owner = next(v for v in verification.claims if v.item == "action_items[1]")
+    assert owner.status == "contradicted" and "Ravi" in owner.reason
+
+
+def test_summary_sentences_are_removed_not_the_summary(seed: Transcript) -> None:
+    checked, verification = verify_report(report(seed), seed)
+    assert "45%" in checked.summary.technical
+    assert "database cluster" not in checked.summary.technical
+    assert "thousands" not in checked.summary.plain
+    assert checked.summary.plain  # required field kept
+    items = {v.item for v in verification.claims}
+    assert {"summary.technical[0]", "summary.technical[2]", "summary.plain[0]"} <= items
+
+
+def test_keep_failed_keeps_everything_but_lists_verdicts(seed: Transcript) -> None:
+    original = report(seed)
+    checked, verification = verify_report(original, seed, keep_failed=True)
+    assert checked == original
+    assert verification.unsupported + verification.contradicted >= 5
+    assert len(verification.claims) == (
+        3 + 2 + 2 + 1 + 3 + 1 + 1 + 1 + 2  # summary sentences, impact, ..., action items
+    )
+
+
+def test_summary_with_no_verified_sentence_says_so(seed: Transcript) -> None:
+    data = report(seed).model_dump()
+    data["summary"]["plain"] = "The service handles thousands of transactions daily."
+    bad = IncidentReport.model_validate(data, context={"transcript": seed})
+    checked, _ = verify_report(bad, seed)
+    assert "could not be verified" in checked.summary.plain
