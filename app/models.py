@@ -70,7 +70,9 @@ class Transcript(BaseModel):
     format: str = Field(description="Detected or requested input format.")
     messages: list[Message]
     date: dt.date | None = Field(default=None, description="Date of the first message, if known.")
-    timezone: str | None = Field(default=None, description="IANA zone the times are in, if known.")
+    timezone: str | None = Field(
+        default=None, description="IANA zone (or fixed UTC offset) the times are in, if known."
+    )
     warnings: list[str] = Field(default_factory=list)
 
     @property

@@ -9,7 +9,7 @@ import pytest
 from app.render import render_draft
 from app.render.scrub import scrub_for_stakeholders
 from app.render.timing import impact_window
-from tests.report_builders import CHAT, report, transcript_of
+from tests.report_builders import CHAT, report, report_data, transcript_of
 
 PEOPLE = ["Priya", "Ravi", "Alex", "Sara"]
 
@@ -129,3 +129,18 @@ def test_flagged_claims_are_marked_unverified() -> None:
 )
 def test_scrub_for_stakeholders(text: str, expected: str) -> None:
     assert scrub_for_stakeholders(text, PEOPLE) == expected
+
+
+def test_impact_ends_at_recovery_not_at_the_later_resolution_call() -> None:
+    data = report_data(
+        timeline=[
+            {"time": "09:10", "description": "Deploy", "kind": "trigger", "evidence": [1]},
+            {"time": "09:22", "description": "Recovered", "kind": "recovery", "evidence": [6]},
+            {"time": "09:24", "description": "Closed", "kind": "resolution", "evidence": [7]},
+        ]
+    )
+    from app.models import IncidentReport
+
+    result = IncidentReport.model_validate(data, context={"transcript": CHAT})
+    window = impact_window(result, CHAT)
+    assert window is not None and (window.end.time, window.minutes) == ("09:22", 12)

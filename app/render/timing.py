@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from app.models import IncidentReport, TimelineEntry, Transcript, clock_seconds
 
 _START_KINDS = ("trigger", "detection")
-_END_KINDS = ("recovery", "resolution")
 
 
 @dataclass(frozen=True)
@@ -32,9 +31,15 @@ def entry_seconds(entry: TimelineEntry, transcript: Transcript) -> int:
 
 
 def impact_window(report: IncidentReport, transcript: Transcript) -> ImpactWindow | None:
-    """From the first trigger/detection entry to the last recovery/resolution entry."""
+    """From the first trigger/detection entry to the end of impact.
+
+    Impact ends at the last recovery entry (service back to normal); an incident declared
+    resolved later does not lengthen it. Without a recovery entry, the resolution ends it.
+    """
     starts = [e for e in report.timeline if e.kind in _START_KINDS]
-    ends = [e for e in report.timeline if e.kind in _END_KINDS]
+    ends = [e for e in report.timeline if e.kind == "recovery"] or [
+        e for e in report.timeline if e.kind == "resolution"
+    ]
     if not starts or not ends:
         return None
     start = min(starts, key=lambda e: entry_seconds(e, transcript))
