@@ -68,6 +68,8 @@ def test_without_context_only_shapes_are_checked() -> None:
         ("p99 at 14:02:33, then 3pm", ["14:02", "15:00"]),
         ("error rate 45% and 1.5s latency", []),
         ("version 2.10.3 shipped", []),
+        ("times in UTC+01:00, GMT-05:00", []),
+        ("window 09:14-09:22", ["09:14", "09:22"]),
     ],
 )
 def test_times_in_text(text: str, times: list[str]) -> None:

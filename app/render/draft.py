@@ -87,7 +87,10 @@ def _window_context(window: ImpactWindow | None) -> dict[str, Any] | None:
 def _date_text(transcript: Transcript) -> str:
     if transcript.date is None:
         return "not stated in the chat (see open questions)"
-    zone = f" ({transcript.timezone})" if transcript.timezone else ""
+    zone = transcript.timezone or ""
+    if zone[:1] in ("+", "-"):
+        zone = f"UTC{zone}"  # a fixed offset, not a clock time
+    zone = f" ({zone})" if zone else ""
     return f"{transcript.date.isoformat()}{zone}"
 
 
