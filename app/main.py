@@ -13,6 +13,16 @@ from app.api.routes import draft, health, verify
 from app.config import Settings
 from app.engines.registry import EngineRegistry
 from app.errors import ConfigurationError
+from app.redact import RedactingFilter
+
+# Loggers that may ever see request-derived text; each gets the redacting filter.
+REDACTED_LOGGERS = (
+    "postmortem",
+    "postmortem.api",
+    "postmortem.llm",
+    "uvicorn.error",
+    "uvicorn.access",
+)
 
 DESCRIPTION = """
 Turn the chat log of a production incident into a postmortem draft people can trust.
@@ -36,6 +46,16 @@ def load_settings() -> Settings:
         ) from None
 
 
+def install_log_redaction() -> None:
+    """Redact secrets from every record of the service's loggers (and the root handlers)."""
+    for logger in [logging.getLogger(name) for name in REDACTED_LOGGERS]:
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
+
+
 def create_app(settings: Settings | None = None, engines: EngineRegistry | None = None) -> FastAPI:
     """Build the app; settings are validated here, at start-up."""
     settings = settings or load_settings()
@@ -51,6 +71,7 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.include_router(verify.router)
     app.include_router(health.router)
     logging.getLogger("postmortem").setLevel(logging.INFO)
+    install_log_redaction()
     return app
 
 

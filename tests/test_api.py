@@ -215,3 +215,14 @@ def test_invalid_configuration_fails_fast_naming_the_variable(
     monkeypatch.setenv("PM_LLM_BASE_URL", "http://localhost:8080/v1")
     with pytest.raises(ConfigurationError, match="PM_LLM_MODEL"):
         load_settings()
+
+
+def test_service_logs_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    create_app(Settings())
+    secret = "postgres://app:hunter2hunter2@db.internal:5432/orders"
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("postmortem.api").error("failed to reach %s", secret)
+    assert "hunter2hunter2" not in caplog.text
+    assert "db.internal" in caplog.text
