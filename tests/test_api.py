@@ -226,3 +226,31 @@ def test_service_logs_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
         logging.getLogger("postmortem.api").error("failed to reach %s", secret)
     assert "hunter2hunter2" not in caplog.text
     assert "db.internal" in caplog.text
+
+
+def test_log_redaction_keeps_uvicorn_access_records_formattable() -> None:
+    import logging
+
+    from uvicorn.logging import AccessFormatter
+
+    from app.redact import RedactingFilter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        (
+            "127.0.0.1:5000",
+            "GET",
+            "/draft?token=ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "1.1",
+            200,
+        ),
+        None,
+    )
+    assert RedactingFilter().filter(record)
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s').format(record)
+    assert line.startswith('127.0.0.1:5000 - "GET /draft?token=')
+    assert "ghp_abcdefghijklmnopqrstuvwxyz0123456789" not in line

@@ -16,12 +16,17 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            message = f"{record.msg} {record.args!r}"
-        record.msg = redact_text(message)[0]
-        record.args = None
+        if isinstance(record.args, tuple) and isinstance(record.msg, str):
+            # Keep the shape: formatters such as uvicorn's access log unpack `args` themselves.
+            record.msg = redact_text(record.msg)[0]
+            record.args = tuple(_redact_arg(arg) for arg in record.args)
+        else:
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):
+                message = f"{record.msg} {record.args!r}"
+            record.msg = redact_text(message)[0]
+            record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
@@ -29,3 +34,14 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_text(record.stack_info)[0]
         return True
+
+
+def _redact_arg(arg: object) -> object:
+    """A string argument redacted; anything else as it is, unless its text holds a secret."""
+    if isinstance(arg, str):
+        return redact_text(arg)[0]
+    if isinstance(arg, int | float | bool) or arg is None:
+        return arg
+    text = str(arg)
+    redacted, findings = redact_text(text)
+    return redacted if findings else arg

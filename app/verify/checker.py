@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from app.models import Transcript
 from app.verify.claims import Claim, split_claims
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.draft_checks import check_citations, check_roster
 from app.verify.fact_checks import check_figures, check_identifiers, check_people, check_times
 from app.verify.judge import ClaimJudge, JudgeRequest, JudgeVerdict
 from app.verify.source import SourceIndex
@@ -46,6 +47,8 @@ def UNKNOWN_ALLOWED(coverage: float) -> int:  # noqa: N802 - reads as a threshol
 JUDGE_CANDIDATES = 8
 
 CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
+    check_citations,
+    check_roster,
     check_placeholders,
     check_times,
     check_figures,
@@ -84,6 +87,12 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
             return Assessment(claim, failed[0].outcome,  # type: ignore[arg-type]
                               reason, _unique(evidence), labels, ctx.evidence)
     anchored = [i for r in applied if r.outcome == "pass" for i in r.evidence]
+    if not ctx.content and any(r.outcome == "pass" and r.name != "citations" for r in applied):
+        # "09:10 to 09:22, 12 minutes": every fact it states was matched, no words are left over.
+        return Assessment(
+            claim, "supported", "every fact it states matches the chat and no check failed",
+            _unique(anchored)[:4], labels, ctx.evidence,
+        )
     closest = ctx.docs()[:3] if not claim.evidence else ctx.docs(claim.evidence + ctx.evidence[:2])
     covered: set[str] = set()
     for doc in closest:

@@ -289,7 +289,7 @@ def _segments(text: str, names: list[str]) -> dict[str, str]:
 def check_people(ctx: ClaimContext) -> CheckResult:
     """People named in the claim did what the claim says: an owner is the person the chat
     assigned the work to; an actor wrote or is named in the messages about the event."""
-    if not ctx.people:
+    if not ctx.people or ctx.is_roster:
         return CheckResult("people", "skip")
     owner_claim = bool(
         ctx.facts.planned or ctx.planned_section or re.search(r"\bown(?:er|s|ed)?\b|assign",

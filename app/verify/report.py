@@ -50,7 +50,7 @@ def _summary_claims(summaries: Summaries, field: str) -> list[Claim]:
     text = getattr(summaries, field)
     return [
         Claim(text=c.text, evidence=summaries.evidence, item=f"summary.{field}[{i}]")
-        for i, c in enumerate(split_claims(text))
+        for i, c in enumerate(split_claims(text, keep_questions=True))
     ]
 
 
