@@ -7,7 +7,7 @@ import pytest
 from app.engines.extractive import extract_report
 from app.engines.extractive.chat import addresses_assistant
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import split_sentences, strip_filler
+from app.engines.extractive.text import split_sentences, strip_filler, strip_markup
 from app.models import IncidentReport, Message, Transcript
 
 Row = tuple[str | None, str, str]
@@ -32,7 +32,12 @@ def report(rows: list[Row], days: list[int] | None = None) -> IncidentReport:
     [
         ("Ok, let's confirm it.", "let's confirm it."),
         ("Yup, graphs show latency up.", "graphs show latency up."),
-        ("Heads up — just got alerts.", "just got alerts."),
+        ("Heads up — just got alerts.", "alerts."),
+        ("Just saw Opsgenie pages for the login API", "Opsgenie pages for the login API"),
+        ("Ok, looks like the queue is draining", "the queue is draining"),
+        ("I think the replica is lagging", "the replica is lagging"),
+        ("I’m starting the failover to the standby", "starting the failover to the standby"),
+        ("I'm going to add a canary check", "I'm going to add a canary check"),
         ("Sure thing.", ""),
         ("Update runbook to include checks", "Update runbook to include checks"),
         ("Update: rollback done", "rollback done"),
@@ -41,6 +46,22 @@ def report(rows: list[Row], days: list[int] | None = None) -> IncidentReport:
 )
 def test_strip_filler(sentence: str, expected: str) -> None:
     assert strip_filler(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            ":large_orange_circle: *Triggered* (https://ops.example.com/i/77) Disk usage 95% — "
+            "Assigned to: Some One",
+            "Triggered Disk usage 95%",
+        ),
+        ("keep *this* and `code` as is", "keep this and `code` as is"),
+        ("ratio 2*3*4 stays", "ratio 2*3*4 stays"),
+    ],
+)
+def test_strip_markup(sentence: str, expected: str) -> None:
+    assert strip_markup(sentence) == expected
 
 
 def test_split_sentences_keeps_times_and_figures_whole() -> None:

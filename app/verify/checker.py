@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from app.models import Transcript
 from app.verify.claims import Claim, split_claims
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.draft_checks import check_citations, check_roster
+from app.verify.draft_checks import HEADER_CHECKS, check_citations
 from app.verify.fact_checks import check_figures, check_identifiers, check_people, check_times
 from app.verify.judge import ClaimJudge, JudgeRequest, JudgeVerdict
 from app.verify.source import SourceIndex
@@ -48,7 +48,6 @@ JUDGE_CANDIDATES = 8
 
 CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_citations,
-    check_roster,
     check_placeholders,
     check_times,
     check_figures,
@@ -76,6 +75,10 @@ class Assessment:
 def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) -> Assessment:
     """Apply every deterministic check to one claim."""
     ctx = ClaimContext(claim, source, retrieve=retrieve)
+    header_check = HEADER_CHECKS.get((claim.label or "").lower())
+    header = header_check(ctx) if header_check is not None else None
+    if header is not None and header.outcome != "skip":
+        return _header_assessment(ctx, [check_citations(ctx), header])
     results = [check(ctx) for check in CHECKS]
     applied = [r for r in results if r.outcome != "skip"]
     labels = [r.label for r in applied]
@@ -87,13 +90,13 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
             return Assessment(claim, failed[0].outcome,  # type: ignore[arg-type]
                               reason, _unique(evidence), labels, ctx.evidence)
     anchored = [i for r in applied if r.outcome == "pass" for i in r.evidence]
-    if not ctx.content and any(r.outcome == "pass" and r.name != "citations" for r in applied):
+    if not ctx.content and anchored:
         # "09:10 to 09:22, 12 minutes": every fact it states was matched, no words are left over.
         return Assessment(
             claim, "supported", "every fact it states matches the chat and no check failed",
             _unique(anchored)[:4], labels, ctx.evidence,
         )
-    closest = ctx.docs()[:3] if not claim.evidence else ctx.docs(claim.evidence + ctx.evidence[:2])
+    closest = ctx.docs(claim.evidence) if claim.evidence else ctx.docs()[:3]
     covered: set[str] = set()
     for doc in closest:
         covered |= doc.stems
@@ -118,6 +121,21 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
         labels,
         ctx.evidence,
     )
+
+
+def _header_assessment(ctx: ClaimContext, results: list[CheckResult]) -> Assessment:
+    """A header line ("Participants: ...", "Date: ...") settled by its own checks alone (the
+    last of `results` applies)."""
+    applied = [r for r in results if r.outcome != "skip"]
+    labels = [r.label for r in applied]
+    evidence = _unique([i for r in applied for i in r.evidence])
+    failed = [r for r in applied if r.outcome in ("contradicted", "unsupported")]
+    failed.sort(key=lambda r: r.outcome != "contradicted")
+    if failed:
+        reason = "; ".join(r.reason for r in failed)
+        return Assessment(ctx.claim, failed[0].outcome,  # type: ignore[arg-type]
+                          reason, evidence, labels, ctx.evidence)
+    return Assessment(ctx.claim, "supported", applied[-1].reason, evidence, labels, ctx.evidence)
 
 
 def _unique(ids: list[int]) -> list[int]:

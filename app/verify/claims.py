@@ -151,20 +151,19 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
 
     def add(joined: str, offsets: list[tuple[int, int]], cited: list[int] | None = None) -> None:
         joined = _META_NOTE.sub("", joined)
-        label = None
         label_match = _LABEL.match(joined)
-        if label_match and not any(ch.isdigit() for ch in label_match["label"]):
-            label = label_match["label"]
-            value = joined[label_match.end() :]
-            if _is_meta_line(label, value):
-                return
-            if len(value.split()) < 4:  # "Owner: [Name]" stays whole
-                label_match = None
-        if label_match and label:
+        label = label_match["label"] if label_match else None
+        where = section
+        if label_match and label and not any(ch.isdigit() for ch in label):
             cut = label_match.end()
-            joined = joined[cut:]
-            offsets = [(max(0, off - cut), ln) for off, ln in offsets]
-        where = " / ".join(p for p in (section, label if label_match else None) if p) or None
+            if _is_meta_line(label, joined[cut:]):
+                return
+            if len(joined[cut:].split()) >= 4:  # "Owner: [Name]" stays whole
+                joined = joined[cut:]
+                offsets = [(max(0, off - cut), ln) for off, ln in offsets]
+                where = " / ".join(p for p in (section, label) if p)
+        else:
+            label = None
         for sentence, at, evidence in attach_citations(_sentences(joined, offsets)):
             if in_signature and not re.search(r"\[[^\]]+\]", sentence):
                 continue

@@ -17,8 +17,6 @@ Outcome = Literal["pass", "unsupported", "contradicted", "skip"]
 
 # How many retrieved messages count as a claim's evidence.
 EVIDENCE_K = 5
-# Labels of a line that lists the people involved ("Participants: Priya, Ravi").
-ROSTER_LABELS = frozenset({"participants", "responders", "people", "attendees", "involved"})
 
 
 
@@ -67,11 +65,6 @@ class ClaimContext:
             if re.search(rf"(?<![\w-]){re.escape(lowered)}(?![\w-])", self.text, re.IGNORECASE):
                 found.append(name)
         return found
-
-    @property
-    def is_roster(self) -> bool:
-        """True for a line listing the people involved, rather than saying what they did."""
-        return (self.claim.label or "").lower() in ROSTER_LABELS
 
     @cached_property
     def name_stems(self) -> frozenset[str]:

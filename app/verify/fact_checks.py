@@ -12,6 +12,7 @@ from itertools import combinations
 
 from app.models import clock_seconds, hhmm
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.owners import Assignment
 from app.verify.quantities import Figure
 from app.verify.source import MessageDoc, anchor_words
 from app.verify.text import GENERIC, clauses, clock_times, content_stems
@@ -25,8 +26,8 @@ DURATION_SLACK_S = 60
 
 _RANGE = re.compile(
     r"(?:between|from)\s+(?P<a>\S+(?:\s?[AaPp]\.?[Mm]\.?)?)\s+(?:and|to|until|till)\s+"
-    r"(?P<b>\S+(?:\s?[AaPp]\.?[Mm]\.?)?)|(?P<c>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)\s?[-–]\s?"
-    r"(?P<d>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)"
+    r"(?P<b>\S+(?:\s?[AaPp]\.?[Mm]\.?)?)|(?P<c>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)"
+    r"(?:\s?[-–]\s?|\s+(?:to|until|till)\s+)(?P<d>\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?)"
 )
 
 
@@ -57,11 +58,14 @@ def check_times(ctx: ClaimContext) -> CheckResult:
     for match in _RANGE.finditer(ctx.text):
         in_range.update(range(match.start(), match.end()))
     supported: list[int] = []
+    cited = set(ctx.claim.evidence or [])
     for written, start, end in ctx.times:
         if start in in_range:
             if written in source.by_time or written in source.written_times:
-                ids = source.by_time.get(written) or [source.written_times[written][0].message_id]
-                supported.append(ids[0])
+                ids = source.by_time.get(written, []) + [
+                    w.message_id for w in source.written_times.get(written, [])
+                ]
+                supported.append(next((i for i in ids if i in cited), ids[0]))
                 continue
             return CheckResult(
                 "times", "unsupported", f"{written} is neither the time of a message nor written "
@@ -74,6 +78,14 @@ def check_times(ctx: ClaimContext) -> CheckResult:
             continue
         if not event:
             return CheckResult("times", "unsupported", f"{written} does not occur in the chat")
+        cited_rival = _cited_event_time(ctx, event)
+        if cited_rival is not None:
+            return CheckResult(
+                "times",
+                "contradicted",
+                f"the cited message puts this at {_when(cited_rival)}, not {written}",
+                (cited_rival.message.id,),
+            )
         candidates = [
             (doc, score) for doc, score in ctx.search_event(event) if score >= EVENT_OVERLAP
         ]
@@ -89,6 +101,17 @@ def check_times(ctx: ClaimContext) -> CheckResult:
             "times", "unsupported", f"no message about this event is at or mentions {written}"
         )
     return CheckResult("times", "pass", "times match the chat", tuple(dict.fromkeys(supported)))
+
+
+def _cited_event_time(ctx: ClaimContext, event: frozenset[str]) -> MessageDoc | None:
+    """The timed cited message most about the event, when the claim cites any."""
+    scored = [
+        (overlap(set(event), set(doc.stems)), doc)
+        for doc in ctx.docs(list(ctx.claim.evidence or []))
+        if doc.message.time
+    ]
+    best = max(scored, key=lambda pair: pair[0], default=None)
+    return best[1] if best is not None and best[0] >= EVENT_MATCH else None
 
 
 def _time_support(ctx: ClaimContext, written: str, event: frozenset[str]) -> int | None:
@@ -125,6 +148,8 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
         return CheckResult("figures", "skip")
     evidence_ids = set(ctx.evidence)
     matched: list[int] = []
+    span = _stated_span(ctx)
+    durations = [f for f in ctx.figures if f.kind == "duration" and f.value >= 60]
     for figure in ctx.figures:
         holders = _figure_messages(ctx, figure)
         related = [
@@ -134,6 +159,16 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
         ]
         if related:
             matched.append(related[0])
+            continue
+        if span is not None and durations == [figure]:
+            # "09:10 to 09:22, 12 minutes": the duration must be what its own range spans.
+            (first, last), seconds = span
+            if abs(seconds - figure.value) > DURATION_SLACK_S:
+                return CheckResult(
+                    "figures",
+                    "contradicted",
+                    f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
+                )
             continue
         if figure.kind == "duration" and figure.value >= 60:
             computed = _duration_from_timestamps(ctx, figure.value)
@@ -159,6 +194,18 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
             "figures", "unsupported", f"the {what} {figure.written} is not in the chat{extra}"
         )
     return CheckResult("figures", "pass", "figures match the chat", tuple(dict.fromkeys(matched)))
+
+
+def _stated_span(ctx: ClaimContext) -> tuple[tuple[str, str], int] | None:
+    """The claim's one range of clock times ("from 09:10 to 09:22") and the seconds it spans
+    (across midnight when the end is earlier), or None unless there is exactly one."""
+    found: list[tuple[tuple[str, str], int]] = []
+    for match in _RANGE.finditer(ctx.text):
+        ends = [t for t, _, _ in clock_times(match.group(0))]
+        if len(ends) == 2:
+            seconds = (clock_seconds(ends[1]) - clock_seconds(ends[0])) % 86400
+            found.append(((ends[0], ends[1]), seconds))
+    return found[0] if len(found) == 1 else None
 
 
 def _rival_figure(ctx: ClaimContext, figure: Figure) -> tuple[MessageDoc, Figure] | None:
@@ -289,7 +336,7 @@ def _segments(text: str, names: list[str]) -> dict[str, str]:
 def check_people(ctx: ClaimContext) -> CheckResult:
     """People named in the claim did what the claim says: an owner is the person the chat
     assigned the work to; an actor wrote or is named in the messages about the event."""
-    if not ctx.people or ctx.is_roster:
+    if not ctx.people:
         return CheckResult("people", "skip")
     owner_claim = bool(
         ctx.facts.planned or ctx.planned_section or re.search(r"\bown(?:er|s|ed)?\b|assign",
@@ -321,9 +368,19 @@ def _task_words(ctx: ClaimContext, segment: str) -> frozenset[str]:
 
 
 def _owner_verdict(ctx: ClaimContext, person: str, task: frozenset[str]) -> CheckResult | None:
+    """Who the chat assigned the task to: in the messages the claim cites, else anywhere."""
+    cited = set(ctx.claim.evidence or [])
+    in_cited = [a for a in ctx.source.assignments if a.message_id in cited]
+    verdict = _assigned(person, task, in_cited) if in_cited else None
+    return verdict or _assigned(person, task, ctx.source.assignments)
+
+
+def _assigned(
+    person: str, task: frozenset[str], assignments: list[Assignment]
+) -> CheckResult | None:
     best = None
     best_score = 0.0
-    for assignment in ctx.source.assignments:
+    for assignment in assignments:
         shared = task & assignment.stems
         score = len(shared) / max(1, min(len(task), len(assignment.stems)))
         if len(shared) >= 2 or (shared and score >= 0.5):
@@ -332,7 +389,7 @@ def _owner_verdict(ctx: ClaimContext, person: str, task: frozenset[str]) -> Chec
     if best is None:
         return None
     owners = {
-        a.owner for a in ctx.source.assignments
+        a.owner for a in assignments
         if len(task & a.stems) / max(1, min(len(task), len(a.stems))) >= best_score - 1e-9
     }
     if person in owners:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from app.verify.text import EXPANSIONS, NEGATIONS, Token, is_content, stem, words
@@ -171,8 +172,10 @@ def _finite(text: str, tokens: list[Token], index: int) -> bool:
     return following in _FOLLOWERS
 
 
+@lru_cache(maxsize=8192)
 def analyse_clause(text: str) -> ClauseFacts:
-    """Read a clause's negation, mood (done / in progress / planned) and state polarity."""
+    """Read a clause's negation, mood (done / in progress / planned) and state polarity (cached:
+    every index of the same chat reads the same clauses)."""
     tokens = words(text)
     raws = [t.raw for t in tokens]
     stems = frozenset(t.stem for t in tokens)

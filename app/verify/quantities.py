@@ -45,6 +45,13 @@ _WORD_DURATION = re.compile(
 )
 
 
+
+def _names_a_unit(folded: str) -> bool:
+    """True when a case-folded text could hold "ten minutes" (a cheap test before the pattern)."""
+    return "second" in folded or "minute" in folded or "hour" in folded or "day" in folded
+_DIGIT = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Figure:
     """A figure in text: what kind of quantity, its canonical value, and the words around it."""
@@ -80,9 +87,14 @@ def _context(text: str, start: int, end: int) -> str:
 
 def figures(text: str, *, clocks: list[tuple[str, int, int]] | None = None) -> list[Figure]:
     """Every figure written in `text`, in order (`clocks`: its clock times, if already found)."""
-    taken = [(start, end) for _, start, end in (clock_times(text) if clocks is None else clocks)]
     found: list[Figure] = []
-    for match in _FIGURE.finditer(text):
+    digit = _DIGIT.search(text)
+    folded = text.casefold()
+    if digit is None and not _names_a_unit(folded):
+        return found  # most chat lines: no number, no "ten minutes"
+    taken = [(start, end) for _, start, end in (clock_times(text) if clocks is None else clocks)]
+    # A figure starts at a digit; the look-behind still sees the text before the first one.
+    for match in _FIGURE.finditer(text, digit.start()) if digit else ():
         start, end = match.span()
         if any(s <= start < e for s, e in taken):
             continue
@@ -105,6 +117,8 @@ def figures(text: str, *, clocks: list[tuple[str, int, int]] | None = None) -> l
             found.append(Figure("duration", number * _SECONDS[unit], written, start, context))
         else:
             found.append(Figure("count", number, written, start, context))
+    if not _names_a_unit(folded):
+        return found
     for match in _WORD_DURATION.finditer(text):
         number = float(_WORD_NUMBERS[match["word"].lower()])
         unit = match["unit"].lower()

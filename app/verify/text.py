@@ -228,30 +228,39 @@ def _forms(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
-def index_terms(text: str) -> tuple[list[str], set[str], list[str]]:
-    """What the retrieval index needs of a text, without building `Token`s: every stem, the raw
-    words, and the content stems (as `content_stems`)."""
-    stems: list[str] = []
-    raws: set[str] = set()
-    content: list[str] = []
-    previous = ""
-    for match in _WORD.finditer(text.lower().replace("’", "'")):
-        raw = match.group(0).strip("./-_")
-        if not raw:
-            continue
-        if raw == "back" and previous in {"roll", "rolls", "rolled", "rolling"}:
-            stems[-1] = "rollback"
-            previous = raw
-            continue
-        previous = raw
-        for form, stem_ in _forms(raw):
-            stems.append(stem_)
-            raws.add(form)
-            if form not in _NOT_CONTENT and len(form) > 1 and not form[0].isdigit():
-                content.append(stem_)
-    return stems, raws, content
+WordTerms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
 
+def index_terms(text: str) -> list[WordTerms]:
+    """What the retrieval index needs of each word of a text, without building `Token`s: its
+    terms (stems, stop words' left out), its raw forms, and its content stems (as
+    `content_stems`). One cached lookup per word: this runs for every message of the chat."""
+    raws = _WORD.findall(text.lower().replace("’", "'"))
+    parts = list(map(_index_forms, raws))
+    if "back" in raws:  # "roll back" in any tense is one term, "rollback"
+        for index in reversed(range(1, len(raws))):
+            if raws[index] == "back" and raws[index - 1] in _ROLL:
+                terms, forms, content = parts[index - 1]
+                parts[index - 1] = ((*terms[:-1], "rollback"), forms, content)
+                del parts[index]
+    return parts
+
+
+_ROLL = frozenset({"roll", "rolls", "rolled", "rolling"})
+
+
+@lru_cache(maxsize=65536)
+def _index_forms(raw: str) -> WordTerms:
+    """A word's retrieval terms, its forms, and the stems of its content forms (see `_forms`)."""
+    forms = _forms(raw)
+    return (
+        tuple(s for _, s in forms if s not in STOP_STEMS),
+        tuple(f for f, _ in forms),
+        tuple(s for f, s in forms if f not in _NOT_CONTENT and len(f) > 1 and not f[0].isdigit()),
+    )
+
+
+_DIGIT = re.compile(r"\d")
 _NUMBERISH = re.compile(r"^[\d.,:]+$")
 _SEPARATOR = re.compile(r"[-_./]")
 
@@ -273,7 +282,10 @@ def is_content(token: Token) -> bool:
 def clock_times(text: str) -> list[tuple[str, int, int]]:
     """Clock times written in `text` as ('HH:MM', start, end), 12-hour forms converted."""
     found: list[tuple[str, int, int]] = []
-    for match in CLOCK.finditer(text):
+    digit = _DIGIT.search(text)
+    if digit is None:
+        return found  # most chat lines: no need to try the pattern at every position
+    for match in CLOCK.finditer(text, digit.start()):  # its look-behind still sees the text before
         if match["h"] is not None:
             hours = to_24h(int(match["h"]), match["ampm"])
             found.append((f"{hours:02d}:{match['m']}", match.start(), match.end()))
@@ -307,6 +319,6 @@ respond response considered deemed confirmed reason factor factors contributing 
 investigated triggered apparently appeared seemed noted during prompt promptly effort efforts
 measures officially formally eventually overall previous prior recent routine implement
 implementing conduct conducting perform performing morning afternoon evening night tonight
-yesterday
+yesterday impact impacted lasted lasting window
 """
 GENERIC = frozenset(stem(w) for w in _GENERIC_WORDS.split())

@@ -21,13 +21,15 @@ NOT_DONE_OVERLAP = 0.4
 OTHER_VERB_DONE = 0.6
 
 _PLACEHOLDER = re.compile(
-    r"\$?\\?\[(?!\s*[xX ]?\s*\]\()[^\]\n]{1,60}\\?\](?!\()|\{\{[^}]+\}\}|<[A-Za-z][\w ]{0,30}>"
+    r"\$?\\?\[(?!\s*[xX ]?\s*\]\()(?!m\d+(?:\s*,\s*m\d+)*\\?\])[^\]\n]{1,60}\\?\](?!\()"
+    r"|\{\{[^}]+\}\}|<[A-Za-z][\w ]{0,30}>"
     r"|\b(?:TBD|TBA|TKTK|XX+)\b|\$X+\b"
 )
 
 
 def placeholders(text: str) -> list[str]:
-    """Unfilled template slots: "[X]", "$[amount]", "[date]", "[Your Name]", "{{team}}", TBD."""
+    """Unfilled template slots: "[X]", "$[amount]", "[date]", "[Your Name]", "{{team}}", TBD; a
+    citation marker ("[m12]", "[m1, m7]") is none."""
     return [m.group(0) for m in _PLACEHOLDER.finditer(text)]
 
 
@@ -76,6 +78,8 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
     claim = ctx.facts
     if not claim.negated and claim.state is None:
         return CheckResult("polarity", "skip")
+    if claim.planned or claim.imperative:
+        return CheckResult("polarity", "skip")  # "X should not ..." recommends; it reports nothing
     subject = ctx.content - STATE_STEMS
     agree: list[int] = []
     agree_best = 0.0

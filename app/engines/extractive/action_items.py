@@ -80,7 +80,14 @@ _DIRECT = _rx(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|has|gets
 _ARROW = _rx(r"#?(?P<num>\d{1,2})\s*(?:->|→|=>|:|\bto\b|\bfor\b)\s*@?(?P<name>[A-Za-z][\w.\-]*)")
 _NUMBER_REF = _rx(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
-    r"\s+#?(?P<b>\d{1,2})\b"
+    r"\s+#?(?P<b>\d{1,2})\b|^\W*#?(?P<c>\d{1,2})\s+(?:is|are)\s+mine\b|"
+    r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b"
+)
+_PLEDGE = _rx(r"\b(?:i'?ll|i will|i'?m going to)\b")
+# "3 and 4 I'll put on the team board for whoever picks it up" defers the item, owns nothing.
+_DEFERRAL = _rx(
+    r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|at the review|"
+    r"at planning|not me|not a name)\b"
 )
 _ACCEPT = _rx(
     r"^\W*(?:sure|yes|yep|yup|yeah|ok|okay|on it|will do|can do|got it|happy to|absolutely|"
@@ -196,7 +203,7 @@ def _referenced(sentence: str, items: list[Item]) -> list[Item]:
     """Items a sentence names by number, else the one item it shares distinctive words with."""
     numbers: list[int] = []
     for match in _NUMBER_REF.finditer(sentence):
-        number = int(match["a"] or match["b"])
+        number = int(match["a"] or match["b"] or match["c"] or match["d"])
         if 1 <= number <= len(items) and number not in numbers:
             numbers.append(number)
     if numbers:
@@ -269,9 +276,11 @@ def _apply(
             item.assign(who, message.id)
     elif addressee and addressee != author and (_REQUEST.search(lower) or lower.endswith("?")):
         pending[addressee] = _Request(referenced, message, position)
-    elif author and _FIRST_PERSON.search(lower) and (
-        _CLAIM_VERB.search(lower) or _MINE.search(lower)
-    ):
+    elif author and (
+        (_FIRST_PERSON.search(lower) and _CLAIM_VERB.search(lower))
+        or _MINE.search(lower)
+        or _PLEDGE.search(lower)
+    ) and not _DEFERRAL.search(lower):
         for item in referenced:
             item.assign(author, message.id)
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import split_sentences, strip_filler, tidy
+from app.engines.extractive.text import split_sentences, strip_filler, strip_markup, tidy
 from app.models import Message, Transcript, hhmm
 
 _BOT = (
@@ -75,7 +75,8 @@ class Chat:
         if cached is None:
             cached = []
             for index, raw in enumerate(split_sentences(message.text)):
-                display = tidy(strip_filler(self.roster.drop_address(strip_filler(raw))))
+                clean = strip_filler(strip_markup(raw))
+                display = tidy(strip_filler(self.roster.drop_address(clean)))
                 cached.append(Sentence(message, index, raw, display))
             self._sentences[message.id] = cached
         return cached
@@ -101,6 +102,7 @@ class Finding:
 
     text: str
     evidence: list[int]
+    lead: str = ""  # for a finding joined from several messages: what its first cited one says
 
     def statement(self) -> dict[str, object]:
         """The finding as `Statement` data."""

@@ -75,7 +75,8 @@ _START = _cue(
 )
 RECOVERY = _cue(
     r"\b(?:recover(?:ed|ing|y)?|back to normal|back to baseline|normali[sz]ed|healthy|"
-    r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|looking good|"
+    r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|looking good|caught up|"
+    r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|cleared|gone|at zero)|"
     r"(?:error rates?|errors|latency|5xx|500s|failures|timeouts)\b[^.!?]{0,40}"
     r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|back|gone|cleared))\b"
 )

@@ -11,7 +11,7 @@ import re
 
 from app.engines.extractive.chat import Finding
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import join_sentences, split_sentences
+from app.engines.extractive.text import content_words, join_sentences, split_sentences
 
 _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("outage", re.compile(r"\b(?:outage|down|unavailable|unreachable)\b", re.IGNORECASE)),
@@ -21,7 +21,8 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 _JARGON = [
     (re.compile(r"\b\w+(?:Error|Exception)\b"), 3),
     (re.compile(r"\b[\w-]+\.(?:internal|local|com|net|io|svc|org)\b|\d+\.\d+\.\d+\.\d+"), 3),
-    (re.compile(r"\bI\b|\bmy\b", re.IGNORECASE), 1),
+    (re.compile(r"\b(?:I|my|me|we|our|us)\b|\bI['’]", re.IGNORECASE), 2),
+    (re.compile(r"`|\b\w+_\w+\b|\b\w+\.\w+\.\w+\b|[=×<>→]|->"), 2),
     (re.compile(r"\b(?:pod|pods|env vars?|k8s|CI/CD|stack ?trace|ms)\b", re.IGNORECASE), 1),
 ]
 
@@ -34,7 +35,10 @@ def make_title(service: str | None, focus: list[Finding]) -> str:
 
 
 def _plainness(sentence: str, names: re.Pattern[str] | None) -> int:
+    """Lower is plainer: no jargon, no first person, and enough words to stand on its own."""
     score = sum(weight for pattern, weight in _JARGON if pattern.search(sentence))
+    if len(content_words(sentence)) < 3:
+        score += 4  # "It's mine." or "Found it." says nothing to a stakeholder
     return score + (2 if names and names.search(sentence) else 0)
 
 

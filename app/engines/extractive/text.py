@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(@#~\w])")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|no|incl|min|max|avg)\.$", re.I)
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|incl|min|max|avg)\.$", re.I)
+_NUMBER_SIGN = re.compile(r"\bno\.$", re.I)  # "No. 5" is one sentence, "oh no. it" is two
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)]|#\d{1,2}[.):]?|\[\s?[xX ]?\s?\])\s+")
 _FILLER = re.compile(
@@ -24,8 +25,35 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _FILLER_KEEP = re.compile(r"^(?:update|status|done)\s+\w", re.IGNORECASE)
+# Lead-ins that frame a fact rather than state one: "Just got PagerDuty alerts ..." keeps
+# "PagerDuty alerts ...", "I'm starting rollback ..." keeps "starting rollback ...".
+_LEAD_IN = re.compile(
+    r"^(?:just (?:got|saw|noticed|heard)|(?:it )?(?:looks|seems|sounds) like|"
+    r"i (?:think|guess|see)(?: that)?|i can see(?: that)?|fwiw|tbh|quick update|"
+    r"(?:i['’]?m|we['’]?re|i am|we are) (?:now )?"
+    r"(?=(?:starting|restarting|rolling|reverting|checking|seeing|looking|pushing|deploying|"
+    r"disabling|scaling|draining|purging|failing|raising|bumping|pinning|cancell?ing)\b))"
+    r"[\s,.:;…—–-]*",
+    re.IGNORECASE,
+)
+# Chat-tool markup in bot alerts: emoji shortcodes, *bold*/_italic_, bracketed links.
+_MARKUP = [
+    (re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,30}:(?![\w:])"), ""),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,80}?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"\s*\(\s*<?https?://[^\s)]+>?\s*\)"), ""),
+    (
+        re.compile(r"\s*[—–-]+\s*(?:assigned to|escalation policy|urgency)\s*:[^—–\n]*$", re.I),
+        "",
+    ),
+]
 _WORD = re.compile(r"[a-z0-9][a-z0-9'_\-]*")
 _TRAILING = re.compile(r"[\s,;:—–-]+$")
+# Chatter after the fact: "..., btw", "... lol", a trailing emoji.
+_TRAILING_CHATTER = re.compile(
+    r"(?:[\s,;]*(?:\b(?:btw|fwiw|lol|tbh|fyi|haha|imo|ugh)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]+))+"
+    r"(?=[.!?…]*\s*$)",
+    re.IGNORECASE,
+)
 
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be been before being below
@@ -62,7 +90,8 @@ def _split_line(line: str) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        if parts and _ABBREVIATION.search(parts[-1]):
+        number = bool(_NUMBER_SIGN.search(parts[-1])) and part[0].isdigit() if parts else False
+        if parts and (_ABBREVIATION.search(parts[-1]) or number):
             parts[-1] = f"{parts[-1]} {part}"  # "e.g. foo" is one sentence
         else:
             parts.append(part)
@@ -88,12 +117,21 @@ def strip_filler(sentence: str) -> str:
         if _FILLER_KEEP.match(text) and not re.match(r"^update\s*[:—–-]", text, re.IGNORECASE):
             break
         text = _FILLER.sub("", text, count=1).strip()
+        text = _LEAD_IN.sub("", text, count=1).strip()
     return text
+
+
+def strip_markup(sentence: str) -> str:
+    """The sentence without chat-tool markup (":red_circle:", "*Triggered*", "(https://...)")."""
+    text = sentence
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text.strip()
 
 
 def tidy(sentence: str) -> str:
     """Capitalise the first letter of a trimmed clause and drop dangling punctuation."""
-    text = _TRAILING.sub("", sentence.strip())
+    text = _TRAILING.sub("", _TRAILING_CHATTER.sub("", sentence.strip()))
     if text and text[0].islower() and re.match(r"[a-z]+(?:[\s,.'’]|$)", text):
         text = text[0].upper() + text[1:]
     return text

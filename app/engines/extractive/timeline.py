@@ -28,12 +28,22 @@ _AFTER_TIME = re.compile(
     re.IGNORECASE,
 )
 _CUE_AT_TIME = re.compile(
-    rf"(?P<phrase>\b[\w\s'-]{{0,40}}?{cues.TRIGGER.pattern}[^,.;!?]{{0,30}}?"
+    rf"(?P<phrase>\b[\w\s'-]{{0,40}}?{cues.TRIGGER.pattern}(?:[^,.;!?]|\.(?=\d)){{0,30}}?"
     rf"\b(?:at|around|~)\s*(?:{_TIME}))",
     re.IGNORECASE,
 )
 _STRONG_RECOVERY = re.compile(
-    r"\b(?:recovered|back to normal|back to baseline|healthy|fully)\b", re.IGNORECASE
+    r"\b(?:recovered|back to normal|back to baseline|healthy|fully|caught up)\b", re.IGNORECASE
+)
+_WEIGHED = re.compile(
+    r"\b(?:i'?d|we'?d|would|could|should|might|option\w*|propos\w*|suggest\w*|or)\b[^.!?]{0,30}"
+    r"\b(?:roll\w*|revert\w*|restart\w*|fail\w*|disabl\w*|scal\w*|purg\w*|flush\w*)",
+    re.IGNORECASE,
+)
+_BACKGROUND = re.compile(
+    r"\b(?:since|after|before|during|from)\s+(?:the|a|an|this|that|last|yesterday'?s|"
+    r"this morning'?s|last night'?s)\s+[^,.;!?]{0,40}",
+    re.IGNORECASE,
 )
 _CAPS: dict[TimelineKind, int] = {"mitigation": 4, "recovery": 2, "communication": 2}
 
@@ -105,10 +115,22 @@ def _affirmative(sentences: list[Sentence]) -> list[Sentence]:
     return [s for s in sentences if not cues.NEGATED.search(s.lower)]
 
 
+def _acts(sentence: Sentence) -> bool:
+    """A mitigation being done, not one weighed ("I'd roll back") or named as background
+    ("under-replicated since the rolling restart this morning")."""
+    lower = _BACKGROUND.sub("", sentence.lower)
+    return bool(cues.MITIGATION.search(lower)) and not _WEIGHED.search(lower)
+
+
 def _mitigations(finder: _Finder, after: int) -> None:
-    families: dict[str, dict[str, list[Sentence]]] = {}
+    """Per kind of mitigation, when it started and when it was done; a second attempt of the
+    same kind after one was done (a rollback that finally worked) is an episode of its own."""
+    families: dict[tuple[str, int], dict[str, list[Sentence]]] = {}
+    episodes: dict[str, int] = {}
+    started: set[tuple[str, int]] = set()
     rank = {"done": 0, "start": 1, "other": 2}
     for sentences in finder.candidates(cues.MITIGATION, after):
+        sentences = [s for s in sentences if _acts(s)]
         phased = [(cues.mitigation_phase(s.lower), s) for s in sentences]
         phased = [
             (p, s) for p, s in phased if p != "progress" and (p != "done" or _affirmative([s]))
@@ -119,17 +141,26 @@ def _mitigations(finder: _Finder, after: int) -> None:
         ):
             continue
         phase, sentence = min(phased, key=lambda ps: rank[ps[0]])
-        family = families.setdefault(cues.mitigation_family(sentence.lower), {})
+        kind = cues.mitigation_family(sentence.lower)
+        episode = episodes.setdefault(kind, 0)
+        if phase != "done" and "done" in families.get((kind, episode), {}):
+            episode = episodes[kind] = episode + 1
+        family = families.setdefault((kind, episode), {})
         if phase == "done":
             family.setdefault("done", [sentence])
-        elif "done" not in family:
-            family.setdefault("start", [sentence])
-    count = 0
-    for family in families.values():
+        elif "start" not in family or (phase == "start" and (kind, episode) not in started):
+            family["start"] = [sentence]  # an actual start ("rolling back") beats a mention
+            if phase == "start":
+                started.add((kind, episode))
+    chosen: list[tuple[int, str, list[Sentence]]] = []
+    for (kind, episode), family in families.items():
+        latest = episode == episodes[kind]
         for label in ("start", "done"):
-            if label in family and count < _CAPS["mitigation"]:
-                finder.add(_event("mitigation", family[label], label))
-                count += 1
+            if label in family:
+                chosen.append((0 if latest or label == "done" else 1, label, family[label]))
+    kept = sorted(chosen, key=lambda c: c[0])[: _CAPS["mitigation"]]
+    for _, label, sentences in kept:
+        finder.add(_event("mitigation", sentences, label))
 
 
 def _recoveries(finder: _Finder, after: int) -> None:
@@ -224,7 +255,7 @@ def find_events(
     if diagnosis is not None:
         message = chat.transcript.message(diagnosis.evidence[0])
         if message is not None and message.id not in finder.used:
-            description = _first_sentences(diagnosis.text, limit=200)
+            description = _first_sentences(diagnosis.lead or diagnosis.text, limit=200)
             seconds = message.elapsed_seconds()
             others = tuple(diagnosis.evidence[1:])
             event = Event("investigation", message, clock(message), description, seconds,
