@@ -38,6 +38,8 @@ _WORD_NUMBERS = {
     "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50,
     "sixty": 60, "ninety": 90,
 }
+_UNIT_WORD = re.compile(r"second|minute|hour|day", re.IGNORECASE)
+_WORD_SPAN = max(map(len, _WORD_NUMBERS)) + 1  # "forty-five" and the space or hyphen after it
 _WORD_DURATION = re.compile(
     r"\b(?P<word>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
     r"[\s-](?P<unit>seconds?|minutes?|hours?|days?)\b",
@@ -117,11 +119,13 @@ def figures(text: str, *, clocks: list[tuple[str, int, int]] | None = None) -> l
             found.append(Figure("duration", number * _SECONDS[unit], written, start, context))
         else:
             found.append(Figure("count", number, written, start, context))
-    if not _names_a_unit(folded):
+    unit = _UNIT_WORD.search(text) if _names_a_unit(folded) else None
+    if unit is None:
         return found
-    for match in _WORD_DURATION.finditer(text):
+    # A match ends in a unit word and starts at most `_WORD_SPAN` characters before it.
+    for match in _WORD_DURATION.finditer(text, max(0, unit.start() - _WORD_SPAN)):
         number = float(_WORD_NUMBERS[match["word"].lower()])
-        unit = match["unit"].lower()
+        unit = match["unit"].casefold()  # "ſeconds" matches the pattern too
         context = _context(text, match.start(), match.end())
         found.append(
             Figure("duration", number * _SECONDS[unit], match.group(0), match.start(), context)
