@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("PM_LLM_CACHE_SIZE"),
         description="Validated extractions kept in memory (0 turns the cache off).",
     )
+    verify_with_llm: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("PM_VERIFY_WITH_LLM"),
+        description="With the llm engine, claims the rules cannot settle go to the LLM judge "
+        "(one batched call per transcript, cached). false: rules only.",
+    )
     default_engine: EngineName | None = Field(
         default=None,
         validation_alias=AliasChoices("PM_DEFAULT_ENGINE"),

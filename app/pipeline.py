@@ -12,6 +12,7 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, Field
 
 from app.engines.registry import EngineRegistry
+from app.errors import UpstreamError
 from app.ingest import parse_transcript
 from app.models import Audience, Draft, IncidentReport, Message, Transcript, Usage, hhmm
 from app.redact import Finding, redact_text, redact_transcript
@@ -22,6 +23,7 @@ from app.verify import (
     verify_draft,
     verify_draft_with_judge,
     verify_report,
+    verify_report_with_judge,
 )
 
 
@@ -78,8 +80,15 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
     extraction = await engine.extract(transcript)
     warnings.extend(extraction.warnings)
 
-    report, verification = verify_report(
-        extraction.report, transcript, keep_failed=options.keep_unverified
+    report, verification, usage = await _verify_extraction(
+        extraction.report, transcript, engine.name, engines, options, warnings
+    )
+    usage = extraction.usage.model_copy(
+        update={
+            "llm_calls": extraction.usage.llm_calls + usage.llm_calls,
+            "prompt_tokens": extraction.usage.prompt_tokens + usage.prompt_tokens,
+            "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
+        }
     )
     failed = [c for c in verification.claims if c.status != "supported"]
     flagged = {c.text for c in failed} if options.keep_unverified else set()
@@ -101,10 +110,51 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
         draft=Draft(format=draft.format, text=safe_text),
         messages=transcript.messages,
         verification=verification,
-        usage=extraction.usage,
+        usage=usage,
         warnings=warnings,
         redactions=findings,
     )
+
+
+async def _verify_extraction(
+    report: IncidentReport,
+    transcript: Transcript,
+    engine_name: str,
+    engines: EngineRegistry,
+    options: DraftOptions,
+    warnings: list[str],
+) -> tuple[IncidentReport, VerificationReport, Usage]:
+    """Check every extracted item; an LLM's paraphrases the rules cannot settle go to the judge.
+
+    The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
+    judge fails, the rules' verdicts stand (unsettled claims count as unverified) and a warning
+    says so: a flaky judge never costs the user the draft.
+    """
+    judges = engines.claim_judge() if engine_name == "llm" else None
+    if judges is None:
+        checked, verification = verify_report(
+            report, transcript, keep_failed=options.keep_unverified
+        )
+        return checked, verification, Usage()
+    judge, counter = judges
+    try:
+        checked, verification = await verify_report_with_judge(
+            report, transcript, judge, keep_failed=options.keep_unverified
+        )
+    except UpstreamError as exc:
+        warnings.append(
+            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
+            "were treated as unverified"
+        )
+        checked, verification = verify_report(
+            report, transcript, keep_failed=options.keep_unverified
+        )
+    usage = Usage(
+        llm_calls=counter.calls,
+        prompt_tokens=counter.prompt_tokens,
+        completion_tokens=counter.completion_tokens,
+    )
+    return checked, verification, usage
 
 
 def _draft_notes(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,28 +30,111 @@ def draft(client: TestClient, text: str, audience: str) -> Any:
     return client.post("/draft", json={"transcript": text, "audience": audience, "engine": "llm"})
 
 
-def test_both_audiences_from_one_llm_call(
+def _is_judge_call(request: httpx.Request) -> bool:
+    body = json.loads(request.content)
+    return bool(body["response_format"]["json_schema"]["name"] == "claim_verdicts")
+
+
+def _judge_reply(request: httpx.Request, status: str = "supported") -> httpx.Response:
+    """Answer every claim the judge is asked about, citing the first candidate message."""
+    asked = json.loads(request.content)["messages"][1]["content"]
+    claims = asked.split("Claims to judge:", 1)[1]
+    indexes = [int(i) for i in re.findall(r"^(\d+)\. ", claims, flags=re.MULTILINE)]
+    assert indexes
+    verdicts = [
+        {"index": i, "status": status, "evidence": [7], "reason": "message 7 says so"}
+        for i in indexes
+    ]
+    return reply({"verdicts": verdicts})
+
+
+def test_both_audiences_from_one_extraction_and_one_judge_call(
     client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
 ) -> None:
     answer = seed_report(parse_transcript(seed_chat_text))
-    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=reply(answer))
+    extraction_calls: list[httpx.Request] = []
+    judge_calls: list[httpx.Request] = []
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        if _is_judge_call(request):
+            judge_calls.append(request)
+            return _judge_reply(request)
+        extraction_calls.append(request)
+        return reply(answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
 
     engineering = draft(client, seed_chat_text, "engineering")
     stakeholder = draft(client, seed_chat_text, "stakeholder")
 
     assert engineering.status_code == 200, engineering.text
     assert stakeholder.status_code == 200, stakeholder.text
-    assert route.call_count == 1
+    # One extraction serves both audiences; the judge settles the paraphrases once (cached).
+    assert len(extraction_calls) == 1 and len(judge_calls) == 1
     first, second = engineering.json(), stakeholder.json()
     assert first["engine"] == second["engine"] == "llm"
-    assert first["usage"]["llm_calls"] == 1 and first["usage"]["cached"] is False
+    assert first["usage"]["llm_calls"] == 2 and first["usage"]["cached"] is False
     assert second["usage"]["llm_calls"] == 0 and second["usage"]["cached"] is True
     assert first["incident"]["root_cause"] == second["incident"]["root_cause"]
     assert "09:21" in [entry["time"] for entry in first["incident"]["timeline"]]
     assert first["draft"]["text"] != second["draft"]["text"]
-    sent = json.loads(route.calls.last.request.content)
+    judged = [c for c in first["verification"]["claims"] if c["judged_by"] == "llm"]
+    assert judged and all(c["status"] == "supported" for c in judged)
+    assert "Undoing the change fixed it." in second["draft"]["text"]  # a judged paraphrase
+    sent = json.loads(extraction_calls[0].content)
     assert sent["response_format"]["type"] == "json_schema"
     assert "[m1 09:14 Priya] Heads up" in sent["messages"][1]["content"]
+
+
+def test_without_the_judge_both_drafts_cost_one_llm_call(
+    respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=reply(answer))
+    settings = llm_settings(llm_time_budget=1, verify_with_llm=False)
+    with TestClient(create_app(settings)) as one_call:
+        first = draft(one_call, seed_chat_text, "engineering")
+        second = draft(one_call, seed_chat_text, "stakeholder")
+    assert first.status_code == second.status_code == 200
+    assert route.call_count == 1
+    assert first.json()["usage"]["llm_calls"] == 1
+    assert all(c["judged_by"] == "rules" for c in first.json()["verification"]["claims"])
+
+
+def test_a_failing_judge_still_gives_a_draft_with_a_warning(
+    client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        if _is_judge_call(request):
+            return api_error(503, "overloaded")
+        return reply(answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
+    response = draft(client, seed_chat_text, "engineering")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert any("LLM judge was unavailable" in w for w in body["warnings"])
+    assert all(c["judged_by"] == "rules" for c in body["verification"]["claims"])
+    assert body["incident"]["timeline"]
+
+
+def test_a_judge_verdict_of_contradicted_drops_the_claim(
+    client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        if _is_judge_call(request):
+            return _judge_reply(request, status="contradicted")
+        return reply(answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
+    body = draft(client, seed_chat_text, "stakeholder").json()
+    assert "Undoing the change fixed it." not in body["draft"]["text"]
+    dropped = [c for c in body["verification"]["claims"] if c["status"] == "contradicted"]
+    assert any(c["judged_by"] == "llm" for c in dropped)
 
 
 @pytest.mark.parametrize(

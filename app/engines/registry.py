@@ -12,6 +12,7 @@ from openai import AsyncOpenAI
 from app.config import Settings
 from app.engines.base import Engine
 from app.errors import ConfigurationError, InvalidRequestError
+from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
 
 ENGINE_NAMES = ("extractive", "llm")
 
@@ -24,6 +25,7 @@ class EngineRegistry:
         self._http_client = http_client
         self._engines: dict[str, Engine] = {}
         self._llm_client: AsyncOpenAI | None = None
+        self._judge_cache = JudgeCache(settings.llm_cache_size)
 
     def default_name(self) -> str:
         """The engine used when a request names none."""
@@ -63,3 +65,21 @@ class EngineRegistry:
 
             self._llm_client = build_client(self.settings, http_client=self._http_client)
         return self._llm_client
+
+    def claim_judge(self) -> tuple[CachedJudge, LLMClaimJudge] | None:
+        """A judge for claims the rules cannot settle, or None when no LLM may be used.
+
+        A new `LLMClaimJudge` per call counts that request's usage; the verdict cache is shared,
+        so the second audience of a transcript costs no judge call.
+        """
+        if not (self.settings.llm_configured and self.settings.verify_with_llm):
+            return None
+        model = self.settings.llm_model or ""
+        inner = LLMClaimJudge(
+            self.llm_client(),
+            model,
+            temperature=self.settings.llm_temperature,
+            time_budget=self.settings.llm_time_budget,
+            timeout=self.settings.llm_timeout,
+        )
+        return CachedJudge(inner, self._judge_cache, model), inner

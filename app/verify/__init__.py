@@ -15,12 +15,21 @@ from app.verify.checker import (
     verify_draft_with_judge,
 )
 from app.verify.claims import Claim, split_claims
-from app.verify.judge import ClaimJudge, JudgeRequest, JudgeVerdict, LLMClaimJudge
-from app.verify.report import verify_report
+from app.verify.judge import (
+    CachedJudge,
+    ClaimJudge,
+    JudgeCache,
+    JudgeRequest,
+    JudgeVerdict,
+    LLMClaimJudge,
+)
+from app.verify.report import verify_report, verify_report_with_judge
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 
 __all__ = [
     "UNSETTLED_STATUS",
+    "CachedJudge",
+    "JudgeCache",
     "Claim",
     "ClaimJudge",
     "ClaimStatus",
@@ -34,4 +43,5 @@ __all__ = [
     "verify_draft",
     "verify_draft_with_judge",
     "verify_report",
+    "verify_report_with_judge",
 ]

@@ -18,8 +18,15 @@ from app.models import (
     Transcript,
     hhmm,
 )
-from app.verify.checker import UNSETTLED_STATUS, _verdict, assess_claim
+from app.verify.checker import (
+    JUDGE_CANDIDATES,
+    UNSETTLED_STATUS,
+    _judged,
+    _verdict,
+    assess_claim,
+)
 from app.verify.claims import Claim, split_claims
+from app.verify.judge import ClaimJudge, JudgeRequest
 from app.verify.source import SourceIndex
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 
@@ -54,6 +61,72 @@ def _summary_claims(summaries: Summaries, field: str) -> list[Claim]:
     ]
 
 
+def _report_claims(report: IncidentReport) -> list[tuple[Claim, bool]]:
+    """Every item of the report as a claim, with whether to retrieve beyond its citations
+    (summaries condense the whole chat, so they also look at the closest messages)."""
+    claims: list[tuple[Claim, bool]] = []
+    for field in ("technical", "plain"):
+        claims += [(c, True) for c in _summary_claims(report.summary, field)]
+    claims += [(_statement_claim(s, f"impact[{i}]"), False) for i, s in enumerate(report.impact)]
+    for name in ("detection", "root_cause", "resolution"):
+        item = getattr(report, name)
+        if item is not None:
+            claims.append((_statement_claim(item, name), False))
+    claims += [
+        (_timeline_claim(e, f"timeline[{i}]"), False) for i, e in enumerate(report.timeline)
+    ]
+    claims += [
+        (_statement_claim(s, f"contributing_factors[{i}]"), False)
+        for i, s in enumerate(report.contributing_factors)
+    ]
+    claims += [
+        (_action_claim(a, f"action_items[{i}]"), False)
+        for i, a in enumerate(report.action_items)
+    ]
+    return claims
+
+
+def _apply(
+    report: IncidentReport, verdicts: dict[str, ClaimVerdict], keep_failed: bool
+) -> IncidentReport:
+    """The report without the items whose verdict is not "supported" (all kept if asked)."""
+
+    def keep(item: str) -> bool:
+        verdict = verdicts.get(item)
+        return keep_failed or verdict is None or verdict.status == "supported"
+
+    summary = report.summary
+    texts: dict[str, str] = {}
+    for field in ("technical", "plain"):
+        kept = [c.text for c in _summary_claims(summary, field) if keep(c.item or "")]
+        texts[field] = " ".join(kept) if kept else (
+            getattr(summary, field) if keep_failed else UNVERIFIED_SUMMARY
+        )
+
+    def statements(items: list[Statement], name: str) -> list[Statement]:
+        return [s for i, s in enumerate(items) if keep(f"{name}[{i}]")]
+
+    def optional(item: Statement | None, name: str) -> Statement | None:
+        return item if item is not None and keep(name) else None
+
+    return report.model_copy(
+        update={
+            "summary": summary.model_copy(update=texts),
+            "impact": statements(report.impact, "impact"),
+            "detection": optional(report.detection, "detection"),
+            "timeline": [e for i, e in enumerate(report.timeline) if keep(f"timeline[{i}]")],
+            "root_cause": optional(report.root_cause, "root_cause"),
+            "contributing_factors": statements(
+                report.contributing_factors, "contributing_factors"
+            ),
+            "resolution": optional(report.resolution, "resolution"),
+            "action_items": [
+                a for i, a in enumerate(report.action_items) if keep(f"action_items[{i}]")
+            ],
+        }
+    )
+
+
 def verify_report(
     report: IncidentReport,
     transcript: Transcript,
@@ -65,46 +138,42 @@ def verify_report(
     `keep_failed`. Returns the (filtered) report and every item's verdict; a verdict's `item`
     names where it lives ('timeline[2]', 'action_items[0]', 'summary.plain[1]', 'root_cause')."""
     source = SourceIndex(transcript)
-    verdicts: dict[str, ClaimVerdict] = {}
-
-    def check(claim: Claim, *, retrieve: bool = False) -> bool:
-        verdict = _verdict(assess_claim(claim, source, retrieve=retrieve), unsettled=unsettled)
-        verdicts[claim.item or claim.text] = verdict
-        return keep_failed or verdict.status == "supported"
-
-    summary = report.summary
-    texts: dict[str, str] = {}
-    for field in ("technical", "plain"):
-        claims = _summary_claims(summary, field)
-        kept = [c.text for c in claims if check(c, retrieve=True)]
-        texts[field] = " ".join(kept) if kept else (
-            getattr(summary, field) if keep_failed else UNVERIFIED_SUMMARY
+    verdicts = {
+        claim.item or claim.text: _verdict(
+            assess_claim(claim, source, retrieve=retrieve), unsettled=unsettled
         )
+        for claim, retrieve in _report_claims(report)
+    }
+    return _apply(report, verdicts, keep_failed), VerificationReport.of(list(verdicts.values()))
 
-    def statements(items: list[Statement], name: str) -> list[Statement]:
-        return [s for i, s in enumerate(items) if check(_statement_claim(s, f"{name}[{i}]"))]
 
-    def optional(item: Statement | None, name: str) -> Statement | None:
-        return item if item is not None and check(_statement_claim(item, name)) else None
-
-    updated = report.model_copy(
-        update={
-            "summary": summary.model_copy(update=texts),
-            "impact": statements(report.impact, "impact"),
-            "detection": optional(report.detection, "detection"),
-            "timeline": [
-                e for i, e in enumerate(report.timeline)
-                if check(_timeline_claim(e, f"timeline[{i}]"))
-            ],
-            "root_cause": optional(report.root_cause, "root_cause"),
-            "contributing_factors": statements(
-                report.contributing_factors, "contributing_factors"
-            ),
-            "resolution": optional(report.resolution, "resolution"),
-            "action_items": [
-                a for i, a in enumerate(report.action_items)
-                if check(_action_claim(a, f"action_items[{i}]"))
-            ],
-        }
-    )
-    return updated, VerificationReport.of(list(verdicts.values()))
+async def verify_report_with_judge(
+    report: IncidentReport,
+    transcript: Transcript,
+    judge: ClaimJudge,
+    *,
+    keep_failed: bool = False,
+) -> tuple[IncidentReport, VerificationReport]:
+    """Like `verify_report`, but the items the rules cannot settle go to `judge` in one batch
+    (an LLM's paraphrase of what the chat says is often beyond the lexical rules)."""
+    source = SourceIndex(transcript)
+    assessments = {
+        claim.item or claim.text: assess_claim(claim, source, retrieve=retrieve)
+        for claim, retrieve in _report_claims(report)
+    }
+    open_items = [key for key, a in assessments.items() if a.status is None]
+    requests = [
+        JudgeRequest(
+            index=index,
+            claim=assessments[key].claim.text,
+            candidates=assessments[key].candidates[:JUDGE_CANDIDATES],
+        )
+        for index, key in enumerate(open_items)
+    ]
+    answers = {a.index: a for a in await judge.judge(requests, transcript)} if requests else {}
+    verdicts = {key: _verdict(a) for key, a in assessments.items()}
+    for index, key in enumerate(open_items):
+        answer = answers.get(index)
+        if answer is not None:
+            verdicts[key] = _judged(assessments[key], answer, transcript)
+    return _apply(report, verdicts, keep_failed), VerificationReport.of(list(verdicts.values()))
