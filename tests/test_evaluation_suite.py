@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -134,12 +135,21 @@ def test_a_secret_like_string_anywhere_in_the_response_is_a_leak(
 
 
 def fake_llm(calls: list[dict[str, Any]]) -> httpx.MockTransport:
-    """An OpenAI-compatible endpoint that answers the seed report for the seed chat."""
+    """An OpenAI-compatible endpoint: the seed report for extractions, "supported" verdicts
+    (citing message 7) for the claims the judge is asked about."""
     answer = chat_completion(seed_report(parse_transcript(SEED_CHAT.read_text("utf-8"))))
 
     def handle(request: httpx.Request) -> httpx.Response:
-        calls.append(json.loads(request.content))
+        body = json.loads(request.content)
+        calls.append(body)
         assert request.url.path.endswith("/chat/completions")
+        if body["response_format"]["json_schema"]["name"] == "claim_verdicts":
+            asked = body["messages"][1]["content"].split("Claims to judge:", 1)[1]
+            verdicts = [
+                {"index": int(i), "status": "supported", "evidence": [7], "reason": "m7"}
+                for i in re.findall(r"^(\d+)\. ", asked, flags=re.MULTILINE)
+            ]
+            return httpx.Response(200, json=chat_completion({"verdicts": verdicts}))
         return httpx.Response(200, json=answer)
 
     return httpx.MockTransport(handle)
@@ -167,19 +177,20 @@ async def test_record_then_replay_reproduces_the_scores(
     recorded = await run_suite(
         incidents, [EngineSpec("llm")], mode="record", upstream=fake_llm(calls)
     )
-    assert len(calls) == 1  # the stakeholder draft came from the engine's cache
+    # One extraction and one judge call; the stakeholder draft came from the caches.
+    assert len(calls) == 2
     path = tmp_path / "incidents" / "01-checkout" / "recordings" / f"{MODEL}.json"
     saved = json.loads(path.read_text(encoding="utf-8"))
-    assert saved["model"] == MODEL and len(saved["completions"]) == 1
+    assert saved["model"] == MODEL and len(saved["completions"]) == 2
 
     monkeypatch.delenv("PM_LLM_BASE_URL")
     monkeypatch.delenv("PM_LLM_MODEL")
     replayed = await run_suite(incidents, [EngineSpec("llm")], mode="replay")
-    assert len(calls) == 1  # replay asked nobody
+    assert len(calls) == 2  # replay asked nobody
     assert comparable(replayed) == comparable(recorded)
     score = replayed.runs[0].incidents[0]
     assert score.error is None
-    assert [d.llm_calls for d in score.drafts] == [1, 0]
+    assert [d.llm_calls for d in score.drafts] == [2, 0]
     assert score.drafts[1].cached
     assert score.timeline_gold == 3 and score.timeline_recall is not None
 
