@@ -295,6 +295,23 @@ def test_action_item_owners(rows: list[Row], expected: list[tuple[str, str | Non
     assert [(a.description, a.owner) for a in items] == expected
 
 
+def test_a_number_after_a_newer_list_refers_to_the_newer_list() -> None:
+    rows: list[Row] = [
+        ("09:20", "Ama", "Action items:\n1. add backlog alert\n2. fix the retry loop"),
+        ("09:21", "Kofi", "I'll take #2."),
+        (
+            "09:40",
+            "Ama",
+            "Follow-ups for the cache part:\n1. warm the cache on deploy\n2. document TTLs",
+        ),
+        ("09:41", "Efua", "I'll own #1."),
+    ]
+    owners = {a.description: a.owner for a in report(_RESOLVED + rows).action_items}
+    assert owners["Fix the retry loop"] == "Kofi"
+    assert owners["Warm the cache on deploy"] == "Efua"
+    assert owners["Add backlog alert"] is None  # Efua's "#1" answers the newer list
+
+
 def test_commitments_during_the_incident_are_not_action_items() -> None:
     rows: list[Row] = [
         ("09:00", "Kofi", "Paged for queue-worker backlog."),

@@ -108,6 +108,13 @@ class ClauseFacts:
     scope_only: bool
     scope_also: bool
     universal: tuple[str, ...]
+    denied: frozenset[str] = frozenset()
+
+    @property
+    def negative(self) -> bool:
+        """True when the clause denies something ("not", "never", "without", "failed to",
+        "missing")."""
+        return self.negated or bool(self.denied)
 
     def mood_of(self, verbs: frozenset[str]) -> Literal["done", "progress", "planned", "other"]:
         """How this clause speaks of doing one of `verbs`: done, in progress or planned."""
@@ -200,7 +207,7 @@ def analyse_clause(text: str) -> ClauseFacts:
         (w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS
     )
     state: State | None = None
-    if stems & _BAD:
+    if (stems - _failed_to(raws)) & _BAD:
         state = "bad"
     elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
@@ -221,4 +228,96 @@ def analyse_clause(text: str) -> ClauseFacts:
         scope_only=bool(re.search(r"\bonly\b", lowered)),
         scope_also=bool(re.search(r"\b(also|too|as well|another|other)\b", lowered)),
         universal=tuple(universal_quantifiers(text)),
+        denied=denied_predicates(text),
     )
+
+
+# Negators whose predicate is the verb after the noun they govern ("no services were affected"),
+# or the noun itself when no verb follows ("no more surprises").
+_DETERMINER_NEGATORS = frozenset({"no", "none", "nothing", "nobody", "neither", "nor"})
+_FAIL = frozenset({"fail", "fails", "failed"})
+# Words between a negator and its predicate that are not the predicate ("not even mention").
+_NOT_PREDICATES = frozenset(
+    """be been being get got even ever yet actually properly correctly fully really initially
+    immediately always quite""".split()
+)
+_SCOPE_END = re.compile(r"[,;:.!?()]|\s(?:but|and|so|because|while|although|though)\s")
+# Verbs that state the same thing for polarity purposes: "values were never set" is denied by
+# "without updating the values"; "the rollback did not help" is answered by "errors dropping".
+_PREDICATE_GROUPS = (
+    "set update configure define populate add",
+    "miss exist present set add configure",
+    "fire trigger page alert",
+    "help work fix resolve improve recover restore stabilise stabilize drop normal",
+    "notify inform tell",
+    "deploy ship release",
+    "catch detect notice spot",
+    "test validate verify check",
+)
+
+
+def _variant_table(groups: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    table: dict[str, frozenset[str]] = {}
+    for group in groups:
+        stems = frozenset(stem(w) for w in group.split())
+        for member in stems:
+            table[member] = table.get(member, frozenset()) | stems
+    return table
+
+
+_VARIANTS = _variant_table(_PREDICATE_GROUPS)
+
+
+def predicate_variants(predicate: str) -> frozenset[str]:
+    """The stem of a predicate with the stems of verbs that state the same thing."""
+    return _VARIANTS.get(predicate, frozenset()) | {predicate}
+
+
+def _failed_to(raws: list[str]) -> frozenset[str]:
+    """The stem of "failed" when it only negates the verb after it ("failed to start")."""
+    return frozenset(
+        stem(raw) for raw, following in zip(raws, raws[1:], strict=False)
+        if raw in _FAIL and following == "to"
+    )
+
+
+def _negators(tokens: list[Token]) -> list[int]:
+    return [
+        i for i, t in enumerate(tokens)
+        if t.raw in NEGATIONS or t.raw == "missing"
+        or (t.raw in _FAIL and i + 1 < len(tokens) and tokens[i + 1].raw == "to")
+    ]
+
+
+def _looks_verbal(token: Token) -> bool:
+    return token.raw.endswith(("ed", "ing")) or token.raw in _IRREGULAR_PAST_RAW
+
+
+@lru_cache(maxsize=8192)
+def denied_predicates(text: str) -> frozenset[str]:
+    """Stems of what a sentence denies: the predicate each negator governs ("values were never
+    set" -> set, "without updating the values" -> update, "the rollback did not help" -> help,
+    "no services were affected" -> affect, "failed to start" -> start, "env vars missing" ->
+    miss)."""
+    tokens = words(text)
+    found: set[str] = set()
+    for index in _negators(tokens):
+        negator = tokens[index]
+        if negator.raw == "missing":
+            found.add(negator.stem)
+            continue
+        end = _SCOPE_END.search(text, negator.start + len(negator.raw))
+        stop = end.start() if end else len(text)
+        first = index + (2 if negator.raw in _FAIL else 1)
+        scope = [
+            t for t in tokens[first:first + 6]
+            if t.start < stop and is_content(t) and t.raw not in _NOT_PREDICATES
+        ]
+        if not scope:
+            continue
+        if negator.raw in _DETERMINER_NEGATORS:
+            verb = next((t for t in scope[1:] if _looks_verbal(t)), scope[0])
+            found.add(verb.stem)
+        else:
+            found.add(scope[0].stem)
+    return frozenset(found)

@@ -101,6 +101,9 @@ _GENERIC = content_words(
 )
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
 _ACCEPT_WINDOW = 5
+# Owners are taken up within this many messages after a list (and before the next list starts):
+# "#2" after a newer list refers to the newer one, and a long channel stays linear.
+_ASSIGN_WINDOW = 150
 
 
 @dataclass
@@ -237,10 +240,15 @@ class _Request:
     position: int
 
 
-def _assign_owners(chat: Chat, header: Message, items: list[Item]) -> None:
-    """Walk the messages after a list, applying claims, assignments and accepted requests."""
+def _assign_owners(
+    chat: Chat, header: Message, items: list[Item], until_id: int | None = None
+) -> None:
+    """Walk the messages after a list (up to the next list, within `_ASSIGN_WINDOW` messages),
+    applying claims, assignments and accepted requests."""
     pending: dict[str, _Request] = {}
-    later = [m for m in chat.messages if m.id > header.id]
+    later = [
+        m for m in chat.messages if m.id > header.id and (until_id is None or m.id < until_id)
+    ][:_ASSIGN_WINDOW]
     for position, message in enumerate(later):
         author = chat.roster.resolve(message.author or "")
         sentences = chat.sentences(message)
@@ -351,8 +359,9 @@ def find_action_items(chat: Chat, follow_up_from: int = 0, limit: int = 15) -> l
     lists = find_lists(chat)
     items: list[Item] = []
     list_ids: set[int] = set()
-    for header, listed in lists:
-        _assign_owners(chat, header, listed)
+    for index, (header, listed) in enumerate(lists):
+        next_list = lists[index + 1][0].id if index + 1 < len(lists) else None
+        _assign_owners(chat, header, listed, until_id=next_list)
         items.extend(listed)
         list_ids.update(e for item in listed for e in item.evidence[:1])
     for extra in _one_liners(chat, list_ids, follow_up_from, bool(lists)):

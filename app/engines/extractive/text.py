@@ -8,6 +8,7 @@ here rewrites facts; it only trims.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(@#~\w])")
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|incl|min|max|avg)\.$", re.I)
@@ -142,6 +143,7 @@ def is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem so that 'tests'/'testing' and 'validation'/'validating' meet."""
     word = word.strip("'-_").replace("’", "'")
