@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from app.errors import PostmortemError
 
 Model = TypeVar("Model", bound=BaseModel)
+
+TRANSCRIPT_HELP = (
+    "The incident chat: pasted text (Slack, Teams, Discord, IRC, timestamped lines) or a Slack "
+    "export (a JSON array of messages or {\"messages\": [...]}, as a string or as JSON)."
+)
+
+
+def _transcript_text(value: str | list[Any] | dict[str, Any]) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    if not text.strip():
+        raise ValueError("the transcript is empty; paste the incident channel's messages")
+    return text
+
+
+TranscriptField = Annotated[
+    str | list[Any] | dict[str, Any],
+    AfterValidator(_transcript_text),
+    Field(description=TRANSCRIPT_HELP),
+]
 
 
 class PayloadTooLargeError(PostmortemError):

@@ -83,9 +83,9 @@ def match_bracket_header(line: str) -> Header | None:
     return Header(author=author, clock=clock)
 
 
-def match_bracket_inline(line: str) -> Header | None:
-    """'[09:14] Priya: text'."""
-    match = _BRACKET_PREFIX.match(line)
+def _inline_header(prefix: re.Pattern[str], line: str) -> Header | None:
+    """A clock matched by `prefix`, then 'Name: text' on the same line."""
+    match = prefix.match(line)
     if not match:
         return None
     clock = clock_from_match(match)
@@ -93,6 +93,11 @@ def match_bracket_inline(line: str) -> Header | None:
     if clock is None or parts is None:
         return None
     return Header(author=parts[0], clock=clock, text=parts[1])
+
+
+def match_bracket_inline(line: str) -> Header | None:
+    """'[09:14] Priya: text'."""
+    return _inline_header(_BRACKET_PREFIX, line)
 
 
 # --- plain-inline: "09:14 Priya: text", "09:14:05 - Priya: text" -----------------------------
@@ -102,14 +107,7 @@ _PLAIN_PREFIX = re.compile(rf"{CLOCK_PATTERN}\s+(?:[-|–]\s+)?(?P<rest>\S.*)$")
 
 def match_plain_inline(line: str) -> Header | None:
     """'09:14 Priya: text' or '09:14:05 Priya: text'."""
-    match = _PLAIN_PREFIX.match(line)
-    if not match:
-        return None
-    clock = clock_from_match(match)
-    parts = split_inline(match["rest"])
-    if clock is None or parts is None:
-        return None
-    return Header(author=parts[0], clock=clock, text=parts[1])
+    return _inline_header(_PLAIN_PREFIX, line)
 
 
 # --- irc: "[23:48] <kofi> text", "23:48 * kofi restarts pods", "23:49 -!- kofi has joined" ---

@@ -140,7 +140,7 @@ too under until up very was wasn't we we'd we'll we're we've were weren't what w
 where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're
 you've your yours yourself yourselves will just now also yet still really literally like looks look
 ok okay yep yup yeah sure hey hi thanks thank please maybe via per us within across among upon
-whether
+whether whose
 ve ll re s t d m
 """.split()
 )

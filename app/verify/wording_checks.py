@@ -6,7 +6,13 @@ from __future__ import annotations
 import re
 
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.mood import STATE_STEMS, ClauseFacts, universal_quantifiers
+from app.verify.mood import (
+    STATE_STEMS,
+    ClauseFacts,
+    denied_predicates,
+    predicate_variants,
+    universal_quantifiers,
+)
 from app.verify.source import MessageDoc
 from app.verify.text import GENERIC, content_stems, stem
 
@@ -48,6 +54,13 @@ def check_quantifiers(ctx: ClaimContext) -> CheckResult:
     if not words:
         return CheckResult("quantifiers", "skip")
     docs = ctx.docs()
+    if "never" in words and ctx.facts.denied:
+        # "values were never set": a denial, which the chat confirms when it denies it too
+        # ("without updating the values"); it is no claim about every moment.
+        denying = _denying_docs(ctx, docs)
+        words = [w for w in words if w != "never"] if denying else words
+        if not words:
+            return CheckResult("quantifiers", "pass", "the chat denies it too", denying[:3])
     for doc in docs:
         said = universal_quantifiers(doc.message.text)
         if set(said) & set(words) and ctx.content & doc.content:
@@ -68,43 +81,116 @@ def check_quantifiers(ctx: ClaimContext) -> CheckResult:
     return CheckResult("quantifiers", "unsupported", f"the chat never says {words[0]!r} of this")
 
 
-def _subject(facts: ClauseFacts, ctx: ClaimContext) -> frozenset[str]:
-    return facts.content - ctx.name_stems
+# Words that report trouble in a clause that says "too" or "also" ("user-service errors too").
+_TROUBLE = frozenset(stem(w) for w in "error exception 500 502 503 504 5xx".split())
+# Where a claim's negated part begins ("configs moved to a new env var | whose values were never
+# set"): the subject of a denial is the words of its own part.
+_PART = re.compile(r"[,;]|\b(?:but|whose|which|while|although|though|because|so|where)\b")
+
+
+def _denied_subject(ctx: ClaimContext) -> frozenset[str]:
+    """What the claim's denial is about: the content words of the part that holds the negator
+    (the whole claim's when that part has none besides the predicate)."""
+    denied = ctx.facts.denied
+    part_words: set[str] = set()
+    for part in _PART.split(ctx.text):
+        if denied_predicates(part):
+            part_words |= set(content_stems(part))
+    subject = frozenset(part_words) - GENERIC - ctx.name_stems - denied - STATE_STEMS
+    return subject or ctx.content - denied - STATE_STEMS
+
+
+def _denying_docs(ctx: ClaimContext, docs: list[MessageDoc]) -> tuple[int, ...]:
+    """Messages with a clause that denies what the claim denies (see `_denial_agrees`)."""
+    subject = _denied_subject(ctx)
+    found = [
+        doc.message.id for doc in docs for clause in doc.clauses
+        if clause.general_mood() != "planned"
+        and (_denial_agrees(ctx, subject, clause) or (False, 0.0))[0]
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _clause_state(clause: ClauseFacts, claim_says_other: bool) -> str | None:
+    """The clause's state; "user-service errors too" reports trouble with another service."""
+    if clause.state is not None:
+        return clause.state
+    if claim_says_other and clause.scope_also and clause.stems & _TROUBLE:
+        return "bad"
+    return None
+
+
+def _denial_agrees(
+    ctx: ClaimContext, subject: frozenset[str], clause: ClauseFacts
+) -> tuple[bool, float] | None:
+    """How a chat clause bears on what the claim denies: (agrees, subject overlap), or None
+    when it does not speak of the same predicate and subject.
+
+    Contradiction needs the clause to state positively the same predicate (or a close variant:
+    "set"/"updated", "help"/"errors dropping") about the same subject; a clause that is
+    negative too agrees when it denies the same predicate or shares two subject words."""
+    variants = frozenset().union(*(predicate_variants(p) for p in ctx.facts.denied))
+    content = clause.content - variants - STATE_STEMS
+    score = overlap(set(subject), set(content))
+    if score < SAME_SUBJECT:
+        return None
+    if clause.negative:
+        if clause.denied & variants or len(subject & content) >= 2:
+            return True, score
+        return None
+    if clause.stems & (variants - subject):
+        return False, score
+    return None
+
+
+def _affirmation_clashes(
+    ctx: ClaimContext, clause: ClauseFacts
+) -> tuple[bool, float] | None:
+    """A positive claim against a clause that denies one of the claim's predicates about the
+    same subject ("logins were also down" vs "logins never went down")."""
+    for predicate in clause.denied:
+        variants = predicate_variants(predicate)
+        if not ctx.facts.stems & variants:
+            continue
+        subject = ctx.content - variants - STATE_STEMS
+        score = overlap(set(subject), set(clause.content - variants))
+        if score >= SAME_SUBJECT:
+            return False, score
+    return None
 
 
 def check_polarity(ctx: ClaimContext) -> CheckResult:
-    """A negated claim against a positive chat statement about the same thing (or the
-    reverse) is contradicted: "no other services were affected" vs "catalog-service is down"."""
+    """A claim that denies something is contradicted only by a chat clause that states the same
+    predicate positively about the same subject ("values were never set" is not contradicted by
+    "we moved the configs", only by "we set the values"); a negative chat clause agrees. States
+    compare the same way: "no other services were affected" vs "catalog-service is down"."""
     claim = ctx.facts
-    if not claim.negated and claim.state is None:
+    if not claim.negative and claim.state is None:
         return CheckResult("polarity", "skip")
     if claim.planned or claim.imperative:
         return CheckResult("polarity", "skip")  # "X should not ..." recommends; it reports nothing
     subject = ctx.content - STATE_STEMS
+    denied_subject = _denied_subject(ctx) if claim.denied else subject
+    says_other = "other" in claim.text.lower()
     agree: list[int] = []
     agree_best = 0.0
     clash: tuple[MessageDoc, ClauseFacts] | None = None
     clash_best = 0.0
     for doc in ctx.docs():
         for clause in doc.clauses:
-            shared = subject & (clause.content - STATE_STEMS)
-            if not shared:
+            if clause.general_mood() == "planned":
+                continue  # a question or a plan states nothing either way
+            found: tuple[bool, float] | None = None
+            state = _clause_state(clause, says_other)
+            if claim.state is not None and state is not None:
+                found = _state_agrees(claim, clause, state, subject, says_other)
+            elif claim.denied:
+                found = _denial_agrees(ctx, denied_subject, clause)
+            elif claim.state is not None:
+                found = _affirmation_clashes(ctx, clause)
+            if found is None:
                 continue
-            score = overlap(set(subject), set(clause.content - STATE_STEMS))
-            if claim.state is not None and clause.state is not None:
-                if "other" in claim.text.lower() and clause.scope_only:
-                    agree.append(doc.message.id)  # "only X is affected" = "no other ..."
-                    agree_best = max(agree_best, 1.0)
-                    continue
-                if "other" in claim.text.lower() and clause.scope_also:
-                    score = max(score, SAME_SUBJECT)
-                if score < SAME_SUBJECT:
-                    continue
-                agrees = clause.state == claim.state
-            elif score >= SAME_SUBJECT and len(shared) >= 2 and clause.general_mood() != "planned":
-                agrees = clause.negated == claim.negated
-            else:
-                continue
+            agrees, score = found
             if agrees:
                 agree.append(doc.message.id)
                 agree_best = max(agree_best, score)
@@ -123,6 +209,23 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
     if agree:
         return CheckResult("polarity", "pass", "the chat says the same", tuple(agree[:3]))
     return CheckResult("polarity", "skip")
+
+
+def _state_agrees(
+    claim: ClauseFacts, clause: ClauseFacts, state: str, subject: frozenset[str], says_other: bool
+) -> tuple[bool, float] | None:
+    """A claimed state ("no other services were affected") against a clause's state."""
+    shared = subject & (clause.content - STATE_STEMS)
+    if not shared:
+        return None
+    if says_other and clause.scope_only:
+        return True, 1.0  # "only X is affected" = "no other ..."
+    score = overlap(set(subject), set(clause.content - STATE_STEMS))
+    if says_other and clause.scope_also:
+        score = max(score, SAME_SUBJECT)
+    if score < SAME_SUBJECT:
+        return None
+    return state == claim.state, score
 
 
 def check_done(ctx: ClaimContext) -> CheckResult:

@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import (
+    TranscriptField,
     UnsupportedMediaTypeError,
     media_type,
     parse_json_model,
@@ -23,10 +24,6 @@ from app.pipeline import DraftOptions, DraftResult, create_draft
 
 router = APIRouter(tags=["drafts"])
 
-TRANSCRIPT_HELP = (
-    "The incident chat: pasted text (Slack, Teams, Discord, IRC, timestamped lines) or a Slack "
-    'export (a JSON array of messages or {"messages": [...]}, as a string or as JSON).'
-)
 
 
 class DraftRequest(BaseModel):
@@ -34,7 +31,7 @@ class DraftRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    transcript: str | list[Any] | dict[str, Any] = Field(description=TRANSCRIPT_HELP)
+    transcript: TranscriptField
     audience: Audience = Field(
         default="engineering",
         description="engineering: blameless technical postmortem; stakeholder: plain-language "
@@ -58,14 +55,6 @@ class DraftRequest(BaseModel):
         description="Keep claims that fail verification, marked (unverified), instead of "
         "dropping them.",
     )
-
-    @field_validator("transcript")
-    @classmethod
-    def _as_text(cls, value: str | list[Any] | dict[str, Any]) -> str:
-        text = value if isinstance(value, str) else json.dumps(value)
-        if not text.strip():
-            raise ValueError("the transcript is empty; paste the incident channel's messages")
-        return text
 
     def options(self) -> DraftOptions:
         return DraftOptions(

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.body import parse_json_model, read_text
+from app.api.body import TranscriptField, parse_json_model, read_text
 from app.api.deps import EnginesDep, SettingsDep
-from app.api.routes.draft import TRANSCRIPT_HELP
 from app.pipeline import VerifyOutcome, verify_text
 
 router = APIRouter(tags=["verification"])
@@ -22,7 +19,7 @@ class VerifyRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    transcript: str | list[Any] | dict[str, Any] = Field(description=TRANSCRIPT_HELP)
+    transcript: TranscriptField
     draft: str = Field(min_length=1, description="Any draft: Markdown, email text, bullets.")
     format: str | None = Field(default=None, description="Transcript format; auto when omitted.")
     date: dt.date | None = Field(default=None, description="Date for formats without one.")
@@ -31,14 +28,6 @@ class VerifyRequest(BaseModel):
         default=True,
         description="Let the configured LLM judge claims the rules cannot settle (if any LLM).",
     )
-
-    @field_validator("transcript")
-    @classmethod
-    def _as_text(cls, value: str | list[Any] | dict[str, Any]) -> str:
-        text = value if isinstance(value, str) else json.dumps(value)
-        if not text.strip():
-            raise ValueError("the transcript is empty; paste the incident channel's messages")
-        return text
 
 
 @router.post(
