@@ -72,7 +72,7 @@ def test_duration_across_midnight_uses_the_day_offset() -> None:
         "detection": None,
         "timeline": [
             {"time": "23:50", "description": "Pages", "kind": "detection", "evidence": [1]},
-            {"time": "00:20", "description": "Resolved", "kind": "resolution", "evidence": [2]},
+            {"time": "00:20", "description": "Resolved", "kind": "recovery", "evidence": [2]},
         ],
         "root_cause": None,
         "contributing_factors": [],
@@ -129,6 +129,21 @@ def test_flagged_claims_are_marked_unverified() -> None:
 )
 def test_scrub_for_stakeholders(text: str, expected: str) -> None:
     assert scrub_for_stakeholders(text, PEOPLE) == expected
+
+
+def test_no_recovery_event_means_no_computed_duration() -> None:
+    data = report_data(
+        timeline=[
+            {"time": "09:10", "description": "Deploy", "kind": "trigger", "evidence": [1]},
+            {"time": "09:24", "description": "Closed", "kind": "resolution", "evidence": [7]},
+        ]
+    )
+    from app.models import IncidentReport
+
+    result = IncidentReport.model_validate(data, context={"transcript": CHAT})
+    assert impact_window(result, CHAT) is None
+    assert "Impact window" not in render_draft(result, CHAT, "engineering").text
+    assert "The impact lasted" not in render_draft(result, CHAT, "stakeholder").text
 
 
 def test_impact_ends_at_recovery_not_at_the_later_resolution_call() -> None:

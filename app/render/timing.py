@@ -31,15 +31,12 @@ def entry_seconds(entry: TimelineEntry, transcript: Transcript) -> int:
 
 
 def impact_window(report: IncidentReport, transcript: Transcript) -> ImpactWindow | None:
-    """From the first trigger/detection entry to the end of impact.
-
-    Impact ends at the last recovery entry (service back to normal); an incident declared
-    resolved later does not lengthen it. Without a recovery entry, the resolution ends it.
+    """From the first trigger/detection entry to the last recovery entry (service back to
+    normal). Without a recovery entry there is no window: when the incident was declared
+    resolved says nothing about when users stopped being affected, so no duration is guessed.
     """
     starts = [e for e in report.timeline if e.kind in _START_KINDS]
-    ends = [e for e in report.timeline if e.kind == "recovery"] or [
-        e for e in report.timeline if e.kind == "resolution"
-    ]
+    ends = [e for e in report.timeline if e.kind == "recovery"]
     if not starts or not ends:
         return None
     start = min(starts, key=lambda e: entry_seconds(e, transcript))
