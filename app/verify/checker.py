@@ -89,6 +89,12 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
             reason = "; ".join(r.reason for r in failed)
             return Assessment(claim, failed[0].outcome,  # type: ignore[arg-type]
                               reason, _unique(evidence), labels, ctx.evidence)
+    open_ = [r for r in applied if r.outcome == "unsettled"]
+    if open_:
+        return Assessment(
+            claim, None, "; ".join(r.reason for r in open_),
+            _unique([i for r in open_ for i in r.evidence]), labels, ctx.evidence,
+        )
     anchored = [i for r in applied if r.outcome == "pass" for i in r.evidence]
     if not ctx.content and anchored:
         # "09:10 to 09:22, 12 minutes": every fact it states was matched, no words are left over.

@@ -13,7 +13,9 @@ from app.verify.quantities import Figure, figures
 from app.verify.source import MessageDoc, SourceIndex
 from app.verify.text import GENERIC, Token, clock_times, is_content, stem, words
 
-Outcome = Literal["pass", "unsupported", "contradicted", "skip"]
+# "unsettled": the check found nothing wrong but cannot vouch for the fact; the claim goes to the
+# LLM judge (when there is one) whatever the other checks say.
+Outcome = Literal["pass", "unsupported", "contradicted", "unsettled", "skip"]
 
 # How many retrieved messages count as a claim's evidence.
 EVIDENCE_K = 5

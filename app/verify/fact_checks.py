@@ -21,6 +21,8 @@ from app.verify.text import GENERIC, clauses, clock_times, content_stems
 EVENT_OVERLAP = 0.34
 # ...and is taken as *the* report of the event (to contradict a time) at this share.
 EVENT_MATCH = 0.5
+# A time of the chat is near messages about an event when one is this many messages away.
+NEAR_MESSAGES = 3
 # Computed durations may be off by this much: chat timestamps have minute resolution.
 DURATION_SLACK_S = 60
 
@@ -97,10 +99,40 @@ def check_times(ctx: ClaimContext) -> CheckResult:
                 f"the chat puts this at {_when(best[0])}, not {written}",
                 (best[0].message.id,),
             )
+        near = _near_the_topic(ctx, written, event)
+        if near is not None:
+            return CheckResult(
+                "times",
+                "unsettled",
+                f"{written} is a time in the chat, next to messages about this, but no message "
+                f"at {written} clearly reports the event",
+                near,
+            )
         return CheckResult(
             "times", "unsupported", f"no message about this event is at or mentions {written}"
         )
     return CheckResult("times", "pass", "times match the chat", tuple(dict.fromkeys(supported)))
+
+
+def _near_the_topic(
+    ctx: ClaimContext, written: str, event: frozenset[str]
+) -> tuple[int, int] | None:
+    """(message at or writing `written`, message about the event) when a message within
+    `NEAR_MESSAGES` of the first shares a word with the event: the time is plausible, and only a
+    reader (the judge) can tell whether "service restored by 09:22" is "looks like we're
+    recovered" at 09:22."""
+    source = ctx.source
+    messages = source.transcript.messages
+    at_time = source.by_time.get(written, []) + [
+        w.message_id for w in source.written_times.get(written, [])
+    ]
+    for message_id in at_time:
+        position = source.positions[message_id]
+        window = messages[max(0, position - NEAR_MESSAGES) : position + NEAR_MESSAGES + 1]
+        for message in window:
+            if event & source.docs[message.id].stems:
+                return message_id, message.id
+    return None
 
 
 def _cited_event_time(ctx: ClaimContext, event: frozenset[str]) -> MessageDoc | None:
@@ -396,11 +428,21 @@ def _assigned(
         return CheckResult(
             "people", "pass", f"the chat assigned this to {person}", (best.message_id,)
         )
+    named = next((a for a in assignments if a.owner is not None and a.owner in owners), None)
+    if named is None:
+        # Listed (often by an incident commander) but taken by no one: posting a list is not
+        # owning its items.
+        return CheckResult(
+            "people",
+            "unsupported",
+            f"the chat lists this (message {best.message_id}) but assigns it to no one",
+            (best.message_id,),
+        )
     return CheckResult(
         "people",
         "contradicted",
-        f"the chat assigned this to {best.owner} (message {best.message_id}), not {person}",
-        (best.message_id,),
+        f"the chat assigned this to {named.owner} (message {named.message_id}), not {person}",
+        (named.message_id,),
     )
 
 

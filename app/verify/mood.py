@@ -247,7 +247,7 @@ _SCOPE_END = re.compile(r"[,;:.!?()]|\s(?:but|and|so|because|while|although|thou
 _PREDICATE_GROUPS = (
     "set update configure define populate add",
     "miss exist present set add configure",
-    "fire trigger page alert",
+    "fire fired trigger page alert",  # "fired" stems to "fir"
     "help work fix resolve improve recover restore stabilise stabilize drop normal",
     "notify inform tell",
     "deploy ship release",

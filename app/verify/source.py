@@ -190,6 +190,11 @@ class SourceIndex:
         return find_assignments(self.transcript.messages)
 
     @cached_property
+    def positions(self) -> dict[int, int]:
+        """Each message id's position in the chat (0 for the first message)."""
+        return {m.id: i for i, m in enumerate(self.transcript.messages)}
+
+    @cached_property
     def stated_spans(self) -> list[tuple[int, int]]:
         """(seconds, message id) for each range a message writes ("between 13:45 and 14:12")."""
         spans: list[tuple[int, int]] = []

@@ -117,6 +117,7 @@ _FOLD: dict[str, str] = {
     "rollback": "rollback",
     "restor": "recover",
     "recoveri": "recover",
+    "recov": "recover",
     "mitigat": "mitig",
     "resolut": "resolv",
     "endpoint": "url",

@@ -27,16 +27,47 @@ NOT_DONE_OVERLAP = 0.4
 OTHER_VERB_DONE = 0.6
 
 _PLACEHOLDER = re.compile(
-    r"\$?\\?\[(?!\s*[xX ]?\s*\]\()(?!m\d+(?:\s*,\s*m\d+)*\\?\])[^\]\n]{1,60}\\?\](?!\()"
+    r"\$?\\?\[(?P<inside>[^\]\n]{0,60})\\?\](?!\()"
     r"|\{\{[^}]+\}\}|<[A-Za-z][\w ]{0,30}>"
     r"|\b(?:TBD|TBA|TKTK|XX+)\b|\$X+\b"
 )
+_CITATION = re.compile(r"m\d+(?:\s*,\s*m\d+)*\\?")
+# Bracketed words that tools write and people paste: alert states, log levels, our own redaction
+# marks ("[FIRING:1] HighErrorRate", "[ERROR]", "[REDACTED:password]").
+_TAGS = frozenset(
+    """firing resolved pending alerting nodata ok triggered acknowledged recovered trace debug
+    info notice warn warning error err fatal critical crit alert emerg severe redacted""".split()
+)
+_TAG = re.compile(r"\s*(?P<word>[A-Za-z]+)(?::[^\]]*)?\s*")
+_LIST_ITEM = re.compile(r"(?:^|\n)\s*(?:[-*+•]|\d{1,2}[.)])\s*$")
+
+
+def _fills_a_slot(text: str, match: re.Match[str]) -> bool:
+    """True unless a bracketed span is something other than a template slot: a citation, code
+    (`config["db"]`), a checkbox ("[ ]", "[x]", "- [X]"), or an alert or log tag."""
+    inside = match["inside"]
+    if inside is None:
+        return True  # {{...}}, <...>, TBD, XX
+    if not inside.strip() and not match.group(0).startswith("$"):
+        return False  # "[ ]": an empty checkbox
+    before = text[: match.start()]
+    if _CITATION.fullmatch(inside.strip()):
+        return False
+    if before[-1:].isalnum() or before[-1:] in {"]", ")", '"', "'", "_"}:
+        return False  # an index into code: this["api"], rows[0]
+    if inside[:1] in {'"', "'"} and inside[-1:] == inside[:1]:
+        return False  # ["api"]
+    if inside == "x" or (inside == "X" and _LIST_ITEM.search(before)):
+        return False  # a ticked checkbox
+    tag = _TAG.fullmatch(inside)
+    return not (tag and tag["word"].lower() in _TAGS)
 
 
 def placeholders(text: str) -> list[str]:
-    """Unfilled template slots: "[X]", "$[amount]", "[date]", "[Your Name]", "{{team}}", TBD; a
-    citation marker ("[m12]", "[m1, m7]") is none."""
-    return [m.group(0) for m in _PLACEHOLDER.finditer(text)]
+    """Unfilled template slots: "[X]", "$[amount]", "[date]", "[Your Name]", "{{team}}", TBD,
+    "<insert date>", "XX%". Citations ("[m12]"), links, checkboxes, code subscripts and tags
+    such as "[FIRING:1]", "[ERROR]" or "[REDACTED:password]" are none."""
+    return [m.group(0) for m in _PLACEHOLDER.finditer(text) if _fills_a_slot(text, m)]
 
 
 def check_placeholders(ctx: ClaimContext) -> CheckResult:
@@ -129,7 +160,7 @@ def _denial_agrees(
     Contradiction needs the clause to state positively the same predicate (or a close variant:
     "set"/"updated", "help"/"errors dropping") about the same subject; a clause that is
     negative too agrees when it denies the same predicate or shares two subject words."""
-    variants = frozenset().union(*(predicate_variants(p) for p in ctx.facts.denied))
+    variants = frozenset().union(*(predicate_variants(p) for p in ctx.facts.denied)) - subject
     content = clause.content - variants - STATE_STEMS
     score = overlap(set(subject), set(content))
     if score < SAME_SUBJECT:
@@ -138,7 +169,7 @@ def _denial_agrees(
         if clause.denied & variants or len(subject & content) >= 2:
             return True, score
         return None
-    if clause.stems & (variants - subject):
+    if clause.stems & variants:
         return False, score
     return None
 
@@ -178,12 +209,14 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
     clash_best = 0.0
     for doc in ctx.docs():
         for clause in doc.clauses:
-            if clause.general_mood() == "planned":
-                continue  # a question or a plan states nothing either way
             found: tuple[bool, float] | None = None
             state = _clause_state(clause, says_other)
             if claim.state is not None and state is not None:
+                # A question states a state too: "Emails and SMS were not affected?" is
+                # answered "Correct" more often than not.
                 found = _state_agrees(claim, clause, state, subject, says_other)
+            elif clause.general_mood() == "planned":
+                continue  # a plan or a request states nothing either way
             elif claim.denied:
                 found = _denial_agrees(ctx, denied_subject, clause)
             elif claim.state is not None:
