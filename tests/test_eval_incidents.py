@@ -1,0 +1,82 @@
+"""The sample incidents' gold files agree with their transcripts (so eval scores mean something).
+
+Each gold answer is checked against the transcript as our own parser reads it: the declared
+format is detected, every gold time is a message time or written in a message, every owner and
+participant is an author, every impact figure is in the chat, every gold description satisfies
+its own keywords, and every pasted secret the gold lists is caught by the redaction step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.evaluation.gold import Incident, discover_incidents
+from app.evaluation.matching import contains_figure, matches_keywords
+from app.evaluation.metrics import looks_like_secret
+from app.ingest import parse_transcript
+from app.models import Transcript, times_in_text
+from app.redact import redact_text
+
+INCIDENTS = discover_incidents(Path(__file__).resolve().parent.parent / "eval" / "incidents")
+
+
+def _parsed(incident: Incident) -> Transcript:
+    return parse_transcript(incident.transcript_path.read_text(encoding="utf-8"))
+
+
+def test_there_are_enough_sample_incidents() -> None:
+    assert len(INCIDENTS) >= 12
+    formats = {incident.gold.format for incident in INCIDENTS}
+    assert formats >= {
+        "bracket-header",
+        "bracket-inline",
+        "plain-inline",
+        "datetime-inline",
+        "irc",
+        "slack-export",
+        "slack-copy",
+        "discord-copy",
+    }
+    assert max(len(_parsed(incident).messages) for incident in INCIDENTS) >= 300
+
+
+@pytest.mark.parametrize("incident", INCIDENTS, ids=lambda i: i.gold.id)
+def test_gold_agrees_with_its_transcript(incident: Incident) -> None:
+    gold, transcript = incident.gold, _parsed(incident)
+    assert transcript.format == gold.format
+    stated: set[str] = set()
+    for message in transcript.messages:
+        if message.time:
+            stated.add(message.time[:5])
+        stated.update(times_in_text(message.text))
+    for event in gold.timeline:
+        assert event.time in stated, f"{event.time} ({event.event}) is not in the chat"
+        assert matches_keywords(event.event, event.keywords), event.event
+    authors = {p.lower() for p in transcript.participants}
+    for item in gold.action_items:
+        assert item.owner is None or item.owner.lower() in authors, item.owner
+        assert matches_keywords(item.description, item.keywords), item.description
+    assert all(p.lower() in authors for p in gold.participants)
+    if gold.root_cause is not None:
+        assert matches_keywords(gold.root_cause.description, gold.root_cause.keywords)
+    chat = "\n".join(m.text for m in transcript.messages)
+    for figure in gold.impact_figures:
+        assert contains_figure(chat, figure), f"impact figure {figure!r} is not in the chat"
+
+
+SECRETS = [
+    (incident.gold.id, value)
+    for incident in INCIDENTS
+    for value in incident.gold.must_not_appear
+    if looks_like_secret(value) and value in incident.transcript_path.read_text()
+]
+
+
+@pytest.mark.parametrize(("incident_id", "secret"), SECRETS, ids=[s[0] for s in SECRETS])
+def test_every_pasted_secret_in_the_samples_is_redacted(incident_id: str, secret: str) -> None:
+    incident = next(i for i in INCIDENTS if i.gold.id == incident_id)
+    redacted, findings = redact_text(incident.transcript_path.read_text(encoding="utf-8"))
+    assert findings
+    assert secret not in redacted
