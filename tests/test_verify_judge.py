@@ -15,6 +15,7 @@ from app.errors import UpstreamError
 from app.ingest import parse_transcript
 from app.models import Transcript
 from app.verify import LLMClaimJudge, verify_draft, verify_draft_with_judge
+from tests.llm_fakes import instant_retry
 
 BASE_URL = "http://llm.test/v1"
 DATA = Path(__file__).parent / "data"
@@ -51,7 +52,7 @@ def seed() -> Transcript:
 @pytest.fixture
 def judge() -> LLMClaimJudge:
     client = AsyncOpenAI(base_url=BASE_URL, api_key="test", max_retries=0)
-    return LLMClaimJudge(client, "test-model")
+    return LLMClaimJudge(client, "test-model", retry=instant_retry(), time_budget=10)
 
 
 def unsettled_indices(seed: Transcript) -> list[int]:
@@ -154,9 +155,33 @@ async def test_reask_then_success(seed: Transcript, judge: LLMClaimJudge) -> Non
 
 async def test_api_error_is_an_upstream_error(seed: Transcript, judge: LLMClaimJudge) -> None:
     with respx.mock(base_url=BASE_URL) as mock:
-        mock.post("/chat/completions").mock(return_value=httpx.Response(500, json={}))
+        route = mock.post("/chat/completions").mock(return_value=httpx.Response(500, json={}))
         with pytest.raises(UpstreamError):
             await verify_draft_with_judge(DRAFT, seed, judge)
+    # 5xx is transient: retried with backoff (on a fake clock) until the 10 s budget is spent.
+    assert route.call_count > 1
+    assert judge.calls == route.call_count
+
+
+async def test_a_transient_error_then_an_answer_is_retried(
+    seed: Transcript, judge: LLMClaimJudge
+) -> None:
+    indices = unsettled_indices(seed)
+    verdicts = [
+        {"index": i, "status": "unsupported", "evidence": [], "reason": "not in the chat"}
+        for i in indices
+    ]
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(
+            side_effect=[
+                httpx.Response(429, headers={"retry-after": "1"}, json={}),
+                httpx.Response(200, json=chat_completion(json.dumps({"verdicts": verdicts}))),
+            ]
+        )
+        report = await verify_draft_with_judge(DRAFT, seed, judge)
+    assert route.call_count == 2
+    assert judge.calls == 2 and judge.prompt_tokens == 10
+    assert sum(1 for c in report.claims if c.judged_by == "llm") == len(indices)
 
 
 async def test_no_call_when_everything_is_settled(seed: Transcript, judge: LLMClaimJudge) -> None:
