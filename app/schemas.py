@@ -1,6 +1,6 @@
 """The JSON Schemas in `schemas/`, exported from the Pydantic models.
 
-Two files, both generated, both committed:
+Three files, all generated, all committed:
 
 - `incident_report.schema.json`: `IncidentReport.model_json_schema()`, the report as the API
   returns it.
@@ -9,6 +9,7 @@ Two files, both generated, both committed:
   require (every property required, `additionalProperties: false`, nullable fields as
   `anyOf [..., null]`), minus value constraints that strict mode rejects; Pydantic still enforces
   those when the answer is validated, and a violation is re-asked like any other error.
+- `claim_verdicts.schema.json`: the strict schema the fact checker's LLM judge answers in.
 
 Regenerate with `postmortem schemas` or `python -m app.schemas`; `tests/test_schemas.py` fails
 when a committed file drifts from the models.
@@ -32,6 +33,7 @@ from app.resources import schemas_dir
 REPORT_SCHEMA_FILE = "incident_report.schema.json"
 LLM_SCHEMA_FILE = "llm_extraction.schema.json"
 LLM_SCHEMA_NAME = "incident_report"
+JUDGE_SCHEMA_FILE = "claim_verdicts.schema.json"
 
 # Keywords that OpenAI's strict mode (and some compatible servers) refuse with a 400. The model
 # validators check all of them anyway, so dropping them from the request loses no safety.
@@ -75,9 +77,17 @@ def _strip(node: Any, *, in_properties: bool = False) -> Any:
     return node
 
 
+def judge_response_schema() -> dict[str, Any]:
+    """The strict schema the LLM judge answers in (one verdict per claim)."""
+    from app.verify.judge import JudgeAnswer, strict_schema
+
+    return strict_schema(JudgeAnswer)
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     REPORT_SCHEMA_FILE: report_json_schema,
     LLM_SCHEMA_FILE: llm_extraction_schema,
+    JUDGE_SCHEMA_FILE: judge_response_schema,
 }
 
 
@@ -118,6 +128,14 @@ def _llm_schema_text() -> str:
 def load_llm_response_schema() -> dict[str, Any]:
     """The committed `llm_extraction.schema.json`: exactly what requests send."""
     schema: dict[str, Any] = json.loads(_llm_schema_text())
+    return schema
+
+
+@lru_cache(maxsize=1)
+def load_judge_response_schema() -> dict[str, Any]:
+    """The committed `claim_verdicts.schema.json`: exactly what judge requests send."""
+    path = schemas_dir() / JUDGE_SCHEMA_FILE
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from app.models import IncidentReport
 from app.resources import schemas_dir
 from app.schemas import (
+    JUDGE_SCHEMA_FILE,
     LLM_SCHEMA_FILE,
     REPORT_SCHEMA_FILE,
     export_schemas,
@@ -27,7 +28,9 @@ def test_committed_schemas_match_the_models() -> None:
 
 def test_drift_names_the_changed_and_missing_files(tmp_path: Path) -> None:
     written = export_schemas(tmp_path)
-    assert sorted(p.name for p in written) == sorted([REPORT_SCHEMA_FILE, LLM_SCHEMA_FILE])
+    assert sorted(p.name for p in written) == sorted(
+        [REPORT_SCHEMA_FILE, LLM_SCHEMA_FILE, JUDGE_SCHEMA_FILE]
+    )
     assert schema_drift(tmp_path) == []
 
     report = tmp_path / REPORT_SCHEMA_FILE
@@ -91,3 +94,4 @@ def test_nullable_fields_are_anyof_null() -> None:
         assert {"$ref": "#/$defs/Statement"} in variants
     owner = load_llm_response_schema()["$defs"]["ActionItem"]["properties"]["owner"]
     assert owner["anyOf"] == [{"type": "string"}, {"type": "null"}]
+

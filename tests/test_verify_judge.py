@@ -14,6 +14,7 @@ from openai import AsyncOpenAI
 from app.errors import UpstreamError
 from app.ingest import parse_transcript
 from app.models import Transcript
+from app.resources import schemas_dir
 from app.verify import LLMClaimJudge, verify_draft, verify_draft_with_judge
 from tests.llm_fakes import instant_retry
 
@@ -190,3 +191,15 @@ async def test_no_call_when_everything_is_settled(seed: Transcript, judge: LLMCl
         report = await verify_draft_with_judge("Errors spiked to 45%.", seed, judge)
     assert route.call_count == 0
     assert report.supported == 1
+
+
+async def test_the_judge_sends_the_committed_schema(seed: Transcript, judge: LLMClaimJudge) -> None:
+    committed = json.loads((schemas_dir() / "claim_verdicts.schema.json").read_text("utf-8"))
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(
+            return_value=httpx.Response(200, json=chat_completion('{"verdicts": []}'))
+        )
+        await verify_draft_with_judge(DRAFT, seed, judge)
+    sent = json.loads(route.calls.last.request.content)["response_format"]
+    assert sent["type"] == "json_schema" and sent["json_schema"]["strict"] is True
+    assert sent["json_schema"]["schema"] == committed

@@ -35,6 +35,7 @@ from app.llm.retry import (
 )
 from app.models import Message, Transcript
 from app.resources import render_prompt
+from app.schemas import load_judge_response_schema
 from app.verify.verdicts import ClaimStatus
 
 MAX_ATTEMPTS = 2
@@ -77,7 +78,7 @@ class ClaimJudge(Protocol):
         ...
 
 
-def _strict_schema(model: type[BaseModel]) -> dict[str, Any]:
+def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The model's JSON Schema in the form OpenAI's strict mode accepts."""
     schema = model.model_json_schema()
 
@@ -155,7 +156,7 @@ class LLMClaimJudge:
             "json_schema": {
                 "name": "claim_verdicts",
                 "strict": True,
-                "schema": _strict_schema(JudgeAnswer),
+                "schema": load_judge_response_schema(),
             },
         }
         wanted = {c.index for c in claims}
