@@ -13,6 +13,7 @@ import re
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Finding, Sentence
 from app.engines.extractive.text import is_question, join_sentences
+from app.models import Message
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -22,26 +23,29 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _COUNTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|sessions|checkouts|"
     r"merchants|tenants|calls|jobs|messages|emails|errors|failures|tickets|signups|logins|"
-    r"purchases|bookings|subscribers|devices|visitors|shoppers|records|events|pages|uploads"
+    r"purchases|bookings|subscribers|devices|visitors|shoppers|records|events|pages|uploads|"
+    r"attempts|invoices|searches|responses|deliveries|webhooks|notifications|reminders|"
+    r"refunds|charges|shipments|downloads|queries"
 )
 _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
     r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups"
 )
-AFFECTED_COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s)?(?:{_AFFECTED})\b")
-COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s)?(?:{_COUNTED})\b")
+AFFECTED_COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
+COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
 MONEY = _rx(
     r"[$€£¥]\s?\d[\d,.]*\s?[kKmMbB]?\b|\b\d[\d,.]*\s?(?:k|m)?\s?(?:usd|eur|gbp|dollars|euros)\b"
 )
 FIGURE = _rx(
-    r"\d[\d,]*(?:\.\d+)?\s?%|\b\d[\d,]*(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|"
+    r"\d[\d,]*(?:\.\d+)?\s?%|\b\d{1,2}h\s?\d{1,2}m?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|"
     r"hours?|hrs?|h)\b|\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
 )
 _CONTEXT = _rx(
     r"\b(?:errors?|error rates?|latency|fail\w*|5xx|[45]\d\ds|timeouts?|timing out|down|outage|"
     r"unavailable|affected|impacted|impact|customers?|users?|orders?|requests?|slow\w*|degraded|"
     r"can'?t|cannot|unable|lost|spik\w*|jump\w*|climb\w*|broken|not working|p9[59]|"
-    r"checkouts?|payments?|logins?)\b"
+    r"checkouts?|payments?|logins?|lag|backlog|peak\w*|overcharg\w*|double[- ]charg\w*|"
+    r"stuck|stale|delay\w*|behind|exposure|exposed|leak\w*|traffic|invoices?|searches|emails?|deliveries|webhooks?)\b"
 )
 _STATED = _rx(
     r"\bonly [\w\-. ]{1,40} (?:is|are|was|were) (?:impacted|affected)\b|"
@@ -50,23 +54,91 @@ _STATED = _rx(
     r"\b(?:is|are|was|were|went) (?:completely |fully )?(?:down|unavailable|unreachable)\b|"
     r"\b(?:full|total|partial) outage\b"
 )
-_NOT_IMPACT = _rx(r"\b(?:eta|will take|should take|in \d+ (?:minutes|mins|seconds|secs))\b")
+_NOT_IMPACT = _rx(
+    r"\b(?:eta|will take|should take|"
+    r"(?<!resolved )(?<!fixed )in \d+ (?:minutes|mins|seconds|secs))\b"
+)
 _START = _rx(
     r"\b(?:since|started (?:at|around)|began (?:at|around)|starting (?:at|around)|from)\s+"
     r"(?:about |around |~)?\d{1,2}[:.h]\d{2}"
 )
 
 
-def _is_impact(sentence: Sentence) -> bool:
+_DURATION = _rx(
+    r"\b\d[\d,.]*\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{1,2}h\s?\d{1,2}m?\b"
+)
+_WINDOW = _rx(
+    r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
+    r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
+    r"unavailable|impacted|affected) for)\b|\b\d{1,2}[:.]\d{2}\s?(?:-|–|to)\s?\d{1,2}[:.]\d{2}\b"
+)
+_RATE = _rx(
+    r"\b(?:errors?|error rates?|fail\w*|5xx|[45]\d\ds|users?|customers?|requests?|traffic|"
+    r"checkouts?|payments?|logins?|success|calls|orders?|searches|of all|of api)\b"
+)
+_LATENCY = _rx(r"\b(?:p9[059]|latency|response times?|slow\w*)\b")
+_LAG = _rx(r"\b(?:lag\w*|behind|stale|delay\w*|backlog|queued|stuck)\b")
+_IMPACT_WORD = _rx(r"\b(?:impact\w*|affected|blast radius|scope)\b")
+_ALERT = _rx(r"\[(?:firing|alert|critical)\]|\bpagerduty\b|\balert\w*\b")
+_NOISE = _rx(
+    r"\b(?:cpu|memory|heap|gc|db queries|connection pool|replicas?|failover|threshold|"
+    r"timed out after|timeout after|for me|slack|dies|ttl|restarts? (?:in|every)|takes?|"
+    r"wouldn'?t expect|would expect|could be|slowest|faster than|slow queries|"
+    r"looks? (?:great|good)|looking (?:great|good)|fewer|improv\w*)\b"
+)
+_RECOVERED = _rx(
+    r"\b(?:back to|back under|down to|drop(?:ped|s)? to|fell to|recovered|[1-5]\d\ds again|"
+    r"(?:ok|fine|green|working|normal) again|"
+    r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b"
+)
+_TERSE_DURATION = _rx(r"^\W*(?:so|about|roughly|approx\w*|total)?\W*[~≈]?\s*\d[\d,.]*\s?"
+                      r"(?:minutes?|mins?|hours?|hrs?)\W*$")
+
+
+def _is_window(lower: str) -> bool:
+    """'~47 minutes of impact', 'total about 1h30m', '08:30-10:15, 1h45m'."""
+    return bool(_DURATION.search(lower) and _WINDOW.search(lower))
+
+
+def _score(sentence: Sentence) -> int:
+    """How strongly a sentence states what users or systems experienced, with figures; 0: not."""
     lower = sentence.lower
     if is_question(sentence.raw) or cues.PROPOSAL.search(lower) or _NOT_IMPACT.search(lower):
-        return False
-    if cues.RECOVERY.search(lower) or cues.RESOLUTION.search(lower):
-        return False
+        return 0
+    window = _is_window(lower)
+    recovered = (
+        cues.RECOVERY.search(lower) or cues.RESOLUTION.search(lower) or _RECOVERED.search(lower)
+    )
+    if recovered and not window:
+        return 0
+    score = 2 if window else 0
     if _STATED.search(lower):
-        return True
+        score += 2
     has_figure = FIGURE.search(lower) or COUNT.search(lower) or MONEY.search(lower)
-    return bool(has_figure and _CONTEXT.search(lower))
+    if not has_figure or not (_CONTEXT.search(lower) or window):
+        return score
+    score += 1
+    if COUNT.search(lower):
+        score += 2 + bool(AFFECTED_COUNT.search(lower))
+    if MONEY.search(lower):
+        score += 2
+    if re.search(r"\d\s?%", lower) and _RATE.search(lower):
+        score += 2
+    if _LATENCY.search(lower) and re.search(r"\d\s?(?:ms|s)\b", lower):
+        score += 2
+    if _LAG.search(lower) and (_DURATION.search(lower) or COUNT.search(lower)):
+        score += 2
+    if _IMPACT_WORD.search(lower):
+        score += 1
+    if _ALERT.search(lower):
+        score += 1
+    if _NOISE.search(lower):
+        score -= 3
+    return max(score, 0)
+
+
+def _is_impact(sentence: Sentence) -> bool:
+    return _score(sentence) >= 2
 
 
 def figures(text: str) -> set[str]:
@@ -75,26 +147,62 @@ def figures(text: str) -> set[str]:
     return {re.sub(r"[\s~,]", "", f.lower()) for f in found}
 
 
-def find_impact(chat: Chat, skip_ids: set[int], limit: int = 5) -> list[Finding]:
-    """Impact statements in chat order, one per message, at most `limit`."""
-    found: list[Finding] = []
-    seen: set[str] = set()
+def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int, list[str]]:
+    """The message's impact sentences (chat order, at most 3) and their combined score."""
+    sentences = [s for s in chat.sentences(message) if s.text]
+    scored = [(s, _score(s)) for s in sentences]
+    strong = [(s, score) for s, score in scored if score >= 2]
+    if not strong and follows_impact and len(sentences) == 1:
+        terse = sentences[0]  # "so ~39 minutes" right after the impact numbers
+        if _TERSE_DURATION.match(terse.lower):
+            return 2, [terse.text]
+    if not strong:
+        return 0, []
+    kept = [
+        (s, score)
+        for s, score in scored
+        if score >= 2 or (score == 1 and not _NOISE.search(s.lower) and figures(s.raw))
+    ]
+    best = sorted(kept, key=lambda pair: -pair[1])[:3]
+    ordered = [s.text for s, _ in sorted(best, key=lambda pair: sentences.index(pair[0]))]
+    return max(score for _, score in best) + len(best) - 1, ordered
+
+
+def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]:
+    """The strongest impact statements, de-duplicated by figure, at most `limit`, in chat order.
+
+    One finding per message. Messages are ranked by how much impact they state, so a late
+    "impact so far: ..." summary outranks early chatter; a message whose figures are all
+    already reported is dropped unless it states impact in words.
+    """
+    candidates: list[tuple[int, Message, str, set[str]]] = []
+    recent = 0  # messages since the last impact statement or "impact?" question
     for message in chat.messages:
         if message.id in skip_ids:
             continue
-        kept: list[str] = []
-        for sentence in chat.sentences(message):
-            if not sentence.text or not _is_impact(sentence):
-                continue
-            new = figures(sentence.raw) - seen
-            if new or _STATED.search(sentence.lower):
-                kept.append(sentence.text)
-                seen |= new
+        score, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        recent += 1
         if kept:
-            found.append(Finding(join_sentences(kept[:3], limit=300), [message.id]))
-        if len(found) == limit:
+            text = join_sentences(kept, limit=300)
+            candidates.append((score, message, text, figures(text)))
+            recent = 0
+        elif _IMPACT_WORD.search(message.text) and is_question(message.text):
+            recent = 0
+    ranked = sorted(candidates, key=lambda c: (-c[0], c[1].id))
+    chosen: list[tuple[Message, str]] = []
+    seen: set[str] = set()
+    for _score_value, message, text, found in ranked:
+        if len(chosen) == limit:
             break
-    return found
+        new = found - seen
+        if found and not new:
+            continue
+        if not found and not _STATED.search(text.lower()):
+            continue
+        chosen.append((message, text))
+        seen |= found
+    chosen.sort(key=lambda pair: pair[0].id)
+    return [Finding(text, [message.id]) for message, text in chosen]
 
 
 def states_count(chat: Chat) -> bool:

@@ -67,6 +67,50 @@ def main_service(chat: Chat, focus: list[Finding], skip_ids: set[int]) -> str | 
             spelling.setdefault(key, service)
             order.setdefault(key, len(order))
     if not counts:
-        return None
+        return affected_thing(chat, focus, skip_ids)
     best = max(counts, key=lambda k: (counts[k], -order[k]))
     return spelling[best]
+
+
+_SYMPTOM = re.compile(
+    r"\b(?P<thing>[a-z][a-z0-9]{2,})\s+(?:errors?|failures?|failing|failed|fails|outage|"
+    r"latency|timeouts?|timing out|lag|overcharg\w*|oom\w*|crash\w*|5xx|50[0-4]s|"
+    r"(?:is|are|was|were) (?:down|broken|failing|unavailable))\b",
+    re.IGNORECASE,
+)
+_COUNTED_THING = re.compile(
+    r"\b\d[\d,.]*\s?[kKmM]?\+?\s+(?:[a-z]+\s)?(?P<thing>[a-z]{3,}s)\b", re.IGNORECASE
+)
+_NOT_COUNTED_THINGS = frozenset(
+    "customers users requests errors calls people pods nodes replicas hosts servers instances "
+    "times days hours minutes mins seconds secs weeks months years tickets retries attempts "
+    "others ones was is has this us bytes percents ms cores threads connections".split()
+)
+_NOT_A_THING = _NOT_A_NAME | frozenset(
+    "total double full partial more many some all high any still rate seeing getting got see "
+    "saw less mostly also just now again those these its their our your his her random "
+    "intermittent occasional major minor big small huge massive".split()
+)
+
+
+def affected_thing(chat: Chat, focus: list[Finding], skip_ids: set[int]) -> str | None:
+    """When no service is named: the word the chat puts before a symptom ("checkout errors"),
+    else the thing it counts ("214 invoices"), focus statements first; never a person's name."""
+    focus_texts = [f.text for f in focus]
+    other = [m.text for m in chat.messages if m.id not in skip_ids]
+    for pattern, singular in ((_SYMPTOM, False), (_COUNTED_THING, True)):
+        counts: Counter[str] = Counter()
+        for texts, weight in ((focus_texts, 3), (other, 1)):
+            for text in texts:
+                for match in pattern.finditer(text):
+                    word = match["thing"].lower()
+                    if word in _NOT_A_THING or word in _NOT_COUNTED_THINGS:
+                        continue
+                    if chat.roster.resolve(word) is not None:
+                        continue
+                    counts[word] += weight
+        if counts:
+            best = max(counts, key=lambda k: counts[k])  # first seen wins ties
+            thing = best[:-1] if singular and best.endswith("s") else best
+            return thing.capitalize()
+    return None

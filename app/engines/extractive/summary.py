@@ -17,6 +17,9 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("outage", re.compile(r"\b(?:outage|down|unavailable|unreachable)\b", re.IGNORECASE)),
     ("errors", re.compile(r"\b(?:errors?|5xx|5\d\ds?|exceptions?|fail\w*)\b", re.IGNORECASE)),
     ("latency", re.compile(r"\b(?:latency|slow\w*|timeouts?|timing out)\b", re.IGNORECASE)),
+    ("OOM kills", re.compile(r"\b(?:oom\w*|out of memory)\b", re.IGNORECASE)),
+    ("lag", re.compile(r"\b(?:lag|backlog)\b", re.IGNORECASE)),
+    ("overcharge", re.compile(r"\b(?:overcharg\w*|double[- ]charg\w*)\b", re.IGNORECASE)),
 ]
 _JARGON = [
     (re.compile(r"\b\w+(?:Error|Exception)\b"), 3),
