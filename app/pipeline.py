@@ -91,7 +91,6 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
         }
     )
     failed = [c for c in verification.claims if c.status != "supported"]
-    flagged = {c.text for c in failed} if options.keep_unverified else set()
     notes = _draft_notes(verification, findings, options.keep_unverified)
     if failed and not options.keep_unverified:
         warnings.append(
@@ -99,7 +98,7 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
             "were left out of the draft; see `verification`"
         )
 
-    draft = render_draft(report, transcript, options.audience, flagged=flagged, notes=notes)
+    draft = render_draft(report, transcript, options.audience, notes=notes)
     safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
     if late_findings:
         warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")

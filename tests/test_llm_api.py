@@ -14,7 +14,14 @@ from fastapi.testclient import TestClient
 
 from app.ingest import parse_transcript
 from app.main import create_app
-from tests.llm_fakes import COMPLETIONS_URL, api_error, llm_settings, reply, seed_report
+from tests.llm_fakes import (
+    COMPLETIONS_URL,
+    MODELS_URL,
+    api_error,
+    llm_settings,
+    reply,
+    seed_report,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -173,3 +180,45 @@ def test_upstream_failures_are_problem_details(
     assert body["status"] == status and says in body["detail"]
     assert body["usage"]["model"] == "test-model"
     assert "_last_completion" not in body and "Heads up" not in response.text
+
+
+def test_readyz_reports_the_llm_endpoint(respx_mock: respx.MockRouter) -> None:
+    models = respx_mock.get(MODELS_URL)
+    with TestClient(create_app(llm_settings())) as with_llm:
+        models.mock(
+            return_value=httpx.Response(
+                200,
+                json={
+                    "object": "list",
+                    "data": [
+                        {"id": "test-model", "object": "model", "created": 0, "owned_by": "me"}
+                    ],
+                },
+            )
+        )
+        ready = with_llm.get("/readyz")
+        models.mock(return_value=api_error(401, "bad key"))
+        rejected = with_llm.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["status"] == "ready" and ready.json()["default_engine"] == "llm"
+    assert rejected.status_code == 503
+    assert "PM_LLM_API_KEY" in rejected.json()["llm"]
+
+
+def test_keep_unverified_marks_instead_of_dropping(
+    respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+    respx_mock.post(COMPLETIONS_URL).mock(return_value=reply(answer))
+    settings = llm_settings(llm_time_budget=1, verify_with_llm=False)
+    request = {"transcript": seed_chat_text, "engine": "llm", "audience": "stakeholder"}
+    with TestClient(create_app(settings)) as rules_only:
+        dropped = rules_only.post("/draft", json=request).json()
+        kept = rules_only.post("/draft", json={**request, "keep_unverified": True}).json()
+    unsettled = "Undoing the change fixed it."  # a paraphrase the rules alone cannot settle
+    statuses = {c["text"]: c["status"] for c in dropped["verification"]["claims"]}
+    assert statuses[unsettled] == "unsupported"
+    assert unsettled not in dropped["draft"]["text"]
+    assert "(unverified)" not in dropped["draft"]["text"]
+    assert unsettled in kept["draft"]["text"]
+    assert "(unverified)" in kept["draft"]["text"]

@@ -106,11 +106,17 @@ def test_stakeholder_draft_names_nobody_and_hides_internals() -> None:
     assert "The impact lasted about 12 minutes, from 09:10 to 09:22. [m1, m6]" in text
 
 
-def test_flagged_claims_are_marked_unverified() -> None:
-    text = render_draft(
-        report(), CHAT, "engineering", flagged={"Checkout errors reached 45%."}
-    ).text
-    assert "- (unverified) Checkout errors reached 45%. [m1]" in text
+def test_failed_claims_are_dropped_or_marked_unverified() -> None:
+    from app.verify import verify_report
+
+    data = report_data(impact=[{"text": "Checkout errors reached 95%.", "evidence": [1]}])
+    wrong = report(**{k: v for k, v in data.items() if k == "impact"})
+    dropped, verification = verify_report(wrong, CHAT)
+    assert any(c.status != "supported" and "95%" in c.text for c in verification.claims)
+    assert "95%" not in render_draft(dropped, CHAT, "engineering").text
+    kept, _ = verify_report(wrong, CHAT, keep_failed=True)
+    text = render_draft(kept, CHAT, "engineering").text
+    assert "- (unverified) Checkout errors reached 95%. [m1]" in text
 
 
 @pytest.mark.parametrize(

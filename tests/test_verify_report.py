@@ -108,10 +108,18 @@ def test_summary_sentences_are_removed_not_the_summary(seed: Transcript) -> None
     assert {"summary.technical[0]", "summary.technical[2]", "summary.plain[0]"} <= items
 
 
-def test_keep_failed_keeps_everything_but_lists_verdicts(seed: Transcript) -> None:
+def test_keep_failed_keeps_everything_marked_and_lists_verdicts(seed: Transcript) -> None:
     original = report(seed)
     checked, verification = verify_report(original, seed, keep_failed=True)
-    assert checked == original
+    assert len(checked.impact) == len(original.impact)
+    assert len(checked.timeline) == len(original.timeline)
+    assert len(checked.action_items) == len(original.action_items)
+    failed = {v.item for v in verification.flagged}
+    assert checked.impact[1].text.startswith("(unverified) ")
+    assert checked.timeline[1].description.startswith("(unverified) ")
+    assert checked.action_items[1].description.startswith("(unverified) ")
+    assert not checked.impact[0].text.startswith("(unverified)") and "impact[0]" not in failed
+    assert "(unverified) " in checked.summary.plain
     assert verification.unsupported + verification.contradicted >= 5
     assert len(verification.claims) == (
         3 + 2 + 2 + 1 + 3 + 1 + 1 + 1 + 2  # summary sentences, impact, ..., action items

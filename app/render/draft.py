@@ -17,7 +17,6 @@ from app.render.scrub import scrub_for_stakeholders
 from app.render.timing import ImpactWindow, impact_window, sorted_timeline
 
 _TEMPLATES = Path(__file__).parent / "templates"
-UNVERIFIED_MARK = "(unverified)"
 
 
 @lru_cache(maxsize=1)
@@ -46,27 +45,20 @@ def _cell(text: str) -> str:
 
 
 class _Formatter:
-    """Formats facts for one audience, marking those the checker could not verify."""
+    """Formats facts for one audience (stakeholder text is scrubbed of names and internals)."""
 
-    def __init__(self, audience: Audience, participants: list[str], flagged: set[str]) -> None:
+    def __init__(self, audience: Audience, participants: list[str]) -> None:
         self.audience = audience
         self.participants = participants
-        self.flagged = flagged
 
     def words(self, text: str) -> str:
         text = _one_line(text)
         if self.audience == "stakeholder":
             text = scrub_for_stakeholders(text, self.participants)
-        if _one_line(text) in self.flagged or text in self.flagged:
-            text = f"{UNVERIFIED_MARK} {text}"
         return text
 
     def fact(self, text: str, evidence: list[int]) -> str:
-        marked = _one_line(text) in self.flagged
-        words = self.words(text)
-        if marked and not words.startswith(UNVERIFIED_MARK):
-            words = f"{UNVERIFIED_MARK} {words}"
-        return f"{words} {cite(evidence)}"
+        return f"{self.words(text)} {cite(evidence)}"
 
     def statement(self, statement: Statement | None) -> str | None:
         return None if statement is None else self.fact(statement.text, statement.evidence)
@@ -168,12 +160,10 @@ def render_draft(
     transcript: Transcript,
     audience: Audience,
     *,
-    flagged: set[str] | None = None,
     notes: list[str] | None = None,
 ) -> Draft:
-    """Render `report` for `audience`; texts in `flagged` are marked as unverified."""
-    flagged_texts = {_one_line(t) for t in (flagged or set())}
-    fmt = _Formatter(audience, report.participants or transcript.participants, flagged_texts)
+    """Render `report` for `audience`; `notes` go to the engineering draft's last section."""
+    fmt = _Formatter(audience, report.participants or transcript.participants)
     if audience == "engineering":
         context = _engineering_context(report, transcript, fmt, notes or [])
         template = "engineering.md.j2"

@@ -9,6 +9,8 @@ that it could not be verified instead of asserting anything.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from app.models import (
     ActionItem,
     IncidentReport,
@@ -30,6 +32,7 @@ from app.verify.judge import ClaimJudge, JudgeRequest
 from app.verify.source import SourceIndex
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 
+EntryOrAction = TypeVar("EntryOrAction", TimelineEntry, ActionItem)
 UNVERIFIED_SUMMARY = "The drafted summary could not be verified against the chat; see the timeline."
 
 
@@ -86,43 +89,65 @@ def _report_claims(report: IncidentReport) -> list[tuple[Claim, bool]]:
     return claims
 
 
+UNVERIFIED_MARK = "(unverified)"
+
+
 def _apply(
     report: IncidentReport, verdicts: dict[str, ClaimVerdict], keep_failed: bool
 ) -> IncidentReport:
-    """The report without the items whose verdict is not "supported" (all kept if asked)."""
+    """The report without the items whose verdict is not "supported"; with `keep_failed`, those
+    items stay, their text starting with "(unverified)" so no reader takes them as checked."""
 
-    def keep(item: str) -> bool:
+    def failed(item: str) -> bool:
         verdict = verdicts.get(item)
-        return keep_failed or verdict is None or verdict.status == "supported"
+        return verdict is not None and verdict.status != "supported"
+
+    def mark(text: str) -> str:
+        return text if text.startswith(UNVERIFIED_MARK) else f"{UNVERIFIED_MARK} {text}"
 
     summary = report.summary
     texts: dict[str, str] = {}
     for field in ("technical", "plain"):
-        kept = [c.text for c in _summary_claims(summary, field) if keep(c.item or "")]
-        texts[field] = " ".join(kept) if kept else (
-            getattr(summary, field) if keep_failed else UNVERIFIED_SUMMARY
-        )
+        sentences = [
+            mark(c.text) if failed(c.item or "") else c.text
+            for c in _summary_claims(summary, field)
+            if keep_failed or not failed(c.item or "")
+        ]
+        texts[field] = " ".join(sentences) if sentences else UNVERIFIED_SUMMARY
+
+    def statement(item: Statement, name: str) -> Statement | None:
+        if not failed(name):
+            return item
+        return item.model_copy(update={"text": mark(item.text)}) if keep_failed else None
 
     def statements(items: list[Statement], name: str) -> list[Statement]:
-        return [s for i, s in enumerate(items) if keep(f"{name}[{i}]")]
+        checked = (statement(s, f"{name}[{i}]") for i, s in enumerate(items))
+        return [s for s in checked if s is not None]
 
     def optional(item: Statement | None, name: str) -> Statement | None:
-        return item if item is not None and keep(name) else None
+        return None if item is None else statement(item, name)
+
+    def described(items: list[EntryOrAction], name: str) -> list[EntryOrAction]:
+        kept: list[EntryOrAction] = []
+        for i, item in enumerate(items):
+            if not failed(f"{name}[{i}]"):
+                kept.append(item)
+            elif keep_failed:
+                kept.append(item.model_copy(update={"description": mark(item.description)}))
+        return kept
 
     return report.model_copy(
         update={
             "summary": summary.model_copy(update=texts),
             "impact": statements(report.impact, "impact"),
             "detection": optional(report.detection, "detection"),
-            "timeline": [e for i, e in enumerate(report.timeline) if keep(f"timeline[{i}]")],
+            "timeline": described(report.timeline, "timeline"),
             "root_cause": optional(report.root_cause, "root_cause"),
             "contributing_factors": statements(
                 report.contributing_factors, "contributing_factors"
             ),
             "resolution": optional(report.resolution, "resolution"),
-            "action_items": [
-                a for i, a in enumerate(report.action_items) if keep(f"action_items[{i}]")
-            ],
+            "action_items": described(report.action_items, "action_items"),
         }
     )
 
