@@ -24,6 +24,27 @@ class TranscriptFormatError(PostmortemError):
     title = "Unrecognised transcript"
 
 
+class MalformedBodyError(PostmortemError):
+    """The request body is not valid UTF-8 or not valid JSON."""
+
+    status = 400
+    title = "Malformed request body"
+
+
+class PayloadTooLargeError(PostmortemError):
+    """The transcript is larger than PM_MAX_TRANSCRIPT_CHARS."""
+
+    status = 413
+    title = "Transcript too large"
+
+
+class UnsupportedMediaTypeError(PostmortemError):
+    """The body is neither JSON nor plain text."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
 class InvalidRequestError(PostmortemError):
     """A request field is malformed (a bad date, an unknown time zone, an unknown engine)."""
 

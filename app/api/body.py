@@ -9,13 +9,13 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
-from app.errors import PostmortemError
+from app.errors import MalformedBodyError, PayloadTooLargeError
 
 Model = TypeVar("Model", bound=BaseModel)
 
 TRANSCRIPT_HELP = (
     "The incident chat: pasted text (Slack, Teams, Discord, IRC, timestamped lines) or a Slack "
-    "export (a JSON array of messages or {\"messages\": [...]}, as a string or as JSON)."
+    'export (a JSON array of messages or {"messages": [...]}, as a string or as JSON).'
 )
 
 
@@ -31,21 +31,6 @@ TranscriptField = Annotated[
     AfterValidator(_transcript_text),
     Field(description=TRANSCRIPT_HELP),
 ]
-
-
-class PayloadTooLargeError(PostmortemError):
-    status = 413
-    title = "Transcript too large"
-
-
-class UnsupportedMediaTypeError(PostmortemError):
-    status = 415
-    title = "Unsupported media type"
-
-
-class MalformedBodyError(PostmortemError):
-    status = 400
-    title = "Malformed request body"
 
 
 async def read_text(request: Request, max_chars: int) -> str:

@@ -12,18 +12,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import (
     TranscriptField,
-    UnsupportedMediaTypeError,
     media_type,
     parse_json_model,
     read_text,
     validate_fields,
 )
 from app.api.deps import EnginesDep, SettingsDep
+from app.errors import UnsupportedMediaTypeError
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft
 
 router = APIRouter(tags=["drafts"])
-
 
 
 class DraftRequest(BaseModel):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.engines.extractive.chat import Chat, Sentence
+from app.engines.extractive.cues import cue
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -27,19 +28,14 @@ from app.engines.extractive.text import (
 )
 from app.models import Message
 
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-_HEADER = _rx(
+_HEADER = cue(
     r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to-?dos?|next steps|take-?aways|"
     r"lessons(?: learned)?|improvements)\b|\bAIs\b"
 )
-_INLINE_LIST = _rx(r"\b(?:action[- ]items?|follow[- ]?ups|to-?dos?|next steps)\b")
+_INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to-?dos?|next steps)\b")
 _LIST_START = re.compile(r"^\s*(?:1[.)]|#1\b)\s")
 _SECOND = re.compile(r"^\s*(?:2[.)]|#2\b)\s")
-_ITEM_CLAIM = _rx(
+_ITEM_CLAIM = cue(
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
     r"i can (?:take|own|do) (?:it|this|that))\b"
 )
@@ -52,49 +48,51 @@ _VERBS = (
     r"review|tune|schedule|set up|setup|fix|investigate|look into|follow up|migrate|remove|"
     r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade)"
 )
-_X_TO_DO = _rx(
+_X_TO_DO = cue(
     rf"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|is going to)\s+(?P<task>{_VERBS}\b.+)$"
 )
-_COMMIT = _rx(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s+(?P<task>(?:also\s+)?{_VERBS}\b.+)$")
-_PLEASE = _rx(
+_COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s+(?P<task>(?:also\s+)?{_VERBS}\b.+)$")
+_PLEASE = cue(
     rf"^@(?P<name>[\w.\-]+)\s*,?\s*(?:can you |could you )?(?:please\s+)?"
     rf"(?P<task>{_VERBS}\b.+)$"
 )
 _INLINE_OWNER = [
-    _rx(r"^@?(?P<name>[A-Za-z][\w.\-]*(?:\s[A-Z][\w\-]*)?)\s*(?::|—|–|\s-\s)\s*(?P<task>.+)$"),
-    _rx(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|is on)\s+(?P<task>.+)$"),
-    _rx(r"^(?P<task>.+?)\s*[(\[]\s*(?:owner\s*[:=]\s*)?@?(?P<name>[\w.\- ]+?)\s*[)\]]\s*\.?$"),
-    _rx(r"^(?P<task>.+?)\s*(?:—|–|\s-\s|->|→|:)\s*(?:owner\s*[:=]?\s*)?@?(?P<name>[\w.\-]+)\s*\.?$"),
-    _rx(r"^(?P<task>.+?)[,;]?\s*(?:owner|assignee|assigned to)\s*[:=]?\s*@?(?P<name>[\w.\-]+)\.?$"),
+    cue(r"^@?(?P<name>[A-Za-z][\w.\-]*(?:\s[A-Z][\w\-]*)?)\s*(?::|—|–|\s-\s)\s*(?P<task>.+)$"),
+    cue(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|is on)\s+(?P<task>.+)$"),
+    cue(r"^(?P<task>.+?)\s*[(\[]\s*(?:owner\s*[:=]\s*)?@?(?P<name>[\w.\- ]+?)\s*[)\]]\s*\.?$"),
+    cue(
+        r"^(?P<task>.+?)\s*(?:—|–|\s-\s|->|→|:)\s*(?:owner\s*[:=]?\s*)?@?(?P<name>[\w.\-]+)\s*\.?$"
+    ),
+    cue(r"^(?P<task>.+?)[,;]?\s*(?:owner|assignee|assigned to)\s*[:=]?\s*@?(?P<name>[\w.\-]+)\.?$"),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]+)")
-_FIRST_PERSON = _rx(r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b")
-_CLAIM_VERB = _rx(
+_FIRST_PERSON = cue(r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b")
+_CLAIM_VERB = cue(
     r"\b(?:own|take|handle|grab|do|cover|claim|pick up|tackle|got|have|work on|drive)\b"
 )
-_MINE = _rx(r"\b(?:is|are) mine\b")
-_REQUEST = _rx(
+_MINE = cue(r"\b(?:is|are) mine\b")
+_REQUEST = cue(
     r"\b(?:can you|could you|would you|will you|please|maybe you|you can|mind|want to|able to)\b"
 )
-_DIRECT = _rx(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|has|gets?|is on)\b")
-_ARROW = _rx(r"#?(?P<num>\d{1,2})\s*(?:->|→|=>|:|\bto\b|\bfor\b)\s*@?(?P<name>[A-Za-z][\w.\-]*)")
-_NUMBER_REF = _rx(
+_DIRECT = cue(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|has|gets?|is on)\b")
+_ARROW = cue(r"#?(?P<num>\d{1,2})\s*(?:->|→|=>|:|\bto\b|\bfor\b)\s*@?(?P<name>[A-Za-z][\w.\-]*)")
+_NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
     r"\s+#?(?P<b>\d{1,2})\b|^\W*#?(?P<c>\d{1,2})\s+(?:is|are)\s+mine\b|"
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b"
 )
-_PLEDGE = _rx(r"\b(?:i'?ll|i will|i'?m going to)\b")
+_PLEDGE = cue(r"\b(?:i'?ll|i will|i'?m going to)\b")
 # "3 and 4 I'll put on the team board for whoever picks it up" defers the item, owns nothing.
-_DEFERRAL = _rx(
+_DEFERRAL = cue(
     r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|at the review|"
     r"at planning|not me|not a name)\b"
 )
-_ACCEPT = _rx(
+_ACCEPT = cue(
     r"^\W*(?:sure|yes|yep|yup|yeah|ok|okay|on it|will do|can do|got it|happy to|absolutely|"
     r"of course|no problem|np|sounds good|i'?ll take|i'?ll do|i can|i'?ll handle|i'?m on it|"
     r"definitely|done|👍|\+1)\b"
 )
-_DECLINE = _rx(r"^\W*(?:no|nope|can'?t|cannot|not me|sorry|i'?m out|busy)\b")
+_DECLINE = cue(r"^\W*(?:no|nope|can'?t|cannot|not me|sorry|i'?m out|busy)\b")
 _GENERIC = content_words(
     "add update make do take handle own care check fix item items run can you maybe please "
     "also that this those the one sure will ensure new"
@@ -284,11 +282,15 @@ def _apply(
             item.assign(who, message.id)
     elif addressee and addressee != author and (_REQUEST.search(lower) or lower.endswith("?")):
         pending[addressee] = _Request(referenced, message, position)
-    elif author and (
-        (_FIRST_PERSON.search(lower) and _CLAIM_VERB.search(lower))
-        or _MINE.search(lower)
-        or _PLEDGE.search(lower)
-    ) and not _DEFERRAL.search(lower):
+    elif (
+        author
+        and (
+            (_FIRST_PERSON.search(lower) and _CLAIM_VERB.search(lower))
+            or _MINE.search(lower)
+            or _PLEDGE.search(lower)
+        )
+        and not _DEFERRAL.search(lower)
+    ):
         for item in referenced:
             item.assign(author, message.id)
 

@@ -15,11 +15,6 @@ from app.engines.extractive.chat import Chat, Finding, Sentence
 from app.engines.extractive.text import is_question, join_sentences
 from app.models import Message
 
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 _COUNTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|sessions|checkouts|"
     r"merchants|tenants|calls|jobs|messages|emails|errors|failures|tickets|signups|logins|"
@@ -31,68 +26,68 @@ _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
     r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups"
 )
-AFFECTED_COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
-COUNT = _rx(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
-MONEY = _rx(
+AFFECTED_COUNT = cues.cue(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
+COUNT = cues.cue(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
+MONEY = cues.cue(
     r"[$€£¥]\s?\d[\d,.]*\s?[kKmMbB]?\b|\b\d[\d,.]*\s?(?:k|m)?\s?(?:usd|eur|gbp|dollars|euros)\b"
 )
-FIGURE = _rx(
+FIGURE = cues.cue(
     r"\d[\d,]*(?:\.\d+)?\s?%|\b\d{1,2}h\s?\d{1,2}m?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|"
     r"hours?|hrs?|h)\b|\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
 )
-_CONTEXT = _rx(
+_CONTEXT = cues.cue(
     r"\b(?:errors?|error rates?|latency|fail\w*|5xx|[45]\d\ds|timeouts?|timing out|down|outage|"
     r"unavailable|affected|impacted|impact|customers?|users?|orders?|requests?|slow\w*|degraded|"
     r"can'?t|cannot|unable|lost|spik\w*|jump\w*|climb\w*|broken|not working|p9[59]|"
     r"checkouts?|payments?|logins?|lag|backlog|peak\w*|overcharg\w*|double[- ]charg\w*|"
     r"stuck|stale|delay\w*|behind|exposure|exposed|leak\w*|traffic|invoices?|searches|emails?|deliveries|webhooks?)\b"
 )
-_STATED = _rx(
+_STATED = cues.cue(
     r"\bonly [\w\-. ]{1,40} (?:is|are|was|were) (?:impacted|affected)\b|"
     r"\b(?:customers?|users?|merchants?|shoppers?|clients?)\b[^.!?]{0,30}"
     r"\b(?:can'?t|cannot|couldn'?t|could not|are unable|were unable|unable|not able)\b|"
     r"\b(?:is|are|was|were|went) (?:completely |fully )?(?:down|unavailable|unreachable)\b|"
     r"\b(?:full|total|partial) outage\b"
 )
-_NOT_IMPACT = _rx(
+_NOT_IMPACT = cues.cue(
     r"\b(?:eta|will take|should take|"
     r"(?<!resolved )(?<!fixed )in \d+ (?:minutes|mins|seconds|secs))\b"
 )
-_START = _rx(
+_START = cues.cue(
     r"\b(?:since|started (?:at|around)|began (?:at|around)|starting (?:at|around)|from)\s+"
     r"(?:about |around |~)?\d{1,2}[:.h]\d{2}"
 )
 
 
-_DURATION = _rx(
-    r"\b\d[\d,.]*\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{1,2}h\s?\d{1,2}m?\b"
-)
-_WINDOW = _rx(
+_DURATION = cues.cue(r"\b\d[\d,.]*\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{1,2}h\s?\d{1,2}m?\b")
+_WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
     r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
     r"unavailable|impacted|affected) for)\b|\b\d{1,2}[:.]\d{2}\s?(?:-|–|to)\s?\d{1,2}[:.]\d{2}\b"
 )
-_RATE = _rx(
+_RATE = cues.cue(
     r"\b(?:errors?|error rates?|fail\w*|5xx|[45]\d\ds|users?|customers?|requests?|traffic|"
     r"checkouts?|payments?|logins?|success|calls|orders?|searches|of all|of api)\b"
 )
-_LATENCY = _rx(r"\b(?:p9[059]|latency|response times?|slow\w*)\b")
-_LAG = _rx(r"\b(?:lag\w*|behind|stale|delay\w*|backlog|queued|stuck)\b")
-_IMPACT_WORD = _rx(r"\b(?:impact\w*|affected|blast radius|scope)\b")
-_ALERT = _rx(r"\[(?:firing|alert|critical)\]|\bpagerduty\b|\balert\w*\b")
-_NOISE = _rx(
+_LATENCY = cues.cue(r"\b(?:p9[059]|latency|response times?|slow\w*)\b")
+_LAG = cues.cue(r"\b(?:lag\w*|behind|stale|delay\w*|backlog|queued|stuck)\b")
+_IMPACT_WORD = cues.cue(r"\b(?:impact\w*|affected|blast radius|scope)\b")
+_ALERT = cues.cue(r"\[(?:firing|alert|critical)\]|\bpagerduty\b|\balert\w*\b")
+_NOISE = cues.cue(
     r"\b(?:cpu|memory|heap|gc|db queries|connection pool|replicas?|failover|threshold|"
     r"timed out after|timeout after|for me|slack|dies|ttl|restarts? (?:in|every)|takes?|"
     r"wouldn'?t expect|would expect|could be|slowest|faster than|slow queries|"
     r"looks? (?:great|good)|looking (?:great|good)|fewer|improv\w*)\b"
 )
-_RECOVERED = _rx(
+_RECOVERED = cues.cue(
     r"\b(?:back to|back under|down to|drop(?:ped|s)? to|fell to|recovered|[1-5]\d\ds again|"
     r"(?:ok|fine|green|working|normal) again|"
     r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b"
 )
-_TERSE_DURATION = _rx(r"^\W*(?:so|about|roughly|approx\w*|total)?\W*[~≈]?\s*\d[\d,.]*\s?"
-                      r"(?:minutes?|mins?|hours?|hrs?)\W*$")
+_TERSE_DURATION = cues.cue(
+    r"^\W*(?:so|about|roughly|approx\w*|total)?\W*[~≈]?\s*\d[\d,.]*\s?"
+    r"(?:minutes?|mins?|hours?|hrs?)\W*$"
+)
 
 
 def _is_window(lower: str) -> bool:
@@ -217,6 +212,4 @@ def states_money(chat: Chat) -> bool:
 
 def states_impact_start(chat: Chat) -> bool:
     """True when a message says when impact began ("errors since 09:05")."""
-    return any(
-        _START.search(s.raw) and _CONTEXT.search(s.lower) for s in chat.all_sentences()
-    )
+    return any(_START.search(s.raw) and _CONTEXT.search(s.lower) for s in chat.all_sentences())

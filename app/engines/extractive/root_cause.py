@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from app.engines.extractive.chat import Chat, Finding, Sentence
-from app.engines.extractive.cues import FUTURE, MITIGATION, PROPOSAL
+from app.engines.extractive.cues import FUTURE, MITIGATION, PROPOSAL, cue
 from app.engines.extractive.text import (
     content_words,
     is_question,
@@ -24,12 +24,7 @@ from app.engines.extractive.text import (
 )
 from app.models import Message
 
-
-def _cue(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-_STRONG = _cue(
+_STRONG = cue(
     r"\broot[- ]?caused?\b\s*(?:is|was|:|=|—|-|here|looks|seems|appears)|\brca\s*[:=]|"
     r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b|\bcaused by\b|"
     r"\bfound it\b|\bfound the (?:issue|problem|bug|culprit|cause)\b|"
@@ -43,40 +38,40 @@ _STRONG = _cue(
     r"\bwhich explains\b"
 )
 # A slip named as such ("typed 100 instead of 10", "fat-fingered", "forgot to") is a cause.
-_MISTAKE = _cue(
+_MISTAKE = cue(
     r"\b(?:instead of|typo\w*|fat[- ]?finger\w*|mis-?typ\w*|by mistake|by accident|"
     r"accidentally|forgot (?:to|the|about))\b"
 )
 # "oh no. <cause>", "there we go. <cause>": a realisation announcing the sentences after it.
-_REALISATION = _cue(r"^\W*(?:oh+,? no|uh[- ]?oh|oops|whoops|aha|there we go|welp)\b")
+_REALISATION = cue(r"^\W*(?:oh+,? no|uh[- ]?oh|oops|whoops|aha|there we go|welp)\b")
 # "so it's the rate limit": a conclusion that names the culprit.
-_LOCATED = _cue(r"^\W*(?P<so>so,?\s+)?(?:it'?s|it is|it was)\s+(?:the|our|a|an)\s+\w")
-_CONCLUSION = _cue(r"^\W*so,?\s+(?!far\b|yeah\b|what\b|who\b|how\b|should\b|do\b|can\b)")
+_LOCATED = cue(r"^\W*(?P<so>so,?\s+)?(?:it'?s|it is|it was)\s+(?:the|our|a|an)\s+\w")
+_CONCLUSION = cue(r"^\W*so,?\s+(?!far\b|yeah\b|what\b|who\b|how\b|should\b|do\b|can\b)")
 # A reply that confirms the hypothesis just before it ("yep that's it", "confirmed").
-_CONFIRM = _cue(
+_CONFIRM = cue(
     r"^\W*(?:yes|yep|yup|yeah|ya|correct|exactly|bingo|confirmed|that'?s it|that'?s the one|"
     r"nailed it|spot on|good catch|that tracks|that matches)\b"
 )
-_FIRM_CONFIRM = _cue(
+_FIRM_CONFIRM = cue(
     r"^\W*(?:(?:yes|yep|yup|yeah)[,.!]?\s+)?(?:confirmed|bingo|exactly|that'?s it|"
     r"that'?s the one|nailed it|spot on|that tracks|that matches)\b"
 )
-_EXPLAINS_EFFECT = _cue(
+_EXPLAINS_EFFECT = cue(
     r"\b(?:that|this|which) explains (?:why|how)\b|\b(?:that|which) is why\b|\bthat'?s why\b"
 )
-_WHY = _cue(r"^\W*(?:(?:but|so|and|ok(?:ay)?),?\s+)?(?:why\b|how come\b)")
-_CONTINUES = _cue(r"^\W*(?:and|so|which|plus)\b")
+_WHY = cue(r"^\W*(?:(?:but|so|and|ok(?:ay)?),?\s+)?(?:why\b|how come\b)")
+_CONTINUES = cue(r"^\W*(?:and|so|which|plus)\b")
 _CONFIRM_WINDOW = 3
-_MEDIUM = _cue(
+_MEDIUM = cue(
     r"\b(?:because|due to|looks like|seems like|seems to be|appears to be|so it'?s (?:a|an|the)|"
     r"pointing to|result of|triggered by|broke|breaking|led to|leads to|caus(?:es|ed|ing)|"
     r"pushed\b[^.!?]{0,60}\b(?:over|past|beyond))\b"
 )
-_HEDGE = _cue(
+_HEDGE = cue(
     r"\b(?:maybe|might|could be|i think|suspect|probably|my guess|guess|wondering|perhaps|"
     r"possibly|not sure|unsure|theory|hypothesis)\b"
 )
-_FAULT = _cue(
+_FAULT = cue(
     r"\b(?:errors?|fail\w*|broken?|breaks|breaking|breakage|down|crash\w*|timeouts?|timed out|"
     r"timing out|outage|oom\w*|incompatib\w*|exceed\w*|out of|ran out|maxed out|dead|revoked|"
     r"over [^.!?]{0,20}?(?:limits?|max\w*|quotas?|capacity|budget)|empty|blank|unset|"
@@ -84,14 +79,14 @@ _FAULT = _cue(
     r"misconfig\w*|config\w*|refused|unreachable|non-?existent|invalid|corrupt\w*|deadlock\w*|"
     r"oom|out of memory|regression|race|typo|stale|wasn'?t|isn'?t|not|without|never)\b"
 )
-_ADMISSION = _cue(
+_ADMISSION = cue(
     r"\b(?:it'?s mine|that'?s mine|my (?:change|deploy|deployment|fault|mistake)|that'?s on me|"
     r"that was me|that would be my \w+)\b"
 )
-_REFERS_BACK = _cue(
+_REFERS_BACK = cue(
     r"\b(?:that explains|that'?s it|that'?s the (?:culprit|problem|issue|cause)|there it is)\b"
 )
-_CORRECTION = _cue(
+_CORRECTION = cue(
     r"\b(?:not the|isn'?t the|wasn'?t the|it'?s not|it isn'?t|it wasn'?t|ruled? out|red herring|"
     r"false alarm|scratch that|never ?mind|nvm|ignore (?:that|my last)|i was wrong|"
     r"wrong about|my bad|correction|actually,? (?:it'?s|it is|it was|the)|"
@@ -101,39 +96,39 @@ _CORRECTION = _cue(
 )
 # A retraction of one's own words ("my bad", "scratch that") takes back only the speaker's own
 # earlier claim: said with no claim of theirs to take back, "my bad" owns up to a mistake.
-_SELF_RETRACTION = _cue(r"\b(?:scratch that|ignore (?:that|my last)|i was wrong|my bad)\b")
-_RETRACTION = _cue(r"\b(?:false alarm|never ?mind|nvm)\b")
-_NEGATED_OBJECT = _cue(
+_SELF_RETRACTION = cue(r"\b(?:scratch that|ignore (?:that|my last)|i was wrong|my bad)\b")
+_RETRACTION = cue(r"\b(?:false alarm|never ?mind|nvm)\b")
+_NEGATED_OBJECT = cue(
     r"\b(?:not|isn'?t|wasn'?t|ruled? out|rule out|wrong about)\s+(?:the\s+|a\s+|an\s+|it\s+)?"
     r"(?P<what>[\w\s\-.]{2,40}?)(?=[,;:!?—–]|\.(?:\s|$)|\s(?:but|it'?s|its|it is|after all)\b|$)"
 )
-_PARKED = _cue(
+_PARKED = cue(
     r"\bpark(?:ing|ed)?\s+(?:the|that|this)\s+(?P<what>[\w\s\-.]{2,40}?)\s*"
     r"(?:theory|idea|hypothesis|lead|angle|thing)?(?=[,;:!?—–]|\.(?:\s|$)|$)"
 )
-_NAMED_HERRING = _cue(
+_NAMED_HERRING = cue(
     r"(?P<what>[\w\s\-.]{2,40}?)\s+(?:was|is|were|are)\s+(?:a\s+|just\s+a\s+)?"
     r"(?:red herring|false alarm|fine after all|not the (?:issue|problem|cause))"
 )
-_NEW_CAUSE = _cue(r"\b(?:it['’]s|its (?:the|a|an|our)|it is|it was|the (?:real|actual) \w+)\b")
+_NEW_CAUSE = cue(r"\b(?:it['’]s|its (?:the|a|an|our)|it is|it was|the (?:real|actual) \w+)\b")
 _CUE_WORDS = content_words(
     "root cause found it explains everything turns turned out happened figured problem issue "
     "bug culprit reason there confirmed mine fault mistake change deploy deployment thx thanks"
 )
-_GAP = _cue(
+_GAP = cue(
     r"\b(?:didn'?t|did not|doesn'?t|does not|don'?t|do not|wasn'?t|was not|weren'?t|isn'?t|"
     r"is not|no|never|nobody|without|missing|lack(?:ed|ing|s)?)\b[^.?!]{0,40}"
     r"\b(?:catch|caught|alert\w*|test\w*|check\w*|validat\w*|monitor\w*|mention\w*|cover\w*|"
     r"runbook|review\w*|staging|document\w*|detect\w*|notic\w*|pag(?:e|ed|ing)|canary)\b|"
     r"\b(?:contribut\w*|made (?:it|this|things) worse|compounded|exacerbat\w*|amplified)\b"
 )
-_ALSO = _cue(r"^(?:also|and also|plus|on top of (?:that|this)|another (?:issue|problem|factor))\b")
-_REQUEST = _cue(r"\b(?:someone|can you|could you|please|let'?s|we should|maybe)\b")
-_ANNOUNCEMENT = _cue(
+_ALSO = cue(r"^(?:also|and also|plus|on top of (?:that|this)|another (?:issue|problem|factor))\b")
+_REQUEST = cue(r"\b(?:someone|can you|could you|please|let'?s|we should|maybe)\b")
+_ANNOUNCEMENT = cue(
     r"^(?:found it|turn(?:s|ed) out(?: that)?|that explains it|i know what happened)"
     r"\s*[:!.,—–-]*\s*"
 )
-_INTENT = _cue(
+_INTENT = cue(
     r"^(?:also,?\s+|and\s+)?(?:adding|add|i'?ll|we'?ll|(?:i'?m|we'?re) \w+ing|let me|let'?s|"
     r"going to|gonna|"
     r"will|planning)\b"
@@ -209,9 +204,13 @@ def _announces_more(chat: Chat, sentence: Sentence) -> bool:
 
 def _bare(sentence: Sentence) -> bool:
     """A confirmation or admission with next to no words of its own ("yep, my change")."""
-    own = content_words(sentence.raw) - _CUE_WORDS - content_words(
-        "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot "
-        "mine bad sorry oops damn"
+    own = (
+        content_words(sentence.raw)
+        - _CUE_WORDS
+        - content_words(
+            "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot "
+            "mine bad sorry oops damn"
+        )
     )
     return len(own) <= 1
 
@@ -229,7 +228,8 @@ class _Candidates:
         negated = _negated_words(sentence) if _CORRECTION.search(lower) else set()
         if negated:
             self.kept = [
-                c for c in self.kept
+                c
+                for c in self.kept
                 if c.sentence.message.id == sentence.message.id
                 or not content_words(c.sentence.raw) & negated
             ]
@@ -272,7 +272,8 @@ class _Candidates:
         if previous is not None and is_question(previous.text.strip()):
             return False  # "yes" to "ok drop it?" answers the question, it confirms no cause
         recent = [
-            c for c in self.kept
+            c
+            for c in self.kept
             if 0 < here - self.position[c.sentence.message.id] <= _CONFIRM_WINDOW
             and c.sentence.message.id != sentence.message.id
         ]
@@ -280,8 +281,11 @@ class _Candidates:
             target = recent[-1]
             self.kept.remove(target)
             promoted = _Candidate(
-                3, target.sentence, target.announces,
-                (*target.confirmed_by, sentence.message.id), target.whole,
+                3,
+                target.sentence,
+                target.announces,
+                (*target.confirmed_by, sentence.message.id),
+                target.whole,
             )
             self.kept.append(promoted)
             return True
@@ -322,12 +326,16 @@ def _explanation(chat: Chat, candidate: _Candidate) -> Finding:
     if len(own_words) >= 3 and not announces and not explains_effect:
         return Finding(own_text, [message.id, *also])
     # "so it's the rate limit. 100 req/min per IP ..." keeps its own few words before the rest
-    lead = [own_text] if own_text and not explains_effect and not (
-        announces and own_text == sentence.text
-    ) and not _REALISATION.search(sentence.lower) and content_words(own_text) - _CUE_WORDS else []
-    following = [
-        s.text for s in chat.sentences(message)[sentence.index + 1 :] if _states_cause(s)
-    ]
+    lead = (
+        [own_text]
+        if own_text
+        and not explains_effect
+        and not (announces and own_text == sentence.text)
+        and not _REALISATION.search(sentence.lower)
+        and content_words(own_text) - _CUE_WORDS
+        else []
+    )
+    following = [s.text for s in chat.sentences(message)[sentence.index + 1 :] if _states_cause(s)]
     if following and not explains_effect:
         return Finding(join_sentences([*lead, *following][:3]), [message.id, *also])
     if (_REFERS_BACK.search(sentence.lower) or explains_effect) and position > 0:
@@ -341,9 +349,7 @@ def _explanation(chat: Chat, candidate: _Candidate) -> Finding:
         if later.author == message.author:
             stated = [s.text for s in chat.sentences(later) if s.text]
             if stated:
-                return Finding(
-                    join_sentences([*lead, *stated][:3]), [message.id, later.id, *also]
-                )
+                return Finding(join_sentences([*lead, *stated][:3]), [message.id, later.id, *also])
     return Finding(sentence.text, [message.id, *also])
 
 
@@ -388,8 +394,10 @@ def _continuation(chat: Chat, finding: Finding) -> Finding | None:
     position = chat.messages.index(message)
     for later in chat.messages[position + 1 : position + 3]:
         sentences = [s for s in chat.sentences(later) if s.text]
-        if sentences and _CONTINUES.search(sentences[0].lower) and all(
-            _states_cause(s) and not PROPOSAL.search(s.lower) for s in sentences[:2]
+        if (
+            sentences
+            and _CONTINUES.search(sentences[0].lower)
+            and all(_states_cause(s) and not PROPOSAL.search(s.lower) for s in sentences[:2])
         ):
             return Finding(join_sentences([s.text for s in sentences[:2]]), [later.id])
     return None
