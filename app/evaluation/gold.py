@@ -11,7 +11,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -60,11 +60,25 @@ class GoldActionItem(GoldModel):
     keywords: Keywords
 
 
+Split = Literal["dev", "test"]
+
+
+class GoldMessage(GoldModel):
+    """Who wrote one message and when, as a careful reader splits the chat (`messages.json`)."""
+
+    author: str | None
+    time: Annotated[str, StringConstraints(pattern=_HHMM)] | None = None
+
+
 class Gold(GoldModel):
     """Everything a good draft of one sample incident gets right (and must not say)."""
 
     id: str = Field(min_length=1)
     title: str
+    split: Split = Field(
+        default="dev",
+        description="dev: rules may be tuned on it; test: frozen, only read in aggregate.",
+    )
     format: str | None = None
     date: dt.date | None = None
     timezone: str | None = None
@@ -74,6 +88,15 @@ class Gold(GoldModel):
     action_items: list[GoldActionItem]
     impact_figures: list[str] = Field(default_factory=list)
     must_not_appear: list[str] = Field(default_factory=list)
+    resolved: bool | None = Field(
+        default=None,
+        description="Whether the chat shows users recovered by its end (null: not annotated).",
+    )
+    stakeholder_must_not_appear: list[str] = Field(
+        default_factory=list,
+        description="People's names, hostnames, error classes and internal tool names that a "
+        "stakeholder email must not show.",
+    )
     notes: str = ""
 
 
