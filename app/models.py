@@ -198,10 +198,17 @@ class _Cited(BaseModel):
         return unique
 
 
+_PLAIN = (
+    "The same fact in plain language for the stakeholder email: no names of people, hostnames, "
+    "error class names, internal tool names or jargon. Null when stakeholders need not read it."
+)
+
+
 class Statement(_Cited):
     """A factual sentence and the messages that support it."""
 
     text: str = Field(min_length=1, description="One factual statement, in plain words.")
+    plain: str | None = Field(default=None, description=_PLAIN)
 
 
 class TimelineEntry(_Cited):
@@ -212,6 +219,12 @@ class TimelineEntry(_Cited):
     )
     description: str = Field(min_length=1, description="What happened, in one line.")
     kind: TimelineKind = Field(description="What sort of event this is.")
+    plain: str | None = Field(
+        default=None,
+        description="The event in plain language for the stakeholder email (what was done or "
+        "what users saw), no names or internals; null for steps stakeholders need not read, such "
+        "as investigation.",
+    )
 
     @field_validator("time")
     @classmethod
@@ -247,6 +260,11 @@ class ActionItem(_Cited):
     """Follow-up work agreed in the chat."""
 
     description: str = Field(min_length=1, description="The work to do.")
+    plain: str | None = Field(
+        default=None,
+        description="The work in plain language for the stakeholder email (what it prevents), "
+        "no names or internals; null when stakeholders need not read it.",
+    )
     owner: str | None = Field(
         description="The participant the chat assigned it to; null when nobody was assigned.",
     )
@@ -286,6 +304,11 @@ class IncidentReport(BaseModel):
     """Everything a postmortem needs, each fact citing the messages it came from."""
 
     title: str = Field(min_length=1, description="Short title naming the affected service.")
+    plain_title: str | None = Field(
+        default=None,
+        description="What users experienced, in plain words, for the stakeholder email's subject "
+        "(no service or host names); null if the chat does not say what users saw.",
+    )
     summary: Summaries
     impact: list[Statement] = Field(
         description="What users saw, with the figures the chat states (percentages, counts)."

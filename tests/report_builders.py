@@ -50,13 +50,20 @@ def report_data(**overrides: Any) -> dict[str, Any]:
             "plain": "Checkout failed for some customers after a change; a rollback fixed it.",
             "evidence": [1, 2, 5],
         },
-        "impact": [{"text": "Checkout errors reached 45%.", "evidence": [1]}],
+        "impact": [
+            {
+                "text": "Checkout errors reached 45%.",
+                "plain": "Up to 45% of checkout attempts failed.",
+                "evidence": [1],
+            }
+        ],
         "detection": {"text": "PagerDuty alerted on checkout errors.", "evidence": [1]},
         "timeline": [
             {
                 "time": "09:21",
                 "description": "Rollback complete",
                 "kind": "mitigation",
+                "plain": "The change was rolled back.",
                 "evidence": [5],
             },
             {"time": "09:10", "description": "Deploy", "kind": "trigger", "evidence": [1]},
@@ -65,14 +72,24 @@ def report_data(**overrides: Any) -> dict[str, Any]:
                 "time": "09:22",
                 "description": "Errors below 3%",
                 "kind": "recovery",
+                "plain": "Checkout recovered.",
                 "evidence": [6],
             },
         ],
         "root_cause": {"text": "Prod env var values were not updated.", "evidence": [3]},
         "contributing_factors": [],
-        "resolution": {"text": "Rollback to the 9:00 build.", "evidence": [4, 5]},
+        "resolution": {
+            "text": "Rollback to the 9:00 build.",
+            "plain": "The change was rolled back.",
+            "evidence": [4, 5],
+        },
         "action_items": [
-            {"description": "env var validation in CI", "owner": "Alex", "evidence": [7, 8]},
+            {
+                "description": "env var validation in CI",
+                "plain": "Automatic checks of configuration before each release.",
+                "owner": "Alex",
+                "evidence": [7, 8],
+            },
             {"description": "runbook update", "owner": None, "evidence": [7]},
         ],
         "participants": ["Priya", "Ravi", "Alex", "Sara"],

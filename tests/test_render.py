@@ -165,3 +165,21 @@ def test_impact_ends_at_recovery_not_at_the_later_resolution_call() -> None:
     result = IncidentReport.model_validate(data, context={"transcript": CHAT})
     window = impact_window(result, CHAT)
     assert window is not None and (window.end.time, window.minutes) == ("09:22", 12)
+
+
+def test_stakeholder_email_prints_only_the_plain_language_fields() -> None:
+    data = report_data(plain_title="Some customers could not check out")
+    data["impact"].append({"text": "ConnectionRefusedError on 12 pods", "evidence": [2]})
+    data["action_items"][1]["plain"] = None
+    text = render_draft(report(**data), CHAT, "stakeholder").text
+    assert text.startswith("Subject: Resolved: Some customers could not check out")
+    assert "Up to 45% of checkout attempts failed." in text
+    assert "Automatic checks of configuration before each release." in text
+    assert "The change was rolled back." in text
+    # engineering wording, and items whose plain field is null, stay out of the email
+    assert "Checkout errors reached 45%" not in text
+    assert "12 pods" not in text
+    assert "runbook update" not in text
+    assert "env var validation in CI" not in text
+    engineering = render_draft(report(**data), CHAT, "engineering").text
+    assert "runbook update" in engineering and "12 pods" in engineering

@@ -126,16 +126,17 @@ def _engineering_context(
 def _stakeholder_context(
     report: IncidentReport, transcript: Transcript, fmt: _Formatter
 ) -> dict[str, Any]:
+    """Only the plain-language fields: an item whose `plain` is null is not for stakeholders."""
     resolved = any(e.kind in ("recovery", "resolution") for e in report.timeline) or (
         report.resolution is not None
     )
     taken = [
-        fmt.fact(e.description, e.evidence)
+        fmt.fact(e.plain, e.evidence)
         for e in sorted_timeline(report, transcript)
-        if e.kind in ("mitigation", "recovery", "resolution", "communication")
+        if e.plain and e.kind in ("mitigation", "recovery", "resolution", "communication")
     ]
-    if not taken and report.resolution is not None:
-        taken = [fmt.fact(report.resolution.text, report.resolution.evidence)]
+    if not taken and report.resolution is not None and report.resolution.plain:
+        taken = [fmt.fact(report.resolution.plain, report.resolution.evidence)]
     opening = (
         "This is an update on a service incident. It has been resolved, and this note explains "
         "what happened and what we are doing to prevent it from happening again."
@@ -144,13 +145,13 @@ def _stakeholder_context(
     )
     return {
         "status_word": "Resolved" if resolved else "Update",
-        "title": fmt.words(report.title),
+        "title": fmt.words(report.plain_title or report.title),
         "opening": opening,
         "summary": fmt.fact(report.summary.plain, report.summary.evidence),
-        "impact": [fmt.fact(s.text, s.evidence) for s in report.impact],
+        "impact": [fmt.fact(s.plain, s.evidence) for s in report.impact if s.plain],
         "window": _window_context(impact_window(report, transcript)),
         "actions_taken": taken,
-        "next_steps": [fmt.fact(a.description, a.evidence) for a in report.action_items],
+        "next_steps": [fmt.fact(a.plain, a.evidence) for a in report.action_items if a.plain],
         "open_questions": [fmt.words(q) for q in report.open_questions],
     }
 

@@ -73,7 +73,9 @@ def extract_report(transcript: Transcript) -> Extraction:
             items=items,
         ),
     }
-    report = IncidentReport.model_validate(data, context={"transcript": transcript})
+    report = _with_plain_wording(
+        IncidentReport.model_validate(data, context={"transcript": transcript})
+    )
     return Extraction(report=report, usage=Usage(model=None, llm_calls=0), warnings=warnings)
 
 
@@ -90,3 +92,27 @@ def _valid_entries(
             continue
         kept.append(entry)
     return kept
+
+
+_STAKEHOLDER_EVENTS = ("mitigation", "recovery", "resolution", "communication")
+
+
+def _with_plain_wording(report: IncidentReport) -> IncidentReport:
+    """The stakeholder email prints only `plain` fields; the rules' wording serves for both."""
+    return report.model_copy(
+        update={
+            "impact": [s.model_copy(update={"plain": s.text}) for s in report.impact],
+            "resolution": report.resolution.model_copy(update={"plain": report.resolution.text})
+            if report.resolution
+            else None,
+            "timeline": [
+                e.model_copy(update={"plain": e.description})
+                if e.kind in _STAKEHOLDER_EVENTS
+                else e
+                for e in report.timeline
+            ],
+            "action_items": [
+                a.model_copy(update={"plain": a.description}) for a in report.action_items
+            ],
+        }
+    )
