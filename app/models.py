@@ -287,17 +287,34 @@ class ActionItem(_Cited):
         return match
 
 
-class Summaries(_Cited):
-    """Audience-specific prose, both built from the same extraction."""
+class SummarySentence(_Cited):
+    """One sentence of a summary, citing the messages that support that sentence."""
 
-    technical: str = Field(min_length=1, description="Two to four sentences for engineers.")
-    plain: str = Field(
+    text: str = Field(min_length=1, description="One sentence.")
+
+
+class Summaries(BaseModel):
+    """Audience-specific prose, both built from the same extraction, cited sentence by sentence."""
+
+    technical: list[SummarySentence] = Field(
         min_length=1,
+        max_length=6,
+        description="Two to four sentences for engineers, each citing its own messages.",
+    )
+    plain: list[SummarySentence] = Field(
+        min_length=1,
+        max_length=6,
         description=(
-            "Two to four plain-language sentences for stakeholders: no names of people, "
-            "hostnames, error class names or credentials."
+            "Two to four plain-language sentences for stakeholders, each citing its own "
+            "messages: no names of people, hostnames, error class names or credentials."
         ),
     )
+
+    @property
+    def evidence(self) -> list[int]:
+        """Every message either summary cites, in first-cited order."""
+        cited = [i for s in (*self.technical, *self.plain) for i in s.evidence]
+        return list(dict.fromkeys(cited))
 
 
 class IncidentReport(BaseModel):

@@ -136,6 +136,9 @@ def statement(text: str, *evidence: int) -> dict[str, Any]:
     return {"text": text, "evidence": list(evidence)}
 
 
+sentence = statement  # a summary sentence has the same shape: text and its own citations
+
+
 def event(time: str, kind: str, description: str, *evidence: int) -> dict[str, Any]:
     return {"time": time, "kind": kind, "description": description, "evidence": list(evidence)}
 
@@ -168,12 +171,24 @@ def seed_report(transcript: Transcript | None = None, **overrides: Any) -> dict[
     data: dict[str, Any] = {
         "title": "Checkout-service errors after a deploy with unset prod payment config",
         "summary": {
-            "technical": "A 09:10 deploy pointed checkout-service at a payment gateway endpoint "
-            "that did not exist in prod, so checkout errors hit 45%. A rollback restored service "
-            "by 09:22.",
-            "plain": "After a routine change, many customers could not complete checkout for "
-            "about ten minutes. Undoing the change fixed it.",
-            "evidence": [alert, cause, rolled_back, recovered],
+            "technical": [
+                sentence(
+                    "A 09:10 deploy pointed checkout-service at a payment gateway endpoint "
+                    "that did not exist in prod, so checkout errors hit 45%.",
+                    alert,
+                    cause,
+                ),
+                sentence("A rollback restored service by 09:22.", rolled_back, recovered),
+            ],
+            "plain": [
+                sentence(
+                    "After a routine change, many customers could not complete checkout for "
+                    "about ten minutes.",
+                    alert,
+                    recovered,
+                ),
+                sentence("Undoing the change fixed it.", rolled_back, recovered),
+            ],
         },
         "impact": [
             statement("Checkout errors spiked to 45%, a flood of 500s in production.", alert),

@@ -45,10 +45,20 @@ def report_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "title": "checkout-service errors after deploy",
         "summary": {
-            "technical": "Alex's deploy pointed checkout-service at payment-gateway.internal, "
-            "which refused connections (ConnectionRefusedError).",
-            "plain": "Checkout failed for some customers after a change; a rollback fixed it.",
-            "evidence": [1, 2, 5],
+            "technical": [
+                {
+                    "text": "Alex's deploy pointed checkout-service at payment-gateway.internal, "
+                    "which refused connections (ConnectionRefusedError).",
+                    "evidence": [1, 2],
+                }
+            ],
+            "plain": [
+                {
+                    "text": "Checkout failed for some customers after a change; a rollback "
+                    "fixed it.",
+                    "evidence": [1, 5],
+                }
+            ],
         },
         "impact": [
             {

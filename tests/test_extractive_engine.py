@@ -252,8 +252,11 @@ def test_seed_impact_detection_and_resolution(seed_report: IncidentReport) -> No
 
 def test_seed_summaries_and_questions(seed_report: IncidentReport) -> None:
     summary = seed_report.summary
-    assert "env var" in summary.technical and "45%" in summary.technical
-    assert not any(name in summary.plain for name in ("Priya", "Ravi", "Alex", "Sara"))
+    technical = " ".join(s.text for s in summary.technical)
+    plain = " ".join(s.text for s in summary.plain)
+    assert "env var" in technical and "45%" in technical
+    assert not any(name in plain for name in ("Priya", "Ravi", "Alex", "Sara"))
+    assert all(s.evidence for s in (*summary.technical, *summary.plain))
     assert {1, 7, 15, 17} <= set(summary.evidence)
     assert any("customers" in q for q in seed_report.open_questions)
     assert any("date" in q for q in seed_report.open_questions)

@@ -259,7 +259,7 @@ def test_plain_summary_prefers_a_sentence_that_stands_on_its_own() -> None:
         ),
         ("08:10", "lee", "rolled back the captcha client, signups recovered"),
     ]
-    plain = report(rows).summary.plain
+    plain = " ".join(s.text for s in report(rows).summary.plain)
     assert "captcha provider changed its response format" in plain
     assert "verify_token" not in plain
 

@@ -192,7 +192,12 @@ async def test_attempts_exhausted_salvages_the_valid_items(respx_mock: respx.Moc
 
 
 async def test_nothing_valid_raises_extraction_error(respx_mock: respx.MockRouter) -> None:
-    no_summary = seed_report(summary={"technical": "x", "plain": "y", "evidence": [77]})
+    no_summary = seed_report(
+        summary={
+            "technical": [{"text": "x", "evidence": [77]}],
+            "plain": [{"text": "y", "evidence": [77]}],
+        }
+    )
     route = respx_mock.post(COMPLETIONS_URL).mock(
         side_effect=answers(reply("I cannot produce JSON, sorry."), reply(no_summary))
     )
@@ -204,7 +209,7 @@ async def test_nothing_valid_raises_extraction_error(respx_mock: respx.MockRoute
     assert error.status == 502
     assert route.call_count == 2
     assert "failed validation after 2 attempt(s)" in error.detail
-    assert "summary.evidence" in error.detail
+    assert "summary.technical.0.evidence" in error.detail
     assert error.extra["attempts"] == 2
     assert "'llm_calls': 2" in str(error.extra["usage"])
     assert error.extra["_last_completion"] == json.dumps(no_summary)  # private: not shown

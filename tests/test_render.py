@@ -67,7 +67,10 @@ def test_duration_across_midnight_uses_the_day_offset() -> None:
 
     data = {
         "title": "DNS outage",
-        "summary": {"technical": "DNS failed.", "plain": "A service failed.", "evidence": [1]},
+        "summary": {
+            "technical": [{"text": "DNS failed.", "evidence": [1]}],
+            "plain": [{"text": "A service failed.", "evidence": [1]}],
+        },
         "impact": [],
         "detection": None,
         "timeline": [

@@ -12,7 +12,15 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from app.models import Audience, Draft, IncidentReport, Statement, Transcript, hhmm
+from app.models import (
+    Audience,
+    Draft,
+    IncidentReport,
+    Statement,
+    SummarySentence,
+    Transcript,
+    hhmm,
+)
 from app.render.scrub import scrub_for_stakeholders
 from app.render.timing import ImpactWindow, impact_window, sorted_timeline
 
@@ -63,6 +71,10 @@ class _Formatter:
     def statement(self, statement: Statement | None) -> str | None:
         return None if statement is None else self.fact(statement.text, statement.evidence)
 
+    def sentences(self, sentences: list[SummarySentence]) -> str:
+        """A paragraph of sentences, each followed by its own citation."""
+        return " ".join(self.fact(s.text, s.evidence) for s in sentences)
+
 
 def _window_context(window: ImpactWindow | None) -> dict[str, Any] | None:
     if window is None:
@@ -110,7 +122,7 @@ def _engineering_context(
         "date_text": _date_text(transcript),
         "window": _window_context(impact_window(report, transcript)),
         "participants": ", ".join(report.participants),
-        "summary": fmt.fact(report.summary.technical, report.summary.evidence),
+        "summary": fmt.sentences(report.summary.technical),
         "impact": [fmt.fact(s.text, s.evidence) for s in report.impact],
         "detection": fmt.statement(report.detection),
         "root_cause": fmt.statement(report.root_cause),
@@ -147,7 +159,7 @@ def _stakeholder_context(
         "status_word": "Resolved" if resolved else "Update",
         "title": fmt.words(report.plain_title or report.title),
         "opening": opening,
-        "summary": fmt.fact(report.summary.plain, report.summary.evidence),
+        "summary": fmt.sentences(report.summary.plain),
         "impact": [fmt.fact(s.plain, s.evidence) for s in report.impact if s.plain],
         "window": _window_context(impact_window(report, transcript)),
         "actions_taken": taken,

@@ -48,7 +48,9 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|a\.m|p\.m|mr|ms|dr|no|inc|ltd)\.", re.I)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(\[*_A-Z0-9$])")
+# A sentence ends before the next capital/quote/bracket, but never before a citation `[m7]`:
+# a citation after a full stop belongs to the sentence it follows.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(*_A-Z0-9$]|\[(?!m\d))")
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /&-]{0,30}):\s+(?=\S)")
 _PLACEHOLDER_ONLY = re.compile(r"^\s*\\?\[[^\]]+\\?\]\s*$")

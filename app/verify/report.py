@@ -2,9 +2,9 @@
 
 Every item of an `IncidentReport` is a claim checked against the messages it cites (summary
 sentences also against retrieved ones, since a summary condenses the whole chat). Items that fail
-are removed, or kept when the caller wants to mark them; required fields are never dropped: a
-failing summary sentence is removed from its summary, and a summary left with no sentence says
-that it could not be verified instead of asserting anything.
+are removed, or kept when the caller wants to mark them. A failing summary sentence is removed
+from its summary; a summary left with no sentence is left out of the draft, never replaced by a
+statement about the chat.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.models import (
     IncidentReport,
     Statement,
     Summaries,
+    SummarySentence,
     TimelineEntry,
     Transcript,
     hhmm,
@@ -27,13 +28,12 @@ from app.verify.checker import (
     _verdict,
     assess_claim,
 )
-from app.verify.claims import Claim, split_claims
+from app.verify.claims import Claim
 from app.verify.judge import ClaimJudge, JudgeRequest
 from app.verify.source import SourceIndex
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 
 EntryOrAction = TypeVar("EntryOrAction", TimelineEntry, ActionItem)
-UNVERIFIED_SUMMARY = "The drafted summary could not be verified against the chat; see the timeline."
 
 
 def _statement_claim(statement: Statement, item: str) -> Claim:
@@ -57,10 +57,11 @@ def _action_claim(action: ActionItem, item: str) -> Claim:
 
 
 def _summary_claims(summaries: Summaries, field: str) -> list[Claim]:
-    text = getattr(summaries, field)
+    """One claim per summary sentence, each with the sentence's own citations."""
+    sentences: list[SummarySentence] = getattr(summaries, field)
     return [
-        Claim(text=c.text, evidence=summaries.evidence, item=f"summary.{field}[{i}]")
-        for i, c in enumerate(split_claims(text, keep_questions=True))
+        Claim(text=sentence.text, evidence=sentence.evidence, item=f"summary.{field}[{i}]")
+        for i, sentence in enumerate(sentences)
     ]
 
 
@@ -103,14 +104,16 @@ def _apply(
         return text if text.startswith(UNVERIFIED_MARK) else f"{UNVERIFIED_MARK} {text}"
 
     summary = report.summary
-    texts: dict[str, str] = {}
+    kept_sentences: dict[str, list[SummarySentence]] = {}
     for field in ("technical", "plain"):
-        sentences = [
-            mark(c.text) if failed(c.item or "") else c.text
-            for c in _summary_claims(summary, field)
-            if keep_failed or not failed(c.item or "")
+        sentences: list[SummarySentence] = getattr(summary, field)
+        kept_sentences[field] = [
+            sentence.model_copy(update={"text": mark(sentence.text)})
+            if failed(f"summary.{field}[{i}]")
+            else sentence
+            for i, sentence in enumerate(sentences)
+            if keep_failed or not failed(f"summary.{field}[{i}]")
         ]
-        texts[field] = " ".join(sentences) if sentences else UNVERIFIED_SUMMARY
 
     def statement(item: Statement, name: str) -> Statement | None:
         if not failed(name):
@@ -135,7 +138,7 @@ def _apply(
 
     return report.model_copy(
         update={
-            "summary": summary.model_copy(update=texts),
+            "summary": summary.model_copy(update=kept_sentences),
             "impact": statements(report.impact, "impact"),
             "detection": optional(report.detection, "detection"),
             "timeline": described(report.timeline, "timeline"),

@@ -8,6 +8,7 @@ never names a participant.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from app.engines.extractive.chat import Finding
 from app.engines.extractive.people import Roster
@@ -62,42 +63,54 @@ def make_summaries(
     resolution: Finding | None,
     fallback_id: int,
 ) -> dict[str, object]:
-    """`Summaries` data: 2-4 sentences each, evidence the union of the statements used."""
+    """`Summaries` data: 2-4 sentences each, every sentence citing the statement it came from."""
     lead = detection or (impact[0] if impact else None)
-    used = [f for f in (lead, root_cause, resolution) if f is not None]
-    technical: list[str] = []
+    technical: list[tuple[str, Finding]] = []
     if lead:
-        technical.append(_first(lead))
+        technical.append((_first(lead), lead))
     if root_cause:
-        technical.append("Root cause: " + _first(root_cause, count=2))
+        technical.append(("Root cause: " + _first(root_cause, count=2), root_cause))
     if resolution:
-        technical.append("Resolution: " + _first(resolution, count=2, limit=200))
+        technical.append(("Resolution: " + _first(resolution, count=2, limit=200), resolution))
     if len(technical) < 3 and impact and impact[0] is not lead:
-        technical.insert(1, _first(impact[0]))
-        used.append(impact[0])
+        technical.insert(1, (_first(impact[0]), impact[0]))
 
     names = roster.name_pattern()
-    plain: list[str] = []
+    plain: list[tuple[str, Finding]] = []
     what = impact[0] if impact else lead
     if what:
-        plain.append("What happened: " + _plainest(what, names))
-        used.append(what)
+        plain.append(("What happened: " + _plainest(what, names), what))
     if root_cause:
-        plain.append("Cause: " + _plainest(root_cause, names))
+        plain.append(("Cause: " + _plainest(root_cause, names), root_cause))
     if resolution:
-        plain.append("Fix: " + _plainest(resolution, names))
-    if not used:
-        empty = "The chat states no impact, root cause or resolution."
-        return {"technical": empty, "plain": empty, "evidence": [fallback_id]}
-    plain_text = " ".join(_end(s) for s in plain)
-    if names is not None:
-        plain_text = names.sub("a team member", plain_text)
-    evidence = [i for f in used for i in f.evidence]
+        plain.append(("Fix: " + _plainest(resolution, names), resolution))
+    if not technical and not plain:
+        empty = [
+            {
+                "text": "The chat states no impact, root cause or resolution.",
+                "evidence": [fallback_id],
+            }
+        ]
+        return {"technical": empty, "plain": empty}
+
+    def plain_words(text: str) -> str:
+        return names.sub("a team member", text) if names is not None else text
+
     return {
-        "technical": " ".join(_end(s) for s in technical),
-        "plain": plain_text,
-        "evidence": list(dict.fromkeys(evidence)),
+        "technical": _cited_sentences(technical, lambda text: text),
+        "plain": _cited_sentences(plain, plain_words),
     }
+
+
+def _cited_sentences(
+    parts: list[tuple[str, Finding]], wording: Callable[[str], str]
+) -> list[dict[str, object]]:
+    """One summary sentence per sentence of each part, each citing the part's statement."""
+    return [
+        {"text": wording(_end(sentence)), "evidence": list(finding.evidence)}
+        for text, finding in parts
+        for sentence in split_sentences(text)
+    ]
 
 
 def _end(sentence: str) -> str:
