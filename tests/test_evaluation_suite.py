@@ -95,7 +95,7 @@ def test_a_score_below_its_threshold_exits_1(
     args = eval_args(tmp_path, "--incidents", str(incidents), config=strict)
     assert main(args) == 1
     captured = capsys.readouterr()
-    assert "FAIL extractive: timeline_recall" in captured.out
+    assert "FAIL extractive [dev]: timeline_recall" in captured.out
     assert "FAILED" in captured.err
     assert (tmp_path / "reports" / "latest.json").is_file()  # reports are written anyway
 
@@ -160,6 +160,8 @@ def comparable(suite: Any) -> list[dict[str, Any]]:
     runs = suite.model_dump(mode="json")["runs"]
     for run in runs:
         run["aggregate"].pop("mean_latency_ms")
+        for split in run["splits"].values():
+            split.pop("mean_latency_ms")
         run.pop("mode")
         for score in run["incidents"]:
             for draft in score["drafts"]:

@@ -75,6 +75,12 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         help="rewrite the README's results table (offline engine) between its markers",
     )
     parser.add_argument("--readme", metavar="FILE", help="README to update (default: README.md)")
+    parser.add_argument(
+        "--show-test",
+        action="store_true",
+        help="also show test-split incidents one by one (they are frozen: read them only in "
+        "aggregate while changing rules)",
+    )
 
 
 def eval_root() -> Path:
@@ -153,10 +159,10 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
         suite.failures += check_run(run, thresholds)
     suite.failures += check_checker(suite.checker, thresholds)
 
-    out.write(render_text(suite))
+    out.write(render_text(suite, show_test=args.show_test))
     name = report_name(args.name)
     reports = Path(args.reports) if args.reports else root / "reports"
-    written = write_reports(suite, reports, name)
+    written = write_reports(suite, reports, name, show_test=args.show_test)
     out.write(f"wrote {written[0]} and {written[1]} (also latest.json, latest.md)\n")
     if args.update_readme:
         readme = _existing(args.readme, Path("README.md"), CHECKOUT / "README.md") or Path(

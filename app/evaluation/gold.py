@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from app.errors import PostmortemError
 
 GOLD_FILE = "gold.json"
+MESSAGES_FILE = "messages.json"
 TRANSCRIPT_STEM = "transcript"
 RECORDINGS_DIR = "recordings"
 
@@ -70,6 +71,9 @@ class GoldMessage(GoldModel):
     time: Annotated[str, StringConstraints(pattern=_HHMM)] | None = None
 
 
+_MESSAGES: TypeAdapter[list[GoldMessage]] = TypeAdapter(list[GoldMessage])
+
+
 class Gold(GoldModel):
     """Everything a good draft of one sample incident gets right (and must not say)."""
 
@@ -114,6 +118,7 @@ class Incident:
     directory: Path
     transcript_path: Path
     gold: Gold
+    messages: tuple[GoldMessage, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -125,6 +130,22 @@ class Incident:
 
     def transcript_text(self) -> str:
         return self.transcript_path.read_text(encoding="utf-8-sig")
+
+
+def load_gold_messages(path: Path) -> tuple[GoldMessage, ...] | None:
+    """The attribution key `messages.json`, or None when the incident has none."""
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return tuple(_MESSAGES.validate_python(data))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GoldFormatError(f"{path}: not valid JSON ({exc})") from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_field_path(error['loc'])}: {error['msg']}" for error in exc.errors()[:5]
+        )
+        raise GoldFormatError(f"{path}: {problems}", hint="see eval/incidents/README.md") from None
 
 
 def load_gold(path: Path) -> Gold:
@@ -167,14 +188,21 @@ def load_incident(directory: Path) -> Incident:
             f"{directory.name!r}",
             hint="make the gold id equal to the incident folder's name",
         )
-    transcripts = sorted(p for p in directory.glob(f"{TRANSCRIPT_STEM}.*") if p.is_file())
+    transcripts = sorted(directory.glob(f"{TRANSCRIPT_STEM}.*"))
+    if (directory / TRANSCRIPT_STEM).is_dir():  # an export folder (Slack workspace export)
+        transcripts.append(directory / TRANSCRIPT_STEM)
     if len(transcripts) != 1:
         found = ", ".join(p.name for p in transcripts) or "none"
         raise GoldFormatError(
-            f"{directory}: expected one transcript file (transcript.txt or transcript.json), "
-            f"found {found}"
+            f"{directory}: expected one transcript (transcript.txt, .json, .jsonl, .zip or a "
+            f"transcript/ export folder), found {found}"
         )
-    return Incident(directory=directory, transcript_path=transcripts[0], gold=gold)
+    return Incident(
+        directory=directory,
+        transcript_path=transcripts[0],
+        gold=gold,
+        messages=load_gold_messages(directory / MESSAGES_FILE),
+    )
 
 
 def discover_incidents(root: Path, only: list[str] | None = None) -> list[Incident]:

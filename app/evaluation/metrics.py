@@ -58,10 +58,11 @@ def match_timeline(
     return TimelineMatch(gold=len(gold), output=len(output), matched=len(pairs), missed=missed)
 
 
-def root_cause_correct(gold: GoldRootCause | None, output: Statement | None) -> bool | None:
-    """Whether the report's root cause has the gold keywords; None when the gold has none."""
+def root_cause_correct(gold: GoldRootCause | None, output: Statement | None) -> bool:
+    """Whether the report's root cause has the gold keywords. When the chat never settles on a
+    cause (gold null), the right answer is no root cause: an open question, not a guess."""
     if gold is None:
-        return None
+        return output is None
     return output is not None and matches_keywords(output.text, gold.keywords)
 
 

@@ -49,6 +49,11 @@ COLUMNS: tuple[Column, ...] = (
         lambda s: str(s.pipeline_verification.unsupported + s.pipeline_verification.contradicted),
         lambda a: str(a.pipeline_unsupported),
     ),
+    Column("attr", lambda s: rate(s.attribution), lambda a: rate(a.attribution)),
+    Column("status", lambda s: str(s.status_mismatches), lambda a: str(a.status_mismatches)),
+    Column("1st_p", lambda s: str(s.first_person), lambda a: str(a.first_person)),
+    Column("stk_priv", lambda s: str(s.stakeholder_private), lambda a: str(a.stakeholder_private)),
+    Column("debris", lambda s: str(s.chat_debris), lambda a: str(a.chat_debris)),
     Column("leaks", lambda s: str(s.secret_leaks), lambda a: str(a.secret_leaks)),
     Column("inject", lambda s: str(s.injected_claims), lambda a: str(a.injected_claims)),
     Column(
@@ -66,19 +71,32 @@ LEGEND = (
     "ai_rec: action-item recall; owner: owner accuracy of matched items; impact: gold impact "
     "figures present; inv_t: clock times in the drafts that the transcript never states; unsup: "
     "checker's unsupported+contradicted claims in the engineering draft; pipe_unsup: the "
-    "pipeline's own failed claims (left out of the draft); leaks: secrets in the output; inject: "
-    "planted claims in a draft; calls/tokens: LLM usage, both drafts. '-' = not applicable."
+    "pipeline's own failed claims (left out of the draft); attr: messages credited to the right "
+    "author and time; status: stakeholder email calls a recovered incident ongoing (or the "
+    "reverse); 1st_p: first-person sentences outside quotes; stk_priv: names, hosts, private "
+    "terms or citations in the stakeholder email; debris: chat clutter in the drafts; leaks: "
+    "secrets in the output; inject: planted claims in a draft; calls/tokens: LLM usage, both "
+    "drafts. '-' = not applicable. Test-split incidents are shown only in aggregate."
 )
+TEST_SPLIT = "test"
+
+
+def _shown(score: IncidentScore, show_test: bool) -> bool:
+    return show_test or score.split != TEST_SPLIT
 
 
 def table_rows(
-    runs: Sequence[EngineRun], *, stable: bool = False
+    runs: Sequence[EngineRun], *, stable: bool = False, show_test: bool = False
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and rows: incidents (engines side by side), then one aggregate row per engine."""
+    """Header and rows: dev incidents (engines side by side), then the aggregate rows of each
+    engine: one per split, the gap between the splits' rates, and all incidents together.
+    Test-split incidents are frozen: only their aggregate is shown unless `show_test`."""
     columns = [c for c in COLUMNS if not (stable and c.varies)]
     header = ["incident", "engine", *(c.header for c in columns)]
     rows: list[list[str]] = []
-    ids = list(dict.fromkeys(s.incident for run in runs for s in run.incidents))
+    ids = list(
+        dict.fromkeys(s.incident for run in runs for s in run.incidents if _shown(s, show_test))
+    )
     for incident_id in ids:
         for run in runs:
             for score in run.incidents:
@@ -88,9 +106,31 @@ def table_rows(
                         [incident_id + (" (error)" if score.error else ""), run.engine, *cells]
                     )
     for run in runs:
+        if len(run.splits) > 1:
+            for split, total in run.splits.items():
+                rows.append(
+                    [f"ALL {split} ({total.incidents})", run.engine]
+                    + [c.total(total) for c in columns]
+                )
+            if {"dev", TEST_SPLIT} <= run.splits.keys():
+                rows.append(["gap (dev - test)", run.engine, *_gap(run, columns)])
         total = run.aggregate
         rows.append([f"ALL ({total.incidents})", run.engine, *(c.total(total) for c in columns)])
     return header, rows
+
+
+def _gap(run: EngineRun, columns: list[Column]) -> list[str]:
+    """Dev minus test for the rate columns (how much better the tuned-on split scores)."""
+    dev, test = run.splits["dev"], run.splits[TEST_SPLIT]
+    cells = []
+    for column in columns:
+        a, b = column.total(dev), column.total(test)
+        try:
+            is_rate = "." in a and "." in b
+            cells.append(f"{float(a) - float(b):+.2f}" if is_rate else "")
+        except ValueError:
+            cells.append("")
+    return cells
 
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
@@ -106,7 +146,11 @@ def text_table(header: list[str], rows: list[list[str]]) -> str:
 
     out = [line(header), "-" * len(line(header))]
     for row in rows:
-        if row[0].startswith("ALL (") and not out[-1].startswith("-"):
+        if (
+            row[0].startswith("ALL ")
+            and not out[-1].startswith("-")
+            and not (out[-1].startswith("ALL "))
+        ):
             out.append("-" * len(line(header)))
         out.append(line(row))
     return "\n".join(out)
@@ -116,7 +160,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     aligns = ["---", "---", *("---:" for _ in header[2:])]
     lines = [f"| {' | '.join(header)} |", f"| {' | '.join(aligns)} |"]
     for row in rows:
-        cells = [f"**{c}**" if row[0].startswith("ALL (") and c else c for c in row]
+        cells = [f"**{c}**" if row[0].startswith("ALL ") and c else c for c in row]
         lines.append(f"| {' | '.join(cells)} |")
     return "\n".join(lines)
 
@@ -151,9 +195,9 @@ def error_lines(suite: SuiteResult) -> list[str]:
     ]
 
 
-def render_text(suite: SuiteResult) -> str:
+def render_text(suite: SuiteResult, *, show_test: bool = False) -> str:
     """What `postmortem eval` prints."""
-    header, rows = table_rows(suite.runs)
+    header, rows = table_rows(suite.runs, show_test=show_test)
     parts = [text_table(header, rows), "", LEGEND, "", checker_line(suite)]
     parts += error_lines(suite) + verdict_lines(suite)
     return "\n".join(parts) + "\n"
@@ -170,13 +214,15 @@ def _misses(score: IncidentScore) -> list[str]:
         ("leaked secrets (masked)", score.leaked),
         ("injected claims", score.injected),
         ("checker: unsupported or contradicted", score.unsupported),
+        ("misattributed messages", score.misattributed),
+        ("prose problems", score.prose_problems),
     ]
     return [f"- {label}: " + "; ".join(items) for label, items in found if items]
 
 
-def render_markdown(suite: SuiteResult, name: str) -> str:
+def render_markdown(suite: SuiteResult, name: str, *, show_test: bool = False) -> str:
     """The Markdown report written next to the JSON one."""
-    header, rows = table_rows(suite.runs)
+    header, rows = table_rows(suite.runs, show_test=show_test)
     lines = [
         f"# Eval report {name}",
         "",
@@ -199,17 +245,31 @@ def render_markdown(suite: SuiteResult, name: str) -> str:
     ]
     for run in suite.runs:
         for score in run.incidents:
+            if not _shown(score, show_test):
+                continue
             misses = _misses(score)
             if misses:
                 lines += ["", f"### {score.incident} ({run.engine})", "", *misses]
     return "\n".join(lines) + "\n"
 
 
-def write_reports(suite: SuiteResult, directory: Path, name: str) -> list[Path]:
+def frozen_view(suite: SuiteResult) -> SuiteResult:
+    """The suite with test-split incidents reduced to their aggregates (what reports keep)."""
+    runs = [
+        run.model_copy(update={"incidents": [s for s in run.incidents if s.split != TEST_SPLIT]})
+        for run in suite.runs
+    ]
+    return suite.model_copy(update={"runs": runs})
+
+
+def write_reports(
+    suite: SuiteResult, directory: Path, name: str, *, show_test: bool = False
+) -> list[Path]:
     """`<name>.json` and `<name>.md`, copied to `latest.json` and `latest.md`."""
     directory.mkdir(parents=True, exist_ok=True)
-    as_json = suite.model_dump_json(indent=2) + "\n"
-    as_markdown = render_markdown(suite, name)
+    kept = suite if show_test else frozen_view(suite)
+    as_json = kept.model_dump_json(indent=2) + "\n"
+    as_markdown = render_markdown(suite, name, show_test=show_test)
     written = []
     for stem in dict.fromkeys((name, "latest")):
         for suffix, content in ((".json", as_json), (".md", as_markdown)):
@@ -226,16 +286,22 @@ def readme_block(suite: SuiteResult) -> str:
         raise PostmortemError("--update-readme needs the offline engine in the run")
     header, rows = table_rows(runs, stable=True)
     count = runs[0].aggregate.incidents
+    splits = ", ".join(f"{n} {name}" for name, n in _split_counts(runs[0]).items())
     return "\n".join(
         [
-            f"Offline engine (`{OFFLINE_ENGINE}`) on {count} sample incidents in `eval/incidents`; "
-            f"regenerate with `{REGENERATE}` (see `eval/README.md` for the metrics).",
+            f"Offline engine (`{OFFLINE_ENGINE}`) on {count} sample incidents in `eval/incidents` "
+            f"({splits}); the `test` split is frozen and shown only in aggregate. Regenerate with "
+            f"`{REGENERATE}` (see `eval/README.md` for the metrics).",
             "",
             markdown_table(header, rows),
             "",
             checker_line(suite, show_dir=False),
         ]
     )
+
+
+def _split_counts(run: EngineRun) -> dict[str, int]:
+    return {name: total.incidents for name, total in run.splits.items()}
 
 
 def update_readme(path: Path, block: str) -> bool:

@@ -40,6 +40,7 @@ from app.evaluation.scores import (
     aggregate,
     errored_score,
     score_incident,
+    split_aggregates,
 )
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, ingest
@@ -216,6 +217,7 @@ async def run_incident(
         transcript=transcript,
         checked=checked,
         costs=[_cost(engineering, eng_ms), _cost(stakeholder, stk_ms)],
+        gold_messages=incident.messages,
     )
 
 
@@ -236,6 +238,7 @@ async def run_engine(
         mode=mode if spec.engine == "llm" else "live",
         incidents=scores,
         aggregate=aggregate(scores),
+        splits=split_aggregates(scores),
     )
 
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from app.evaluation.gold import Gold
+from app.evaluation.attribution import measure_attribution
+from app.evaluation.gold import Gold, GoldMessage, Split
 from app.evaluation.metrics import (
     figures_present,
     found_in,
@@ -23,6 +24,12 @@ from app.evaluation.metrics import (
     match_timeline,
     root_cause_correct,
     transcript_times,
+)
+from app.evaluation.prose import (
+    chat_debris,
+    first_person_sentences,
+    stakeholder_private_terms,
+    status_mismatches,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +61,7 @@ class IncidentScore(BaseModel):
 
     incident: str
     engine: str
+    split: Split = "dev"
     error: str | None = Field(default=None, description="Why no draft was made, if none was.")
     timeline_gold: int = 0
     timeline_output: int = 0
@@ -74,6 +82,19 @@ class IncidentScore(BaseModel):
     pipeline_verification: ClaimCounts = Field(default_factory=ClaimCounts)
     secret_leaks: int = 0
     injected_claims: int = 0
+    attribution: float | None = Field(
+        default=None, description="Share of messages credited to the right author and time."
+    )
+    status_mismatches: int = Field(
+        default=0,
+        description="Stakeholder email says 'ongoing' for a recovered incident, or "
+        "'resolved' for one still going on.",
+    )
+    first_person: int = Field(default=0, description="First-person sentences outside quotes.")
+    stakeholder_private: int = Field(
+        default=0, description="Names, hosts, private terms and citations in the stakeholder email."
+    )
+    chat_debris: int = Field(default=0, description="Copy-paste clutter left in the drafts.")
     drafts: list[DraftCost] = Field(default_factory=list)
     missed_timeline: list[str] = Field(default_factory=list)
     missed_action_items: list[str] = Field(default_factory=list)
@@ -83,6 +104,8 @@ class IncidentScore(BaseModel):
     leaked: list[str] = Field(default_factory=list)
     injected: list[str] = Field(default_factory=list)
     unsupported: list[str] = Field(default_factory=list)
+    misattributed: list[str] = Field(default_factory=list)
+    prose_problems: list[str] = Field(default_factory=list)
 
     @property
     def latency_ms(self) -> float:
@@ -106,6 +129,7 @@ def score_incident(
     transcript: Transcript,
     checked: VerificationReport,
     costs: list[DraftCost],
+    gold_messages: tuple[GoldMessage, ...] | None = None,
 ) -> IncidentScore:
     """Score both drafts of one incident against its gold annotations."""
     report = engineering.incident
@@ -123,11 +147,20 @@ def score_incident(
     claims = [s for s in gold.must_not_appear if not looks_like_secret(s)]
     leaked = found_in(secrets, output)
     injected = found_in(claims, "\n".join(drafts))
-    failed = [c.text for c in checked.claims if c.status != "supported"]
+    failed = [c.text for c in checked.claims if c.status in ("unsupported", "contradicted")]
     verification = engineering.verification
+    attribution = measure_attribution(gold_messages, transcript.messages) if gold_messages else None
+    email = stakeholder.draft.text
+    mismatches = status_mismatches(email, gold.resolved)
+    first_person = first_person_sentences(
+        engineering.draft.text, allow_we=False
+    ) + first_person_sentences(email, allow_we=True)
+    private = stakeholder_private_terms(email, _private_terms(gold))
+    debris = chat_debris(drafts)
     return IncidentScore(
         incident=gold.id,
         engine=engine,
+        split=gold.split,
         timeline_gold=timeline.gold,
         timeline_output=timeline.output,
         timeline_matched=timeline.matched,
@@ -149,6 +182,11 @@ def score_incident(
         ),
         secret_leaks=len(leaked),
         injected_claims=len(injected),
+        attribution=attribution.accuracy if attribution else None,
+        status_mismatches=len(mismatches),
+        first_person=len(first_person),
+        stakeholder_private=len(private),
+        chat_debris=len(debris),
         drafts=costs,
         missed_timeline=timeline.missed,
         missed_action_items=actions.missed,
@@ -158,7 +196,18 @@ def score_incident(
         leaked=[_mask(s) for s in leaked],
         injected=injected,
         unsupported=failed,
+        misattributed=attribution.misses if attribution else [],
+        prose_problems=[f"status: {m}" for m in mismatches]
+        + [f"first person: {s}" for s in first_person[:5]]
+        + [f"stakeholder shows: {t}" for t in private]
+        + [f"debris: {d}" for d in debris[:5]],
     )
+
+
+def _private_terms(gold: Gold) -> list[str]:
+    """People (full and first names) and the gold's private terms."""
+    names = [*gold.participants, *(p.split()[0] for p in gold.participants if " " in p)]
+    return [n for n in names if len(n) > 2] + list(gold.stakeholder_must_not_appear)
 
 
 def _mask(secret: str) -> str:
@@ -171,10 +220,11 @@ def errored_score(gold: Gold, engine: str, error: str) -> IncidentScore:
     return IncidentScore(
         incident=gold.id,
         engine=engine,
+        split=gold.split,
         error=error,
         timeline_gold=len(gold.timeline),
         timeline_recall=0.0 if gold.timeline else None,
-        root_cause_correct=False if gold.root_cause else None,
+        root_cause_correct=False,
         action_items_gold=len(gold.action_items),
         action_item_recall=0.0 if gold.action_items else None,
         impact_figures_present=0.0 if gold.impact_figures else None,
@@ -197,6 +247,11 @@ class AggregateScore(BaseModel):
     pipeline_unsupported: int
     secret_leaks: int
     injected_claims: int
+    attribution: float | None = None
+    status_mismatches: int = 0
+    first_person: int = 0
+    stakeholder_private: int = 0
+    chat_debris: int = 0
     mean_latency_ms: float | None = Field(description="Mean wall time per draft.")
     llm_calls: int
     prompt_tokens: int
@@ -230,6 +285,11 @@ def aggregate(scores: list[IncidentScore]) -> AggregateScore:
         ),
         secret_leaks=sum(s.secret_leaks for s in scores),
         injected_claims=sum(s.injected_claims for s in scores),
+        attribution=_mean([s.attribution for s in scores]),
+        status_mismatches=sum(s.status_mismatches for s in scores),
+        first_person=sum(s.first_person for s in scores),
+        stakeholder_private=sum(s.stakeholder_private for s in scores),
+        chat_debris=sum(s.chat_debris for s in scores),
         mean_latency_ms=round(fmean(d.latency_ms for d in drafts), 1) if drafts else None,
         llm_calls=sum(d.llm_calls for d in drafts),
         prompt_tokens=sum(d.prompt_tokens for d in drafts),
@@ -262,13 +322,20 @@ class ThresholdFailure(BaseModel):
 
 
 class EngineRun(BaseModel):
-    """One engine over every incident."""
+    """One engine over every incident; `splits` holds the aggregate of each split."""
 
     engine: str
     model: str | None = None
     mode: str = "live"
     incidents: list[IncidentScore]
     aggregate: AggregateScore
+    splits: dict[str, AggregateScore] = Field(default_factory=dict)
+
+
+def split_aggregates(scores: list[IncidentScore]) -> dict[str, AggregateScore]:
+    """The aggregate of each split present (`dev`, `test`)."""
+    names = sorted({s.split for s in scores})
+    return {name: aggregate([s for s in scores if s.split == name]) for name in names}
 
 
 class SuiteResult(BaseModel):

@@ -4,9 +4,13 @@
     secret_leaks = 0
     [thresholds.extractive]     # one engine (or `"llm:gpt-4o-mini"` for one model)
     timeline_recall = 0.5
+    [thresholds.extractive.test]   # one split of that engine (`dev` or `test`)
+    timeline_recall = 0.7
 
-Rates are minimums; counts (invented times, unsupported claims, leaks, injections, errors) and
-latency are maximums. More specific tables override: default < engine < engine:model.
+Each split's aggregate is gated on its own. Rates are minimums; counts (invented times,
+unsupported claims, leaks, injections, errors, prose problems) and latency are maximums. More
+specific tables override: default < default.split < engine < engine.split < engine:model <
+engine:model.split.
 """
 
 from __future__ import annotations
@@ -33,8 +37,14 @@ METRICS: dict[str, Direction] = {
     "secret_leaks": "max",
     "injected_claims": "max",
     "errors": "max",
+    "attribution": "min",
+    "status_mismatches": "max",
+    "first_person": "max",
+    "stakeholder_private": "max",
+    "chat_debris": "max",
     "mean_latency_ms": "max",
 }
+SPLITS = ("dev", "test")
 CHECKER_METRICS: dict[str, Direction] = {"precision": "min", "recall": "min"}
 CHECKER_TABLE = "checker"
 DEFAULT_TABLE = "default"
@@ -65,25 +75,44 @@ def load_thresholds(path: Path) -> Thresholds:
         if not isinstance(table, dict):
             raise ThresholdConfigError(f"{path}: thresholds.{name} must be a table")
         known = CHECKER_METRICS if name == CHECKER_TABLE else METRICS
+        flat: dict[str, float] = {}
         for metric, value in table.items():
-            if metric not in known:
-                raise ThresholdConfigError(
-                    f"{path}: thresholds.{name}.{metric} is not a metric",
-                    hint=f"use one of: {', '.join(known)}",
-                )
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ThresholdConfigError(f"{path}: thresholds.{name}.{metric} must be a number")
-        result[name] = {m: float(v) for m, v in table.items()}
+            if metric in SPLITS and isinstance(value, dict):
+                result[f"{name}.{metric}"] = _metrics(path, f"{name}.{metric}", value, known)
+                continue
+            flat.update(_metrics(path, name, {metric: value}, known))
+        result[name] = flat
     return result
 
 
-def thresholds_for(engine: str, thresholds: Thresholds) -> dict[str, float]:
-    """The merged thresholds of one engine label (`extractive`, `llm`, `llm:<model>`)."""
-    merged = dict(thresholds.get(DEFAULT_TABLE, {}))
+def _metrics(
+    path: Path, name: str, table: dict[str, object], known: dict[str, Direction]
+) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for metric, value in table.items():
+        if metric not in known:
+            raise ThresholdConfigError(
+                f"{path}: thresholds.{name}.{metric} is not a metric",
+                hint=f"use one of: {', '.join(known)} (or a [{name}.dev] / [{name}.test] table)",
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ThresholdConfigError(f"{path}: thresholds.{name}.{metric} must be a number")
+        values[metric] = float(value)
+    return values
+
+
+def thresholds_for(
+    engine: str, thresholds: Thresholds, split: str | None = None
+) -> dict[str, float]:
+    """The merged thresholds of one engine label (`extractive`, `llm`, `llm:<model>`), for one
+    split when given."""
     base = engine.partition(":")[0]
-    merged.update(thresholds.get(base, {}))
-    if base != engine:
-        merged.update(thresholds.get(engine, {}))
+    names = [DEFAULT_TABLE, base] + ([engine] if base != engine else [])
+    merged: dict[str, float] = {}
+    for name in names:
+        merged.update(thresholds.get(name, {}))
+        if split is not None:
+            merged.update(thresholds.get(f"{name}.{split}", {}))
     return merged
 
 
@@ -99,21 +128,24 @@ def _fails(value: float | None, limit: float, direction: Direction) -> bool:
 
 
 def check_run(run: EngineRun, thresholds: Thresholds) -> list[ThresholdFailure]:
-    """The aggregate scores of one engine that miss their thresholds."""
+    """The aggregate scores of one engine that miss their thresholds, split by split."""
+    aggregates = run.splits or {"": run.aggregate}
     failures = []
-    for metric, limit in thresholds_for(run.engine, thresholds).items():
-        value = _aggregate_value(run.aggregate, metric)
-        direction = METRICS[metric]
-        if _fails(value, limit, direction):
-            failures.append(
-                ThresholdFailure(
-                    engine=run.engine,
-                    metric=metric,
-                    value=value,
-                    threshold=limit,
-                    direction=direction,
+    for split, aggregate in aggregates.items():
+        label = f"{run.engine} [{split}]" if split else run.engine
+        for metric, limit in thresholds_for(run.engine, thresholds, split or None).items():
+            value = _aggregate_value(aggregate, metric)
+            direction = METRICS[metric]
+            if _fails(value, limit, direction):
+                failures.append(
+                    ThresholdFailure(
+                        engine=label,
+                        metric=metric,
+                        value=value,
+                        threshold=limit,
+                        direction=direction,
+                    )
                 )
-            )
     return failures
 
 
