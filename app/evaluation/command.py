@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 from app.errors import InvalidRequestError
 
 if TYPE_CHECKING:  # the pipeline is imported only when `eval` runs, not for `postmortem --help`
+    from app.evaluation.gold import Incident
     from app.evaluation.runner import EngineSpec, Mode
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -60,6 +61,18 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         "--replay",
         action="store_true",
         help="answer LLM requests from the recordings; no endpoint needed",
+    )
+    parser.add_argument(
+        "--collect",
+        metavar="DIR",
+        help="with --replay: write each request the recordings lack to DIR for someone playing "
+        "the model to answer (see app/evaluation/played.py)",
+    )
+    parser.add_argument(
+        "--import-answers",
+        metavar="DIR",
+        help="file the answers written in DIR (<key>.answer.txt beside each collected request) "
+        "into the incidents' recordings, then stop",
     )
     parser.add_argument("--config", metavar="FILE", help="thresholds (default: eval/config.toml)")
     parser.add_argument("--reports", metavar="DIR", help="report folder (default: eval/reports)")
@@ -147,13 +160,23 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     out = out or sys.stdout
     incidents_dir = Path(args.incidents) if args.incidents else default_incidents_dir()
     incidents = discover_incidents(incidents_dir, args.only)
+    if args.import_answers:
+        return _import_answers(Path(args.import_answers), incidents, out)
+    if args.collect and not args.replay:
+        raise InvalidRequestError("--collect works with --replay", hint="add --replay")
     specs = _specs(args)
     root = eval_root()
     config = _existing(args.config, root / "config.toml")
     thresholds = load_thresholds(config) if config else {}
     checker_cases = _existing(args.checker_cases, root / "checker")
 
-    suite = asyncio.run(run_suite(incidents, specs, mode=_mode(args), checker_cases=checker_cases))
+    collect = Path(args.collect) if args.collect else None
+    suite = asyncio.run(
+        run_suite(incidents, specs, mode=_mode(args), checker_cases=checker_cases, collect=collect)
+    )
+    if collect is not None:
+        waiting = sorted(collect.glob("*/*.request.json"))
+        out.write(f"collected: {len(waiting)} request(s) waiting for answers in {collect}\n")
     suite.thresholds_file = str(config) if config else None
     for run in suite.runs:
         suite.failures += check_run(run, thresholds)
@@ -173,4 +196,17 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     if not suite.passed:
         sys.stderr.write("eval FAILED: scores below the thresholds\n")
         return EXIT_BELOW_THRESHOLD
+    return EXIT_OK
+
+
+def _import_answers(directory: Path, incidents: list[Incident], out: TextIO) -> int:
+    from app.config import Settings
+    from app.evaluation.played import import_answers
+    from app.evaluation.recording import recorded_settings
+
+    result = import_answers(directory, incidents, recorded_settings(Settings.model_construct()))
+    out.write(
+        f"imported {result.answers} answer(s) into {len(result.recordings)} recording(s); "
+        f"{result.waiting} request(s) still waiting\n"
+    )
     return EXIT_OK

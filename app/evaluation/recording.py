@@ -38,6 +38,7 @@ class Recording(BaseModel):
 
     model: str
     settings: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = Field(default=None, description="How the completions were made.")
     completions: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
@@ -139,12 +140,16 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
 class ReplayTransport(httpx.AsyncBaseTransport):
     """Answers each request from the incident's recording; an unrecorded request is remembered
-    (`missing`) and answered 404, which the runner turns into a clear `RecordingError`."""
+    (`missing`) and answered 404, which the runner turns into a clear `RecordingError`. With
+    `collect`, each unrecorded request is also written there for someone to answer
+    (`app.evaluation.played`), and the run goes on."""
 
-    def __init__(self) -> None:
+    def __init__(self, collect: Path | None = None) -> None:
         self._recording: Recording | None = None
         self._path: Path | None = None
+        self._collect = collect
         self.missing: list[str] = []
+        self.collected: list[Path] = []
 
     def start(self, path: Path) -> None:
         self._path = path
@@ -152,10 +157,16 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         self.missing = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = request_key(await request.aread())
+        body = await request.aread()
+        key = request_key(body)
         answer = self._recording.completions.get(key) if self._recording else None
         if answer is None:
             self.missing.append(key)
+            if self._collect is not None and self._path is not None:
+                from app.evaluation.played import collect_request
+
+                incident_id = self._path.parent.parent.name
+                self.collected.append(collect_request(self._collect, incident_id, body))
             message = f"no recorded completion for request {key[:12]} in {self._path}"
             return httpx.Response(
                 404, json={"error": {"message": message, "code": "not_recorded"}}, request=request
@@ -163,8 +174,9 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         return httpx.Response(200, json=answer, request=request)
 
     def check(self) -> None:
-        """Raise if the last incident asked for anything the recording does not hold."""
-        if not self.missing:
+        """Raise if the last incident asked for anything the recording does not hold (unless the
+        requests are being collected)."""
+        if not self.missing or self._collect is not None:
             return
         if self._recording is None:
             detail = f"no recording at {self._path}"

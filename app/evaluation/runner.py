@@ -117,6 +117,7 @@ def setup_engine(
     incidents: list[Incident],
     mode: Mode,
     upstream: httpx.AsyncBaseTransport | None = None,
+    collect: Path | None = None,
 ) -> EngineSetup:
     """Settings and transport for one engine; replay needs no endpoint, only the recordings."""
     if spec.engine == "extractive":
@@ -132,7 +133,7 @@ def setup_engine(
             "PM_LLM_API_VERSION": None,
             "PM_DEFAULT_ENGINE": "llm",
         }
-        return EngineSetup(spec, _settings(values), ReplayTransport())
+        return EngineSetup(spec, _settings(values), ReplayTransport(collect))
     settings = _settings({"PM_LLM_MODEL": spec.model} if spec.model else {})
     if not settings.llm_configured or not settings.llm_model:
         raise ConfigurationError(
@@ -226,9 +227,10 @@ async def run_engine(
     incidents: list[Incident],
     mode: Mode = "live",
     upstream: httpx.AsyncBaseTransport | None = None,
+    collect: Path | None = None,
 ) -> EngineRun:
     """Every incident through one engine (one registry, so the LLM cache spans audiences)."""
-    setup = setup_engine(spec, incidents, mode, upstream)
+    setup = setup_engine(spec, incidents, mode, upstream, collect)
     async with _http_client(setup.transport) as client:
         engines = EngineRegistry(setup.settings, http_client=client)
         scores = [await run_incident(incident, setup, engines) for incident in incidents]
@@ -275,9 +277,11 @@ async def run_suite(
     mode: Mode = "live",
     checker_cases: Path | None = None,
     upstream: httpx.AsyncBaseTransport | None = None,
+    collect: Path | None = None,
 ) -> SuiteResult:
-    """All engines over all incidents, plus the checker's own score."""
-    runs = [await run_engine(spec, incidents, mode, upstream) for spec in specs]
+    """All engines over all incidents, plus the checker's own score. With `collect` (replay
+    mode), requests the recordings lack are written there to be answered."""
+    runs = [await run_engine(spec, incidents, mode, upstream, collect) for spec in specs]
     return SuiteResult(
         incidents_dir=str(incidents[0].directory.parent) if incidents else "",
         runs=runs,
