@@ -55,6 +55,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("stk_priv", lambda s: str(s.stakeholder_private), lambda a: str(a.stakeholder_private)),
     Column("debris", lambda s: str(s.chat_debris), lambda a: str(a.chat_debris)),
     Column("leaks", lambda s: str(s.secret_leaks), lambda a: str(a.secret_leaks)),
+    Column(
+        "kept",
+        lambda s: rate(s.facts_correct_shipped / s.facts_correct) if s.facts_correct else "-",
+        lambda a: rate(a.fact_retention),
+    ),
+    Column(
+        "wrong",
+        lambda s: f"{s.facts_wrong_shipped}/{s.facts_wrong}" if s.facts_correct else "-",
+        lambda a: rate(a.wrong_shipped_rate),
+    ),
     Column("inject", lambda s: str(s.injected_claims), lambda a: str(a.injected_claims)),
     Column(
         "ms/draft",
@@ -75,8 +85,10 @@ LEGEND = (
     "author and time; status: stakeholder email calls a recovered incident ongoing (or the "
     "reverse); 1st_p: first-person sentences outside quotes; stk_priv: names, hosts, private "
     "terms or citations in the stakeholder email; debris: chat clutter in the drafts; leaks: "
-    "secrets in the output; inject: planted claims in a draft; calls/tokens: LLM usage, both "
-    "drafts. '-' = not applicable. Test-split incidents are shown only in aggregate."
+    "secrets in the output; kept: labelled-correct facts of the recorded LLM answer that "
+    "shipped; wrong: labelled-wrong facts shipped (incident: shipped/all; aggregate: share of "
+    "shipped facts); inject: planted claims in a draft; calls/tokens: LLM usage, both drafts. "
+    "'-' = not applicable. Test-split incidents are shown only in aggregate."
 )
 TEST_SPLIT = "test"
 
@@ -216,6 +228,8 @@ def _misses(score: IncidentScore) -> list[str]:
         ("checker: unsupported or contradicted", score.unsupported),
         ("misattributed messages", score.misattributed),
         ("prose problems", score.prose_problems),
+        ("correct facts left out", score.lost_facts),
+        ("shipped facts nobody labelled", score.unlabelled_facts),
     ]
     return [f"- {label}: " + "; ".join(items) for label, items in found if items]
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.engines.registry import ENGINE_NAMES, EngineRegistry
 from app.errors import ConfigurationError, InvalidRequestError, PostmortemError
+from app.evaluation.facts import load_labels
 from app.evaluation.gold import Incident
 from app.evaluation.recording import (
     REPLAY_API_KEY,
@@ -219,6 +220,7 @@ async def run_incident(
         checked=checked,
         costs=[_cost(engineering, eng_ms), _cost(stakeholder, stk_ms)],
         gold_messages=incident.messages,
+        labels=load_labels(incident.recordings_dir, model) if model else None,
     )
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from app.evaluation.attribution import measure_attribution
+from app.evaluation.facts import FactLabels, measure_retention
 from app.evaluation.gold import Gold, GoldMessage, Split
 from app.evaluation.metrics import (
     figures_present,
@@ -95,6 +96,11 @@ class IncidentScore(BaseModel):
         default=0, description="Names, hosts, private terms and citations in the stakeholder email."
     )
     chat_debris: int = Field(default=0, description="Copy-paste clutter left in the drafts.")
+    facts_correct: int = Field(default=0, description="Labelled-correct facts of the LLM answer.")
+    facts_correct_shipped: int = 0
+    facts_wrong: int = Field(default=0, description="Labelled-wrong facts of the LLM answer.")
+    facts_wrong_shipped: int = 0
+    facts_unlabelled: int = Field(default=0, description="Shipped facts nobody labelled.")
     drafts: list[DraftCost] = Field(default_factory=list)
     missed_timeline: list[str] = Field(default_factory=list)
     missed_action_items: list[str] = Field(default_factory=list)
@@ -106,6 +112,8 @@ class IncidentScore(BaseModel):
     unsupported: list[str] = Field(default_factory=list)
     misattributed: list[str] = Field(default_factory=list)
     prose_problems: list[str] = Field(default_factory=list)
+    lost_facts: list[str] = Field(default_factory=list)
+    unlabelled_facts: list[str] = Field(default_factory=list)
 
     @property
     def latency_ms(self) -> float:
@@ -130,6 +138,7 @@ def score_incident(
     checked: VerificationReport,
     costs: list[DraftCost],
     gold_messages: tuple[GoldMessage, ...] | None = None,
+    labels: FactLabels | None = None,
 ) -> IncidentScore:
     """Score both drafts of one incident against its gold annotations."""
     report = engineering.incident
@@ -157,6 +166,7 @@ def score_incident(
     ) + first_person_sentences(email, allow_we=True)
     private = stakeholder_private_terms(email, _private_terms(gold))
     debris = chat_debris(drafts)
+    retention = measure_retention(labels, report) if labels is not None else None
     return IncidentScore(
         incident=gold.id,
         engine=engine,
@@ -187,6 +197,11 @@ def score_incident(
         first_person=len(first_person),
         stakeholder_private=len(private),
         chat_debris=len(debris),
+        facts_correct=retention.correct if retention else 0,
+        facts_correct_shipped=retention.correct_shipped if retention else 0,
+        facts_wrong=retention.wrong if retention else 0,
+        facts_wrong_shipped=retention.wrong_shipped if retention else 0,
+        facts_unlabelled=len(retention.unlabelled_shipped) if retention else 0,
         drafts=costs,
         missed_timeline=timeline.missed,
         missed_action_items=actions.missed,
@@ -201,6 +216,8 @@ def score_incident(
         + [f"first person: {s}" for s in first_person[:5]]
         + [f"stakeholder shows: {t}" for t in private]
         + [f"debris: {d}" for d in debris[:5]],
+        lost_facts=retention.lost if retention else [],
+        unlabelled_facts=retention.unlabelled_shipped if retention else [],
     )
 
 
@@ -252,6 +269,16 @@ class AggregateScore(BaseModel):
     first_person: int = 0
     stakeholder_private: int = 0
     chat_debris: int = 0
+    fact_retention: float | None = Field(
+        default=None, description="Labelled-correct facts shipped / labelled-correct facts."
+    )
+    wrong_shipped_rate: float | None = Field(
+        default=None, description="Labelled-wrong facts shipped / labelled facts shipped."
+    )
+    wrong_caught: float | None = Field(
+        default=None, description="Labelled-wrong facts left out / labelled-wrong facts."
+    )
+    unlabelled_facts: int = 0
     mean_latency_ms: float | None = Field(description="Mean wall time per draft.")
     llm_calls: int
     prompt_tokens: int
@@ -290,11 +317,28 @@ def aggregate(scores: list[IncidentScore]) -> AggregateScore:
         first_person=sum(s.first_person for s in scores),
         stakeholder_private=sum(s.stakeholder_private for s in scores),
         chat_debris=sum(s.chat_debris for s in scores),
+        **_retention(scores),
         mean_latency_ms=round(fmean(d.latency_ms for d in drafts), 1) if drafts else None,
         llm_calls=sum(d.llm_calls for d in drafts),
         prompt_tokens=sum(d.prompt_tokens for d in drafts),
         completion_tokens=sum(d.completion_tokens for d in drafts),
     )
+
+
+def _retention(scores: list[IncidentScore]) -> dict[str, Any]:
+    """Micro-averaged fact retention over every labelled fact (None without labels)."""
+    correct = sum(s.facts_correct for s in scores)
+    kept = sum(s.facts_correct_shipped for s in scores)
+    wrong = sum(s.facts_wrong for s in scores)
+    let_through = sum(s.facts_wrong_shipped for s in scores)
+    return {
+        "fact_retention": round(kept / correct, 4) if correct else None,
+        "wrong_shipped_rate": round(let_through / (kept + let_through), 4)
+        if kept + let_through
+        else None,
+        "wrong_caught": round(1 - let_through / wrong, 4) if wrong else None,
+        "unlabelled_facts": sum(s.facts_unlabelled for s in scores),
+    }
 
 
 class CheckerRow(BaseModel):

@@ -42,6 +42,10 @@ METRICS: dict[str, Direction] = {
     "first_person": "max",
     "stakeholder_private": "max",
     "chat_debris": "max",
+    "fact_retention": "min",
+    "wrong_shipped_rate": "max",
+    "wrong_caught": "min",
+    "unlabelled_facts": "max",
     "mean_latency_ms": "max",
 }
 SPLITS = ("dev", "test")
