@@ -303,3 +303,20 @@ def test_smoke_offline_suite_over_the_sample_incidents(
     if (REPO_INCIDENTS.parent / "checker" / "cases").is_dir():
         assert "checker on planted-error drafts" in out
     assert (tmp_path / "s.json").is_file()
+
+
+async def test_the_same_recording_replays_with_the_judge_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    incidents = discover_incidents(make_incidents(tmp_path))
+    monkeypatch.setenv("PM_LLM_BASE_URL", BASE_URL)
+    monkeypatch.setenv("PM_LLM_MODEL", MODEL)
+    await run_suite(incidents, [EngineSpec("llm")], mode="record", upstream=fake_llm([]))
+    monkeypatch.delenv("PM_LLM_BASE_URL")
+    monkeypatch.delenv("PM_LLM_MODEL")
+    spec = EngineSpec.parse(f"llm+rules:{MODEL}")
+    assert spec.rules_only and spec.label == f"llm+rules:{MODEL}"
+    suite = await run_suite(incidents, [spec], mode="replay")
+    score = suite.runs[0].incidents[0]
+    assert score.error is None
+    assert [d.llm_calls for d in score.drafts] == [1, 0]  # the extraction only, no judge call

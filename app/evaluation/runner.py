@@ -53,30 +53,39 @@ AUDIENCES: tuple[Audience, ...] = ("engineering", "stakeholder")
 Transport = RecordingTransport | ReplayTransport
 
 
+RULES_ONLY = "+rules"
+
+
 @dataclass(frozen=True)
 class EngineSpec:
-    """An engine, and for the LLM engine optionally the model: `llm:gpt-4o-mini`."""
+    """An engine, and for the LLM engine optionally the model: `llm:gpt-4o-mini`.
+    `llm+rules:<model>` is the same LLM engine with `PM_VERIFY_WITH_LLM=false` (no judge or
+    repair calls: the checker's rules alone), to compare against the same recordings."""
 
     engine: str
     model: str | None = None
+    rules_only: bool = False
 
     @property
     def label(self) -> str:
-        return f"{self.engine}:{self.model}" if self.model else self.engine
+        name = self.engine + (RULES_ONLY if self.rules_only else "")
+        return f"{name}:{self.model}" if self.model else name
 
     @classmethod
     def parse(cls, text: str, default_model: str | None = None) -> EngineSpec:
         engine, _, model = text.strip().partition(":")
-        if engine not in ENGINE_NAMES:
+        rules_only = engine.endswith(RULES_ONLY)
+        engine = engine.removesuffix(RULES_ONLY)
+        if engine not in ENGINE_NAMES or (rules_only and engine != "llm"):
             raise InvalidRequestError(
                 f"unknown engine {engine!r} in {text!r}",
-                hint=f"use one of {', '.join(ENGINE_NAMES)}, or llm:<model>",
+                hint=f"use one of {', '.join(ENGINE_NAMES)}, llm:<model> or llm+rules:<model>",
             )
         if engine == "extractive":
             if model:
                 raise InvalidRequestError(f"the extractive engine takes no model ({text!r})")
             return cls("extractive")
-        return cls("llm", model or default_model)
+        return cls("llm", model or default_model, rules_only)
 
 
 def engine_specs(engine: str, compare: str | None, model: str | None) -> list[EngineSpec]:
@@ -133,9 +142,13 @@ def setup_engine(
             "PM_LLM_MODEL": model,
             "PM_LLM_API_VERSION": None,
             "PM_DEFAULT_ENGINE": "llm",
+            **({"PM_VERIFY_WITH_LLM": False} if spec.rules_only else {}),
         }
         return EngineSetup(spec, _settings(values), ReplayTransport(collect))
-    settings = _settings({"PM_LLM_MODEL": spec.model} if spec.model else {})
+    settings = _settings(
+        ({"PM_LLM_MODEL": spec.model} if spec.model else {})
+        | ({"PM_VERIFY_WITH_LLM": False} if spec.rules_only else {})
+    )
     if not settings.llm_configured or not settings.llm_model:
         raise ConfigurationError(
             f"engine {spec.label} needs an LLM endpoint",
