@@ -16,7 +16,7 @@ from app.errors import UpstreamError
 from app.ingest import parse_transcript
 from app.models import Audience, Draft, IncidentReport, Message, Transcript, Usage, hhmm
 from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft
+from app.render import render_draft, review_of
 from app.verify import (
     LLMClaimJudge,
     VerificationReport,
@@ -90,15 +90,20 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
             "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
         }
     )
-    failed = [c for c in verification.claims if c.status != "supported"]
-    notes = _draft_notes(verification, findings, options.keep_unverified)
-    if failed and not options.keep_unverified:
+    review = review_of(
+        extraction.report,
+        report,
+        [c.status for c in verification.claims],
+        keep_unverified=options.keep_unverified,
+        redactions=len(findings),
+    )
+    if review.withheld_total:
         warnings.append(
-            f"{len(failed)} extracted claim(s) failed verification against the transcript and "
-            "were left out of the draft; see `verification`"
+            f"{review.withheld_total} extracted item(s) failed verification against the "
+            "transcript and were left out of the draft; see `verification`"
         )
 
-    draft = render_draft(report, transcript, options.audience, notes=notes)
+    draft = render_draft(report, transcript, options.audience, review=review)
     safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
     if late_findings:
         warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
@@ -154,26 +159,6 @@ async def _verify_extraction(
         completion_tokens=counter.completion_tokens,
     )
     return checked, verification, usage
-
-
-def _draft_notes(
-    verification: VerificationReport, findings: list[Finding], keep_unverified: bool
-) -> list[str]:
-    notes = [
-        f"{len(verification.claims)} claims were checked against the transcript: "
-        f"{verification.supported} supported, {verification.unsupported} unsupported, "
-        f"{verification.contradicted} contradicted."
-    ]
-    failed = verification.unsupported + verification.contradicted
-    if failed:
-        notes.append(
-            "Claims marked (unverified) could not be confirmed from the chat."
-            if keep_unverified
-            else f"{failed} claim(s) that the chat does not support were left out."
-        )
-    if findings:
-        notes.append(f"{len(findings)} secret(s) pasted in the chat were redacted.")
-    return notes
 
 
 def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentReport:
