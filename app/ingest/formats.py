@@ -59,7 +59,7 @@ SUPPORTED_FORMATS: dict[str, str] = {
         "'[Yesterday 10:02 AM] Name'), then the message"
     ),
     "teams-graph": (
-        'Teams messages as Microsoft Graph returns them: {"value": [{"createdDateTime": ..., '
+        'Teams messages as Microsoft Graph returns them, e.g. {"value": [{"createdDateTime": ..., '
         '"from": {"user": {"displayName": "Priya"}}, "body": {"content": "<p>..</p>"}}]}'
     ),
     "mattermost-copy": (
@@ -67,7 +67,7 @@ SUPPORTED_FORMATS: dict[str, str] = {
         "a consecutive post. e.g. 'priya.sharma' / '10:02 AM' / 'checkout is down'"
     ),
     "mattermost-export": (
-        'Mattermost bulk export (JSONL): {"type": "post", "post": {"channel": "inc", '
+        'Mattermost bulk export (JSONL), e.g. {"type": "post", "post": {"channel": "inc", '
         '"user": "priya", "message": "...", "create_at": 1716220930000}} per line'
     ),
     "google-chat-copy": (
@@ -87,11 +87,11 @@ SUPPORTED_FORMATS: dict[str, str] = {
         "then the message"
     ),
     "discord-export": (
-        'DiscordChatExporter JSON: {"messages": [{"timestamp": "2025-01-15T10:02:33+00:00", '
+        'DiscordChatExporter JSON, e.g. {"messages": [{"timestamp": "2025-01-15T10:02:33+00:00", '
         '"author": {"name": "kofi"}, "content": "..."}]}'
     ),
     "matrix-export": (
-        'Element (Matrix) room export JSON: {"room_name": ..., "messages": [{"type": '
+        'Element (Matrix) room export JSON, e.g. {"room_name": ..., "messages": [{"type": '
         '"m.room.message", "sender": "@kofi:matrix.org", "origin_server_ts": ..., '
         '"content": {"body": "..."}}]}'
     ),
