@@ -30,7 +30,7 @@ _STAMP = re.compile(
     r"(?:at[ \t]++)?+"
     r"|(?P<na>\d{1,2}+)/(?P<nb>\d{1,2}+)/(?P<ny>\d{4}+),?[ \t]++"
     r"|(?P<iy>\d{4}+)-(?P<im>\d{2}+)-(?P<id>\d{2}+)[T \t])?+"
-    rf"{CLOCK_PATTERN}(?:[ \t]?+(?:UTC|GMT|Z|[A-Z]{{3,4}}+)(?![A-Za-z]))?+"
+    rf"(?>{CLOCK_PATTERN})(?:[ \t]?+(?:UTC|GMT|Z|[A-Z]{{3,4}}+)(?![A-Za-z]))?+"
     r"(?:(?:[ \t]*+[-–—·|•:][ \t]*+|[ \t]++)(?P<rest>\S.*))?+\Z"
 )
 _ACTION = (

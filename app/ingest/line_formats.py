@@ -216,6 +216,20 @@ def _stamp_from_match(match: re.Match[str]) -> dt.datetime | None:
         return None
 
 
+def datetime_problem(line: str) -> str | None:
+    """Why a line shaped like a datetime-inline stamp names no real moment, or None."""
+    match = _DATETIME_PREFIX.match(line) if len(line) <= 400 else None
+    if not match or _stamp_from_match(match) is not None:
+        return None
+    zone = match["tz"] or ""
+    if zone[:1] in "+-" and (int(zone[1:3]) > 23 or int(zone.replace(":", "")[3:] or 0) > 59):
+        return (
+            f"the UTC offset {zone} is not one any clock uses (offsets run from -23:59 to +23:59)"
+        )
+    stamp = f"{match['y']}-{match['mo']}-{match['d']} {match['h']}:{match['mi']}"
+    return f"{stamp} is not a real date and time"
+
+
 def match_datetime_inline(line: str) -> Header | None:
     """A full date-time stamp then 'name: text' or '<name> text' (optionally in brackets)."""
     match = _DATETIME_PREFIX.match(line)

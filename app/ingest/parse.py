@@ -33,6 +33,7 @@ from app.ingest.formats import (
     formats_help,
     line_format,
 )
+from app.ingest.line_formats import datetime_problem
 from app.ingest.normalise import normalise
 from app.ingest.records import RawMessage
 from app.ingest.report import IngestReport
@@ -99,7 +100,7 @@ def parse_export(
         data = source.read_bytes() if isinstance(source, Path) else source
         name = filename or (source.name if isinstance(source, Path) else "upload")
         if not is_zip(data):
-            text = decode(name, data)
+            text = decode(name, data, limits.max_chars)
             if not text.strip():
                 raise _format_error(f"{name} is empty.")
             return _from_text(text, forced, date, zone, window, source=_kind(name, text))
@@ -108,7 +109,7 @@ def parse_export(
         result = read_workspace(files, window)
         result.source = kind
         return _finish_export(result, date, zone)
-    member, text = pick_member(files, window)
+    member, text = pick_member(files, window, limits.max_chars)
     transcript = _from_text(text, forced, date, zone, window, source=kind)
     if transcript.ingest is not None:
         transcript.ingest.files = [member]
@@ -261,6 +262,12 @@ def _check_encodable(records: list[RawMessage]) -> None:
 def _detect(lines: list) -> tuple[str, tuple[str, ...]]:  # type: ignore[type-arg]
     detection = detect_format(lines)
     if detection.name is None:
+        for line in lines[:200]:
+            problem = datetime_problem(line.key) if line.key else None
+            if problem:
+                raise _format_error(
+                    f"Line {line.number} looks like a timestamped message, but {problem}."
+                )
         if not any(_ANY_CLOCK.search(line.key) for line in lines if line.key):
             raise _format_error(
                 "No chat messages recognised: no line has a timestamp, and the lines are not "

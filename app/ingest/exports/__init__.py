@@ -43,7 +43,9 @@ def read_json_export(text: str, window: Window, forced: str | None = None) -> Ex
     )
 
 
-def pick_member(files: dict[str, bytes], window: Window) -> tuple[str, str]:
+def pick_member(
+    files: dict[str, bytes], window: Window, max_chars: int | None = None
+) -> tuple[str, str]:
     """The one archive member to read (path, text) when the archive is not a Slack workspace."""
     candidates = sorted(files)
     if not candidates:
@@ -65,7 +67,7 @@ def pick_member(files: dict[str, bytes], window: Window) -> tuple[str, str]:
             hint="name the file (without its extension) in `channel`, or upload that file alone",
         )
     name = candidates[0]
-    return name, decode(name, files[name])
+    return name, decode(name, files[name], max_chars)
 
 
 def is_workspace(files: dict[str, bytes]) -> bool:

@@ -32,6 +32,7 @@ class ArchiveLimits:
     max_member_bytes: int = 64 << 20
     max_total_bytes: int = 256 << 20
     max_ratio: int = 200
+    max_chars: int = 2_000_000
 
 
 def is_zip(data: bytes) -> bool:
@@ -165,12 +166,18 @@ def read_folder(root: Path, limits: ArchiveLimits) -> dict[str, bytes]:
     return files
 
 
-def decode(name: str, content: bytes) -> str:
+def decode(name: str, content: bytes, max_chars: int | None = None) -> str:
     """A member's text (UTF-8, BOM allowed), or an error naming the member."""
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UploadError(
             f"{name[:120]} is not UTF-8 text (byte {error.start})",
             hint="export the chat again, or convert the file to UTF-8",
         ) from None
+    if max_chars is not None and len(text) > max_chars:
+        raise PayloadTooLargeError(
+            f"{name[:120]} has {len(text)} characters; the limit is {max_chars}",
+            hint="upload only the incident's part of the chat, or raise PM_MAX_TRANSCRIPT_CHARS",
+        )
+    return text

@@ -191,6 +191,14 @@ def parse_slack_messages(
     for position, message in enumerate(items, start=1):
         if not isinstance(message, dict):
             raise _error(f"Item {position} of the messages array is not an object.")
+    for position, message in enumerate(items, start=1):
+        for key in ("text", "user", "subtype", "username"):
+            value = message.get(key)
+            if value is not None and not isinstance(value, str):
+                raise _error(
+                    f"Message {position} has a '{key}' that is a {type(value).__name__}, not a "
+                    "string."
+                )
     names = user_names(items, users)
     edited, edits = _apply_edits([(i, dict(m)) for i, m in enumerate(items, start=1)])
     system: Counter[str] = Counter()
