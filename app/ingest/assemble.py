@@ -12,8 +12,8 @@ lines mid-transcript are continuation lines. What is decided per message, never 
   taken off its body lines; a line quoted deeper than the chat's headers is a quote inside a
   message, never a header.
 - Untimed lines. In a timed chat, a 'Name: text' line by someone who writes elsewhere in the chat
-  starts a message of its own, without a time, unless it follows a line ending in ':' (a list of
-  owners inside one message). Such lines are reported as uncertain.
+  starts a message of its own, without a time, unless it follows a line ending in ':' or another
+  'Name: text' line (a list of owners inside one message). Such lines are reported as uncertain.
 
 App decoration (reactions, '15 replies', 'Edited', rules) is dropped and counted; a date
 separator dates the messages below it (it stays text when no header follows it).
@@ -67,6 +67,7 @@ class _Pending:
     depth: int
     body: list[tuple[int, str]] = field(default_factory=list)
     untimed: bool = False
+    note: str | None = None
 
 
 def strip_quotes(text: str, depth: int) -> str:
@@ -161,6 +162,9 @@ class _Grouper:
         if pending is None:
             return
         body = _trimmed(pending.body)
+        if pending.note:
+            first = f"{pending.note} {body[0][1]}" if body else pending.note
+            body = [(body[0][0] if body else pending.line_no, first), *body[1:]]
         if self.fmt.strip_edited and body:
             number, last = body[-1]
             if last.endswith(EDITED):
@@ -198,9 +202,9 @@ class _Grouper:
             self.irc_date = None
         depth = self.lines[index].quote_depth
         self.pending = _Pending(header, index + 1, depth, untimed=untimed)
-        if header.text is not None or header.note:
-            text = " ".join(p for p in (header.note, header.text) if p)
-            self.pending.body.append((index + 1, text))
+        self.pending.note = header.note
+        if header.text:
+            self.pending.body.append((index + 1, header.text))
         self.counts.header_lines += header.span
         if not untimed:
             self.previous = header
@@ -256,8 +260,8 @@ class _Grouper:
         if parts[0].lower() == current:
             return None
         filled = [t for _, t in pending.body if t.strip()]
-        if filled and filled[-1].rstrip().endswith(":"):
-            return None
+        if filled and (filled[-1].rstrip().endswith(":") or untimed_parts(filled[-1]) is not None):
+            return None  # a list of 'Name: task' lines inside one message
         return Header(author=parts[0], clock=None, text=parts[1])
 
     def _body_line(self, index: int) -> None:

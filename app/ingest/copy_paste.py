@@ -46,7 +46,7 @@ def _copy_author(raw: str) -> str | None:
 # --- slack-copy -------------------------------------------------------------------------------
 
 _SLACK_HEADER = re.compile(
-    rf"\A(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*|\s{{2,}}|\s*,\s+|\s+\[|\s){CLOCK_PATTERN}"
+    rf"\A(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*+|\s{{2,}}+|\s*+,\s++|\s++\[|\s){CLOCK_PATTERN}"
     r"(?P<close>\])?\s*$"
 )
 _TIME_ONLY = re.compile(rf"\A\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")

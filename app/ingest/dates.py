@@ -43,7 +43,7 @@ WEEKDAYS = {
     for name in names
 }  # fmt: skip
 
-_DECORATION = re.compile(r"\A[-—–=*_ \t]*+(?P<core>.*?)[-—–=*_ \t]*+\Z")
+_DECORATION = "-—–=*_ \t"  # rule characters around a separator: '----- Today -----'
 _WORD_DATE = re.compile(
     r"\A(?:(?P<wd>[a-z]{3,9}+)\.?,?[ \t]++)?"
     r"(?:(?P<mon>[a-z]{3,9}+)\.?[ \t]++(?P<d1>\d{1,2}+)(?:st|nd|rd|th)?+"
@@ -94,8 +94,7 @@ def read_date_separator(key: str) -> DateMark | None:
     """The date a separator line like 'Today', 'Monday, January 15th' or '15.01.2025' names."""
     if not key or len(key) > 48:
         return None
-    match = _DECORATION.match(key)
-    core = match["core"] if match else key
+    core = key.strip(_DECORATION)
     lowered = core.lower()
     if lowered in ("today", "yesterday"):
         return DateMark(relative_day=0 if lowered == "today" else -1)

@@ -39,8 +39,10 @@ _ACTION = (
     r"shared|snoozed|started|stopped|reported|filed|opened|paged|muted|silenced|approved|edited|"
     r"published|mitigated|fixed|triggered manually|set|marked|joined|left|ran"
 )
+_ACTION_WORDS = frozenset(_ACTION.replace("rolled back", "back").replace(
+    "triggered manually", "manually").split("|"))  # fmt: skip
 _BY_ACTOR = re.compile(
-    rf"(?<![A-Za-z])(?i:{_ACTION})[ \t]++by[ \t]++"
+    r"[ \t]by[ \t]++"
     r"(?P<actor>@?+[A-Z][\w'’.-]{0,30}+(?:[ \t][A-Z][\w'’.-]{0,30}+){0,3}+"
     r"|@?+[a-z][a-z0-9._-]{1,39}+)"
 )
@@ -63,16 +65,18 @@ _NOT_ACTORS = frozenset(
     "the a an monitor check integration trigger response responder policy schedule page user "
     "everyone nobody it this that rule event".split()
 )
-_TIMELINE_CUES = re.compile(
-    r"(?i:triggered|acknowledged|resolved|escalated|notified|declared|incident|alert|paged|"
-    r"status changed|severity|mitigated|rolled back|restart|deploy)"
-)
+_TIMELINE_CUES = (
+    "triggered", "acknowledged", "resolved", "escalated", "notified", "declared", "incident",
+    "alert", "paged", "status changed", "severity", "mitigated", "rolled back", "restart", "deploy",
+)  # fmt: skip
 
 
 def actor_of(text: str) -> str | None:
     """The person an entry names as having done it, or None."""
-    by = _BY_ACTOR.search(text)
-    if by:
+    for by in _BY_ACTOR.finditer(text):
+        before = text[: by.start()].rsplit(None, 1)
+        if not before or before[-1].lower() not in _ACTION_WORDS:
+            continue
         actor = by["actor"].lstrip("@").rstrip(".")
         if actor.split()[0].lower() not in _NOT_ACTORS:
             return actor
@@ -117,7 +121,7 @@ def match_timeline_entry(line: str) -> Header | None:
         clock=clock,
         text=rest,
         date=date,
-        cue=bool(_TIMELINE_CUES.search(rest)),
+        cue=any(cue in rest.lower() for cue in _TIMELINE_CUES),
     )
 
 

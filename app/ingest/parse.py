@@ -103,7 +103,8 @@ def parse_export(
             text = decode(name, data, limits.max_chars)
             if not text.strip():
                 raise _format_error(f"{name} is empty.")
-            return _from_text(text, forced, date, zone, window, source=_kind(name, text))
+            kind = _kind(name, text)
+            return _from_text(text, forced, date, zone, window, source=kind, as_json=kind != "text")
         files, kind = read_zip(data, limits), "zip"
     if is_workspace(files):
         result = read_workspace(files, window)
@@ -119,7 +120,7 @@ def parse_export(
 def _kind(name: str, text: str) -> str:
     if name.lower().endswith((".jsonl", ".ndjson")):
         return "jsonl"
-    return "json" if looks_like_json(text) else "text"
+    return "json" if name.lower().endswith(".json") or looks_like_json(text) else "text"
 
 
 def _from_text(
@@ -130,8 +131,9 @@ def _from_text(
     window: Window,
     *,
     source: str,
+    as_json: bool = False,
 ) -> Transcript:
-    if forced in EXPORT_FORMATS or (forced is None and looks_like_json(text)):
+    if forced in EXPORT_FORMATS or (forced is None and (as_json or looks_like_json(text))):
         result = read_json_export(text, window, forced)
         if source == "text":
             result.source = "jsonl" if result.format == "mattermost-export" else "json"

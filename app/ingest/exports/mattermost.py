@@ -49,7 +49,7 @@ def looks_like_mattermost(text: str) -> bool:
         data = json.loads(first)
     except (ValueError, RecursionError):
         return False
-    return isinstance(data, dict) and data.get("type") in _TYPES
+    return isinstance(data, dict) and text_of(data, "type") in _TYPES
 
 
 def _text(post: dict[str, Any]) -> str:
