@@ -58,3 +58,12 @@ def test_every_format_has_a_sample() -> None:
     covered = {json.loads(p.read_text())["format"] for p in EXPECTED}
     legacy = {"bracket-header", "plain-inline", "datetime-inline", "irc", "discord-copy"}
     assert covered | legacy == set(SUPPORTED_FORMATS)
+
+
+def test_the_readme_format_table_lists_every_format_with_an_example() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Transcript formats", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| `")]
+    rows = {line.split("|")[1].strip().strip("`"): line for line in table}
+    assert set(rows) == set(SUPPORTED_FORMATS)
+    assert all(row.count("`") >= 4 for row in rows.values())  # the name and an example

@@ -280,3 +280,11 @@ def test_the_cli_applies_the_limits(
     path.write_text("[09:14] a: " + "x" * 200)
     assert main(["draft", str(path)]) == 2
     assert "the limit is 100 bytes" in capsys.readouterr().err
+
+
+def test_a_folder_that_is_no_export_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    assert main(["draft", str(tmp_path)]) == 2
+    assert "no .json, .jsonl or .txt file" in capsys.readouterr().err

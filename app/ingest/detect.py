@@ -14,8 +14,10 @@ one-message chat), so prose that happens to contain a time is not taken for a ch
 
 A chat may mix shapes: another qualifying format is used beside the best one when at least two of
 its headers, on lines the best one does not explain, are by people the best one already found
-(a Slack copy pasted in two layouts, a quote-marked part and an unquoted part). `untimed` is
-tried only when no timed format qualifies. Cost: formats x lines, one anchored match each.
+(a Slack copy pasted in two layouts, a quote-marked part and an unquoted part). A single such
+line stays in the message above it and is reported (`stray_lines`): its attribution is
+uncertain. `untimed` is tried only when no timed format qualifies. Cost: formats x lines, one
+anchored match each.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Detection:
     name: str | None
     mixed_with: tuple[str, ...]
     scores: list[FormatScore]
+    stray_lines: tuple[int, ...] = ()
 
 
 def looks_like_json(text: str) -> bool:
@@ -152,4 +155,17 @@ def detect_format(lines: list[SourceLine]) -> Detection:
         ]
         if len(extra) >= 2:
             mixed.append(other.name)
-    return Detection(best.name, tuple(mixed), ranked)
+    explained = set(best.by_line)
+    for other in ranked:
+        if other.name in mixed:
+            explained.update(other.by_line)
+    stray = sorted(
+        {
+            line + 1
+            for other in ranked
+            if other is not best and other.name not in mixed and other.name in _MIXABLE
+            for line, author in other.by_line.items()
+            if line not in explained and author and author.lower() in known
+        }
+    )
+    return Detection(best.name, tuple(mixed), ranked, tuple(stray))

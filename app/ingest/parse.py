@@ -34,7 +34,7 @@ from app.ingest.formats import (
     line_format,
 )
 from app.ingest.line_formats import datetime_problem
-from app.ingest.normalise import normalise
+from app.ingest.normalise import SourceLine, normalise
 from app.ingest.records import RawMessage
 from app.ingest.report import IngestReport
 from app.ingest.timeline import build_timeline
@@ -142,7 +142,7 @@ def _from_text(
         return _finish_export(result, date, zone)
     lines = normalise(text)
     keys = matching_keys(lines)
-    name, mixed = (forced, ()) if forced else _detect(lines)
+    name, mixed, stray = (forced, (), ()) if forced else _detect(lines)
     fmt, warnings = line_format(name, keys)
     if mixed:
         fmt = replace(fmt, also=tuple(line_format(other, keys)[0] for other in mixed))
@@ -153,14 +153,17 @@ def _from_text(
         raise _format_error(
             f"No line matches the {name!r} format ({SUPPORTED_FORMATS[name]}).{looks}"
         )
-    report = _report(name, mixed, source, assembly)
-    warnings = [*warnings, *assembly.warnings, *_attribution_warnings(name, assembly)]
+    stray = tuple(n for n in stray if n not in {m.line_start for m in assembly.messages})
+    report = _report(name, mixed, source, assembly, stray)
+    warnings = [*warnings, *assembly.warnings, *_attribution_warnings(name, assembly, stray)]
     return _finish(name, assembly.messages, warnings, report, date, zone)
 
 
-def _report(name: str, mixed: tuple[str, ...], source: str, assembly: Assembly) -> IngestReport:
+def _report(
+    name: str, mixed: tuple[str, ...], source: str, assembly: Assembly, stray: tuple[int, ...]
+) -> IngestReport:
     counts = assembly.counts
-    uncertain = sorted({*counts.uncertain_lines, *counts.unclosed_fences})
+    uncertain = sorted({*counts.uncertain_lines, *counts.unclosed_fences, *stray})
     return IngestReport(
         format=name,
         mixed_with=list(mixed),
@@ -179,8 +182,14 @@ def _listed(numbers: list[int]) -> str:
     return shown + (f" and {len(numbers) - _MAX_LISTED} more" if len(numbers) > _MAX_LISTED else "")
 
 
-def _attribution_warnings(name: str, assembly: Assembly) -> list[str]:
+def _attribution_warnings(name: str, assembly: Assembly, stray: tuple[int, ...]) -> list[str]:
     counts, warnings = assembly.counts, []
+    if stray:
+        warnings.append(
+            "Attribution is uncertain at lines " + _listed(list(stray)) + ": each looks like a "
+            "message by someone in this chat written in another layout, and was kept as part of "
+            "the message above it."
+        )
     if name == "untimed":
         warnings.append(
             f"The chat has no timestamps: {len(assembly.messages)} message(s) are attributed to "
@@ -261,7 +270,7 @@ def _check_encodable(records: list[RawMessage]) -> None:
                 ) from None
 
 
-def _detect(lines: list) -> tuple[str, tuple[str, ...]]:  # type: ignore[type-arg]
+def _detect(lines: list[SourceLine]) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
     detection = detect_format(lines)
     if detection.name is None:
         for line in lines[:200]:
@@ -279,7 +288,7 @@ def _detect(lines: list) -> tuple[str, tuple[str, ...]]:  # type: ignore[type-ar
             "No chat messages recognised: no line looks like a message header (a time and an "
             "author) in any supported format."
         )
-    return detection.name, detection.mixed_with
+    return detection.name, detection.mixed_with, detection.stray_lines
 
 
 def _format_error(problem: str) -> TranscriptFormatError:
