@@ -109,4 +109,7 @@ def multipart_schema(model: type[BaseModel], purpose: str) -> dict[str, Any]:
     properties.update(schema.get("properties", {}))
     if purpose == "verify":
         properties["draft"]["description"] = "The draft to check (text, or a file part)."
-    return {"type": "object", "properties": properties, "$defs": schema.get("$defs", {})}
+    form: dict[str, Any] = {"type": "object", "properties": properties}
+    if schema.get("$defs"):
+        form["$defs"] = schema["$defs"]
+    return form
