@@ -18,7 +18,7 @@ import re
 from functools import partial
 
 from app.ingest.clock import CLOCK_PATTERN, clock_from_match
-from app.ingest.dates import WEEKDAYS, numeric_date
+from app.ingest.dates import WEEKDAYS, date_order, numeric_date
 from app.ingest.line_formats import LineFormat, clean_author
 from app.ingest.records import Header
 
@@ -126,30 +126,17 @@ def discord_copy_format(lines: list[str]) -> tuple[LineFormat, list[str]]:
     """The Discord recogniser with the date order this transcript uses, plus any warning.
 
     Discord writes dates in the viewer's locale: 07/02/2025 is 2 July (US) or 7 February. A
-    first field over 12 proves day-first, a second field over 12 proves month-first; when no
-    date settles it, month-first (Discord's en-US default) is assumed and a warning says so.
+    first field over 12 proves day-first, a second field over 12 proves month-first (both in
+    one chat is an error); when no date settles it, month-first (Discord's en-US default) is
+    assumed and a warning says so (`dates.date_order`).
     """
-    day_first: bool | None = None
-    ambiguous = False
-    for line in lines:
+    dates: list[tuple[int, int, int]] = []
+    for number, line in enumerate(lines, start=1):
         match = _DISCORD_HEADER.match(line) if len(line) <= MAX_HEADER_CHARS else None
-        if not match or match["a"] is None or match["dsep"] != "/":
-            continue
-        a, b = int(match["a"]), int(match["b"])
-        if a > 12:
-            day_first = True
-            break
-        if b > 12:
-            day_first = False
-            break
-        ambiguous = ambiguous or a != b
-    warnings = []
-    if day_first is None and ambiguous:
-        warnings.append(
-            "Discord dates like 07/02/2025 are ambiguous; read them as month/day (US). "
-            "If the chat used day/month, the dates are wrong."
-        )
-    matcher = partial(match_discord_copy, day_first=bool(day_first))
+        if match and match["a"] is not None and match["dsep"] == "/":
+            dates.append((number, int(match["a"]), int(match["b"])))
+    order, warnings = date_order(dates, default="month-first", format="discord-copy")
+    matcher = partial(match_discord_copy, day_first=order == "day-first")
     return LineFormat("discord-copy", matcher, strip_edited=True), warnings
 
 

@@ -70,7 +70,7 @@ class Detection:
 
 def looks_like_json(text: str) -> bool:
     """True for text that starts like a JSON object or array (not '[09:14] ...')."""
-    return bool(_JSON_START.match(text[:64]))
+    return bool(_JSON_START.match(text[:4096]))
 
 
 def matching_keys(lines: list[SourceLine]) -> list[str]:
