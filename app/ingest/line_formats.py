@@ -5,8 +5,9 @@ format, else None. They are pure, per line and regex-anchored at the start, so d
 parsing stay linear in the size of the transcript.
 
 Author names are cleaned the same way everywhere (`clean_author`): surrounding space and a
-leading '@' are dropped, and a candidate that is too long, too wordy or starts with punctuation is
-not a name, which keeps prose lines that happen to start with a time from becoming headers.
+leading '@' are dropped, and a candidate that is too long, too wordy, starts with punctuation or
+reads as a phrase (three or more words with 'a', 'the', 'via', 'added' ...) is not a name, which
+keeps prose lines that happen to start with a time from becoming headers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from app.ingest.records import Header
 MAX_AUTHOR_CHARS = 48
 MAX_AUTHOR_WORDS = 5
 _NOT_A_NAME_START = set("-*#>[](){}<`\"'|/\\=+.,;!?~")
+# Lower-case words that make a phrase, not a name ('Alert created via API', 'Priya added a note').
+_PHRASE_WORDS = frozenset(
+    "a an the to of via is was has have had added created from for with and on in at by "
+    "are be been this that".split()
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ def clean_author(raw: str) -> str | None:
     if not name or len(name) > MAX_AUTHOR_CHARS or len(name.split()) > MAX_AUTHOR_WORDS:
         return None
     if name[0] in _NOT_A_NAME_START or ":" in name:
+        return None
+    words = name.split()
+    if len(words) >= 3 and any(w in _PHRASE_WORDS for w in words[1:]):
         return None
     return name
 
