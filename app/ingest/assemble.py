@@ -364,8 +364,9 @@ class _Grouper:
             text = "\n".join(t for _, t in kept)
             self.messages.insert(0, RawMessage(None, None, text, first, last))
             self.counts.unattributed_lines += sum(1 for _, t in kept if t.strip())
+            where = f"Line {first} comes" if first == last else f"Lines {first}-{last} come"
             warnings.append(
-                f"Lines {first}-{last} come before the first message header and could not be "
+                f"{where} before the first message header and could not be "
                 "attributed; kept as message 1 with no author or time."
             )
         return Assembly(self.messages, warnings, self.counts)
