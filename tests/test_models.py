@@ -84,4 +84,4 @@ def test_a_timeline_time_may_read_a_bare_12_hour_time_or_midnight() -> None:
     assert "00:00" in clock_readings("the cert expired at midnight")
     assert "12:00" in clock_readings("back up by noon")
     assert clock_readings("at 9:15 PM") == ["21:15"]  # an explicit PM is read once, as PM
-    assert "13:15" not in clock_readings("at 13:15")
+    assert clock_readings("at 13:15") == ["13:15"]  # a 24-hour time has one reading
