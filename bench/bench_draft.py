@@ -59,8 +59,10 @@ def main() -> None:
     args = parser.parse_args()
     Settings()  # same start-up as the service
 
-    inputs = {p.parent.name: p.read_text(encoding="utf-8")
-              for p in sorted((ROOT / "eval" / "incidents").glob("*/transcript.txt"))}
+    inputs = {
+        p.parent.name: p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "eval" / "incidents").glob("*/transcript.txt"))
+    }
     longest = max(inputs, key=lambda name: len(inputs[name]))
     cases = {
         "seed 000 (30 messages)": inputs["01-checkout-config"],

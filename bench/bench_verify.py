@@ -58,9 +58,7 @@ def build_chat(messages: int) -> str:
         if round_:
             text = re.sub(r"(\w+)-service", rf"\1-service-{round_}", text)
             shift = round_
-            text = re.sub(
-                r"\b(\d{2,3})%", lambda m, s=shift: f"{(int(m[1]) + s) % 100}%", text
-            )
+            text = re.sub(r"\b(\d{2,3})%", lambda m, s=shift: f"{(int(m[1]) + s) % 100}%", text)
         minute += 1 if index % 3 == 0 else 0
         hours, mins = divmod(minute % (24 * 60), 60)
         out.append(f"[{hours:02d}:{mins:02d}] {author}\n{text}\n")
@@ -110,9 +108,9 @@ def main() -> None:
     report("split_claims", timed(args.repeat, lambda: split_claims(draft)))
     report("SourceIndex (build)", timed(args.repeat, lambda: SourceIndex(transcript)))
     source = SourceIndex(transcript)
-    report("checks (all claims)", timed(args.repeat, lambda: [
-        assess_claim(c, source) for c in claims
-    ]))
+    report(
+        "checks (all claims)", timed(args.repeat, lambda: [assess_claim(c, source) for c in claims])
+    )
     total = timed(args.repeat, lambda: verify_draft(draft, transcript))
     report("verify_draft (end to end)", total)
     result = verify_draft(draft, transcript)

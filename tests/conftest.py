@@ -23,9 +23,14 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else str(address)
-        if isinstance(host, str) and not host.startswith(_LOOPBACK) and self.family in (
-            socket.AF_INET,
-            socket.AF_INET6,
+        if (
+            isinstance(host, str)
+            and not host.startswith(_LOOPBACK)
+            and self.family
+            in (
+                socket.AF_INET,
+                socket.AF_INET6,
+            )
         ):
             raise RuntimeError(f"test tried to reach the network: {address!r}")
         return real_connect(self, address)

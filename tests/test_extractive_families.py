@@ -197,9 +197,7 @@ def test_a_joined_cause_puts_its_timeline_entry_at_the_main_message() -> None:
     ],
     ids=["episodes", "weighed-and-background", "caught-up"],
 )
-def test_mitigation_and_recovery_families(
-    rows: list[Row], expected: list[tuple[str, str]]
-) -> None:
+def test_mitigation_and_recovery_families(rows: list[Row], expected: list[tuple[str, str]]) -> None:
     entries = [(e.time, e.kind) for e in report(rows).timeline]
     for entry in expected:
         assert entry in entries, entries

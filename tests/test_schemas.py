@@ -94,4 +94,3 @@ def test_nullable_fields_are_anyof_null() -> None:
         assert {"$ref": "#/$defs/Statement"} in variants
     owner = load_llm_response_schema()["$defs"]["ActionItem"]["properties"]["owner"]
     assert owner["anyOf"] == [{"type": "string"}, {"type": "null"}]
-

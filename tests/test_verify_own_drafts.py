@@ -174,9 +174,7 @@ def test_citation_of_an_unrelated_message_is_flagged(seed: Transcript) -> None:
         ("**Participants:** [names]", "unsupported", "placeholder"),
     ],
 )
-def test_planted_errors_in_our_format(
-    seed: Transcript, row: str, status: str, said: str
-) -> None:
+def test_planted_errors_in_our_format(seed: Transcript, row: str, status: str, said: str) -> None:
     (verdict,) = _verdicts(row, seed).claims
     assert verdict.status == status, verdict.reason
     assert said in verdict.reason

@@ -43,6 +43,8 @@ def UNKNOWN_ALLOWED(coverage: float) -> int:  # noqa: N802 - reads as a threshol
     """Words the chat never uses that a supported claim may still contain: none at the
     coverage threshold, one from 75%, two from 90% (long, otherwise verbatim claims)."""
     return 0 if coverage < 0.75 else 1 if coverage < 0.9 else 2
+
+
 # How many retrieved messages an unsettled claim takes to the judge.
 JUDGE_CANDIDATES = 8
 
@@ -87,20 +89,34 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
         if failed:
             evidence = [i for r in failed for i in r.evidence]
             reason = "; ".join(r.reason for r in failed)
-            return Assessment(claim, failed[0].outcome,  # type: ignore[arg-type]
-                              reason, _unique(evidence), labels, ctx.evidence)
+            return Assessment(
+                claim,
+                failed[0].outcome,  # type: ignore[arg-type]
+                reason,
+                _unique(evidence),
+                labels,
+                ctx.evidence,
+            )
     open_ = [r for r in applied if r.outcome == "unsettled"]
     if open_:
         return Assessment(
-            claim, None, "; ".join(r.reason for r in open_),
-            _unique([i for r in open_ for i in r.evidence]), labels, ctx.evidence,
+            claim,
+            None,
+            "; ".join(r.reason for r in open_),
+            _unique([i for r in open_ for i in r.evidence]),
+            labels,
+            ctx.evidence,
         )
     anchored = [i for r in applied if r.outcome == "pass" for i in r.evidence]
     if not ctx.content and anchored:
         # "09:10 to 09:22, 12 minutes": every fact it states was matched, no words are left over.
         return Assessment(
-            claim, "supported", "every fact it states matches the chat and no check failed",
-            _unique(anchored)[:4], labels, ctx.evidence,
+            claim,
+            "supported",
+            "every fact it states matches the chat and no check failed",
+            _unique(anchored)[:4],
+            labels,
+            ctx.evidence,
         )
     closest = ctx.docs(claim.evidence) if claim.evidence else ctx.docs()[:3]
     covered: set[str] = set()
@@ -115,8 +131,13 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
         or (anchored and coverage >= ANCHORED_COVERAGE and len(unknown) <= 1)
     ):
         return Assessment(
-            claim, "supported", f"{coverage:.0%} of its key words are in the cited or closest "
-            "messages and no check failed", evidence, labels, ctx.evidence
+            claim,
+            "supported",
+            f"{coverage:.0%} of its key words are in the cited or closest "
+            "messages and no check failed",
+            evidence,
+            labels,
+            ctx.evidence,
         )
     missing = f"; the chat never uses {', '.join(sorted(unknown)[:4])}" if unknown else ""
     return Assessment(
@@ -139,8 +160,14 @@ def _header_assessment(ctx: ClaimContext, results: list[CheckResult]) -> Assessm
     failed.sort(key=lambda r: r.outcome != "contradicted")
     if failed:
         reason = "; ".join(r.reason for r in failed)
-        return Assessment(ctx.claim, failed[0].outcome,  # type: ignore[arg-type]
-                          reason, evidence, labels, ctx.evidence)
+        return Assessment(
+            ctx.claim,
+            failed[0].outcome,  # type: ignore[arg-type]
+            reason,
+            evidence,
+            labels,
+            ctx.evidence,
+        )
     return Assessment(ctx.claim, "supported", applied[-1].reason, evidence, labels, ctx.evidence)
 
 

@@ -169,11 +169,12 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
                 continue
             if _is_boilerplate(sentence) or not re.search(r"[A-Za-z0-9]", sentence):
                 continue
-            if not keep_questions and sentence.rstrip(" *_)\"”’").endswith("?"):
+            if not keep_questions and sentence.rstrip(' *_)"”’').endswith("?"):
                 continue
             claims.append(
-                Claim(text=sentence, line=at, section=where, evidence=evidence or cited,
-                      label=label)
+                Claim(
+                    text=sentence, line=at, section=where, evidence=evidence or cited, label=label
+                )
             )
 
     def flush() -> None:

@@ -21,7 +21,6 @@ Outcome = Literal["pass", "unsupported", "contradicted", "unsettled", "skip"]
 EVIDENCE_K = 5
 
 
-
 @dataclass(frozen=True)
 class CheckResult:
     """What one check concluded about one claim, and why."""
@@ -76,9 +75,10 @@ class ClaimContext:
     @cached_property
     def content(self) -> frozenset[str]:
         """Meaningful stems, without postmortem boilerplate words or participant names."""
-        return frozenset(
-            t.stem for t in self.tokens if is_content(t) and t.stem not in GENERIC
-        ) - self.name_stems
+        return (
+            frozenset(t.stem for t in self.tokens if is_content(t) and t.stem not in GENERIC)
+            - self.name_stems
+        )
 
     @cached_property
     def facts(self) -> ClauseFacts:

@@ -34,8 +34,10 @@ _RANGE = re.compile(
 
 
 def _when(doc: MessageDoc) -> str:
-    return f"{hhmm(doc.message.time)} (message {doc.message.id})" if doc.message.time else (
-        f"message {doc.message.id}"
+    return (
+        f"{hhmm(doc.message.time)} (message {doc.message.id})"
+        if doc.message.time
+        else (f"message {doc.message.id}")
     )
 
 
@@ -70,8 +72,9 @@ def check_times(ctx: ClaimContext) -> CheckResult:
                 supported.append(next((i for i in ids if i in cited), ids[0]))
                 continue
             return CheckResult(
-                "times", "unsupported", f"{written} is neither the time of a message nor written "
-                "in the chat"
+                "times",
+                "unsupported",
+                f"{written} is neither the time of a message nor written in the chat",
             )
         event = _event_words(ctx, start, end)
         hit = _time_support(ctx, written, event)
@@ -185,9 +188,9 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
     for figure in ctx.figures:
         holders = _figure_messages(ctx, figure)
         related = [
-            mid for mid in holders
-            if mid in evidence_ids
-            or (figure.context | ctx.content) & ctx.source.docs[mid].content
+            mid
+            for mid in holders
+            if mid in evidence_ids or (figure.context | ctx.content) & ctx.source.docs[mid].content
         ]
         if related:
             matched.append(related[0])
@@ -324,10 +327,11 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
     source = ctx.source
     for ident in idents:
         lowered = ident.lower()
-        holders = [
-            d for d in source.docs.values()
-            if lowered in d.raw_lower
-        ] if lowered not in source.raw_tokens else [None]
+        holders = (
+            [d for d in source.docs.values() if lowered in d.raw_lower]
+            if lowered not in source.raw_tokens
+            else [None]
+        )
         if holders:
             continue
         family = _family(ident)
@@ -371,8 +375,9 @@ def check_people(ctx: ClaimContext) -> CheckResult:
     if not ctx.people:
         return CheckResult("people", "skip")
     owner_claim = bool(
-        ctx.facts.planned or ctx.planned_section or re.search(r"\bown(?:er|s|ed)?\b|assign",
-                                                             ctx.text, re.IGNORECASE)
+        ctx.facts.planned
+        or ctx.planned_section
+        or re.search(r"\bown(?:er|s|ed)?\b|assign", ctx.text, re.IGNORECASE)
     )
     claim_segments = _segments(ctx.text, ctx.people)
     passed: list[int] = []
@@ -421,7 +426,8 @@ def _assigned(
     if best is None:
         return None
     owners = {
-        a.owner for a in assignments
+        a.owner
+        for a in assignments
         if len(task & a.stems) / max(1, min(len(task), len(a.stems))) >= best_score - 1e-9
     }
     if person in owners:
@@ -461,13 +467,17 @@ def _actor_verdict(ctx: ClaimContext, person: str, task: frozenset[str]) -> Chec
         if lowered in segments:
             mine = overlap(set(task), set(content_stems(segments[lowered])))
             others = max(
-                (overlap(set(task), set(content_stems(s))) for n, s in segments.items()
-                 if n != lowered),
+                (
+                    overlap(set(task), set(content_stems(s)))
+                    for n, s in segments.items()
+                    if n != lowered
+                ),
                 default=0.0,
             )
             if mine >= EVENT_OVERLAP or others < EVENT_OVERLAP:
-                return CheckResult("people", "pass", f"the chat names {person} for this",
-                                   (doc.message.id,))
+                return CheckResult(
+                    "people", "pass", f"the chat names {person} for this", (doc.message.id,)
+                )
     if top is not None and top.message.author and top.message.author.lower() != lowered:
         return CheckResult(
             "people",

@@ -199,9 +199,12 @@ class LLMClaimJudge:
             except ValidationError as error:
                 messages += [
                     {"role": "assistant", "content": last},
-                    {"role": "user", "content": "Your answer did not match the schema: "
-                     f"{error.errors(include_url=False, include_input=False)}. "
-                     "Answer again with one verdict per claim index."},
+                    {
+                        "role": "user",
+                        "content": "Your answer did not match the schema: "
+                        f"{error.errors(include_url=False, include_input=False)}. "
+                        "Answer again with one verdict per claim index.",
+                    },
                 ]
                 continue
             return [v for v in answer.verdicts if v.index in wanted]

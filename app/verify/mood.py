@@ -50,9 +50,31 @@ _PLANNED = re.compile(
     re.IGNORECASE,
 )
 _DONE_WORDS = frozenset(
-    {"done", "complete", "completed", "finished", "ready", "fixed", "deployed", "merged",
-     "shipped", "live", "resolved", "restored", "recovered", "notified", "sent", "added",
-     "updated", "implemented", "rolled", "reverted", "applied", "installed", "in place"}
+    {
+        "done",
+        "complete",
+        "completed",
+        "finished",
+        "ready",
+        "fixed",
+        "deployed",
+        "merged",
+        "shipped",
+        "live",
+        "resolved",
+        "restored",
+        "recovered",
+        "notified",
+        "sent",
+        "added",
+        "updated",
+        "implemented",
+        "rolled",
+        "reverted",
+        "applied",
+        "installed",
+        "in place",
+    }
 )
 _PASSIVE_DONE = re.compile(
     r"\b(?:has|have|had|was|were|got|is|are)\s+(?:been\s+|now\s+|already\s+)*(\w+(?:ed|en|t)|run|set|put|done|made|found|sent|built|begun|shut)\b",
@@ -145,8 +167,28 @@ def _is_past(token: Token) -> bool:
 
 
 _IRREGULAR_PAST_RAW = frozenset(
-    {"began", "begun", "ran", "found", "made", "took", "taken", "wrote", "written", "sent",
-     "built", "broke", "fell", "went", "did", "got", "led", "saw", "told", "kept"}
+    {
+        "began",
+        "begun",
+        "ran",
+        "found",
+        "made",
+        "took",
+        "taken",
+        "wrote",
+        "written",
+        "sent",
+        "built",
+        "broke",
+        "fell",
+        "went",
+        "did",
+        "got",
+        "led",
+        "saw",
+        "told",
+        "kept",
+    }
 )
 
 
@@ -203,9 +245,7 @@ def analyse_clause(text: str) -> ClauseFacts:
     passive = frozenset(stem(m.group(1)) for m in _PASSIVE_DONE.finditer(text))
     progressive = frozenset(t.stem for t in tokens if t.raw.endswith("ing") and len(t.raw) > 4)
     lowered = text.lower()
-    done_marker = any(
-        (w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS
-    )
+    done_marker = any((w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS)
     state: State | None = None
     if (stems - _failed_to(raws)) & _BAD:
         state = "bad"
@@ -276,15 +316,18 @@ def predicate_variants(predicate: str) -> frozenset[str]:
 def _failed_to(raws: list[str]) -> frozenset[str]:
     """The stem of "failed" when it only negates the verb after it ("failed to start")."""
     return frozenset(
-        stem(raw) for raw, following in zip(raws, raws[1:], strict=False)
+        stem(raw)
+        for raw, following in zip(raws, raws[1:], strict=False)
         if raw in _FAIL and following == "to"
     )
 
 
 def _negators(tokens: list[Token]) -> list[int]:
     return [
-        i for i, t in enumerate(tokens)
-        if t.raw in NEGATIONS or t.raw == "missing"
+        i
+        for i, t in enumerate(tokens)
+        if t.raw in NEGATIONS
+        or t.raw == "missing"
         or (t.raw in _FAIL and i + 1 < len(tokens) and tokens[i + 1].raw == "to")
     ]
 
@@ -310,7 +353,8 @@ def denied_predicates(text: str) -> frozenset[str]:
         stop = end.start() if end else len(text)
         first = index + (2 if negator.raw in _FAIL else 1)
         scope = [
-            t for t in tokens[first:first + 6]
+            t
+            for t in tokens[first : first + 6]
             if t.start < stop and is_content(t) and t.raw not in _NOT_PREDICATES
         ]
         if not scope:

@@ -51,8 +51,9 @@ _ACCEPT = re.compile(
     r"i['’]m on it|definitely|done|👍|\+1)\b",
     re.IGNORECASE,
 )
-_DECLINE = re.compile(r"^\W*(?:no|nope|can['’]?t|cannot|not me|sorry|i['’]m out|busy)\b",
-                      re.IGNORECASE)
+_DECLINE = re.compile(
+    r"^\W*(?:no|nope|can['’]?t|cannot|not me|sorry|i['’]m out|busy)\b", re.IGNORECASE
+)
 _DEFERRAL = re.compile(
     r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|not me)\b", re.IGNORECASE
 )
@@ -60,8 +61,10 @@ _DEFERRAL = re.compile(
 _INLINE_OWNER = (
     re.compile(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s*(?::|—|–|\s-\s)\s*(?P<task>.+)$"),
     re.compile(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?)\s+(?P<task>.+)$"),
-    re.compile(r"^(?P<task>.+?)\s*[(\[]\s*(?:owner\s*[:=]\s*)?@?(?P<name>[\w.\-]+)\s*[)\]]\s*\.?$",
-               re.IGNORECASE),
+    re.compile(
+        r"^(?P<task>.+?)\s*[(\[]\s*(?:owner\s*[:=]\s*)?@?(?P<name>[\w.\-]+)\s*[)\]]\s*\.?$",
+        re.IGNORECASE,
+    ),
 )
 _VERBS_OF_TAKING = {"own", "take", "care", "handl", "grab", "pick", "do", "it", "on"}
 # A request is accepted in one of the addressee's messages within this many messages.
@@ -176,8 +179,12 @@ def _delegation(clause: str, names: dict[str, str]) -> tuple[str, str] | None:
         rest,
         re.IGNORECASE,
     )
-    if asked is None or not rest.strip() or not clause.split(match["name"], 1)[1].startswith(
-        (",", " can", " could", " would", " will", " to ", " owns", " please", " maybe")
+    if (
+        asked is None
+        or not rest.strip()
+        or not clause.split(match["name"], 1)[1].startswith(
+            (",", " can", " could", " would", " will", " to ", " owns", " please", " maybe")
+        )
     ):
         return None
     return names[match["name"].lower()], asked["task"].strip(" ?.!")
@@ -202,9 +209,7 @@ def _accepts(walk: _Walk, message: Message, position: int) -> bool:
     return True
 
 
-def _read_clause(
-    walk: _Walk, clause: str, message: Message, position: int, accepted: bool
-) -> None:
+def _read_clause(walk: _Walk, clause: str, message: Message, position: int, accepted: bool) -> None:
     tasks = _numbered(clause, walk.last_list)
     delegated = _delegation(clause, walk.names)
     if delegated is not None:

@@ -25,18 +25,52 @@ _FIGURE = re.compile(
 )
 
 _SECONDS = {
-    "ms": 0.001, "millisecond": 0.001, "milliseconds": 0.001, "msec": 0.001,
-    "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
-    "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
-    "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
-    "day": 86400.0, "days": 86400.0,
+    "ms": 0.001,
+    "millisecond": 0.001,
+    "milliseconds": 0.001,
+    "msec": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hrs": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "day": 86400.0,
+    "days": 86400.0,
 }
 
 _WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50,
-    "sixty": 60, "ninety": 90,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fifty": 50,
+    "sixty": 60,
+    "ninety": 90,
 }
 _UNIT_WORD = re.compile(r"second|minute|hour|day", re.IGNORECASE)
 _WORD_SPAN = max(map(len, _WORD_NUMBERS)) + 1  # "forty-five" and the space or hyphen after it
@@ -47,10 +81,11 @@ _WORD_DURATION = re.compile(
 )
 
 
-
 def _names_a_unit(folded: str) -> bool:
     """True when a case-folded text could hold "ten minutes" (a cheap test before the pattern)."""
     return "second" in folded or "minute" in folded or "hour" in folded or "day" in folded
+
+
 _DIGIT = re.compile(r"\d")
 
 
@@ -111,8 +146,11 @@ def figures(text: str, *, clocks: list[tuple[str, int, int]] | None = None) -> l
         context = _context(text, start, end)
         if unit == "%" or unit.startswith("per"):
             found.append(Figure("ratio", number / 100, written, start, context))
-        elif unit == "s" and not match["num"].count(".") and 100 <= number < 600 and (
-            text[match.end("num") : match.end("num") + 1] == "s"
+        elif (
+            unit == "s"
+            and not match["num"].count(".")
+            and 100 <= number < 600
+            and (text[match.end("num") : match.end("num") + 1] == "s")
         ):
             found.append(Figure("count", number, written, start, context))  # "500s": HTTP 500s
         elif unit in _SECONDS:

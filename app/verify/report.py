@@ -75,16 +75,13 @@ def _report_claims(report: IncidentReport) -> list[tuple[Claim, bool]]:
         item = getattr(report, name)
         if item is not None:
             claims.append((_statement_claim(item, name), False))
-    claims += [
-        (_timeline_claim(e, f"timeline[{i}]"), False) for i, e in enumerate(report.timeline)
-    ]
+    claims += [(_timeline_claim(e, f"timeline[{i}]"), False) for i, e in enumerate(report.timeline)]
     claims += [
         (_statement_claim(s, f"contributing_factors[{i}]"), False)
         for i, s in enumerate(report.contributing_factors)
     ]
     claims += [
-        (_action_claim(a, f"action_items[{i}]"), False)
-        for i, a in enumerate(report.action_items)
+        (_action_claim(a, f"action_items[{i}]"), False) for i, a in enumerate(report.action_items)
     ]
     return claims
 
@@ -143,9 +140,7 @@ def _apply(
             "detection": optional(report.detection, "detection"),
             "timeline": described(report.timeline, "timeline"),
             "root_cause": optional(report.root_cause, "root_cause"),
-            "contributing_factors": statements(
-                report.contributing_factors, "contributing_factors"
-            ),
+            "contributing_factors": statements(report.contributing_factors, "contributing_factors"),
             "resolution": optional(report.resolution, "resolution"),
             "action_items": described(report.action_items, "action_items"),
         }

@@ -42,6 +42,8 @@ from app.verify.text import (
 
 _K1 = 1.5
 _B = 0.75
+
+
 # Temporal words that tie a written time to the words after it ("after the 9:10 deployment").
 def _BEST_FIRST(item: tuple[int, float]) -> tuple[float, int]:  # noqa: N802 - a sort key
     return (-item[1], item[0])

@@ -148,11 +148,46 @@ ve ll re s t d m
 
 NEGATIONS = frozenset(
     {
-        "no", "not", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot",
-        "can't", "didn't", "doesn't", "don't", "isn't", "wasn't", "weren't", "aren't", "won't",
-        "hasn't", "haven't", "hadn't", "couldn't", "wouldn't", "shouldn't", "can’t", "didn’t",
-        "doesn’t", "don’t", "isn’t", "wasn’t", "weren’t", "aren’t", "won’t", "hasn’t",
-        "haven’t", "hadn’t", "couldn’t", "wouldn’t", "shouldn’t",
+        "no",
+        "not",
+        "never",
+        "none",
+        "nobody",
+        "nothing",
+        "neither",
+        "nor",
+        "without",
+        "cannot",
+        "can't",
+        "didn't",
+        "doesn't",
+        "don't",
+        "isn't",
+        "wasn't",
+        "weren't",
+        "aren't",
+        "won't",
+        "hasn't",
+        "haven't",
+        "hadn't",
+        "couldn't",
+        "wouldn't",
+        "shouldn't",
+        "can’t",
+        "didn’t",
+        "doesn’t",
+        "don’t",
+        "isn’t",
+        "wasn’t",
+        "weren’t",
+        "aren’t",
+        "won’t",
+        "hasn’t",
+        "haven’t",
+        "hadn’t",
+        "couldn’t",
+        "wouldn’t",
+        "shouldn’t",
     }
 )
 
@@ -271,7 +306,6 @@ def content_stems(text: str) -> list[str]:
     return [t.stem for t in words(text) if is_content(t)]
 
 
-
 def is_content(token: Token) -> bool:
     """True for a word that carries meaning (not a stop word, number, time or AM/PM marker)."""
     raw = token.raw
@@ -302,6 +336,7 @@ _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[—–]\s+|(?<=:)\s+(?=[A-Z]
 def clauses(text: str) -> list[str]:
     """Sentence-like pieces of a chat message: split at end punctuation, dashes and line breaks."""
     return [piece.strip() for piece in _CLAUSE_SPLIT.split(text) if piece and piece.strip()]
+
 
 _NOT_CONTENT = STOPWORDS | NEGATIONS | {"am", "pm", "a.m", "p.m"}
 # Stems of stop words: left out of the retrieval index and of queries.

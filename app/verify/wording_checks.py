@@ -79,7 +79,7 @@ def check_placeholders(ctx: ClaimContext) -> CheckResult:
 
 
 def check_quantifiers(ctx: ClaimContext) -> CheckResult:
-    """"All", "every", "100%", "completely", "never" need the chat to say as much; a partial
+    """ "All", "every", "100%", "completely", "never" need the chat to say as much; a partial
     figure for the same thing (45%) contradicts them."""
     words = universal_quantifiers(ctx.text)
     if not words:
@@ -95,12 +95,15 @@ def check_quantifiers(ctx: ClaimContext) -> CheckResult:
     for doc in docs:
         said = universal_quantifiers(doc.message.text)
         if set(said) & set(words) and ctx.content & doc.content:
-            return CheckResult("quantifiers", "pass", f"the chat also says {said[0]!r}",
-                               (doc.message.id,))
+            return CheckResult(
+                "quantifiers", "pass", f"the chat also says {said[0]!r}", (doc.message.id,)
+            )
     for doc in docs:
         for figure in doc.figures:
-            if figure.kind == "ratio" and figure.value < 1 and (
-                figure.context & ctx.content or doc.content & ctx.content
+            if (
+                figure.kind == "ratio"
+                and figure.value < 1
+                and (figure.context & ctx.content or doc.content & ctx.content)
             ):
                 return CheckResult(
                     "quantifiers",
@@ -135,7 +138,9 @@ def _denying_docs(ctx: ClaimContext, docs: list[MessageDoc]) -> tuple[int, ...]:
     """Messages with a clause that denies what the claim denies (see `_denial_agrees`)."""
     subject = _denied_subject(ctx)
     found = [
-        doc.message.id for doc in docs for clause in doc.clauses
+        doc.message.id
+        for doc in docs
+        for clause in doc.clauses
         if clause.general_mood() != "planned"
         and (_denial_agrees(ctx, subject, clause) or (False, 0.0))[0]
     ]
@@ -174,9 +179,7 @@ def _denial_agrees(
     return None
 
 
-def _affirmation_clashes(
-    ctx: ClaimContext, clause: ClauseFacts
-) -> tuple[bool, float] | None:
+def _affirmation_clashes(ctx: ClaimContext, clause: ClauseFacts) -> tuple[bool, float] | None:
     """A positive claim against a clause that denies one of the claim's predicates about the
     same subject ("logins were also down" vs "logins never went down")."""
     for predicate in clause.denied:
@@ -236,7 +239,7 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         return CheckResult(
             "polarity",
             "contradicted",
-            f"the chat says the opposite: \"{clause.text}\" (message {doc.message.id})",
+            f'the chat says the opposite: "{clause.text}" (message {doc.message.id})',
             (doc.message.id,),
         )
     if agree:
@@ -284,8 +287,9 @@ def check_done(ctx: ClaimContext) -> CheckResult:
             if (mood == "done" and score >= SAME_SUBJECT) or (
                 general == "done" and shared >= 2 and score >= OTHER_VERB_DONE
             ):
-                return CheckResult("done", "pass", f"message {doc.message.id} says it was done",
-                                   (doc.message.id,))
+                return CheckResult(
+                    "done", "pass", f"message {doc.message.id} says it was done", (doc.message.id,)
+                )
             bare = not (clause.content - verbs - _COMPLETION)  # "Rollback complete."
             if mood == "done" and finished is None and (bare or score >= SAME_SUBJECT):
                 finished = doc
@@ -300,13 +304,17 @@ def check_done(ctx: ClaimContext) -> CheckResult:
     doc, clause, how_said = not_done
     if finished is not None and verbs & clause.stems:
         # "starting rollback to the stable build now", then "Rollback complete": it was done.
-        return CheckResult("done", "pass", f"message {finished.message.id} says it was done",
-                           (finished.message.id, doc.message.id))
+        return CheckResult(
+            "done",
+            "pass",
+            f"message {finished.message.id} says it was done",
+            (finished.message.id, doc.message.id),
+        )
     how = "as planned or requested" if how_said == "planned" else "as under way"
     return CheckResult(
         "done",
         "unsupported",
-        f"claims this was done, but the chat only mentions it {how}: \"{clause.text}\" "
+        f'claims this was done, but the chat only mentions it {how}: "{clause.text}" '
         f"(message {doc.message.id})",
         (doc.message.id,),
     )
@@ -335,9 +343,7 @@ def check_novelty(ctx: ClaimContext) -> CheckResult:
     known_share = 1 - len(unknown) / len(content)
     if known_share < NOVELTY_MAX_KNOWN:
         shown = ", ".join(_surface(ctx, w) for w in unknown[:6])
-        return CheckResult(
-            "novelty", "unsupported", f"the chat never mentions {shown}"
-        )
+        return CheckResult("novelty", "unsupported", f"the chat never mentions {shown}")
     return CheckResult("novelty", "pass")
 
 

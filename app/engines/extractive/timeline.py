@@ -72,7 +72,9 @@ def _matches(chat: Chat, message: Message, pattern: re.Pattern[str]) -> list[Sen
     return [
         s
         for s in chat.sentences(message)
-        if s.text and pattern.search(s.lower) and not is_question(s.raw)
+        if s.text
+        and pattern.search(s.lower)
+        and not is_question(s.raw)
         and not cues.PROPOSAL.search(s.lower)
     ]
 
@@ -258,8 +260,9 @@ def find_events(
             description = _first_sentences(diagnosis.lead or diagnosis.text, limit=200)
             seconds = message.elapsed_seconds()
             others = tuple(diagnosis.evidence[1:])
-            event = Event("investigation", message, clock(message), description, seconds,
-                          "diagnosis", others)
+            event = Event(
+                "investigation", message, clock(message), description, seconds, "diagnosis", others
+            )
             finder.add(event)
     investigations = finder.candidates(cues.INVESTIGATION, anchor)
     if investigations:
@@ -269,7 +272,8 @@ def find_events(
     if trigger is None:
         triggers = finder.candidates(cues.PAST_TRIGGER, max(0, anchor - 30))
         triggers = [
-            s for s in triggers
+            s
+            for s in triggers
             if s[0].message.id < first_mitigation and not cues.FUTURE.search(s[0].lower)
         ]
         if triggers:
