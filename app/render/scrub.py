@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 _HOST = re.compile(
-    r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    # Start at a host's first label, never inside one (a run like "1.1.1..." is read once), and
+    # labels are at most 63 characters as in DNS, so every attempt is bounded.
+    r"(?<![a-z0-9])(?<![a-z0-9][.-])\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
     r"(?:internal|local|lan|corp|intra|svc|cluster\.local|private|prod|staging|int)\b"
     r"(?::\d+)?",
     re.IGNORECASE,

@@ -107,7 +107,7 @@ _PARKED = cue(
     r"(?:theory|idea|hypothesis|lead|angle|thing)?(?=[,;:!?—–]|\.(?:\s|$)|$)"
 )
 _NAMED_HERRING = cue(
-    r"(?P<what>[\w\s\-.]{2,40}?)\s+(?:was|is|were|are)\s+(?:a\s+|just\s+a\s+)?"
+    r"(?P<what>[\w\s\-.]{2,40}?)(?<!\s)\s++(?:was|is|were|are)\s++(?:a\s++|just\s++a\s++)?"
     r"(?:red herring|false alarm|fine after all|not the (?:issue|problem|cause))"
 )
 _NEW_CAUSE = cue(r"\b(?:it['’]s|its (?:the|a|an|our)|it is|it was|the (?:real|actual) \w+)\b")
