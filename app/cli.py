@@ -33,6 +33,16 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return number
+
+
 def _add_transcript_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="transcript format (auto-detected by default)")
     parser.add_argument("--date", type=_date, help="date of the chat (YYYY-MM-DD)")
@@ -104,7 +114,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from app.main import load_settings
 
     load_settings()  # fail fast, with the variable named, before binding the port
-    uvicorn.run("app.main:app", host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+    )
     return 0
 
 
@@ -165,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="server processes (each with its own CPU worker pool, PM_CPU_WORKERS); default 1",
+    )
     serve.set_defaults(handler=_cmd_serve)
 
     schemas = commands.add_parser("schemas", help="export the JSON Schemas to schemas/")

@@ -109,6 +109,21 @@ class Settings(BaseSettings):
         description="Largest transcript accepted, in characters.",
     )
 
+    cpu_deadline: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_CPU_DEADLINE"),
+        description="Seconds of CPU work (parsing, offline extraction, verification, rendering) "
+        "one request may use in all; past it the work is stopped and the request gets a 503.",
+    )
+    cpu_workers: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        validation_alias=AliasChoices("PM_CPU_WORKERS"),
+        description="Worker processes for that CPU work in each server process; 0: one per CPU.",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         if self.llm_base_url and not self.llm_model:

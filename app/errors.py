@@ -84,3 +84,21 @@ class ExtractionError(UpstreamError):
     """The LLM's answers failed validation on every attempt and too little was valid to keep."""
 
     title = "LLM answer failed validation"
+
+
+class CpuDeadlineError(PostmortemError):
+    """A request's CPU work (parsing, extraction, verification) ran past PM_CPU_DEADLINE."""
+
+    status = 503
+    title = "Processing took too long"
+
+    @classmethod
+    def for_step(cls, step: str, deadline: float) -> CpuDeadlineError:
+        return cls(
+            f"{step} did not finish within this request's CPU deadline of {deadline:g} s "
+            "(PM_CPU_DEADLINE); the work was stopped",
+            hint="send a shorter transcript (for example only the hours of the incident, or the "
+            "channel split in parts), or ask the operator to raise PM_CPU_DEADLINE",
+            step=step,
+            deadline_seconds=deadline,
+        )

@@ -14,6 +14,7 @@ from app.config import Settings
 from app.engines.registry import EngineRegistry
 from app.errors import ConfigurationError
 from app.redact import RedactingFilter
+from app.workers import shared_pool
 
 # Loggers that may ever see request-derived text; each gets the redacting filter.
 REDACTED_LOGGERS = (
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     )
     app.state.settings = settings
     app.state.engines = engines or EngineRegistry(settings)
+    app.state.workers = shared_pool(settings.cpu_workers or None)
     install_problem_handlers(app)
     app.include_router(draft.router)
     app.include_router(verify.router)

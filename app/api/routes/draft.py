@@ -17,10 +17,10 @@ from app.api.body import (
     read_text,
     validate_fields,
 )
-from app.api.deps import EnginesDep, SettingsDep
+from app.api.deps import EnginesDep, SettingsDep, StepsDep
 from app.errors import UnsupportedMediaTypeError
 from app.models import Audience
-from app.pipeline import DraftOptions, DraftResult, create_draft
+from app.pipeline import DraftOptions, DraftResult, create_draft_json
 
 router = APIRouter(tags=["drafts"])
 
@@ -93,7 +93,7 @@ _BODY_DOC: dict[str, Any] = {
         415: {"description": "Body is neither JSON nor plain text"},
         422: {"description": "Unrecognised transcript or invalid field"},
         502: {"description": "The LLM failed or answered invalid output"},
-        503: {"description": "LLM unavailable or not configured"},
+        503: {"description": "LLM unavailable or not configured, or the CPU deadline passed"},
         504: {"description": "LLM timed out"},
     },
     openapi_extra=_BODY_DOC,
@@ -102,13 +102,14 @@ async def post_draft(
     request: Request,
     engines: EnginesDep,
     settings: SettingsDep,
+    steps: StepsDep,
     audience: Annotated[Audience | None, Query(description="For text/plain bodies.")] = None,
     engine: Annotated[Literal["extractive", "llm"] | None, Query()] = None,
     format: Annotated[str | None, Query()] = None,
     date: Annotated[dt.date | None, Query()] = None,
     timezone: Annotated[str | None, Query()] = None,
     keep_unverified: Annotated[bool, Query()] = False,
-) -> Response | DraftResult:
+) -> Response:
     text = await read_text(request, settings.max_transcript_chars)
     kind = media_type(request)
     query: dict[str, Any] = {
@@ -133,10 +134,10 @@ async def post_draft(
             f"content-type {kind!r} is not supported",
             hint='send application/json ({"transcript": ...}) or text/plain (the raw chat)',
         )
-    result = await create_draft(str(body.transcript), body.options(), engines)
+    result = await create_draft_json(str(body.transcript), body.options(), engines, steps=steps)
     if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(result.draft.text, media_type="text/markdown; charset=utf-8")
-    return result
+        return PlainTextResponse(result.markdown, media_type="text/markdown; charset=utf-8")
+    return Response(result.json, media_type="application/json")  # a DraftResult, serialized
 
 
 def _is_raw_slack_export(text: str) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import TranscriptField, parse_json_model, read_text
-from app.api.deps import EnginesDep, SettingsDep
-from app.pipeline import VerifyOutcome, verify_text
+from app.api.deps import EnginesDep, SettingsDep, StepsDep
+from app.pipeline import VerifyOutcome, verify_text_json
 
 router = APIRouter(tags=["verification"])
 
@@ -37,12 +37,12 @@ class VerifyRequest(BaseModel):
     responses={422: {"description": "Unrecognised transcript or invalid field"}},
 )
 async def post_verify(
-    request: Request, engines: EnginesDep, settings: SettingsDep
-) -> VerifyOutcome:
+    request: Request, engines: EnginesDep, settings: SettingsDep, steps: StepsDep
+) -> Response:
     text = await read_text(request, settings.max_transcript_chars * 2)
     body = parse_json_model(text, VerifyRequest)
     client = engines.llm_client() if settings.llm_configured and body.use_llm_judge else None
-    return await verify_text(
+    outcome = await verify_text_json(
         str(body.transcript),
         body.draft,
         format=body.format,
@@ -50,4 +50,6 @@ async def post_verify(
         timezone=body.timezone,
         llm_client=client,
         model=settings.llm_model,
+        steps=steps,
     )
+    return Response(outcome, media_type="application/json")  # a VerifyOutcome, serialized
