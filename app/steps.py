@@ -255,11 +255,16 @@ def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentRepo
         if message is None or message.timestamp is None or "T" in entry.time:
             entries.append(entry)
             continue
+        # `entry.time` is a validated 'HH:MM[:SS]' here (TimelineEntry normalises it).
         hours, minutes = (int(p) for p in hhmm(entry.time).split(":"))
         seconds = int(entry.time[6:8]) if len(entry.time) >= 8 else 0
         stamp = message.timestamp.replace(hour=hours, minute=minutes, second=seconds)
-        if stamp - message.timestamp > dt.timedelta(hours=12):
-            stamp -= dt.timedelta(days=1)
+        try:
+            if stamp - message.timestamp > dt.timedelta(hours=12):
+                stamp -= dt.timedelta(days=1)  # "the 23:50 deploy", said after midnight
+        except OverflowError:  # the day before 0001-01-01: keep the wall-clock time
+            entries.append(entry)
+            continue
         entries.append(entry.model_copy(update={"time": stamp.isoformat()}))
     return report.model_copy(update={"timeline": entries})
 
