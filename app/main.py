@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from app import __version__
 from app.api.problems import install_problem_handlers
+from app.api.request_context import RequestContext
 from app.api.routes import draft, health, verify
 from app.config import Settings
 from app.engines.registry import EngineRegistry
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.state.engines = engines or EngineRegistry(settings)
     app.state.workers = shared_pool(settings.cpu_workers or None)
     install_problem_handlers(app)
+    app.add_middleware(RequestContext)
     app.include_router(draft.router)
     app.include_router(verify.router)
     app.include_router(health.router)

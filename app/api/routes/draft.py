@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -12,12 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import (
     TranscriptField,
+    decode_json,
     media_type,
     parse_json_model,
     read_text,
     validate_fields,
 )
 from app.api.deps import EnginesDep, SettingsDep, StepsDep
+from app.api.problems import problem_responses
 from app.errors import UnsupportedMediaTypeError
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft_json
@@ -89,12 +90,18 @@ _BODY_DOC: dict[str, Any] = {
     ),
     responses={
         200: {"content": {"text/markdown": {}}},
-        413: {"description": "Transcript too large"},
-        415: {"description": "Body is neither JSON nor plain text"},
-        422: {"description": "Unrecognised transcript or invalid field"},
-        502: {"description": "The LLM failed or answered invalid output"},
-        503: {"description": "LLM unavailable or not configured, or the CPU deadline passed"},
-        504: {"description": "LLM timed out"},
+        **problem_responses(
+            {
+                400: "The body is not valid UTF-8, or not valid JSON",
+                413: "Transcript too large",
+                415: "Body is neither JSON nor plain text",
+                422: "Unrecognised transcript or invalid field",
+                502: "The LLM failed or answered invalid output",
+                503: "LLM unavailable or not configured, or the CPU deadline passed "
+                "(PM_CPU_DEADLINE)",
+                504: "LLM timed out",
+            }
+        ),
     },
     openapi_extra=_BODY_DOC,
 )
@@ -125,7 +132,7 @@ async def post_draft(
     }
     if keep_unverified:
         query["keep_unverified"] = True
-    if kind == "application/json" and not _is_raw_slack_export(text):
+    if kind == "application/json" and not _is_raw_slack_export(decode_json(text)):
         body = parse_json_model(text, DraftRequest, extra=query)
     elif kind in ("application/json", "text/plain", "text/markdown", ""):
         body = validate_fields(DraftRequest, {"transcript": text, **query})
@@ -140,15 +147,8 @@ async def post_draft(
     return Response(result.json, media_type="application/json")  # a DraftResult, serialized
 
 
-def _is_raw_slack_export(text: str) -> bool:
+def _is_raw_slack_export(data: Any) -> bool:
     """A JSON body that is itself a Slack export rather than a DraftRequest."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    if isinstance(data, list):
         return True
-    if not stripped.startswith("{"):
-        return False
-    try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError:
-        return False
     return isinstance(data, dict) and "transcript" not in data and "messages" in data

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import TranscriptField, parse_json_model, read_text
 from app.api.deps import EnginesDep, SettingsDep, StepsDep
+from app.api.problems import problem_responses
 from app.pipeline import VerifyOutcome, verify_text_json
 
 router = APIRouter(tags=["verification"])
@@ -30,11 +32,30 @@ class VerifyRequest(BaseModel):
     )
 
 
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": VerifyRequest.model_json_schema()}},
+    }
+}
+
+
 @router.post(
     "/verify",
     response_model=VerifyOutcome,
     summary="Verify a draft's claims against the transcript",
-    responses={422: {"description": "Unrecognised transcript or invalid field"}},
+    description="Send JSON (`VerifyRequest`): the transcript and any draft to check against it.",
+    responses=problem_responses(
+        {
+            400: "The body is not valid UTF-8 JSON, or not a JSON object",
+            413: "Transcript or draft too large",
+            422: "Unrecognised transcript or invalid field",
+            502: "The LLM judge failed or answered invalid output",
+            503: "LLM unavailable, or the CPU deadline passed (PM_CPU_DEADLINE)",
+            504: "LLM timed out",
+        }
+    ),
+    openapi_extra=_BODY_DOC,
 )
 async def post_verify(
     request: Request, engines: EnginesDep, settings: SettingsDep, steps: StepsDep
