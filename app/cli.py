@@ -111,12 +111,24 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import load_settings
+    from app.main import create_app, load_settings
 
-    load_settings()  # fail fast, with the variable named, before binding the port
+    create_app(load_settings())  # fail fast, with the variable named, before binding the port
     uvicorn.run(
         "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
     )
+    return 0
+
+
+def _cmd_api_key(args: argparse.Namespace) -> int:
+    from app.api.security import hash_key, new_key
+
+    key = sys.stdin.read().strip() if args.stdin else new_key()
+    if not key:
+        raise PostmortemError("no key on standard input", hint="pipe the key in, or omit --stdin")
+    if not args.stdin:
+        print(f"key (give it to the client; it is not stored): {key}")
+    print(f"digest (a line for PM_API_KEYS_FILE): {hash_key(key)}")
     return 0
 
 
@@ -184,6 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="server processes (each with its own CPU worker pool, PM_CPU_WORKERS); default 1",
     )
     serve.set_defaults(handler=_cmd_serve)
+
+    api_key = commands.add_parser(
+        "api-key", help="make an API key and the digest line for PM_API_KEYS_FILE"
+    )
+    api_key.add_argument(
+        "--stdin", action="store_true", help="hash a key read from standard input instead"
+    )
+    api_key.set_defaults(handler=_cmd_api_key)
 
     schemas = commands.add_parser("schemas", help="export the JSON Schemas to schemas/")
     schemas.add_argument("--check", action="store_true", help="exit 1 if the files are stale")

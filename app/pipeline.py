@@ -19,6 +19,7 @@ from openai import AsyncOpenAI
 
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
+from app.llm.concurrency import LLMSlots
 from app.models import Extraction, IncidentReport, Transcript, Usage
 from app.steps import (
     DraftOptions,
@@ -98,7 +99,8 @@ async def _draft(
             "extracting the report (extractive engine)", extract_offline, prepared.transcript
         )
     else:
-        extraction = await engine.extract(prepared.transcript)
+        async with engines.llm_slots.slot():
+            extraction = await engine.extract(prepared.transcript)
     judged, judge_usage, judge_warning = await _judge_extraction(
         extraction.report, prepared.transcript, engine.name, engines, steps
     )
@@ -149,7 +151,8 @@ async def _judge_extraction(
         return None, Usage(), None
     warning = None
     try:
-        verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
+        async with engines.llm_slots.slot():
+            verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
     except UpstreamError as exc:
         verdicts = None
         warning = (
@@ -174,10 +177,11 @@ async def verify_text(
     llm_client: AsyncOpenAI | None = None,
     model: str | None = None,
     steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
-    judged = await _judge_draft(check, llm_client, model, steps)
+    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
 
 
@@ -191,10 +195,11 @@ async def verify_text_json(
     llm_client: AsyncOpenAI | None = None,
     model: str | None = None,
     steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
 ) -> bytes:
     """`verify_text`, with the outcome serialized by the last step (for the routes)."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
-    judged = await _judge_draft(check, llm_client, model, steps)
+    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check_json, check, judged)
 
 
@@ -218,7 +223,11 @@ async def _prepared_check(
 
 
 async def _judge_draft(
-    check: PreparedCheck, llm_client: AsyncOpenAI | None, model: str | None, steps: StepRunner
+    check: PreparedCheck,
+    llm_client: AsyncOpenAI | None,
+    model: str | None,
+    steps: StepRunner,
+    llm_slots: LLMSlots | None,
 ) -> list[JudgeVerdict] | None:
     """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked."""
     if llm_client is None or not model:
@@ -229,4 +238,5 @@ async def _judge_draft(
     if not requests:
         return None
     judge = LLMClaimJudge(llm_client, model)
-    return await judge.judge(requests, check.prepared.transcript)
+    async with (llm_slots or LLMSlots(0)).slot():
+        return await judge.judge(requests, check.prepared.transcript)

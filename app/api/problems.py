@@ -98,7 +98,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             "request_id": _request_id(request),
             **_public_extra(exc.extra),
         }
-        return problem(exc.status, exc.title, exc.detail, **fields)
+        retry_after = exc.extra.get("retry_after_seconds")
+        headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+        return problem(exc.status, exc.title, exc.detail, headers=headers, **fields)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> ProblemResponse:

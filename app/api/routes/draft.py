@@ -96,6 +96,7 @@ _BODY_DOC: dict[str, Any] = {
                 413: "Transcript too large",
                 415: "Body is neither JSON nor plain text",
                 422: "Unrecognised transcript or invalid field",
+                429: "All LLM slots are in use (PM_LLM_MAX_CONCURRENCY); see Retry-After",
                 502: "The LLM failed or answered invalid output",
                 503: "LLM unavailable or not configured, or the CPU deadline passed "
                 "(PM_CPU_DEADLINE)",

@@ -51,6 +51,7 @@ _BODY_DOC: dict[str, Any] = {
             413: "Transcript or draft too large",
             422: "Unrecognised transcript or invalid field",
             502: "The LLM judge failed or answered invalid output",
+            429: "All LLM slots are in use (PM_LLM_MAX_CONCURRENCY); see Retry-After",
             503: "LLM unavailable, or the CPU deadline passed (PM_CPU_DEADLINE)",
             504: "LLM timed out",
         }
@@ -72,5 +73,6 @@ async def post_verify(
         llm_client=client,
         model=settings.llm_model,
         steps=steps,
+        llm_slots=engines.llm_slots,
     )
     return Response(outcome, media_type="application/json")  # a VerifyOutcome, serialized
