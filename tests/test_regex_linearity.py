@@ -250,3 +250,27 @@ def test_the_275_byte_emoji_message_is_tidied_at_once() -> None:
         assert tidy(message[:-1]) == "Checkout is failing again after the deploy, looking"
         assert tidy("Fixed it, lol 😀😀😀.") == "Fixed it."
         assert tidy("rolled back btw 🔥🔥") == "Rolled back"
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns built per call, out of the collector's reach
+# ---------------------------------------------------------------------------------------------
+
+PARTICIPANTS = ["Priya Sharma", "Ravi", "Al", "o'brien", "ops-bot", "Zoë Müller", "a.b-c"]
+
+
+def test_the_stakeholder_scrubber_name_pattern_is_linear() -> None:
+    from app.render.scrub import _name_pattern
+
+    pattern = _name_pattern(PARTICIPANTS)
+    assert pattern is not None
+    assert_linear(pattern, name="render.scrub._name_pattern", extra=["Priya ", "Ravi's ", "Al-"])
+
+
+def test_the_roster_name_pattern_is_linear() -> None:
+    from app.engines.extractive.people import Roster
+
+    roster = Roster(PARTICIPANTS)
+    pattern = roster.name_pattern()
+    assert pattern is not None
+    assert_linear(pattern, name="Roster.name_pattern", extra=["@priya ", "Ravi,", "Al."])

@@ -22,6 +22,7 @@ _ERROR_CLASS = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Fault|Timeout)
 _REDACTED = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
 _SPACES = re.compile(r"[ \t]{2,}")
+_THE_TEAM_PLEASE = re.compile(r"\bthe team,?\s+(?:please\s+)?")
 
 
 def _name_pattern(participants: list[str]) -> re.Pattern[str] | None:
@@ -53,7 +54,7 @@ def scrub_for_stakeholders(text: str, participants: list[str]) -> str:
     pattern = _name_pattern(participants)
     if pattern is not None:
         scrubbed = pattern.sub(lambda m: "the team's" if m["possessive"] else "the team", scrubbed)
-    scrubbed = re.sub(r"\bthe team,?\s+(?:please\s+)?", "the team ", scrubbed)
+    scrubbed = _THE_TEAM_PLEASE.sub("the team ", scrubbed)
     scrubbed = _SPACES.sub(" ", scrubbed).strip()
     if scrubbed.startswith("the team"):
         scrubbed = "The team" + scrubbed[len("the team") :]

@@ -68,6 +68,9 @@ _START = cues.cue(
 )
 
 
+_PERCENT = re.compile(r"\d\s?%")
+_MILLISECONDS = re.compile(r"\d\s?(?:ms|s)\b")
+_FIGURE_NOISE = re.compile(r"[\s~,]")
 _DURATION = cues.cue(rf"{_AMOUNT}\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{{1,2}}h\s?\d{{1,2}}m?\b")
 _WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
@@ -128,9 +131,9 @@ def _score(sentence: Sentence) -> int:
         score += 2 + bool(AFFECTED_COUNT.search(lower))
     if MONEY.search(lower):
         score += 2
-    if re.search(r"\d\s?%", lower) and _RATE.search(lower):
+    if _PERCENT.search(lower) and _RATE.search(lower):
         score += 2
-    if _LATENCY.search(lower) and re.search(r"\d\s?(?:ms|s)\b", lower):
+    if _LATENCY.search(lower) and _MILLISECONDS.search(lower):
         score += 2
     if _LAG.search(lower) and (_DURATION.search(lower) or COUNT.search(lower)):
         score += 2
@@ -150,7 +153,7 @@ def _is_impact(sentence: Sentence) -> bool:
 def figures(text: str) -> set[str]:
     """The figures written in a text, normalised for comparison."""
     found = FIGURE.findall(text) + COUNT.findall(text) + MONEY.findall(text)
-    return {re.sub(r"[\s~,]", "", f.lower()) for f in found}
+    return {_FIGURE_NOISE.sub("", f.lower()) for f in found}
 
 
 def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int, list[str]]:
