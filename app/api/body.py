@@ -95,9 +95,13 @@ def decode_json(text: str) -> Any:
     return data
 
 
-def parse_json_model(text: str, model: type[Model], extra: dict[str, Any] | None = None) -> Model:
-    """Validate a JSON body into `model`; errors become 400/422 problem details."""
-    data = decode_json(text)
+def parse_json_model(
+    text: str, model: type[Model], extra: dict[str, Any] | None = None, *, data: Any = None
+) -> Model:
+    """Validate a JSON body into `model`; errors become 400/422 problem details. `data`: the
+    body already decoded by `decode_json`, so it is not decoded twice."""
+    if data is None:
+        data = decode_json(text)
     if not isinstance(data, dict):
         raise MalformedBodyError(
             f"the JSON body must be an object, not {type(data).__name__}",

@@ -133,8 +133,9 @@ async def post_draft(
     }
     if keep_unverified:
         query["keep_unverified"] = True
-    if kind == "application/json" and not _is_raw_slack_export(decode_json(text)):
-        body = parse_json_model(text, DraftRequest, extra=query)
+    data = decode_json(text) if kind == "application/json" else None
+    if kind == "application/json" and not _is_raw_slack_export(data):
+        body = parse_json_model(text, DraftRequest, extra=query, data=data)
     elif kind in ("application/json", "text/plain", "text/markdown", ""):
         body = validate_fields(DraftRequest, {"transcript": text, **query})
     else:
