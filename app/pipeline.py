@@ -19,7 +19,7 @@ from openai import AsyncOpenAI
 
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
-from app.llm.concurrency import LLMSlots
+from app.llm.concurrency import LLMBusyError, LLMSlots
 from app.models import Extraction, IncidentReport, Transcript, Usage
 from app.steps import (
     DraftOptions,
@@ -137,8 +137,8 @@ async def _judge_extraction(
     """The LLM judge's verdicts on the claims the rules cannot settle (llm engine only).
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, the rules' verdicts stand (unsettled claims count as unverified) and a warning
-    says so: a flaky judge never costs the user the draft.
+    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (unsettled claims
+    count as unverified) and a warning says so: the judge never costs the user the draft.
     """
     judges = engines.claim_judge() if engine_name == "llm" else None
     if judges is None:
@@ -153,7 +153,7 @@ async def _judge_extraction(
     try:
         async with engines.llm_slots.slot():
             verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
-    except UpstreamError as exc:
+    except (UpstreamError, LLMBusyError) as exc:  # the extraction is done: keep the draft
         verdicts = None
         warning = (
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "

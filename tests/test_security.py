@@ -299,3 +299,29 @@ async def test_past_the_cap_a_draft_gets_429_with_retry_after(
     assert int(second.headers["Retry-After"]) >= 1
     assert second.json()["retry_after_seconds"] == int(second.headers["Retry-After"])
     assert "extractive" in second.json()["hint"]
+
+
+async def test_a_busy_judge_leaves_the_rules_verdicts_and_a_warning(
+    respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    """The extraction got its slot; if the judge cannot get one, the draft still comes back."""
+    answer = seed_report(parse_transcript(seed_chat_text))
+    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=reply(answer))
+    app = create_app(llm_settings(llm_max_concurrency=1, llm_time_budget=30))
+    slots = app.state.engines.llm_slots
+    real_extract = app.state.engines.get("llm").extract
+
+    async def extract_then_fill_the_slots(transcript: object) -> object:
+        result = await real_extract(transcript)
+        slots.in_use += slots.limit  # others took every slot meanwhile (ours ends after this)
+        return result
+
+    app.state.engines.get("llm").extract = extract_then_fill_the_slots
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test"
+    ) as client:
+        response = await client.post("/draft", json={"transcript": seed_chat_text, "engine": "llm"})
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert any("judge was unavailable" in w and "LLM slots" in w for w in warnings), warnings
+    assert route.call_count == 1, "the judge was never sent"
