@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from app import __version__
 from app.api.problems import install_problem_handlers
 from app.api.request_context import RequestContext
-from app.api.routes import draft, health, verify
+from app.api.routes import docs, draft, health, render, ui, verify
 from app.api.security import AccessGuard, ApiKeys, parse_origins
 from app.config import Settings
 from app.engines.registry import EngineRegistry
@@ -72,6 +72,8 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
         title="Postmortem drafter",
         version=__version__,
         description=DESCRIPTION,
+        docs_url=None,  # served by app.api.routes.docs with local assets
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engines = engines or EngineRegistry(settings)
@@ -93,6 +95,10 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.include_router(draft.router)
     app.include_router(verify.router)
     app.include_router(health.router)
+    app.include_router(render.router)
+    app.include_router(ui.router)
+    app.include_router(docs.router)
+    docs.mount_static(app)
     logging.getLogger("postmortem").setLevel(logging.INFO)
     install_log_redaction()
     return app

@@ -35,6 +35,8 @@ from app.models import (
 )
 from app.redact import Finding, redact_text, redact_transcript
 from app.render import render_draft, review_of
+from app.render.locate import item_lines
+from app.report_items import withhold_marked
 from app.verify import (
     ClaimJudge,
     JudgeRequest,
@@ -58,6 +60,7 @@ class DraftOptions(BaseModel):
     date: dt.date | None = None
     timezone: str | None = None
     keep_unverified: bool = False
+    keep_items: list[str] = Field(default_factory=list)
 
 
 class DraftResult(BaseModel):
@@ -160,24 +163,26 @@ def finish_draft(
     render the draft for the audience and check it for secrets once more."""
     transcript = prepared.transcript
     warnings = [*prepared.warnings, *extraction.warnings]
+    keep = set(options.keep_items)
+    keep_failed = options.keep_unverified or bool(keep)
     if judged is None:
-        report, verification = verify_report(
-            extraction.report, transcript, keep_failed=options.keep_unverified
-        )
+        report, verification = verify_report(extraction.report, transcript, keep_failed=keep_failed)
     else:
         report, verification = _completed(
             verify_report_with_judge(
                 extraction.report,
                 transcript,
                 _ReplayJudge(judged),
-                keep_failed=options.keep_unverified,
+                keep_failed=keep_failed,
             )
         )
+    if keep and not options.keep_unverified:  # put back only the items asked for
+        report = withhold_marked(extraction.report, report, keep)
     review = review_of(
         extraction.report,
         report,
         [c.status for c in verification.claims],
-        keep_unverified=options.keep_unverified,
+        keep_unverified=keep_failed,
         redactions=len(prepared.findings),
     )
     if review.withheld_total:
@@ -186,6 +191,15 @@ def finish_draft(
             "transcript and were left out of the draft; see `verification`"
         )
     draft = render_draft(report, transcript, options.audience, review=review)
+    lines = item_lines(extraction.report, report, transcript, options.audience, review, draft.text)
+    verification = verification.model_copy(
+        update={
+            "claims": [
+                c.model_copy(update={"line": lines[c.item]}) if c.item in lines else c
+                for c in verification.claims
+            ]
+        }
+    )
     safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
     if late_findings:
         warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
