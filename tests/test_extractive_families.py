@@ -3,6 +3,8 @@ wording of its own (terse lowercase chat, causes across messages, confirmations,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.engines.extractive import extract_report
@@ -51,7 +53,7 @@ def report(rows: list[Row]) -> IncidentReport:
                 ("03:12", "ines", "the batch size went from 50 to 5000 in last night's config"),
                 ("03:13", "rui", "that explains why only the big tenants are failing"),
             ],
-            [3, 2],
+            [2, 3],
             ["batch size"],
             ["big tenants"],
         ),
@@ -248,7 +250,7 @@ def test_tidy_drops_trailing_chatter(text: str, expected: str) -> None:
     assert tidy(text) == expected
 
 
-def test_plain_summary_prefers_a_sentence_that_stands_on_its_own() -> None:
+def test_plain_summary_is_written_from_typed_facts_not_quotes() -> None:
     rows: list[Row] = [
         ("08:00", "kim", "Alert: signup-api errors at 25%, customers can't sign up"),
         (
@@ -259,9 +261,14 @@ def test_plain_summary_prefers_a_sentence_that_stands_on_its_own() -> None:
         ),
         ("08:10", "lee", "rolled back the captcha client, signups recovered"),
     ]
-    plain = " ".join(s.text for s in report(rows).summary.plain)
-    assert "captcha provider changed its response format" in plain
-    assert "verify_token" not in plain
+    result = report(rows)
+    plain = " ".join(s.text for s in result.summary.plain)
+    # what failed, in the chat's own words, and that the cause was found: no quote of it
+    assert "signup errors" in plain and "was identified" in plain
+    assert "captcha provider changed its response format" not in plain
+    assert "verify_token" not in plain and "“" not in plain
+    assert not re.search(r"\b(?:I|we|our|kim|lee)\b", plain)
+    assert result.plain_title == "Signup errors"
 
 
 def test_split_keeps_a_number_sign_with_its_number() -> None:

@@ -41,18 +41,30 @@ _LEAD_IN = re.compile(
 _MARKUP = [
     (re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,30}:(?![\w:])"), ""),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,80}?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"\s*\(\s*<?https?://[^\s)]+>?\s*\)"), ""),
+    (re.compile(r"(?<!\s)\s*+\(\s*+<?https?://[^\s)]++>?\s*+\)"), ""),
     (
-        re.compile(r"\s*[—–-]+\s*(?:assigned to|escalation policy|urgency)\s*:[^—–\n]*$", re.I),
+        # A match never starts inside a run of spaces or of dashes (an earlier start covers it).
+        re.compile(
+            r"(?<!\s)(?:(?<![—–-])|(?![—–-]))\s*+[—–-]++\s*+"
+            r"(?:assigned to|escalation policy|urgency)\s*+:[^—–\n]*+$",
+            re.I,
+        ),
         "",
     ),
 ]
 _WORD = re.compile(r"[a-z0-9][a-z0-9'_\-]*")
-_TRAILING = re.compile(r"[\s,;:—–-]+$")
-# Chatter after the fact: "..., btw", "... lol", a trailing emoji.
+_TRAILING = re.compile(r"(?<![\s,;:—–-])[\s,;:—–-]++$")
+# Chatter after the fact: "..., btw", "... lol", a trailing emoji. Linear by construction: every
+# run is possessive (an emoji run cannot be split between repetitions, which was exponential),
+# and a match starts only where no earlier start covers it (not after a separator, an emoji or a
+# chatter word), so a long run is scanned once, not once per character.
+_CHATTER_WORDS = ("btw", "fwiw", "lol", "tbh", "fyi", "haha", "imo", "ugh")
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
 _TRAILING_CHATTER = re.compile(
-    r"(?:[\s,;]*(?:\b(?:btw|fwiw|lol|tbh|fyi|haha|imo|ugh)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]+))+"
-    r"(?=[.!?…]*\s*$)",
+    rf"(?<![\s,;{_EMOJI}])"
+    + "".join(rf"(?<!\b{word})" for word in _CHATTER_WORDS)
+    + rf"(?:[\s,;]*+(?:\b(?:{'|'.join(_CHATTER_WORDS)})\b|[{_EMOJI}]++))++"
+    r"(?=[.!?…]*+\s*+$)",
     re.IGNORECASE,
 )
 
@@ -136,6 +148,18 @@ def tidy(sentence: str) -> str:
     if text and text[0].islower() and re.match(r"[a-z]+(?:[\s,.'’]|$)", text):
         text = text[0].upper() + text[1:]
     return text
+
+
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|myself|we(?:['’](?:re|ve|ll|d))?|our|"
+    r"ours|us|ourselves)(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+def first_person(text: str) -> bool:
+    """Written in the first person ("I merged", "we rolled back", "our config")."""
+    return any(m.group(0) != "US" for m in _FIRST_PERSON.finditer(text))
 
 
 def is_question(sentence: str) -> bool:
