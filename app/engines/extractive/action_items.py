@@ -38,7 +38,7 @@ ITEM_CLAIM = family(
     "item_claim",
     "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine'",
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
-    r"i can (?:take|own|do) (?:it|this|that)|\(mine\))",
+    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)",
 )
 # A line ending in ':' that speaks of follow-up work ("quick list before we forget, for the
 # postmortem:"), taken as a header only when list lines follow it.

@@ -16,7 +16,8 @@ CAUSE_STATED = family(
     "a cause stated outright: 'the root cause is', 'caused by', 'turns out', 'found the bug'",
     r"\broot[- ]?caused?\b\s*(?:is|was|:|=|—|-|here|looks|seems|appears)|\brca\s*[:=]|"
     r"^\W{0,3}+(?:probable |likely |actual |real )?(?:cause|why)\s{0,3}+:|"
-    r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b|\bcaused by\b|"
+    r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b"
+    r"(?! (?:unknown|unclear|not|still))|\bcaused by\b|"
     r"\bfound (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
     r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:is|was)\b|"
@@ -49,7 +50,7 @@ FAULT = family(
     r"wrong|missing|expired?|bad|bugs?|buggy|leak\w*|full|exhaust\w*|overload\w*|saturat\w*|"
     r"misconfig\w*|config\w*|refused|unreachable|non-?existent|invalid|corrupt\w*|deadlock\w*|"
     r"out of memory|regression|race|typo|stale|inactive|orphan\w*|pinning|blocks?|blocking|"
-    r"broke|strip(?:s|ped|ping)|overwr\w*|truncat\w*|lost|skew\w*|"
+    r"broke|strip(?:s|ped|ping)|overwr\w*|truncat\w*|lost|skew\w*|stuck|hung|hanging|stalled|"
     r"locks?|locked|deleted|removed|dropped|wasn'?t|isn'?t|not|without|never)\b",
 )
 MISTAKE = family(
@@ -101,7 +102,8 @@ EXPLAINS_EFFECT = family(
 REFERS_BACK = family(
     "refers_back",
     "a sentence pointing at the cause just stated: 'that explains it', 'that's the culprit'",
-    r"\b(?:that explains|that'?s it|that'?s the (?:culprit|problem|issue|cause))\b",
+    r"\b(?:that explains (?:it|everything|a lot)|that'?s it|"
+    r"that'?s the (?:culprit|problem|issue|cause))\b",
 )
 CORRECTION = family(
     "correction",
@@ -142,7 +144,7 @@ GAP = family(
     "gap",
     "a missing safeguard that let it happen or last: no alert, no test, nobody noticed",
     r"\b(?:didn'?t|did not|doesn'?t|does not|don'?t|do not|wasn'?t|was not|weren'?t|isn'?t|"
-    r"is not|no|never|nobody|without|missing|lack(?:ed|ing|s)?)\b[^.?!]{0,40}"
+    r"is not|no|never|nobody|no one|nothing|without|missing|lack(?:ed|ing|s)?)\b[^.?!]{0,40}"
     r"\b(?:catch|caught|alert\w*|test\w*|check\w*|validat\w*|monitor\w*|mention\w*|cover\w*|"
     r"runbook|review\w*|staging|document\w*|detect\w*|notic\w*|pag(?:e|ed|ing)|canary|"
     r"look(?:ed)?|dropp\w*|clean\w*)\b|"

@@ -60,12 +60,12 @@ def family(name: str, note: str, pattern: str) -> CueFamily:
 ALERTING = family(
     "alerting",
     "a monitoring system reports a problem: an alert or alarm fires, someone is paged",
-    r"\[(?:firing|alert|alarm|critical|triggered)\b|\balert(?:s|ed|ing)?\b|\bpaged\b|\bpager\b|"
+    r"\[(?:firing|alert|alarm|critical|triggered)\b|\balert(?:s|ed|ing)?\b|\bpaged\b|"
     r"\bpagerduty\b|\bopsgenie\b|\bvictorops\b|\balarms?\b|\bfiring\b|\btriggered\b|"
     r"\bmonitors? (?:fired|triggered|caught|flagged|went off|is red)\b|"
     r"\bsynthetics? (?:\w+ )?fail\w*|\bhealth ?checks? (?:are |is )?(?:fail\w*|red)\b|"
     r"\buptime (?:check|monitor)\b|\bwarning fired\b|"
-    r"(?:^|[\s\W])(?:down|critical|firing|alarm|alert|incident|outage)\s?:",
+    r"(?:^|[\s\W])(?:down|critical|firing|alarm|alert|incident|outage|pager|page)\s?:",
 )
 ALERT_RESOLVED = family(
     "alert_resolved",
@@ -91,14 +91,6 @@ USER_REPORT = family(
     r"\b(?:getting|got|bunch of|lots of|flood of|wave of|spike in|influx of|more) "
     r"(?:[\w-]{1,15} ){0,2}?(?:tickets|complaints|reports|chats|calls|emails)\b",
 )
-SYMPTOM = family(
-    "symptom",
-    "a sentence that observes trouble now: errors, failures, timeouts, an outage, a spike",
-    r"\b(?:errors?|error rates?|5xx|50[0-4]s?|4xx|429s?|fail(?:ing|ures?|ed)|timeouts?|"
-    r"timing out|timed out|outage|down|unavailable|unreachable|latency|slow|crash\w*|"
-    r"oom\w*|spik(?:e|es|ed|ing)|lag(?:ging)?|stuck|broken|degraded|can'?t|cannot|unable)\b",
-)
-
 # --------------------------------------------------------------------------------------------
 # Changes, mitigations, recovery, resolution, communication
 # --------------------------------------------------------------------------------------------
@@ -119,7 +111,8 @@ PAST_TRIGGER = family(
 INVESTIGATION = family(
     "investigation",
     "someone starts looking for the cause: investigating, digging, pulling logs, checking",
-    r"\b(?:investigat\w*|looking into|looking at|digging|triag\w*|pull(?:ing)? (?:the )?logs|"
+    r"\b(?:investigat(?:ing|e)\b|looking into|looking at|digging|triag(?:ing|e)\b|"
+    r"pull(?:ing)? (?:the )?logs|"
     r"checking (?:the )?(?:logs|dashboards?|metrics|traces|graphs))\b",
 )
 MITIGATION = family(
@@ -211,7 +204,8 @@ RECOVERY = family(
     r"\b(?:recover(?:ed|ing|y)?|back to normal|back to baseline|normali[sz]ed|healthy|"
     r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|caught up|"
     r"(?:ok|fine|working|normal|flowing|succeed\w*) again|back up|[1-3]\d\ds again|"
-    r"(?:at|to|near|is) baseline|baseline(?=\W{0,3}+$)|\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
+    r"(?:at|to|near|is) baseline|(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|"
+    r"\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
     r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
     r"back to|coming down|shrinking)|"
     r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
@@ -222,7 +216,8 @@ STRONG_RECOVERY = family(
     "strong_recovery",
     "the service fully back: recovered, back to normal or baseline, healthy, caught up",
     r"\b(?:recovered|back to normal|back to baseline|(?:at|near) baseline|"
-    r"baseline(?=\W{0,3}+$)|healthy|fully|caught up|(?:ok|fine|working|normal) again)\b",
+    r"(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|healthy|fully|caught up|"
+    r"(?:ok|fine|working|normal) again)\b",
 )
 RESOLUTION = family(
     "resolution",

@@ -214,30 +214,38 @@ def plain_clause(text: str, cue: cues.CueFamily | None, people: list[str]) -> st
     return None
 
 
-_EVENT_CUES: dict[str, cues.CueFamily] = {
-    "mitigation": cues.MITIGATION,
-    "recovery": cues.RECOVERY,
-    "resolution": cues.RESOLUTION,
-    "communication": cues.COMMUNICATION,
+_DONE_WORDING: dict[str, tuple[str, str]] = {
+    "rollback": ("The team started rolling back the change.", "The change was rolled back."),
+    "restart": ("The team started restarting the affected systems.", "The systems were restarted."),
+    "failover": ("The team started a failover.", "The failover was completed."),
+    "scale": ("The team started adding capacity.", "Capacity was added."),
+    "flag": ("The team started turning off the feature.", "The feature was turned off."),
+    "fix": ("The team started deploying a fix.", "A fix was deployed."),
+    "throttle": ("The team started limiting the traffic.", "The traffic was limited."),
+    "cache": ("The team started clearing cached data.", "Cached data was cleared."),
+    "pause": ("The team started pausing the work involved.", "The work involved was paused."),
+    "other": ("The team started a mitigation.", "A mitigation was put in place."),
 }
+_STATUS_PAGE = cue(r"\b(?:status ?page|status update|announce\w*|posted)\b")
 
 
 def event_plain(found: Event, people: list[str]) -> str | None:
-    """What was done or seen at an event, in plain words (mitigations, recovery, resolution,
-    messages to customers); None for events stakeholders need not read (investigation,
-    escalation, alerts) and for events the chat words only in jargon."""
-    if found.kind == "mitigation" and found.label not in ("start", "done"):
-        return None
-    if found.kind == "communication" and found.label != "done":
-        return None
-    if found.kind == "recovery" and found.label == "alert":
-        return None
-    cue = _EVENT_CUES.get(found.kind)
-    if cue is None:
-        return None
-    if found.kind == "mitigation" and found.label == "done":
-        cue = cues.MITIGATION_DONE
-    return plain_clause(found.description, cue, people)
+    """What was done or seen at an event, in plain words: what was done as a typed fact (the
+    kind of action, started or done; a message to customers), a recovery in the chat's own
+    plain clause. None for events stakeholders need not read (investigation, escalation,
+    alerts) and for a recovery the chat words only in jargon."""
+    if found.kind == "mitigation" and found.label in ("start", "done"):
+        start, done = _DONE_WORDING.get(found.family, _DONE_WORDING["other"])
+        return done if found.label == "done" else start
+    if found.kind == "communication" and found.label == "done":
+        if _STATUS_PAGE.search(found.description):
+            return "A status update was posted."
+        return "Customers and support were informed."
+    if found.kind == "resolution":
+        return "The incident was resolved."
+    if found.kind == "recovery" and found.label != "alert":
+        return plain_clause(found.description, cues.RECOVERY, people)
+    return None
 
 
 def resolution_plain(done: Event | None, recovered: Event | None, people: list[str]) -> str | None:
