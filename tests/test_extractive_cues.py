@@ -126,7 +126,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "resolution": (
         ["marking this resolved", "all clear, standing down", "closing the incident now"],
-        ["how do we resolve this?", "the incident doc is open", "not closed yet, watching"],
+        ["how do we resolve this?", "the incident doc is open", "package.resolved changed"],
     ),
     "communication": (
         ["updated the status page", "told support to expect tickets", "posted in #status-public"],
@@ -225,6 +225,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "found the bug in the parser",
             "cause: the balancer was off",
             "that's a quota problem",
+            "the nightly cron was the culprit",
+            "traced it to the retry middleware",
         ],
         ["what caused this?", "the cause is unknown for now?", "we found the dashboard"],
     ),
@@ -239,6 +241,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "fault": (
         ["the token expired", "disk is full", "config is missing a key", "the job is stuck"],
         ["deploy went out", "rollback complete", "standup at 10"],
+    ),
+    "broken_state": (
+        ["the cert expired at midnight", "the slot is inactive", "pool is exhausted"],
+        ["the cert renews monthly", "the slot was created", "pool size is 20"],
     ),
     "mistake": (
         ["typed 50 instead of 5", "fat-fingered the region", "forgot to renew it"],

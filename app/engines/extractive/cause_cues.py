@@ -24,6 +24,9 @@ CAUSE_STATED = family(
     r"\bculprit\b|\bit'?s because\b|\b(?:was|is) due to\b|"
     r"\bthat'?s (?:the|our) (?:problem|issue|cause|bug)\b|\bthe reason (?:is|was)\b|"
     r"\bthat'?s an? [\w-]{1,20}+ (?:problem|issue|bug)\b|"
+    r"\b(?:was|is|were) (?:the|our) (?:problem|issue|cause|culprit|trigger)\b|"
+    r"\btraced (?:it|this|that|the \w+) (?:back )?to\b|\bnarrowed (?:it )?down to\b|"
+    r"\b(?:comes|boils) down to\b|\bthe trigger (?:is|was)\b|\bwhat happened (?:is|was)\b|"
     r"^\W{0,3}+(?:(?:so|ok(?:ay)?|yep|yes|yeah)[,.!]?\s{1,3}+)?confirmed\b|"
     r"\bthat explains (?:it|everything|the|why|how|a lot)\b|\b(?:that|which) is why\b|"
     r"\bthat'?s why\b|\bwhich explains\b",
@@ -32,7 +35,9 @@ CAUSE_LINK = family(
     "cause_link",
     "an effect linked to a cause: because, due to, led to, triggered by, pointing to, broke",
     r"\b(?:because|due to|looks like|seems like|seems to be|appears to be|so it'?s (?:a|an|the)|"
-    r"pointing to|result of|triggered by|broke|breaking|led to|leads to|caus(?:es|ed|ing)|"
+    r"pointing to|result of|resulted in|triggered by|broke|breaking|led to|leads to|"
+    r"caus(?:es|ed|ing)|meant that|ended up|which (?:caused|meant|made|broke|blocked|filled|"
+    r"triggered|killed)|that'?s what|,\s?so (?:every|all|the|it|they|nothing)|"
     r"pushed\b[^.!?]{0,60}\b(?:over|past|beyond))\b",
 )
 HEDGE = family(
@@ -52,6 +57,15 @@ FAULT = family(
     r"out of memory|regression|race|typo|stale|inactive|orphan\w*|pinning|blocks?|blocking|"
     r"broke|strip(?:s|ped|ping)|overwr\w*|truncat\w*|lost|skew\w*|stuck|hung|hanging|stalled|"
     r"locks?|locked|deleted|removed|dropped|wasn'?t|isn'?t|not|without|never)\b",
+)
+BROKEN_STATE = family(
+    "broken_state",
+    "a part of the system in a broken state: expired, revoked, full, missing, deleted, stuck",
+    r"\b(?:expired|revoked|full|exhausted|missing|deleted|removed|dropped|disabled|stale|inactive|"
+    r"corrupt\w*|leak\w*|deadlock\w*|locked|stuck|hung|overloaded|saturated|maxed out|ran out|"
+    r"out of|unset|empty|invalid|misconfigured|incompatible|oom\w*|crash(?:ed|es|ing)|regression|"
+    r"skew\w*|stripped|overwritten|truncated|orphaned|pinning|blocking|exceed\w*|"
+    r"(?:points?|pointing) (?:at|to) (?:the )?(?:old|wrong|retired|stale|dead))\b",
 )
 MISTAKE = family(
     "mistake",

@@ -89,7 +89,7 @@ USER_REPORT = family(
     r"\b(?:support |cs )?tickets? (?:coming|pouring|flooding|piling|spiking)\b|"
     r"\b(?:escalation|complaints?) from\b|\b\d{1,5}+ (?:support )?tickets\b|"
     r"\b(?:getting|got|bunch of|lots of|flood of|wave of|spike in|influx of|more) "
-    r"(?:[\w-]{1,15} ){0,2}?(?:tickets|complaints|reports|chats|calls|emails)\b",
+    r"[^.!?]{0,60}?\b(?:tickets|complaints|reports|chats|calls|emails)\b",
 )
 # --------------------------------------------------------------------------------------------
 # Changes, mitigations, recovery, resolution, communication
@@ -222,7 +222,7 @@ STRONG_RECOVERY = family(
 RESOLUTION = family(
     "resolution",
     "the incident declared over: resolved, closed, all clear, standing down",
-    r"\b(?:resolved|incident (?:is )?(?:closed|over|done)|clos(?:e|ing|ed) (?:the|this) "
+    r"(?<![.\w])(?:resolved|incident (?:is )?(?:closed|over|done)|clos(?:e|ing|ed) (?:the|this) "
     r"incident|all clear|standing down|stand down|fully recovered)\b",
 )
 COMMUNICATION = family(

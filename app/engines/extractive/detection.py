@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.events import AT_TIME, Event, event, reports, written_earlier
-from app.engines.extractive.impact import states_impact
+from app.engines.extractive.impact import IMPACT_CONTEXT, states_impact
 from app.engines.extractive.text import content_words, is_question, tidy
 
 
 def _signal(sentence: Sentence) -> bool:
     lower = sentence.lower
-    alert = cues.ALERTING(lower) or cues.MONITOR_AUTHOR((sentence.message.author or "").lower())
+    bot = cues.MONITOR_AUTHOR((sentence.message.author or "").lower())
+    # a bot's message is an alert when it reports trouble, not when it announces a deploy
+    alert = cues.ALERTING(lower) or (bot and IMPACT_CONTEXT(lower) and not cues.TRIGGER(lower))
+    if cues.ALERT_RESOLVED(lower):
+        return False
     if not (alert or cues.USER_REPORT(lower) or states_impact(sentence)):
         return False
     if is_question(sentence.raw) and not alert:
@@ -42,7 +46,8 @@ class Detection:
 OPENING_BURST = 20
 _GENERIC_WORDS = content_words(
     "error errors rate users user customers customer alert alerts firing paged page prod "
-    "production seeing issue issues problem failing failed fail down service services"
+    "production seeing issue issues problem failing failed fail down service services api app "
+    "web server worker workers db cluster svc"
 )
 
 
@@ -79,6 +84,16 @@ def first_detection(chat: Chat, skip_ids: set[int], focus_words: set[str]) -> De
     return Detection(live, first)
 
 
+def _planned(lower: str) -> bool:
+    return bool(
+        cues.FUTURE(lower)
+        or cues.REQUEST(lower)
+        or cues.CAPABILITY(lower)
+        or cues.HYPOTHETICAL(lower)
+        or cues.FOLLOW_UP(lower)
+    )
+
+
 def _stated_alert(chat: Chat, skip_ids: set[int], live: Event) -> Event | None:
     """An alert a message says fired at a written time earlier than the live detection."""
     if live.seconds is None:
@@ -87,12 +102,10 @@ def _stated_alert(chat: Chat, skip_ids: set[int], live: Event) -> Event | None:
         if message.id in skip_ids or message.id <= live.message.id:
             continue
         for sentence in chat.sentences(message):
-            if (
-                not cues.ALERTING(sentence.lower)
-                or is_question(sentence.raw)
-                or not reports(sentence)
-            ):
+            if not cues.ALERTING(sentence.lower) or is_question(sentence.raw):
                 continue
+            if _planned(sentence.lower):
+                continue  # "the alert should fire at 13:40"; "nobody looked" still fired
             match = AT_TIME.search(sentence.raw)
             if match is None:
                 continue

@@ -12,6 +12,7 @@ a correction touches only the candidates it rules out, and each candidate is rul
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
@@ -24,9 +25,15 @@ from app.engines.extractive.cues import (
     FUTURE,
     MITIGATION,
     MONITOR_AUTHOR,
+    NEGATED,
+    RECOVERY,
+    REQUEST,
+    SYSTEM_MOTION,
     USER_REPORT,
+    WEIGHED,
     cue,
 )
+from app.engines.extractive.impact import states_impact
 from app.engines.extractive.text import content_words, is_question, tidy
 from app.models import Message
 
@@ -38,6 +45,13 @@ _CUE_WORDS = content_words(
     "root cause found it explains everything turns turned out happened figured problem issue "
     "bug culprit reason there confirmed mine fault mistake change deploy deployment thx thanks"
 )
+# Words every incident uses: sharing them says nothing about which thing a sentence is about.
+_GENERIC = content_words(
+    "error errors fail failed failing failure failures down service services prod production "
+    "users customers requests issue issues problem broken bad wrong not never without rate "
+    "latency timeout timeouts high low still again everything something"
+)
+_ACTION_WINDOW = 8  # messages after a fault statement in which an action on it makes it firm
 _BARE_WORDS = content_words(
     "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot mine bad "
     "sorry oops damn makes sense"
@@ -57,6 +71,7 @@ class _Candidate:
     confirmed_by: tuple[int, ...] = ()  # messages that confirmed it ("yep that's it")
     whole: bool = False  # the whole message states the cause, not just this sentence
     alive: bool = True
+    acted_on: bool = False  # made firm only by an action taken on it afterwards
 
     @property
     def recency(self) -> int:
@@ -82,7 +97,32 @@ def _strength(sentence: Sentence) -> int:
         return 0
     if cc.CAUSE_LINK(lower) or cc.CONCLUSION(lower):
         return 1 if hedged else 2
-    return 1 if hedged else 0
+    if hedged:
+        return 1
+    # a plain statement of a fault ("the cert expired at 08:00"): a candidate the chat must
+    # still make firm, by acting on it (see `_acted_on`) or confirming it
+    if not _names_a_fault(lower) or states_impact(sentence) or _signals(sentence):
+        return 0
+    if MITIGATION(lower) or RECOVERY(lower):
+        return 0
+    return 1 if len(content_words(sentence.raw) - _GENERIC) >= 2 else 0
+
+
+# Fault words that only negate or name the symptom itself ("errors", "down", "timeouts").
+_NOT_A_FAULT_OF_ITS_OWN = re.compile(
+    r"^(?:not|never|without|wasn'?t|isn'?t|errors?|fail\w*|down|timeouts?|timed out|timing out|"
+    r"outage|crash\w*|bad|bugs?)$"
+)
+
+
+def _names_a_fault(lower: str) -> bool:
+    """A fault of some part ("expired", "full", "wrong", "missing"), not a negation or the
+    symptom users saw."""
+    if cc.BROKEN_STATE(lower):
+        return True
+    return any(
+        not _NOT_A_FAULT_OF_ITS_OWN.match(m.group(0)) for m in cc.FAULT.pattern.finditer(lower)
+    )
 
 
 def _new_cause_words(sentence: Sentence) -> set[str]:
@@ -94,6 +134,20 @@ def _states_cause(sentence: Sentence) -> bool:
     lower = sentence.lower
     return bool(sentence.text) and not (
         MITIGATION(lower) or cc.INTENT(lower) or is_question(sentence.raw)
+    )
+
+
+def _bare_fault(sentence: Sentence) -> bool:
+    """A plain statement of a fault, with no causal word and no hedge of its own."""
+    lower = sentence.lower
+    return not (
+        cc.HEDGE(lower)
+        or cc.CAUSE_STATED(lower)
+        or cc.CAUSE_LINK(lower)
+        or cc.LOCATED(lower)
+        or cc.CONCLUSION(lower)
+        or cc.MISTAKE(lower)
+        or cc.ADMISSION(lower)
     )
 
 
@@ -197,11 +251,12 @@ class _Gatherer:
         previous = self.chat.messages[here - 1] if here else None
         if previous is not None and is_question(previous.text.strip()):
             return False  # "yes" to "ok drop it?" answers the question, it confirms no cause
+        firm = cc.FIRM_CONFIRMATION(sentence.lower)
         for candidate in reversed(self.recent):
             distance = here - self.position[candidate.sentence.message.id]
             if distance > _CONFIRM_WINDOW:
                 break
-            if candidate.alive and distance > 0:
+            if candidate.alive and distance > 0 and (firm or not _bare_fault(candidate.sentence)):
                 candidate.strength = 3
                 candidate.confirmed_by = (*candidate.confirmed_by, sentence.message.id)
                 return True
@@ -383,6 +438,50 @@ def _builds_on(
     return max(earlier, key=lambda c: (c.strength, c.recency), default=None)
 
 
+def _acted_on(
+    chat: Chat, candidates: list[_Candidate], position: dict[int, int], skip_ids: set[int]
+) -> None:
+    """A guess the team then acts on is the cause it settled on: "the cert expired" followed by
+    "renewing the cert", "the flag is at 100%" by "disabled the flag". Each action looks back
+    over the candidates of the few messages before it (linear in the chat's length)."""
+    weak = [c for c in candidates if c.strength == 1]
+    if not weak:
+        return
+    by_position: dict[int, list[_Candidate]] = defaultdict(list)
+    for candidate in weak:
+        by_position[position[candidate.sentence.message.id]].append(candidate)
+    for here, message in enumerate(chat.messages):
+        if message.id in skip_ids:
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if not MITIGATION(lower) or is_question(sentence.raw) or _not_an_action(sentence):
+                continue
+            acted = content_words(sentence.raw) - _GENERIC - _CUE_WORDS
+            for back in range(max(0, here - _ACTION_WINDOW), here + 1):
+                for candidate in by_position.get(back, []):
+                    if back == here and candidate.sentence.index >= sentence.index:
+                        continue  # an action makes firm what was said before it
+                    if candidate.strength == 1 and acted & (
+                        content_words(candidate.sentence.raw) - _GENERIC
+                    ):
+                        candidate.strength = FIRM
+                        candidate.acted_on = True
+
+
+def _not_an_action(sentence: Sentence) -> bool:
+    lower = sentence.lower
+    author = (sentence.message.author or "").lower()
+    return bool(
+        WEIGHED(lower)
+        or REQUEST(lower)
+        or NEGATED(lower)
+        or SYSTEM_MOTION(lower)
+        or ALERTING(lower)
+        or MONITOR_AUTHOR(author)
+    )
+
+
 def _why_chain(chat: Chat, chosen: _Candidate, ranked: list[_Candidate]) -> _Candidate | None:
     """The earlier, shallower cause a "why didn't ...?" question dug beneath to reach `chosen`
     ("it's the cert" ... "why didn't it renew?" ... "the DNS token is dead")."""
@@ -421,7 +520,12 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
     for sentence in _eligible(chat, skip_ids):
         gatherer.add(sentence)
     alive = [c for c in gatherer.kept if c.alive]
-    ranked = sorted(alive, key=lambda c: (c.strength, c.recency, -c.sentence.index), reverse=True)
+    _acted_on(chat, alive, gatherer.position, skip_ids)
+    ranked = sorted(
+        alive,
+        key=lambda c: (c.strength, not c.acted_on, c.recency, -c.sentence.index),
+        reverse=True,
+    )
     guess: Finding | None = None
     for candidate in ranked:
         finding = _explanation(chat, candidate, gatherer.position)

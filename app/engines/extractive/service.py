@@ -112,7 +112,8 @@ _NOT_COUNTED_THINGS = frozenset(
 NOT_A_THING = _NOT_A_NAME | frozenset(
     "total double full partial more many some all high any still rate seeing getting got see "
     "saw less mostly also just now again those these its their our your his her random "
-    "intermittent occasional major minor big small huge massive".split()
+    "intermittent occasional major minor big small huge massive zero none no every each few "
+    "several fewer lots extra".split()
 )
 
 

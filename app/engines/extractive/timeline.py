@@ -10,6 +10,7 @@ the timeline.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
@@ -86,6 +87,8 @@ def _acts(sentence: Sentence) -> bool:
         return False
     if cues.SYSTEM_MOTION(lower) or cues.PAST_BACKGROUND(lower):
         return False
+    if cues.FUTURE(lower) and not re.search(r"\b(?:now|right away|starting)\b", lower):
+        return False  # "I'll answer them once the fix is out" is a plan, not an action
     if cues.NOBODY(lower) or cc.GAP(lower):
         return False
     return cues.MITIGATION(lower)
@@ -196,10 +199,13 @@ def _alerts(finder: _Finder, after: int) -> None:
         sentences = [s for s in finder.chat.sentences(message) if s.text and is_alert(s)]
         if not sentences:
             continue
-        if cues.ALERT_RESOLVED(sentences[0].lower) and resolved < 2:
+        lower = sentences[0].lower
+        if cues.TRIGGER(lower) and not cues.ALERTING(lower):
+            continue  # a deploy bot's notice: a change, not an alert
+        if cues.ALERT_RESOLVED(lower) and resolved < 2:
             finder.add(event("recovery", sentences[:1], "alert"))
             resolved += 1
-        elif cues.ALERTING(sentences[0].lower) and firing < 3:
+        elif cues.ALERTING(lower) and firing < 3:
             finder.add(event("detection", sentences[:1], "alert"))
             firing += 1
 
@@ -354,7 +360,24 @@ def find_events(
     trigger = _trigger(finder, anchor, before, ruled)
     if trigger is not None:
         finder.events.append(trigger)
-    return sorted(finder.events, key=lambda e: (e.seconds or 0, e.message.id))
+    return sorted(_still_ongoing(finder.events), key=lambda e: (e.seconds or 0, e.message.id))
+
+
+def _still_ongoing(events: list[Event]) -> list[Event]:
+    """In a chat that never says the service is back (no resolution, no full recovery, no
+    alert resolved), an improvement ("errors dropping") is no recovery: it is kept as an event
+    of its own kind, so no draft calls the incident resolved."""
+    recovered = any(
+        e.kind == "resolution"
+        or (
+            e.kind == "recovery"
+            and (e.label in ("strong", "alert") or cues.STRONG_RECOVERY(e.description.lower()))
+        )
+        for e in events
+    )
+    if recovered:
+        return events
+    return [replace(e, kind="other") if e.kind == "recovery" else e for e in events]
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
