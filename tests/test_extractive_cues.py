@@ -209,7 +209,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["kofi takes the dns one", "i'll take #2"],
     ),
     "list_header": (
-        ["action items:", "follow-ups", "next steps for the db", "things to fix:"],
+        ["action items:", "follow-ups", "next steps for the db", "things to fix:", "to do:"],
         ["the action was quick", "we followed the runbook", "stepped in at 10"],
     ),
     "item_claim": (

@@ -30,7 +30,7 @@ from app.models import Message
 LIST_HEADER = family(
     "list_header",
     "a line that opens a list of follow-ups: 'action items:', 'follow-ups', 'next steps', 'todo'",
-    r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to-?dos?|next steps|take-?aways|"
+    r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to[- ]?dos?|next steps|take-?aways|"
     r"lessons(?: learned)?|improvements|remediation\w*|(?:things|stuff|items) to (?:fix|do|change|"
     r"improve|follow up))\b|\bAIs\b",
 )
@@ -44,9 +44,9 @@ ITEM_CLAIM = family(
 # postmortem:"), taken as a header only when list lines follow it.
 _LOOSE_HEADER = cue(
     r"\b(?:list|postmortem|post-mortem|retro\w*|follow\w*|todo|action|next|fix\w*|improv\w*|"
-    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes)\b"
+    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan)\b"
 )
-_INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to-?dos?|next steps)\b")
+_INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to[- ]?dos?|next steps)\b")
 _LIST_START = re.compile(r"^\s*+(?:1[.)]|#1\b)\s")
 _SECOND = re.compile(r"^\s*+(?:2[.)]|#2\b)\s")
 _PREFIXED = re.compile(
@@ -199,6 +199,19 @@ def _plain_list_line(follower: Message, header: Message, lines: list[str]) -> bo
 def list_message_ids(lists: list[ActionList]) -> set[int]:
     """Ids of messages that hold action-item lists (kept out of timeline and cause finding)."""
     return {item.evidence[0] for found in lists for item in found.items}
+
+
+def lists_only_ids(lists: list[ActionList]) -> set[int]:
+    """Ids of list messages that say nothing before their list: a message that opens with a
+    recap ("recap: ... because ...\nto do:\n- ...") still states the cause."""
+    ids = list_message_ids(lists)
+    for found in lists:
+        lines = [x for x in own_words(found.header).splitlines() if x.strip()]
+        first = lines[0].strip() if lines else ""
+        opens_with_list = is_list_line(first) or first.endswith(":") or len(first.split()) <= 6
+        if lines and not opens_with_list:
+            ids.discard(found.header.id)
+    return ids
 
 
 def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: bool) -> list[Item]:

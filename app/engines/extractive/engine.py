@@ -12,7 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.engines.extractive.action_items import find_action_items, find_lists, list_message_ids
+from app.engines.extractive.action_items import (
+    find_action_items,
+    find_lists,
+    list_message_ids,
+    lists_only_ids,
+)
 from app.engines.extractive.chat import Chat, Finding
 from app.engines.extractive.contributing import find_contributing_factors
 from app.engines.extractive.corrections import RuledOut
@@ -64,7 +69,7 @@ def extract_report(transcript: Transcript) -> Extraction:
     ruled = RuledOut.of(chat, skip)
     impact = find_impact(chat, skip)
     service = main_service(chat, impact, skip, ruled)
-    search = find_root_cause(chat, skip, ruled)
+    search = find_root_cause(chat, lists_only_ids(lists), ruled)
     root_cause = search.cause
     focus_words = content_words(service or "")
     if root_cause is not None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.engines.extractive.chat import Chat, Sentence
-from app.engines.extractive.cues import cue, family
+from app.engines.extractive.cues import NEGATED, cue, family
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import content_words
 from app.models import Message
@@ -130,13 +130,24 @@ def match_by_words(text: str, items: list[Item]) -> Item | None:
         for word in item.words:
             df[word] = df.get(word, 0) + 1
     scored = sorted(
-        ((sum(1 / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
+        ((sum(_weight(w) / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
         reverse=True,
     )
     best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
     if best[0] >= 1.0 and best[0] > runner_up[0]:
         return items[best[1]]
     return None
+
+
+def _weight(word: str) -> float:
+    """An identifier ("r8", "pg_wal", "v2.3") names one thing; a plain word may name several."""
+    return 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+
+
+def claims(lower: str) -> bool:
+    """The speaker takes the work on, and not "I'm not owning that"."""
+    match = CLAIM.search(lower)
+    return match is not None and not NEGATED(match.group(0))
 
 
 @dataclass
@@ -172,7 +183,7 @@ class _Walk:
                         item.assign(author, request.message.id, message.id)
             call = self.open_call
             if call and position - call.position <= 3 and call.message.author != message.author:
-                if (CLAIM(opening) or ACCEPT(opening)) and not DECLINE(opening):
+                if (claims(opening) or ACCEPT(opening)) and not DECLINE(opening):
                     if not referenced(sentences[0].raw, self.items):
                         for item in call.items:
                             item.assign(author, call.message.id, message.id)
@@ -200,7 +211,7 @@ class _Walk:
             self.pending[addressee] = _Request(named, message, position)
         elif asking and OPEN_CALL(lower):
             self.open_call = _Request(named, message, position)
-        elif author and (CLAIM(lower) or PLEDGE(lower)) and not DEFERRAL(lower):
+        elif author and (claims(lower) or PLEDGE(lower)) and not DEFERRAL(lower):
             for item in named:
                 item.assign(author, message.id)
 

@@ -56,6 +56,7 @@ _BARE_WORDS = content_words(
     "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot mine bad "
     "sorry oops damn makes sense"
 )
+_LABEL_LINE = cue(r"^\W{0,3}+[\w /-]{1,25}+:(?:\s|$)")
 _LABELLED = cue(r"^\W{0,3}+(?:root[- ]?cause|rca|cause)\s{0,3}+[:=—-]")
 _ANNOUNCEMENT = cue(
     r"^(?:found it|turn(?:s|ed) out(?: that)?|that explains it|i know what happened)"
@@ -343,8 +344,10 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
         before = _antecedent(own_sentences, sentence)
         texts = [before.text, own_text] if before is not None else [own_text]
         if _LABELLED.search(sentence.lower):  # "Root cause: X. Y." goes on after its label line
-            after = own_sentences[sentence.index + 1 : sentence.index + 3]
-            texts += [s.text for s in after if s.text and not is_question(s.raw)]
+            for after in own_sentences[sentence.index + 1 : sentence.index + 3]:
+                if not after.text or is_question(after.raw) or _LABEL_LINE.match(after.raw):
+                    break  # the next "fix: ..." or "impact: ..." line says something else
+                texts.append(after.text)
         return Finding.of([Quote(message, texts)], also=confirmers)
     following = _contiguous(own_sentences[sentence.index + 1 :], limit=2)
     lead = (
