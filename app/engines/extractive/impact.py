@@ -94,7 +94,8 @@ USER_FACING = family(
 IMPACT_RECOVERED = family(
     "impact_recovered",
     "a figure that reports recovery: 'back to', 'down to', 'dropped to', 'ok again'",
-    r"\b(?:back to|back under|down to|drop(?:ped|s)? to|fell to|recovered|[1-5]\d\ds again|"
+    r"\b(?:back to|back under|back at|back below|down to|drop(?:ped|s)? to|fell to|recovered|"
+    r"[1-5]\d\ds again|"
     r"(?:ok|fine|green|working|normal) again|"
     r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b",
 )

@@ -86,14 +86,15 @@ def _symptom_phrase(findings: list[Finding]) -> tuple[str, Finding] | None:
     for finding in findings:
         for match in _NOUN_SYMPTOM.finditer(finding.text):
             thing = match["thing"].lower()
-            if thing in NOT_A_THING or thing in _NOT_THINGS:
+            if thing in NOT_A_THING or thing in _NOT_THINGS or not thing.isalpha():
                 continue
             return f"{thing} {match['symptom'].lower()}", finding
     return None
 
 
 def _window(events: list[Event]) -> tuple[Event, Event] | None:
-    starts = [e for e in events if e.kind in ("trigger", "detection") and e.seconds is not None]
+    # impact starts at the first signal users or alerts gave, not at the change behind it
+    starts = [e for e in events if e.kind == "detection" and e.seconds is not None]
     ends = [e for e in events if e.kind == "recovery" and e.seconds is not None]
     if not starts or not ends:
         return None

@@ -226,14 +226,45 @@ def _communications(finder: _Finder, after: int) -> None:
         finder.add(event("communication", sentences, "escalation"))
 
 
+_VERB_NOUNS = {
+    "shipped": "Release",
+    "released": "Release",
+    "deployed": "Deployment",
+    "merged": "Merge",
+    "pushed": "Push",
+    "rolled out": "Rollout",
+    "migrated": "Migration",
+    "upgraded": "Upgrade",
+    "flipped": "Flag change",
+    "enabled": "Flag change",
+    "bumped": "Version bump",
+}
+_VERB = re.compile(r"\b(?:" + "|".join(_VERB_NOUNS) + r")\b", re.IGNORECASE)
+_NAMED_THING = re.compile(
+    r"\b[a-z][\w]*(?:[-_.][\w]+)+\b(?:\s+v?\d+(?:\.\d+)+)?|\bv?\d+\.\d+(?:\.\d+)?\b"
+)
+
+
 def trigger_noun(phrase: str) -> str:
     """The change a phrase names, as a noun for a typed fact ("the 9:10 AM deployment" ->
-    "Deployment"); "Change" when it names none."""
+    "Deployment", "we shipped fulfillment-consumer 3.9.0" -> "Release"); "Change" when it
+    names none."""
     match = _TRIGGER_NOUN.search(phrase)
-    noun = match["noun"].lower() if match else "change"
-    if noun.startswith("deploy"):
-        noun = "deployment"
-    return noun[0].upper() + noun[1:]
+    if match:
+        noun = match["noun"].lower()
+        noun = "deployment" if noun.startswith("deploy") else noun
+        return noun[0].upper() + noun[1:]
+    verb = _VERB.search(phrase)
+    return _VERB_NOUNS[verb.group(0).lower()] if verb else "Change"
+
+
+def _changed_thing(phrase: str) -> str | None:
+    """What the change was to, when the chat names it ("fulfillment-consumer 3.9.0")."""
+    for match in _NAMED_THING.finditer(phrase):
+        text = match.group(0)
+        if not times_in_text(text) and not re.fullmatch(r"\d{1,2}[.:]\d{2}", text):
+            return text
+    return None
 
 
 def _stated_trigger(finder: _Finder, before: int) -> Event | None:
@@ -253,7 +284,11 @@ def _stated_trigger(finder: _Finder, before: int) -> Event | None:
                     continue
                 time, seconds = written
                 as_written = _written_time(match["phrase"], time)
-                description = f"{trigger_noun(match['phrase'])} at {as_written}"
+                thing = _changed_thing(match["phrase"])
+                noun = trigger_noun(match["phrase"])
+                description = (
+                    f"{noun} of {thing} at {as_written}" if thing else f"{noun} at {as_written}"
+                )
                 return Event("trigger", message, time, description, seconds, "stated")
     return None
 
