@@ -43,6 +43,7 @@ from app.evaluation.scores import (
     score_incident,
     split_aggregates,
 )
+from app.ingest.upload import Upload
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, ingest
 from app.verify import verify_draft
@@ -175,7 +176,7 @@ async def _http_client(transport: Transport | None) -> AsyncIterator[httpx.Async
 
 
 async def _draft(
-    text: str, options: DraftOptions, engines: EngineRegistry
+    text: str | Upload, options: DraftOptions, engines: EngineRegistry
 ) -> tuple[DraftResult, float]:
     started = time.perf_counter()
     result = await create_draft(text, options, engines)
