@@ -13,10 +13,12 @@ lines mid-transcript are continuation lines. What is decided per message, never 
   message, never a header.
 - Untimed lines. In a timed chat, a 'Name: text' line by someone who writes elsewhere in the chat
   starts a message of its own, without a time, unless it follows a line ending in ':' or another
-  'Name: text' line (a list of owners inside one message). Such lines are reported as uncertain.
+  'Name: text' line (a list of owners inside one message), or the format writes a header for
+  every message (`LineFormat.stamped`: WhatsApp, Zoom). Such lines are reported as uncertain.
 
 App decoration (reactions, '15 replies', 'Edited', rules) is dropped and counted; a date
-separator dates the messages below it (it stays text when no header follows it).
+separator dates the messages below it (it stays text when no header follows it), and a rule
+between two text lines of one message (a query result's '-------') stays text.
 """
 
 from __future__ import annotations
@@ -249,7 +251,9 @@ class _Grouper:
     def _untimed_header(self, index: int) -> Header | None:
         """A 'Name: text' line in a timed chat that starts a message of its own."""
         line, pending = self.lines[index], self.pending
-        if not self.timed or pending is None or line.bulleted or line.text[:1].isspace():
+        if self.fmt.stamped or not self.timed or pending is None:
+            return None
+        if line.bulleted or line.text[:1].isspace():
             return None
         if line.quote_depth > pending.depth:
             return None
@@ -331,10 +335,26 @@ class _Grouper:
             return -1
         return closing
 
+    def _inside_text(self, index: int) -> bool:
+        """A rule line between two text lines of one message (a table's or a query result's
+        underline) is text, not a Markdown rule around the chat."""
+        if self.pending is None or index == 0 or index + 1 >= len(self.lines):
+            return False
+        before, after = self.lines[index - 1], self.lines[index + 1]
+        return bool(
+            before.key.strip()
+            and not before.ui
+            and after.key.strip()
+            and not after.ui
+            and self.found[index + 1] is None
+        )
+
     def _decoration(self, index: int) -> bool:
         """Drop an app-decoration line (True), or keep it as text (False): a date separator
         counts only with a header below it."""
         line = self.lines[index]
+        if line.ui == "rule" and self._inside_text(index):
+            return False
         if line.ui != "date":
             self.counts.ui_lines += 1
             return True

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.errors import InvalidRequestError
-from app.ingest.copy_paste import SLACK_COPY, TEAMS_CLASSIC, discord_copy_format
+from app.ingest.copy_paste import TEAMS_CLASSIC, discord_copy_format
 from app.ingest.incident_timeline import INCIDENT_TIMELINE
 from app.ingest.line_formats import (
     LineFormat,
@@ -21,7 +21,13 @@ from app.ingest.line_formats import (
     match_irc,
     match_plain_inline,
 )
-from app.ingest.stacked import GOOGLE_CHAT_COPY, MATTERMOST_COPY, SLACK_THREAD, teams_copy_format
+from app.ingest.stacked import (
+    GOOGLE_CHAT_COPY,
+    MATTERMOST_COPY,
+    SLACK_COPY,
+    SLACK_THREAD,
+    teams_copy_format,
+)
 from app.ingest.untimed import UNTIMED
 from app.ingest.whatsapp import whatsapp_format
 from app.ingest.zoom import ZOOM_CHAT
