@@ -28,7 +28,7 @@ def test_slack_desktop_copy_reads_status_app_and_indented_time_lines() -> None:
     assert transcript.format == "slack-copy"
     texts = [m.text for m in transcript.messages]
     assert texts[3].startswith(":red_circle: Triggered #48812")  # 'PagerDuty' / 'APP  9:16 AM'
-    assert texts[4] == "@Dmitri Volkov\n want me to page the identity team?"  # mention kept
+    assert texts[4] == "@Dmitri Volkov want me to page the identity team?"  # mention rejoined
     assert not any(t.endswith(("\n3", "\n5", ":eyes:", ":tada:")) for t in texts)  # reactions
     assert not any("View thread" in t or "replies" in t or "1 reply" in t for t in texts)
     assert texts[5].endswith("bounced to login")  # '(edited)' dropped

@@ -16,7 +16,9 @@ lines mid-transcript are continuation lines. What is decided per message, never 
   'Name: text' line (a list of owners inside one message), or the format writes a header for
   every message (`LineFormat.stamped`: WhatsApp, Zoom). Such lines are reported as uncertain.
 
-App decoration (reactions, '15 replies', 'Edited', rules) is dropped and counted; a date
+A mention Slack's desktop copy put on a line of its own ('@Malte Voss' / ' kannst du ...')
+rejoins the words after it. App decoration (reactions, '15 replies', 'Edited', rules) is
+dropped and counted; a date
 separator dates the messages below it (it stays text when no header follows it), and a rule
 between two text lines of one message (a query result's '-------') stays text.
 """
@@ -24,6 +26,7 @@ between two text lines of one message (a query result's '-------') stays text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -38,6 +41,7 @@ FENCE = "```"
 FOLLOW_UP_WINDOW = 6 * 3600  # seconds after the last header a time-only line may start a message
 MAX_CHAT_IN_FENCE = 2
 EDITED = "(edited)"
+_MENTION_LINE = re.compile(r"\A@[^\s@](?:[^\s@]|[ ](?=[^\s@])){0,60}+\Z")
 
 
 @dataclass
@@ -87,6 +91,20 @@ def _dedent(text: str) -> str:
     if text.startswith("\t"):
         return text[1:]
     return text[4:] if text.startswith("    ") else text.lstrip(" ") if text[:1] == " " else text
+
+
+def _rejoined_mentions(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Slack's desktop copy puts an inline mention on a line of its own ('@Malte Voss', then
+    ' kannst du mal schauen?'); the words after it, which start with a space, rejoin it."""
+    joined: list[tuple[int, str]] = []
+    for number, text in body:
+        if joined and text.startswith(" ") and text.strip():
+            previous = joined[-1][1]
+            if _MENTION_LINE.match(previous):
+                joined[-1] = (joined[-1][0], f"{previous} {text.strip()}")
+                continue
+        joined.append((number, text))
+    return joined
 
 
 def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -163,7 +181,7 @@ class _Grouper:
         pending = self.pending
         if pending is None:
             return
-        body = _trimmed(pending.body)
+        body = _rejoined_mentions(_trimmed(pending.body))
         if pending.note:
             first = f"{pending.note} {body[0][1]}" if body else pending.note
             body = [(body[0][0] if body else pending.line_no, first), *body[1:]]
