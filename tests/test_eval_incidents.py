@@ -45,10 +45,23 @@ def test_there_are_enough_sample_incidents() -> None:
     assert max(len(_parsed(incident).messages) for incident in INCIDENTS) >= 300
 
 
+def _reads_alike(incident: Incident, transcript: Transcript) -> bool:
+    """Whether the gold's format, named, reads the same authors and times as the detected one:
+    some shapes are written alike by two apps (a Mattermost and a Google Chat copy without
+    dates or app badges), and a label alone costs no attribution."""
+    source = incident.source()
+    if not isinstance(source, str) or incident.gold.format is None:
+        return False
+    named = parse_transcript(source, format=incident.gold.format)
+    return [(m.author, m.time) for m in named.messages] == [
+        (m.author, m.time) for m in transcript.messages
+    ]
+
+
 @pytest.mark.parametrize("incident", INCIDENTS, ids=lambda i: i.gold.id)
 def test_gold_agrees_with_its_transcript(incident: Incident) -> None:
     gold, transcript = incident.gold, _parsed(incident)
-    assert transcript.format == gold.format
+    assert transcript.format == gold.format or _reads_alike(incident, transcript)
     stated: set[str] = set()
     for message in transcript.messages:
         if message.time:
