@@ -16,7 +16,7 @@ from app.evaluation.gold import Incident, discover_incidents
 from app.evaluation.matching import contains_figure, matches_keywords
 from app.evaluation.metrics import looks_like_secret
 from app.ingest import parse_transcript
-from app.models import Transcript, times_in_text
+from app.models import Transcript, clock_readings
 from app.pipeline import ingest
 
 INCIDENTS = discover_incidents(Path(__file__).resolve().parent.parent / "eval" / "incidents")
@@ -66,7 +66,7 @@ def test_gold_agrees_with_its_transcript(incident: Incident) -> None:
     for message in transcript.messages:
         if message.time:
             stated.add(message.time[:5])
-        stated.update(times_in_text(message.text))
+        stated.update(clock_readings(message.text))
     for event in gold.timeline:
         assert event.time in stated, f"{event.time} ({event.event}) is not in the chat"
         assert matches_keywords(event.event, event.keywords), event.event
