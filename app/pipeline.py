@@ -18,6 +18,7 @@ from app.models import Audience, Draft, IncidentReport, Message, Transcript, Usa
 from app.redact import Finding, redact_text, redact_transcript
 from app.render import render_draft
 from app.verify import (
+    MAX_CLAIMS,
     LLMClaimJudge,
     VerificationReport,
     verify_draft,
@@ -90,7 +91,7 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
             "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
         }
     )
-    failed = [c for c in verification.claims if c.status != "supported"]
+    failed = verification.failed
     notes = _draft_notes(verification, findings, options.keep_unverified)
     if failed and not options.keep_unverified:
         warnings.append(
@@ -126,8 +127,8 @@ async def _verify_extraction(
     """Check every extracted item; an LLM's paraphrases the rules cannot settle go to the judge.
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, the rules' verdicts stand (unsettled claims count as unverified) and a warning
-    says so: a flaky judge never costs the user the draft.
+    judge fails, the rules' verdicts stand (claims they cannot confirm ship as "unconfirmed") and
+    a warning says so: a flaky judge never costs the user the draft.
     """
     judges = engines.claim_judge() if engine_name == "llm" else None
     if judges is None:
@@ -143,7 +144,7 @@ async def _verify_extraction(
     except UpstreamError as exc:
         warnings.append(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
-            "were treated as unverified"
+            "are reported as unconfirmed"
         )
         checked, verification = verify_report(
             report, transcript, keep_failed=options.keep_unverified
@@ -161,13 +162,18 @@ def _draft_notes(
 ) -> list[str]:
     notes = [
         f"{len(verification.claims)} claims were checked against the transcript: "
-        f"{verification.supported} supported, {verification.unsupported} unsupported, "
-        f"{verification.contradicted} contradicted."
+        f"{verification.supported} supported, {verification.unconfirmed} unconfirmed, "
+        f"{verification.unsupported} unsupported, {verification.contradicted} contradicted."
     ]
+    if verification.unconfirmed:
+        notes.append(
+            f"{verification.unconfirmed} claim(s) are unconfirmed: nothing in the chat "
+            "contradicts them, but the checker could not confirm them; see `verification`."
+        )
     failed = verification.unsupported + verification.contradicted
     if failed:
         notes.append(
-            "Claims marked (unverified) could not be confirmed from the chat."
+            "Claims marked (unverified) failed verification against the chat."
             if keep_unverified
             else f"{failed} claim(s) that the chat does not support were left out."
         )
@@ -211,8 +217,10 @@ async def verify_text(
     timezone: str | None = None,
     llm_client: AsyncOpenAI | None = None,
     model: str | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
-    """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
+    """Check `draft` against the transcript; an LLM judge settles what the rules cannot. A draft
+    of more than `max_claims` claims is refused (`TooManyClaimsError`)."""
     transcript, findings, warnings = ingest(
         transcript_text, format=format, date=date, timezone=timezone
     )
@@ -221,9 +229,9 @@ async def verify_text(
         warnings.append(f"{len(draft_findings)} secret(s) in the draft were redacted first")
     if llm_client is not None and model:
         judge = LLMClaimJudge(llm_client, model)
-        report = await verify_draft_with_judge(safe_draft, transcript, judge)
+        report = await verify_draft_with_judge(safe_draft, transcript, judge, max_claims=max_claims)
     else:
-        report = verify_draft(safe_draft, transcript)
+        report = verify_draft(safe_draft, transcript, max_claims=max_claims)
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

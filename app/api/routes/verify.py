@@ -34,7 +34,10 @@ class VerifyRequest(BaseModel):
     "/verify",
     response_model=VerifyOutcome,
     summary="Verify a draft's claims against the transcript",
-    responses={422: {"description": "Unrecognised transcript or invalid field"}},
+    responses={
+        413: {"description": "Transcript too large, or a draft with too many claims"},
+        422: {"description": "Unrecognised transcript or invalid field"},
+    },
 )
 async def post_verify(
     request: Request, engines: EnginesDep, settings: SettingsDep
@@ -50,4 +53,5 @@ async def post_verify(
         timezone=body.timezone,
         llm_client=client,
         model=settings.llm_model,
+        max_claims=settings.verify_max_claims,
     )

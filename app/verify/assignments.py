@@ -1,0 +1,464 @@
+"""Who the chat gave each follow-up to: the checker's own reading of assignments.
+
+These rules are written for the checker alone (the extraction engine reads owners its own way, so
+one cannot vouch for the other). A follow-up is work the chat lists, proposes or commits to; its
+owner is the participant who took it or was given it:
+- a list line that names its owner: "Ben: throttle the backfill", "Me: runbook" (the list's
+  author), "add the alert -> @Diego", "add the alert (Nina)", "owner: Nina";
+- a line under an item that is only a name: "1. disk alert at 80%" then "   - Nina";
+- the item itself taken by the list's author: "3. lower the threshold -- I'll take that one",
+  "2. flag audit (mine)";
+- a claim by number on the last list posted: "I'll take 1 and 3", "I'll own #1 and #4",
+  "2 is mine", "taking 4";
+- a delegation: "Ravi to take #2", "Priya will handle the runbook", "Maria: #3";
+- a request accepted by the person asked, in one of their next messages: "@Hannah can you do the
+  reply template?" then "yes"; "Ravi, can you take 2?" then "sure thing";
+- a commitment: "I'll run load tests on staging", or "I'll take that one" / "mine" right after a
+  single proposal ("someone should add an alert").
+Posting a list is not owning it: an item nobody takes stays a follow-up with no owner, as does a
+proposal ("we should add a health check").
+
+Every pattern is anchored or bounded, and the walk keeps only the last list and the open
+requests, so it is linear in the chat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.models import Message
+from app.verify.people import PeopleIndex
+from app.verify.text import clauses, content_stems, stem
+
+# A request is accepted in one of the addressee's messages within this many messages.
+ACCEPT_WINDOW = 6
+# "I'll take that one" refers to a proposal made at most this many messages before.
+ANAPHOR_WINDOW = 4
+_MAX_LIST_ITEMS = 40
+
+_ITEM = re.compile(
+    r"^[ \t]*+(?:[-*•·+▪◦]|(?P<num>\d{1,2})[.):]|#(?P<hash>\d{1,2})[.):]?|\[[ xX]?\])[ \t]++"
+    r"(?P<text>\S.*)$"
+)
+_HEADER = re.compile(
+    r"(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|next steps?|tasks?|assignments?|owners?|"
+    r"remediations?|takeaways|plan)\b[^:\n]{0,40}:[ \t]*+$|:[ \t]*+$"
+    r"|^[\W_]*+(?:(?:ok|okay|so|right)[ \t,]++)?+(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|"
+    r"next[ \t]++steps?)[ \t]*+[:.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+# "Ben: throttle", "Me - runbook", "@maria — alert".
+_NAME_FIRST = re.compile(
+    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+(?::|—|–|-(?=[ \t]))[ \t]*+(?P<task>\S.*)$"
+)
+# "Maria: the pgbouncer alert" in prose (a dash there is an address: "Alex — thanks").
+_NAME_COLON = re.compile(r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+:[ \t]*+(?P<task>\S.*)$")
+# "Ravi to take the runbook", "Priya will handle alerting", "Nina owns it".
+_NAME_VERB = re.compile(
+    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+),?+[ \t]++(?:to|will|owns?|takes?|is taking|handles?|"
+    r"is on|has|gets?)[ \t]++(?P<task>\S.*)$",
+    re.IGNORECASE,
+)
+# "add the alert -> @Diego", "add the alert — Nina", "add the alert (Nina)", "[owner: Nina]".
+_NAME_LAST = re.compile(
+    r"(?:->|→|=>|⇒|—|–|(?<=[ \t])-|:)[ \t]*+@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)"
+    r"[ \t]*+[.!]?+[ \t]*+$"
+    r"|[(\[][ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+(?P<pname>[A-Za-z][\w.'’]{0,30}+)[ \t]*+"
+    r"[)\]][ \t]*+[.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+_OWNER_FIELD = re.compile(r"\b(?:owner|assignee|assigned to)[ \t]*+[:=-]?+[ \t]*+@?+(?P<name>\w+)")
+# A line that is only a name: "- Nina", "-> @Diego", "owner: Nina".
+_ONLY_NAME = re.compile(
+    r"^[ \t]*+(?:[-*•·+]|->|→|=>)?+[ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+[.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+_ME = frozenset({"me", "myself", "i", "mine"})
+# The item itself taken by whoever posted the list.
+_TAKEN_IN_ITEM = re.compile(
+    r"\b(?:i['’]ll take (?:that|this|it)(?: one)?+|i['’]ll (?:own|do|handle|grab) (?:that|this|it)|"
+    r"i['’]ve got (?:this|that|it)|i got (?:this|that|it)|mine|on me|for me|(?:\(|\[)me(?:\)|\]))",
+    re.IGNORECASE,
+)
+# A clause in which its author takes something: "I'll take", "mine", "taking 4".
+_TAKING = re.compile(
+    r"\b(?:i['’]ll|i will|i can[ \t]++(?:take|do|own|handle|grab|pick)|"
+    r"i(?:['’]m| am)[ \t]++(?:on|taking|grabbing|handling|picking|doing|owning)|let me|i got|"
+    r"i['’]ve got|mine|taking|grabbing|claiming|owning|dibs|put me|sign me|count me|for me|"
+    r"on me)\b",
+    re.IGNORECASE,
+)
+# An item number: "#2", "1 and 3", "2 is mine", "I'll do 3", "3?" -- a number followed by a
+# word other than these is a count ("the 3 refunded customers").
+_NUMBER = re.compile(
+    r"(?<![\w:.,#$\-])#?+(?P<n>\d{1,2})(?![\w%]|[.,:]\d)"
+    r"(?=[ \t]*+(?:$|[^\w \t]|(?:and|or|is|are|mine|for|too|then|please|now|today|tomorrow|"
+    r"as well|&|\+)\b))"
+)
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will)[ \t]++(?:you|u)\b|\byou[ \t]++(?:can|could)\b|\bmind\b|"
+    r"\bplease\b|\bpls\b|\bmaybe[ \t]++you\b|\bwant to\b",
+    re.IGNORECASE,
+)
+_ACCEPT = re.compile(
+    r"^[\W_]*+(?:yes|yep|yup|yeah|ya|sure|ok|okay|k|on it|will do|can do|got it|happy to|"
+    r"absolutely|of course|no problem|np|sounds good|i['’]ll take|i['’]ll do|i can|i['’]ll handle|"
+    r"i['’]m on it|mine|definitely|for sure|done|roger|ack|consider it done|i['’]ll own)(?!\w)"
+    r"|^[\W_]*+(?:👍|✅|🙋|\+1)",
+    re.IGNORECASE,
+)
+_DECLINE = re.compile(
+    r"^[\W_]*+(?:no|nope|nah|can['’]?t|cannot|not me|sorry|not this|busy|i['’]m out|"
+    r"unfortunately|i won['’]t)(?!\w)",
+    re.IGNORECASE,
+)
+_PROPOSAL = re.compile(
+    r"\b(?:we|someone|somebody|anyone|anybody|one of us)[ \t]++(?:should|need to|needs to|"
+    r"must|ought to|could|has to|have to)\b|\bneed(?:s)?+[ \t]++to\b|\blet['’]s\b|"
+    r"\bshould[ \t]++(?:we|the|it|this|that|someone)\b|\bcan[ \t]++"
+    r"(?:someone|somebody|anyone|anybody)\b|\b(?:follow[- ]?up|todo|to-do|action item)\b",
+    re.IGNORECASE,
+)
+_DEFERRAL = re.compile(
+    r"\b(?:whoever|backlog|unassigned|unowned|no owner|someone else|not me|tbd|later)\b",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
+_LEAD_NUMBER = re.compile(r"^[ \t]*+#?+(\d{1,2})[.):]?+[ \t]")
+_ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|one)\b", re.IGNORECASE)
+_LEAD_WORDS = re.compile(
+    r"^[ \t]*+(?:(?:also|and|ok|okay|so|yes|great|cool|thanks|then|oh|hey|hi)[,!.]?+[ \t]++)*+",
+    re.IGNORECASE,
+)
+
+_TAKING_WORDS = frozenset(
+    stem(w)
+    for w in """own take care handle grab pick do it on mine that this one can will item items
+    number follow up followup action todo sure yes please maybe someone should need""".split()
+)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One piece of follow-up work: listed, proposed or committed to, and who owns it."""
+
+    task: str
+    stems: frozenset[str]
+    message_id: int
+    owner: str | None = None
+    owner_message: int | None = None
+    how: str = "listed"
+    asked: str | None = None  # whom the chat asked, for a request nobody accepted
+
+
+@dataclass
+class _Item:
+    number: int
+    text: str
+    message_id: int
+
+
+@dataclass
+class _Request:
+    tasks: list[str]
+    position: int
+    message_id: int
+
+
+@dataclass
+class _Walk:
+    people: PeopleIndex
+    found: list[FollowUp] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)  # the last list posted
+    list_author: str | None = None
+    owned: set[tuple[str, int]] = field(default_factory=set)  # (item text, list message)
+    pending: dict[str, _Request] = field(default_factory=dict)
+    proposal: tuple[str, int, int] | None = None  # (task, message id, position)
+
+    def give(self, owner: str, task: str, message_id: int, how: str, item: _Item | None) -> None:
+        stems = task_stems(task)
+        if not stems:
+            return
+        source = item.message_id if item else message_id
+        self.found.append(FollowUp(task, stems, source, owner, message_id, how))
+        if item is not None:
+            self.owned.add((item.text, item.message_id))
+
+    def item(self, number: int) -> _Item | None:
+        by_number = [i for i in self.items if i.number == number]
+        return by_number[0] if by_number else None
+
+    def resolve(self, name: str, author: str | None) -> str | None:
+        if name.lower() in _ME:
+            return author
+        return self.people.resolve(name)
+
+
+def task_stems(task: str) -> frozenset[str]:
+    """The content stems of a task, without the words of taking ("I'll own", "that one")."""
+    return frozenset(content_stems(task)) - _TAKING_WORDS
+
+
+def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, str]], bool]:
+    """The item lines of a message as (number, text), and whether it is a list at all: at
+    least two item lines, or a header line ending in ':' followed by lines."""
+    lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
+    items: list[tuple[int | None, str]] = []
+    header_at = next((i for i, line in enumerate(lines) if _HEADER.search(line)), None)
+    for index, line in enumerate(lines):
+        match = _ITEM.match(line)
+        if match is not None:
+            number = match["num"] or match["hash"]
+            items.append((int(number) if number else None, match["text"].strip()))
+        elif header_at is not None and index > header_at:
+            items.append((None, line.strip()))
+        elif index > 0 and _names_someone(walk, line.strip(), message.author):
+            items.append((None, line.strip()))
+    is_list = len(items) >= 2 or (header_at is not None and bool(items))
+    return items, is_list
+
+
+def _names_someone(walk: _Walk, line: str, author: str | None) -> bool:
+    """True for a line that starts with a participant's name and a colon or dash ("Ben: X")."""
+    match = _NAME_FIRST.match(line)
+    return match is not None and walk.resolve(match["name"], author) is not None
+
+
+def _list_item(walk: _Walk, number: int | None, text: str, message: Message) -> None:
+    """One item of a list posted one item per message, with an owner if its line names one."""
+    item = _Item(number or len(walk.items) + 1, text, message.id)
+    walk.items.append(item)
+    owner, task = _owner_on_line(walk, text, message.author)
+    if owner is not None:
+        item.text = task
+        walk.give(owner, task, message.id, "named on the list", item)
+    else:
+        walk.found.append(FollowUp(text, task_stems(text), message.id))
+
+
+def _read_list(walk: _Walk, message: Message, items: list[tuple[int | None, str]]) -> None:
+    """A list message: its items, the owners written on them, and owner lines under them."""
+    walk.items = []
+    walk.list_author = message.author
+    previous: _Item | None = None
+    for number, text in items:
+        only = _ONLY_NAME.match(text)
+        owner_alone = walk.resolve(only["name"], message.author) if only else None
+        if owner_alone is not None and previous is not None:
+            walk.give(owner_alone, previous.text, message.id, "owner line", previous)
+            continue
+        item = _Item(number or len(walk.items) + 1, text, message.id)
+        walk.items.append(item)
+        previous = item
+        owner, task = _owner_on_line(walk, text, message.author)
+        if owner is not None:
+            item.text = task
+            walk.give(owner, task, message.id, "named on the list", item)
+    for item in walk.items:
+        if (item.text, item.message_id) not in walk.owned:
+            walk.found.append(FollowUp(item.text, task_stems(item.text), item.message_id))
+
+
+def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | None, str]:
+    """The owner a list line names, and the line without the name."""
+    first = _NAME_FIRST.match(text)
+    if first is not None:
+        owner = walk.resolve(first["name"], author)
+        if owner is not None:
+            return owner, first["task"]
+    verb = _NAME_VERB.match(text)
+    if verb is not None:
+        owner = walk.resolve(verb["name"], author)
+        if owner is not None:
+            return owner, verb["task"]
+    last = _NAME_LAST.search(text)
+    if last is not None:
+        name = last["name"] or last["pname"]
+        owner = walk.resolve(name, author)
+        if owner is not None and last.start() > 0:
+            return owner, text[: last.start()].strip(" ,;")
+    field_ = _OWNER_FIELD.search(text)
+    if field_ is not None:
+        owner = walk.resolve(field_["name"], author)
+        if owner is not None:
+            return owner, text[: field_.start()].strip(" ,;([")
+    if author is not None and _TAKEN_IN_ITEM.search(text):
+        return author, text
+    return None, text
+
+
+def _numbers(clause: str) -> list[int]:
+    return [int(m["n"]) for m in _NUMBER.finditer(clause)]
+
+
+def _addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
+    """The participant a clause speaks to ("Hannah, can you ...", "... can you, @Hannah?"), and
+    the clause without the name."""
+    lead = _LEAD_WORDS.match(clause)
+    body = clause[lead.end() :] if lead else clause
+    mentions = [m for m in walk.people.mentioned(body) if m[0] != author]
+    handle = _HANDLE.match(body)
+    if handle is not None and not any(start <= 1 for _, start, _ in mentions):
+        return handle["name"], body[handle.end() :].lstrip(" ,:")  # "@Tariq can you ..."
+    if not mentions:
+        return None, body
+    person, start, end = mentions[0]
+    if start <= 1:
+        return person, body[end:].lstrip(" ,:")
+    person, start, end = mentions[-1]
+    if body[end:].strip(" ?!.") == "":
+        return person, body[:start].rstrip(" ,")
+    return None, body
+
+
+def _read_clause(
+    walk: _Walk, clause: str, message: Message, position: int, lead: int | None = None
+) -> None:
+    author = message.author
+    numbers = [n for n in _numbers(clause) if walk.item(n) is not None]
+    if not numbers and lead is not None and walk.item(lead) is not None:
+        numbers = [lead]  # "3. I'll take that one": the message names its item first
+    person, rest = _addressee(walk, clause, author)
+    if person is not None:
+        refs = [walk.item(n) for n in numbers]
+        tasks = [i.text for i in refs if i is not None] or [rest]
+        if _REQUEST.search(clause) or (numbers and clause.rstrip().endswith("?")):
+            if not numbers and len(task_stems(rest)) <= 1 and walk.proposal is not None:
+                tasks = [walk.proposal[0]]  # "dmitri can you add it": the proposal before
+            walk.pending[person] = _Request(tasks, position, message.id)
+            return
+        if numbers or _NAME_VERB.match(clause.strip()) or _NAME_COLON.match(clause.strip()):
+            for number in numbers:
+                item = walk.item(number)
+                if item is not None:
+                    walk.give(person, item.text, message.id, "delegated", item)
+            if not numbers:
+                walk.give(person, rest, message.id, "delegated", None)
+            return
+    if author is None:
+        return
+    if _DEFERRAL.search(clause):
+        _leave_unassigned(walk, clause, message)
+        return
+    if _TAKING.search(clause) and not clause.rstrip().endswith("?"):
+        if numbers:
+            for number in numbers:
+                item = walk.item(number)
+                if item is not None:
+                    walk.give(author, item.text, message.id, "claimed by number", item)
+            return
+        own_words = task_stems(clause)
+        if (not own_words or (_ANAPHOR.search(clause) and len(own_words) <= 1)) and (
+            walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
+        ):
+            task, _, _ = walk.proposal
+            walk.give(author, task, message.id, "took the proposal", None)
+            walk.proposal = None
+            return
+        if len(own_words) >= 2:
+            walk.give(author, clause, message.id, "committed", None)
+            return
+    if _PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
+        walk.proposal = (clause, message.id, position)
+        walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
+
+
+def _leave_unassigned(walk: _Walk, clause: str, message: Message) -> None:
+    """ "Tariq hasn't picked up the contract tests, leaving it unassigned": the work asked of
+    someone named here (or named by its words) explicitly has no owner."""
+    lowered = clause.lower()
+    tasks: list[str] = []
+    for person, request in list(walk.pending.items()):
+        if person.lower() in lowered:
+            tasks += request.tasks
+            del walk.pending[person]
+    for follow_up in walk.found:
+        if follow_up.how == "asked" and follow_up.asked and follow_up.asked.lower() in lowered:
+            tasks.append(follow_up.task)
+    stems = task_stems(clause)
+    if not tasks and stems:
+        tasks = [clause]
+    for task in tasks:
+        walk.found.append(
+            FollowUp(task, task_stems(task) | stems, message.id, how="left unassigned")
+        )
+
+
+def _accept(walk: _Walk, message: Message, position: int) -> bool:
+    """Credit the author with the work they were asked to do when this message accepts it."""
+    if message.author is None:
+        return False
+    request = walk.pending.get(message.author)
+    if request is None:
+        return False
+    if position - request.position > ACCEPT_WINDOW:
+        walk.pending.pop(message.author, None)
+        return False
+    first = next(iter(clauses(message.text)), "")
+    if _DECLINE.search(first):
+        walk.pending.pop(message.author, None)
+        return False
+    opening = " ".join(clauses(message.text)[:2])
+    if not (_ACCEPT.search(first) or (_TAKING.search(opening) and _ANAPHOR.search(opening))):
+        return False
+    walk.pending.pop(message.author, None)
+    for task in request.tasks:
+        item = next((i for i in walk.items if i.text == task), None)
+        walk.give(message.author, task, message.id, "accepted a request", item)
+    return True
+
+
+def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[FollowUp]:
+    """Every follow-up the chat lists, proposes or assigns, in message order; listed items and
+    proposals nobody took have no owner."""
+    walk = _Walk(people)
+    continuing = False  # a list posted one item per message ("followups:", "1. ...", "2. ...")
+    for position, message in enumerate(messages):
+        items, is_list = _list_lines(walk, message)
+        lines = [line for line in message.text.splitlines() if line.strip()]
+        single = len(items) == 1 == len(lines) and items[0][0] is not None
+        if single and items[0][0] == 1 and not continuing:
+            walk.items, walk.list_author, continuing = [], message.author, True  # "1. ..." alone
+        if continuing and items and len(items) == len(lines) and message.author == walk.list_author:
+            if not single or items[0][0] == len(walk.items) + 1:
+                for number, text in items:
+                    _list_item(walk, number, text, message)
+                continue
+        continuing = False
+        accepted = _accept(walk, message, position)
+        if is_list:
+            _read_list(walk, message, items)
+            continue
+        if lines and _HEADER.search(lines[-1]) and len(lines) == 1:
+            walk.items, walk.list_author, continuing = [], message.author, True
+            continue
+        lead = _LEAD_NUMBER.match(message.text)
+        for index, clause in enumerate(clauses(message.text)):
+            if accepted and index <= 1 and (index == 0 or _ANAPHOR.search(clause)):
+                continue  # "Sure thing", "I'll take that one": the accepted request says what
+            _read_clause(walk, clause, message, position, int(lead[1]) if lead else None)
+        _expire(walk, position)
+    _expire(walk, len(messages) + ACCEPT_WINDOW + 1)
+    return _without_taken_duplicates(walk.found)
+
+
+def _expire(walk: _Walk, position: int) -> None:
+    """Requests nobody accepted in time stay follow-ups, with no owner."""
+    for person, request in list(walk.pending.items()):
+        if position - request.position > ACCEPT_WINDOW:
+            del walk.pending[person]
+            for task in request.tasks:
+                stems = task_stems(task)
+                if stems:
+                    walk.found.append(
+                        FollowUp(task, stems, request.message_id, how="asked", asked=person)
+                    )
+
+
+def _without_taken_duplicates(found: list[FollowUp]) -> list[FollowUp]:
+    """Listed items that were later taken keep only their owned entries."""
+    owned = {(f.task, f.message_id) for f in found if f.owner is not None}
+    return [f for f in found if f.owner is not None or (f.task, f.message_id) not in owned]
