@@ -14,6 +14,7 @@ also under "replica-2" and "db-replica").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.verify.text import STOPWORDS
 
@@ -109,6 +110,7 @@ def family(ident: str) -> str:
     return parts[-1] if parts else lowered
 
 
+@lru_cache(maxsize=65536)
 def squash(name: str) -> str:
     """Letters and digits only, lower case; a version's leading 'v' dropped."""
     lowered = name.lower()

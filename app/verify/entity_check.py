@@ -19,6 +19,8 @@ from app.verify.text import content_stems
 
 # A message speaks of the same thing as the claim from this share of its other words.
 SAME_THING = 0.5
+# ...and stands in for a citation (for a claim citing nothing) from this share.
+UNCITED_ABOUT = 2 / 3 - 1e-9
 NEAR = 1
 
 
@@ -46,15 +48,27 @@ def _rival_in(
     return None
 
 
-def _named_near_citation(ctx: ClaimContext, ident: str) -> bool:
+def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
+    """True when `ident` is written in one of `docs` or a message next to one."""
     key = squash(ident)
-    for doc in ctx.cited_docs:
+    for doc in docs:
         ids = [doc.message.id, *ctx.source.neighbours(doc.message.id, NEAR)]
         for message_id in ids:
             other = ctx.source.docs[message_id]
             if key in squash(other.message.text):
                 return True
     return False
+
+
+def _about(ctx: ClaimContext, ident: str) -> list[MessageDoc]:
+    """Retrieved messages that carry two thirds of the claim's other known words (three at
+    least): close enough to stand in for a citation."""
+    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    known = frozenset(w for w in rest if ctx.source.known(w))
+    if len(known) < 3:
+        return []
+    found = ctx.search_event(known, k=4)
+    return [doc for doc, _ in found if overlap(set(known), set(doc.stems)) >= UNCITED_ABOUT]
 
 
 def _wordlike(ident: str) -> bool:
@@ -70,14 +84,18 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
         return CheckResult("identifiers", "skip")
     for ident in ctx.identifiers:
         if ctx.source.has_entity(ident):
-            if ctx.cited and not _named_near_citation(ctx, ident):
-                rival = _rival_in(ctx, ident, ctx.cited_docs)
+            # The chat names it, but is it the one the chat names for this? The cited messages
+            # decide; for a claim citing none, the messages that say most of what it says.
+            about = ctx.cited_docs or _about(ctx, ident)
+            if about and not _named_near(ctx, ident, about):
+                rival = _rival_in(ctx, ident, about)
                 if rival is not None:
                     doc, other = rival
+                    cited = "the cited " if ctx.cited else ""
                     return CheckResult(
                         "identifiers",
                         "contradicted",
-                        f"the cited {doc.when()} names {other} for this, not {ident}",
+                        f"{cited}{doc.when()} names {other} for this, not {ident}",
                         (doc.message.id,),
                     )
             continue

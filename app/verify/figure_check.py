@@ -122,8 +122,23 @@ def _one_figure(
             "contradicted",
             f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
         )
+    close = [mid for mid, other in holders if (figure.context - GENERIC) & other.context]
+    if close:
+        return CheckResult("figures", "pass", f"m{close[0]} states it", (close[0],))
     related = [mid for mid, other in holders if _related(ctx, figure, other, mid)]
     if related:
+        # The message says it, though not next to the claim's words: unless the same message
+        # gives another figure of this kind right beside those words (the claim swapped them).
+        doc = ctx.source.docs[related[0]]
+        swapped = _rival(ctx, figure, [doc])
+        if swapped is not None and (figure.context - GENERIC) & swapped[1].context:
+            return CheckResult(
+                "figures",
+                "contradicted",
+                f"{doc.when()} gives {swapped[1].written} for this, {figure.written} for "
+                "something else",
+                (doc.message.id,),
+            )
         return CheckResult("figures", "pass", f"m{related[0]} states it", (related[0],))
     if long_duration:
         computed = _from_timestamps(ctx, figure.value)
