@@ -206,3 +206,17 @@ def test_date_line_is_the_chat_date(line: str, status: str) -> None:
 def test_citation_markers_are_no_placeholders() -> None:
     assert placeholders("as [m12] and [m1, m7] say") == []
     assert placeholders("owner: [name]") == ["[name]"]
+
+
+def test_the_extractive_seed_report_ships_every_fact(seed: Transcript) -> None:
+    """The offline engine's report on seed 000 loses nothing to the checker: every item ships."""
+    from app.engines.extractive import ExtractiveEngine
+    from app.verify import verify_report
+
+    report = asyncio.run(ExtractiveEngine().extract(seed)).report
+    checked, verification = verify_report(report, seed)
+    assert verification.failed == [], [(v.item, v.reason) for v in verification.failed]
+    assert checked.timeline == report.timeline
+    assert checked.action_items == report.action_items
+    assert checked.impact == report.impact
+    assert checked.summary == report.summary

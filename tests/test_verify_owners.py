@@ -88,6 +88,13 @@ STYLES = {
         ("Raj", "yep, mine"),
         ("Tom", "I'll take 3"),
     ),
+    "by words, by a verb and a number, by an ordinal": bracket_chat(
+        ("Tom", LIST),
+        ("Nina", "I'll set up the disk usage alert"),
+        ("Tom", "Raj, can you do the second one?"),
+        ("Raj", "yes"),
+        ("Tom", "i'll do 3 first thing tomorrow"),
+    ),
     "a list one item per message": bracket_chat(
         ("Tom", "follow-ups"),
         ("Tom", "1. add a disk usage alert at 80%"),
@@ -142,6 +149,19 @@ def test_a_request_nobody_accepted_gives_no_owner_and_no_hard_failure(
     verdict = owner_of(transcript, "add a disk usage alert at 80%", "Tom")
     assert verdict.status == "unconfirmed", verdict.reason
     assert "no one take it" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "deferral",
+    [
+        "3 i'll put on the team board for whoever picks it up",
+        "the lag threshold one can wait, not assigning it now",
+    ],
+)
+def test_an_item_left_for_whoever_contradicts_an_owner(deferral: str) -> None:
+    transcript = bracket_chat(("Tom", LIST), ("Tom", deferral))
+    verdict = owner_of(transcript, "lower the lag threshold to 60s", "Tom")
+    assert verdict.status == "contradicted" and "unassigned" in verdict.reason
 
 
 def test_work_the_chat_leaves_unassigned_contradicts_an_owner() -> None:

@@ -198,6 +198,9 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
             settled=has_anchor,
             candidates=candidates,
         )
+    if not content:
+        reason = "it states nothing the checks can confirm"
+        return Assessment(claim, None, reason, evidence, labels, candidates=candidates)
     missing = (
         f"; the chat never uses {', '.join(_surface(ctx, w) for w in unknown[:4])}"
         if unknown

@@ -123,7 +123,21 @@ _PROPOSAL = re.compile(
     re.IGNORECASE,
 )
 _DEFERRAL = re.compile(
-    r"\b(?:whoever|backlog|unassigned|unowned|no owner|someone else|not me|tbd|later)\b",
+    r"\b(?:whoever|backlog|unassigned|unowned|no[ \t]++owner|someone[ \t]++else|not[ \t]++me|tbd|"
+    r"later|not[ \t]++assigning|not[ \t]++pick|can[ \t]++wait|team[ \t]++board|nobody|"
+    r"no[ \t]++one)\b",
+    re.IGNORECASE,
+)
+# "do 1 first thing tomorrow", "take #3 today": a number right after a verb of taking.
+_VERB_NUMBER = re.compile(
+    r"\b(?:take|do|own|grab|handle|claim|have|got|picking|pick)[ \t]++"
+    r"(?:item[ \t]++|number[ \t]++)?+#?+(?P<n>\d{1,2})(?![\w%.:,])",
+    re.IGNORECASE,
+)
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_ORDINAL = re.compile(
+    r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth)[ \t]++(?:one|item|point|"
+    r"bullet)\b",
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
@@ -179,13 +193,41 @@ class _Walk:
     proposal: tuple[str, int, int] | None = None  # (task, message id, position)
 
     def give(self, owner: str, task: str, message_id: int, how: str, item: _Item | None) -> None:
+        """Give `task` to `owner`, and with it the listed item the task names by number or by
+        its words ("I'll do the expiry alert" takes "expiry alert for every public cert")."""
         stems = task_stems(task)
         if not stems:
             return
+        if item is None:
+            item = self.named(stems)
         source = item.message_id if item else message_id
         self.found.append(FollowUp(task, stems, source, owner, message_id, how))
         if item is not None:
             self.owned.add((item.text, item.message_id))
+            if item.text != task:
+                self.found.append(
+                    FollowUp(
+                        item.text, task_stems(item.text), item.message_id, owner, message_id, how
+                    )
+                )
+
+    def named(self, stems: frozenset[str]) -> _Item | None:
+        """The one item of the last list that a task names by its distinctive words: each word
+        weighs one over the number of items using it; at least 1 in all, more than any other."""
+        item_stems = [task_stems(i.text) for i in self.items]
+        uses: dict[str, int] = {}
+        for words in item_stems:
+            for word in words:
+                uses[word] = uses.get(word, 0) + 1
+        scored = sorted(
+            ((sum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < 1.0:
+            return None
+        if len(scored) > 1 and scored[1][0] >= scored[0][0]:
+            return None
+        return self.items[scored[0][1]]
 
     def item(self, number: int) -> _Item | None:
         by_number = [i for i in self.items if i.number == number]
@@ -291,7 +333,11 @@ def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | No
 
 
 def _numbers(clause: str) -> list[int]:
-    return [int(m["n"]) for m in _NUMBER.finditer(clause)]
+    """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
+    found = [int(m["n"]) for m in _NUMBER.finditer(clause)]
+    found += [int(m["n"]) for m in _VERB_NUMBER.finditer(clause)]
+    found += [_ORDINALS.index(m["word"].lower()) + 1 for m in _ORDINAL.finditer(clause)]
+    return list(dict.fromkeys(found))
 
 
 def _addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
@@ -341,7 +387,7 @@ def _read_clause(
     if author is None:
         return
     if _DEFERRAL.search(clause):
-        _leave_unassigned(walk, clause, message)
+        _leave_unassigned(walk, clause, message, numbers)
         return
     if _TAKING.search(clause) and not clause.rstrip().endswith("?"):
         if numbers:
@@ -366,11 +412,14 @@ def _read_clause(
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
 
 
-def _leave_unassigned(walk: _Walk, clause: str, message: Message) -> None:
+def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[int]) -> None:
     """ "Tariq hasn't picked up the contract tests, leaving it unassigned": the work asked of
     someone named here (or named by its words) explicitly has no owner."""
     lowered = clause.lower()
-    tasks: list[str] = []
+    tasks: list[str] = [item.text for n in numbers if (item := walk.item(n)) is not None]
+    named = walk.named(task_stems(clause))
+    if named is not None:
+        tasks.append(named.text)
     for person, request in list(walk.pending.items()):
         if person.lower() in lowered:
             tasks += request.tasks
@@ -381,7 +430,7 @@ def _leave_unassigned(walk: _Walk, clause: str, message: Message) -> None:
     stems = task_stems(clause)
     if not tasks and stems:
         tasks = [clause]
-    for task in tasks:
+    for task in dict.fromkeys(tasks):
         walk.found.append(
             FollowUp(task, task_stems(task) | stems, message.id, how="left unassigned")
         )

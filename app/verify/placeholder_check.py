@@ -14,7 +14,7 @@ from app.verify.context import CheckResult, ClaimContext
 _PLACEHOLDER = re.compile(
     r"\$?+\\?+\[(?P<inside>[^\]\n]{0,60}+)\\?+\](?!\()"
     r"|\{\{[^{}\n]{1,60}+\}\}|<[A-Za-z][\w ]{0,30}+>"
-    r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A)(?![\w/])|\$X++\b|\?{2,}+|_{3,}+"
+    r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A)(?![\w/])|\$X++\b|(?<![\w?!])\?{2,}+(?!\w)|_{3,}+"
     r"|\bX(?![\w\-])(?=[ \t]?+(?:%|percent\b|[a-z]{3,}))"
     r"|\bto[ \t]++be[ \t]++(?:determined|confirmed|"
     r"decided|announced|added|filled[ \t]++in)\b"
@@ -57,8 +57,10 @@ def placeholders(text: str) -> list[str]:
 
 
 def check_placeholders(ctx: ClaimContext) -> CheckResult:
-    """A template slot left unfilled states nothing the chat could support."""
-    found = placeholders(ctx.text)
+    """A template slot left unfilled states nothing the chat could support (a quote of the
+    cited messages' own "TBD" or "???" is no slot of the draft)."""
+    quoted = " ".join(d.message.text for d in ctx.cited_docs)
+    found = [p for p in placeholders(ctx.text) if p not in quoted]
     if not found:
         return CheckResult("placeholders", "skip")
     return CheckResult("placeholders", "unsupported", f"unfilled placeholder {', '.join(found)}")

@@ -345,7 +345,7 @@ GENERIC = frozenset(stem(w) for w in _GENERIC_WORDS.split())
 # they neither make a sentence a claim nor count when measuring how much of a claim the chat
 # covers.
 _META_WORDS = """
-chat chats channel transcript message messages timestamp timestamps draft drafts note notes email
+chat chats channel transcript message messages timestamp timestamps draft drafts
 document reference references bracket brackets citation citations cite cited source sources
 computed statement statements recorded stated mention mentioned mentions say says owner
 """
