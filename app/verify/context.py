@@ -132,8 +132,8 @@ class ClaimContext:
     @cached_property
     def proper_names(self) -> list[str]:
         """Capitalised names in the claim that are not participants."""
-        people = {p.lower() for p in self.people} | self.source.people.keys.keys()
-        return [n for n in proper_names(self.text) if n.lower() not in people]
+        keys = self.source.people.keys
+        return [n for n in proper_names(self.text) if n.lower() not in keys]
 
     @cached_property
     def acronyms(self) -> list[str]:

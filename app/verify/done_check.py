@@ -65,7 +65,7 @@ def _as_follow_up(
 ) -> CheckResult | None:
     """A done claim about work the chat lists as a follow-up ("the negative TTL has already
     been lowered" when "lower the negative TTL to 30s" is follow-up 2): the chat plans it."""
-    for follow_up in ctx.source.assignments:
+    for follow_up in ctx.source.follow_ups_about(target):
         shared = target & follow_up.stems
         score = overlap(set(target), set(follow_up.stems))
         if (

@@ -86,7 +86,7 @@ def _task(ctx: ClaimContext) -> frozenset[str]:
 
 def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, FollowUp]]:
     scored: list[tuple[float, FollowUp]] = []
-    for follow_up in ctx.source.assignments:
+    for follow_up in ctx.source.follow_ups_about(task):
         shared = task & follow_up.stems
         if not shared:
             continue

@@ -47,7 +47,7 @@ def check_silence(ctx: ClaimContext) -> CheckResult:
     text = ctx.text
     source = ctx.source
     if _FOLLOW_UPS.search(text):
-        owned = [f for f in source.assignments if f.owner is not None]
+        owned = source.owned_follow_ups
         if owned:
             first = owned[0]
             where = first.owner_message or first.message_id

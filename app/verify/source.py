@@ -359,6 +359,27 @@ class SourceIndex:
                 ends.append(mid)
         return list(dict.fromkeys(starts)), list(dict.fromkeys(ends))
 
+    @cached_property
+    def _follow_up_postings(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, follow_up in enumerate(self.assignments):
+            for word in follow_up.stems:
+                if len(postings[word]) < KEY_CAP:
+                    postings[word].append(index)
+        return dict(postings)
+
+    def follow_ups_about(self, stems: frozenset[str]) -> list[FollowUp]:
+        """Follow-ups sharing a word with `stems`, in chat order (a dictionary probe per word:
+        a chat with thousands of commitments costs a claim no more than one with five)."""
+        postings = self._follow_up_postings
+        found = sorted({i for word in stems for i in postings.get(word, ())})
+        return [self.assignments[i] for i in found]
+
+    @cached_property
+    def owned_follow_ups(self) -> list[FollowUp]:
+        """Follow-ups the chat gave to someone, in chat order."""
+        return [f for f in self.assignments if f.owner is not None]
+
     def elapsed(self, message_id: int) -> int | None:
         """Seconds since the first day's midnight of a message, or None without a time."""
         doc = self.docs.get(message_id)
