@@ -24,135 +24,19 @@ requests, so it is linear in the chat.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.models import Message
+from app.verify import assignment_cues as cues
 from app.verify.people import PeopleIndex
-from app.verify.text import clauses, content_stems, stem
+from app.verify.text import clauses, content_stems
 
 # A request is accepted in one of the addressee's messages within this many messages.
 ACCEPT_WINDOW = 6
 # "I'll take that one" refers to a proposal made at most this many messages before.
 ANAPHOR_WINDOW = 4
 _MAX_LIST_ITEMS = 40
-
-_ITEM = re.compile(
-    r"^[ \t]*+(?:[-*•·+▪◦]|(?P<num>\d{1,2})[.):]|#(?P<hash>\d{1,2})[.):]?|\[[ xX]?\])[ \t]++"
-    r"(?P<text>\S.*)$"
-)
-_HEADER = re.compile(
-    r"(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|next steps?|tasks?|assignments?|owners?|"
-    r"remediations?|takeaways|plan)\b[^:\n]{0,40}:[ \t]*+$|:[ \t]*+$"
-    r"|^[\W_]*+(?:(?:ok|okay|so|right)[ \t,]++)?+(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|"
-    r"next[ \t]++steps?)[ \t]*+[:.!]?+[ \t]*+$",
-    re.IGNORECASE,
-)
-# "Ben: throttle", "Me - runbook", "@maria — alert".
-_NAME_FIRST = re.compile(
-    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+(?::|—|–|-(?=[ \t]))[ \t]*+(?P<task>\S.*)$"
-)
-# "Maria: the pgbouncer alert" in prose (a dash there is an address: "Alex — thanks").
-_NAME_COLON = re.compile(r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+:[ \t]*+(?P<task>\S.*)$")
-# "Ravi to take the runbook", "Priya will handle alerting", "Nina owns it".
-_NAME_VERB = re.compile(
-    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+),?+[ \t]++(?:to|will|owns?|takes?|is taking|handles?|"
-    r"is on|has|gets?)[ \t]++(?P<task>\S.*)$",
-    re.IGNORECASE,
-)
-# "add the alert -> @Diego", "add the alert — Nina", "add the alert (Nina)", "[owner: Nina]".
-_NAME_LAST = re.compile(
-    r"(?:->|→|=>|⇒|—|–|(?<=[ \t])-|:)[ \t]*+@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)"
-    r"[ \t]*+[.!]?+[ \t]*+$"
-    r"|[(\[][ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+(?P<pname>[A-Za-z][\w.'’]{0,30}+)[ \t]*+"
-    r"[)\]][ \t]*+[.!]?+[ \t]*+$",
-    re.IGNORECASE,
-)
-_OWNER_FIELD = re.compile(r"\b(?:owner|assignee|assigned to)[ \t]*+[:=-]?+[ \t]*+@?+(?P<name>\w+)")
-# A line that is only a name: "- Nina", "-> @Diego", "owner: Nina".
-_ONLY_NAME = re.compile(
-    r"^[ \t]*+(?:[-*•·+]|->|→|=>)?+[ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+"
-    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+[.!]?+[ \t]*+$",
-    re.IGNORECASE,
-)
-_ME = frozenset({"me", "myself", "i", "mine"})
-# The item itself taken by whoever posted the list.
-_TAKEN_IN_ITEM = re.compile(
-    r"\b(?:i['’]ll take (?:that|this|it)(?: one)?+|i['’]ll (?:own|do|handle|grab) (?:that|this|it)|"
-    r"i['’]ve got (?:this|that|it)|i got (?:this|that|it)|mine|on me|for me|(?:\(|\[)me(?:\)|\]))",
-    re.IGNORECASE,
-)
-# A clause in which its author takes something: "I'll take", "mine", "taking 4".
-_TAKING = re.compile(
-    r"\b(?:i['’]ll|i will|i can[ \t]++(?:take|do|own|handle|grab|pick)|"
-    r"i(?:['’]m| am)[ \t]++(?:on|taking|grabbing|handling|picking|doing|owning)|let me|i got|"
-    r"i['’]ve got|mine|taking|grabbing|claiming|owning|dibs|put me|sign me|count me|for me|"
-    r"on me)\b",
-    re.IGNORECASE,
-)
-# An item number: "#2", "1 and 3", "2 is mine", "I'll do 3", "3?" -- a number followed by a
-# word other than these is a count ("the 3 refunded customers").
-_NUMBER = re.compile(
-    r"(?<![\w:.,#$\-])#?+(?P<n>\d{1,2})(?![\w%]|[.,:]\d)"
-    r"(?=[ \t]*+(?:$|[^\w \t]|(?:and|or|is|are|mine|for|too|then|please|now|today|tomorrow|"
-    r"as well|&|\+)\b))"
-)
-_REQUEST = re.compile(
-    r"\b(?:can|could|would|will)[ \t]++(?:you|u)\b|\byou[ \t]++(?:can|could)\b|\bmind\b|"
-    r"\bplease\b|\bpls\b|\bmaybe[ \t]++you\b|\bwant to\b",
-    re.IGNORECASE,
-)
-_ACCEPT = re.compile(
-    r"^[\W_]*+(?:yes|yep|yup|yeah|ya|sure|ok|okay|k|on it|will do|can do|got it|happy to|"
-    r"absolutely|of course|no problem|np|sounds good|i['’]ll take|i['’]ll do|i can|i['’]ll handle|"
-    r"i['’]m on it|mine|definitely|for sure|done|roger|ack|consider it done|i['’]ll own)(?!\w)"
-    r"|^[\W_]*+(?:👍|✅|🙋|\+1)",
-    re.IGNORECASE,
-)
-_DECLINE = re.compile(
-    r"^[\W_]*+(?:no|nope|nah|can['’]?t|cannot|not me|sorry|not this|busy|i['’]m out|"
-    r"unfortunately|i won['’]t)(?!\w)",
-    re.IGNORECASE,
-)
-_PROPOSAL = re.compile(
-    r"\b(?:we|someone|somebody|anyone|anybody|one of us)[ \t]++(?:should|need to|needs to|"
-    r"must|ought to|could|has to|have to)\b|\bneed(?:s)?+[ \t]++to\b|\blet['’]s\b|"
-    r"\bshould[ \t]++(?:we|the|it|this|that|someone)\b|\bcan[ \t]++"
-    r"(?:someone|somebody|anyone|anybody)\b|\b(?:follow[- ]?up|todo|to-do|action item)\b",
-    re.IGNORECASE,
-)
-_DEFERRAL = re.compile(
-    r"\b(?:whoever|backlog|unassigned|unowned|no[ \t]++owner|someone[ \t]++else|not[ \t]++me|tbd|"
-    r"later|not[ \t]++assigning|not[ \t]++pick|can[ \t]++wait|team[ \t]++board|nobody|"
-    r"no[ \t]++one)\b",
-    re.IGNORECASE,
-)
-# "do 1 first thing tomorrow", "take #3 today": a number right after a verb of taking.
-_VERB_NUMBER = re.compile(
-    r"\b(?:take|do|own|grab|handle|claim|have|got|picking|pick)[ \t]++"
-    r"(?:item[ \t]++|number[ \t]++)?+#?+(?P<n>\d{1,2})(?![\w%.:,])",
-    re.IGNORECASE,
-)
-_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
-_ORDINAL = re.compile(
-    r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth)[ \t]++(?:one|item|point|"
-    r"bullet)\b",
-    re.IGNORECASE,
-)
-_HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
-_LEAD_NUMBER = re.compile(r"^[ \t]*+#?+(\d{1,2})[.):]?+[ \t]")
-_ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|one)\b", re.IGNORECASE)
-_LEAD_WORDS = re.compile(
-    r"^[ \t]*+(?:(?:also|and|ok|okay|so|yes|great|cool|thanks|then|oh|hey|hi)[,!.]?+[ \t]++)*+",
-    re.IGNORECASE,
-)
-
-_TAKING_WORDS = frozenset(
-    stem(w)
-    for w in """own take care handle grab pick do it on mine that this one can will item items
-    number follow up followup action todo sure yes please maybe someone should need""".split()
-)
 
 
 @dataclass(frozen=True)
@@ -234,14 +118,14 @@ class _Walk:
         return by_number[0] if by_number else None
 
     def resolve(self, name: str, author: str | None) -> str | None:
-        if name.lower() in _ME:
+        if name.lower() in cues.ME:
             return author
         return self.people.resolve(name)
 
 
 def task_stems(task: str) -> frozenset[str]:
     """The content stems of a task, without the words of taking ("I'll own", "that one")."""
-    return frozenset(content_stems(task)) - _TAKING_WORDS
+    return frozenset(content_stems(task)) - cues.TAKING_WORDS
 
 
 def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, str]], bool]:
@@ -249,9 +133,9 @@ def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, s
     least two item lines, or a header line ending in ':' followed by lines."""
     lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
     items: list[tuple[int | None, str]] = []
-    header_at = next((i for i, line in enumerate(lines) if _HEADER.search(line)), None)
+    header_at = next((i for i, line in enumerate(lines) if cues.HEADER.search(line)), None)
     for index, line in enumerate(lines):
-        match = _ITEM.match(line)
+        match = cues.ITEM.match(line)
         if match is not None:
             number = match["num"] or match["hash"]
             items.append((int(number) if number else None, match["text"].strip()))
@@ -265,7 +149,7 @@ def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, s
 
 def _names_someone(walk: _Walk, line: str, author: str | None) -> bool:
     """True for a line that starts with a participant's name and a colon or dash ("Ben: X")."""
-    match = _NAME_FIRST.match(line)
+    match = cues.NAME_FIRST.match(line)
     return match is not None and walk.resolve(match["name"], author) is not None
 
 
@@ -287,7 +171,7 @@ def _read_list(walk: _Walk, message: Message, items: list[tuple[int | None, str]
     walk.list_author = message.author
     previous: _Item | None = None
     for number, text in items:
-        only = _ONLY_NAME.match(text)
+        only = cues.ONLY_NAME.match(text)
         owner_alone = walk.resolve(only["name"], message.author) if only else None
         if owner_alone is not None and previous is not None:
             walk.give(owner_alone, previous.text, message.id, "owner line", previous)
@@ -306,47 +190,47 @@ def _read_list(walk: _Walk, message: Message, items: list[tuple[int | None, str]
 
 def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | None, str]:
     """The owner a list line names, and the line without the name."""
-    first = _NAME_FIRST.match(text)
+    first = cues.NAME_FIRST.match(text)
     if first is not None:
         owner = walk.resolve(first["name"], author)
         if owner is not None:
             return owner, first["task"]
-    verb = _NAME_VERB.match(text)
+    verb = cues.NAME_VERB.match(text)
     if verb is not None:
         owner = walk.resolve(verb["name"], author)
         if owner is not None:
             return owner, verb["task"]
-    last = _NAME_LAST.search(text)
+    last = cues.NAME_LAST.search(text)
     if last is not None:
         name = last["name"] or last["pname"]
         owner = walk.resolve(name, author)
         if owner is not None and last.start() > 0:
             return owner, text[: last.start()].strip(" ,;")
-    field_ = _OWNER_FIELD.search(text)
+    field_ = cues.OWNER_FIELD.search(text)
     if field_ is not None:
         owner = walk.resolve(field_["name"], author)
         if owner is not None:
             return owner, text[: field_.start()].strip(" ,;([")
-    if author is not None and _TAKEN_IN_ITEM.search(text):
+    if author is not None and cues.TAKEN_IN_ITEM.search(text):
         return author, text
     return None, text
 
 
 def _numbers(clause: str) -> list[int]:
     """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
-    found = [int(m["n"]) for m in _NUMBER.finditer(clause)]
-    found += [int(m["n"]) for m in _VERB_NUMBER.finditer(clause)]
-    found += [_ORDINALS.index(m["word"].lower()) + 1 for m in _ORDINAL.finditer(clause)]
+    found = [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
+    found += [int(m["n"]) for m in cues.VERB_NUMBER.finditer(clause)]
+    found += [cues.ORDINALS.index(m["word"].lower()) + 1 for m in cues.ORDINAL.finditer(clause)]
     return list(dict.fromkeys(found))
 
 
 def _addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
     """The participant a clause speaks to ("Hannah, can you ...", "... can you, @Hannah?"), and
     the clause without the name."""
-    lead = _LEAD_WORDS.match(clause)
+    lead = cues.LEAD_WORDS.match(clause)
     body = clause[lead.end() :] if lead else clause
     mentions = [m for m in walk.people.mentioned(body) if m[0] != author]
-    handle = _HANDLE.match(body)
+    handle = cues.HANDLE.match(body)
     if handle is not None and not any(start <= 1 for _, start, _ in mentions):
         return handle["name"], body[handle.end() :].lstrip(" ,:")  # "@Tariq can you ..."
     if not mentions:
@@ -371,12 +255,12 @@ def _read_clause(
     if person is not None:
         refs = [walk.item(n) for n in numbers]
         tasks = [i.text for i in refs if i is not None] or [rest]
-        if _REQUEST.search(clause) or (numbers and clause.rstrip().endswith("?")):
+        if cues.REQUEST.search(clause) or (numbers and clause.rstrip().endswith("?")):
             if not numbers and len(task_stems(rest)) <= 1 and walk.proposal is not None:
                 tasks = [walk.proposal[0]]  # "dmitri can you add it": the proposal before
             walk.pending[person] = _Request(tasks, position, message.id)
             return
-        if numbers or _NAME_VERB.match(clause.strip()) or _NAME_COLON.match(clause.strip()):
+        if numbers or cues.NAME_VERB.match(clause.strip()) or cues.NAME_COLON.match(clause.strip()):
             for number in numbers:
                 item = walk.item(number)
                 if item is not None:
@@ -386,10 +270,10 @@ def _read_clause(
             return
     if author is None:
         return
-    if _DEFERRAL.search(clause):
+    if cues.DEFERRAL.search(clause):
         _leave_unassigned(walk, clause, message, numbers)
         return
-    if _TAKING.search(clause) and not clause.rstrip().endswith("?"):
+    if cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
         if numbers:
             for number in numbers:
                 item = walk.item(number)
@@ -397,7 +281,7 @@ def _read_clause(
                     walk.give(author, item.text, message.id, "claimed by number", item)
             return
         own_words = task_stems(clause)
-        if (not own_words or (_ANAPHOR.search(clause) and len(own_words) <= 1)) and (
+        if (not own_words or (cues.ANAPHOR.search(clause) and len(own_words) <= 1)) and (
             walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
         ):
             task, _, _ = walk.proposal
@@ -407,7 +291,7 @@ def _read_clause(
         if len(own_words) >= 2:
             walk.give(author, clause, message.id, "committed", None)
             return
-    if _PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
+    if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
         walk.proposal = (clause, message.id, position)
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
 
@@ -447,11 +331,13 @@ def _accept(walk: _Walk, message: Message, position: int) -> bool:
         walk.pending.pop(message.author, None)
         return False
     first = next(iter(clauses(message.text)), "")
-    if _DECLINE.search(first):
+    if cues.DECLINE.search(first):
         walk.pending.pop(message.author, None)
         return False
     opening = " ".join(clauses(message.text)[:2])
-    if not (_ACCEPT.search(first) or (_TAKING.search(opening) and _ANAPHOR.search(opening))):
+    if not (
+        cues.ACCEPT.search(first) or (cues.TAKING.search(opening) and cues.ANAPHOR.search(opening))
+    ):
         return False
     walk.pending.pop(message.author, None)
     for task in request.tasks:
@@ -481,12 +367,12 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
         if is_list:
             _read_list(walk, message, items)
             continue
-        if lines and _HEADER.search(lines[-1]) and len(lines) == 1:
+        if lines and cues.HEADER.search(lines[-1]) and len(lines) == 1:
             walk.items, walk.list_author, continuing = [], message.author, True
             continue
-        lead = _LEAD_NUMBER.match(message.text)
+        lead = cues.LEAD_NUMBER.match(message.text)
         for index, clause in enumerate(clauses(message.text)):
-            if accepted and index <= 1 and (index == 0 or _ANAPHOR.search(clause)):
+            if accepted and index <= 1 and (index == 0 or cues.ANAPHOR.search(clause)):
                 continue  # "Sure thing", "I'll take that one": the accepted request says what
             _read_clause(walk, clause, message, position, int(lead[1]) if lead else None)
         _expire(walk, position)
