@@ -95,6 +95,13 @@ STYLES = {
         ("Raj", "yes"),
         ("Tom", "i'll do 3 first thing tomorrow"),
     ),
+    "given in prose, or taken after who-can": bracket_chat(
+        ("Tom", LIST),
+        ("Tom", "disk usage alert: Nina"),
+        ("Tom", "who can take the debug log rotation?"),
+        ("Raj", "me"),
+        ("Tom", "assigning the lag threshold to Tom"),
+    ),
     "a list one item per message": bracket_chat(
         ("Tom", "follow-ups"),
         ("Tom", "1. add a disk usage alert at 80%"),

@@ -60,7 +60,8 @@ TAKING = re.compile(
     r"\b(?:i['’]ll|i will|i can[ \t]++(?:take|do|own|handle|grab|pick)|"
     r"i(?:['’]m| am)[ \t]++(?:on|taking|grabbing|handling|picking|doing|owning)|let me|i got|"
     r"i['’]ve got|mine|taking|grabbing|claiming|owning|dibs|put me|sign me|count me|for me|"
-    r"on me)\b",
+    r"on me|happy to|i volunteer|i['’]ll volunteer|leave it with me|on my plate|i['’]d like to "
+    r"take)\b|^[\W_]*+me[\W_]*+$",
     re.IGNORECASE,
 )
 # An item number: "#2", "1 and 3", "2 is mine", "I'll do 3", "3?" -- a number followed by a
@@ -90,7 +91,8 @@ DECLINE = re.compile(
 PROPOSAL = re.compile(
     r"\b(?:we|someone|somebody|anyone|anybody|one of us)[ \t]++(?:should|need to|needs to|"
     r"must|ought to|could|has to|have to)\b|\bneed(?:s)?+[ \t]++to\b|\blet['’]s\b|"
-    r"\bshould[ \t]++(?:we|the|it|this|that|someone)\b|\bcan[ \t]++"
+    r"\bshould[ \t]++(?:we|the|it|this|that|someone)\b|\bwho[ \t]++(?:can|will|wants|is[ \t]++"
+    r"taking|owns)\b|\bcan[ \t]++"
     r"(?:someone|somebody|anyone|anybody)\b|\b(?:follow[- ]?up|todo|to-do|action item)\b",
     re.IGNORECASE,
 )
@@ -110,6 +112,15 @@ ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "
 ORDINAL = re.compile(
     r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth)[ \t]++(?:one|item|point|"
     r"bullet)\b",
+    re.IGNORECASE,
+)
+# "runbook: Priya", "alerting -> @Diego", "assigning the runbook to Priya": work given in prose.
+TASK_THEN_NAME = re.compile(
+    r"^(?P<task>[^:\n]{3,120}?)[ \t]*+(?::|->|→|=>)[ \t]*+@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$"
+)
+ASSIGNING = re.compile(
+    r"\bassign(?:ing|ed)?+[ \t]++(?P<task>.{3,120}?)[ \t]++to[ \t]++@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$",
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")

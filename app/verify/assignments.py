@@ -268,6 +268,14 @@ def _read_clause(
             if not numbers:
                 walk.give(person, rest, message.id, "delegated", None)
             return
+    given = cues.TASK_THEN_NAME.match(clause.strip()) or cues.ASSIGNING.search(clause.strip())
+    if given is not None:
+        owner = walk.resolve(given["name"], author)
+        if owner is not None:  # "runbook: Priya", "assigning the runbook to Priya"
+            items = [walk.item(n) for n in numbers] or [None]
+            for item in items:
+                walk.give(owner, item.text if item else given["task"], message.id, "given", item)
+            return
     if author is None:
         return
     if cues.DEFERRAL.search(clause):
@@ -294,6 +302,19 @@ def _read_clause(
     if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
         walk.proposal = (clause, message.id, position)
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
+
+
+def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:
+    """ "runbook: Priya", "alerting -> @Diego": one line that gives named work to someone."""
+    given = cues.TASK_THEN_NAME.match(line)
+    owner = walk.resolve(given["name"], message.author) if given else None
+    if given is None or owner is None:
+        return False
+    numbers = [n for n in _numbers(given["task"]) if walk.item(n) is not None]
+    items = [walk.item(n) for n in numbers] or [None]
+    for item in items:
+        walk.give(owner, item.text if item else given["task"], message.id, "given", item)
+    return True
 
 
 def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[int]) -> None:
@@ -370,6 +391,8 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
         if lines and cues.HEADER.search(lines[-1]) and len(lines) == 1:
             walk.items, walk.list_author, continuing = [], message.author, True
             continue
+        if len(lines) == 1 and _given_in_prose(walk, lines[0].strip(), message):
+            continue  # "disk usage alert: Nina" (before clause splitting cuts at the colon)
         lead = cues.LEAD_NUMBER.match(message.text)
         for index, clause in enumerate(clauses(message.text)):
             if accepted and index <= 1 and (index == 0 or cues.ANAPHOR.search(clause)):
