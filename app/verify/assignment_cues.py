@@ -116,7 +116,8 @@ ORDINAL = re.compile(
 )
 # "runbook: Priya", "alerting -> @Diego", "assigning the runbook to Priya": work given in prose.
 TASK_THEN_NAME = re.compile(
-    r"^(?P<task>[^:\n]{3,120}?)[ \t]*+(?::|->|→|=>)[ \t]*+@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$"
+    r"^(?P<task>[^:\n]{3,120}?)[ \t]*+(?::|->|→|=>)[ \t]*+@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$"
 )
 ASSIGNING = re.compile(
     r"\bassign(?:ing|ed)?+[ \t]++(?P<task>.{3,120}?)[ \t]++to[ \t]++@?+"
