@@ -236,6 +236,8 @@ def test_placeholders(text: str, found: str) -> None:
         ("Root cause: TODO", "TODO"),
         ("Customers affected: ???", "???"),
         ("Root cause: to be determined", "to be determined"),
+        ("Customers affected: tbd", "tbd"),
+        ("Revenue impact: ?", " ?"),
     ],
 )
 def test_more_placeholders(text: str, found: str) -> None:

@@ -14,7 +14,8 @@ from app.verify.context import CheckResult, ClaimContext
 _PLACEHOLDER = re.compile(
     r"\$?+\\?+\[(?P<inside>[^\]\n]{0,60}+)\\?+\](?!\()"
     r"|\{\{[^{}\n]{1,60}+\}\}|<[A-Za-z][\w ]{0,30}+>"
-    r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A)(?![\w/])|\$X++\b|(?<![\w?!])\?{2,}+(?!\w)|_{3,}+"
+    r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A|(?i:tbd|tba|tbc))(?![\w/])"
+    r"|(?<=:)[ \t]*+(?:\?|…|\.{3})[ \t]*+$|\$X++\b|(?<![\w?!])\?{2,}+(?!\w)|_{3,}+"
     r"|\bX(?![\w\-])(?=[ \t]?+(?:%|percent\b|[a-z]{3,}))"
     r"|\bto[ \t]++be[ \t]++(?:determined|confirmed|"
     r"decided|announced|added|filled[ \t]++in)\b"
