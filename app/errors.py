@@ -38,6 +38,12 @@ class PayloadTooLargeError(PostmortemError):
     title = "Transcript too large"
 
 
+class TooManyClaimsError(PayloadTooLargeError):
+    """A draft sent to /verify makes more claims than one request checks."""
+
+    title = "Draft has too many claims"
+
+
 class UnsupportedMediaTypeError(PostmortemError):
     """The body is neither JSON nor plain text."""
 
@@ -91,3 +97,21 @@ class UploadError(PostmortemError):
 
     status = 422
     title = "Unreadable upload"
+
+
+class CpuDeadlineError(PostmortemError):
+    """A request's CPU work (parsing, extraction, verification) ran past PM_CPU_DEADLINE."""
+
+    status = 503
+    title = "Processing took too long"
+
+    @classmethod
+    def for_step(cls, step: str, deadline: float) -> CpuDeadlineError:
+        return cls(
+            f"{step} did not finish within this request's CPU deadline of {deadline:g} s "
+            "(PM_CPU_DEADLINE); the work was stopped",
+            hint="send a shorter transcript (for example only the hours of the incident, or the "
+            "channel split in parts), or ask the operator to raise PM_CPU_DEADLINE",
+            step=step,
+            deadline_seconds=deadline,
+        )

@@ -59,6 +59,11 @@ class Message(BaseModel):
     line_start: int = Field(ge=1, description="First source line (1-based; JSON: item index).")
     line_end: int = Field(ge=1, description="Last source line (1-based; JSON: item index).")
 
+    @field_validator("time")
+    @classmethod
+    def _wall_clock(cls, value: str | None) -> str | None:
+        return None if value is None else wall_clock(value)
+
     def elapsed_seconds(self) -> int | None:
         """Seconds since midnight of the transcript's first day, or None without a time."""
         if self.time is None:
@@ -139,16 +144,75 @@ def times_in_text(text: str) -> list[str]:
     return found
 
 
+_DAY_WORDS = re.compile(r"\b(?P<word>midnight|noon|midday)\b", re.IGNORECASE)
+
+
+def clock_readings(text: str) -> list[str]:
+    """Every 'HH:MM' a reader may take a time written in `text` to mean: the times
+    `times_in_text` finds, the afternoon reading of a bare 12-hour time ("4:15" in an afternoon
+    chat is 16:15), and "midnight" / "noon"."""
+    readings = times_in_text(text)
+    for match in _CLOCK.finditer(text):
+        hours = int(match["h"])
+        if not match["ampm"] and 1 <= hours <= 11:
+            readings.append(f"{hours + 12:02d}:{match['m']}")
+    for match in _DAY_WORDS.finditer(text):
+        readings.append("00:00" if match["word"].lower() == "midnight" else "12:00")
+    return readings
+
+
 def hhmm(value: str) -> str:
     """The 'HH:MM' part of an 'HH:MM[:SS]' or ISO 8601 datetime string."""
     clock = value.split("T", 1)[1] if "T" in value else value
     return clock[:5]
 
 
-_TIME_VALUE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}T)?(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+_WALL_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d{1,9})?)?")
+_CLOCK_WITH_OFFSET = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?)"
 )
+_DATE_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def wall_clock(value: str) -> str:
+    """A wall-clock time normalised to 'HH:MM' or 'HH:MM:SS' (fractions of a second dropped).
+
+    Raises ValueError, with what to write instead, for anything else.
+    """
+    text = value.strip()
+    match = _WALL_CLOCK.fullmatch(text)
+    if match is None:
+        raise ValueError(f"time {value!r} is not a 24-hour 'HH:MM' or 'HH:MM:SS' time")
+    clock = f"{int(match['h']):02d}:{match['m']}"
+    return f"{clock}:{match['s']}" if match["s"] else clock
+
+
+def normalize_time(value: str) -> str:
+    """A timeline time as every later step may read it: 'HH:MM', 'HH:MM:SS' or a full ISO 8601
+    datetime (normalised by `datetime.isoformat`). Parsed once here, at the edge, so rendering
+    and anchoring never meet a shape they cannot read.
+
+    Raises ValueError with a message an LLM can act on (the engine re-asks quoting it).
+    """
+    text = value.strip()
+    if _WALL_CLOCK.fullmatch(text):
+        return wall_clock(text)
+    if _CLOCK_WITH_OFFSET.fullmatch(text):
+        raise ValueError(
+            f"time {value!r} has a UTC offset but no date: write the chat's wall-clock time as "
+            "'HH:MM' or 'HH:MM:SS', or a full ISO 8601 datetime such as 2025-05-20T09:14:00+00:00"
+        )
+    if _DATE_AND_TIME.match(text):
+        try:
+            stamp = dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"time {value!r} is not a valid ISO 8601 datetime ({exc}); use "
+                "YYYY-MM-DDTHH:MM[:SS] with a real date, and an offset between -23:59 and +23:59"
+            ) from None
+        return stamp.isoformat()
+    raise ValueError(f"time {value!r} is not 'HH:MM', 'HH:MM:SS' or an ISO 8601 datetime")
+
 
 # --------------------------------------------------------------------------------------------
 # Incident report
@@ -234,10 +298,7 @@ class TimelineEntry(_Cited):
     @field_validator("time")
     @classmethod
     def _time_shape(cls, value: str) -> str:
-        value = value.strip()
-        if not _TIME_VALUE.match(value):
-            raise ValueError(f"time {value!r} is not 'HH:MM', 'HH:MM:SS' or an ISO 8601 datetime")
-        return value
+        return normalize_time(value)
 
     @model_validator(mode="after")
     def _time_matches_evidence(self, info: ValidationInfo) -> TimelineEntry:
@@ -252,7 +313,7 @@ class TimelineEntry(_Cited):
                 continue
             if message.time:
                 candidates.append(hhmm(message.time))
-            candidates.extend(times_in_text(message.text))
+            candidates.extend(clock_readings(message.text))
         if wanted not in candidates:
             raise ValueError(
                 f"time {self.time} matches neither the time of cited messages {self.evidence} "

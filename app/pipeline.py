@@ -1,202 +1,176 @@
 """The pipeline, one direction: ingest -> redact -> extract -> verify -> render.
 
 Routes and the CLI call `create_draft` (a draft from a transcript) and `verify_text` (check any
-draft against a transcript); each step lives in its own module.
+draft against a transcript); each step lives in its own module. Both read as the shape of the
+work: prepare (parse and redact), extract, finish (verify and render). The steps are the
+synchronous functions of `app.steps`, run by a `StepRunner`: inline for the CLI and the eval, in
+worker processes under a per-request CPU deadline for the service (`app.workers`). Only the LLM
+calls (extraction and the claim judge) are `async` and run on the event loop. The `*_json`
+variants, for the routes, return the body serialized in the worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from openai import AsyncOpenAI
-from pydantic import BaseModel, Field
 
+from app.engines.extractive import ExtractiveEngine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
-from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
-from app.models import Audience, Draft, IncidentReport, Message, Transcript, Usage, hhmm
-from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft, review_of
-from app.verify import (
-    LLMClaimJudge,
-    VerificationReport,
-    verify_draft,
-    verify_draft_with_judge,
-    verify_report,
-    verify_report_with_judge,
+from app.llm.concurrency import LLMBusyError, LLMSlots
+from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.steps import (
+    DraftOptions,
+    DraftPayload,
+    DraftResult,
+    Prepared,
+    PreparedCheck,
+    VerifyOutcome,
+    anchor_times,
+    draft_judge_requests,
+    extract_offline,
+    finish_check,
+    finish_check_json,
+    finish_draft,
+    finish_draft_json,
+    ingest,
+    prepare_check,
+    prepare_transcript,
+    report_judge_requests,
 )
+from app.verify import MAX_CLAIMS, JudgeVerdict, LLMClaimJudge
+from app.workers import INLINE, StepRunner
 
+__all__ = [
+    "DraftOptions",
+    "DraftPayload",
+    "DraftResult",
+    "VerifyOutcome",
+    "anchor_times",
+    "create_draft",
+    "create_draft_json",
+    "ingest",
+    "verify_text",
+    "verify_text_json",
+]
 
-class DraftOptions(BaseModel):
-    """What the caller asked for."""
-
-    audience: Audience = "engineering"
-    engine: str | None = None
-    format: str | None = None
-    date: dt.date | None = None
-    timezone: str | None = None
-    keep_unverified: bool = False
-
-
-class DraftResult(BaseModel):
-    """A draft plus everything needed to trust it."""
-
-    audience: Audience
-    engine: str
-    incident: IncidentReport = Field(
-        description="The extracted report; timeline times are ISO 8601 when the date is known."
-    )
-    draft: Draft
-    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
-    verification: VerificationReport
-    usage: Usage
-    warnings: list[str]
-    redactions: list[Finding] = Field(description="Secrets removed before processing.")
-    ingest: IngestReport | None = Field(
-        default=None, description="What ingest read: format, line counts, uncertain lines."
-    )
-
-
-def ingest(
-    text: str | Upload,
-    *,
-    format: str | None = None,
-    date: dt.date | None = None,
-    timezone: str | None = None,
-) -> tuple[Transcript, list[Finding], list[str]]:
-    """Parse and redact a transcript (text, or an uploaded export): the only form any later
-    step (or an LLM) ever sees."""
-    if isinstance(text, Upload):
-        parsed = text.parse(format=format, date=date, timezone=timezone)
-    else:
-        parsed = parse_transcript(text, format=format, date=date, timezone=timezone)
-    redaction = redact_transcript(parsed)
-    warnings = list(parsed.warnings)
-    summary = redaction.summary()
-    if summary:
-        warnings.append(summary)
-    return redaction.transcript, redaction.findings, warnings
+T = TypeVar("T")
+Finish = Callable[[Prepared, Extraction, DraftOptions, str, Usage, list[JudgeVerdict] | None], T]
 
 
 async def create_draft(
-    text: str | Upload, options: DraftOptions, engines: EngineRegistry
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
 ) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
-    transcript, findings, warnings = ingest(
-        text, format=options.format, date=options.date, timezone=options.timezone
+    return await _draft(text, options, engines, steps, finish_draft)
+
+
+async def create_draft_json(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
+) -> DraftPayload:
+    """`create_draft`, with the result serialized by the last step (for the routes)."""
+    return await _draft(text, options, engines, steps, finish_draft_json)
+
+
+async def _draft(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    finish: Finish[T],
+) -> T:
+    prepared = await steps.run(
+        "parsing and redacting the transcript",
+        prepare_transcript,
+        text,
+        options.format,
+        options.date,
+        options.timezone,
     )
     engine = engines.get(options.engine)
-    extraction = await engine.extract(transcript)
-    warnings.extend(extraction.warnings)
-
-    report, verification, usage = await _verify_extraction(
-        extraction.report, transcript, engine.name, engines, options, warnings
+    if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
+        extraction = await steps.run(
+            "extracting the report (extractive engine)", extract_offline, prepared.transcript
+        )
+    else:
+        async with engines.llm_slots.slot():
+            extraction = await engine.extract(prepared.transcript)
+    judged, judge_usage, judge_warning = await _judge_extraction(
+        extraction.report, prepared.transcript, engine.name, engines, steps
     )
+    if judge_warning:
+        extraction = extraction.model_copy(
+            update={"warnings": [*extraction.warnings, judge_warning]}
+        )
     usage = extraction.usage.model_copy(
         update={
-            "llm_calls": extraction.usage.llm_calls + usage.llm_calls,
-            "prompt_tokens": extraction.usage.prompt_tokens + usage.prompt_tokens,
-            "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
+            "llm_calls": extraction.usage.llm_calls + judge_usage.llm_calls,
+            "prompt_tokens": extraction.usage.prompt_tokens + judge_usage.prompt_tokens,
+            "completion_tokens": extraction.usage.completion_tokens + judge_usage.completion_tokens,
         }
     )
-    review = review_of(
-        extraction.report,
-        report,
-        [c.status for c in verification.claims],
-        keep_unverified=options.keep_unverified,
-        redactions=len(findings),
-    )
-    if review.withheld_total:
-        warnings.append(
-            f"{review.withheld_total} extracted item(s) failed verification against the "
-            "transcript and were left out of the draft; see `verification`"
-        )
-
-    draft = render_draft(report, transcript, options.audience, review=review)
-    safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
-    if late_findings:
-        warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
-    return DraftResult(
-        audience=options.audience,
-        engine=engine.name,
-        incident=anchor_times(report, transcript),
-        draft=Draft(format=draft.format, text=safe_text),
-        messages=transcript.messages,
-        verification=verification,
-        usage=usage,
-        warnings=warnings,
-        redactions=findings,
-        ingest=transcript.ingest,
+    return await steps.run(
+        "verifying and rendering the draft",
+        finish,
+        prepared,
+        extraction,
+        options,
+        engine.name,
+        usage,
+        judged,
     )
 
 
-async def _verify_extraction(
+async def _judge_extraction(
     report: IncidentReport,
     transcript: Transcript,
     engine_name: str,
     engines: EngineRegistry,
-    options: DraftOptions,
-    warnings: list[str],
-) -> tuple[IncidentReport, VerificationReport, Usage]:
-    """Check every extracted item; an LLM's paraphrases the rules cannot settle go to the judge.
+    steps: StepRunner,
+) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
+    """The LLM judge's verdicts on the claims the rules cannot settle (llm engine only).
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, the rules' verdicts stand (unsettled claims count as unverified) and a warning
-    says so: a flaky judge never costs the user the draft.
+    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (claims they cannot
+    confirm ship as "unconfirmed") and a warning says so: the judge never costs the user the draft.
     """
     judges = engines.claim_judge() if engine_name == "llm" else None
     if judges is None:
-        checked, verification = verify_report(
-            report, transcript, keep_failed=options.keep_unverified
-        )
-        return checked, verification, Usage()
+        return None, Usage(), None
     judge, counter = judges
+    requests = await steps.run(
+        "finding the claims the rules cannot settle", report_judge_requests, report, transcript
+    )
+    if not requests:
+        return None, Usage(), None
+    warning = None
     try:
-        checked, verification = await verify_report_with_judge(
-            report, transcript, judge, keep_failed=options.keep_unverified
-        )
-    except UpstreamError as exc:
-        warnings.append(
+        async with engines.llm_slots.slot():
+            verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
+    except (UpstreamError, LLMBusyError) as exc:  # the extraction is done: keep the draft
+        verdicts = None
+        warning = (
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
-            "were treated as unverified"
-        )
-        checked, verification = verify_report(
-            report, transcript, keep_failed=options.keep_unverified
+            "ship as unconfirmed"
         )
     usage = Usage(
         llm_calls=counter.calls,
         prompt_tokens=counter.prompt_tokens,
         completion_tokens=counter.completion_tokens,
     )
-    return checked, verification, usage
-
-
-def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentReport:
-    """Timeline times as ISO 8601 where the cited message carries a full timestamp."""
-    entries = []
-    for entry in report.timeline:
-        message = transcript.message(entry.evidence[0])
-        if message is None or message.timestamp is None or "T" in entry.time:
-            entries.append(entry)
-            continue
-        hours, minutes = (int(p) for p in hhmm(entry.time).split(":"))
-        seconds = int(entry.time[6:8]) if len(entry.time) >= 8 else 0
-        stamp = message.timestamp.replace(hour=hours, minute=minutes, second=seconds)
-        if stamp - message.timestamp > dt.timedelta(hours=12):
-            stamp -= dt.timedelta(days=1)
-        entries.append(entry.model_copy(update={"time": stamp.isoformat()}))
-    return report.model_copy(update={"timeline": entries})
-
-
-class VerifyOutcome(BaseModel):
-    """Every claim of the draft with its status, plus the transcript it was checked against."""
-
-    verification: VerificationReport
-    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
-    warnings: list[str]
-    redactions: list[Finding]
-    ingest: IngestReport | None = None
+    return verdicts, usage, warning
 
 
 async def verify_text(
@@ -208,23 +182,73 @@ async def verify_text(
     timezone: str | None = None,
     llm_client: AsyncOpenAI | None = None,
     model: str | None = None,
+    steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
-    transcript, findings, warnings = ingest(
-        transcript_text, format=format, date=date, timezone=timezone
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
+    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    return await steps.run("verifying the draft", finish_check, check, judged)
+
+
+async def verify_text_json(
+    transcript_text: str | Upload,
+    draft: str,
+    *,
+    format: str | None = None,
+    date: dt.date | None = None,
+    timezone: str | None = None,
+    llm_client: AsyncOpenAI | None = None,
+    model: str | None = None,
+    steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
+) -> bytes:
+    """`verify_text`, with the outcome serialized by the last step (for the routes)."""
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
+    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    return await steps.run("verifying the draft", finish_check_json, check, judged)
+
+
+async def _prepared_check(
+    transcript_text: str | Upload,
+    draft: str,
+    format: str | None,
+    date: dt.date | None,
+    timezone: str | None,
+    steps: StepRunner,
+    max_claims: int,
+) -> PreparedCheck:
+    """The transcript parsed and redacted, the draft redacted; a draft of more than
+    `max_claims` claims is refused (`TooManyClaimsError`) when it is checked."""
+    return await steps.run(
+        "parsing the transcript and the draft",
+        prepare_check,
+        transcript_text,
+        draft,
+        format,
+        date,
+        timezone,
+        max_claims,
     )
-    safe_draft, draft_findings = redact_text(draft)
-    if draft_findings:
-        warnings.append(f"{len(draft_findings)} secret(s) in the draft were redacted first")
-    if llm_client is not None and model:
-        judge = LLMClaimJudge(llm_client, model)
-        report = await verify_draft_with_judge(safe_draft, transcript, judge)
-    else:
-        report = verify_draft(safe_draft, transcript)
-    return VerifyOutcome(
-        verification=report,
-        messages=transcript.messages,
-        warnings=warnings,
-        redactions=findings + draft_findings,
-        ingest=transcript.ingest,
+
+
+async def _judge_draft(
+    check: PreparedCheck,
+    llm_client: AsyncOpenAI | None,
+    model: str | None,
+    steps: StepRunner,
+    llm_slots: LLMSlots | None,
+) -> list[JudgeVerdict] | None:
+    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked."""
+    if llm_client is None or not model:
+        return None
+    requests = await steps.run(
+        "finding the claims the rules cannot settle", draft_judge_requests, check
     )
+    if not requests:
+        return None
+    judge = LLMClaimJudge(llm_client, model)
+    async with (llm_slots or LLMSlots(0)).slot():
+        return await judge.judge(requests, check.prepared.transcript)

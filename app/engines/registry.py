@@ -12,6 +12,7 @@ from openai import AsyncOpenAI
 from app.config import Settings
 from app.engines.base import Engine
 from app.errors import ConfigurationError, InvalidRequestError
+from app.llm.concurrency import LLMSlots
 from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
 
 ENGINE_NAMES = ("extractive", "llm")
@@ -26,6 +27,7 @@ class EngineRegistry:
         self._engines: dict[str, Engine] = {}
         self._llm_client: AsyncOpenAI | None = None
         self._judge_cache = JudgeCache(settings.llm_cache_size)
+        self.llm_slots = LLMSlots(settings.llm_max_concurrency)
 
     def default_name(self) -> str:
         """The engine used when a request names none."""

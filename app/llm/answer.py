@@ -24,7 +24,9 @@ from app.models import (
     Transcript,
 )
 
-_FENCE = re.compile(r"\A```[a-zA-Z]*\s*\n?(?P<body>.*?)\n?```\s*\Z", re.DOTALL)
+# The info string and the whitespace after it are possessive, so "```" and a long run of spaces
+# is read once (a lazy body after a backtracking `\s*` was quadratic).
+_FENCE = re.compile(r"\A```[a-zA-Z]*+[^\S\n]*+\n?(?P<body>.*?)\n?```\s*+\Z", re.DOTALL)
 
 _ITEM_LISTS: dict[str, type[BaseModel]] = {
     "impact": Statement,

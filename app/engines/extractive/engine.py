@@ -49,7 +49,12 @@ class ExtractiveEngine:
     name = "extractive"
 
     async def extract(self, transcript: Transcript) -> Extraction:
-        """Extract the incident report; deterministic and offline."""
+        """Extract the incident report; deterministic and offline.
+
+        This is CPU work that never awaits: the service runs `extract_report` in a worker
+        process instead (`app.pipeline.extract_offline`); this method serves the `Engine`
+        protocol for callers that hold an engine.
+        """
         return extract_report(transcript)
 
 
@@ -84,7 +89,8 @@ def extract_report(transcript: Transcript) -> Extraction:
     focus = [f for f in (detected, *impact) if f is not None]
     thing = user_thing(service, " ".join(f.text for f in focus))
     first_id = (chat.messages or transcript.messages)[0].id
-    facts = Facts(detected, impact, root_cause, resolution, events, thing)
+    vocabulary = frozenset(w for m in chat.messages for w in content_words(m.text))
+    facts = Facts(detected, impact, root_cause, resolution, events, thing, vocabulary)
     people = transcript.participants
     steps = [next_step_plain(item.description, people) for item in items]
     resolution_data: dict[str, Any] | None = None

@@ -49,6 +49,7 @@ FIGURE = cues.cue(
     r"\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
 )
 PERCENT = re.compile(r"\d\s?%")
+_FIGURE_NOISE = re.compile(r"[\s~,]")
 LATENCY_VALUE = re.compile(r"\d\s?(?:ms|s)\b")
 _DURATION = cues.cue(rf"{_AMOUNT}\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{{1,2}}h\s?\d{{1,2}}m?\b")
 
@@ -177,7 +178,7 @@ def states_impact(sentence: Sentence) -> bool:
 def figures(text: str) -> set[str]:
     """The figures written in a text, normalised for comparison."""
     found = FIGURE.findall(text) + COUNT.findall(text) + MONEY.findall(text)
-    return {re.sub(r"[\s~,]", "", f.lower()) for f in found}
+    return {_FIGURE_NOISE.sub("", f.lower()) for f in found}
 
 
 def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int, list[str]]:

@@ -41,6 +41,16 @@ class Facts:
     resolution: Resolution | None
     events: list[Event]
     thing: str | None
+    vocabulary: frozenset[str] = frozenset()  # stems of every word the chat uses
+
+    @property
+    def resolution_label(self) -> str:
+        """A label for what ended the impact, in a word the chat itself uses (the draft writes
+        no word the chat never says), else none."""
+        for stems, label in (({"resolv", "resolut"}, "Resolution: "), ({"fix", "fixed"}, "Fix: ")):
+            if stems & self.vocabulary:
+                return label
+        return ""
 
 
 def _sentences(
@@ -68,7 +78,7 @@ def technical_summary(facts: Facts) -> list[dict[str, object]]:
     if facts.root_cause:
         parts.append(_sentences("Root cause: ", facts.root_cause, 2))
     if facts.resolution:
-        parts.append(_sentences("Response: ", facts.resolution.finding, 1, limit=200))
+        parts.append(_sentences(facts.resolution_label, facts.resolution.finding, 1, limit=200))
     if len(parts) < 3 and facts.impact and facts.impact[0] is not lead:
         parts.insert(1, _sentences("", facts.impact[0], 1))
     return [s for part in parts for s in part]

@@ -26,6 +26,8 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _FILLER_KEEP = re.compile(r"^(?:update|status|done)\s+\w", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(r"^update\s*[:—–-]", re.IGNORECASE)
+_LOWER_WORD = re.compile(r"[a-z]+(?:[\s,.'’]|$)")
 # Lead-ins that frame a fact rather than state one: "Just got PagerDuty alerts ..." keeps
 # "PagerDuty alerts ...", "I'm starting rollback ..." keeps "starting rollback ...".
 _LEAD_IN = re.compile(
@@ -127,7 +129,7 @@ def strip_filler(sentence: str) -> str:
     text = sentence.strip()
     while previous != text:
         previous = text
-        if _FILLER_KEEP.match(text) and not re.match(r"^update\s*[:—–-]", text, re.IGNORECASE):
+        if _FILLER_KEEP.match(text) and not _UPDATE_LABEL.match(text):
             break
         text = _FILLER.sub("", text, count=1).strip()
         text = _LEAD_IN.sub("", text, count=1).strip()
@@ -145,7 +147,7 @@ def strip_markup(sentence: str) -> str:
 def tidy(sentence: str) -> str:
     """Capitalise the first letter of a trimmed clause and drop dangling punctuation."""
     text = _TRAILING.sub("", _TRAILING_CHATTER.sub("", sentence.strip()))
-    if text and text[0].islower() and re.match(r"[a-z]+(?:[\s,.'’]|$)", text):
+    if text and text[0].islower() and _LOWER_WORD.match(text):
         text = text[0].upper() + text[1:]
     return text
 

@@ -35,6 +35,8 @@ _BACKGROUND = re.compile(
     r"this morning'?s|last night'?s)\s+[^,.;!?]{0,40}",
     re.IGNORECASE,
 )
+_NOW = re.compile(r"\b(?:now|right away|starting)\b")
+_CLOCK_LIKE = re.compile(r"\d{1,2}[.:]\d{2}")
 _CAPS: dict[TimelineKind, int] = {"mitigation": 4, "recovery": 2, "communication": 2}
 _TRIGGER_NOUN = re.compile(
     r"\b(?P<noun>deploy(?:ment)?s?|release|rollout|roll-out|migration|upgrade|config(?:uration)? "
@@ -87,7 +89,7 @@ def _acts(sentence: Sentence) -> bool:
         return False
     if cues.SYSTEM_MOTION(lower) or cues.PAST_BACKGROUND(lower):
         return False
-    if cues.FUTURE(lower) and not re.search(r"\b(?:now|right away|starting)\b", lower):
+    if cues.FUTURE(lower) and not _NOW.search(lower):
         return False  # "I'll answer them once the fix is out" is a plan, not an action
     if cues.NOBODY(lower) or cc.GAP(lower):
         return False
@@ -262,7 +264,7 @@ def _changed_thing(phrase: str) -> str | None:
     """What the change was to, when the chat names it ("fulfillment-consumer 3.9.0")."""
     for match in _NAMED_THING.finditer(phrase):
         text = match.group(0)
-        if not times_in_text(text) and not re.fullmatch(r"\d{1,2}[.:]\d{2}", text):
+        if not times_in_text(text) and not _CLOCK_LIKE.fullmatch(text):
             return text
     return None
 

@@ -109,11 +109,13 @@ _LATENCY_AT = re.compile(
     r"(?P<value>\d{1,5}+(?:\.\d{1,3}+)?\s?(?:ms|s))\b",
     re.IGNORECASE,
 )
+_NOT_NUMBER = re.compile(r"[^\d.]")
+_WORDS = re.compile(r"[\w'’-]+")
 _DURATION_VALUE = re.compile(r"\d{1,5}+(?:\.\d{1,3}+)?\s?(?:ms|s)\b")
 
 
 def _milliseconds(value: str) -> float:
-    number = float(re.sub(r"[^\d.]", "", value) or 0)
+    number = float(_NOT_NUMBER.sub("", value) or 0)
     return number if value.rstrip().endswith("ms") else number * 1000
 
 
@@ -207,7 +209,7 @@ def plain_clause(text: str, cue: cues.CueFamily | None, people: list[str]) -> st
             continue
         if _FIRST_PERSON.search(clause):
             continue
-        words = re.findall(r"[\w'’-]+", lower)
+        words = _WORDS.findall(lower)
         if not 2 <= len(words) <= _MAX_WORDS or names & set(words):
             continue
         return _clean_clause(clause)
