@@ -17,7 +17,8 @@ Who detects what (on overlap the earlier one names the span, see `redactor._DETE
   Cloudflare, Vercel, Grafana, Sentry, Atlassian, Azure AD client secrets, Google OAuth, ...);
 - `library.py` (detect-secrets, Yelp): the formats its plugins know (AWS key ids, GitHub,
   GitLab, Slack, Stripe, SendGrid, Twilio, npm, PyPI, Discord bot, Telegram, ...), its JWT
-  check, private-key headers, keyword list, entropy and the UUID/template heuristics;
+  check, private-key headers, keyword list, entropy and the UUID/template heuristics (its
+  quadratic and cubic patterns are left out or replaced, see the module);
 - `assignments.py`: `name = value` in env/YAML/JSON/INI/CLI-flag form for secret-sounding
   names, environment-style `*_AUTH` / `*_TOKEN` / `*_KEY` / `*_SECRET` names, and
   service-account JSON fields (`private_key_id`, `client_secret`);

@@ -54,20 +54,20 @@ _NAME_VALUE = re.compile(
 _SECRET_NAME = re.compile(rf"(?i){_KEYWORDS}")
 # Every keyword above contains one of these: text without them skips the regexes.
 _KEYWORD_GATES = ("key", "pass", "pwd", "secret", "contrase", "token", "credential")
-_CALL = re.compile(r"[A-Za-z_][\w.]*+[(\[]")
+_CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+[(\[]")
 _WORDS = re.compile(r"[A-Z]?+[a-z]++|[A-Z]++(?![a-z])|\d++")
 _NON_LETTERS = re.compile(r"[^a-z]++")
 _YAML_COMMENT = re.compile(r"(?<![ \t])[ \t]++#")
-_SENTENCE_AFTER = re.compile(r"[ \t]++[A-Za-z]")
-_BYTES_AFTER = re.compile(r"[ \t]++bytes")
-_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*+(?:[_.:/\-][a-z0-9]++)++")
+_SENTENCE_AFTER = re.compile(r"(?<![ \t])[ \t]++[A-Za-z]")
+_BYTES_AFTER = re.compile(r"(?<![ \t])[ \t]++bytes")
+_IDENTIFIER = re.compile(r"(?<![\w.:/\-])[a-z][a-z0-9]*+(?:[_.:/\-][a-z0-9]++)++")
 # `settings.SECRET_KEY`, `self.password`, `config.db.token`: an attribute, not a value.
-_ATTRIBUTE = re.compile(r"[A-Za-z_]\w*+(?:\.[A-Za-z_]\w*+)++")
+_ATTRIBUTE = re.compile(r"(?<![\w.])[A-Za-z_]\w*+(?:\.[A-Za-z_]\w*+)++")
 # A file path: absolute or relative to home or here, lower-case segments, or a key file name.
 _FILE_PATH = re.compile(
-    r"(?:~|\.{1,2})?+/[^\s]*+"
+    r"(?<!\S)(?:(?:~|\.{1,2})?+/\S*+"
     r"|[a-z0-9_.\-]++(?:/[a-z0-9_.\-]++)++"
-    r"|[\w\-]++\.(?:json|pem|key|txt|p12|pfx|crt|cer|yaml|yml|env|conf|cfg|ini|gpg|asc)"
+    r"|[\w\-]++\.(?:json|pem|key|txt|p12|pfx|crt|cer|yaml|yml|env|conf|cfg|ini|gpg|asc))"
 )
 # Values of a secret flag that say where the secret is, not what it is (openssl, buildx).
 _SOURCE_PREFIXES = ("pass:", "env:", "file:", "fd:", "stdin", "id=", "type=", "src=")

@@ -8,7 +8,8 @@
 - SQL that sets a password: `CREATE USER ... IDENTIFIED BY 'X'`, `ALTER ROLE ... PASSWORD 'X'`,
   `SET PASSWORD FOR ... = 'X'`;
 - stored password hashes that authenticate by themselves (pgbouncer's `md5...`/`SCRAM-SHA-256$`);
-- HAProxy `stats auth user:X` and `userlist` `user u insecure-password X`.
+- HAProxy `stats auth user:X` and `userlist` `user u insecure-password X`;
+- `.npmrc`: `//registry/:_authToken=X`, `_auth=<base64>`, `_password=<base64>`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ _SQL = re.compile(
 )
 _PASSWORD_HASH = re.compile(
     r"[\"'](?P<value>md5[a-f0-9]{32}|SCRAM-SHA-256\$[A-Za-z0-9+/=:$]{20,512}+)[\"']"
+)
+_NPMRC_TOKEN = re.compile(
+    r"(?<![\w\-])_authToken[ \t]*+[= \t][ \t]*+[\"']?+(?P<value>[^\s\"'$]{8,512}+)"
+)
+_NPMRC_AUTH = re.compile(
+    r"(?<![\w\-])_(?:auth|password)[ \t]*+=[ \t]*+[\"']?+(?P<value>[A-Za-z0-9+/]{8,1024}+={0,2}+)"
 )
 _HAPROXY = re.compile(
     r"(?<![\w\-])(?:stats[ \t]++auth[ \t]++[^\s:]{1,64}+:|user[ \t]++\S{1,64}+[ \t]++"
@@ -90,6 +97,12 @@ def config_file_spans(text: str) -> list[Span]:
             Span(*m.span("value"), "password-hash", "password")
             for m in _PASSWORD_HASH.finditer(text)
         ]
+    if "_authtoken" in lowered:
+        for match in _NPMRC_TOKEN.finditer(text):
+            if is_real_value(match["value"]):
+                spans.append(Span(*match.span("value"), "npm-token", "npm-token"))
+    if "_auth" in lowered or "_password" in lowered:
+        spans += [Span(*m.span("value"), "npm-auth", "secret") for m in _NPMRC_AUTH.finditer(text)]
     if mentions(lowered, ("stats auth", "insecure-password")):
         for match in _HAPROXY.finditer(text):
             if is_real_value(match["value"]):

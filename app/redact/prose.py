@@ -94,15 +94,15 @@ _NAMED_SECRET = re.compile(
 
 # A number followed by one of these is a length or a count, not a PIN.
 _UNITS = re.compile(
-    r"[ \t]++(?:chars?|characters|bytes|digits|long|days?|hours?|minutes?|weeks?|months?"
+    r"(?<![ \t])[ \t]++(?:chars?|characters|bytes|digits|long|days?|hours?|minutes?|weeks?|months?"
     r"|years?|times|attempts|tries|retries|errors|failures|users|accounts)\b",
     re.IGNORECASE,
 )
 _TRAILING = ".,;:)]}>"
 # After `=` or `:` the value is config-like: it ends where the next setting starts.
 _SETTING_END = re.compile(r"[;&,]")
-_CALL = re.compile(r"[A-Za-z_][\w.]*+[(\[]")
-_ATTRIBUTE = re.compile(r"[A-Za-z_]\w*+(?:\.[A-Za-z_]\w*+)++")
+_CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+[(\[]")
+_ATTRIBUTE = re.compile(r"(?<![\w.])[A-Za-z_]\w*+(?:\.[A-Za-z_]\w*+)++")
 
 _Check = Callable[[str, bool], bool]
 

@@ -13,7 +13,7 @@ from app.redact.commands import command_spans
 from app.redact.config_files import config_file_spans
 from app.redact.echo import EchoIndex
 from app.redact.headers import header_spans
-from app.redact.library import assignment_provider_spans, provider_spans
+from app.redact.library import provider_spans
 from app.redact.private_keys import private_key_spans
 from app.redact.prose import prose_spans
 from app.redact.spans import Span, merge_spans, placeholder
@@ -33,7 +33,6 @@ _DETECTORS: tuple[Callable[[str], list[Span]], ...] = (
     command_spans,
     cloud_key_spans,
     prose_spans,
-    assignment_provider_spans,
 )
 
 

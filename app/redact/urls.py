@@ -26,7 +26,7 @@ _URL_REST = re.compile(r"[^\s\"'<>`]{1,1024}+")
 # An `@` that can end the credentials: a host name or an IPv6 literal, then the end of the
 # authority (port, path, query, fragment, another host of a replica set) or of the URL.
 _AT_HOST = re.compile(r"@(?:\[[0-9A-Fa-f:.]{2,64}+\]|[\w\-]++(?:\.[\w\-]++)*+)(?=[:/?#,;)]|$)")
-_QUERY = re.compile(r"\?[^=&#]*+=")
+_QUERY = re.compile(r"\?[^=&#?]*+=")
 _PORT_THEN_PATH = re.compile(r"\d{1,5}+[/?#]")
 _GO_DSN = re.compile(
     r"(?<![\w.\-/:])(?P<user>[\w.\-]{1,64}+):(?P<password>\S{1,256}?)@(?:tcp|unix|udp)\("
@@ -72,7 +72,7 @@ _WEBHOOKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     (
         re.compile(
-            r"(?:https?://)?+(?:[\w\-]{1,64}+\.webhook\.office\.com/webhookb2"
+            r"(?:https?://)?+(?:(?<![\w\-])[\w\-]{1,64}+\.webhook\.office\.com/webhookb2"
             r"|outlook\.office(?:365)?+\.com/webhook)/[A-Za-z0-9@/_\-]{20,400}+"
         ),
         "teams-webhook",

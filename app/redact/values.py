@@ -35,16 +35,20 @@ DEFAULT_PASSWORDS = frozenset(
 # Look like generated values but name things: the password manager, auth factors.
 _NOT_SECRETS = frozenset("1password 2fa mfa totp u2f webauthn yubikey".split())
 
-_WORD = re.compile(r"[A-Za-z]++(?:['\-][A-Za-z]++)*+")
-_MASKED = re.compile(r"[*x•#.\-]++|[*•]{3}.*|.*[*•]{3}", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)++")
-_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?+(?:[ap]m)?+", re.IGNORECASE)
-_NUMBERISH = re.compile(r"[<>~]?+[\d.,:/%+\-]++(?:ms|s|m|h|d|w|kb|mb|gb|x|%)?+", re.IGNORECASE)
-_VERSION = re.compile(r"v?\d++(?:\.\d++)++(?:[\-+][\w.]++)?+", re.IGNORECASE)
-_TICKET = re.compile(r"[A-Z][A-Z0-9]{1,9}+-\d++")
-_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*+(?:[_.\-/:]{1,3}+[a-z0-9]++)++")
+# Used with fullmatch on one value; each starts only where a run of its characters starts,
+# so that scanning a whole text with them would stay linear too.
+_WORD = re.compile(r"(?<![A-Za-z'\-])[A-Za-z]++(?:['\-][A-Za-z]++)*+")
+_MASK_CHARS = frozenset("*xX•#.-")
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]++@[\w\-]++(?:\.[\w\-]++)++")
+_TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?+(?:[ap]m)?+", re.IGNORECASE)
+_NUMBERISH = re.compile(
+    r"(?<![<>~\d.,:/%+\-])[<>~]?+[\d.,:/%+\-]++(?:ms|s|m|h|d|w|kb|mb|gb|x|%)?+", re.IGNORECASE
+)
+_VERSION = re.compile(r"(?<![\w.])v?\d++(?:\.\d++)++(?:[\-+][\w.]++)?+", re.IGNORECASE)
+_TICKET = re.compile(r"(?<![A-Z0-9])[A-Z][A-Z0-9]{1,9}+-\d++")
+_IDENTIFIER = re.compile(r"(?<![\w.\-/:])[a-z][a-z0-9]*+(?:[_.\-/:]{1,3}+[a-z0-9]++)++")
 _SYMBOLS = re.compile(r"[^\w\-.]")
-_PORT_PATH = re.compile(r"\d{1,5}+(?:/[\w.\-/]*+)?+")
+_PORT_PATH = re.compile(r"(?<![\d/])\d{1,5}+(?:/[\w.\-/]*+)?+")
 
 
 _SEGMENT_STOPS = frozenset(" \t\n\r\"'`([{<>=,")
@@ -62,8 +66,14 @@ def inside_url_or_arn(text: str, position: int) -> bool:
 
 def is_masked(value: str) -> bool:
     """`****`, `xxxx`, `ab***yz`, `sk-...abcd`: a value someone already hid or cut short."""
-    return len(value) >= 3 and (
-        bool(_MASKED.fullmatch(value)) or "..." in value or "\u2026" in value
+    if len(value) < 3:
+        return False
+    return (
+        set(value) <= _MASK_CHARS
+        or set(value[:3]) <= {"*", "•"}
+        or set(value[-3:]) <= {"*", "•"}
+        or "..." in value
+        or "\u2026" in value
     )
 
 
