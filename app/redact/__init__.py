@@ -38,7 +38,14 @@ record of the process. Every pattern is linear on any input (possessive or bound
 anchored starts), which `tests/test_redact_linear.py` checks.
 """
 
-from app.redact.logging_filter import RedactingFilter
+from app.redact.logging_filter import RedactingFilter, install_log_redaction
 from app.redact.redactor import Finding, Redaction, redact_text, redact_transcript
 
-__all__ = ["Finding", "RedactingFilter", "Redaction", "redact_text", "redact_transcript"]
+__all__ = [
+    "Finding",
+    "RedactingFilter",
+    "Redaction",
+    "install_log_redaction",
+    "redact_text",
+    "redact_transcript",
+]

@@ -117,6 +117,12 @@ def redact_text(text: str, known_secrets: Iterable[str] = ()) -> tuple[str, list
     return redacted, findings + echoes
 
 
+def found_secrets(text: str) -> list[str]:
+    """The values `redact_text` replaces in `text`, for a caller that must check another
+    rendering of the same content (a log record's arguments) leaks none of them."""
+    return [text[span.start : span.end] for span in _detect(text)]
+
+
 def redact_transcript(transcript: Transcript) -> Redaction:
     """Redact every message (text and author) and the parser's warnings.
 
