@@ -41,7 +41,8 @@ _ENV_ASSIGNMENT = re.compile(
 )
 _CLI_FLAG = re.compile(
     r"(?i)(?<![\w\-])--?+(?P<head>[\w\-]{0,40}?)"
-    r"(?P<kw>password|passwd|pass|secret|api-?key|access-?key|secret-?key|token|credentials?)"
+    r"(?P<kw>passphrase|passcode|password|passwd|pass|secret|api-?key|access-?key|secret-?key"
+    r"|token|credentials?)"
     r"(?P<tail>(?:[_\-][\w\-]{0,40}+)?+)(?![\w])"
     r"(?:[ \t]++|=)(?P<value>\"[^\"\n]{1,256}+\"|'[^'\n]{1,256}+'|[^\s\"'\-|;&][^\s\"'|;&]{0,255}+)"
 )
@@ -89,7 +90,7 @@ _PASSWORD_WORDS = ("pass", "pwd", "contrase")
 _NOT_SECRET_HEADS = frozenset(
     """public pub page next prev previous pagination continuation cursor sync resume cache sort
     partition primary foreign idempotency request trace correlation lock dedup existing csrf
-    xsrf""".split()
+    xsrf pull mountable""".split()
 )
 _SERVICE_PREFIXES = (
     (("pg", "postgres"), "postgres"),
@@ -294,6 +295,13 @@ def _is_service_auth(words: list[str]) -> bool:
     return any(compact.startswith(prefixes) for prefixes, _ in _SERVICE_PREFIXES)
 
 
+# The same flags as separate strings of an argument list: ["--requirepass", "X"]
+_ARGV_FLAG = re.compile(
+    r"(?i)[\"'](?P<flag>--?+[\w\-]{0,40}?(?:passphrase|password|passwd|pass|secret|api-?key"
+    r"|token))[\"'][ \t]*+,[ \t]*+[\"'](?P<value>[^\"'\n]{1,256}+)[\"']"
+)
+
+
 def _flag_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     for match in _CLI_FLAG.finditer(text):
@@ -312,6 +320,12 @@ def _flag_spans(text: str) -> list[Span]:
             continue  # --max-token 4096
         kind, label = _kind_and_label(match["head"] + keyword, keyword)
         spans.append(Span(start, end, kind, label))
+    if '",' in text or "'," in text:
+        for match in _ARGV_FLAG.finditer(text):
+            value = match["value"]
+            if is_real_value(value) and not value.startswith("-"):
+                kind, label = _kind_and_label(match["flag"], match["flag"].lstrip("-"))
+                spans.append(Span(*match.span("value"), kind, label))
     return spans
 
 
@@ -345,6 +359,8 @@ def assignment_spans(text: str) -> list[Span]:
                 continue
             if _is_weak(match["kw"]) and not looks_generated(value, match["kw"]):
                 continue
+            if match["tail"].lower() == "s" and (is_word(value) or _IDENTIFIER.fullmatch(value)):
+                continue  # "secrets: db-creds" lists the names of Secret objects
             kind, label = _kind_and_label(key, match["kw"])
             spans.append(Span(bounds[0], bounds[1], kind, label))
         spans += _name_value_spans(text)

@@ -8,6 +8,8 @@ Long flags named after a secret (`--password X`, `--token=X`, `-storepass X`) ar
 `redis-cli -a X`, `AUTH X` at a redis prompt, `requirepass X`, `curl -u user:X`,
 `smbclient -U user%X`, `lftp -u user,X`, `net user u X`, `mc alias set n url key X`,
 `aws configure set aws_secret_access_key X`, `ConvertTo-SecureString X`, `vault login X`,
+`cqlsh -p X`, `zip -P X`, `7z -pX`, `ssh-keygen -N X`, `openssl enc -k X`,
+`sentinel auth-pass m X`, `mc admin user add a u X`, GitHub Actions' `::add-mask::X`,
 `echo X | docker login --password-stdin` (and `gh auth login --with-token`, `chpasswd`),
 and every `--from-literal` value of `kubectl create secret`.
 
@@ -58,6 +60,59 @@ _COMMANDS: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...] = (
         "registry-password",
         "password",
         ("login",),
+    ),
+    (
+        re.compile(rf"(?<![\w\-])cqlsh(?![\w\-]){_ARGS}[ \t](?:-p|--password){_SEP}(?!-){_VALUE}"),
+        "cassandra-password",
+        "password",
+        ("cqlsh",),
+    ),
+    (
+        re.compile(
+            rf"(?<![\w\-])(?:zip|unzip|zipcloak|funzip)(?![\w\-]){_ARGS}[ \t]-P[ \t]++{_VALUE}"
+        ),
+        "archive-password",
+        "password",
+        ("zip",),
+    ),
+    (
+        re.compile(rf"(?<![\w\-])(?:7z|7za|7zr|rar|unrar)(?![\w\-]){_ARGS}[ \t]-p{_VALUE}"),
+        "archive-password",
+        "password",
+        ("7z", "rar"),
+    ),
+    (
+        re.compile(rf"(?<![\w\-])ssh-keygen(?![\w\-]){_ARGS}[ \t]-[NP][ \t]++{_VALUE}"),
+        "ssh-key-passphrase",
+        "password",
+        ("ssh-keygen",),
+    ),
+    (
+        re.compile(rf"(?<![\w\-])openssl(?![\w\-]){_ARGS}[ \t]-k[ \t]++{_VALUE}"),
+        "openssl-password",
+        "password",
+        ("openssl",),
+    ),
+    (
+        re.compile(rf"(?<![\w\-])sentinel[ \t]++auth-pass[ \t]++\S{{1,128}}+[ \t]++{_VALUE}"),
+        "redis-password",
+        "password",
+        ("auth-pass",),
+    ),
+    (
+        re.compile(
+            r"(?<![\w\-])mc[ \t]++admin[ \t]++user[ \t]++add[ \t]++\S{1,128}+[ \t]++"
+            rf"\S{{1,128}}+[ \t]++{_VALUE}"
+        ),
+        "minio-secret-key",
+        "secret",
+        ("mc admin",),
+    ),
+    (
+        re.compile(r"::add-mask::(?P<value>\S{1,1024}+)"),
+        "masked-ci-secret",
+        "secret",
+        ("::add-mask::",),
     ),
     (
         re.compile(rf"(?<![\w\-])sshpass(?![\w\-]){_ARGS}[ \t]-p[ \t]*+(?!-){_VALUE}"),

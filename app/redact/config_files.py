@@ -9,7 +9,10 @@
   `SET PASSWORD FOR ... = 'X'`;
 - stored password hashes that authenticate by themselves (pgbouncer's `md5...`/`SCRAM-SHA-256$`);
 - HAProxy `stats auth user:X` and `userlist` `user u insecure-password X`;
-- `.npmrc`: `//registry/:_authToken=X`, `_auth=<base64>`, `_password=<base64>`.
+- `.npmrc`: `//registry/:_authToken=X`, `_auth=<base64>`, `_password=<base64>`;
+- XML elements named after a secret (`<password>X</password>`, Jenkins credentials);
+- PHP `new PDO(dsn, user, 'X')` / `mysqli_connect(host, user, 'X')`;
+- Kubernetes `.dockerconfigjson` / `.dockercfg` data (base64 registry credentials).
 """
 
 from __future__ import annotations
@@ -50,6 +53,22 @@ _NPMRC_TOKEN = re.compile(
 _NPMRC_AUTH = re.compile(
     r"(?<![\w\-])_(?:auth|password)[ \t]*+=[ \t]*+[\"']?+(?P<value>[A-Za-z0-9+/]{8,1024}+={0,2}+)"
 )
+# <password>X</password>, <apiKey>X</apiKey>: an XML element named after a secret
+_XML_ELEMENT = re.compile(
+    r"<(?P<tag>[\w:.\-]{0,64}?(?i:password|passwd|passphrase|secret|token|api[_\-]?key|pwd))>"
+    r"(?P<value>[^<\n]{1,256}+)</(?P=tag)>"
+)
+# PDO / mysqli connections: the third argument is the password.
+_DB_CONNECT = re.compile(
+    r"(?i)(?:new[ \t]++PDO|new[ \t]++mysqli|mysqli_connect)[ \t]*+\([ \t]*+"
+    r"(?:'[^'\n]{0,256}+'|\"[^\"\n]{0,256}+\")[ \t]*+,[ \t]*+"
+    r"(?:'[^'\n]{0,128}+'|\"[^\"\n]{0,128}+\")[ \t]*+,[ \t]*+" + _QUOTED
+)
+# A Kubernetes image pull secret: the whole docker config, base64-encoded.
+_DOCKER_CONFIG_DATA = re.compile(
+    r"(?<![\w\-])\.docker(?:configjson|cfg)[\"']?+[ \t]*+:[ \t]*+[\"']?+"
+    r"(?P<value>[A-Za-z0-9+/]{16,16384}+={0,2}+)"
+)
 _HAPROXY = re.compile(
     r"(?<![\w\-])(?:stats[ \t]++auth[ \t]++[^\s:]{1,64}+:|user[ \t]++\S{1,64}+[ \t]++"
     r"insecure-password[ \t]++)(?P<value>\S{1,256}+)"
@@ -59,6 +78,13 @@ _HAPROXY = re.compile(
 def _quoted_span(match: re.Match[str]) -> tuple[int, int, str]:
     group = "single" if match["single"] is not None else "double"
     return match.start(group), match.end(group), match[group]
+
+
+def _xml_label(tag: str) -> str:
+    tag = tag.lower()
+    if "pass" in tag or "pwd" in tag:
+        return "password"
+    return "token" if "token" in tag else "api-key" if "key" in tag else "secret"
 
 
 def config_file_spans(text: str) -> list[Span]:
@@ -96,6 +122,20 @@ def config_file_spans(text: str) -> list[Span]:
         spans += [
             Span(*m.span("value"), "password-hash", "password")
             for m in _PASSWORD_HASH.finditer(text)
+        ]
+    if "</" in text:
+        for match in _XML_ELEMENT.finditer(text):
+            if is_real_value(match["value"]):
+                spans.append(Span(*match.span("value"), "xml-secret", _xml_label(match["tag"])))
+    if "pdo" in lowered or "mysqli" in lowered:
+        for match in _DB_CONNECT.finditer(text):
+            start, end, value = _quoted_span(match)
+            if is_real_value(value):
+                spans.append(Span(start, end, "db-password", "password"))
+    if ".docker" in lowered:
+        spans += [
+            Span(*m.span("value"), "registry-auth", "secret")
+            for m in _DOCKER_CONFIG_DATA.finditer(text)
         ]
     if "_authtoken" in lowered:
         for match in _NPMRC_TOKEN.finditer(text):

@@ -6,7 +6,7 @@ value whether a secret was stated ("the password is expired" states none). Famil
 - stated: a password word, an optional "for root" / "on grafana", then is/was/:/=/->/"changed
   to", then the value ("admin pw on grafana is X", "password -> X", "pw is X");
 - set: "set/changed/reset/rotated the (root) password (for X) to X";
-- with: "with/using password X";
+- with: "with/using/use password X"; as-the: "try `X` as the password";
 - login: "log in / sign in / ssh / connect with|as USER / X" and "creds (are|:) USER / X";
 - user-pass: "username admin password X", "user: admin, pass: X";
 - pass: "pass: X" / "pass=X" (lower or capitalised only: `PASS:` heads test results);
@@ -66,8 +66,13 @@ _SET = re.compile(
     rf"[ \t]++(?:to|=|->|as)[ \t]++(?:be[ \t]++)?+{_VALUE}"
 )
 _WITH = re.compile(
-    rf"(?i)(?<![\w\-])(?:with|using|via)[ \t]++(?:the[ \t]++)?+{_PASSWORD_WORD}(?![\w\-])"
+    rf"(?i)(?<![\w\-])(?:with|using|via|use)[ \t]++(?:the[ \t]++)?+{_PASSWORD_WORD}(?![\w\-])"
     rf"[ \t]*+[:=]?+[ \t]*+{_VALUE}"
+)
+# "try `hunter2!` as the password", "use admin as the new password"
+_AS_THE = re.compile(
+    rf"(?i)(?<![\w\-])(?:try|tried|trying|use|used|using|set)[ \t]++{_VALUE}[ \t]++as[ \t]++"
+    rf"(?:(?:the|a|your|his|her|their|our|new)[ \t]++){{0,2}}+{_PASSWORD_WORD}(?![\w\-])"
 )
 _USER = r"(?P<user>[\w.+\-]{1,64}+(?:@[\w.\-]{1,128}+)?+)"
 _LOGIN = re.compile(
@@ -117,7 +122,8 @@ def _value(text: str, match: re.Match[str]) -> tuple[int, int, str, bool] | None
         return None  # "password: <your-password>", "= get_secret('db')", "= settings.KEY"
     if inside_url_or_arn(text, match.start()):
         return None
-    if "verb" in match.re.groupindex and match["verb"] in ("=", ":"):
+    before = text[max(0, start - 8) : start].rstrip(" \t")
+    if before.endswith(("=", ":")):
         cut = _SETTING_END.search(text, start, end)
         end = cut.start() if cut else end
     while end - start > 1 and text[end - 1] in _TRAILING:
@@ -135,6 +141,7 @@ _FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, ...], _Check], ...] = (
     (_STATED, ("pass", "pw"), stated_password),
     (_SET, ("pass", "pw"), stated_password),
     (_WITH, ("pass", "pw"), paired_password),
+    (_AS_THE, ("pass", "pw"), stated_password),
     (_LOGIN, ("log", "sign", "auth", "connect", "ssh"), paired_password),
     (_CREDS, ("cred", "login", "user/", "u/p", "username/"), paired_password),
     (_USER_PASS, ("pass", "pw"), paired_password),
