@@ -59,7 +59,7 @@ _CALL = re.compile(r"(?<![\w.])[A-Za-z_][\w.]*+[(\[]")
 _WORDS = re.compile(r"[A-Z]?+[a-z]++|[A-Z]++(?![a-z])|\d++")
 _NON_LETTERS = re.compile(r"[^a-z]++")
 _YAML_COMMENT = re.compile(r"(?<![ \t])[ \t]++#")
-_SENTENCE_AFTER = re.compile(r"(?<![ \t])[ \t]++[A-Za-z]")
+_SENTENCE_AFTER = re.compile(r"(?<![ \t])[ \t]++[^\W\d_]")
 _BYTES_AFTER = re.compile(r"(?<![ \t])[ \t]++bytes")
 _IDENTIFIER = re.compile(r"(?<![\w.:/\-])[a-z][a-z0-9]*+(?:[_.:/\-][a-z0-9]++)++")
 # `settings.SECRET_KEY`, `self.password`, `config.db.token`: an attribute, not a value.

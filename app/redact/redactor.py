@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, Field
@@ -16,9 +18,13 @@ from app.redact.headers import header_spans
 from app.redact.library import provider_spans
 from app.redact.private_keys import private_key_spans
 from app.redact.prose import prose_spans
-from app.redact.spans import Span, merge_spans, placeholder
+from app.redact.spans import PLACEHOLDER_PREFIX, Span, merge_spans, placeholder
 from app.redact.urls import url_credential_spans, webhook_spans
 from app.redact.vendors import vendor_spans
+
+_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9\-]{1,64}+\]")
+# A letter (\w) outside ASCII: no vendor format, scheme or name pattern matches it.
+_MASK = "\uff38"
 
 # Most specific first: on overlap, the earlier detector names the span (see merge_spans).
 _DETECTORS: tuple[Callable[[str], list[Span]], ...] = (
@@ -63,9 +69,32 @@ class Redaction(BaseModel):
 
 
 def _detect(text: str) -> list[Span]:
+    """Spans of secrets in `text`, never touching a placeholder already in it.
+
+    Placeholders are masked first, as a run of a non-ASCII letter as long as the placeholder:
+    the detectors see a token where the secret was, as on the first pass, and not a label
+    (`api-key`, `password`) that would make whatever follows read as its value
+    ("[REDACTED:api-key]: see below"). Spans that reach into a placeholder are dropped."""
     if not text:
         return []
-    return merge_spans([span for detector in _DETECTORS for span in detector(text)])
+    placeholders = (
+        [m.span() for m in _PLACEHOLDER.finditer(text)] if PLACEHOLDER_PREFIX in text else []
+    )
+    scanned = _PLACEHOLDER.sub(_mask, text) if placeholders else text
+    spans = merge_spans([span for detector in _DETECTORS for span in detector(scanned)])
+    if placeholders:
+        spans = [span for span in spans if not _overlaps(span, placeholders)]
+    return spans
+
+
+def _mask(match: re.Match[str]) -> str:
+    return _MASK * len(match.group())
+
+
+def _overlaps(span: Span, regions: list[tuple[int, int]]) -> bool:
+    """Whether `span` overlaps one of `regions` (sorted, disjoint)."""
+    index = bisect.bisect_left(regions, (span.end, 0)) - 1
+    return index >= 0 and regions[index][1] > span.start
 
 
 def _apply(text: str, spans: Iterable[Span]) -> str:

@@ -82,6 +82,7 @@ def is_real_value(value: str) -> bool:
     return (
         bool(value)
         and not is_placeholder_text(value)
+        and "[REDACTED:" not in value
         and not is_templated(value)
         and any(c.isalnum() for c in value)
         and value.lower() not in NULLISH
