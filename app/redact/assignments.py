@@ -351,8 +351,8 @@ def assignment_spans(text: str) -> list[Span]:
             if bounds is None:
                 continue
             value = text[bounds[0] : bounds[1]]
-            if not is_real_value(value):
-                continue
+            if not is_real_value(value) or _FILE_PATH.fullmatch(value):
+                continue  # `--from-file=password=./pw.txt` names a file
             if _is_key_id(key):
                 kind, label = _kind_and_label(key, match["kw"])
                 spans.append(Span(bounds[0], bounds[1], kind, label))
