@@ -10,8 +10,8 @@ value whether a secret was stated ("the password is expired" states none). Famil
 - login: "log in / sign in / ssh / connect with|as USER / X" and "creds (are|:) USER / X";
 - user-pass: "username admin password X", "user: admin, pass: X";
 - pass: "pass: X" / "pass=X" (lower or capitalised only: `PASS:` heads test results);
-- named secret: "the secret (key) is X" and "the token / api key / key is X", the last ones
-  only for generated-looking values.
+- named secret: "the (client) secret is X", and "the token / api key / access key is X" for
+  generated-looking values only (a bare "key" names too much: "the cache key is ...").
 
 Every pattern starts at a word boundary, is gated by literal words it must contain and uses
 possessive or bounded repeats, so a sentence is scanned in linear time.
