@@ -308,6 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `postmortem` console script."""
     args = build_parser().parse_args(argv)
+    from app.redact import install_log_redaction
+
+    install_log_redaction()  # every log line of the command is redacted, library ones too
     try:
         code: int = args.handler(args)
     except PostmortemError as exc:

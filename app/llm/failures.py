@@ -2,8 +2,9 @@
 
 Nothing here becomes a 500: every failure is an `UpstreamError` (502), `UpstreamUnavailableError`
 (503) or `UpstreamTimeoutError` (504), carrying `extra` the API shows (status, requests, usage).
-Upstream error text is shortened and never includes the transcript; the raw completion, which may
-quote the (redacted) chat, travels only under the private `_last_completion` key.
+Upstream error text is redacted (secrets, and the configured API key wherever it is echoed),
+shortened, and never includes the transcript; the raw completion, which may quote the
+(redacted) chat, travels only under the private `_last_completion` key.
 """
 
 from __future__ import annotations
@@ -15,16 +16,23 @@ import openai
 from app.config import Settings
 from app.errors import UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError
 from app.llm.retry import BudgetExhaustedError
+from app.redact import redact_text
 
 _MAX_UPSTREAM_TEXT = 300
 
 
-def _upstream_message(exc: openai.APIError) -> str:
+def _upstream_text(text: str, settings: Settings | None = None) -> str:
+    """Upstream text as the client may see it: secrets redacted (before shortening, so that
+    no secret is cut in two and missed), one line, at most _MAX_UPSTREAM_TEXT characters."""
+    key = settings.llm_api_key.get_secret_value() if settings and settings.llm_api_key else ""
+    text = redact_text(" ".join(text.split()), known_secrets=[key] if key else [])[0]
+    return text if len(text) <= _MAX_UPSTREAM_TEXT else text[:_MAX_UPSTREAM_TEXT] + "..."
+
+
+def _upstream_message(exc: openai.APIError, settings: Settings) -> str:
     body = exc.body
     message = body.get("message") if isinstance(body, dict) else None
-    text = str(message) if message else exc.message
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_UPSTREAM_TEXT else text[:_MAX_UPSTREAM_TEXT] + "..."
+    return _upstream_text(str(message) if message else exc.message, settings)
 
 
 def _endpoint(settings: Settings) -> str:
@@ -55,7 +63,7 @@ def request_error(exc: Exception, settings: Settings, **extra: Any) -> UpstreamE
         return UpstreamError(f"the LLM request failed: {type(exc).__name__}", **extra)
 
     status = exc.status_code
-    upstream = _upstream_message(exc)
+    upstream = _upstream_message(exc, settings)
     extra = {"upstream_status": status, **extra}
     if status == 429 and exc.code == "insufficient_quota":
         return UpstreamError(
@@ -126,7 +134,7 @@ def _bad_request(
 
 def refusal_error(refusal: str, **extra: Any) -> UpstreamError:
     """The model declined to answer (`message.refusal`)."""
-    short = " ".join(refusal.split())[:_MAX_UPSTREAM_TEXT]
+    short = _upstream_text(refusal)
     return UpstreamError(
         f"the model refused to extract the report: {short}",
         hint="check the transcript is an incident chat; try another model",
