@@ -226,12 +226,19 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "cause: the balancer was off",
             "that's a quota problem",
             "the nightly cron was the culprit",
+            "warum: die sequence ist voll",
+            "cause : le certificat a expiré",
             "traced it to the retry middleware",
         ],
         ["what caused this?", "the cause is unknown for now?", "we found the dashboard"],
     ),
     "cause_link": (
-        ["timeouts because the pool is tiny", "it broke after the bump", "led to a retry storm"],
+        [
+            "timeouts because the pool is tiny",
+            "it broke after the bump",
+            "led to a retry storm",
+            "import kaputt, weil das charset fehlt",
+        ],
         ["the pool is tiny", "we bumped it", "retries are on"],
     ),
     "hedge": (

@@ -117,11 +117,12 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
     return Item(description, [message.id], owner, words)
 
 
-def _list_lines(message: Message) -> tuple[list[str], bool]:
-    """Lines after an action-item header in `message`, and whether it had a header at all."""
+def _list_lines(message: Message) -> tuple[list[str], bool, int]:
+    """Lines after an action-item header in `message`, whether it had a header at all, and the
+    header's line (0 when the list opens the message)."""
     lines = own_words(message).splitlines()
     if lines and _LIST_START.match(lines[0]):
-        return [x for x in lines if x.strip() and is_list_line(x)], True
+        return [x for x in lines if x.strip() and is_list_line(x)], True, 0
     for index, line in enumerate(lines):
         header = LIST_HEADER.search(line)
         if not header:
@@ -135,12 +136,12 @@ def _list_lines(message: Message) -> tuple[list[str], bool]:
             continue
         after = [x for x in lines[index + 1 :] if x.strip()]
         if after:
-            return after, True
+            return after, True, index
         head, colon, rest = line.partition(":")
         if colon and _INLINE_LIST.search(head) and rest.strip():
-            return [p for p in rest.split(";") if p.strip()], True
-        return [], line.rstrip().endswith(":")
-    return [], False
+            return [p for p in rest.split(";") if p.strip()], True, index
+        return [], line.rstrip().endswith(":"), index
+    return [], False, 0
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class ActionList:
 
     header: Message
     items: list[Item]
+    preamble: bool = False  # the header message says something before its list
 
 
 def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
@@ -159,7 +161,7 @@ def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
     while position < len(messages):
         message = messages[position]
         position += 1
-        lines, has_header = _list_lines(message)
+        lines, has_header, header_line = _list_lines(message)
         numbered = bool(_LIST_START.match(own_words(message)))
         second = position < len(messages) and bool(_SECOND.match(messages[position].text))
         if not has_header or (numbered and len(lines) == 1 and not second):
@@ -177,7 +179,8 @@ def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
             items.extend(i for x in follow_lines if (i := _item(x, follower, chat.roster)))
             position += 1
         if items:
-            lists.append(ActionList(message, items[:limit]))
+            preamble = any(x.strip() for x in own_words(message).splitlines()[:header_line])
+            lists.append(ActionList(message, items[:limit], preamble))
     return lists
 
 
@@ -205,13 +208,7 @@ def lists_only_ids(lists: list[ActionList]) -> set[int]:
     """Ids of list messages that say nothing before their list: a message that opens with a
     recap ("recap: ... because ...\nto do:\n- ...") still states the cause."""
     ids = list_message_ids(lists)
-    for found in lists:
-        lines = [x for x in own_words(found.header).splitlines() if x.strip()]
-        first = lines[0].strip() if lines else ""
-        opens_with_list = is_list_line(first) or first.endswith(":") or len(first.split()) <= 6
-        if lines and not opens_with_list:
-            ids.discard(found.header.id)
-    return ids
+    return ids - {found.header.id for found in lists if found.preamble}
 
 
 def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: bool) -> list[Item]:

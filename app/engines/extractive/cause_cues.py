@@ -16,6 +16,8 @@ CAUSE_STATED = family(
     "a cause stated outright: 'the root cause is', 'caused by', 'turns out', 'found the bug'",
     r"\broot[- ]?caused?\b\s*(?:is|was|:|=|—|-|here|looks|seems|appears)|\brca\s*[:=]|"
     r"^\W{0,3}+(?:probable |likely |actual |real )?(?:cause|why)\s{0,3}+:|"
+    r"^\W{0,3}+(?:ursache|grund|warum|causa(?: ra[ií]z)?|cause(?: racine)?|oorzaak|"
+    r"raison)\s{0,3}+:|"
     r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b"
     r"(?! (?:unknown|unclear|not|still))|\bcaused by\b|"
     r"\bfound (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
@@ -33,9 +35,10 @@ CAUSE_STATED = family(
 )
 CAUSE_LINK = family(
     "cause_link",
-    "an effect linked to a cause: because, due to, led to, triggered by, pointing to, broke",
+    "an effect linked to a cause: because (weil, parce que, porque), due to, led to, broke",
     r"\b(?:because|due to|looks like|seems like|seems to be|appears to be|so it'?s (?:a|an|the)|"
     r"pointing to|result of|resulted in|triggered by|broke|breaking|led to|leads to|"
+    r"weil|wegen|aufgrund|parce que|à cause d|porque|debido a|a causa de|omdat|perch[eé]|"
     r"caus(?:es|ed|ing)|meant that|ended up|which (?:caused|meant|made|broke|blocked|filled|"
     r"triggered|killed)|that'?s what|,\s?so (?:every|all|the|it|they|nothing)|"
     r"pushed\b[^.!?]{0,60}\b(?:over|past|beyond))\b",

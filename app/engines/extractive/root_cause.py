@@ -17,7 +17,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from app.engines.extractive import cause_cues as cc
-from app.engines.extractive.chat import Chat, Finding, Quote, Sentence
+from app.engines.extractive.chat import Chat, Finding, Quote, Sentence, own_words
 from app.engines.extractive.corrections import RuledOut, ruled_out_words
 from app.engines.extractive.cues import (
     ALERTING,
@@ -26,6 +26,7 @@ from app.engines.extractive.cues import (
     MITIGATION,
     MONITOR_AUTHOR,
     NEGATED,
+    RECAP,
     RECOVERY,
     REQUEST,
     SYSTEM_MOTION,
@@ -162,6 +163,7 @@ class _Gatherer:
     """Causal candidates in chat order, with corrections and confirmations applied as they come."""
 
     chat: Chat
+    skip_ids: set[int] = field(default_factory=set)
     position: dict[int, int] = field(default_factory=dict)
     kept: list[_Candidate] = field(default_factory=list)
     by_word: dict[str, list[_Candidate]] = field(default_factory=lambda: defaultdict(list))
@@ -253,10 +255,17 @@ class _Gatherer:
         if previous is not None and is_question(previous.text.strip()):
             return False  # "yes" to "ok drop it?" answers the question, it confirms no cause
         firm = cc.FIRM_CONFIRMATION(sentence.lower)
+        between = self.chat.messages[max(0, here - _CONFIRM_WINDOW) : here]
+        after_list = max(
+            (self.position[m.id] for m in between if m.id in self.skip_ids), default=-1
+        )
         for candidate in reversed(self.recent):
-            distance = here - self.position[candidate.sentence.message.id]
-            if distance > _CONFIRM_WINDOW:
-                break
+            where = self.position[candidate.sentence.message.id]
+            distance = here - where
+            if distance > _CONFIRM_WINDOW or where < after_list:
+                break  # a "yep" after an action list answers the list
+            if RECAP(own_words(candidate.sentence.message).lower()):
+                continue  # a recap is acknowledged, not confirmed
             if candidate.alive and distance > 0 and (firm or not _bare_fault(candidate.sentence)):
                 candidate.strength = 3
                 candidate.confirmed_by = (*candidate.confirmed_by, sentence.message.id)
@@ -519,14 +528,21 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
     A cause stated across messages keeps each message's words as its own quote: the premise a
     "so ..." conclusion draws on, and an "and ..." that carries it on."""
     ruled = ruled or RuledOut.of(chat, skip_ids)
-    gatherer = _Gatherer(chat)
+    gatherer = _Gatherer(chat, skip_ids)
     for sentence in _eligible(chat, skip_ids):
         gatherer.add(sentence)
     alive = [c for c in gatherer.kept if c.alive]
     _acted_on(chat, alive, gatherer.position, skip_ids)
+    # At equal strength the cause where it was found beats a recap that retells it later
     ranked = sorted(
         alive,
-        key=lambda c: (c.strength, not c.acted_on, c.recency, -c.sentence.index),
+        key=lambda c: (
+            c.strength,
+            not c.acted_on,
+            not RECAP(own_words(c.sentence.message).lower()),
+            c.recency,
+            -c.sentence.index,
+        ),
         reverse=True,
     )
     guess: Finding | None = None
