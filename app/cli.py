@@ -68,10 +68,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from app.main import load_settings
     from app.pipeline import verify_text
 
-    settings = load_settings()
-    client = None
-    if settings.llm_configured and not args.no_llm:
-        client = EngineRegistry(settings).llm_client()
+    engines = EngineRegistry(load_settings())
+    judges = None if args.no_llm else engines.claim_judge(engines.deadline())
     outcome = asyncio.run(
         verify_text(
             _read_source(args.transcript),
@@ -79,8 +77,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             format=args.format,
             date=args.date,
             timezone=args.timezone,
-            llm_client=client,
-            model=settings.llm_model,
+            judge=judges[0] if judges is not None else None,
         )
     )
     if args.json:

@@ -67,10 +67,24 @@ class UpstreamError(PostmortemError):
 
 
 class UpstreamUnavailableError(UpstreamError):
-    """The LLM endpoint kept failing with transient errors until the time budget ran out."""
+    """The LLM endpoint kept failing with transient errors until the time budget ran out.
+
+    `retry_after` (seconds) is what the upstream asked for, sent on as a `Retry-After` header.
+    """
 
     status = 503
     title = "LLM upstream unavailable"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        hint: str | None = None,
+        retry_after: int | None = None,
+        **extra: object,
+    ) -> None:
+        super().__init__(detail, hint=hint, **extra)
+        self.retry_after = retry_after
 
 
 class UpstreamTimeoutError(UpstreamError):

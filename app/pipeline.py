@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openai import AsyncOpenAI
 from pydantic import BaseModel, Field
 
+from app.engines.base import Engine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
 from app.ingest import parse_transcript
-from app.models import Audience, Draft, IncidentReport, Message, Transcript, Usage, hhmm
+from app.llm.repair import RepairRecord
+from app.llm.retry import Deadline
+from app.llm.review import review_extraction
+from app.models import Audience, Draft, Extraction, IncidentReport, Message, Transcript, Usage, hhmm
 from app.redact import Finding, redact_text, redact_transcript
 from app.render import render_draft
 from app.verify import (
-    LLMClaimJudge,
+    ClaimJudge,
     VerificationReport,
     verify_draft,
     verify_draft_with_judge,
     verify_report,
-    verify_report_with_judge,
 )
 
 
@@ -52,6 +54,11 @@ class DraftResult(BaseModel):
     usage: Usage
     warnings: list[str]
     redactions: list[Finding] = Field(description="Secrets removed before processing.")
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
+    )
 
 
 def ingest(
@@ -77,11 +84,12 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
         text, format=options.format, date=options.date, timezone=options.timezone
     )
     engine = engines.get(options.engine)
-    extraction = await engine.extract(transcript)
+    deadline = engines.deadline()  # one PM_LLM_TIME_BUDGET for every LLM call of this request
+    extraction = await _extract(engine, transcript, deadline)
     warnings.extend(extraction.warnings)
 
-    report, verification, usage = await _verify_extraction(
-        extraction.report, transcript, engine.name, engines, options, warnings
+    report, verification, usage, repairs = await _verify_extraction(
+        extraction.report, transcript, engine.name, engines, options, warnings, deadline
     )
     usage = extraction.usage.model_copy(
         update={
@@ -112,7 +120,16 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
         usage=usage,
         warnings=warnings,
         redactions=findings,
+        repairs=repairs,
     )
+
+
+async def _extract(engine: Engine, transcript: Transcript, deadline: Deadline) -> Extraction:
+    from app.engines.llm import LLMEngine
+
+    if isinstance(engine, LLMEngine):
+        return await engine.extract(transcript, deadline=deadline)
+    return await engine.extract(transcript)
 
 
 async def _verify_extraction(
@@ -122,38 +139,22 @@ async def _verify_extraction(
     engines: EngineRegistry,
     options: DraftOptions,
     warnings: list[str],
-) -> tuple[IncidentReport, VerificationReport, Usage]:
-    """Check every extracted item; an LLM's paraphrases the rules cannot settle go to the judge.
+    deadline: Deadline,
+) -> tuple[IncidentReport, VerificationReport, Usage, list[RepairRecord]]:
+    """Check every extracted item. With the llm engine and PM_VERIFY_WITH_LLM, paraphrases the
+    rules cannot settle go to the judge and failed items go back to the model once for repair
+    (`app.llm.review`); a failing judge or repair costs the user nothing but a warning.
 
-    The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, the rules' verdicts stand (unsettled claims count as unverified) and a warning
-    says so: a flaky judge never costs the user the draft.
+    The extractive engine quotes the chat, so its claims are settled by the rules alone.
     """
-    judges = engines.claim_judge() if engine_name == "llm" else None
-    if judges is None:
-        checked, verification = verify_report(
-            report, transcript, keep_failed=options.keep_unverified
+    if engine_name == "llm" and engines.llm_verification_enabled():
+        outcome = await review_extraction(
+            report, transcript, engines, deadline=deadline, keep_failed=options.keep_unverified
         )
-        return checked, verification, Usage()
-    judge, counter = judges
-    try:
-        checked, verification = await verify_report_with_judge(
-            report, transcript, judge, keep_failed=options.keep_unverified
-        )
-    except UpstreamError as exc:
-        warnings.append(
-            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
-            "were treated as unverified"
-        )
-        checked, verification = verify_report(
-            report, transcript, keep_failed=options.keep_unverified
-        )
-    usage = Usage(
-        llm_calls=counter.calls,
-        prompt_tokens=counter.prompt_tokens,
-        completion_tokens=counter.completion_tokens,
-    )
-    return checked, verification, usage
+        warnings.extend(outcome.warnings)
+        return outcome.report, outcome.verification, outcome.usage, outcome.repairs
+    checked, verification = verify_report(report, transcript, keep_failed=options.keep_unverified)
+    return checked, verification, Usage(), []
 
 
 def _draft_notes(
@@ -209,21 +210,29 @@ async def verify_text(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    llm_client: AsyncOpenAI | None = None,
-    model: str | None = None,
+    judge: ClaimJudge | None = None,
 ) -> VerifyOutcome:
-    """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
+    """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
+
+    A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
+    /draft."""
     transcript, findings, warnings = ingest(
         transcript_text, format=format, date=date, timezone=timezone
     )
     safe_draft, draft_findings = redact_text(draft)
     if draft_findings:
         warnings.append(f"{len(draft_findings)} secret(s) in the draft were redacted first")
-    if llm_client is not None and model:
-        judge = LLMClaimJudge(llm_client, model)
-        report = await verify_draft_with_judge(safe_draft, transcript, judge)
-    else:
+    if judge is None:
         report = verify_draft(safe_draft, transcript)
+    else:
+        try:
+            report = await verify_draft_with_judge(safe_draft, transcript, judge)
+        except UpstreamError as exc:
+            warnings.append(
+                f"the LLM judge was unavailable ({exc.detail}); claims the rules could not "
+                "settle were treated as unverified"
+            )
+            report = verify_draft(safe_draft, transcript)
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

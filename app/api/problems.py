@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import PostmortemError
+from app.errors import PostmortemError, UpstreamUnavailableError
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger("postmortem.api")
@@ -20,12 +20,14 @@ class ProblemResponse(JSONResponse):
     media_type = PROBLEM_JSON
 
 
-def problem(status: int, title: str, detail: str, **extra: Any) -> ProblemResponse:
+def problem(
+    status: int, title: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> ProblemResponse:
     """A problem-details response."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     body["detail"] = detail
     body.update({k: v for k, v in extra.items() if v is not None})
-    return ProblemResponse(status_code=status, content=body)
+    return ProblemResponse(status_code=status, content=body, headers=headers)
 
 
 def _field_errors(errors: Any) -> list[dict[str, Any]]:
@@ -46,7 +48,17 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PostmortemError)
     async def _domain(_: Request, exc: PostmortemError) -> ProblemResponse:
-        return problem(exc.status, exc.title, exc.detail, hint=exc.hint, **_public_extra(exc.extra))
+        headers = None
+        if isinstance(exc, UpstreamUnavailableError) and exc.retry_after is not None:
+            headers = {"Retry-After": str(exc.retry_after)}
+        return problem(
+            exc.status,
+            exc.title,
+            exc.detail,
+            headers=headers,
+            hint=exc.hint,
+            **_public_extra(exc.extra),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> ProblemResponse:

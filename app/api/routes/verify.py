@@ -26,7 +26,8 @@ class VerifyRequest(BaseModel):
     timezone: str | None = Field(default=None, description="IANA time zone of the times.")
     use_llm_judge: bool = Field(
         default=True,
-        description="Let the configured LLM judge claims the rules cannot settle (if any LLM).",
+        description="Let the configured LLM judge claims the rules cannot settle (when a judge "
+        "is configured and PM_VERIFY_WITH_LLM is on).",
     )
 
 
@@ -41,13 +42,12 @@ async def post_verify(
 ) -> VerifyOutcome:
     text = await read_text(request, settings.max_transcript_chars * 2)
     body = parse_json_model(text, VerifyRequest)
-    client = engines.llm_client() if settings.llm_configured and body.use_llm_judge else None
+    judges = engines.claim_judge(engines.deadline()) if body.use_llm_judge else None
     return await verify_text(
         str(body.transcript),
         body.draft,
         format=body.format,
         date=body.date,
         timezone=body.timezone,
-        llm_client=client,
-        model=settings.llm_model,
+        judge=judges[0] if judges is not None else None,
     )
