@@ -230,3 +230,36 @@ def test_keep_unverified_marks_instead_of_dropping(
     assert "(unverified)" not in dropped["draft"]["text"]
     assert unsettled in kept["draft"]["text"]
     assert "(unverified)" in kept["draft"]["text"]
+
+
+def test_pm_verify_with_llm_applies_to_verify_too(
+    respx_mock: respx.MockRouter, seed_chat_text: str, seed_llm_draft_text: str
+) -> None:
+    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=api_error(500))
+    body = {"transcript": seed_chat_text, "draft": seed_llm_draft_text}
+    with TestClient(create_app(llm_settings(verify_with_llm=False))) as rules_only:
+        response = rules_only.post("/verify", json=body)
+    assert response.status_code == 200
+    assert route.call_count == 0
+    assert all(c["judged_by"] == "rules" for c in response.json()["verification"]["claims"])
+
+
+@pytest.mark.parametrize("path", ["/draft", "/verify"])
+def test_a_failing_judge_is_the_same_warning_in_draft_and_verify(
+    respx_mock: respx.MockRouter, seed_chat_text: str, seed_llm_draft_text: str, path: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return api_error(503, "overloaded") if _is_judge_call(request) else reply(answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
+    body: dict[str, Any] = {"transcript": seed_chat_text}
+    body |= {"engine": "llm"} if path == "/draft" else {"draft": seed_llm_draft_text}
+    with TestClient(create_app(llm_settings(llm_time_budget=1))) as test_client:
+        response = test_client.post(path, json=body)
+
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert any(w.startswith("the LLM judge was unavailable (") for w in warnings)
+    assert all(c["judged_by"] == "rules" for c in response.json()["verification"]["claims"])

@@ -365,3 +365,27 @@ async def test_a_reask_lost_to_the_budget_keeps_the_first_answers_valid_parts(
     assert route.call_count >= 2
     assert extraction.report.timeline == []
     assert any("stopped re-asking" in w for w in extraction.warnings)
+
+
+# The eval's recorded answers are keyed by the sha256 of the canonical request body: a change to
+# the prompts, the schema or the way the request is built makes every recording miss. When the
+# change is meant, update these and re-record (or re-play) the answers; say so in the commit.
+PINNED_REQUEST_KEYS = {
+    "json_schema": "913f5657954c0ad412c54d4f16e14c31eee748338c73b0715cc9d3e86806c881",
+    "json_object": "4b62ea454205ce414c940c12a01f3e1d8ec1cdf5b11e57a3ef6112ca039a64f1",
+}
+
+
+@pytest.mark.parametrize("response_format", sorted(PINNED_REQUEST_KEYS))
+async def test_the_extraction_request_body_is_pinned(
+    respx_mock: respx.MockRouter, response_format: str
+) -> None:
+    from app.evaluation.recording import request_key
+
+    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=reply(seed_report()))
+
+    await engine(llm_response_format=response_format).extract(seed_transcript())
+
+    assert request_key(route.calls.last.request.content) == PINNED_REQUEST_KEYS[response_format], (
+        "the extraction request body changed: recordings keyed by it will miss"
+    )
