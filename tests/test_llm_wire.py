@@ -179,9 +179,10 @@ def _leaks(text: str) -> list[str]:
     ]
 
 
-def test_errors_and_readyz_never_show_credentials_in_the_base_url(
-    respx_mock: respx.MockRouter, seed_chat_text: str
+def test_errors_readyz_and_logs_never_show_credentials_in_the_base_url(
+    respx_mock: respx.MockRouter, seed_chat_text: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     respx_mock.post(host="llm.test").mock(side_effect=httpx.ConnectError("refused"))
     respx_mock.get(host="llm.test").mock(side_effect=httpx.ConnectError("refused"))
     settings_ = llm_settings(llm_base_url=SECRET_URL, llm_time_budget=1)
@@ -193,6 +194,8 @@ def test_errors_and_readyz_never_show_credentials_in_the_base_url(
     assert "could not connect to the LLM at http://llm.test:8080" in failed.json()["detail"]
     assert ready.json()["llm"].startswith("cannot connect to http://llm.test:8080:")
     assert _leaks(failed.text) == [] and _leaks(ready.text) == []
+    assert "llm.test" in caplog.text  # httpx logged the requests ...
+    assert [s for s in _leaks(caplog.text) if s not in ("ops:", "api-key")] == []  # ... safely
 
 
 def test_an_upstream_400_echoing_the_key_is_redacted_for_client_and_log(

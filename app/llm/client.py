@@ -15,7 +15,7 @@ from openai._constants import DEFAULT_CONNECTION_LIMITS
 from app.config import Settings
 from app.errors import ConfigurationError
 from app.llm.chat import OpenAIChatModel
-from app.llm.endpoint import Endpoint, public_endpoint, url_secrets
+from app.llm.endpoint import Endpoint, protect_logs, public_endpoint, url_secrets
 from app.llm.progress import ProgressTransport
 from app.llm.retry import RetryPolicy
 
@@ -62,6 +62,7 @@ def build_client(
             hint="set PM_LLM_MODEL and PM_LLM_BASE_URL (or PM_LLM_API_KEY for OpenAI)",
         )
     base_url = _base_url(settings, role)
+    protect_logs([_api_key(settings, role), *url_secrets(base_url)])
     timeout = httpx.Timeout(
         settings.llm_timeout, connect=min(CONNECT_TIMEOUT, settings.llm_timeout)
     )

@@ -14,7 +14,9 @@ transcript redactor over it, before it reaches a client or a log.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -108,3 +110,53 @@ class Endpoint:
     def scrub(self, text: str) -> str:
         """Upstream text with this endpoint's secrets removed and the redactor applied."""
         return scrub_upstream_text(text, self.secrets)
+
+
+class SecretsLogFilter(logging.Filter):
+    """Removes the configured endpoints' secrets from the records of the HTTP libraries' loggers
+    (httpx logs every request URL, userinfo, path and query included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, secrets: Iterable[str]) -> None:
+        with self._lock:
+            self._secrets |= {s for s in secrets if len(s) >= _MIN_SECRET}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = self._secrets
+        if not secrets:
+            return True
+        message = record.getMessage()
+        cleaned = message
+        for secret in sorted(secrets, key=len, reverse=True):
+            if secret in cleaned:
+                cleaned = cleaned.replace(secret, _SECRET_MARK)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+# A logger's filters apply to the records it creates, not to its children's: name each one.
+HTTP_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "openai",
+    "openai._base_client",
+)
+_log_filter = SecretsLogFilter()
+
+
+def protect_logs(secrets: Iterable[str]) -> None:
+    """Keep these secrets out of the HTTP libraries' log records from now on."""
+    _log_filter.add(secrets)
+    for name in HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _log_filter not in logger.filters:
+            logger.addFilter(_log_filter)
