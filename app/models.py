@@ -104,12 +104,17 @@ _CLOCK = re.compile(
 _BARE_AMPM = re.compile(r"(?<![\d:])(?P<h>1[0-2]|0?[1-9])\s*(?P<ampm>[AaPp]\.?[Mm]\.?)(?!\w)")
 
 
+_CLOCK_PREFIX = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 def clock_seconds(value: str) -> int:
-    """Seconds since midnight of an 'HH:MM[:SS]' (or ISO datetime) string."""
-    hhmm = value.split("T", 1)[1] if "T" in value else value
-    parts = [int(p) for p in hhmm[:8].split(":")[:3]]
-    hours, minutes = parts[0], parts[1]
-    seconds = parts[2] if len(parts) > 2 else 0
+    """Seconds since midnight of an 'HH:MM[:SS]' (or ISO datetime) string; a fraction or a UTC
+    offset after the clock ("09:14+00:00", "09:14:05.5Z", which the LLM may write) is ignored."""
+    clock = value.split("T", 1)[1] if "T" in value else value
+    found = _CLOCK_PREFIX.match(clock)
+    if found is None:
+        raise ValueError(f"{value!r} is not a clock time")
+    hours, minutes, seconds = (int(part) if part else 0 for part in found.groups())
     return hours * 3600 + minutes * 60 + seconds
 
 

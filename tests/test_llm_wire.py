@@ -330,3 +330,50 @@ def test_any_answer_text_is_a_report_or_errors_to_quote(content: str) -> None:
     attempt = check_answer(content, REPORT_SPEC)
     assert (attempt.value is None) == bool(attempt.errors)
     assert all(isinstance(e, str) and e for e in attempt.errors)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.from_regex(
+        r"\A(?:20\d\d-0[1-9]-[0-2][1-9]T)?(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,3})?)?"
+        r"(?:Z|[+-](?:0\d|1[0-4]):?[0-5]\d)?\Z"
+    )
+)
+def test_any_timeline_time_the_model_accepts_renders(value: str) -> None:
+    """An LLM time like "09:14+00:00" passed validation and then crashed the renderer (500)."""
+    from app.models import Message, Transcript, hhmm
+    from app.pipeline import anchor_times
+    from app.render import render_draft
+
+    clock = hhmm(value)
+    transcript = Transcript(
+        format="test",
+        messages=[
+            Message(id=1, time=clock, author="Dana", text="db down", line_start=1, line_end=1)
+        ],
+    )
+    report = IncidentReport.model_validate(
+        {
+            "title": "Database down",
+            "summary": {
+                "technical": [{"text": "The database went down.", "evidence": [1]}],
+                "plain": [{"text": "The service was unavailable.", "evidence": [1]}],
+            },
+            "impact": [],
+            "detection": None,
+            "timeline": [
+                {"time": value, "kind": "detection", "description": "db down", "evidence": [1]}
+            ],
+            "root_cause": None,
+            "contributing_factors": [],
+            "resolution": None,
+            "action_items": [],
+            "participants": ["Dana"],
+            "open_questions": [],
+        },
+        context={"transcript": transcript},
+    )
+    for audience in ("engineering", "stakeholder"):
+        text = render_draft(report, transcript, audience).text  # type: ignore[arg-type]
+        assert text
+    assert anchor_times(report, transcript).timeline
