@@ -19,7 +19,7 @@ from app.llm.retry import Deadline
 from app.llm.review import review_extraction
 from app.models import Audience, Draft, Extraction, IncidentReport, Message, Transcript, Usage, hhmm
 from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft
+from app.render import render_draft, review_of
 from app.verify import (
     ClaimJudge,
     VerificationReport,
@@ -98,15 +98,20 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
             "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
         }
     )
-    failed = [c for c in verification.claims if c.status != "supported"]
-    notes = _draft_notes(verification, findings, options.keep_unverified)
-    if failed and not options.keep_unverified:
+    review = review_of(
+        extraction.report,
+        report,
+        [c.status for c in verification.claims],
+        keep_unverified=options.keep_unverified,
+        redactions=len(findings),
+    )
+    if review.withheld_total:
         warnings.append(
-            f"{len(failed)} extracted claim(s) failed verification against the transcript and "
-            "were left out of the draft; see `verification`"
+            f"{review.withheld_total} extracted item(s) failed verification against the "
+            "transcript and were left out of the draft; see `verification`"
         )
 
-    draft = render_draft(report, transcript, options.audience, notes=notes)
+    draft = render_draft(report, transcript, options.audience, review=review)
     safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
     if late_findings:
         warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
@@ -155,26 +160,6 @@ async def _verify_extraction(
         return outcome.report, outcome.verification, outcome.usage, outcome.repairs
     checked, verification = verify_report(report, transcript, keep_failed=options.keep_unverified)
     return checked, verification, Usage(), []
-
-
-def _draft_notes(
-    verification: VerificationReport, findings: list[Finding], keep_unverified: bool
-) -> list[str]:
-    notes = [
-        f"{len(verification.claims)} claims were checked against the transcript: "
-        f"{verification.supported} supported, {verification.unsupported} unsupported, "
-        f"{verification.contradicted} contradicted."
-    ]
-    failed = verification.unsupported + verification.contradicted
-    if failed:
-        notes.append(
-            "Claims marked (unverified) could not be confirmed from the chat."
-            if keep_unverified
-            else f"{failed} claim(s) that the chat does not support were left out."
-        )
-    if findings:
-        notes.append(f"{len(findings)} secret(s) pasted in the chat were redacted.")
-    return notes
 
 
 def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentReport:

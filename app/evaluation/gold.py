@@ -84,6 +84,9 @@ class Gold(GoldModel):
         description="dev: rules may be tuned on it; test: frozen, only read in aggregate.",
     )
     format: str | None = None
+    channel: str | None = Field(
+        default=None, description="For an export of several channels: the incident's channel."
+    )
     date: dt.date | None = None
     timezone: str | None = None
     participants: list[str] = Field(default_factory=list)

@@ -1,58 +1,204 @@
-"""Make text safe for a stakeholder audience: no people, internal hosts, error classes or secrets.
+"""Make text safe for a stakeholder audience: no people, bots, internal tools, hosts, error
+classes, identifiers, citations or secrets.
 
-A stakeholder update is blameless and non-technical. Engines are asked to write the plain summary
-that way, but a rule-based pass makes sure of it whatever the engine produced.
+A stakeholder email prints only the fields an engine wrote for stakeholders (`plain`), and
+engines are asked to write those without internals. This rule-based pass is the safety net
+whatever the engine produced. It works in two linear steps: every whitespace-delimited token is
+classified by its shape (URL, host, IP, path, error class, identifier, ticket id, mention), then
+known names (the chat's people and bots, common operations tools) are replaced as phrases.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
 
-_HOST = re.compile(
-    r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
-    r"(?:internal|local|lan|corp|intra|svc|cluster\.local|private|prod|staging|int)\b"
-    r"(?::\d+)?",
-    re.IGNORECASE,
+from app.render.prose import clean_text
+
+_REDACTED = re.compile(r"\[REDACTED(?::[^\]\n]{0,80}+)?\]", re.IGNORECASE)
+_CITATION = re.compile(r"[ \t]*+\\?\[m\d{1,7}+(?:[ \t]*+,[ \t]*+m\d{1,7}+)*+\\?\]")
+_CODE_SPAN = re.compile(r"`[^`\n]{1,200}+`")
+# A token: a maximal run of characters that are neither space nor sentence brackets/quotes.
+_TOKEN = re.compile(r"[^\s()\[\]{}<>\"“”‘’,;!?]++")
+_TRAILING = ".:'’"
+
+_INTERNAL_SUFFIXES = frozenset(
+    "internal local lan corp intra svc cluster private prod staging stage int home localdomain "
+    "consul".split()
 )
-_URL = re.compile(r"\b(?:https?|postgres(?:ql)?|mysql|redis|amqp|mongodb)://\S+", re.IGNORECASE)
-_IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b")
-_ERROR_CLASS = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Fault|Timeout)\b")
-_REDACTED = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
-_MENTION = re.compile(r"(?<!\w)@[\w.-]+")
-_SPACES = re.compile(r"[ \t]{2,}")
+_IP = re.compile(r"(?:\d{1,3}+\.){3}\d{1,3}+(?::\d{1,5}+)?(?:/\d{1,2}+)?")
+_ERROR_CLASS = re.compile(
+    r"(?:[A-Za-z_][\w]{0,60}+\.){0,8}+[A-Z][A-Za-z0-9]{0,60}?(?:Error|Exception|Fault|Timeout)"
+)
+_ERRNO = re.compile(r"E[A-Z]{4,15}+")  # ECONNREFUSED, ETIMEDOUT
+_SNAKE = re.compile(r"[A-Za-z0-9]{1,60}+(?:_[A-Za-z0-9]{1,60}+)++(?:\(\))?")
+_FLAG = re.compile(r"--?[a-z][a-z0-9-]{1,60}+(?:=\S{0,100}+)?")
+_TICKET = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]{1,9}+)-\d{2,7}+")
+_NOT_TICKETS = frozenset({"SEV", "ISO", "RFC", "UTF", "CVE", "HTTP", "TLS", "IPV"})
+# "db-primary-03", "web-prod-2", "pg-03": two name parts, or a zero-padded number.
+_NUMBERED_HOST = re.compile(
+    r"[a-z][a-z0-9]{1,40}+(?:-[a-z][a-z0-9]{0,40}+){1,6}+-\d{1,4}+[a-z]?"
+    r"|[a-z][a-z0-9]{1,40}+-0\d{1,3}+"
+)
+
+# Widely used operations tools (alerting, observability, deployment, tickets): internal names
+# to a stakeholder. A general vocabulary, not words from any one chat.
+_TOOLS: dict[str, tuple[str, ...]] = {
+    "our monitoring": (
+        "PagerDuty",
+        "Opsgenie",
+        "Datadog",
+        "Grafana",
+        "Prometheus",
+        "Alertmanager",
+        "Kibana",
+        "Sentry",
+        "Splunk",
+        "New Relic",
+        "Honeycomb",
+        "CloudWatch",
+        "Nagios",
+        "Zabbix",
+        "VictorOps",
+        "Pingdom",
+        "Statuspage",
+        "incident.io",
+        "Rootly",
+    ),
+    "our deployment tooling": (
+        "ArgoCD",
+        "Argo CD",
+        "Jenkins",
+        "Spinnaker",
+        "Terraform",
+        "kubectl",
+        "Helm",
+        "GitHub Actions",
+        "GitLab CI",
+        "CircleCI",
+        "Ansible",
+    ),
+    "our issue tracker": ("Jira", "ServiceNow"),
+}
 
 
-def _name_pattern(participants: list[str]) -> re.Pattern[str] | None:
-    names: set[str] = set()
-    for participant in participants:
-        cleaned = participant.strip()
-        if not cleaned:
-            continue
-        names.add(cleaned)
-        first = cleaned.split()[0]
-        if len(first) > 2:
-            names.add(first)
+def _shape(token: str, hosts_only: bool = False) -> str | None:
+    """What a token stands for when its shape is internal, else None."""
+    if "://" in token:
+        return "an internal endpoint"
+    if token.startswith("@") and len(token) > 1:
+        return "the team"
+    if "@" in token and "." in token.split("@", 1)[1]:
+        return "the team"  # an e-mail address names a person or a team
+    if _IP.fullmatch(token):
+        return "an internal address"
+    host = token.split(":", 1)[0].lower()
+    labels = host.split(".")
+    if len(labels) > 1 and any(label in _INTERNAL_SUFFIXES for label in labels[1:]):
+        return "an internal service"
+    if hosts_only:
+        return None
+    if token.startswith(("/", "~/", "./")) and token.count("/") >= 2:
+        return "an internal file"
+    if _ERROR_CLASS.fullmatch(token) or _ERRNO.fullmatch(token):
+        return "errors"
+    if _FLAG.fullmatch(token):
+        return "an internal command"
+    if _SNAKE.fullmatch(token):
+        return "an internal setting"
+    ticket = _TICKET.fullmatch(token)
+    if ticket and not ticket["prefix"].startswith(tuple(_NOT_TICKETS)):
+        return "a ticket"
+    if _NUMBERED_HOST.fullmatch(token.split("..", 1)[0]):  # also a range: "web-01..04"
+        return "an internal server"
+    return None
+
+
+def _replace_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    core = token.rstrip(_TRAILING)
+    tail = token[len(core) :]
+    if not core:
+        return token
+    replacement = _shape(core)
+    return token if replacement is None else replacement + tail
+
+
+@lru_cache(maxsize=64)
+def _names_pattern(names: tuple[str, ...], ignore_case: bool) -> re.Pattern[str] | None:
     if not names:
         return None
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(
-        rf"(?<![\w-])(?:{alternatives})(?P<possessive>'s|’s)?(?![\w-])", re.IGNORECASE
-    )
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?P<possessive>'s|’s)?+(?![\w-])", flags)
 
 
-def scrub_for_stakeholders(text: str, participants: list[str]) -> str:
-    """Replace names, mentions, internal hosts, IPs, URLs, error classes and secrets."""
-    scrubbed = _REDACTED.sub("a credential", text)
-    scrubbed = _URL.sub("an internal endpoint", scrubbed)
-    scrubbed = _HOST.sub("an internal service", scrubbed)
-    scrubbed = _IP.sub("an internal address", scrubbed)
-    scrubbed = _ERROR_CLASS.sub("errors", scrubbed)
-    scrubbed = _MENTION.sub("the team", scrubbed)
-    pattern = _name_pattern(participants)
-    if pattern is not None:
-        scrubbed = pattern.sub(lambda m: "the team's" if m["possessive"] else "the team", scrubbed)
-    scrubbed = re.sub(r"\bthe team,?\s+(?:please\s+)?", "the team ", scrubbed)
+def _name_variants(names: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names matched exactly, handles matched in any case): full names and first names of
+    more than two letters. A capitalised name ("Will") is matched as written, so the word
+    "will" survives; a lower-case handle ("kofi") is matched in any case."""
+    exact: set[str] = set()
+    any_case: set[str] = set()
+    for name in names:
+        cleaned = name.strip()
+        if not cleaned:
+            continue
+        forms = {cleaned}
+        parts = cleaned.split()
+        if len(parts) > 1 and len(parts[0]) > 2:
+            forms.add(parts[0])
+        for form in forms:
+            if form[:1].isupper():
+                exact.add(form)
+            else:
+                any_case.add(form)
+    return tuple(sorted(exact)), tuple(sorted(any_case))
+
+
+def _replace_names(text: str, names: Iterable[str], replacement: str) -> str:
+    exact, any_case = _name_variants(names)
+    for group, ignore_case in ((exact, False), (any_case, True)):
+        pattern = _names_pattern(group, ignore_case)
+        if pattern is not None:
+            text = pattern.sub(
+                lambda m: replacement + ("'s" if m["possessive"] else ""),
+                text,
+            )
+    return text
+
+
+# The words this module writes; one that starts the text starts a sentence.
+_OUR_WORDS = (
+    "the team",
+    "an internal",
+    "an automated",
+    "our ",
+    "a credential",
+    "a ticket",
+)
+_TEAM_COMMA = re.compile(r"\bthe team,?+[ \t]++(?:please[ \t]++)?+")
+_SPACES = re.compile(r"[ \t]{2,}+")
+_ARTICLE_AN = re.compile(r"\ban an\b")
+
+
+def scrub_for_stakeholders(text: str, participants: Iterable[str], bots: Iterable[str] = ()) -> str:
+    """Replace people, bots, internal tools, hosts, IPs, URLs, paths, error classes,
+    identifiers, ticket ids, citations and secrets with plain words."""
+    scrubbed = _CITATION.sub("", text)
+    scrubbed = _REDACTED.sub("a credential", scrubbed)
+    scrubbed = _CODE_SPAN.sub("an internal command", scrubbed)
+    scrubbed = clean_text(scrubbed)
+    scrubbed = _TOKEN.sub(_replace_token, scrubbed)
+    for words, tools in _TOOLS.items():
+        pattern = _names_pattern(tools, True)
+        if pattern is not None:
+            scrubbed = pattern.sub(words, scrubbed)
+    scrubbed = _replace_names(scrubbed, bots, "an automated system")
+    scrubbed = _replace_names(scrubbed, participants, "the team")
+    scrubbed = _TEAM_COMMA.sub("the team ", scrubbed)
+    scrubbed = _ARTICLE_AN.sub("an", scrubbed)
     scrubbed = _SPACES.sub(" ", scrubbed).strip()
-    if scrubbed.startswith("the team"):
-        scrubbed = "The team" + scrubbed[len("the team") :]
+    if scrubbed.startswith(_OUR_WORDS) or (text.lstrip()[:1].isupper() and scrubbed[:1].islower()):
+        scrubbed = scrubbed[0].upper() + scrubbed[1:]
     return scrubbed

@@ -7,7 +7,7 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.body import (
@@ -18,6 +18,7 @@ from app.api.body import (
     validate_fields,
 )
 from app.api.deps import EnginesDep, SettingsDep
+from app.api.representations import DRAFT_CONTENT, draft_response
 from app.errors import UnsupportedMediaTypeError
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft
@@ -85,10 +86,12 @@ _BODY_DOC: dict[str, Any] = {
     summary="Draft a postmortem from an incident chat",
     description=(
         "Send JSON (`DraftRequest`), or the raw transcript as `text/plain` with the options as "
-        "query parameters. With `Accept: text/markdown` the answer is the draft alone."
+        "query parameters. `Accept` picks the answer: JSON (default), `text/markdown` (the "
+        "draft alone), `text/html` (a standalone page; engineering drafts embed the timeline "
+        "picture) or `image/svg+xml` (the timeline picture)."
     ),
     responses={
-        200: {"content": {"text/markdown": {}}},
+        200: {"content": DRAFT_CONTENT},
         413: {"description": "Transcript too large"},
         415: {"description": "Body is neither JSON nor plain text"},
         422: {"description": "Unrecognised transcript or invalid field"},
@@ -134,9 +137,7 @@ async def post_draft(
             hint='send application/json ({"transcript": ...}) or text/plain (the raw chat)',
         )
     result = await create_draft(str(body.transcript), body.options(), engines)
-    if "text/markdown" in request.headers.get("accept", ""):
-        return PlainTextResponse(result.draft.text, media_type="text/markdown; charset=utf-8")
-    return result
+    return draft_response(request, result)
 
 
 def _is_raw_slack_export(text: str) -> bool:

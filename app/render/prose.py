@@ -1,0 +1,127 @@
+"""Prose rules shared by both drafts: no chat debris, no Markdown injected by chat text, and the
+chat's own voice shown as a quote.
+
+- `clean_text`: one line, without the clutter a copy-paste brings along ("(edited)", reaction
+  counts such as ":+1: 3" or "👍 2", "3 replies", "View thread").
+- `inline_markdown` / `table_cell`: chat-derived text placed in Markdown cannot start a heading,
+  list, quote or table of its own.
+- `speaks_as_chat`: text that is a chat statement (written in the first person, or copied word
+  for word from a cited message). The engineering draft quotes such text, with the time it was
+  posted, instead of presenting it in its own third-person voice.
+
+Every pattern is linear on any input (possessive repeats, no nested unbounded groups).
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.models import Transcript, hhmm
+
+# Copy-paste clutter: edit markers, thread footers, reactions (":+1: 3", "👍 2", a bare
+# ":eyes:" or emoji). A count after a reaction goes with it only at the end of the text or
+# before another reaction, so "⚠️ 3 services down" keeps its figure.
+_EMOJI = r"[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?+"
+_REACTION = rf"(?:(?<![\w:]):[a-z0-9_+-]{{1,40}}+:|{_EMOJI})"
+_DEBRIS = re.compile(
+    r"\(edited\)"
+    r"|\bView (?:thread|reply|replies)\b"
+    r"|\b\d{1,4}+ (?:new )?repl(?:y|ies)\b"
+    r"|\bLast reply (?:today|yesterday|\d{1,3}+ (?:minutes?|hours?|days?) ago)\b"
+    rf"|{_REACTION} ?[x×]?\d{{1,4}}+(?=\s*+(?:$|{_REACTION}))"
+    rf"|{_REACTION}",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s++")
+_SPACE_BEFORE_PUNCT = re.compile(r" ++(?=[.,;:!?])")
+# What would start a Markdown block if it began a line: headings, quotes, lists, tables, rules.
+_BLOCK_START = re.compile(r"^(?:#{1,6}+(?=\s|$)|>|[-+*](?=\s)|\d{1,9}+[.)](?=\s)|\||={3,}+|-{3,}+)")
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
+    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’-])"
+)
+_FIRST_SINGULAR = re.compile(
+    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’-])"
+)
+_NOT_WORD = re.compile(r"[^\w]++")
+_LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /-]{1,30}+):[ \t]++(?=\S)")
+_QUOTE_CHARS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def clean_text(text: str) -> str:
+    """`text` on one line, chat debris removed."""
+    text = _DEBRIS.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip(" ·")
+    return _SPACE_BEFORE_PUNCT.sub("", text)
+
+
+def inline_markdown(text: str) -> str:
+    """Cleaned text that cannot open a Markdown block when it starts a line, nor a table."""
+    text = clean_text(text).replace("|", "\\|")
+    if _BLOCK_START.match(text):
+        return "\\" + text
+    return text
+
+
+def table_cell(text: str) -> str:
+    """Cleaned text safe inside a Markdown table cell."""
+    return clean_text(text).replace("|", "\\|")
+
+
+def first_person(text: str) -> bool:
+    """Written in the first person ("I merged", "we rolled back", "our config")."""
+    return bool(_FIRST_PERSON.search(text))
+
+
+def first_person_singular(text: str) -> bool:
+    """Written as one person ("I", "my"): never the voice of a stakeholder email."""
+    return bool(_FIRST_SINGULAR.search(text))
+
+
+def _normalised(text: str) -> str:
+    return _NOT_WORD.sub(" ", text.translate(_QUOTE_CHARS).lower()).strip()
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """A leading 'Label: ' (as in 'Root cause: ...') and the rest."""
+    match = _LABEL.match(text)
+    if match is None:
+        return "", text
+    return text[: match.end()], text[match.end() :]
+
+
+def quoted_from(text: str, evidence: list[int], transcript: Transcript) -> int | None:
+    """The id of the cited message `text` is copied from word for word, if any."""
+    wanted = _normalised(text)
+    if len(wanted.split()) < 2:
+        return None
+    for message_id in evidence:
+        message = transcript.message(message_id)
+        if message is not None and wanted in _normalised(message.text):
+            return message_id
+    return None
+
+
+def speaks_as_chat(text: str, evidence: list[int], transcript: Transcript) -> int | None:
+    """The message whose voice `text` is in: copied from it, or written in the first person
+    (then its first cited message). None when the text is the draft's own third person."""
+    source = quoted_from(text, evidence, transcript)
+    if source is not None:
+        return source
+    if first_person(text) and evidence:
+        return evidence[0]
+    return None
+
+
+def posted_at(message_id: int, transcript: Transcript) -> str | None:
+    """'09:17' for a message with a time."""
+    message = transcript.message(message_id)
+    if message is None or message.time is None:
+        return None
+    return hhmm(message.time)
+
+
+def as_quote(text: str) -> str:
+    """Text in typographic quotes; inner double quotes become single ones."""
+    inner = text.replace("“", "‘").replace("”", "’").replace('"', "'")
+    return f"“{inner}”"

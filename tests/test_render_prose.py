@@ -1,0 +1,104 @@
+"""Prose rules of both drafts: chat debris removed, the chat's voice recognised, Markdown made
+safe, and every pattern linear on hostile input. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from app.render.prose import (
+    clean_text,
+    first_person,
+    first_person_singular,
+    inline_markdown,
+    quoted_from,
+    speaks_as_chat,
+)
+from app.render.scrub import scrub_for_stakeholders
+from tests.report_builders import CHAT
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cache flushed (edited)", "Cache flushed"),
+        ("Cache flushed :white_check_mark: 4 :eyes: 2", "Cache flushed"),
+        ("Cache flushed 🎉 3 👍 1", "Cache flushed"),
+        ("Cache flushed :tada:", "Cache flushed"),
+        ("Cache flushed 12 replies View thread", "Cache flushed"),
+        ("Cache flushed 1 reply Last reply 5 minutes ago", "Cache flushed"),
+        ("⚠️ 3 regions degraded", "3 regions degraded"),  # a figure, not a reaction count
+        ("went 2 replicas down at 12:30:45", "went 2 replicas down at 12:30:45"),
+        ("key:value: pairs stay", "key:value: pairs stay"),
+        ("spaces   and\nnewlines , collapse", "spaces and newlines, collapse"),
+    ],
+)
+def test_clean_text_removes_chat_debris(text: str, expected: str) -> None:
+    assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I restarted the pods", True),
+        ("I'm on it", True),
+        ("We rolled back", True),
+        ("our config was stale", True),
+        ("The team rolled back", False),
+        ("Traffic from the US region dropped", False),
+        ("Item I of the plan", True),  # a bare capital I reads as the pronoun: quote it
+        ("Usage went up", False),
+    ],
+)
+def test_first_person(text: str, expected: bool) -> None:
+    assert first_person(text) is expected
+
+
+def test_first_person_singular_allows_the_company_we() -> None:
+    assert first_person_singular("I will fix it")
+    assert not first_person_singular("We will publish a full review")
+
+
+def test_chat_voice_is_copied_text_or_first_person() -> None:
+    # CHAT m5: "Rollback complete, errors dropping." m3 is Alex's first-person message.
+    assert quoted_from("rollback complete", [5], CHAT) == 5
+    assert quoted_from("Rollback complete — errors dropping", [4, 5], CHAT) == 5
+    assert quoted_from("Rollback finished", [5], CHAT) is None
+    assert quoted_from("complete", [5], CHAT) is None  # one word is not a quote
+    assert speaks_as_chat("I merged it", [3], CHAT) == 3
+    assert speaks_as_chat("The env var change reached prod unvalidated.", [3], CHAT) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["# heading", "> quote", "- item", "+ item", "* item", "1. item", "2) item", "| a | b |"],
+)
+def test_inline_markdown_cannot_start_a_block(text: str) -> None:
+    assert inline_markdown(text).startswith("\\")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        ":" * 50_000,
+        ":a" * 25_000,
+        "a." * 25_000 + "internal",
+        "a-" * 25_000 + "1",
+        "a_" * 25_000,
+        "[REDACTED:" * 5_000,
+        "[m1, " * 10_000,
+        "👍 " * 20_000,
+        "-" * 50_000,
+        "E" * 50_000,
+        "a" * 50_000 + "Error",
+    ],
+)
+def test_every_prose_and_scrub_pattern_is_linear(hostile: str) -> None:
+    # A super-linear pattern takes minutes on 50,000 characters; a linear one milliseconds.
+    started = time.perf_counter()
+    clean_text(hostile)
+    inline_markdown(hostile)
+    first_person(hostile)
+    scrub_for_stakeholders(hostile, ["Priya", "kofi"], ["alertbot"])
+    assert time.perf_counter() - started < 5.0
