@@ -96,3 +96,19 @@ async def test_dripping_upstreams_end_in_a_504_at_the_budget() -> None:
     assert "the request was sent but no complete answer arrived" in slow_head.detail
     assert "the answer was still arriving (" in slow_body.detail
     assert "bytes of body so far" in slow_body.detail
+
+
+async def test_the_readiness_probe_is_bounded_as_a_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.llm.readiness as readiness
+    from app.llm.client import build_client
+    from app.llm.readiness import check_llm
+
+    monkeypatch.setattr(readiness, "READINESS_TIMEOUT", 1.0)
+    async with dripping_server(drip_the_body) as base_url:
+        settings = llm_settings(llm_base_url=base_url)
+        started = time.monotonic()
+        ok, detail = await check_llm(settings, build_client(settings))
+        took = time.monotonic() - started
+
+    assert not ok and "did not answer GET /models within 1s" in detail
+    assert took < 2.5  # a 2 s drip per byte would otherwise hold it for minutes

@@ -59,11 +59,11 @@ async def check_endpoint(target: ProbeTarget) -> tuple[bool, str]:
     """(ready, what was found), from one short GET /models; says what failed and what to check."""
     endpoint = public_endpoint(target.base_url)
     model = target.model
+    client = target.client.with_options(timeout=READINESS_TIMEOUT, max_retries=0)
     try:
-        page = await target.client.with_options(
-            timeout=READINESS_TIMEOUT, max_retries=0
-        ).models.list()
-    except openai.APITimeoutError:
+        async with asyncio.timeout(READINESS_TIMEOUT):  # the whole exchange, not each read
+            page = await client.models.list()
+    except (TimeoutError, openai.APITimeoutError):
         return False, f"{endpoint} did not answer GET /models within {READINESS_TIMEOUT:g}s"
     except openai.APIConnectionError:
         return False, (
