@@ -8,22 +8,80 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app.errors import PostmortemError
+from app.errors import PayloadTooLargeError, PostmortemError
+
+if TYPE_CHECKING:
+    from app.config import Settings
+    from app.ingest.upload import Upload
 
 EXIT_INPUT = 2
 EXIT_UPSTREAM = 3
 
 
-def _read_source(path: str) -> str:
+def _read_bytes(path: str, limit: int) -> bytes:
+    """A file's (or stdin's) bytes, refused past `limit` before more is read."""
     if path == "-":
-        return sys.stdin.read()
+        binary = getattr(sys.stdin, "buffer", None)
+        data = binary.read(limit + 1) if binary else sys.stdin.read(limit + 1).encode()
+        where = "standard input"
+    else:
+        file = Path(path)
+        try:
+            size = file.stat().st_size
+            if file.is_dir():
+                raise PostmortemError(
+                    f"{path} is a directory", hint="pass the file itself, or - for stdin"
+                )
+            if size > limit:
+                raise PayloadTooLargeError(
+                    f"{path} is {size} bytes; the limit is {limit} bytes",
+                    hint="cut the file down, or raise PM_MAX_UPLOAD_BYTES",
+                )
+            data = file.read_bytes()
+        except FileNotFoundError:
+            raise PostmortemError(f"no such file: {path}", hint="check the path") from None
+        except PermissionError:
+            raise PostmortemError(f"cannot read {path}", hint="check its permissions") from None
+        where = path
+    if len(data) > limit:
+        raise PayloadTooLargeError(
+            f"{where} is over {limit} bytes", hint="cut it down, or raise PM_MAX_UPLOAD_BYTES"
+        )
+    return data
+
+
+def _read_text(path: str, limit: int, max_chars: int, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise PostmortemError(f"no such file: {path}", hint="check the path") from None
+        text = _read_bytes(path, limit).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PostmortemError(f"{path} is not UTF-8 text", hint="convert it to UTF-8") from None
+    if len(text) > max_chars:
+        raise PayloadTooLargeError(
+            f"the {what} has {len(text)} characters; the limit is {max_chars}",
+            hint=f"split the {what}, or raise the PM_MAX_* limit",
+        )
+    return text
+
+
+def _transcript_source(args: argparse.Namespace, settings: Settings) -> Upload:
+    """The transcript argument: a file, - (stdin), a ZIP, or an export folder."""
+    from app.ingest.upload import Upload
+
+    path = args.transcript_path
+    if path != "-" and Path(path).is_dir():
+        return Upload(Path(path), channel=args.channel, since=args.since, until=args.until,
+                      limits=settings.archive_limits())  # fmt: skip
+    data = _read_bytes(path, settings.max_upload_bytes)
+    return Upload(
+        data,
+        filename="stdin" if path == "-" else Path(path).name,
+        channel=args.channel,
+        since=args.since,
+        until=args.until,
+        limits=settings.archive_limits(),
+    )
 
 
 def _date(value: str) -> dt.date:
@@ -33,10 +91,22 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def _moment(value: str) -> dt.datetime | dt.date:
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM)"
+        ) from None
+
+
 def _add_transcript_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="transcript format (auto-detected by default)")
     parser.add_argument("--date", type=_date, help="date of the chat (YYYY-MM-DD)")
     parser.add_argument("--timezone", help="IANA time zone of the chat's times")
+    parser.add_argument("--channel", help="export channel to read (Slack, Mattermost)")
+    parser.add_argument("--since", type=_moment, help="keep export messages from then (UTC)")
+    parser.add_argument("--until", type=_moment, help="keep export messages up to then (UTC)")
 
 
 def _cmd_draft(args: argparse.Namespace) -> int:
@@ -44,6 +114,9 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from app.main import load_settings
     from app.pipeline import DraftOptions, create_draft
 
+    settings = load_settings()
+    args.transcript_path = args.file
+    source = _transcript_source(args, settings)
     options = DraftOptions(
         audience=args.audience,
         engine=args.engine,
@@ -52,8 +125,8 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         keep_unverified=args.keep_unverified,
     )
-    engines = EngineRegistry(load_settings())
-    result = asyncio.run(create_draft(_read_source(args.file), options, engines))
+    engines = EngineRegistry(settings)
+    result = asyncio.run(create_draft(source, options, engines))
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -68,12 +141,16 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     from app.main import load_settings
     from app.pipeline import verify_text
 
-    engines = EngineRegistry(load_settings())
+    settings = load_settings()
+    args.transcript_path = args.transcript
+    source = _transcript_source(args, settings)
+    draft = _read_text(args.draft, settings.max_upload_bytes, settings.max_draft_chars, "draft")
+    engines = EngineRegistry(settings)
     judges = None if args.no_llm else engines.claim_judge(engines.deadline())
     outcome = asyncio.run(
         verify_text(
-            _read_source(args.transcript),
-            _read_source(args.draft),
+            source,
+            draft,
             format=args.format,
             date=args.date,
             timezone=args.timezone,
@@ -136,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     draft = commands.add_parser("draft", help="draft a postmortem from a transcript file")
-    draft.add_argument("file", help="transcript file, or - for standard input")
+    draft.add_argument(
+        "file", help="transcript file (text, JSON, JSONL, ZIP), an export folder, or - for stdin"
+    )
     draft.add_argument("--audience", choices=("engineering", "stakeholder"), default="engineering")
     draft.add_argument("--engine", choices=("extractive", "llm"), help="default: llm if set up")
     draft.add_argument("--json", action="store_true", help="print the full JSON response")
@@ -150,7 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check any draft's claims against a transcript")
     verify.add_argument("draft", help="the draft file (Markdown or text), or -")
-    verify.add_argument("--transcript", required=True, help="the incident chat file")
+    verify.add_argument(
+        "--transcript", required=True, help="the incident chat: a file, ZIP, export folder or -"
+    )
     verify.add_argument("--json", action="store_true", help="print the full JSON report")
     verify.add_argument("--no-llm", action="store_true", help="rules only, even if an LLM is set")
     verify.add_argument(

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.ingest.exports.archive import ArchiveLimits
+
 EngineName = Literal["extractive", "llm"]
 ResponseFormat = Literal["json_schema", "json_object"]
 
@@ -132,7 +134,26 @@ class Settings(BaseSettings):
         default=2_000_000,
         gt=0,
         validation_alias=AliasChoices("PM_MAX_TRANSCRIPT_CHARS"),
-        description="Largest transcript accepted, in characters.",
+        description="Largest transcript accepted, in characters (pasted text, a JSON "
+        "transcript as JSON text, or an uploaded chat file).",
+    )
+    max_draft_chars: int = Field(
+        default=200_000,
+        gt=0,
+        validation_alias=AliasChoices("PM_MAX_DRAFT_CHARS"),
+        description="Largest draft POST /verify and `postmortem verify` accept, in characters.",
+    )
+    max_upload_bytes: int = Field(
+        default=50 << 20,
+        gt=0,
+        validation_alias=AliasChoices("PM_MAX_UPLOAD_BYTES"),
+        description="Largest request body or uploaded file, in bytes; checked while reading.",
+    )
+    max_unpacked_bytes: int = Field(
+        default=256 << 20,
+        gt=0,
+        validation_alias=AliasChoices("PM_MAX_UNPACKED_BYTES"),
+        description="Most bytes the text files of an uploaded ZIP or folder may unpack to.",
     )
 
     @model_validator(mode="after")
@@ -171,6 +192,14 @@ class Settings(BaseSettings):
                 "PM_DEFAULT_ENGINE=llm needs PM_LLM_MODEL (and PM_LLM_BASE_URL or an API key)"
             )
         return self
+
+    def archive_limits(self) -> ArchiveLimits:
+        """The caps uploads are read within (`app.ingest.exports.archive`)."""
+        return ArchiveLimits(
+            max_member_bytes=min(self.max_upload_bytes * 8, self.max_unpacked_bytes),
+            max_total_bytes=self.max_unpacked_bytes,
+            max_chars=self.max_transcript_chars,
+        )
 
     @property
     def llm_configured(self) -> bool:

@@ -98,3 +98,10 @@ class ExtractionError(UpstreamError):
     """The LLM's answers failed validation on every attempt and too little was valid to keep."""
 
     title = "LLM answer failed validation"
+
+
+class UploadError(PostmortemError):
+    """An uploaded file or archive cannot be read safely (corrupt, unsafe paths, not UTF-8)."""
+
+    status = 422
+    title = "Unreadable upload"

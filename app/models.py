@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from app.ingest.report import IngestReport
+
 Audience = Literal["engineering", "stakeholder"]
 
 # --------------------------------------------------------------------------------------------
@@ -74,6 +76,9 @@ class Transcript(BaseModel):
         default=None, description="IANA zone (or fixed UTC offset) the times are in, if known."
     )
     warnings: list[str] = Field(default_factory=list)
+    ingest: IngestReport | None = Field(
+        default=None, description="What ingest read and what each line became (format, counts)."
+    )
 
     @property
     def participants(self) -> list[str]:

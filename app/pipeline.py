@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 from app.engines.base import Engine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
-from app.ingest import parse_transcript
+from app.ingest import IngestReport, parse_transcript
+from app.ingest.upload import Upload
 from app.llm.repair import RepairRecord
 from app.llm.retry import Deadline
 from app.llm.review import review_extraction
@@ -59,17 +60,24 @@ class DraftResult(BaseModel):
         description="llm engine: each item that failed the fact check, sent back to the model "
         "once, and whether it was corrected (and kept) or withdrawn or dropped.",
     )
+    ingest: IngestReport | None = Field(
+        default=None, description="What ingest read: format, line counts, uncertain lines."
+    )
 
 
 def ingest(
-    text: str,
+    text: str | Upload,
     *,
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
 ) -> tuple[Transcript, list[Finding], list[str]]:
-    """Parse and redact a transcript: the only form any later step (or an LLM) ever sees."""
-    parsed = parse_transcript(text, format=format, date=date, timezone=timezone)
+    """Parse and redact a transcript (text, or an uploaded export): the only form any later
+    step (or an LLM) ever sees."""
+    if isinstance(text, Upload):
+        parsed = text.parse(format=format, date=date, timezone=timezone)
+    else:
+        parsed = parse_transcript(text, format=format, date=date, timezone=timezone)
     redaction = redact_transcript(parsed)
     warnings = list(parsed.warnings)
     summary = redaction.summary()
@@ -78,7 +86,9 @@ def ingest(
     return redaction.transcript, redaction.findings, warnings
 
 
-async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry) -> DraftResult:
+async def create_draft(
+    text: str | Upload, options: DraftOptions, engines: EngineRegistry
+) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
     transcript, findings, warnings = ingest(
         text, format=options.format, date=options.date, timezone=options.timezone
@@ -126,6 +136,7 @@ async def create_draft(text: str, options: DraftOptions, engines: EngineRegistry
         warnings=warnings,
         redactions=findings,
         repairs=repairs,
+        ingest=transcript.ingest,
     )
 
 
@@ -186,10 +197,11 @@ class VerifyOutcome(BaseModel):
     messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
     warnings: list[str]
     redactions: list[Finding]
+    ingest: IngestReport | None = None
 
 
 async def verify_text(
-    transcript_text: str,
+    transcript_text: str | Upload,
     draft: str,
     *,
     format: str | None = None,
@@ -223,4 +235,5 @@ async def verify_text(
         messages=transcript.messages,
         warnings=warnings,
         redactions=findings + draft_findings,
+        ingest=transcript.ingest,
     )

@@ -200,9 +200,14 @@ def test_openapi_documents_every_draft_field(client: TestClient) -> None:
         "date",
         "timezone",
         "keep_unverified",
+        "channel",
+        "since",
+        "until",
     }
     assert all(field.get("description") for field in fields.values())
-    assert set(body) == {"application/json", "text/plain"}
+    assert set(body) == {"application/json", "text/plain", "multipart/form-data"}
+    upload = body["multipart/form-data"]["schema"]["properties"]["file"]
+    assert upload == {**upload, "type": "string", "format": "binary"}
     assert client.get("/docs").status_code == 200
 
 

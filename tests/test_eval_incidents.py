@@ -17,13 +17,16 @@ from app.evaluation.matching import contains_figure, matches_keywords
 from app.evaluation.metrics import looks_like_secret
 from app.ingest import parse_transcript
 from app.models import Transcript, times_in_text
-from app.redact import redact_text
+from app.pipeline import ingest
 
 INCIDENTS = discover_incidents(Path(__file__).resolve().parent.parent / "eval" / "incidents")
 
 
 def _parsed(incident: Incident) -> Transcript:
-    return parse_transcript(incident.transcript_path.read_text(encoding="utf-8"))
+    source = incident.source()
+    if isinstance(source, str):
+        return parse_transcript(source)
+    return source.parse(format=None, date=None, timezone=None)
 
 
 def test_there_are_enough_sample_incidents() -> None:
@@ -66,17 +69,24 @@ def test_gold_agrees_with_its_transcript(incident: Incident) -> None:
         assert contains_figure(chat, figure), f"impact figure {figure!r} is not in the chat"
 
 
+def _raw_text(incident: Incident) -> str:
+    path = incident.transcript_path
+    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
 SECRETS = [
     (incident.gold.id, value)
     for incident in INCIDENTS
     for value in incident.gold.must_not_appear
-    if looks_like_secret(value) and value in incident.transcript_path.read_text()
+    if looks_like_secret(value) and value in _raw_text(incident)
 ]
 
 
 @pytest.mark.parametrize(("incident_id", "secret"), SECRETS, ids=[s[0] for s in SECRETS])
 def test_every_pasted_secret_in_the_samples_is_redacted(incident_id: str, secret: str) -> None:
+    """As the pipeline sees it: parsed (exports decoded), then redacted."""
     incident = next(i for i in INCIDENTS if i.gold.id == incident_id)
-    redacted, findings = redact_text(incident.transcript_path.read_text(encoding="utf-8"))
+    transcript, findings, _ = ingest(incident.source())
     assert findings
-    assert secret not in redacted
+    assert all(secret not in message.text for message in transcript.messages)

@@ -20,7 +20,7 @@ PROSE = (
         pytest.param(PROSE, id="prose-mentioning-times"),
         pytest.param("", id="empty"),
         pytest.param("  \n\t\n", id="whitespace"),
-        pytest.param("Priya: checkout is down\nRavi: rolling back\n", id="names-without-times"),
+        pytest.param("Note: checkout is down\nImpact: 40% errors\n", id="labels-without-times"),
     ],
 )
 def test_text_without_chat_structure_is_a_format_error(text: str) -> None:
@@ -63,9 +63,9 @@ def test_broken_json_is_detected_as_json_and_located() -> None:
 
 def test_unknown_format_name_lists_the_valid_ones() -> None:
     with pytest.raises(InvalidRequestError) as caught:
-        parse_transcript("[09:14] Priya: hi", format="whatsapp")
+        parse_transcript("[09:14] Priya: hi", format="telegram")
     error = caught.value
-    assert "'whatsapp'" in error.detail
+    assert "'telegram'" in error.detail
     for name in SUPPORTED_FORMATS:
         assert name in error.detail
     assert error.extra["field"] == "format"

@@ -1,22 +1,35 @@
-"""Read a request body that may be JSON or plain text, with clear errors for anything else."""
+"""Read a request body (JSON, plain text or a multipart upload) within its limits, with clear
+errors for anything else.
+
+The body is streamed with a byte cap: a `Content-Length` over the cap is refused before anything
+is read, and a body without one is cut off (413) the moment it passes the cap. Transcript and
+draft sizes are checked on the values themselves, so the numbers in a 413 are the transcript's
+own (a JSON transcript counts as its JSON text).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from app.errors import MalformedBodyError, PayloadTooLargeError
 
 Model = TypeVar("Model", bound=BaseModel)
 
 TRANSCRIPT_HELP = (
-    "The incident chat: pasted text (Slack, Teams, Discord, IRC, timestamped lines) or a Slack "
-    'export (a JSON array of messages or {"messages": [...]}, as a string or as JSON).'
+    "The incident chat: pasted text (Slack, Teams, Mattermost, Google Chat, Zoom, WhatsApp, "
+    "Discord, IRC, timelines, timestamped lines) or an export (Slack, DiscordChatExporter, Teams "
+    "Graph, Element, Mattermost JSONL), as a string or as JSON. Upload files and ZIPs with "
+    "multipart/form-data instead."
 )
+_MAX_FORM_FIELDS = 32
 
 
 def _transcript_text(value: str | list[Any] | dict[str, Any]) -> str:
@@ -33,27 +46,81 @@ TranscriptField = Annotated[
 ]
 
 
-async def read_text(request: Request, max_chars: int) -> str:
-    """The raw body as UTF-8 text, bounded in size."""
-    raw = await request.body()
-    if len(raw) > max_chars * 4:
-        raise PayloadTooLargeError(
-            f"the body is {len(raw)} bytes; the limit is about {max_chars} characters",
-            hint="split the transcript or raise PM_MAX_TRANSCRIPT_CHARS",
-        )
+def _too_large(detail: str) -> PayloadTooLargeError:
+    return PayloadTooLargeError(
+        detail,
+        hint="split the transcript, upload the export as a ZIP, or raise PM_MAX_UPLOAD_BYTES",
+    )
+
+
+async def _capped(request: Request, max_bytes: int) -> AsyncGenerator[bytes, None]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(f"the body is {int(declared)} bytes; the limit is {max_bytes} bytes")
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_large(f"the body is over {max_bytes} bytes (reading stopped there)")
+        yield chunk
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The raw body, read in chunks and refused (413) as soon as it passes `max_bytes`."""
+    return b"".join([chunk async for chunk in _capped(request, max_bytes)])
+
+
+def decode_text(raw: bytes) -> str:
+    """The body as UTF-8 text (a BOM is dropped)."""
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise MalformedBodyError(
             f"the body is not valid UTF-8 (byte {exc.start})",
             hint="send the transcript as UTF-8 text",
         ) from None
-    if len(text) > max_chars:
+
+
+def check_size(text: str, limit: int, what: str, setting: str) -> None:
+    """413 when `text` (a transcript or a draft) has more than `limit` characters."""
+    if len(text) > limit:
         raise PayloadTooLargeError(
-            f"the transcript has {len(text)} characters; the limit is {max_chars}",
-            hint="split the transcript or raise PM_MAX_TRANSCRIPT_CHARS",
+            f"the {what} has {len(text)} characters; the limit is {limit}",
+            hint=f"split the {what} or raise {setting}",
         )
-    return text
+
+
+async def read_form(request: Request, max_bytes: int) -> tuple[dict[str, str], UploadFile | None]:
+    """A multipart/form-data body: its text fields, and its one file part (if any)."""
+    parser = MultiPartParser(
+        request.headers,
+        _capped(request, max_bytes),
+        max_files=2,
+        max_fields=_MAX_FORM_FIELDS,
+        max_part_size=max_bytes,
+    )
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise MalformedBodyError(
+            f"the multipart body cannot be read: {exc.message}",
+            hint="send a form with a `file` part (the chat or export) and optional fields",
+        ) from None
+    fields: dict[str, str] = {}
+    upload: UploadFile | None = None
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            fields[key] = value
+        elif key in ("file", "transcript") and upload is None:
+            upload = value
+        elif key == "draft":
+            fields["draft"] = decode_text(await value.read())
+        else:
+            raise MalformedBodyError(
+                f"unexpected file part {key!r}",
+                hint="send the chat or export as the `file` part (and a draft as `draft`)",
+            )
+    return fields, upload
 
 
 def media_type(request: Request) -> str:
@@ -69,21 +136,31 @@ def parse_json_model(text: str, model: type[Model], extra: dict[str, Any] | None
             f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             hint="send a JSON object, or the raw transcript with content-type text/plain",
         ) from None
+    except RecursionError:
+        raise MalformedBodyError(
+            "the JSON body is nested too deeply", hint="send a flat JSON object"
+        ) from None
+    except ValueError as exc:  # an integer longer than Python reads (4300 digits)
+        raise MalformedBodyError(
+            f"the JSON body holds a value that cannot be read: {exc}",
+            hint="send numbers of ordinary size",
+        ) from None
     if not isinstance(data, dict):
         raise MalformedBodyError(
             f"the JSON body must be an object, not {type(data).__name__}",
             hint='wrap it: {"transcript": "...", "audience": "engineering"}',
         )
     data.update(extra or {})
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors()) from None
+    return validate_fields(model, data)
 
 
 def validate_fields(model: type[Model], data: dict[str, Any]) -> Model:
-    """Validate query-parameter data into `model`, mapping errors to 422."""
+    """Validate field data into `model`, mapping errors to 422."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors()) from None
+    except RecursionError:
+        raise MalformedBodyError(
+            "the transcript JSON is nested too deeply", hint="send the export unchanged"
+        ) from None

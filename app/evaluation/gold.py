@@ -11,12 +11,16 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
 
 from app.errors import PostmortemError
 
+if TYPE_CHECKING:
+    from app.ingest.upload import Upload
+
+_EXPORT_SUFFIXES = (".zip", ".jsonl")
 GOLD_FILE = "gold.json"
 MESSAGES_FILE = "messages.json"
 TRANSCRIPT_STEM = "transcript"
@@ -133,6 +137,17 @@ class Incident:
 
     def transcript_text(self) -> str:
         return self.transcript_path.read_text(encoding="utf-8-sig")
+
+    def source(self) -> str | Upload:
+        """What the pipeline reads: pasted text, or an export file or folder (with its
+        channel), exactly as `postmortem draft` would be given it."""
+        path = self.transcript_path
+        if path.is_dir() or path.suffix.lower() in _EXPORT_SUFFIXES or self.gold.channel:
+            from app.ingest.upload import Upload
+
+            data: bytes | Path = path if path.is_dir() else path.read_bytes()
+            return Upload(data=data, filename=path.name, channel=self.gold.channel)
+        return self.transcript_text()
 
 
 def load_gold_messages(path: Path) -> tuple[GoldMessage, ...] | None:

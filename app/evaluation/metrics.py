@@ -158,17 +158,20 @@ def invented_times(drafts: Iterable[str], known: set[str]) -> list[str]:
 
 
 _LETTER_AND_DIGIT = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 
 
 @lru_cache(maxsize=1024)
 def looks_like_secret(value: str) -> bool:
     """A must-not-appear string is a secret when the redactor flags it, or it is one token of 8+
-    characters mixing letters and digits; anything else (a phrase) is an injected claim."""
+    characters mixing letters and digits; anything else (a phrase, or personal data such as an
+    email address, which the chat legitimately holds) is a claim the drafts must not make."""
     if redact_text(value)[1]:
         return True
     return (
         len(value) >= 8
         and not any(c.isspace() for c in value)
+        and not _EMAIL.fullmatch(value)
         and bool(_LETTER_AND_DIGIT.match(value))
     )
 

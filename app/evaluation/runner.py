@@ -199,7 +199,7 @@ async def run_incident(
 ) -> IncidentScore:
     """Both audiences' drafts of one incident, scored; a failed draft is an errored score."""
     gold = incident.gold
-    text = incident.transcript_text()
+    text = incident.source()
     transport = setup.transport
     model = setup.model
     if transport is not None and model:

@@ -1,4 +1,4 @@
-"""Header recognisers for chats copied out of the Slack, Teams and Discord apps.
+"""Header recognisers for chats copied out of the Slack, Teams (classic) and Discord apps.
 
 Copy-paste puts a header line (name, then time) above the message body:
 
@@ -6,6 +6,7 @@ Copy-paste puts a header line (name, then time) above the message body:
     PagerDuty APP  9:14 AM          Slack app badge, dropped from the name
     10:03                           Slack follow-up by the same person (time only)
     kofi — 07/02/2025 09:12         Discord (also 'kofi — Today at 9:12 AM', 'Yesterday at')
+    [1/15/2025 10:02 AM] Brown, M.  Teams classic (also '[10:02 AM] Name', '[Yesterday 9:14 AM]')
 
 Apps append '(edited)' to edited messages; that UI marker is dropped from the message end.
 """
@@ -17,12 +18,13 @@ import re
 from functools import partial
 
 from app.ingest.clock import CLOCK_PATTERN, clock_from_match
+from app.ingest.dates import WEEKDAYS, date_order, numeric_date
 from app.ingest.line_formats import LineFormat, clean_author
 from app.ingest.records import Header
 
 # Copy-paste header lines are short; longer lines are body text and skip the regexes entirely.
 MAX_HEADER_CHARS = 160
-_BADGE = re.compile(r"\s+(?:APP|BOT)$")
+_BADGE = re.compile(r"(?<!\s)\s++(?:APP|BOT)\Z")
 # Words that end a phrase like "back up at 10:02 AM": such a line is prose, not a name + time.
 _PROSE_TAIL = frozenset(
     "at by until till since around from to before after about approx eta is was as of on "
@@ -44,10 +46,10 @@ def _copy_author(raw: str) -> str | None:
 # --- slack-copy -------------------------------------------------------------------------------
 
 _SLACK_HEADER = re.compile(
-    rf"(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*|\s{{2,}}|\s*,\s+|\s+\[|\s){CLOCK_PATTERN}"
+    rf"\A(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*+|\s{{2,}}+|\s*+,\s++|\s++\[|\s){CLOCK_PATTERN}"
     r"(?P<close>\])?\s*$"
 )
-_TIME_ONLY = re.compile(rf"\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")
+_TIME_ONLY = re.compile(rf"\A\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")
 
 
 def match_time_only(line: str) -> Header | None:
@@ -81,7 +83,7 @@ SLACK_COPY = LineFormat("slack-copy", match_slack_copy, strip_edited=True)
 # --- discord-copy -----------------------------------------------------------------------------
 
 _DISCORD_HEADER = re.compile(
-    r"(?P<author>\S.{0,60}?)\s+[—–-]\s+"
+    r"\A(?P<author>\S.{0,60}?)\s+[—–-]\s+"
     r"(?:(?P<rel>(?i:today|yesterday))\s+at\s+"
     r"|(?P<a>\d{1,2})(?P<dsep>[/.])(?P<b>\d{1,2})(?P=dsep)(?P<y>\d{4}|\d{2}),?\s+(?:at\s+)?)"
     rf"{CLOCK_PATTERN}\s*$"
@@ -124,28 +126,55 @@ def discord_copy_format(lines: list[str]) -> tuple[LineFormat, list[str]]:
     """The Discord recogniser with the date order this transcript uses, plus any warning.
 
     Discord writes dates in the viewer's locale: 07/02/2025 is 2 July (US) or 7 February. A
-    first field over 12 proves day-first, a second field over 12 proves month-first; when no
-    date settles it, month-first (Discord's en-US default) is assumed and a warning says so.
+    first field over 12 proves day-first, a second field over 12 proves month-first (both in
+    one chat is an error); when no date settles it, month-first (Discord's en-US default) is
+    assumed and a warning says so (`dates.date_order`).
     """
-    day_first: bool | None = None
-    ambiguous = False
-    for line in lines:
+    dates: list[tuple[int, int, int]] = []
+    for number, line in enumerate(lines, start=1):
         match = _DISCORD_HEADER.match(line) if len(line) <= MAX_HEADER_CHARS else None
-        if not match or match["a"] is None or match["dsep"] != "/":
-            continue
-        a, b = int(match["a"]), int(match["b"])
-        if a > 12:
-            day_first = True
-            break
-        if b > 12:
-            day_first = False
-            break
-        ambiguous = ambiguous or a != b
-    warnings = []
-    if day_first is None and ambiguous:
-        warnings.append(
-            "Discord dates like 07/02/2025 are ambiguous; read them as month/day (US). "
-            "If the chat used day/month, the dates are wrong."
-        )
-    matcher = partial(match_discord_copy, day_first=bool(day_first))
+        if match and match["a"] is not None and match["dsep"] == "/":
+            dates.append((number, int(match["a"]), int(match["b"])))
+    order, warnings = date_order(dates, default="month-first", format="discord-copy")
+    matcher = partial(match_discord_copy, day_first=order == "day-first")
     return LineFormat("discord-copy", matcher, strip_edited=True), warnings
+
+
+# --- teams-classic ----------------------------------------------------------------------------
+
+_TEAMS_CLASSIC = re.compile(
+    r"\A\[[ \t]*+(?:(?P<a>\d{1,2}+)/(?P<b>\d{1,2}+)(?:/(?P<y>\d{4}+|\d{2}+))?+[ \t]++"
+    r"|(?P<rel>Yesterday|Today)[ \t]++|(?P<wd>[A-Z][a-z]{2,8}+)[ \t]++)?+"
+    rf"{CLOCK_PATTERN}"
+    r"(?:[ \t]*+•[ \t]*+(?P<a2>\d{1,2}+)/(?P<b2>\d{1,2}+)/(?P<y2>\d{4}+|\d{2}+))?+"
+    r"[ \t]*+\][ \t]++(?P<rest>\S.*)\Z"
+)
+
+
+def match_teams_classic(line: str, *, day_first: bool = False) -> Header | None:
+    """'[10:02 AM] Brown, Marcus', '[1/15/2025 10:02 AM] Name', '[Yesterday 10:02 AM] Name',
+    '[10:42 • 13/08/2024] Name:'; the message follows on the next lines."""
+    if len(line) > MAX_HEADER_CHARS or not line.startswith("["):
+        return None
+    match = _TEAMS_CLASSIC.match(line)
+    if not match:
+        return None
+    clock = clock_from_match(match)
+    author = clean_author(match["rest"].removesuffix(":"))
+    if clock is None or author is None:
+        return None
+    if match["wd"] and match["wd"].lower() not in WEEKDAYS:
+        return None
+    a, b, y = match["a"] or match["a2"], match["b"] or match["b2"], match["y"] or match["y2"]
+    date = None
+    if a and b and y:
+        first = day_first or int(a) > 12
+        date = numeric_date(int(a), int(b), y, "day-first" if first else "month-first")
+        if date is None:
+            return None
+    relative = None if not match["rel"] else (0 if match["rel"] == "Today" else -1)
+    distinctive = bool(a or match["rel"] or match["wd"]) or ", " in author
+    return Header(author=author, clock=clock, date=date, relative_day=relative, cue=distinctive)
+
+
+TEAMS_CLASSIC = LineFormat("teams-classic", match_teams_classic, strip_edited=True, dedent=True)

@@ -1,43 +1,55 @@
 """Auto-detect the format of a line-oriented transcript.
 
-Every line format scores the first `SAMPLE_SIZE` non-blank lines (outside code fences):
+Every line format scores the whole text (lines inside short code fences excluded):
 
-    score = headers + 2 * distinct authors + 3 if the first non-blank line is a header
+    score = headers + 2 * distinct authors + 3 if the first line is a header + shape cues
 
 Header count alone would let a pasted log ('09:14:05 app: ERROR ...' repeated forty times) beat
 the real chat around it; real chats have several people and start with a message, logs repeat one
-source. Ties go to the more specific format (`DETECTION_ORDER`). A format qualifies only with two
-headers, or one header within the first three non-blank lines (a one-message chat), so prose that
-happens to contain a time is not taken for a chat. Cost: formats x sample lines, one anchored
-regex each, independent of transcript length beyond the sample.
+source. Cues are header shapes only one format writes (a Teams-classic date in the brackets,
+'Last, First' names); the Slack thread pane qualifies only when its chrome ('15 replies',
+'View thread') is there. Ties go to the more specific format (`DETECTION_ORDER`). A format
+qualifies only with two headers, or one header within the first three non-blank lines (a
+one-message chat), so prose that happens to contain a time is not taken for a chat.
+
+A chat may mix shapes: another qualifying format is used beside the best one when at least two of
+its headers, on lines the best one does not explain, are by people the best one already found
+(a Slack copy pasted in two layouts, a quote-marked part and an unquoted part). A single such
+line stays in the message above it and is reported (`stray_lines`): its attribution is
+uncertain. `untimed` is tried only when no timed format qualifies. Cost: formats x lines, one
+anchored match each.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from app.ingest.assemble import fenced_lines
 from app.ingest.formats import DETECTION_ORDER, line_format
+from app.ingest.line_formats import LineFormat
+from app.ingest.normalise import SourceLine
 
-SAMPLE_SIZE = 400
-_JSON_START = re.compile(r"\s*(?:\{|\[\s*(?:[{\]\"]|$))")
+_JSON_START = re.compile(r"\A\s*+(?:\{|\[\s*+(?:[{\]\"]|\Z))")
+_MAX_FENCED = 200
+_MIXABLE = frozenset(DETECTION_ORDER) - {"incident-timeline"}
 
 
 @dataclass(frozen=True)
 class FormatScore:
-    """How well one format fits the sample."""
+    """How well one format fits the text."""
 
     name: str
     headers: int
     authors: int
     starts_with_header: bool
     first_header_rank: int | None
+    cues: int = 0
+    by_line: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def score(self) -> int:
         """The detection score (see module docstring)."""
-        return self.headers + 2 * self.authors + (3 if self.starts_with_header else 0)
+        return self.headers + 2 * self.authors + (3 if self.starts_with_header else 0) + self.cues
 
     @property
     def qualifies(self) -> bool:
@@ -46,47 +58,114 @@ class FormatScore:
         return self.headers >= 2 or (self.headers == 1 and early)
 
 
+@dataclass(frozen=True)
+class Detection:
+    """The format that explains the text best, others mixed in, and every score."""
+
+    name: str | None
+    mixed_with: tuple[str, ...]
+    scores: list[FormatScore]
+    stray_lines: tuple[int, ...] = ()
+
+
 def looks_like_json(text: str) -> bool:
     """True for text that starts like a JSON object or array (not '[09:14] ...')."""
-    return bool(_JSON_START.match(text))
+    return bool(_JSON_START.match(text[:4096]))
 
 
-def _sample(lines: list[str]) -> list[str]:
-    seen = 0
+def matching_keys(lines: list[SourceLine]) -> list[str]:
+    """What header matching sees per line: the normalised key, blank for app decoration."""
+    return ["" if line.ui else line.key for line in lines]
+
+
+def short_fences(lines: list[SourceLine]) -> list[bool]:
+    """Lines inside a ``` block of at most `_MAX_FENCED` lines (a cheap view for detection)."""
+    inside = [False] * len(lines)
+    opening: int | None = None
     for index, line in enumerate(lines):
-        if line.strip():
-            seen += 1
-            if seen == SAMPLE_SIZE:
-                return lines[: index + 1]
-    return lines
+        if line.text.count("```") % 2 == 1:
+            if opening is None:
+                opening = index
+            else:
+                if index - opening <= _MAX_FENCED:
+                    for i in range(opening + 1, index + 1):
+                        inside[i] = True
+                opening = None
+    return inside
 
 
-def score_format(name: str, lines: list[str]) -> FormatScore:
-    """Score one line format on the sample of `lines`."""
-    sample = _sample(lines)
-    fmt, _ = line_format(name, sample)
-    inside = fenced_lines(sample)
-    headers, rank, first_rank = 0, 0, None
+def score_format(
+    name: str, fmt: LineFormat, keys: list[str], inside: list[bool], thread_chrome: bool
+) -> FormatScore:
+    """Score one line format on every line of the text."""
+    headers, rank, first_rank, cues = 0, 0, None, 0
     authors: set[str] = set()
+    by_line: dict[int, str | None] = {}
     starts = False
-    for index, line in enumerate(sample):
-        if not line.strip():
+    skip = 0
+    for index, key in enumerate(keys):
+        if skip:
+            skip -= 1
             continue
-        header = None if inside[index] else fmt.match(line)
+        if not key:
+            continue
+        header = None if inside[index] else fmt.match(keys, index)
         if header is not None and not header.same_author:
             headers += 1
+            cues += header.cue
+            by_line[index] = header.author
+            skip = header.span - 1
             if header.author:
                 authors.add(header.author.lower())
             if first_rank is None:
                 first_rank = rank
                 starts = rank == 0
         rank += 1
-    return FormatScore(name, headers, len(authors), starts, first_rank)
+    if name == "slack-thread" and not thread_chrome:
+        return FormatScore(name, 0, 0, False, None)
+    return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line)
 
 
-def detect_format(lines: list[str]) -> tuple[str | None, list[FormatScore]]:
-    """The best qualifying line format (or None) and every format's score, best first."""
-    scores = [score_format(name, lines) for name in DETECTION_ORDER]
+def detect_format(lines: list[SourceLine]) -> Detection:
+    """The best qualifying line format (or None), the formats mixed into it, every score."""
+    keys = matching_keys(lines)
+    inside = short_fences(lines)
+    thread_chrome = any(line.ui == "thread" for line in lines)
+    scores = [
+        score_format(name, line_format(name, keys)[0], keys, inside, thread_chrome)
+        for name in DETECTION_ORDER
+    ]
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)
-    return (best.name if best else None), ranked
+    if best is None:
+        untimed = score_format("untimed", line_format("untimed", keys)[0], keys, inside, False)
+        filled = sum(1 for key in keys if key)
+        if untimed.qualifies and untimed.authors >= 2 and untimed.headers * 10 >= filled * 3:
+            return Detection("untimed", (), [untimed, *ranked])
+        return Detection(None, (), ranked)
+    known = {a.lower() for a in best.by_line.values() if a}
+    mixed = []
+    for other in ranked:
+        if other is best or not other.qualifies or other.name not in _MIXABLE:
+            continue
+        extra = [
+            author
+            for line, author in other.by_line.items()
+            if line not in best.by_line and author and author.lower() in known
+        ]
+        if len(extra) >= 2:
+            mixed.append(other.name)
+    explained = set(best.by_line)
+    for other in ranked:
+        if other.name in mixed:
+            explained.update(other.by_line)
+    stray = sorted(
+        {
+            line + 1
+            for other in ranked
+            if other is not best and other.name not in mixed and other.name in _MIXABLE
+            for line, author in other.by_line.items()
+            if line not in explained and author and author.lower() in known
+        }
+    )
+    return Detection(best.name, tuple(mixed), ranked, tuple(stray))

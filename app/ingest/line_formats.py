@@ -5,15 +5,16 @@ format, else None. They are pure, per line and regex-anchored at the start, so d
 parsing stay linear in the size of the transcript.
 
 Author names are cleaned the same way everywhere (`clean_author`): surrounding space and a
-leading '@' are dropped, and a candidate that is too long, too wordy or starts with punctuation is
-not a name, which keeps prose lines that happen to start with a time from becoming headers.
+leading '@' are dropped, and a candidate that is too long, too wordy, starts with punctuation or
+reads as a phrase (three or more words with 'a', 'the', 'via', 'added' ...) is not a name, which
+keeps prose lines that happen to start with a time from becoming headers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.ingest.clock import CLOCK_PATTERN, Clock, clock_from_match
@@ -22,6 +23,11 @@ from app.ingest.records import Header
 MAX_AUTHOR_CHARS = 48
 MAX_AUTHOR_WORDS = 5
 _NOT_A_NAME_START = set("-*#>[](){}<`\"'|/\\=+.,;!?~")
+# Lower-case words that make a phrase, not a name ('Alert created via API', 'Priya added a note').
+_PHRASE_WORDS = frozenset(
+    "a an the to of via is was has have had added created from for with and on in at by "
+    "are be been this that".split()
+)
 
 
 @dataclass(frozen=True)
@@ -30,13 +36,36 @@ class LineFormat:
 
     `strip_edited` drops the apps' '(edited)' marker from message ends; `date_marker` reads a
     logger's date line (IRC '--- Day changed ...'), which dates the next message and is not
-    message text.
+    message text. `dedent` removes the one tab or indent apps put before body lines (Zoom,
+    Teams). `author_from_body` names the author from the text when the header named none
+    (an incident-timeline stamp on its own line).
     """
 
     name: str
-    match: Callable[[str], Header | None]
+    match_line: Callable[[str], Header | None]
     strip_edited: bool = False
     date_marker: Callable[[str], dt.date | None] | None = None
+    match_pair: Callable[[str, str], Header | None] | None = None
+    dedent: bool = False
+    author_from_body: Callable[[str], str | None] | None = None
+    also: tuple[LineFormat, ...] = ()
+
+    def match(self, keys: Sequence[str], index: int) -> Header | None:
+        """The header starting at `keys[index]`: a name line above a time line (`match_pair`,
+        span 2) or a one-line header; then the shapes of `also` (a chat mixing shapes)."""
+        header = self._match_own(keys, index)
+        for other in self.also:
+            if header is not None:
+                break
+            header = other._match_own(keys, index)
+        return header
+
+    def _match_own(self, keys: Sequence[str], index: int) -> Header | None:
+        if self.match_pair is not None and index + 1 < len(keys):
+            pair = self.match_pair(keys[index], keys[index + 1])
+            if pair is not None:
+                return pair
+        return self.match_line(keys[index])
 
 
 def clean_author(raw: str) -> str | None:
@@ -47,6 +76,9 @@ def clean_author(raw: str) -> str | None:
     if not name or len(name) > MAX_AUTHOR_CHARS or len(name.split()) > MAX_AUTHOR_WORDS:
         return None
     if name[0] in _NOT_A_NAME_START or ":" in name:
+        return None
+    words = name.split()
+    if len(words) >= 3 and any(w in _PHRASE_WORDS for w in words[1:]):
         return None
     return name
 
@@ -68,7 +100,7 @@ def split_inline(rest: str) -> tuple[str, str] | None:
 
 # --- bracket-header and bracket-inline: "[09:14] Priya" / "[09:14] Priya: text" --------------
 
-_BRACKET_PREFIX = re.compile(rf"\[\s*{CLOCK_PATTERN}\s*\]\s+(?P<rest>\S.*)$")
+_BRACKET_PREFIX = re.compile(rf"\A\[\s*{CLOCK_PATTERN}\s*\]\s+(?P<rest>\S.*)$")
 
 
 def match_bracket_header(line: str) -> Header | None:
@@ -102,7 +134,7 @@ def match_bracket_inline(line: str) -> Header | None:
 
 # --- plain-inline: "09:14 Priya: text", "09:14:05 - Priya: text" -----------------------------
 
-_PLAIN_PREFIX = re.compile(rf"{CLOCK_PATTERN}\s+(?:[-|–]\s+)?(?P<rest>\S.*)$")
+_PLAIN_PREFIX = re.compile(rf"\A{CLOCK_PATTERN}\s+(?:[-|–]\s+)?(?P<rest>\S.*)$")
 
 
 def match_plain_inline(line: str) -> Header | None:
@@ -112,10 +144,10 @@ def match_plain_inline(line: str) -> Header | None:
 
 # --- irc: "[23:48] <kofi> text", "23:48 * kofi restarts pods", "23:49 -!- kofi has joined" ---
 
-_IRC_PREFIX = re.compile(rf"(?:\[\s*)?{CLOCK_PATTERN}(?:\s*\])?\s+(?P<rest>\S.*)$")
-_IRC_SAY = re.compile(r"<\s*[@+%&~]?(?P<nick>[^>\s]{1,40})\s*>(?:\s(?P<text>.*))?$")
-_IRC_ACTION = re.compile(r"\*\s+[@+%&~]?(?P<nick>[^\s*]{1,40})(?:\s.*)?$")
-_IRC_EVENT = re.compile(r"(?:-!-|\*\*\*|-->|<--|--|<-|->)(?:\s|$)")
+_IRC_PREFIX = re.compile(rf"\A(?:\[\s*)?{CLOCK_PATTERN}(?:\s*\])?\s+(?P<rest>\S.*)$")
+_IRC_SAY = re.compile(r"\A<\s*[@+%&~]?(?P<nick>[^>\s]{1,40})\s*>(?:\s(?P<text>.*))?$")
+_IRC_ACTION = re.compile(r"\A\*\s+[@+%&~]?(?P<nick>[^\s*]{1,40})(?:\s.*)?$")
+_IRC_EVENT = re.compile(r"\A(?:-!-|\*\*\*|-->|<--|--|<-|->)(?:\s|$)")
 
 
 def match_irc(line: str) -> Header | None:
@@ -144,7 +176,7 @@ def match_irc(line: str) -> Header | None:
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _IRC_DATE_LINE = re.compile(
-    r"---\s+(?:Log opened|Log closed|Day changed)\s+(?:[A-Z][a-z]{2},?\s+)?"
+    r"\A---\s+(?:Log opened|Log closed|Day changed)\s+(?:[A-Z][a-z]{2},?\s+)?"
     r"(?P<mon>[A-Z][a-z]{2})\s+(?P<d>\d{1,2})\s+(?:\d{2}:\d{2}(?::\d{2})?\s+)?(?P<y>\d{4})$"
 )
 
@@ -163,7 +195,7 @@ def irc_date_marker(line: str) -> dt.date | None:
 # --- datetime-inline: "2025-05-20 16:02:10 name: text", "[2025-05-20T16:02:10Z] <name> text" --
 
 _DATETIME_PREFIX = re.compile(
-    r"\[?(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ](?P<h>\d{1,2}):(?P<mi>[0-5]\d)"
+    r"\A\[?(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})[T ](?P<h>\d{1,2}):(?P<mi>[0-5]\d)"
     r"(?::(?P<s>[0-5]\d)(?:[.,](?P<frac>\d{1,9}))?)?"
     r"(?:\s?(?P<tz>Z|UTC|[+-]\d{2}(?::?\d{2})?))?\]?"
     r"\s+(?:[-|]\s+)?(?P<rest>\S.*)$"
@@ -179,16 +211,32 @@ def _stamp_from_match(match: re.Match[str]) -> dt.datetime | None:
     elif zone:
         sign = -1 if zone[0] == "-" else 1
         digits = zone[1:].replace(":", "")
-        offset = dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0))
-        tzinfo = dt.timezone(sign * offset)
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            return None  # '+24:00' is no offset any clock uses
+        tzinfo = dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
     micro = int((match["frac"] or "0")[:6].ljust(6, "0"))
     try:
         return dt.datetime(
             int(match["y"]), int(match["mo"]), int(match["d"]), int(match["h"]),
             int(match["mi"]), int(match["s"] or 0), micro, tzinfo=tzinfo,
         )  # fmt: skip
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
+
+
+def datetime_problem(line: str) -> str | None:
+    """Why a line shaped like a datetime-inline stamp names no real moment, or None."""
+    match = _DATETIME_PREFIX.match(line) if len(line) <= 400 else None
+    if not match or _stamp_from_match(match) is not None:
+        return None
+    zone = match["tz"] or ""
+    if zone[:1] in "+-" and (int(zone[1:3]) > 23 or int(zone.replace(":", "")[3:] or 0) > 59):
+        return (
+            f"the UTC offset {zone} is not one any clock uses (offsets run from -23:59 to +23:59)"
+        )
+    stamp = f"{match['y']}-{match['mo']}-{match['d']} {match['h']}:{match['mi']}"
+    return f"{stamp} is not a real date and time"
 
 
 def match_datetime_inline(line: str) -> Header | None:

@@ -6,6 +6,12 @@ step back (09:15 then 09:14) is an out-of-order paste on the same day and only e
 Written dates always win over the heuristic: with a date on the line (datetime-inline, Discord,
 Slack export) the day is the date's distance from the first message's date.
 
+A date separator whose date cannot be read (a weekday) starts a new day (`RawMessage.day_break`).
+An AM/PM slip is read as the other half-day and warned about: in a 12-hour chat, a message
+whose clock would roll the day over although the messages on either side of it run on within
+the same day ('11:58 AM', '12:03 AM', '12:05 PM') is read as 12:03 PM, so one typo does not throw
+every later message onto the next day.
+
 Time zones: an instant the source pins down (epoch seconds, an ISO stamp with Z or an offset) is
 converted to the requested zone when one is given, so `time` and `timestamp` agree. A wall-clock
 time without an offset is taken to be in the requested zone. With no date, there is no timestamp.
@@ -19,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from app.errors import InvalidRequestError
 from app.ingest.clock import Clock
 from app.ingest.records import RawMessage
 from app.models import Message
@@ -37,11 +44,22 @@ class Timeline:
     warnings: list[str]
 
 
+def _out_of_range(what: str) -> InvalidRequestError:
+    return InvalidRequestError(
+        f"{what} falls outside the dates a timestamp can hold (years 1 to 9999).",
+        hint="Check the `date` field and the dates written in the chat.",
+        field="date",
+    )
+
+
 def _localise(message: RawMessage, zone: ZoneInfo | None) -> RawMessage:
     """Move a source-given instant into the requested zone; clock and date follow it."""
     if message.instant is None or message.instant.tzinfo is None:
         return message
-    local = message.instant.astimezone(zone) if zone else message.instant
+    try:
+        local = message.instant.astimezone(zone) if zone else message.instant
+    except (OverflowError, ValueError):
+        raise _out_of_range(f"Message at line {message.line_start}") from None
     with_seconds = message.clock is None or message.clock.second is not None
     clock = Clock.from_datetime(local, with_seconds=with_seconds)
     return replace(message, instant=local, clock=clock, date=local.date())
@@ -54,12 +72,15 @@ def _resolve_relative(
     if not any(m.relative_day is not None for m in messages):
         return messages, []
     if today is not None:
-        resolved = [
-            replace(m, date=today + dt.timedelta(days=m.relative_day), relative_day=None)
-            if m.relative_day is not None
-            else m
-            for m in messages
-        ]
+        try:
+            resolved = [
+                replace(m, date=today + dt.timedelta(days=m.relative_day), relative_day=None)
+                if m.relative_day is not None
+                else m
+                for m in messages
+            ]
+        except OverflowError:
+            raise _out_of_range("'Yesterday' before the requested date") from None
         return resolved, []
     return messages, [
         "Times are written as 'Today'/'Yesterday'; pass `date` (the day the chat was copied) "
@@ -88,7 +109,7 @@ def build_timeline(
 ) -> Timeline:
     """Assign ids, days and timestamps to `records` (already in transcript order)."""
     records = [_localise(m, zone) for m in records]
-    warnings: list[str] = []
+    records, warnings = _fix_half_day_slips(records)
     in_chat = next((m.date for m in records if m.date is not None), None)
     if in_chat is not None and date is not None and in_chat != date:
         warnings.append(
@@ -112,6 +133,8 @@ def build_timeline(
             day = max(0, (record.date - anchor).days)
         elif record.relative_day is not None and written is None:
             day = record.relative_day - earliest_relative
+        elif record.day_break:
+            day += 1
         elif clock is not None and previous is not None:
             step_back = previous.seconds - clock.seconds
             if step_back > ROLLOVER_SLACK:
@@ -154,7 +177,53 @@ def _timestamp(
         return record.instant
     if record.clock is None:
         return None
-    on = record.date or (anchor + dt.timedelta(days=day) if anchor else None)
+    try:
+        on = record.date or (anchor + dt.timedelta(days=day) if anchor else None)
+    except OverflowError:
+        raise _out_of_range(f"Day {day} of the chat (line {record.line_start})") from None
     if on is None:
         return None
     return dt.datetime.combine(on, record.clock.as_time(), tzinfo=zone)
+
+
+_HALF_DAY = 12 * 3600
+_SLIP_WINDOW = 2 * 3600
+
+
+def _fix_half_day_slips(records: list[RawMessage]) -> tuple[list[RawMessage], list[str]]:
+    """Read a lone AM/PM typo as the other half-day (see the module docstring)."""
+    timed = [i for i, m in enumerate(records) if m.clock is not None and m.date is None]
+    fixed = list(records)
+    notes: list[str] = []
+    for before, here, after in zip(timed, timed[1:], [*timed[2:], None], strict=False):
+        prev_clock, clock = fixed[before].clock, fixed[here].clock
+        assert prev_clock is not None and clock is not None
+        if not clock.twelve_hour or prev_clock.seconds - clock.seconds <= ROLLOVER_SLACK:
+            continue
+        flipped = (clock.seconds + _HALF_DAY) % 86400
+        if not 0 <= flipped - prev_clock.seconds <= _SLIP_WINDOW:
+            continue
+        if after is not None:
+            next_clock = fixed[after].clock
+            assert next_clock is not None
+            if not 0 <= next_clock.seconds - flipped <= _SLIP_WINDOW:
+                continue
+        hour = flipped // 3600
+        corrected = replace(clock, hour=hour)
+        fixed[here] = replace(fixed[here], clock=corrected)
+        notes.append(
+            f"line {fixed[here].line_start} says {_ampm(clock)} between "
+            f"{_ampm(prev_clock)} and the messages around it; read as {_ampm(corrected)}"
+        )
+    if not notes:
+        return fixed, []
+    return fixed, [
+        "An AM/PM slip would have moved the rest of the chat to the next day: "
+        + "; ".join(notes[:_MAX_LISTED])
+        + ". If the chat really crossed midnight there, fix the time in the text."
+    ]
+
+
+def _ampm(clock: Clock) -> str:
+    hour = clock.hour % 12 or 12
+    return f"{hour}:{clock.minute:02d} {'PM' if clock.hour >= 12 else 'AM'}"

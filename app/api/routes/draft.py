@@ -1,4 +1,5 @@
-"""POST /draft: a transcript in, a verified draft for one audience out."""
+"""POST /draft: a transcript in (JSON, plain text, or an uploaded file/ZIP), a verified draft for
+one audience out."""
 
 from __future__ import annotations
 
@@ -8,30 +9,38 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from app.api.body import (
     TranscriptField,
+    check_size,
+    decode_text,
     media_type,
     parse_json_model,
-    read_text,
+    read_body,
+    read_form,
     validate_fields,
 )
 from app.api.deps import EnginesDep, SettingsDep
 from app.api.representations import DRAFT_CONTENT, draft_response
-from app.errors import UnsupportedMediaTypeError
+from app.api.uploads import (
+    TEXT_TYPES,
+    WindowFields,
+    body_cap,
+    form_source,
+    multipart_schema,
+    text_source,
+    unsupported,
+)
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft
 
 router = APIRouter(tags=["drafts"])
 
 
-class DraftRequest(BaseModel):
-    """Body of POST /draft (JSON)."""
+class DraftFields(WindowFields):
+    """The options of a draft, whatever the body's content type."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    transcript: TranscriptField
     audience: Audience = Field(
         default="engineering",
         description="engineering: blameless technical postmortem; stakeholder: plain-language "
@@ -67,6 +76,22 @@ class DraftRequest(BaseModel):
         )
 
 
+class DraftRequest(DraftFields):
+    """Body of POST /draft (JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript: TranscriptField
+
+
+class DraftForm(DraftFields):
+    """Fields of a multipart POST /draft beside the `file` part."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    transcript: str | None = Field(default=None, description="The chat as text (no file).")
+
+
 _BODY_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -75,6 +100,7 @@ _BODY_DOC: dict[str, Any] = {
             "text/plain": {
                 "schema": {"type": "string", "description": "The raw transcript."},
             },
+            "multipart/form-data": {"schema": multipart_schema(DraftForm, "draft")},
         },
     }
 }
@@ -85,16 +111,19 @@ _BODY_DOC: dict[str, Any] = {
     response_model=DraftResult,
     summary="Draft a postmortem from an incident chat",
     description=(
-        "Send JSON (`DraftRequest`), or the raw transcript as `text/plain` with the options as "
-        "query parameters. `Accept` picks the answer: JSON (default), `text/markdown` (the "
-        "draft alone), `text/html` (a standalone page; engineering drafts embed the timeline "
-        "picture) or `image/svg+xml` (the timeline picture)."
+        "Send JSON (`DraftRequest`), the raw transcript as `text/plain` with the options as "
+        "query parameters, or upload a file (chat text, export JSON/JSONL, or a ZIP such as a "
+        "Slack workspace export) as `multipart/form-data` with the options as form fields. "
+        "`Accept` picks the answer: JSON (default), `text/markdown` (the draft alone), "
+        "`text/html` (a standalone page; engineering drafts embed the timeline picture) or "
+        "`image/svg+xml` (the timeline picture)."
     ),
     responses={
         200: {"content": DRAFT_CONTENT},
-        413: {"description": "Transcript too large"},
-        415: {"description": "Body is neither JSON nor plain text"},
-        422: {"description": "Unrecognised transcript or invalid field"},
+        400: {"description": "Malformed body (not UTF-8, not JSON, broken multipart)"},
+        413: {"description": "Body, file, archive or transcript too large"},
+        415: {"description": "Body is not JSON, plain text or multipart/form-data"},
+        422: {"description": "Unrecognised transcript, unreadable upload or invalid field"},
         502: {"description": "The LLM failed or answered invalid output"},
         503: {"description": "LLM unavailable or not configured"},
         504: {"description": "LLM timed out"},
@@ -111,8 +140,10 @@ async def post_draft(
     date: Annotated[dt.date | None, Query()] = None,
     timezone: Annotated[str | None, Query()] = None,
     keep_unverified: Annotated[bool, Query()] = False,
+    channel: Annotated[str | None, Query(description="Export channel to read.")] = None,
+    since: Annotated[str | None, Query(description="Keep export messages from then on.")] = None,
+    until: Annotated[str | None, Query(description="Keep export messages up to then.")] = None,
 ) -> Response | DraftResult:
-    text = await read_text(request, settings.max_transcript_chars)
     kind = media_type(request)
     query: dict[str, Any] = {
         key: value
@@ -122,26 +153,40 @@ async def post_draft(
             "format": format,
             "date": date,
             "timezone": timezone,
+            "channel": channel,
+            "since": since,
+            "until": until,
         }.items()
         if value is not None
     }
     if keep_unverified:
         query["keep_unverified"] = True
-    if kind == "application/json" and not _is_raw_slack_export(text):
-        body = parse_json_model(text, DraftRequest, extra=query)
-    elif kind in ("application/json", "text/plain", "text/markdown", ""):
-        body = validate_fields(DraftRequest, {"transcript": text, **query})
+    if kind == "multipart/form-data":
+        fields, upload = await read_form(request, settings.max_upload_bytes)
+        form = validate_fields(DraftForm, {**fields, **query})
+        source = await form_source(upload, form.transcript, form, settings)
+        options = form.options()
     else:
-        raise UnsupportedMediaTypeError(
-            f"content-type {kind!r} is not supported",
-            hint='send application/json ({"transcript": ...}) or text/plain (the raw chat)',
+        if kind not in TEXT_TYPES:
+            raise unsupported(kind)
+        text = decode_text(await read_body(request, body_cap(kind, settings)))
+        if kind == "application/json" and not _is_raw_export(text):
+            body = parse_json_model(text, DraftRequest, extra=query)
+        else:
+            body = validate_fields(DraftRequest, {"transcript": text, **query})
+        transcript = str(body.transcript)
+        check_size(
+            transcript, settings.max_transcript_chars, "transcript", "PM_MAX_TRANSCRIPT_CHARS"
         )
-    result = await create_draft(str(body.transcript), body.options(), engines)
+        source = text_source(transcript, body, settings)
+        options = body.options()
+    result = await create_draft(source, options, engines)
     return draft_response(request, result)
 
 
-def _is_raw_slack_export(text: str) -> bool:
-    """A JSON body that is itself a Slack export rather than a DraftRequest."""
+def _is_raw_export(text: str) -> bool:
+    """A JSON body that is itself an export (Slack list, {"messages": ...}, Graph "value")
+    rather than a DraftRequest."""
     stripped = text.lstrip()
     if stripped.startswith("["):
         return True
@@ -149,6 +194,10 @@ def _is_raw_slack_export(text: str) -> bool:
         return False
     try:
         data = json.loads(stripped)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return False
-    return isinstance(data, dict) and "transcript" not in data and "messages" in data
+    return (
+        isinstance(data, dict)
+        and "transcript" not in data
+        and ("messages" in data or "value" in data)
+    )
