@@ -58,3 +58,29 @@ def test_collect_answer_import_replay(tmp_path: Path) -> None:
     assert json.loads(judge.read_bytes())["response_format"]["json_schema"]["name"] == (
         "claim_verdicts"
     )
+
+    # The extraction replayed, so its facts wait to be labelled, with the transcript as the
+    # model saw it. A labeller marks one fact wrong; the import merges the labels.
+    folder = pending / "01-checkout"
+    todo = json.loads((folder / "facts.todo.json").read_text())
+    assert todo["model"] == PLAYED and todo["facts"]
+    assert "[m1 " in (folder / "transcript.numbered.txt").read_text()
+    labelled = [
+        {**fact, "label": "wrong" if i == 0 else "correct", "reason": "checked"}
+        for i, fact in enumerate(todo["facts"])
+    ]
+    for fact in labelled:
+        fact.pop("evidence")
+    (folder / "facts.labels.json").write_text(json.dumps(labelled))
+    assert main(["eval", "--incidents", str(incidents), "--import-answers", str(pending)]) == 0
+    labels = json.loads(
+        (incidents / "01-checkout" / "recordings" / f"{PLAYED}.labels.json").read_text()
+    )
+    assert len(labels["facts"]) == len(labelled) and "blind to the gold" in labels["note"]
+
+    # Nothing left to label now; the eval reports retention over the labelled facts.
+    _run(tmp_path, incidents, pending)
+    assert not (folder / "facts.todo.json").exists()
+    report = json.loads((tmp_path / "reports" / "run.json").read_text())
+    score = report["runs"][0]["incidents"][0]
+    assert score["facts_correct"] == len(labelled) - 1 and score["facts_wrong"] == 1

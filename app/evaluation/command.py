@@ -206,7 +206,7 @@ def _import_answers(directory: Path, incidents: list[Incident], out: TextIO) -> 
 
     result = import_answers(directory, incidents, recorded_settings(Settings.model_construct()))
     out.write(
-        f"imported {result.answers} answer(s) into {len(result.recordings)} recording(s); "
-        f"{result.waiting} request(s) still waiting\n"
+        f"imported {result.answers} answer(s) into {len(result.recordings)} recording(s) and "
+        f"{result.labels} fact label(s); {result.waiting} request(s) still waiting\n"
     )
     return EXIT_OK

@@ -29,10 +29,11 @@ Label = Literal["correct", "wrong"]
 
 @dataclass(frozen=True)
 class Fact:
-    """One printed statement of a report: where it lives and what it says."""
+    """One printed statement of a report: where it lives, what it says, what it cites."""
 
     unit: str
     text: str
+    evidence: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -42,9 +43,10 @@ class Fact:
 def _statement(unit: str, statement: Statement | None) -> list[Fact]:
     if statement is None:
         return []
-    facts = [Fact(unit, statement.text)]
+    cited = tuple(statement.evidence)
+    facts = [Fact(unit, statement.text, cited)]
     if statement.plain:
-        facts.append(Fact(f"{unit}.plain", statement.plain))
+        facts.append(Fact(f"{unit}.plain", statement.plain, cited))
     return facts
 
 
@@ -53,8 +55,10 @@ def report_facts(report: IncidentReport) -> list[Fact]:
     facts = [Fact("title", report.title)]
     if report.plain_title:
         facts.append(Fact("plain_title", report.plain_title))
-    facts += [Fact("summary.technical", s.text) for s in report.summary.technical]
-    facts += [Fact("summary.plain", s.text) for s in report.summary.plain]
+    facts += [
+        Fact("summary.technical", s.text, tuple(s.evidence)) for s in report.summary.technical
+    ]
+    facts += [Fact("summary.plain", s.text, tuple(s.evidence)) for s in report.summary.plain]
     for statement in report.impact:
         facts += _statement("impact", statement)
     for name in ("detection", "root_cause", "resolution"):
@@ -62,13 +66,16 @@ def report_facts(report: IncidentReport) -> list[Fact]:
     for statement in report.contributing_factors:
         facts += _statement("contributing_factors", statement)
     for entry in report.timeline:
-        facts.append(Fact("timeline", f"{hhmm(entry.time)} {entry.description}"))
+        cited = tuple(entry.evidence)
+        facts.append(Fact("timeline", f"{hhmm(entry.time)} {entry.description}", cited))
         if entry.plain:
-            facts.append(Fact("timeline.plain", f"{hhmm(entry.time)} {entry.plain}"))
+            facts.append(Fact("timeline.plain", f"{hhmm(entry.time)} {entry.plain}", cited))
     for item in report.action_items:
-        facts.append(Fact("action_items", f"{item.description} (owner: {item.owner or 'none'})"))
+        cited = tuple(item.evidence)
+        owner = item.owner or "none"
+        facts.append(Fact("action_items", f"{item.description} (owner: {owner})", cited))
         if item.plain:
-            facts.append(Fact("action_items.plain", item.plain))
+            facts.append(Fact("action_items.plain", item.plain, cited))
     return facts
 
 
@@ -141,3 +148,31 @@ def measure_retention(labels: FactLabels, shipped: IncidentReport) -> Retention:
         unlabelled_shipped=unlabelled,
         lost=lost,
     )
+
+
+def unlabelled_facts(labels: FactLabels | None, *reports: IncidentReport) -> list[Fact]:
+    """The facts of `reports` nobody has labelled yet, each once."""
+    known = labels.by_key() if labels else {}
+    seen: dict[tuple[str, str], Fact] = {}
+    for report in reports:
+        for fact in report_facts(report):
+            if fact.key not in known:
+                seen.setdefault(fact.key, fact)
+    return list(seen.values())
+
+
+def merge_labels(path: Path, model: str, note: str, new: list[LabelledFact]) -> int:
+    """Add `new` labels to the labels file at `path` (a later label of a fact replaces an
+    earlier one); returns how many facts the file holds."""
+    current = (
+        FactLabels.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        if path.is_file()
+        else FactLabels(model=model, note=note)
+    )
+    by_key = {Fact(f.unit, f.text).key: f for f in current.facts}
+    for fact in new:
+        by_key[Fact(fact.unit, fact.text).key] = fact
+    current.facts = list(by_key.values())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(current.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return len(current.facts)

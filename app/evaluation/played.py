@@ -14,6 +14,12 @@ transcript, schema) and answers it in one pass. The loop is:
    until nothing is collected (re-asks, judge and repair requests come in later rounds).
 
 Token counts of played answers are estimates (characters / 4): the recording says so.
+
+Fact labels follow the same loop: each collect run also writes `DIR/<incident>/facts.todo.json`
+(every fact of the extraction and of the shipped draft that has no label yet, with its
+citations) and `transcript.numbered.txt`; a labeller writes `facts.labels.json` (the same facts,
+each with `label` "correct" or "wrong" and a `reason`), which `--import-answers` merges into
+`recordings/<model>.labels.json`.
 """
 
 from __future__ import annotations
@@ -23,6 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from app.evaluation.facts import Fact, LabelledFact, labels_path, merge_labels
 from app.evaluation.gold import Incident
 from app.evaluation.recording import (
     Recording,
@@ -31,11 +40,17 @@ from app.evaluation.recording import (
     recording_path,
     request_key,
 )
+from app.models import Transcript
 
 PLAYED_NOTE = "played: answers written by a session playing the model; usage estimated"
 _REQUEST = ".request.json"
 _ANSWER = ".answer.txt"
 _PROMPT = ".prompt.md"
+WORKSHEET = "facts.todo.json"
+LABELS = "facts.labels.json"
+NUMBERED = "transcript.numbered.txt"
+LABEL_NOTE = "labelled by a session against the transcript alone, blind to the gold"
+_LABELS: TypeAdapter[list[LabelledFact]] = TypeAdapter(list[LabelledFact])
 
 
 def collect_request(directory: Path, incident_id: str, body: bytes) -> Path:
@@ -95,6 +110,20 @@ def completion(model: str, content: str, request: dict[str, Any]) -> dict[str, A
     }
 
 
+def write_worksheet(folder: Path, model: str, transcript: Transcript, facts: list[Fact]) -> None:
+    """The facts still to label for one incident, and the transcript as the model saw it."""
+    from app.llm.prompt import numbered_transcript
+
+    todo = folder / WORKSHEET
+    if not facts:
+        todo.unlink(missing_ok=True)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / NUMBERED).write_text(numbered_transcript(transcript) + "\n", encoding="utf-8")
+    rows = [{"unit": f.unit, "text": f.text, "evidence": list(f.evidence)} for f in facts]
+    todo.write_text(json.dumps({"model": model, "facts": rows}, indent=1) + "\n", "utf-8")
+
+
 @dataclass(frozen=True)
 class Imported:
     """What `import_answers` filed."""
@@ -102,6 +131,7 @@ class Imported:
     answers: int
     recordings: list[Path]
     waiting: int
+    labels: int = 0
 
 
 def import_answers(
@@ -144,4 +174,18 @@ def import_answers(
     for path, recording in touched.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(recording.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    return Imported(answers=answers, recordings=sorted(touched), waiting=waiting)
+    labelled = 0
+    for labels_file in sorted(directory.glob(f"*/{LABELS}")):
+        incident = by_id.get(labels_file.parent.name)
+        todo = labels_file.with_name(WORKSHEET)
+        if incident is None or not todo.is_file():
+            continue
+        model = str(json.loads(todo.read_text(encoding="utf-8"))["model"])
+        new = _LABELS.validate_json(labels_file.read_bytes())
+        merge_labels(labels_path(incident.recordings_dir, model), model, LABEL_NOTE, new)
+        labelled += len(new)
+        done = directory / "done" / incident.id
+        done.mkdir(parents=True, exist_ok=True)
+        for part in (labels_file, todo):
+            part.rename(done / part.name)
+    return Imported(answers=answers, recordings=sorted(touched), waiting=waiting, labels=labelled)

@@ -173,6 +173,11 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             )
         return httpx.Response(200, json=answer, request=request)
 
+    @property
+    def collect_dir(self) -> Path | None:
+        """Where unrecorded requests (and fact worksheets) are collected, if anywhere."""
+        return self._collect
+
     def check(self) -> None:
         """Raise if the last incident asked for anything the recording does not hold (unless the
         requests are being collected)."""

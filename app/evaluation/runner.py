@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.engines.registry import ENGINE_NAMES, EngineRegistry
 from app.errors import ConfigurationError, InvalidRequestError, PostmortemError
-from app.evaluation.facts import load_labels
+from app.evaluation.facts import load_labels, unlabelled_facts
 from app.evaluation.gold import Incident
+from app.evaluation.played import write_worksheet
 from app.evaluation.recording import (
     REPLAY_API_KEY,
     REPLAY_BASE_URL,
@@ -43,6 +44,7 @@ from app.evaluation.scores import (
     score_incident,
     split_aggregates,
 )
+from app.ingest.upload import Upload
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, ingest
 from app.verify import verify_draft
@@ -175,7 +177,7 @@ async def _http_client(transport: Transport | None) -> AsyncIterator[httpx.Async
 
 
 async def _draft(
-    text: str, options: DraftOptions, engines: EngineRegistry
+    text: str | Upload, options: DraftOptions, engines: EngineRegistry
 ) -> tuple[DraftResult, float]:
     started = time.perf_counter()
     result = await create_draft(text, options, engines)
@@ -224,6 +226,15 @@ async def run_incident(
     (engineering, eng_ms), (stakeholder, stk_ms) = drafts["engineering"], drafts["stakeholder"]
     transcript, _, _ = ingest(text)
     checked = verify_draft(engineering.draft.text, transcript)
+    labels = load_labels(incident.recordings_dir, model) if model else None
+    if isinstance(transport, ReplayTransport) and transport.collect_dir and model:
+        extraction = await engines.get(setup.spec.engine).extract(transcript)  # cached: no call
+        write_worksheet(
+            transport.collect_dir / incident.id,
+            model,
+            transcript,
+            unlabelled_facts(labels, extraction.report, engineering.incident),
+        )
     return score_incident(
         gold,
         engine=setup.spec.label,
@@ -233,7 +244,7 @@ async def run_incident(
         checked=checked,
         costs=[_cost(engineering, eng_ms), _cost(stakeholder, stk_ms)],
         gold_messages=incident.messages,
-        labels=load_labels(incident.recordings_dir, model) if model else None,
+        labels=labels,
     )
 
 
