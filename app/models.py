@@ -144,6 +144,23 @@ def times_in_text(text: str) -> list[str]:
     return found
 
 
+_DAY_WORDS = re.compile(r"\b(?P<word>midnight|noon|midday)\b", re.IGNORECASE)
+
+
+def clock_readings(text: str) -> list[str]:
+    """Every 'HH:MM' a reader may take a time written in `text` to mean: the times
+    `times_in_text` finds, the afternoon reading of a bare 12-hour time ("4:15" in an afternoon
+    chat is 16:15), and "midnight" / "noon"."""
+    readings = times_in_text(text)
+    for match in _CLOCK.finditer(text):
+        hours = int(match["h"])
+        if not match["ampm"] and 1 <= hours <= 11:
+            readings.append(f"{hours + 12:02d}:{match['m']}")
+    for match in _DAY_WORDS.finditer(text):
+        readings.append("00:00" if match["word"].lower() == "midnight" else "12:00")
+    return readings
+
+
 def hhmm(value: str) -> str:
     """The 'HH:MM' part of an 'HH:MM[:SS]' or ISO 8601 datetime string."""
     clock = value.split("T", 1)[1] if "T" in value else value
@@ -257,7 +274,7 @@ class TimelineEntry(_Cited):
                 continue
             if message.time:
                 candidates.append(hhmm(message.time))
-            candidates.extend(times_in_text(message.text))
+            candidates.extend(clock_readings(message.text))
         if wanted not in candidates:
             raise ValueError(
                 f"time {self.time} matches neither the time of cited messages {self.evidence} "

@@ -74,3 +74,14 @@ def test_without_context_only_shapes_are_checked() -> None:
 )
 def test_times_in_text(text: str, times: list[str]) -> None:
     assert times_in_text(text) == times
+
+
+def test_a_timeline_time_may_read_a_bare_12_hour_time_or_midnight() -> None:
+    from app.models import clock_readings
+
+    assert "16:15" in clock_readings("deploy went out at 4:15, right after lunch")
+    assert "04:15" in clock_readings("deploy went out at 4:15")
+    assert "00:00" in clock_readings("the cert expired at midnight")
+    assert "12:00" in clock_readings("back up by noon")
+    assert clock_readings("at 9:15 PM") == ["21:15"]  # an explicit PM is read once, as PM
+    assert clock_readings("at 13:15") == ["13:15"]  # a 24-hour time has one reading
