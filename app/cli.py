@@ -100,6 +100,16 @@ def _moment(value: str) -> dt.datetime | dt.date:
         ) from None
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 1 or more")
+    return number
+
+
 def _add_transcript_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", help="transcript format (auto-detected by default)")
     parser.add_argument("--date", type=_date, help="date of the chat (YYYY-MM-DD)")
@@ -175,10 +185,24 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import load_settings
+    from app.main import create_app, load_settings
 
-    load_settings()  # fail fast, with the variable named, before binding the port
-    uvicorn.run("app.main:app", host=args.host, port=args.port, log_level="info")
+    create_app(load_settings())  # fail fast, with the variable named, before binding the port
+    uvicorn.run(
+        "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
+    )
+    return 0
+
+
+def _cmd_api_key(args: argparse.Namespace) -> int:
+    from app.api.security import hash_key, new_key
+
+    key = sys.stdin.read().strip() if args.stdin else new_key()
+    if not key:
+        raise PostmortemError("no key on standard input", hint="pipe the key in, or omit --stdin")
+    if not args.stdin:
+        print(f"key (give it to the client; it is not stored): {key}")
+    print(f"digest (a line for PM_API_KEYS_FILE): {hash_key(key)}")
     return 0
 
 
@@ -243,7 +267,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="server processes (each with its own CPU worker pool, PM_CPU_WORKERS); default 1",
+    )
     serve.set_defaults(handler=_cmd_serve)
+
+    api_key = commands.add_parser(
+        "api-key", help="make an API key and the digest line for PM_API_KEYS_FILE"
+    )
+    api_key.add_argument(
+        "--stdin", action="store_true", help="hash a key read from standard input instead"
+    )
+    api_key.set_defaults(handler=_cmd_api_key)
 
     schemas = commands.add_parser("schemas", help="export the JSON Schemas to schemas/")
     schemas.add_argument("--check", action="store_true", help="exit 1 if the files are stale")

@@ -7,6 +7,7 @@ variable. `OPENAI_API_KEY` and `OPENAI_BASE_URL` are honoured as fallbacks for t
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
@@ -154,6 +155,46 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias=AliasChoices("PM_MAX_UNPACKED_BYTES"),
         description="Most bytes the text files of an uploaded ZIP or folder may unpack to.",
+    )
+
+    cpu_deadline: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_CPU_DEADLINE"),
+        description="Seconds of CPU work (parsing, offline extraction, verification, rendering) "
+        "one request may use in all; past it the work is stopped and the request gets a 503.",
+    )
+    cpu_workers: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        validation_alias=AliasChoices("PM_CPU_WORKERS"),
+        description="Worker processes for that CPU work in each server process; 0: one per CPU.",
+    )
+
+    api_keys: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_API_KEYS"),
+        description="Comma-separated API keys; when set (or PM_API_KEYS_FILE), every endpoint "
+        "but /healthz needs one (Authorization: Bearer <key> or X-API-Key).",
+    )
+    api_keys_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_API_KEYS_FILE"),
+        description="File of key digests, one 'sha256:<hex>' per line (postmortem api-key).",
+    )
+    cors_origins: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_CORS_ORIGINS"),
+        description="Comma-separated origins (https://app.example.com) whose pages may call the "
+        "API from a browser; unset: none may.",
+    )
+    llm_max_concurrency: int = Field(
+        default=8,
+        ge=0,
+        validation_alias=AliasChoices("PM_LLM_MAX_CONCURRENCY"),
+        description="LLM exchanges at once in one server process; past it a request gets 429 "
+        "with Retry-After. 0: no cap.",
     )
 
     @model_validator(mode="after")

@@ -67,24 +67,10 @@ class UpstreamError(PostmortemError):
 
 
 class UpstreamUnavailableError(UpstreamError):
-    """The LLM endpoint kept failing with transient errors until the time budget ran out.
-
-    `retry_after` (seconds) is what the upstream asked for, sent on as a `Retry-After` header.
-    """
+    """The LLM endpoint kept failing with transient errors until the time budget ran out."""
 
     status = 503
     title = "LLM upstream unavailable"
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        hint: str | None = None,
-        retry_after: int | None = None,
-        **extra: object,
-    ) -> None:
-        super().__init__(detail, hint=hint, **extra)
-        self.retry_after = retry_after
 
 
 class UpstreamTimeoutError(UpstreamError):
@@ -105,3 +91,21 @@ class UploadError(PostmortemError):
 
     status = 422
     title = "Unreadable upload"
+
+
+class CpuDeadlineError(PostmortemError):
+    """A request's CPU work (parsing, extraction, verification) ran past PM_CPU_DEADLINE."""
+
+    status = 503
+    title = "Processing took too long"
+
+    @classmethod
+    def for_step(cls, step: str, deadline: float) -> CpuDeadlineError:
+        return cls(
+            f"{step} did not finish within this request's CPU deadline of {deadline:g} s "
+            "(PM_CPU_DEADLINE); the work was stopped",
+            hint="send a shorter transcript (for example only the hours of the incident, or the "
+            "channel split in parts), or ask the operator to raise PM_CPU_DEADLINE",
+            step=step,
+            deadline_seconds=deadline,
+        )

@@ -5,15 +5,19 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
 
 from app import __version__
 from app.api.problems import install_problem_handlers
+from app.api.request_context import RequestContext
 from app.api.routes import draft, health, verify
+from app.api.security import AccessGuard, ApiKeys, parse_origins
 from app.config import Settings
 from app.engines.registry import EngineRegistry
 from app.errors import ConfigurationError
 from app.redact import RedactingFilter
+from app.workers import shared_pool
 
 # Loggers that may ever see request-derived text; each gets the redacting filter.
 REDACTED_LOGGERS = (
@@ -56,6 +60,11 @@ def install_log_redaction() -> None:
             handler.addFilter(RedactingFilter())
 
 
+def _api_keys(settings: Settings) -> ApiKeys:
+    secret = settings.api_keys.get_secret_value() if settings.api_keys else None
+    return ApiKeys.load(secret, settings.api_keys_file)
+
+
 def create_app(settings: Settings | None = None, engines: EngineRegistry | None = None) -> FastAPI:
     """Build the app; settings are validated here, at start-up."""
     settings = settings or load_settings()
@@ -66,7 +75,21 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     )
     app.state.settings = settings
     app.state.engines = engines or EngineRegistry(settings)
+    app.state.workers = shared_pool(settings.cpu_workers or None)
     install_problem_handlers(app)
+    # Outermost last: request id -> CORS (when origins are configured) -> access guard -> app.
+    origins = parse_origins(settings.cors_origins)
+    app.add_middleware(AccessGuard, keys=_api_keys(settings), origins=origins)
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "Accept", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(RequestContext)
     app.include_router(draft.router)
     app.include_router(verify.router)
     app.include_router(health.router)

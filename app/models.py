@@ -59,6 +59,11 @@ class Message(BaseModel):
     line_start: int = Field(ge=1, description="First source line (1-based; JSON: item index).")
     line_end: int = Field(ge=1, description="Last source line (1-based; JSON: item index).")
 
+    @field_validator("time")
+    @classmethod
+    def _wall_clock(cls, value: str | None) -> str | None:
+        return None if value is None else wall_clock(value)
+
     def elapsed_seconds(self) -> int | None:
         """Seconds since midnight of the transcript's first day, or None without a time."""
         if self.time is None:
@@ -109,17 +114,12 @@ _CLOCK = re.compile(
 _BARE_AMPM = re.compile(r"(?<![\d:])(?P<h>1[0-2]|0?[1-9])\s*(?P<ampm>[AaPp]\.?[Mm]\.?)(?!\w)")
 
 
-_CLOCK_PREFIX = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
-
-
 def clock_seconds(value: str) -> int:
-    """Seconds since midnight of an 'HH:MM[:SS]' (or ISO datetime) string; a fraction or a UTC
-    offset after the clock ("09:14+00:00", "09:14:05.5Z", which the LLM may write) is ignored."""
-    clock = value.split("T", 1)[1] if "T" in value else value
-    found = _CLOCK_PREFIX.match(clock)
-    if found is None:
-        raise ValueError(f"{value!r} is not a clock time")
-    hours, minutes, seconds = (int(part) if part else 0 for part in found.groups())
+    """Seconds since midnight of an 'HH:MM[:SS]' (or ISO datetime) string."""
+    hhmm = value.split("T", 1)[1] if "T" in value else value
+    parts = [int(p) for p in hhmm[:8].split(":")[:3]]
+    hours, minutes = parts[0], parts[1]
+    seconds = parts[2] if len(parts) > 2 else 0
     return hours * 3600 + minutes * 60 + seconds
 
 
@@ -167,10 +167,52 @@ def hhmm(value: str) -> str:
     return clock[:5]
 
 
-_TIME_VALUE = re.compile(
-    r"^(?:\d{4}-\d{2}-\d{2}T)?(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+_WALL_CLOCK = re.compile(r"(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d)(?:\.\d{1,9})?)?")
+_CLOCK_WITH_OFFSET = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{1,2}(?::?\d{2})?)"
 )
+_DATE_AND_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def wall_clock(value: str) -> str:
+    """A wall-clock time normalised to 'HH:MM' or 'HH:MM:SS' (fractions of a second dropped).
+
+    Raises ValueError, with what to write instead, for anything else.
+    """
+    text = value.strip()
+    match = _WALL_CLOCK.fullmatch(text)
+    if match is None:
+        raise ValueError(f"time {value!r} is not a 24-hour 'HH:MM' or 'HH:MM:SS' time")
+    clock = f"{int(match['h']):02d}:{match['m']}"
+    return f"{clock}:{match['s']}" if match["s"] else clock
+
+
+def normalize_time(value: str) -> str:
+    """A timeline time as every later step may read it: 'HH:MM', 'HH:MM:SS' or a full ISO 8601
+    datetime (normalised by `datetime.isoformat`). Parsed once here, at the edge, so rendering
+    and anchoring never meet a shape they cannot read.
+
+    Raises ValueError with a message an LLM can act on (the engine re-asks quoting it).
+    """
+    text = value.strip()
+    if _WALL_CLOCK.fullmatch(text):
+        return wall_clock(text)
+    if _CLOCK_WITH_OFFSET.fullmatch(text):
+        raise ValueError(
+            f"time {value!r} has a UTC offset but no date: write the chat's wall-clock time as "
+            "'HH:MM' or 'HH:MM:SS', or a full ISO 8601 datetime such as 2025-05-20T09:14:00+00:00"
+        )
+    if _DATE_AND_TIME.match(text):
+        try:
+            stamp = dt.datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(
+                f"time {value!r} is not a valid ISO 8601 datetime ({exc}); use "
+                "YYYY-MM-DDTHH:MM[:SS] with a real date, and an offset between -23:59 and +23:59"
+            ) from None
+        return stamp.isoformat()
+    raise ValueError(f"time {value!r} is not 'HH:MM', 'HH:MM:SS' or an ISO 8601 datetime")
+
 
 # --------------------------------------------------------------------------------------------
 # Incident report
@@ -256,10 +298,7 @@ class TimelineEntry(_Cited):
     @field_validator("time")
     @classmethod
     def _time_shape(cls, value: str) -> str:
-        value = value.strip()
-        if not _TIME_VALUE.match(value):
-            raise ValueError(f"time {value!r} is not 'HH:MM', 'HH:MM:SS' or an ISO 8601 datetime")
-        return value
+        return normalize_time(value)
 
     @model_validator(mode="after")
     def _time_matches_evidence(self, info: ValidationInfo) -> TimelineEntry:

@@ -1,203 +1,254 @@
 """The pipeline, one direction: ingest -> redact -> extract -> verify -> render.
 
 Routes and the CLI call `create_draft` (a draft from a transcript) and `verify_text` (check any
-draft against a transcript); each step lives in its own module.
+draft against a transcript); each step lives in its own module. Both read as the shape of the
+work: prepare (parse and redact), extract, finish (verify and render). The steps are the
+synchronous functions of `app.steps`, run by a `StepRunner`: inline for the CLI and the eval, in
+worker processes under a per-request CPU deadline for the service (`app.workers`). Only the LLM
+calls (extraction, the claim judge and the repair of failed items) are `async` and run on the
+event loop, all of them within one PM_LLM_TIME_BUDGET per request. The `*_json` variants, for
+the routes, return the body serialized in the worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
-
-from app.engines.base import Engine
+from app.engines.extractive import ExtractiveEngine
+from app.engines.llm import LLMEngine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
-from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
-from app.llm.repair import RepairRecord
+from app.llm.concurrency import LLMBusyError, LLMSlots
 from app.llm.retry import Deadline
-from app.llm.review import review_extraction
-from app.models import Audience, Draft, Extraction, IncidentReport, Message, Transcript, Usage, hhmm
-from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft, review_of
-from app.verify import (
-    ClaimJudge,
-    VerificationReport,
-    verify_draft,
-    verify_draft_with_judge,
-    verify_report,
+from app.llm.review import RepairOutcome, ask_repair
+from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.steps import (
+    DraftOptions,
+    DraftPayload,
+    DraftResult,
+    Prepared,
+    PreparedCheck,
+    VerifyOutcome,
+    anchor_times,
+    draft_judge_requests,
+    extract_offline,
+    failed_items,
+    finish_check,
+    finish_check_json,
+    finish_draft,
+    finish_draft_json,
+    ingest,
+    prepare_check,
+    prepare_transcript,
+    repair_plan,
+    report_judge_requests,
 )
+from app.verify import ClaimJudge, JudgeRequest, JudgeVerdict
+from app.workers import INLINE, StepRunner
 
+__all__ = [
+    "DraftOptions",
+    "DraftPayload",
+    "DraftResult",
+    "VerifyOutcome",
+    "anchor_times",
+    "create_draft",
+    "create_draft_json",
+    "ingest",
+    "verify_text",
+    "verify_text_json",
+]
 
-class DraftOptions(BaseModel):
-    """What the caller asked for."""
-
-    audience: Audience = "engineering"
-    engine: str | None = None
-    format: str | None = None
-    date: dt.date | None = None
-    timezone: str | None = None
-    keep_unverified: bool = False
-
-
-class DraftResult(BaseModel):
-    """A draft plus everything needed to trust it."""
-
-    audience: Audience
-    engine: str
-    incident: IncidentReport = Field(
-        description="The extracted report; timeline times are ISO 8601 when the date is known."
-    )
-    draft: Draft
-    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
-    verification: VerificationReport
-    usage: Usage
-    warnings: list[str]
-    redactions: list[Finding] = Field(description="Secrets removed before processing.")
-    repairs: list[RepairRecord] = Field(
-        default_factory=list,
-        description="llm engine: each item that failed the fact check, sent back to the model "
-        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
-    )
-    ingest: IngestReport | None = Field(
-        default=None, description="What ingest read: format, line counts, uncertain lines."
-    )
-
-
-def ingest(
-    text: str | Upload,
-    *,
-    format: str | None = None,
-    date: dt.date | None = None,
-    timezone: str | None = None,
-) -> tuple[Transcript, list[Finding], list[str]]:
-    """Parse and redact a transcript (text, or an uploaded export): the only form any later
-    step (or an LLM) ever sees."""
-    if isinstance(text, Upload):
-        parsed = text.parse(format=format, date=date, timezone=timezone)
-    else:
-        parsed = parse_transcript(text, format=format, date=date, timezone=timezone)
-    redaction = redact_transcript(parsed)
-    warnings = list(parsed.warnings)
-    summary = redaction.summary()
-    if summary:
-        warnings.append(summary)
-    return redaction.transcript, redaction.findings, warnings
+T = TypeVar("T")
+Finish = Callable[
+    [
+        Prepared,
+        Extraction,
+        DraftOptions,
+        str,
+        Usage,
+        list[JudgeVerdict] | None,
+        RepairOutcome | None,
+    ],
+    T,
+]
+Judged = tuple[list[JudgeRequest], list[JudgeVerdict] | None, Usage, str | None]
 
 
 async def create_draft(
-    text: str | Upload, options: DraftOptions, engines: EngineRegistry
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
 ) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
-    transcript, findings, warnings = ingest(
-        text, format=options.format, date=options.date, timezone=options.timezone
+    return await _draft(text, options, engines, steps, finish_draft)
+
+
+async def create_draft_json(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
+) -> DraftPayload:
+    """`create_draft`, with the result serialized by the last step (for the routes)."""
+    return await _draft(text, options, engines, steps, finish_draft_json)
+
+
+async def _draft(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    finish: Finish[T],
+) -> T:
+    prepared = await steps.run(
+        "parsing and redacting the transcript",
+        prepare_transcript,
+        text,
+        options.format,
+        options.date,
+        options.timezone,
     )
     engine = engines.get(options.engine)
     deadline = engines.deadline()  # one PM_LLM_TIME_BUDGET for every LLM call of this request
-    extraction = await _extract(engine, transcript, deadline)
-    warnings.extend(extraction.warnings)
-
-    report, verification, usage, repairs = await _verify_extraction(
-        extraction.report, transcript, engine.name, engines, options, warnings, deadline
+    if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
+        extraction = await steps.run(
+            "extracting the report (extractive engine)", extract_offline, prepared.transcript
+        )
+    elif isinstance(engine, LLMEngine):
+        async with engines.llm_slots.slot():
+            extraction = await engine.extract(prepared.transcript, deadline=deadline)
+    else:
+        async with engines.llm_slots.slot():
+            extraction = await engine.extract(prepared.transcript)
+    asked, judged, usage, warning = await _judge_extraction(
+        extraction.report, prepared.transcript, engine.name, engines, steps, deadline
     )
-    usage = extraction.usage.model_copy(
+    warnings = [warning] if warning else []
+    repair: RepairOutcome | None = None
+    if engine.name == "llm" and engines.llm_verification_enabled() and warning is None:
+        repair, judged, repair_usage, repair_warnings = await _repair_extraction(
+            extraction.report, prepared.transcript, engines, steps, deadline, asked, judged
+        )
+        usage = _sum(usage, repair_usage)
+        warnings += repair_warnings
+    if warnings:
+        extraction = extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
+    return await steps.run(
+        "verifying and rendering the draft",
+        finish,
+        prepared,
+        extraction,
+        options,
+        engine.name,
+        _sum(extraction.usage, usage),
+        judged,
+        repair,
+    )
+
+
+def _sum(first: Usage, second: Usage) -> Usage:
+    return first.model_copy(
         update={
-            "llm_calls": extraction.usage.llm_calls + usage.llm_calls,
-            "prompt_tokens": extraction.usage.prompt_tokens + usage.prompt_tokens,
-            "completion_tokens": extraction.usage.completion_tokens + usage.completion_tokens,
+            "llm_calls": first.llm_calls + second.llm_calls,
+            "prompt_tokens": first.prompt_tokens + second.prompt_tokens,
+            "completion_tokens": first.completion_tokens + second.completion_tokens,
         }
     )
-    review = review_of(
-        extraction.report,
-        report,
-        [c.status for c in verification.claims],
-        keep_unverified=options.keep_unverified,
-        redactions=len(findings),
-    )
-    if review.withheld_total:
-        warnings.append(
-            f"{review.withheld_total} extracted item(s) failed verification against the "
-            "transcript and were left out of the draft; see `verification`"
-        )
-
-    draft = render_draft(report, transcript, options.audience, review=review)
-    safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
-    if late_findings:
-        warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
-    return DraftResult(
-        audience=options.audience,
-        engine=engine.name,
-        incident=anchor_times(report, transcript),
-        draft=Draft(format=draft.format, text=safe_text),
-        messages=transcript.messages,
-        verification=verification,
-        usage=usage,
-        warnings=warnings,
-        redactions=findings,
-        repairs=repairs,
-        ingest=transcript.ingest,
-    )
 
 
-async def _extract(engine: Engine, transcript: Transcript, deadline: Deadline) -> Extraction:
-    from app.engines.llm import LLMEngine
-
-    if isinstance(engine, LLMEngine):
-        return await engine.extract(transcript, deadline=deadline)
-    return await engine.extract(transcript)
-
-
-async def _verify_extraction(
+async def _judge_extraction(
     report: IncidentReport,
     transcript: Transcript,
     engine_name: str,
     engines: EngineRegistry,
-    options: DraftOptions,
-    warnings: list[str],
+    steps: StepRunner,
     deadline: Deadline,
-) -> tuple[IncidentReport, VerificationReport, Usage, list[RepairRecord]]:
-    """Check every extracted item. With the llm engine and PM_VERIFY_WITH_LLM, paraphrases the
-    rules cannot settle go to the judge and failed items go back to the model once for repair
-    (`app.llm.review`); a failing judge or repair costs the user nothing but a warning.
+) -> Judged:
+    """The claims of the report the rules cannot settle, and the LLM judge's verdicts on them
+    (llm engine only).
 
-    The extractive engine quotes the chat, so its claims are settled by the rules alone.
+    The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
+    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (unsettled claims
+    count as unverified) and a warning says so: the judge never costs the user the draft.
     """
-    if engine_name == "llm" and engines.llm_verification_enabled():
-        outcome = await review_extraction(
-            report, transcript, engines, deadline=deadline, keep_failed=options.keep_unverified
+    judges = engines.claim_judge(deadline) if engine_name == "llm" else None
+    if judges is None:
+        return [], None, Usage(), None
+    requests = await steps.run(
+        "finding the claims the rules cannot settle", report_judge_requests, report, transcript
+    )
+    verdicts, usage, warning = await _ask_judge(judges, requests, transcript, engines)
+    return requests, verdicts, usage, warning
+
+
+async def _ask_judge(
+    judges: tuple[ClaimJudge, Any],
+    requests: list[JudgeRequest],
+    transcript: Transcript,
+    engines: EngineRegistry,
+) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
+    if not requests:
+        return None, Usage(), None
+    judge, counter = judges
+    warning = None
+    try:
+        async with engines.llm_slots.slot():
+            verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
+    except (UpstreamError, LLMBusyError) as exc:  # the extraction is done: keep the draft
+        verdicts = None
+        warning = (
+            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
+            "were treated as unverified"
         )
-        warnings.extend(outcome.warnings)
-        return outcome.report, outcome.verification, outcome.usage, outcome.repairs
-    checked, verification = verify_report(report, transcript, keep_failed=options.keep_unverified)
-    return checked, verification, Usage(), []
+    usage = Usage(
+        llm_calls=counter.calls,
+        prompt_tokens=counter.prompt_tokens,
+        completion_tokens=counter.completion_tokens,
+    )
+    return verdicts, usage, warning
 
 
-def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentReport:
-    """Timeline times as ISO 8601 where the cited message carries a full timestamp."""
-    entries = []
-    for entry in report.timeline:
-        message = transcript.message(entry.evidence[0])
-        if message is None or message.timestamp is None or "T" in entry.time:
-            entries.append(entry)
-            continue
-        hours, minutes = (int(p) for p in hhmm(entry.time).split(":"))
-        seconds = int(entry.time[6:8]) if len(entry.time) >= 8 else 0
-        stamp = message.timestamp.replace(hour=hours, minute=minutes, second=seconds)
-        if stamp - message.timestamp > dt.timedelta(hours=12):
-            stamp -= dt.timedelta(days=1)
-        entries.append(entry.model_copy(update={"time": stamp.isoformat()}))
-    return report.model_copy(update={"timeline": entries})
-
-
-class VerifyOutcome(BaseModel):
-    """Every claim of the draft with its status, plus the transcript it was checked against."""
-
-    verification: VerificationReport
-    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
-    warnings: list[str]
-    redactions: list[Finding]
-    ingest: IngestReport | None = None
+async def _repair_extraction(
+    report: IncidentReport,
+    transcript: Transcript,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    deadline: Deadline,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> tuple[RepairOutcome | None, list[JudgeVerdict] | None, Usage, list[str]]:
+    """Items that failed a hard check or the judge go back to the model once
+    (`app.llm.review`); corrected items the rules cannot settle go to the judge, the rest keep
+    their verdicts. Returns the outcome and the verdicts for the repaired report."""
+    problems = await steps.run(
+        "finding the items that failed the fact check", failed_items, report, transcript, judged
+    )
+    if not problems:
+        return None, judged, Usage(), []
+    outcome = RepairOutcome(problems=problems)
+    answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+    if answer is None:
+        return outcome, judged, usage, [warning] if warning else []
+    plan = await steps.run(
+        "applying the repairs", repair_plan, outcome, answer, report, transcript, asked, judged
+    )
+    warnings: list[str] = []
+    verdicts = list(plan.known)
+    judges = engines.claim_judge(deadline)
+    if plan.ask and judges is not None:
+        fresh, judge_usage, judge_warning = await _ask_judge(judges, plan.ask, transcript, engines)
+        verdicts += fresh or []
+        usage = _sum(usage, judge_usage)
+        if judge_warning:
+            warnings.append(judge_warning.replace("claims the rules", "corrected claims the rules"))
+    return plan.outcome, verdicts, usage, warnings
 
 
 async def verify_text(
@@ -208,32 +259,75 @@ async def verify_text(
     date: dt.date | None = None,
     timezone: str | None = None,
     judge: ClaimJudge | None = None,
+    steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
 
     A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
     /draft."""
-    transcript, findings, warnings = ingest(
-        transcript_text, format=format, date=date, timezone=timezone
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
+    return await steps.run("verifying the draft", finish_check, check, judged)
+
+
+async def verify_text_json(
+    transcript_text: str | Upload,
+    draft: str,
+    *,
+    format: str | None = None,
+    date: dt.date | None = None,
+    timezone: str | None = None,
+    judge: ClaimJudge | None = None,
+    steps: StepRunner = INLINE,
+    llm_slots: LLMSlots | None = None,
+) -> bytes:
+    """`verify_text`, with the outcome serialized by the last step (for the routes)."""
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
+    return await steps.run("verifying the draft", finish_check_json, check, judged)
+
+
+async def _prepared_check(
+    transcript_text: str | Upload,
+    draft: str,
+    format: str | None,
+    date: dt.date | None,
+    timezone: str | None,
+    steps: StepRunner,
+) -> PreparedCheck:
+    return await steps.run(
+        "parsing the transcript and the draft",
+        prepare_check,
+        transcript_text,
+        draft,
+        format,
+        date,
+        timezone,
     )
-    safe_draft, draft_findings = redact_text(draft)
-    if draft_findings:
-        warnings.append(f"{len(draft_findings)} secret(s) in the draft were redacted first")
+
+
+async def _judge_draft(
+    check: PreparedCheck,
+    judge: ClaimJudge | None,
+    steps: StepRunner,
+    llm_slots: LLMSlots | None,
+) -> list[JudgeVerdict] | None:
+    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked;
+    a failing or busy judge leaves the rules' verdicts and a warning in the outcome."""
     if judge is None:
-        report = verify_draft(safe_draft, transcript)
-    else:
-        try:
-            report = await verify_draft_with_judge(safe_draft, transcript, judge)
-        except UpstreamError as exc:
-            warnings.append(
-                f"the LLM judge was unavailable ({exc.detail}); claims the rules could not "
-                "settle were treated as unverified"
-            )
-            report = verify_draft(safe_draft, transcript)
-    return VerifyOutcome(
-        verification=report,
-        messages=transcript.messages,
-        warnings=warnings,
-        redactions=findings + draft_findings,
-        ingest=transcript.ingest,
+        return None
+    requests = await steps.run(
+        "finding the claims the rules cannot settle", draft_judge_requests, check
     )
+    if not requests:
+        return None
+    try:
+        async with (llm_slots or LLMSlots(0)).slot():
+            return await judge.judge(requests, check.prepared.transcript)
+    except (UpstreamError, LLMBusyError) as exc:
+        check.prepared.warnings.append(
+            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
+            "were treated as unverified"
+        )
+        return None

@@ -79,26 +79,24 @@ def test_inline_markdown_cannot_start_a_block(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "hostile",
-    [
-        ":" * 50_000,
-        ":a" * 25_000,
-        "a." * 25_000 + "internal",
-        "a-" * 25_000 + "1",
-        "a_" * 25_000,
-        "[REDACTED:" * 5_000,
-        "[m1, " * 10_000,
-        "👍 " * 20_000,
-        "-" * 50_000,
-        "E" * 50_000,
-        "a" * 50_000 + "Error",
-    ],
+    "unit",
+    [":", "a.", "a-", "a_", "[REDACTED:", "[m1, ", "👍 ", "-", "E", " ", "“ ", "1,", "\t"],
 )
-def test_every_prose_and_scrub_pattern_is_linear(hostile: str) -> None:
-    # A super-linear pattern takes minutes on 50,000 characters; a linear one milliseconds.
-    started = time.perf_counter()
-    clean_text(hostile)
-    inline_markdown(hostile)
-    first_person(hostile)
-    scrub_for_stakeholders(hostile, ["Priya", "kofi"], ["alertbot"])
-    assert time.perf_counter() - started < 5.0
+def test_every_prose_and_scrub_function_is_linear(unit: str) -> None:
+    """8x longer hostile text takes at most ~3x the linear time (a ratio, not an absolute
+    time): a super-linear pattern anywhere in the prose path shows as a 50x or worse ratio."""
+
+    def cpu_seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.thread_time()
+            clean_text(text)
+            inline_markdown(text)
+            first_person(text)
+            scrub_for_stakeholders(text, ["Priya", "kofi"], ["alertbot"])
+            best = min(best, time.thread_time() - started)
+        return best
+
+    small, large = unit * 2_000 + "x", unit * 16_000 + "x"
+    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-6)
+    assert ratio < 24, f"{unit!r}: 8x the input took {ratio:.0f}x the time"

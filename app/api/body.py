@@ -127,8 +127,8 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def parse_json_model(text: str, model: type[Model], extra: dict[str, Any] | None = None) -> Model:
-    """Validate a JSON body into `model`; errors become 400/422 problem details."""
+def decode_json(text: str) -> Any:
+    """The JSON value of a body; anything JSON cannot hold here is a 400, never a crash."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -138,13 +138,37 @@ def parse_json_model(text: str, model: type[Model], extra: dict[str, Any] | None
         ) from None
     except RecursionError:
         raise MalformedBodyError(
-            "the JSON body is nested too deeply", hint="send a flat JSON object"
+            "the body's JSON is nested too deeply to read",
+            hint="send the transcript as a string or a flat list of messages",
         ) from None
-    except ValueError as exc:  # an integer longer than Python reads (4300 digits)
+    except ValueError:  # Python refuses integers of more than 4300 digits
         raise MalformedBodyError(
-            f"the JSON body holds a value that cannot be read: {exc}",
+            "the body's JSON holds a number too long to read (thousands of digits)",
             hint="send numbers of ordinary size",
         ) from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MalformedBodyError(
+            "the body's JSON has an unpaired surrogate escape "
+            f"(\\u{ord(exc.object[exc.start]):04x}), which is not a character",
+            hint="send the text as UTF-8; an emoji written as an escape needs both halves",
+        ) from None
+    except RecursionError:
+        raise MalformedBodyError(
+            "the body's JSON is nested too deeply to read",
+            hint="send the transcript as a string or a flat list of messages",
+        ) from None
+    return data
+
+
+def parse_json_model(
+    text: str, model: type[Model], extra: dict[str, Any] | None = None, *, data: Any = None
+) -> Model:
+    """Validate a JSON body into `model`; errors become 400/422 problem details. `data`: the
+    body already decoded by `decode_json`, so it is not decoded twice."""
+    if data is None:
+        data = decode_json(text)
     if not isinstance(data, dict):
         raise MalformedBodyError(
             f"the JSON body must be an object, not {type(data).__name__}",

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.engines.registry import EngineRegistry
+from app.workers import RequestSteps, WorkerPool
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -20,5 +21,13 @@ def get_engines(request: Request) -> EngineRegistry:
     return engines
 
 
+def get_steps(request: Request) -> RequestSteps:
+    """This request's runner for CPU steps: the app's worker pool, under PM_CPU_DEADLINE."""
+    pool: WorkerPool = request.app.state.workers
+    settings: Settings = request.app.state.settings
+    return pool.steps(settings.cpu_deadline)
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 EnginesDep = Annotated[EngineRegistry, Depends(get_engines)]
+StepsDep = Annotated[RequestSteps, Depends(get_steps)]

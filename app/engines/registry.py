@@ -17,6 +17,7 @@ from app.engines.base import Engine
 from app.errors import ConfigurationError, InvalidRequestError
 from app.llm.cache import ResultCache
 from app.llm.chat import ChatModel
+from app.llm.concurrency import LLMSlots
 from app.llm.endpoint import Endpoint
 from app.llm.readiness import ReadinessProbe, probe_target
 from app.llm.retry import Deadline, RetryPolicy
@@ -48,6 +49,7 @@ class EngineRegistry:
         self._probes: dict[str, ReadinessProbe] = {}
         self._judge_cache = JudgeCache(settings.llm_cache_size)
         self.repair_cache: ResultCache[object] = ResultCache(settings.llm_cache_size)
+        self.llm_slots = LLMSlots(settings.llm_max_concurrency)
 
     def default_name(self) -> str:
         """The engine used when a request names none."""
@@ -129,6 +131,9 @@ class EngineRegistry:
         return self._endpoints["judge"]
 
     def _with_chat(self, endpoint: Endpoint) -> Endpoint:
+        """The endpoint under this registry's cap on concurrent LLM exchanges (and with the
+        registry's chat model, when one was given)."""
+        endpoint = dataclasses.replace(endpoint, limiter=self.llm_slots.slot)
         return endpoint if self._chat is None else dataclasses.replace(endpoint, chat=self._chat)
 
     # ---- verification with the LLM ------------------------------------------------------------

@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable
 
 # Text a draft quotes is the chat's voice, not the draft's: quoted spans and blockquote lines.
-_QUOTED = re.compile(r"“[^”\n]{0,2000}”|\"[^\"\n]{0,2000}\"|^[ \t]{0,3}>[^\n]*$", re.MULTILINE)
+# An opening quote never spans another opening quote, so every start scans a disjoint stretch.
+_QUOTED = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"|^[ \t]{0,3}+>[^\n]*+$", re.MULTILINE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
 _FIRST_SINGULAR = re.compile(
     r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’-])"

@@ -104,7 +104,7 @@ class Endpoint:
     url_variable: str = "PM_LLM_BASE_URL"
     azure: bool = False
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    # Entered around every request: the service's global cap on concurrent LLM calls.
+    # Held around every exchange: the service's global cap on concurrent LLM calls.
     limiter: Callable[[], AbstractAsyncContextManager[None]] | None = None
 
     def scrub(self, text: str) -> str:

@@ -33,9 +33,10 @@ def _budget(endpoint: Endpoint, budget: float) -> str:
     return f"PM_LLM_TIMEOUT={endpoint.timeout:g}s, PM_LLM_TIME_BUDGET={budget:g}s"
 
 
-def _retry_after(exc: BaseException) -> int | None:
+def _retry_after(exc: BaseException) -> dict[str, int]:
+    """`retry_after_seconds` for the problem's Retry-After header, when the upstream gave one."""
     seconds = retry_after_seconds(exc)
-    return None if seconds is None else max(1, math.ceil(seconds))
+    return {} if seconds is None else {"retry_after_seconds": max(1, math.ceil(seconds))}
 
 
 def request_error(exc: Exception, endpoint: Endpoint, budget: float, **extra: Any) -> UpstreamError:
@@ -98,7 +99,7 @@ def _status_error(
             f"{where} kept rate-limiting requests (429) until the time budget ran out "
             f"({_budget(endpoint, budget)})",
             hint="try again later, or raise PM_LLM_TIME_BUDGET",
-            retry_after=_retry_after(exc),
+            **_retry_after(exc),
             **extra,
         )
     if status >= 500 or status in (408, 409):
@@ -106,7 +107,7 @@ def _status_error(
             f"{where} kept failing ({status}) until the time budget ran out "
             f"({_budget(endpoint, budget)}): {upstream}",
             hint="try again later; check the LLM server's logs",
-            retry_after=_retry_after(exc),
+            **_retry_after(exc),
             **extra,
         )
     if status == 401:

@@ -160,8 +160,24 @@ async def ask_structured(
     deadline: Deadline,
     exchange: Exchange | None = None,
 ) -> Structured[T]:
-    """Ask until an answer validates, at most `spec.max_attempts` answers, within `deadline`."""
+    """Ask until an answer validates, at most `spec.max_attempts` answers, within `deadline`.
+
+    The endpoint's `limiter` (the service's cap on concurrent LLM exchanges) is held for the
+    whole exchange, retries and re-asks included; past the cap it raises at once."""
     exchange = exchange or Exchange(usage=Usage(model=endpoint.model))
+    if endpoint.limiter is None:
+        return await _exchange(endpoint, messages, spec, deadline, exchange)
+    async with endpoint.limiter():
+        return await _exchange(endpoint, messages, spec, deadline, exchange)
+
+
+async def _exchange(
+    endpoint: Endpoint,
+    messages: Sequence[ChatCompletionMessageParam],
+    spec: ResponseSpec[T],
+    deadline: Deadline,
+    exchange: Exchange,
+) -> Structured[T]:
     sent = list(messages)
     for number in range(1, spec.max_attempts + 1):
         completion = await _complete(endpoint, sent, spec, deadline, exchange)
@@ -209,10 +225,7 @@ async def _complete(
     )
 
     async def send(timeout: float) -> Completion:
-        if endpoint.limiter is None:
-            return await endpoint.chat.complete(request, timeout=timeout)
-        async with endpoint.limiter():
-            return await endpoint.chat.complete(request, timeout=timeout)
+        return await endpoint.chat.complete(request, timeout=timeout)
 
     try:
         completion = await call_with_retries(

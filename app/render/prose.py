@@ -33,7 +33,7 @@ _DEBRIS = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s++")
-_SPACE_BEFORE_PUNCT = re.compile(r" ++(?=[.,;:!?])")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<! ) ++(?=[.,;:!?])")  # from a run's first space only
 # What would start a Markdown block if it began a line: headings, quotes, lists, tables, rules.
 _BLOCK_START = re.compile(r"^(?:#{1,6}+(?=\s|$)|>|[-+*](?=\s)|\d{1,9}+[.)](?=\s)|\||={3,}+|-{3,}+)")
 _FIRST_PERSON = re.compile(

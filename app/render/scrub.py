@@ -17,7 +17,7 @@ from functools import lru_cache
 from app.render.prose import clean_text
 
 _REDACTED = re.compile(r"\[REDACTED(?::[^\]\n]{0,80}+)?\]", re.IGNORECASE)
-_CITATION = re.compile(r"[ \t]*+\\?\[m\d{1,7}+(?:[ \t]*+,[ \t]*+m\d{1,7}+)*+\\?\]")
+_CITATION = re.compile(r"(?<![ \t])[ \t]*+\\?\[m\d{1,7}+(?:[ \t]*+,[ \t]*+m\d{1,7}+)*+\\?\]")
 _CODE_SPAN = re.compile(r"`[^`\n]{1,200}+`")
 # A token: a maximal run of characters that are neither space nor sentence brackets/quotes.
 _TOKEN = re.compile(r"[^\s()\[\]{}<>\"“”‘’,;!?]++")

@@ -4,16 +4,16 @@ one audience out."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import ConfigDict, Field
 
 from app.api.body import (
     TranscriptField,
     check_size,
+    decode_json,
     decode_text,
     media_type,
     parse_json_model,
@@ -21,8 +21,9 @@ from app.api.body import (
     read_form,
     validate_fields,
 )
-from app.api.deps import EnginesDep, SettingsDep
-from app.api.representations import DRAFT_CONTENT, draft_response
+from app.api.deps import EnginesDep, SettingsDep, StepsDep
+from app.api.problems import problem_responses
+from app.api.representations import DRAFT_CONTENT, JSON, MARKDOWN, choose, draft_response
 from app.api.uploads import (
     TEXT_TYPES,
     WindowFields,
@@ -33,7 +34,7 @@ from app.api.uploads import (
     unsupported,
 )
 from app.models import Audience
-from app.pipeline import DraftOptions, DraftResult, create_draft
+from app.pipeline import DraftOptions, DraftResult, create_draft, create_draft_json
 
 router = APIRouter(tags=["drafts"])
 
@@ -120,13 +121,19 @@ _BODY_DOC: dict[str, Any] = {
     ),
     responses={
         200: {"content": DRAFT_CONTENT},
-        400: {"description": "Malformed body (not UTF-8, not JSON, broken multipart)"},
-        413: {"description": "Body, file, archive or transcript too large"},
-        415: {"description": "Body is not JSON, plain text or multipart/form-data"},
-        422: {"description": "Unrecognised transcript, unreadable upload or invalid field"},
-        502: {"description": "The LLM failed or answered invalid output"},
-        503: {"description": "LLM unavailable or not configured"},
-        504: {"description": "LLM timed out"},
+        **problem_responses(
+            {
+                400: "Malformed body (not UTF-8, not JSON, broken multipart)",
+                413: "Body, file, archive or transcript too large",
+                415: "Body is not JSON, plain text or multipart/form-data",
+                422: "Unrecognised transcript, unreadable upload or invalid field",
+                429: "All LLM slots are in use (PM_LLM_MAX_CONCURRENCY); see Retry-After",
+                502: "The LLM failed or answered invalid output",
+                503: "LLM unavailable or not configured, or the CPU deadline passed "
+                "(PM_CPU_DEADLINE)",
+                504: "LLM timed out",
+            }
+        ),
     },
     openapi_extra=_BODY_DOC,
 )
@@ -134,6 +141,7 @@ async def post_draft(
     request: Request,
     engines: EnginesDep,
     settings: SettingsDep,
+    steps: StepsDep,
     audience: Annotated[Audience | None, Query(description="For text/plain bodies.")] = None,
     engine: Annotated[Literal["extractive", "llm"] | None, Query()] = None,
     format: Annotated[str | None, Query()] = None,
@@ -170,8 +178,9 @@ async def post_draft(
         if kind not in TEXT_TYPES:
             raise unsupported(kind)
         text = decode_text(await read_body(request, body_cap(kind, settings)))
-        if kind == "application/json" and not _is_raw_export(text):
-            body = parse_json_model(text, DraftRequest, extra=query)
+        data = decode_json(text) if kind == "application/json" else None
+        if kind == "application/json" and not _is_raw_export(data):
+            body = parse_json_model(text, DraftRequest, extra=query, data=data)
         else:
             body = validate_fields(DraftRequest, {"transcript": text, **query})
         transcript = str(body.transcript)
@@ -180,22 +189,24 @@ async def post_draft(
         )
         source = text_source(transcript, body, settings)
         options = body.options()
-    result = await create_draft(source, options, engines)
-    return draft_response(request, result)
+    wanted = choose(request.headers.get("accept", ""))
+    if wanted not in (JSON, MARKDOWN):  # HTML or SVG: rendered from the result in this process
+        result = await create_draft(source, options, engines, steps=steps)
+        return draft_response(request, result)
+    payload = await create_draft_json(source, options, engines, steps=steps)
+    if wanted == MARKDOWN:
+        return PlainTextResponse(
+            payload.markdown, media_type="text/markdown; charset=utf-8", headers={"Vary": "Accept"}
+        )
+    # a DraftResult, serialized in the worker
+    return Response(payload.json, media_type="application/json", headers={"Vary": "Accept"})
 
 
-def _is_raw_export(text: str) -> bool:
+def _is_raw_export(data: Any) -> bool:
     """A JSON body that is itself an export (Slack list, {"messages": ...}, Graph "value")
     rather than a DraftRequest."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    if isinstance(data, list):
         return True
-    if not stripped.startswith("{"):
-        return False
-    try:
-        data = json.loads(stripped)
-    except (ValueError, RecursionError):
-        return False
     return (
         isinstance(data, dict)
         and "transcript" not in data

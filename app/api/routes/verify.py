@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import ConfigDict, Field
 
 from app.api.body import (
@@ -18,7 +18,8 @@ from app.api.body import (
     read_form,
     validate_fields,
 )
-from app.api.deps import EnginesDep, SettingsDep
+from app.api.deps import EnginesDep, SettingsDep, StepsDep
+from app.api.problems import problem_responses
 from app.api.uploads import (
     WindowFields,
     body_cap,
@@ -27,7 +28,7 @@ from app.api.uploads import (
     text_source,
     unsupported,
 )
-from app.pipeline import VerifyOutcome, verify_text
+from app.pipeline import VerifyOutcome, verify_text_json
 
 router = APIRouter(tags=["verification"])
 
@@ -77,17 +78,23 @@ _BODY_DOC: dict[str, Any] = {
     summary="Verify a draft's claims against the transcript",
     description="Send JSON (`VerifyRequest`), or upload the transcript as the `file` part of a "
     "multipart/form-data body with the draft in the `draft` field.",
-    responses={
-        400: {"description": "Malformed body"},
-        413: {"description": "Body, transcript or draft too large"},
-        415: {"description": "Body is not JSON or multipart/form-data"},
-        422: {"description": "Unrecognised transcript, unreadable upload or invalid field"},
-    },
+    responses=problem_responses(
+        {
+            400: "Malformed body (not UTF-8, not JSON, broken multipart)",
+            413: "Body, transcript or draft too large",
+            415: "Body is not JSON or multipart/form-data",
+            422: "Unrecognised transcript, unreadable upload or invalid field",
+            429: "All LLM slots are in use (PM_LLM_MAX_CONCURRENCY); see Retry-After",
+            502: "The LLM judge failed or answered invalid output",
+            503: "LLM unavailable, or the CPU deadline passed (PM_CPU_DEADLINE)",
+            504: "LLM timed out",
+        }
+    ),
     openapi_extra=_BODY_DOC,
 )
 async def post_verify(
-    request: Request, engines: EnginesDep, settings: SettingsDep
-) -> VerifyOutcome:
+    request: Request, engines: EnginesDep, settings: SettingsDep, steps: StepsDep
+) -> Response:
     kind = media_type(request)
     if kind == "multipart/form-data":
         fields, upload = await read_form(request, settings.max_upload_bytes)
@@ -106,11 +113,14 @@ async def post_verify(
     else:
         raise unsupported(kind)
     judges = engines.claim_judge(engines.deadline()) if body.use_llm_judge else None
-    return await verify_text(
+    outcome = await verify_text_json(
         source,
         body.draft,
         format=body.format,
         date=body.date,
         timezone=body.timezone,
         judge=judges[0] if judges is not None else None,
+        steps=steps,
+        llm_slots=engines.llm_slots,
     )
+    return Response(outcome, media_type="application/json")  # a VerifyOutcome, serialized

@@ -59,11 +59,20 @@ _PLEASE = cue(
 _INLINE_OWNER = [
     cue(r"^@?(?P<name>[A-Za-z][\w.\-]*(?:\s[A-Z][\w\-]*)?)\s*(?::|—|–|\s-\s)\s*(?P<task>.+)$"),
     cue(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|is on)\s+(?P<task>.+)$"),
-    cue(r"^(?P<task>.+?)\s*[(\[]\s*(?:owner\s*[:=]\s*)?@?(?P<name>[\w.\- ]+?)\s*[)\]]\s*\.?$"),
+    # The task and the name never end in whitespace (the separator's possessive `\s*+` takes it),
+    # so a long run of spaces is scanned once instead of once per character.
     cue(
-        r"^(?P<task>.+?)\s*(?:—|–|\s-\s|->|→|:)\s*(?:owner\s*[:=]?\s*)?@?(?P<name>[\w.\-]+)\s*\.?$"
+        r"^(?P<task>.+?)(?<!\s)\s*+[(\[]\s*+(?:owner\s*+[:=]\s*+)?@?(?P<name>[\w.\- ]+?)(?<! )"
+        r"\s*+[)\]]\s*+\.?$"
     ),
-    cue(r"^(?P<task>.+?)[,;]?\s*(?:owner|assignee|assigned to)\s*[:=]?\s*@?(?P<name>[\w.\-]+)\.?$"),
+    cue(
+        r"^(?P<task>.+?)(?<!\s)\s*+(?:—|–|(?<=\s)-\s|->|→|:)\s*+(?:owner\s*+[:=]?\s*+)?@?"
+        r"(?P<name>[\w.\-]+)\s*+\.?$"
+    ),
+    cue(
+        r"^(?P<task>.+?)(?<![\s,;])[\s,;]*+(?:owner|assignee|assigned to)\s*+[:=]?\s*+@?"
+        r"(?P<name>[\w.\-]+)\.?$"
+    ),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]+)")
 _FIRST_PERSON = cue(r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b")

@@ -19,11 +19,11 @@ _BOT = (
     r"copilot|llm)"
 )
 _TO_ASSISTANT = re.compile(
-    rf"^\s*@?{_BOT}\b\s*[:,]?\s*(?=.*\b(?:ignore|disregard|forget|pretend|"
+    rf"^\s*+@?{_BOT}\b\s*+[:,]?\s*+(?=.*\b(?:ignore|disregard|forget|pretend|"
     rf"(?:write|say|state|claim|report|conclude) that|summari[sz]e|instructions?|prompt)\b)"
     rf"|\b(?:ignore|disregard|forget)\b[^.\n]{{0,40}}\b(?:above|previous|prior|earlier|instructions?|"
     rf"everything|all of (?:this|that))\b"
-    rf"|\b(?:dear|hey|note (?:to|for)(?: the)?|attention)\s+@?{_BOT}\b"
+    rf"|\b(?:dear|hey|note (?:to|for)(?: the)?|attention)\s++@?{_BOT}\b"
     rf"|\b(?:when|if) you (?:write|summari[sz]e|generate|draft|produce)\b"
     rf"|\bin (?:the|your) (?:postmortem|post-mortem|summary|report|write-?up)\b[^.\n]{{0,20}}\b"
     rf"(?:say|write|state|claim|mention)\b"

@@ -25,7 +25,12 @@ class ExtractiveEngine:
     name = "extractive"
 
     async def extract(self, transcript: Transcript) -> Extraction:
-        """Extract the incident report; deterministic and offline."""
+        """Extract the incident report; deterministic and offline.
+
+        This is CPU work that never awaits: the service runs `extract_report` in a worker
+        process instead (`app.pipeline.extract_offline`); this method serves the `Engine`
+        protocol for callers that hold an engine.
+        """
         return extract_report(transcript)
 
 

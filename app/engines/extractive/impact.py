@@ -26,14 +26,23 @@ _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
     r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups"
 )
-AFFECTED_COUNT = cues.cue(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
-COUNT = cues.cue(rf"\b\d[\d,]*(?:\.\d+)?\s?[kKmM]?\+?\s+(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
+# A number starts where a number starts, never right after a digit or "digit," (or "digit."
+# for amounts), and is read as digit groups with single separators, possessively: nothing that
+# follows a number starts with a digit or a separator, so giving characters back never helps.
+# A run like "1,1,1,..." (or "1,,1,,...") is then read once, not once per digit, which made
+# these patterns quadratic.
+_DIGITS = r"(?<!\d)(?<!\d,)\d++(?:,\d++)*+,?+"
+_NUMBER = rf"\b{_DIGITS}"
+_AMOUNT = r"(?<!\d)(?<!\d[,.])\b\d++(?:[,.]\d++)*+[,.]?+"
+AFFECTED_COUNT = cues.cue(rf"{_NUMBER}(?:\.\d+)?\s?[kKmM]?\+?\s++(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
+COUNT = cues.cue(rf"{_NUMBER}(?:\.\d+)?\s?[kKmM]?\+?\s++(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
 MONEY = cues.cue(
-    r"[$€£¥]\s?\d[\d,.]*\s?[kKmMbB]?\b|\b\d[\d,.]*\s?(?:k|m)?\s?(?:usd|eur|gbp|dollars|euros)\b"
+    rf"[$€£¥]\s?\d[\d,.]*\s?[kKmMbB]?\b|{_AMOUNT}\s?(?:k|m)?\s?(?:usd|eur|gbp|dollars|euros)\b"
 )
 FIGURE = cues.cue(
-    r"\d[\d,]*(?:\.\d+)?\s?%|\b\d{1,2}h\s?\d{1,2}m?\b|\b\d[\d,]*(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|"
-    r"hours?|hrs?|h)\b|\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
+    rf"{_DIGITS}(?:\.\d+)?\s?%|\b\d{{1,2}}h\s?\d{{1,2}}m?\b|"
+    rf"{_NUMBER}(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|hours?|hrs?|h)\b|"
+    r"\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
 )
 _CONTEXT = cues.cue(
     r"\b(?:errors?|error rates?|latency|fail\w*|5xx|[45]\d\ds|timeouts?|timing out|down|outage|"
@@ -59,7 +68,10 @@ _START = cues.cue(
 )
 
 
-_DURATION = cues.cue(r"\b\d[\d,.]*\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{1,2}h\s?\d{1,2}m?\b")
+_PERCENT = re.compile(r"\d\s?%")
+_MILLISECONDS = re.compile(r"\d\s?(?:ms|s)\b")
+_FIGURE_NOISE = re.compile(r"[\s~,]")
+_DURATION = cues.cue(rf"{_AMOUNT}\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{{1,2}}h\s?\d{{1,2}}m?\b")
 _WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
     r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
@@ -84,9 +96,11 @@ _RECOVERED = cues.cue(
     r"(?:ok|fine|green|working|normal) again|"
     r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b"
 )
+# "~47 minutes", "total: 1h". `\W` already covers "~", "≈" and spaces; one possessive run of it
+# (not three overlapping ones) keeps a line of spaces linear.
 _TERSE_DURATION = cues.cue(
-    r"^\W*(?:so|about|roughly|approx\w*|total)?\W*[~≈]?\s*\d[\d,.]*\s?"
-    r"(?:minutes?|mins?|hours?|hrs?)\W*$"
+    r"^\W*+(?:(?:so|about|roughly|approx\w*|total)\W*+)?\d[\d,.]*+\s?"
+    r"(?:minutes?|mins?|hours?|hrs?)\W*+$"
 )
 
 
@@ -117,9 +131,9 @@ def _score(sentence: Sentence) -> int:
         score += 2 + bool(AFFECTED_COUNT.search(lower))
     if MONEY.search(lower):
         score += 2
-    if re.search(r"\d\s?%", lower) and _RATE.search(lower):
+    if _PERCENT.search(lower) and _RATE.search(lower):
         score += 2
-    if _LATENCY.search(lower) and re.search(r"\d\s?(?:ms|s)\b", lower):
+    if _LATENCY.search(lower) and _MILLISECONDS.search(lower):
         score += 2
     if _LAG.search(lower) and (_DURATION.search(lower) or COUNT.search(lower)):
         score += 2
@@ -139,7 +153,7 @@ def _is_impact(sentence: Sentence) -> bool:
 def figures(text: str) -> set[str]:
     """The figures written in a text, normalised for comparison."""
     found = FIGURE.findall(text) + COUNT.findall(text) + MONEY.findall(text)
-    return {re.sub(r"[\s~,]", "", f.lower()) for f in found}
+    return {_FIGURE_NOISE.sub("", f.lower()) for f in found}
 
 
 def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int, list[str]]:

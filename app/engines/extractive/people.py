@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 
 _NAME_SPLIT = re.compile(r"[\s._]+")
+_TOKEN = re.compile(r"@?[A-Za-z][\w.\-]*")
 _ADDRESS = re.compile(r"^@?(?P<name>[A-Za-z][\w.\-]*)(?P<rest>\s*(?:[,:—–]|-\s)?\s*)")
 
 
@@ -52,7 +53,7 @@ class Roster:
     def mentioned(self, text: str) -> list[str]:
         """Participants named anywhere in `text` (whole words, first names included)."""
         found: dict[str, None] = {}
-        for token in re.findall(r"@?[A-Za-z][\w.\-]*", text):
+        for token in _TOKEN.findall(text):
             who = self.resolve(token)
             if who is not None:
                 found.setdefault(who, None)

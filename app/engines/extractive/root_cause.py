@@ -106,8 +106,9 @@ _PARKED = cue(
     r"\bpark(?:ing|ed)?\s+(?:the|that|this)\s+(?P<what>[\w\s\-.]{2,40}?)\s*"
     r"(?:theory|idea|hypothesis|lead|angle|thing)?(?=[,;:!?—–]|\.(?:\s|$)|$)"
 )
+_CLAUSE_BREAK = re.compile(r"\s[—–-]\s|;\s")
 _NAMED_HERRING = cue(
-    r"(?P<what>[\w\s\-.]{2,40}?)\s+(?:was|is|were|are)\s+(?:a\s+|just\s+a\s+)?"
+    r"(?P<what>[\w\s\-.]{2,40}?)(?<!\s)\s++(?:was|is|were|are)\s++(?:a\s++|just\s++a\s++)?"
     r"(?:red herring|false alarm|fine after all|not the (?:issue|problem|cause))"
 )
 _NEW_CAUSE = cue(r"\b(?:it['’]s|its (?:the|a|an|our)|it is|it was|the (?:real|actual) \w+)\b")
@@ -485,7 +486,7 @@ def _eligible_for_factors(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
         for sentence in chat.sentences(message):
             if not sentence.text or is_question(sentence.raw):
                 continue
-            clauses = re.split(r"\s[—–-]\s|;\s", sentence.lower)
+            clauses = _CLAUSE_BREAK.split(sentence.lower)
             if any(_GAP.search(c) and not PROPOSAL.search(c) for c in clauses) or (
                 not PROPOSAL.search(sentence.lower)
             ):

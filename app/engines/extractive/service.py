@@ -14,12 +14,13 @@ from app.engines.extractive.chat import Chat, Finding
 from app.engines.extractive.text import STOPWORDS
 
 _SERVICE = re.compile(
+    r"(?<![a-z0-9])(?<![a-z0-9][-_])"  # start at the name's first segment, not at every one
     r"\b[a-z0-9]+(?:[-_][a-z0-9]+)*[-_](?:service|svc|api|gateway|db|workers?|queue|cache|proxy|"
     r"server|cluster|app|web|frontend|backend|platform)\b(?![.\w-])",
     re.IGNORECASE,
 )
 _NAMED = re.compile(
-    r"\b(?P<name>[A-Za-z][\w-]+)\s+(?P<kind>service|API|database|DB|cluster|queue|gateway)\b"
+    r"(?<![\w-])(?P<name>[A-Za-z][\w-]++)\s++(?P<kind>service|API|database|DB|cluster|queue|gateway)\b"
     r"(?![.\w-])"
 )
 _INFRA = re.compile(
@@ -111,7 +112,8 @@ _SYMPTOM = re.compile(
     re.IGNORECASE,
 )
 _COUNTED_THING = re.compile(
-    r"\b\d[\d,.]*\s?[kKmM]?\+?\s+(?:[a-z]+\s)?(?P<thing>[a-z]{3,}s)\b", re.IGNORECASE
+    r"(?<!\d)(?<!\d[,.])\b\d++(?:[,.]\d++)*+[,.]?+\s?[kKmM]?\+?\s++(?:[a-z]+\s)?(?P<thing>[a-z]{3,}s)\b",
+    re.IGNORECASE,
 )
 _NOT_COUNTED_THINGS = frozenset(
     "customers users requests errors calls people pods nodes replicas hosts servers instances "

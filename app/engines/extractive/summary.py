@@ -24,7 +24,13 @@ _KINDS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _JARGON = [
     (re.compile(r"\b\w+(?:Error|Exception)\b"), 3),
-    (re.compile(r"\b[\w-]+\.(?:internal|local|com|net|io|svc|org)\b|\d+\.\d+\.\d+\.\d+"), 3),
+    (
+        re.compile(
+            r"(?<![\w-])-*+\b[\w-]+\.(?:internal|local|com|net|io|svc|org)\b"
+            r"|(?<!\d)\d+\.\d+\.\d+\.\d+"
+        ),
+        3,
+    ),
     (re.compile(r"\b(?:I|my|me|we|our|us)\b|\bI['’]", re.IGNORECASE), 2),
     (re.compile(r"`|\b\w+_\w+\b|\b\w+\.\w+\.\w+\b|[=×<>→]|->"), 2),
     (re.compile(r"\b(?:pod|pods|env vars?|k8s|CI/CD|stack ?trace|ms)\b", re.IGNORECASE), 1),

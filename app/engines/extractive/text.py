@@ -26,6 +26,8 @@ _FILLER = re.compile(
     re.IGNORECASE,
 )
 _FILLER_KEEP = re.compile(r"^(?:update|status|done)\s+\w", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(r"^update\s*[:—–-]", re.IGNORECASE)
+_LOWER_WORD = re.compile(r"[a-z]+(?:[\s,.'’]|$)")
 # Lead-ins that frame a fact rather than state one: "Just got PagerDuty alerts ..." keeps
 # "PagerDuty alerts ...", "I'm starting rollback ..." keeps "starting rollback ...".
 _LEAD_IN = re.compile(
@@ -41,18 +43,30 @@ _LEAD_IN = re.compile(
 _MARKUP = [
     (re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,30}:(?![\w:])"), ""),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]{1,80}?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"\s*\(\s*<?https?://[^\s)]+>?\s*\)"), ""),
+    (re.compile(r"(?<!\s)\s*+\(\s*+<?https?://[^\s)]++>?\s*+\)"), ""),
     (
-        re.compile(r"\s*[—–-]+\s*(?:assigned to|escalation policy|urgency)\s*:[^—–\n]*$", re.I),
+        # A match never starts inside a run of spaces or of dashes (an earlier start covers it).
+        re.compile(
+            r"(?<!\s)(?:(?<![—–-])|(?![—–-]))\s*+[—–-]++\s*+"
+            r"(?:assigned to|escalation policy|urgency)\s*+:[^—–\n]*+$",
+            re.I,
+        ),
         "",
     ),
 ]
 _WORD = re.compile(r"[a-z0-9][a-z0-9'_\-]*")
-_TRAILING = re.compile(r"[\s,;:—–-]+$")
-# Chatter after the fact: "..., btw", "... lol", a trailing emoji.
+_TRAILING = re.compile(r"(?<![\s,;:—–-])[\s,;:—–-]++$")
+# Chatter after the fact: "..., btw", "... lol", a trailing emoji. Linear by construction: every
+# run is possessive (an emoji run cannot be split between repetitions, which was exponential),
+# and a match starts only where no earlier start covers it (not after a separator, an emoji or a
+# chatter word), so a long run is scanned once, not once per character.
+_CHATTER_WORDS = ("btw", "fwiw", "lol", "tbh", "fyi", "haha", "imo", "ugh")
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf"
 _TRAILING_CHATTER = re.compile(
-    r"(?:[\s,;]*(?:\b(?:btw|fwiw|lol|tbh|fyi|haha|imo|ugh)\b|[\U0001F300-\U0001FAFF\u2600-\u27BF]+))+"
-    r"(?=[.!?…]*\s*$)",
+    rf"(?<![\s,;{_EMOJI}])"
+    + "".join(rf"(?<!\b{word})" for word in _CHATTER_WORDS)
+    + rf"(?:[\s,;]*+(?:\b(?:{'|'.join(_CHATTER_WORDS)})\b|[{_EMOJI}]++))++"
+    r"(?=[.!?…]*+\s*+$)",
     re.IGNORECASE,
 )
 
@@ -115,7 +129,7 @@ def strip_filler(sentence: str) -> str:
     text = sentence.strip()
     while previous != text:
         previous = text
-        if _FILLER_KEEP.match(text) and not re.match(r"^update\s*[:—–-]", text, re.IGNORECASE):
+        if _FILLER_KEEP.match(text) and not _UPDATE_LABEL.match(text):
             break
         text = _FILLER.sub("", text, count=1).strip()
         text = _LEAD_IN.sub("", text, count=1).strip()
@@ -133,7 +147,7 @@ def strip_markup(sentence: str) -> str:
 def tidy(sentence: str) -> str:
     """Capitalise the first letter of a trimmed clause and drop dangling punctuation."""
     text = _TRAILING.sub("", _TRAILING_CHATTER.sub("", sentence.strip()))
-    if text and text[0].islower() and re.match(r"[a-z]+(?:[\s,.'’]|$)", text):
+    if text and text[0].islower() and _LOWER_WORD.match(text):
         text = text[0].upper() + text[1:]
     return text
 

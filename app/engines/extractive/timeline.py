@@ -23,7 +23,7 @@ from app.models import Message, TimelineKind, clock_seconds, times_in_text
 
 _TIME = r"\d{1,2}[:.h]\d{2}(?:\s*[AaPp]\.?\s?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?"
 _AFTER_TIME = re.compile(
-    rf"\b(?:after|following|since|from|with)\s+(?P<phrase>(?:the|a|our|my|this|that)?\s*"
+    rf"\b(?:after|following|since|from|with)\s++(?P<phrase>(?:the|a|our|my|this|that)?\s*+"
     rf"[^,.;!?]{{0,30}}?(?:{_TIME})[^,;!?]{{0,40}})",
     re.IGNORECASE,
 )

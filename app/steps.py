@@ -1,0 +1,371 @@
+"""The pipeline's synchronous steps: plain functions over typed values, the functional core.
+
+prepare (parse and redact) -> extract (offline engine) -> finish (verify and render), and for
+/verify: prepare the transcript and the draft -> check. `app.pipeline` runs them through a
+`StepRunner` (inline for the CLI and the eval, worker processes for the service), with the LLM
+calls between them on the event loop. Every argument and result crosses a process boundary, so
+each is a picklable value; the `*_json` variants serialize the final result inside the worker,
+so the server process only passes bytes on.
+
+The checker's judge hook is async; its rules-only pass and its pass with the LLM's verdicts run
+here through judges that never wait (`_RecordingJudge`, `_ReplayJudge`), so the LLM call itself
+happens on the event loop in between.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Coroutine, Sequence
+from typing import Any, NamedTuple, TypeVar, cast
+
+from pydantic import BaseModel, Field
+
+from app.engines.extractive import extract_report
+from app.ingest import IngestReport, parse_transcript
+from app.ingest.upload import Upload
+from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
+from app.llm.review import RepairOutcome, RepairPlan, plan_repair
+from app.models import (
+    Audience,
+    Draft,
+    Extraction,
+    IncidentReport,
+    Message,
+    Transcript,
+    Usage,
+    hhmm,
+)
+from app.redact import Finding, redact_text, redact_transcript
+from app.render import render_draft, review_of
+from app.verify import (
+    ClaimJudge,
+    JudgeRequest,
+    JudgeVerdict,
+    VerificationReport,
+    verify_draft,
+    verify_draft_with_judge,
+    verify_report,
+    verify_report_with_judge,
+)
+
+T = TypeVar("T")
+
+
+class DraftOptions(BaseModel):
+    """What the caller asked for."""
+
+    audience: Audience = "engineering"
+    engine: str | None = None
+    format: str | None = None
+    date: dt.date | None = None
+    timezone: str | None = None
+    keep_unverified: bool = False
+
+
+class DraftResult(BaseModel):
+    """A draft plus everything needed to trust it."""
+
+    audience: Audience
+    engine: str
+    incident: IncidentReport = Field(
+        description="The extracted report; timeline times are ISO 8601 when the date is known."
+    )
+    draft: Draft
+    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
+    verification: VerificationReport
+    usage: Usage
+    warnings: list[str]
+    redactions: list[Finding] = Field(description="Secrets removed before processing.")
+    ingest: IngestReport | None = Field(
+        default=None, description="What ingest read: format, line counts, uncertain lines."
+    )
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
+    )
+
+
+class Prepared(BaseModel):
+    """A parsed, redacted transcript: the only form any later step (or an LLM) ever sees."""
+
+    transcript: Transcript
+    findings: list[Finding]
+    warnings: list[str]
+
+
+def ingest(
+    text: str | Upload,
+    *,
+    format: str | None = None,
+    date: dt.date | None = None,
+    timezone: str | None = None,
+) -> tuple[Transcript, list[Finding], list[str]]:
+    """Parse and redact a transcript (text, or an uploaded export): the only form any later
+    step (or an LLM) ever sees."""
+    if isinstance(text, Upload):
+        parsed = text.parse(format=format, date=date, timezone=timezone)
+    else:
+        parsed = parse_transcript(text, format=format, date=date, timezone=timezone)
+    redaction = redact_transcript(parsed)
+    warnings = list(parsed.warnings)
+    summary = redaction.summary()
+    if summary:
+        warnings.append(summary)
+    return redaction.transcript, redaction.findings, warnings
+
+
+def prepare_transcript(
+    text: str | Upload, format: str | None, date: dt.date | None, timezone: str | None
+) -> Prepared:
+    """Step 1 (prepare): parse and redact."""
+    transcript, findings, warnings = ingest(text, format=format, date=date, timezone=timezone)
+    return Prepared(transcript=transcript, findings=findings, warnings=warnings)
+
+
+def extract_offline(transcript: Transcript) -> Extraction:
+    """Step 2 for the offline engine: the extractive rules, synchronous and deterministic."""
+    return extract_report(transcript)
+
+
+def report_judge_requests(report: IncidentReport, transcript: Transcript) -> list[JudgeRequest]:
+    """The claims of `report` the checker's rules cannot settle, as questions for the judge."""
+    recorder = _RecordingJudge()
+    _completed(verify_report_with_judge(report, transcript, recorder))
+    return recorder.requests
+
+
+def failed_items(
+    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+) -> list[Problem]:
+    """The report's items that failed a hard check or the judge: what the repair step sends."""
+    _, verification = _verified(report, transcript, judged, keep_failed=True)
+    return repair_problems(report, verification)
+
+
+def repair_plan(
+    outcome: RepairOutcome,
+    answer: RepairAnswer,
+    report: IncidentReport,
+    transcript: Transcript,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> RepairPlan:
+    """The repaired report, and which of its claims the judge must still be asked about."""
+    return plan_repair(
+        outcome,
+        answer,
+        report,
+        transcript,
+        asked,
+        judged or [],
+        lambda repaired: report_judge_requests(repaired, transcript),
+    )
+
+
+def _verified(
+    report: IncidentReport,
+    transcript: Transcript,
+    judged: list[JudgeVerdict] | None,
+    *,
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    if judged is None:
+        return verify_report(report, transcript, keep_failed=keep_failed)
+    return _completed(
+        verify_report_with_judge(report, transcript, _ReplayJudge(judged), keep_failed=keep_failed)
+    )
+
+
+class DraftPayload(NamedTuple):
+    """A finished draft as the service sends it: the JSON body and the Markdown alone."""
+
+    json: bytes
+    markdown: str
+
+
+def finish_draft_json(
+    prepared: Prepared,
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
+) -> DraftPayload:
+    """`finish_draft`, serialized in the worker (the server process only passes bytes on)."""
+    result = finish_draft(prepared, extraction, options, engine, usage, judged, repair)
+    return DraftPayload(result.model_dump_json().encode("utf-8"), result.draft.text)
+
+
+def finish_draft(
+    prepared: Prepared,
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
+) -> DraftResult:
+    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any; of the
+    repaired report, after a repair), then render the draft for the audience and check it for
+    secrets once more."""
+    transcript = prepared.transcript
+    warnings = [*prepared.warnings, *extraction.warnings]
+    checked = repair.repaired if repair is not None and repair.repaired else extraction.report
+    report, verification = _verified(
+        checked, transcript, judged, keep_failed=options.keep_unverified
+    )
+    review = review_of(
+        extraction.report,
+        report,
+        [c.status for c in verification.claims],
+        keep_unverified=options.keep_unverified,
+        redactions=len(prepared.findings),
+    )
+    if review.withheld_total:
+        warnings.append(
+            f"{review.withheld_total} extracted item(s) failed verification against the "
+            "transcript and were left out of the draft; see `verification`"
+        )
+    draft = render_draft(report, transcript, options.audience, review=review)
+    safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
+    if late_findings:
+        warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
+    return DraftResult(
+        audience=options.audience,
+        engine=engine,
+        incident=anchor_times(report, transcript),
+        draft=Draft(format=draft.format, text=safe_text),
+        messages=transcript.messages,
+        verification=verification,
+        usage=usage,
+        warnings=warnings,
+        redactions=prepared.findings,
+        ingest=transcript.ingest,
+        repairs=repair.records(verification) if repair is not None else [],
+    )
+
+
+def _completed(coroutine: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never suspends (the checker with a recording or replaying
+    judge): run synchronously, inside or outside an event loop."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return cast(T, done.value)
+    coroutine.close()
+    raise RuntimeError("a synchronous step awaited real I/O")
+
+
+class _RecordingJudge:
+    """A judge that answers nothing and remembers what it was asked (the rules-only pass)."""
+
+    def __init__(self) -> None:
+        self.requests: list[JudgeRequest] = []
+
+    async def judge(
+        self, claims: Sequence[JudgeRequest], transcript: Transcript
+    ) -> list[JudgeVerdict]:
+        del transcript
+        self.requests = list(claims)
+        return []
+
+
+class _ReplayJudge:
+    """A judge that gives back verdicts an LLM judge already gave for the same questions."""
+
+    def __init__(self, verdicts: list[JudgeVerdict]) -> None:
+        self.verdicts = verdicts
+
+    async def judge(
+        self, claims: Sequence[JudgeRequest], transcript: Transcript
+    ) -> list[JudgeVerdict]:
+        del claims, transcript
+        return self.verdicts
+
+
+def anchor_times(report: IncidentReport, transcript: Transcript) -> IncidentReport:
+    """Timeline times as ISO 8601 where the cited message carries a full timestamp."""
+    entries = []
+    for entry in report.timeline:
+        message = transcript.message(entry.evidence[0])
+        if message is None or message.timestamp is None or "T" in entry.time:
+            entries.append(entry)
+            continue
+        # `entry.time` is a validated 'HH:MM[:SS]' here (TimelineEntry normalises it).
+        hours, minutes = (int(p) for p in hhmm(entry.time).split(":"))
+        seconds = int(entry.time[6:8]) if len(entry.time) >= 8 else 0
+        stamp = message.timestamp.replace(hour=hours, minute=minutes, second=seconds)
+        try:
+            if stamp - message.timestamp > dt.timedelta(hours=12):
+                stamp -= dt.timedelta(days=1)  # "the 23:50 deploy", said after midnight
+        except OverflowError:  # the day before 0001-01-01: keep the wall-clock time
+            entries.append(entry)
+            continue
+        entries.append(entry.model_copy(update={"time": stamp.isoformat()}))
+    return report.model_copy(update={"timeline": entries})
+
+
+class VerifyOutcome(BaseModel):
+    """Every claim of the draft with its status, plus the transcript it was checked against."""
+
+    verification: VerificationReport
+    messages: list[Message] = Field(description="The parsed transcript, secrets redacted.")
+    warnings: list[str]
+    redactions: list[Finding]
+    ingest: IngestReport | None = None
+
+
+class PreparedCheck(BaseModel):
+    """A parsed, redacted transcript and a redacted draft, ready to be checked."""
+
+    prepared: Prepared
+    draft: str
+    draft_findings: list[Finding]
+
+
+def prepare_check(
+    transcript_text: str | Upload,
+    draft: str,
+    format: str | None,
+    date: dt.date | None,
+    timezone: str | None,
+) -> PreparedCheck:
+    """Step 1 of /verify: parse and redact the transcript, redact the draft."""
+    prepared = prepare_transcript(transcript_text, format, date, timezone)
+    safe_draft, draft_findings = redact_text(draft)
+    if draft_findings:
+        prepared.warnings.append(
+            f"{len(draft_findings)} secret(s) in the draft were redacted first"
+        )
+    return PreparedCheck(prepared=prepared, draft=safe_draft, draft_findings=draft_findings)
+
+
+def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
+    """The draft's claims the rules cannot settle, as questions for the judge."""
+    recorder = _RecordingJudge()
+    _completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
+    return recorder.requests
+
+
+def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None) -> VerifyOutcome:
+    """Step 2 of /verify: every claim's verdict (the judge's where it gave one)."""
+    transcript = check.prepared.transcript
+    if judged is None:
+        report = verify_draft(check.draft, transcript)
+    else:
+        judge: ClaimJudge = _ReplayJudge(judged)
+        report = _completed(verify_draft_with_judge(check.draft, transcript, judge))
+    return VerifyOutcome(
+        verification=report,
+        messages=transcript.messages,
+        warnings=check.prepared.warnings,
+        redactions=check.prepared.findings + check.draft_findings,
+        ingest=transcript.ingest,
+    )
+
+
+def finish_check_json(check: PreparedCheck, judged: list[JudgeVerdict] | None = None) -> bytes:
+    """`finish_check`, serialized in the worker."""
+    return finish_check(check, judged).model_dump_json().encode("utf-8")
