@@ -165,6 +165,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             date=args.date,
             timezone=args.timezone,
             judge=judges[0] if judges is not None else None,
+            max_claims=settings.verify_max_claims,
         )
     )
     if args.json:
@@ -177,7 +178,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(f"{'':<13} {claim.reason} [{cited}]")
     print(
         f"\n{len(report.claims)} claims: {report.supported} supported, "
-        f"{report.unsupported} unsupported, {report.contradicted} contradicted"
+        f"{report.unconfirmed} unconfirmed, {report.unsupported} unsupported, "
+        f"{report.contradicted} contradicted"
     )
     return 1 if args.strict and (report.unsupported or report.contradicted) else 0
 
@@ -259,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the full JSON report")
     verify.add_argument("--no-llm", action="store_true", help="rules only, even if an LLM is set")
     verify.add_argument(
-        "--strict", action="store_true", help="exit 1 when any claim is not supported"
+        "--strict",
+        action="store_true",
+        help="exit 1 when any claim fails (unsupported or contradicted)",
     )
     _add_transcript_options(verify)
     verify.set_defaults(handler=_cmd_verify)

@@ -131,6 +131,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("PM_DEFAULT_ENGINE"),
         description="Engine used when a request names none: llm when an LLM is configured.",
     )
+    verify_max_claims: int = Field(
+        default=500,
+        gt=0,
+        le=100_000,
+        validation_alias=AliasChoices("PM_VERIFY_MAX_CLAIMS"),
+        description="Most claims one /verify request checks; a longer draft gets a 413.",
+    )
     max_transcript_chars: int = Field(
         default=2_000_000,
         gt=0,

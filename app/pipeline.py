@@ -46,7 +46,7 @@ from app.steps import (
     repair_plan,
     report_judge_requests,
 )
-from app.verify import ClaimJudge, JudgeRequest, JudgeVerdict
+from app.verify import MAX_CLAIMS, ClaimJudge, JudgeRequest, JudgeVerdict
 from app.workers import INLINE, StepRunner
 
 __all__ = [
@@ -175,8 +175,8 @@ async def _judge_extraction(
     (llm engine only).
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (unsettled claims
-    count as unverified) and a warning says so: the judge never costs the user the draft.
+    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (claims they cannot
+    confirm ship as "unconfirmed") and a warning says so: the judge never costs the user the draft.
     """
     judges = engines.claim_judge(deadline) if engine_name == "llm" else None
     if judges is None:
@@ -205,7 +205,7 @@ async def _ask_judge(
         verdicts = None
         warning = (
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
-            "were treated as unverified"
+            "ship as unconfirmed"
         )
     usage = Usage(
         llm_calls=counter.calls,
@@ -261,12 +261,13 @@ async def verify_text(
     judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
 
     A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
     /draft."""
-    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
     judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
 
@@ -281,9 +282,10 @@ async def verify_text_json(
     judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> bytes:
     """`verify_text`, with the outcome serialized by the last step (for the routes)."""
-    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
     judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check_json, check, judged)
 
@@ -295,7 +297,10 @@ async def _prepared_check(
     date: dt.date | None,
     timezone: str | None,
     steps: StepRunner,
+    max_claims: int,
 ) -> PreparedCheck:
+    """The transcript parsed and redacted, the draft redacted; a draft of more than
+    `max_claims` claims is refused (`TooManyClaimsError`) when it is checked."""
     return await steps.run(
         "parsing the transcript and the draft",
         prepare_check,
@@ -304,6 +309,7 @@ async def _prepared_check(
         format,
         date,
         timezone,
+        max_claims,
     )
 
 

@@ -38,6 +38,7 @@ from app.models import (
 from app.redact import Finding, redact_text, redact_transcript
 from app.render import render_draft, review_of
 from app.verify import (
+    MAX_CLAIMS,
     ClaimJudge,
     JudgeRequest,
     JudgeVerdict,
@@ -323,6 +324,7 @@ class PreparedCheck(BaseModel):
     prepared: Prepared
     draft: str
     draft_findings: list[Finding]
+    max_claims: int = MAX_CLAIMS
 
 
 def prepare_check(
@@ -331,6 +333,7 @@ def prepare_check(
     format: str | None,
     date: dt.date | None,
     timezone: str | None,
+    max_claims: int = MAX_CLAIMS,
 ) -> PreparedCheck:
     """Step 1 of /verify: parse and redact the transcript, redact the draft."""
     prepared = prepare_transcript(transcript_text, format, date, timezone)
@@ -339,13 +342,19 @@ def prepare_check(
         prepared.warnings.append(
             f"{len(draft_findings)} secret(s) in the draft were redacted first"
         )
-    return PreparedCheck(prepared=prepared, draft=safe_draft, draft_findings=draft_findings)
+    return PreparedCheck(
+        prepared=prepared, draft=safe_draft, draft_findings=draft_findings, max_claims=max_claims
+    )
 
 
 def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     """The draft's claims the rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
+    _completed(
+        verify_draft_with_judge(
+            check.draft, check.prepared.transcript, recorder, max_claims=check.max_claims
+        )
+    )
     return recorder.requests
 
 
@@ -353,10 +362,12 @@ def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None)
     """Step 2 of /verify: every claim's verdict (the judge's where it gave one)."""
     transcript = check.prepared.transcript
     if judged is None:
-        report = verify_draft(check.draft, transcript)
+        report = verify_draft(check.draft, transcript, max_claims=check.max_claims)
     else:
         judge: ClaimJudge = _ReplayJudge(judged)
-        report = _completed(verify_draft_with_judge(check.draft, transcript, judge))
+        report = _completed(
+            verify_draft_with_judge(check.draft, transcript, judge, max_claims=check.max_claims)
+        )
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

@@ -283,3 +283,20 @@ def function_registry(
 
 def requests_named(chat: FunctionChatModel, name: str) -> list[ChatRequest]:
     return [r for r in chat.requests if (r.schema_name or _json_mode_name(r)) == name]
+
+
+_CLAIM_LINE = re.compile(r"^(\d+)\. .*?(?: \(cites ([m\d, ]+)\))?$", re.MULTILINE)
+
+
+def judge_verdicts(request: ChatRequest, status: str = "supported") -> dict[str, Any]:
+    """A judge's answer giving every claim of the request `status`, citing what the claim cites
+    (or m1)."""
+    user = str(request.messages[1]["content"])
+    block = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
+    verdicts = []
+    for found in _CLAIM_LINE.finditer(block):
+        cited = [int(i) for i in re.findall(r"m(\d+)", found[2] or "")] or [1]
+        verdicts.append(
+            {"index": int(found[1]), "status": status, "evidence": cited, "reason": "it says so"}
+        )
+    return {"verdicts": verdicts}

@@ -249,16 +249,12 @@ def test_a_judge_on_its_own_endpoint_is_called_there(
     )
 
     def verdicts(request: httpx.Request) -> httpx.Response:
-        asked = json.loads(request.content)["messages"][1]["content"].split("Claims to judge:")[1]
-        indexes = [int(line.split(".")[0]) for line in asked.strip().splitlines()]
-        return reply(
-            {
-                "verdicts": [
-                    {"index": i, "status": "supported", "evidence": [7], "reason": "m7"}
-                    for i in indexes
-                ]
-            }
-        )
+        from app.llm.chat import ChatRequest
+        from tests.llm_fakes import judge_verdicts
+
+        body = json.loads(request.content)
+        asked = ChatRequest(body["model"], body["messages"], body["response_format"], 0, 1)
+        return reply(judge_verdicts(asked))
 
     judge = respx_mock.post(f"{JUDGE_URL}/chat/completions").mock(side_effect=verdicts)
     settings = llm_settings(

@@ -25,6 +25,7 @@ from tests.llm_fakes import (
     event,
     function_model,
     function_registry,
+    judge_verdicts,
     requests_named,
     seed_report,
     sentence,
@@ -107,7 +108,11 @@ def statuses(result: DraftResult) -> dict[str, str]:
 
 
 async def test_failed_items_are_corrected_or_withdrawn_and_verified_again() -> None:
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=GOOD_REPAIRS)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=GOOD_REPAIRS,
+    )
 
     result = await draft(function_registry(chat))
 
@@ -121,17 +126,24 @@ async def test_failed_items_are_corrected_or_withdrawn_and_verified_again() -> N
     assert set(by_item) == {"impact[0]", "impact[2]", "action_items[0]"}
     assert (by_item["impact[0]"].action, by_item["impact[0]"].outcome) == ("corrected", "kept")
     assert by_item["impact[0]"].original == SIXTY and by_item["impact[0]"].corrected == FORTY_FIVE
-    assert by_item["impact[0]"].reasons == ["the chat says 45% (09:14 (message 1)), not 60%"]
+    assert by_item["impact[0]"].reasons == ["m1 (09:14) says 45%, not 60%"]
     assert (by_item["impact[2]"].action, by_item["impact[2]"].outcome) == ("withdrawn", "dropped")
     assert by_item["action_items[0]"].outcome == "kept"
-    # One extraction and one repair call; every other claim was settled by the rules.
-    assert len(chat.requests) == 2 and len(requests_named(chat, "claim_repairs")) == 1
-    assert result.usage.llm_calls == 2
+    # One extraction, one judge call (claims supported by words alone), one repair call; the
+    # corrections are settled by the hard checks, so no second judge call.
+    assert len(requests_named(chat, "incident_report")) == 1
+    assert len(requests_named(chat, "claim_verdicts")) == 1
+    assert len(requests_named(chat, "claim_repairs")) == 1
+    assert result.usage.llm_calls == 3
     assert result.usage.prompt_tokens > 0
 
 
 async def test_the_repair_request_carries_each_reason_and_the_messages_involved() -> None:
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=GOOD_REPAIRS)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=GOOD_REPAIRS,
+    )
 
     await draft(function_registry(chat))
 
@@ -152,12 +164,12 @@ async def test_the_repair_request_carries_each_reason_and_the_messages_involved(
     assert figure["your_item"] == {"text": SIXTY, "plain": None, "evidence": [1]}
     (finding,) = figure["findings"]
     assert finding["status"] == "contradicted"
-    assert finding["reason"] == "the chat says 45% (09:14 (message 1)), not 60%"
+    assert finding["reason"] == "m1 (09:14) says 45%, not 60%"
     assert "cite the message that gives this figure" in finding["what_to_do"]
     assert figure["messages_involved"][0].startswith("[m1 09:14 Priya] Heads up")
     owner = by_item["action_items[0]"]
     assert owner["your_item"]["owner"] == "Sara"
-    assert "the chat assigned this to Alex (message 23), not Sara" in owner["findings"][0]["reason"]
+    assert "the chat gave this to Alex (m23), not Sara" in owner["findings"][0]["reason"]
     assert owner["findings"][0]["what_to_do"] == (
         "give an owner only when the chat assigned the work to them, else null"
     )
@@ -169,18 +181,22 @@ async def test_the_repair_request_carries_each_reason_and_the_messages_involved(
 async def test_a_correction_that_still_fails_is_dropped_and_listed() -> None:
     still_wrong = {
         "repairs": [
-            repair("impact[0]", text="Checkout errors spiked to 50%.", evidence=[1]),
+            repair("impact[0]", text="Checkout errors spiked to 65%.", evidence=[1]),
             repair("impact[2]", "withdraw"),
             repair("action_items[0]", "withdraw"),
         ]
     }
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=still_wrong)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=still_wrong,
+    )
 
     result = await draft(function_registry(chat))
 
-    assert "50%" not in result.draft.text and "60%" not in result.draft.text
+    assert "65%" not in result.draft.text and "60%" not in result.draft.text
     verdict = next(c for c in result.verification.claims if c.item == "impact[0]")
-    assert verdict.status == "contradicted" and verdict.text == "Checkout errors spiked to 50%."
+    assert verdict.status == "contradicted" and verdict.text == "Checkout errors spiked to 65%."
     record = next(r for r in result.repairs if r.item == "impact[0]")
     assert (record.action, record.outcome) == ("corrected", "dropped")
     assert [a.description for a in result.incident.action_items] == [
@@ -191,16 +207,20 @@ async def test_a_correction_that_still_fails_is_dropped_and_listed() -> None:
 async def test_keep_unverified_marks_a_correction_that_still_fails() -> None:
     still_wrong = {
         "repairs": [
-            repair("impact[0]", text="Checkout errors spiked to 50%.", evidence=[1]),
+            repair("impact[0]", text="Checkout errors spiked to 65%.", evidence=[1]),
             repair("impact[2]", "withdraw"),
             repair("action_items[0]", "withdraw"),
         ]
     }
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=still_wrong)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=still_wrong,
+    )
 
     result = await draft(function_registry(chat), keep_unverified=True)
 
-    assert "(unverified) Checkout errors spiked to 50%." in result.draft.text
+    assert "(unverified) Checkout errors spiked to 65%." in result.draft.text
     assert NINE_THOUSAND not in result.draft.text  # withdrawn by the model: not kept
 
 
@@ -213,7 +233,9 @@ async def test_an_invalid_repair_is_reasked_quoting_the_errors() -> None:
         ]
     }
     chat = function_model(
-        incident_report=answer_with_errors(), claim_repairs=[invalid, GOOD_REPAIRS]
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=[invalid, GOOD_REPAIRS],
     )
 
     result = await draft(function_registry(chat))
@@ -227,14 +249,16 @@ async def test_an_invalid_repair_is_reasked_quoting_the_errors() -> None:
     assert "no answer for impact[2]" in reask
     assert "impact[0], impact[2], action_items[0]" in reask
     assert first.messages == second.messages[:2]
-    assert result.usage.llm_calls == 3
+    assert result.usage.llm_calls == 4  # extraction, judge, two repair answers
     assert {r.item: r.outcome for r in result.repairs}["impact[0]"] == "kept"
 
 
 async def test_a_failed_repair_call_drops_the_items_with_a_warning_and_is_not_cached() -> None:
     unavailable = UpstreamUnavailableError("overloaded")
     chat = function_model(
-        incident_report=answer_with_errors(), claim_repairs=[unavailable, GOOD_REPAIRS]
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=[unavailable, GOOD_REPAIRS],
     )
     registry = function_registry(chat, llm_time_budget=1)  # no time for a retry
 
@@ -250,23 +274,27 @@ async def test_a_failed_repair_call_drops_the_items_with_a_warning_and_is_not_ca
 
 
 async def test_the_second_audience_costs_no_call() -> None:
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=GOOD_REPAIRS)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=GOOD_REPAIRS,
+    )
     registry = function_registry(chat)
 
     first = await draft(registry)
     second = await draft(registry, audience="stakeholder")
 
-    assert len(chat.requests) == 2
-    assert first.usage.llm_calls == 2 and second.usage.llm_calls == 0
+    assert len(chat.requests) == 3  # extraction, judge, repair: all cached for the second
+    assert first.usage.llm_calls == 3 and second.usage.llm_calls == 0
     assert second.repairs == first.repairs
 
 
 async def test_no_repair_without_llm_verification() -> None:
-    chat = function_model(incident_report=answer_with_errors())
+    chat = function_model(claim_verdicts=judge_verdicts, incident_report=answer_with_errors())
 
     result = await draft(function_registry(chat, verify_with_llm=False))
 
-    assert len(chat.requests) == 1 and result.repairs == []
+    assert len(chat.requests) == 1 and result.repairs == []  # no judge, no repair
     assert "60%" not in result.draft.text and statuses(result)["impact[0]"] == "contradicted"
 
 
@@ -277,7 +305,9 @@ async def test_repair_runs_inside_the_same_budget() -> None:
         clock.now += 29.5  # the extraction spends almost all of the 30 s budget
         return json.dumps(answer_with_errors())
 
-    chat = function_model(incident_report=slow_extraction, claim_repairs=GOOD_REPAIRS)
+    chat = function_model(
+        claim_verdicts=judge_verdicts, incident_report=slow_extraction, claim_repairs=GOOD_REPAIRS
+    )
 
     result = await draft(function_registry(chat, clock, llm_time_budget=30))
 
@@ -288,7 +318,11 @@ async def test_repair_runs_inside_the_same_budget() -> None:
 
 
 async def test_json_object_mode_puts_the_repair_schema_in_the_prompt() -> None:
-    chat = function_model(incident_report=answer_with_errors(), claim_repairs=GOOD_REPAIRS)
+    chat = function_model(
+        claim_verdicts=judge_verdicts,
+        incident_report=answer_with_errors(),
+        claim_repairs=GOOD_REPAIRS,
+    )
 
     await draft(function_registry(chat, llm_response_format="json_object"))
 
@@ -353,3 +387,56 @@ def test_a_result_cache_of_size_zero_keeps_nothing() -> None:
     cache: ResultCache[str] = ResultCache(0)
     cache.put("k", "v")
     assert cache.get("k") is None and len(cache) == 0
+
+
+async def test_a_claim_the_judge_rejects_is_repaired_and_only_the_correction_is_judged_again() -> (
+    None
+):
+    wrong_detection = "A customer complaint on social media alerted the team."
+    fixed_detection = "The team noticed the failures through its own paging alerts."
+
+    def judge(request: Any) -> dict[str, Any]:
+        answer = judge_verdicts(request)
+        user = str(request.messages[1]["content"])
+        for verdict, line in zip(answer["verdicts"], claim_lines(user), strict=True):
+            if "customer complaint" in line:
+                verdict |= {"status": "contradicted", "reason": "m1 says PagerDuty alerted"}
+        return answer
+
+    report = answer_with_errors()
+    report["detection"] = statement(wrong_detection, 1)
+
+    def claim_lines(user: str) -> list[str]:
+        block = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
+        return [line for line in block.splitlines() if line.strip()]
+
+    repairs = {
+        "repairs": [
+            *GOOD_REPAIRS["repairs"],
+            repair("detection", text=fixed_detection, evidence=[1]),
+        ]
+    }
+    chat = function_model(claim_verdicts=judge, incident_report=report, claim_repairs=repairs)
+
+    result = await draft(function_registry(chat))
+
+    first, second = requests_named(chat, "claim_verdicts")
+    assert wrong_detection in str(first.messages[1]["content"])
+    asked_again = str(second.messages[1]["content"]).split("<claims>")[1]
+    assert fixed_detection in asked_again
+    assert "Checkout-service errors after a deploy" not in asked_again  # judged once, replayed
+    (problem,) = [
+        p
+        for p in json.loads(
+            str(requests_named(chat, "claim_repairs")[0].messages[1]["content"])
+            .split("this transcript:\n\n", 1)[1]
+            .rsplit("\n\nCorrect or", 1)[0]
+        )
+        if p["item"] == "detection"
+    ]
+    assert problem["findings"][0]["reason"].endswith("m1 says PagerDuty alerted")
+    assert "cite the messages that state it, or withdraw it" in problem["findings"][0]["what_to_do"]
+    assert result.incident.detection is not None
+    assert result.incident.detection.text == fixed_detection
+    assert {r.item: r.outcome for r in result.repairs}["detection"] == "kept"
+    assert result.usage.llm_calls == 4  # extraction, judge, repair, judge of the correction

@@ -382,3 +382,31 @@ def test_any_timeline_time_the_model_accepts_renders(value: str) -> None:
         text = render_draft(report, transcript, audience).text  # type: ignore[arg-type]
         assert text
     assert anchor_times(report, transcript).timeline
+
+
+@pytest.mark.parametrize(
+    ("case", "upstream", "says"), MALFORMED_200, ids=[c for c, _, _ in MALFORMED_200]
+)
+def test_a_malformed_200_to_the_judge_leaves_the_rules_verdicts_and_a_warning(
+    respx_mock: respx.MockRouter,
+    seed_chat_text: str,
+    case: str,  # noqa: ARG001 - the id
+    upstream: httpx.Response,
+    says: str,
+) -> None:
+    from app.ingest import parse_transcript
+
+    answer = chat_completion(seed_report(parse_transcript(seed_chat_text)))
+
+    def route(request: httpx.Request) -> httpx.Response:
+        name = json.loads(request.content)["response_format"]["json_schema"]["name"]
+        return upstream if name == "claim_verdicts" else httpx.Response(200, json=answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=route)
+    with TestClient(create_app(llm_settings(llm_time_budget=1))) as test_client:
+        response = draft(test_client, seed_chat_text)
+
+    assert response.status_code == 200, response.text
+    (warning,) = [w for w in response.json()["warnings"] if "judge was unavailable" in w]
+    assert "the LLM judge at http://llm.test:80 answered 200 with something" in warning
+    assert says in warning

@@ -152,18 +152,13 @@ class EngineRegistry:
         """
         if not self.llm_verification_enabled():
             return None
-        model = self.settings.judge_model_name or ""
-        budget = self.settings.llm_time_budget
-        if deadline is not None:
-            budget = max(deadline.remaining(), 0.001)
+        endpoint = self.judge_endpoint()
         inner = LLMClaimJudge(
-            self.judge_client(),
-            model,
-            temperature=self.settings.llm_temperature,
-            retry=self.retry,
-            time_budget=budget,
-            timeout=self.settings.llm_timeout,
+            endpoint,
+            deadline=deadline or self.deadline(),
+            max_attempts=self.settings.llm_max_attempts,
         )
+        model = endpoint.model
         return CachedJudge(inner, self._judge_cache, model), inner
 
     # ---- readiness ---------------------------------------------------------------------------

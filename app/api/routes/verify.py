@@ -81,7 +81,7 @@ _BODY_DOC: dict[str, Any] = {
     responses=problem_responses(
         {
             400: "Malformed body (not UTF-8, not JSON, broken multipart)",
-            413: "Body, transcript or draft too large",
+            413: "Body, transcript or draft too large, or a draft with too many claims",
             415: "Body is not JSON or multipart/form-data",
             422: "Unrecognised transcript, unreadable upload or invalid field",
             429: "All LLM slots are in use (PM_LLM_MAX_CONCURRENCY); see Retry-After",
@@ -122,5 +122,6 @@ async def post_verify(
         judge=judges[0] if judges is not None else None,
         steps=steps,
         llm_slots=engines.llm_slots,
+        max_claims=settings.verify_max_claims,
     )
     return Response(outcome, media_type="application/json")  # a VerifyOutcome, serialized
