@@ -182,10 +182,18 @@ def checker_line(suite: SuiteResult, *, show_dir: bool = True) -> str:
         return "checker: no planted-error cases found (skipped)"
     row = suite.checker
     where = f" ({row.cases_dir})" if show_dir else ""
-    return (
-        f"checker on planted-error drafts{where}: "
+    line = (
+        f"checker on planted-error drafts{where}, rules only: "
         f"precision {row.precision:.2f}, recall {row.recall:.2f}"
     )
+    for split, rates in row.splits.items():
+        line += (
+            f"; {split}: hard-kind errors caught {rates.get('hard_recall', 0):.2f}, all kinds "
+            f"{rates.get('recall', 0):.2f}, correct claims shipped "
+            f"{rates.get('correct_shipped', 0):.2f}, false contradicted "
+            f"{rates.get('false_contradicted', 0):.3f}"
+        )
+    return line
 
 
 def verdict_lines(suite: SuiteResult, bullet: str = "  ") -> list[str]:

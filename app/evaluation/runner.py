@@ -292,7 +292,10 @@ def measure_checker_row(directory: Path | None) -> CheckerRow | None:
         cases_dir=str(cases),
         precision=score.precision,
         recall=score.recall,
-        details=score.model_dump(mode="json", exclude={"precision", "recall"}),
+        splits=score.summary,
+        details=score.model_dump(
+            mode="json", exclude={"precision", "recall", "summary", "mistakes"}
+        ),
     )
 
 

@@ -342,11 +342,14 @@ def _retention(scores: list[IncidentScore]) -> dict[str, Any]:
 
 
 class CheckerRow(BaseModel):
-    """The fact checker's own score on drafts with planted errors (engine-independent)."""
+    """The fact checker's own score on drafts with planted errors (engine-independent):
+    pooled precision and recall, and per split the headline rates (`hard_recall`, `recall`,
+    `correct_shipped`, `false_alarms`, `false_contradicted`, `precision`)."""
 
     cases_dir: str
     precision: float
     recall: float
+    splits: dict[str, dict[str, float]] = Field(default_factory=dict)
     details: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -49,7 +49,14 @@ METRICS: dict[str, Direction] = {
     "mean_latency_ms": "max",
 }
 SPLITS = ("dev", "test")
-CHECKER_METRICS: dict[str, Direction] = {"precision": "min", "recall": "min"}
+CHECKER_METRICS: dict[str, Direction] = {
+    "precision": "min",
+    "recall": "min",
+    "hard_recall": "min",
+    "correct_shipped": "min",
+    "false_alarms": "max",
+    "false_contradicted": "max",
+}
 CHECKER_TABLE = "checker"
 DEFAULT_TABLE = "default"
 
@@ -154,21 +161,33 @@ def check_run(run: EngineRun, thresholds: Thresholds) -> list[ThresholdFailure]:
 
 
 def check_checker(row: CheckerRow | None, thresholds: Thresholds) -> list[ThresholdFailure]:
-    """The checker's precision/recall against `[thresholds.checker]`."""
+    """The checker's pooled precision/recall against `[thresholds.checker]`, and each split's
+    rates against `[thresholds.checker.<split>]`."""
     if row is None:
         return []
     failures = []
-    for metric, limit in thresholds.get(CHECKER_TABLE, {}).items():
-        value = float(getattr(row, metric))
-        direction = CHECKER_METRICS[metric]
-        if _fails(value, limit, direction):
-            failures.append(
-                ThresholdFailure(
-                    engine=CHECKER_TABLE,
-                    metric=metric,
-                    value=value,
-                    threshold=limit,
-                    direction=direction,
+    checks: list[tuple[str, dict[str, float], dict[str, float]]] = [
+        (
+            CHECKER_TABLE,
+            thresholds.get(CHECKER_TABLE, {}),
+            {"precision": row.precision, "recall": row.recall},
+        )
+    ]
+    for split, rates in row.splits.items():
+        table = thresholds.get(f"{CHECKER_TABLE}.{split}", {})
+        checks.append((f"{CHECKER_TABLE} [{split}]", table, rates))
+    for label, table, values in checks:
+        for metric, limit in table.items():
+            value = values.get(metric)
+            direction = CHECKER_METRICS[metric]
+            if value is not None and _fails(float(value), limit, direction):
+                failures.append(
+                    ThresholdFailure(
+                        engine=label,
+                        metric=metric,
+                        value=float(value),
+                        threshold=limit,
+                        direction=direction,
+                    )
                 )
-            )
     return failures
