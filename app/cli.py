@@ -155,9 +155,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     args.transcript_path = args.transcript
     source = _transcript_source(args, settings)
     draft = _read_text(args.draft, settings.max_upload_bytes, settings.max_draft_chars, "draft")
-    client = None
-    if settings.llm_configured and not args.no_llm:
-        client = EngineRegistry(settings).llm_client()
+    engines = EngineRegistry(settings)
+    judges = None if args.no_llm else engines.claim_judge(engines.deadline())
     outcome = asyncio.run(
         verify_text(
             source,
@@ -165,8 +164,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             format=args.format,
             date=args.date,
             timezone=args.timezone,
-            llm_client=client,
-            model=settings.llm_model,
+            judge=judges[0] if judges is not None else None,
             max_claims=settings.verify_max_claims,
         )
     )

@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from app.engines.extractive import extract_report
 from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
+from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
+from app.llm.review import RepairOutcome, RepairPlan, plan_repair
 from app.models import (
     Audience,
     Draft,
@@ -78,6 +80,11 @@ class DraftResult(BaseModel):
     ingest: IngestReport | None = Field(
         default=None, description="What ingest read: format, line counts, uncertain lines."
     )
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
+    )
 
 
 class Prepared(BaseModel):
@@ -129,6 +136,48 @@ def report_judge_requests(report: IncidentReport, transcript: Transcript) -> lis
     return recorder.requests
 
 
+def failed_items(
+    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+) -> list[Problem]:
+    """The report's items that failed a hard check or the judge: what the repair step sends."""
+    _, verification = _verified(report, transcript, judged, keep_failed=True)
+    return repair_problems(report, verification)
+
+
+def repair_plan(
+    outcome: RepairOutcome,
+    answer: RepairAnswer,
+    report: IncidentReport,
+    transcript: Transcript,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> RepairPlan:
+    """The repaired report, and which of its claims the judge must still be asked about."""
+    return plan_repair(
+        outcome,
+        answer,
+        report,
+        transcript,
+        asked,
+        judged or [],
+        lambda repaired: report_judge_requests(repaired, transcript),
+    )
+
+
+def _verified(
+    report: IncidentReport,
+    transcript: Transcript,
+    judged: list[JudgeVerdict] | None,
+    *,
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    if judged is None:
+        return verify_report(report, transcript, keep_failed=keep_failed)
+    return _completed(
+        verify_report_with_judge(report, transcript, _ReplayJudge(judged), keep_failed=keep_failed)
+    )
+
+
 class DraftPayload(NamedTuple):
     """A finished draft as the service sends it: the JSON body and the Markdown alone."""
 
@@ -143,9 +192,10 @@ def finish_draft_json(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
 ) -> DraftPayload:
     """`finish_draft`, serialized in the worker (the server process only passes bytes on)."""
-    result = finish_draft(prepared, extraction, options, engine, usage, judged)
+    result = finish_draft(prepared, extraction, options, engine, usage, judged, repair)
     return DraftPayload(result.model_dump_json().encode("utf-8"), result.draft.text)
 
 
@@ -156,24 +206,17 @@ def finish_draft(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
 ) -> DraftResult:
-    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any), then
-    render the draft for the audience and check it for secrets once more."""
+    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any; of the
+    repaired report, after a repair), then render the draft for the audience and check it for
+    secrets once more."""
     transcript = prepared.transcript
     warnings = [*prepared.warnings, *extraction.warnings]
-    if judged is None:
-        report, verification = verify_report(
-            extraction.report, transcript, keep_failed=options.keep_unverified
-        )
-    else:
-        report, verification = _completed(
-            verify_report_with_judge(
-                extraction.report,
-                transcript,
-                _ReplayJudge(judged),
-                keep_failed=options.keep_unverified,
-            )
-        )
+    checked = repair.repaired if repair is not None and repair.repaired else extraction.report
+    report, verification = _verified(
+        checked, transcript, judged, keep_failed=options.keep_unverified
+    )
     review = review_of(
         extraction.report,
         report,
@@ -201,6 +244,7 @@ def finish_draft(
         warnings=warnings,
         redactions=prepared.findings,
         ingest=transcript.ingest,
+        repairs=repair.records(verification) if repair is not None else [],
     )
 
 

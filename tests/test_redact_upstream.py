@@ -41,7 +41,7 @@ async def test_a_400_that_echoes_the_api_key_does_not_pass_it_on(
     error = await _error(respx_mock, 400, f"Invalid request: api key {API_KEY} is not allowed")
 
     assert API_KEY not in error.detail
-    assert "Invalid request: api key [REDACTED:secret] is not allowed" in error.detail
+    assert "Invalid request: api key [REDACTED:api-key] is not allowed" in error.detail
     assert error.status == 502
 
 

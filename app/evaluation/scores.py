@@ -350,6 +350,12 @@ class CheckerRow(BaseModel):
     precision: float
     recall: float
     splits: dict[str, dict[str, float]] = Field(default_factory=dict)
+    judge_model: str | None = Field(
+        default=None, description="With the LLM judge replayed from this model's recordings."
+    )
+    unjudged: list[str] = Field(
+        default_factory=list, description="Cases whose judge request has no recorded answer."
+    )
     details: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -392,6 +398,7 @@ class SuiteResult(BaseModel):
     incidents_dir: str
     runs: list[EngineRun]
     checker: CheckerRow | None = None
+    checker_judged: CheckerRow | None = None
     thresholds_file: str | None = None
     failures: list[ThresholdFailure] = Field(default_factory=list)
 

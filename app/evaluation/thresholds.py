@@ -58,6 +58,7 @@ CHECKER_METRICS: dict[str, Direction] = {
     "false_contradicted": "max",
 }
 CHECKER_TABLE = "checker"
+CHECKER_TABLES = (CHECKER_TABLE, "checker_judged")
 DEFAULT_TABLE = "default"
 
 Thresholds = dict[str, dict[str, float]]
@@ -85,7 +86,7 @@ def load_thresholds(path: Path) -> Thresholds:
     for name, table in tables.items():
         if not isinstance(table, dict):
             raise ThresholdConfigError(f"{path}: thresholds.{name} must be a table")
-        known = CHECKER_METRICS if name == CHECKER_TABLE else METRICS
+        known = CHECKER_METRICS if name in CHECKER_TABLES else METRICS
         flat: dict[str, float] = {}
         for metric, value in table.items():
             if metric in SPLITS and isinstance(value, dict):
@@ -160,24 +161,33 @@ def check_run(run: EngineRun, thresholds: Thresholds) -> list[ThresholdFailure]:
     return failures
 
 
-def check_checker(row: CheckerRow | None, thresholds: Thresholds) -> list[ThresholdFailure]:
-    """The checker's pooled precision/recall against `[thresholds.checker]`, and each split's
-    rates against `[thresholds.checker.<split>]`."""
+def check_checker(
+    row: CheckerRow | None, thresholds: Thresholds, *, table: str = CHECKER_TABLE
+) -> list[ThresholdFailure]:
+    """The checker's pooled precision/recall against `[thresholds.<table>]` (`checker` for the
+    rules alone, `checker_judged` with the judge), and each split's rates against
+    `[thresholds.<table>.<split>]`. A judged row with unrecorded judge answers fails."""
     if row is None:
         return []
     failures = []
-    checks: list[tuple[str, dict[str, float], dict[str, float]]] = [
-        (
-            CHECKER_TABLE,
-            thresholds.get(CHECKER_TABLE, {}),
-            {"precision": row.precision, "recall": row.recall},
+    if row.unjudged:
+        failures.append(
+            ThresholdFailure(
+                engine=table,
+                metric="unjudged_cases",
+                value=float(len(row.unjudged)),
+                threshold=0.0,
+                direction="max",
+            )
         )
+    pooled = {"precision": row.precision, "recall": row.recall}
+    checks: list[tuple[str, dict[str, float], dict[str, float]]] = [
+        (table, thresholds.get(table, {}), pooled)
     ]
     for split, rates in row.splits.items():
-        table = thresholds.get(f"{CHECKER_TABLE}.{split}", {})
-        checks.append((f"{CHECKER_TABLE} [{split}]", table, rates))
-    for label, table, values in checks:
-        for metric, limit in table.items():
+        checks.append((f"{table} [{split}]", thresholds.get(f"{table}.{split}", {}), rates))
+    for label, limits, values in checks:
+        for metric, limit in limits.items():
             value = values.get(metric)
             direction = CHECKER_METRICS[metric]
             if value is not None and _fails(float(value), limit, direction):
