@@ -5,23 +5,25 @@ draft against a transcript); each step lives in its own module. Both read as the
 work: prepare (parse and redact), extract, finish (verify and render). The steps are the
 synchronous functions of `app.steps`, run by a `StepRunner`: inline for the CLI and the eval, in
 worker processes under a per-request CPU deadline for the service (`app.workers`). Only the LLM
-calls (extraction and the claim judge) are `async` and run on the event loop. The `*_json`
-variants, for the routes, return the body serialized in the worker.
+calls (extraction, the claim judge and the repair of failed items) are `async` and run on the
+event loop, all of them within one PM_LLM_TIME_BUDGET per request. The `*_json` variants, for
+the routes, return the body serialized in the worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
-
-from openai import AsyncOpenAI
+from typing import Any, TypeVar
 
 from app.engines.extractive import ExtractiveEngine
+from app.engines.llm import LLMEngine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
 from app.ingest.upload import Upload
 from app.llm.concurrency import LLMBusyError, LLMSlots
+from app.llm.retry import Deadline
+from app.llm.review import RepairOutcome, ask_repair
 from app.models import Extraction, IncidentReport, Transcript, Usage
 from app.steps import (
     DraftOptions,
@@ -33,6 +35,7 @@ from app.steps import (
     anchor_times,
     draft_judge_requests,
     extract_offline,
+    failed_items,
     finish_check,
     finish_check_json,
     finish_draft,
@@ -40,9 +43,10 @@ from app.steps import (
     ingest,
     prepare_check,
     prepare_transcript,
+    repair_plan,
     report_judge_requests,
 )
-from app.verify import JudgeVerdict, LLMClaimJudge
+from app.verify import MAX_CLAIMS, ClaimJudge, JudgeRequest, JudgeVerdict
 from app.workers import INLINE, StepRunner
 
 __all__ = [
@@ -59,7 +63,19 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-Finish = Callable[[Prepared, Extraction, DraftOptions, str, Usage, list[JudgeVerdict] | None], T]
+Finish = Callable[
+    [
+        Prepared,
+        Extraction,
+        DraftOptions,
+        str,
+        Usage,
+        list[JudgeVerdict] | None,
+        RepairOutcome | None,
+    ],
+    T,
+]
+Judged = tuple[list[JudgeRequest], list[JudgeVerdict] | None, Usage, str | None]
 
 
 async def create_draft(
@@ -100,27 +116,30 @@ async def _draft(
         options.timezone,
     )
     engine = engines.get(options.engine)
+    deadline = engines.deadline()  # one PM_LLM_TIME_BUDGET for every LLM call of this request
     if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
         extraction = await steps.run(
             "extracting the report (extractive engine)", extract_offline, prepared.transcript
         )
+    elif isinstance(engine, LLMEngine):
+        async with engines.llm_slots.slot():
+            extraction = await engine.extract(prepared.transcript, deadline=deadline)
     else:
         async with engines.llm_slots.slot():
             extraction = await engine.extract(prepared.transcript)
-    judged, judge_usage, judge_warning = await _judge_extraction(
-        extraction.report, prepared.transcript, engine.name, engines, steps
+    asked, judged, usage, warning = await _judge_extraction(
+        extraction.report, prepared.transcript, engine.name, engines, steps, deadline
     )
-    if judge_warning:
-        extraction = extraction.model_copy(
-            update={"warnings": [*extraction.warnings, judge_warning]}
+    warnings = [warning] if warning else []
+    repair: RepairOutcome | None = None
+    if engine.name == "llm" and engines.llm_verification_enabled() and warning is None:
+        repair, judged, repair_usage, repair_warnings = await _repair_extraction(
+            extraction.report, prepared.transcript, engines, steps, deadline, asked, judged
         )
-    usage = extraction.usage.model_copy(
-        update={
-            "llm_calls": extraction.usage.llm_calls + judge_usage.llm_calls,
-            "prompt_tokens": extraction.usage.prompt_tokens + judge_usage.prompt_tokens,
-            "completion_tokens": extraction.usage.completion_tokens + judge_usage.completion_tokens,
-        }
-    )
+        usage = _sum(usage, repair_usage)
+        warnings += repair_warnings
+    if warnings:
+        extraction = extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
     return await steps.run(
         "verifying and rendering the draft",
         finish,
@@ -128,8 +147,19 @@ async def _draft(
         extraction,
         options,
         engine.name,
-        usage,
+        _sum(extraction.usage, usage),
         judged,
+        repair,
+    )
+
+
+def _sum(first: Usage, second: Usage) -> Usage:
+    return first.model_copy(
+        update={
+            "llm_calls": first.llm_calls + second.llm_calls,
+            "prompt_tokens": first.prompt_tokens + second.prompt_tokens,
+            "completion_tokens": first.completion_tokens + second.completion_tokens,
+        }
     )
 
 
@@ -139,22 +169,34 @@ async def _judge_extraction(
     engine_name: str,
     engines: EngineRegistry,
     steps: StepRunner,
-) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
-    """The LLM judge's verdicts on the claims the rules cannot settle (llm engine only).
+    deadline: Deadline,
+) -> Judged:
+    """The claims of the report the rules cannot settle, and the LLM judge's verdicts on them
+    (llm engine only).
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
-    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (unsettled claims
-    count as unverified) and a warning says so: the judge never costs the user the draft.
+    judge fails, or every LLM slot is busy by then, the rules' verdicts stand (claims they cannot
+    confirm ship as "unconfirmed") and a warning says so: the judge never costs the user the draft.
     """
-    judges = engines.claim_judge() if engine_name == "llm" else None
+    judges = engines.claim_judge(deadline) if engine_name == "llm" else None
     if judges is None:
-        return None, Usage(), None
-    judge, counter = judges
+        return [], None, Usage(), None
     requests = await steps.run(
         "finding the claims the rules cannot settle", report_judge_requests, report, transcript
     )
+    verdicts, usage, warning = await _ask_judge(judges, requests, transcript, engines)
+    return requests, verdicts, usage, warning
+
+
+async def _ask_judge(
+    judges: tuple[ClaimJudge, Any],
+    requests: list[JudgeRequest],
+    transcript: Transcript,
+    engines: EngineRegistry,
+) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
     if not requests:
         return None, Usage(), None
+    judge, counter = judges
     warning = None
     try:
         async with engines.llm_slots.slot():
@@ -163,7 +205,7 @@ async def _judge_extraction(
         verdicts = None
         warning = (
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
-            "were treated as unverified"
+            "ship as unconfirmed"
         )
     usage = Usage(
         llm_calls=counter.calls,
@@ -173,6 +215,42 @@ async def _judge_extraction(
     return verdicts, usage, warning
 
 
+async def _repair_extraction(
+    report: IncidentReport,
+    transcript: Transcript,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    deadline: Deadline,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> tuple[RepairOutcome | None, list[JudgeVerdict] | None, Usage, list[str]]:
+    """Items that failed a hard check or the judge go back to the model once
+    (`app.llm.review`); corrected items the rules cannot settle go to the judge, the rest keep
+    their verdicts. Returns the outcome and the verdicts for the repaired report."""
+    problems = await steps.run(
+        "finding the items that failed the fact check", failed_items, report, transcript, judged
+    )
+    if not problems:
+        return None, judged, Usage(), []
+    outcome = RepairOutcome(problems=problems)
+    answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+    if answer is None:
+        return outcome, judged, usage, [warning] if warning else []
+    plan = await steps.run(
+        "applying the repairs", repair_plan, outcome, answer, report, transcript, asked, judged
+    )
+    warnings: list[str] = []
+    verdicts = list(plan.known)
+    judges = engines.claim_judge(deadline)
+    if plan.ask and judges is not None:
+        fresh, judge_usage, judge_warning = await _ask_judge(judges, plan.ask, transcript, engines)
+        verdicts += fresh or []
+        usage = _sum(usage, judge_usage)
+        if judge_warning:
+            warnings.append(judge_warning.replace("claims the rules", "corrected claims the rules"))
+    return plan.outcome, verdicts, usage, warnings
+
+
 async def verify_text(
     transcript_text: str | Upload,
     draft: str,
@@ -180,14 +258,17 @@ async def verify_text(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    llm_client: AsyncOpenAI | None = None,
-    model: str | None = None,
+    judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
-    """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
-    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
-    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
+
+    A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
+    /draft."""
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
 
 
@@ -198,14 +279,14 @@ async def verify_text_json(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    llm_client: AsyncOpenAI | None = None,
-    model: str | None = None,
+    judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
+    max_claims: int = MAX_CLAIMS,
 ) -> bytes:
     """`verify_text`, with the outcome serialized by the last step (for the routes)."""
-    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps)
-    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check_json, check, judged)
 
 
@@ -216,7 +297,10 @@ async def _prepared_check(
     date: dt.date | None,
     timezone: str | None,
     steps: StepRunner,
+    max_claims: int,
 ) -> PreparedCheck:
+    """The transcript parsed and redacted, the draft redacted; a draft of more than
+    `max_claims` claims is refused (`TooManyClaimsError`) when it is checked."""
     return await steps.run(
         "parsing the transcript and the draft",
         prepare_check,
@@ -225,24 +309,31 @@ async def _prepared_check(
         format,
         date,
         timezone,
+        max_claims,
     )
 
 
 async def _judge_draft(
     check: PreparedCheck,
-    llm_client: AsyncOpenAI | None,
-    model: str | None,
+    judge: ClaimJudge | None,
     steps: StepRunner,
     llm_slots: LLMSlots | None,
 ) -> list[JudgeVerdict] | None:
-    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked."""
-    if llm_client is None or not model:
+    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked;
+    a failing or busy judge leaves the rules' verdicts and a warning in the outcome."""
+    if judge is None:
         return None
     requests = await steps.run(
         "finding the claims the rules cannot settle", draft_judge_requests, check
     )
     if not requests:
         return None
-    judge = LLMClaimJudge(llm_client, model)
-    async with (llm_slots or LLMSlots(0)).slot():
-        return await judge.judge(requests, check.prepared.transcript)
+    try:
+        async with (llm_slots or LLMSlots(0)).slot():
+            return await judge.judge(requests, check.prepared.transcript)
+    except (UpstreamError, LLMBusyError) as exc:
+        check.prepared.warnings.append(
+            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
+            "were treated as unverified"
+        )
+        return None

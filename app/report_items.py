@@ -1,7 +1,8 @@
 """The items of an `IncidentReport` by the paths the checker's verdicts name them with
-('summary.technical[0]', 'impact[2]', 'detection', 'timeline[3]', 'action_items[1]', ...).
+('summary.technical[0]', 'impact[2]', 'detection', 'timeline[3]', 'action_items[1]'; an item's
+plain-language wording is '<path>.plain'; the titles are 'title' and 'plain_title').
 
-Two consumers: putting chosen failed items back into a draft, marked (`withhold_marked`, for
+Two consumers: putting chosen failed fields back into a draft, marked (`withhold_marked`, for
 `keep_items`), and finding which item of a shipped report is which extracted item
 (`shipped_paths`), so the draft's lines can be matched with the verdicts.
 """
@@ -9,6 +10,7 @@ Two consumers: putting chosen failed items back into a draft, marked (`withhold_
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from app.models import ActionItem, IncidentReport, Statement, SummarySentence, TimelineEntry
 from app.verify.report import UNVERIFIED_MARK
@@ -20,7 +22,7 @@ _SINGLES = ("detection", "root_cause", "resolution")
 
 
 def main_text(item: Item) -> str:
-    """The text a verdict checks and a mark changes: `description` or `text`."""
+    """The text a verdict on the item checks and a mark changes: `description` or `text`."""
     return item.description if isinstance(item, TimelineEntry | ActionItem) else item.text
 
 
@@ -28,6 +30,11 @@ def with_main_text(item: Item, text: str) -> Item:
     """`item` with its main text replaced."""
     field = "description" if isinstance(item, TimelineEntry | ActionItem) else "text"
     return item.model_copy(update={field: text})
+
+
+def plain_of(item: Item) -> str | None:
+    """The item's plain-language wording for the stakeholder email (summary sentences: none)."""
+    return None if isinstance(item, SummarySentence) else item.plain
 
 
 def sections(report: IncidentReport) -> dict[str, list[Item]]:
@@ -71,7 +78,7 @@ def map_items(report: IncidentReport, change: Callable[[str, Item], Item | None]
             for index, item in enumerate(items)
             if (new := change(path_of(section, index), item)) is not None
         ]
-    update: dict[str, object] = {
+    update: dict[str, Any] = {
         "summary": report.summary.model_copy(
             update={"technical": kept["summary.technical"], "plain": kept["summary.plain"]}
         ),
@@ -83,32 +90,43 @@ def map_items(report: IncidentReport, change: Callable[[str, Item], Item | None]
     return report.model_copy(update=update)
 
 
-def _newly_marked(extracted: Item | None, shipped: Item) -> bool:
-    if not main_text(shipped).startswith(UNVERIFIED_MARK):
+def _newly_marked(before: str | None, after: str | None) -> bool:
+    if after is None or not after.startswith(UNVERIFIED_MARK):
         return False
-    return extracted is None or not main_text(extracted).startswith(UNVERIFIED_MARK)
+    return before is None or not before.startswith(UNVERIFIED_MARK)
 
 
 def withhold_marked(
     extracted: IncidentReport, marked: IncidentReport, keep: set[str]
 ) -> IncidentReport:
-    """`marked` (verified with every failed item kept and marked, so its paths are the
-    extracted report's) without the items the check marked, except those named in `keep`."""
+    """`marked` (verified with every failed field kept and marked, so its paths are the
+    extracted report's) with the fields the check marked treated as the checker treats them
+    without `keep_unverified` (a failed item left out, a failed plain wording dropped), except
+    those named in `keep` ('timeline[3]', 'impact[0].plain', 'plain_title')."""
     before = dict(report_items(extracted))
 
     def choose(path: str, item: Item) -> Item | None:
-        if path in keep or not _newly_marked(before.get(path), item):
-            return item
-        return None
+        source = before.get(path)
+        text_before = main_text(source) if source is not None else None
+        if path not in keep and _newly_marked(text_before, main_text(item)):
+            return None
+        plain, plain_before = plain_of(item), plain_of(source) if source is not None else None
+        if f"{path}.plain" not in keep and _newly_marked(plain_before, plain):
+            return item.model_copy(update={"plain": None})
+        return item
 
-    return map_items(marked, choose)
+    shipped = map_items(marked, choose)
+    if "plain_title" not in keep and _newly_marked(extracted.plain_title, shipped.plain_title):
+        shipped = shipped.model_copy(update={"plain_title": None})
+    return shipped
 
 
-def _unmarked(item: Item) -> Item:
+def _identity(item: Item) -> dict[str, Any]:
+    """What stays the same when the check marks or drops parts of an item."""
     text = main_text(item)
     if text.startswith(UNVERIFIED_MARK):
-        return with_main_text(item, text[len(UNVERIFIED_MARK) :].lstrip())
-    return item
+        item = with_main_text(item, text[len(UNVERIFIED_MARK) :].lstrip())
+    return item.model_dump(exclude={"plain"})
 
 
 def shipped_paths(extracted: IncidentReport, shipped: IncidentReport) -> dict[str, str]:
@@ -117,11 +135,11 @@ def shipped_paths(extracted: IncidentReport, shipped: IncidentReport) -> dict[st
     found: dict[str, str] = {}
     before, after = sections(extracted), sections(shipped)
     for section, items in after.items():
-        source = before[section]
+        source = [_identity(item) for item in before[section]]
         cursor = 0
         for index, item in enumerate(items):
-            plain = _unmarked(item)
-            while cursor < len(source) and _unmarked(source[cursor]) != plain:
+            wanted = _identity(item)
+            while cursor < len(source) and source[cursor] != wanted:
                 cursor += 1
             if cursor == len(source):
                 break  # not a subsequence: the rest of this section stays unmatched

@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from app.engines.extractive import extract_report
 from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
+from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
+from app.llm.review import RepairOutcome, RepairPlan, plan_repair
 from app.models import (
     Audience,
     Draft,
@@ -38,6 +40,7 @@ from app.render import render_draft, review_of
 from app.render.locate import item_lines
 from app.report_items import withhold_marked
 from app.verify import (
+    MAX_CLAIMS,
     ClaimJudge,
     JudgeRequest,
     JudgeVerdict,
@@ -79,6 +82,11 @@ class DraftResult(BaseModel):
     redactions: list[Finding] = Field(description="Secrets removed before processing.")
     ingest: IngestReport | None = Field(
         default=None, description="What ingest read: format, line counts, uncertain lines."
+    )
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
     )
 
 
@@ -131,6 +139,48 @@ def report_judge_requests(report: IncidentReport, transcript: Transcript) -> lis
     return recorder.requests
 
 
+def failed_items(
+    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+) -> list[Problem]:
+    """The report's items that failed a hard check or the judge: what the repair step sends."""
+    _, verification = _verified(report, transcript, judged, keep_failed=True)
+    return repair_problems(report, verification)
+
+
+def repair_plan(
+    outcome: RepairOutcome,
+    answer: RepairAnswer,
+    report: IncidentReport,
+    transcript: Transcript,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> RepairPlan:
+    """The repaired report, and which of its claims the judge must still be asked about."""
+    return plan_repair(
+        outcome,
+        answer,
+        report,
+        transcript,
+        asked,
+        judged or [],
+        lambda repaired: report_judge_requests(repaired, transcript),
+    )
+
+
+def _verified(
+    report: IncidentReport,
+    transcript: Transcript,
+    judged: list[JudgeVerdict] | None,
+    *,
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    if judged is None:
+        return verify_report(report, transcript, keep_failed=keep_failed)
+    return _completed(
+        verify_report_with_judge(report, transcript, _ReplayJudge(judged), keep_failed=keep_failed)
+    )
+
+
 class DraftPayload(NamedTuple):
     """A finished draft as the service sends it: the JSON body and the Markdown alone."""
 
@@ -145,9 +195,10 @@ def finish_draft_json(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
 ) -> DraftPayload:
     """`finish_draft`, serialized in the worker (the server process only passes bytes on)."""
-    result = finish_draft(prepared, extraction, options, engine, usage, judged)
+    result = finish_draft(prepared, extraction, options, engine, usage, judged, repair)
     return DraftPayload(result.model_dump_json().encode("utf-8"), result.draft.text)
 
 
@@ -158,26 +209,19 @@ def finish_draft(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
 ) -> DraftResult:
-    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any), then
-    render the draft for the audience and check it for secrets once more."""
+    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any; of the
+    repaired report, after a repair), then render the draft for the audience and check it for
+    secrets once more."""
     transcript = prepared.transcript
     warnings = [*prepared.warnings, *extraction.warnings]
+    checked = repair.repaired if repair is not None and repair.repaired else extraction.report
     keep = set(options.keep_items)
     keep_failed = options.keep_unverified or bool(keep)
-    if judged is None:
-        report, verification = verify_report(extraction.report, transcript, keep_failed=keep_failed)
-    else:
-        report, verification = _completed(
-            verify_report_with_judge(
-                extraction.report,
-                transcript,
-                _ReplayJudge(judged),
-                keep_failed=keep_failed,
-            )
-        )
+    report, verification = _verified(checked, transcript, judged, keep_failed=keep_failed)
     if keep and not options.keep_unverified:  # put back only the items asked for
-        report = withhold_marked(extraction.report, report, keep)
+        report = withhold_marked(checked, report, keep)
     review = review_of(
         extraction.report,
         report,
@@ -191,7 +235,7 @@ def finish_draft(
             "transcript and were left out of the draft; see `verification`"
         )
     draft = render_draft(report, transcript, options.audience, review=review)
-    lines = item_lines(extraction.report, report, transcript, options.audience, review, draft.text)
+    lines = item_lines(checked, report, transcript, options.audience, review, draft.text)
     verification = verification.model_copy(
         update={
             "claims": [
@@ -214,6 +258,7 @@ def finish_draft(
         warnings=warnings,
         redactions=prepared.findings,
         ingest=transcript.ingest,
+        repairs=repair.records(verification) if repair is not None else [],
     )
 
 
@@ -293,6 +338,7 @@ class PreparedCheck(BaseModel):
     prepared: Prepared
     draft: str
     draft_findings: list[Finding]
+    max_claims: int = MAX_CLAIMS
 
 
 def prepare_check(
@@ -301,6 +347,7 @@ def prepare_check(
     format: str | None,
     date: dt.date | None,
     timezone: str | None,
+    max_claims: int = MAX_CLAIMS,
 ) -> PreparedCheck:
     """Step 1 of /verify: parse and redact the transcript, redact the draft."""
     prepared = prepare_transcript(transcript_text, format, date, timezone)
@@ -309,13 +356,19 @@ def prepare_check(
         prepared.warnings.append(
             f"{len(draft_findings)} secret(s) in the draft were redacted first"
         )
-    return PreparedCheck(prepared=prepared, draft=safe_draft, draft_findings=draft_findings)
+    return PreparedCheck(
+        prepared=prepared, draft=safe_draft, draft_findings=draft_findings, max_claims=max_claims
+    )
 
 
 def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     """The draft's claims the rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
+    _completed(
+        verify_draft_with_judge(
+            check.draft, check.prepared.transcript, recorder, max_claims=check.max_claims
+        )
+    )
     return recorder.requests
 
 
@@ -323,10 +376,12 @@ def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None)
     """Step 2 of /verify: every claim's verdict (the judge's where it gave one)."""
     transcript = check.prepared.transcript
     if judged is None:
-        report = verify_draft(check.draft, transcript)
+        report = verify_draft(check.draft, transcript, max_claims=check.max_claims)
     else:
         judge: ClaimJudge = _ReplayJudge(judged)
-        report = _completed(verify_draft_with_judge(check.draft, transcript, judge))
+        report = _completed(
+            verify_draft_with_judge(check.draft, transcript, judge, max_claims=check.max_claims)
+        )
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

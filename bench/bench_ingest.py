@@ -2,8 +2,9 @@
 
 Run: `.venv/bin/python bench/bench_ingest.py [--sizes 5000,20000,50000]`. Each shape is a
 realistic paste (Slack copy, bracket-inline with code blocks and one unclosed fence, the
-Mattermost name/time layout); the exponent is the slope of log(time) over log(messages), about
-1.0 for linear growth.
+Mattermost name/time layout, Slack's desktop layout with status, reactions and thread links,
+Teams' preview lines with quoted replies); the exponent is the slope of log(time) over
+log(messages), about 1.0 for linear growth.
 """
 
 from __future__ import annotations
@@ -39,10 +40,38 @@ def _stacked(n: int) -> str:
     )
 
 
+_NAMES = ["Ana Ruiz", "Kofi Mensah", "Priya Sharma", "Lee Bo", "Marta Nowak", "Sam Ito", "Jo Li"]
+
+
+def _slack_desktop(n: int) -> str:
+    return "\n".join(
+        f"{_NAMES[i % 7]}\n{':pager:' if i % 3 else ''}  {(i // 60) % 12 + 1}:{i % 60:02d} PM\n"
+        f"step {i}: rollback verified\n:+1:\n{i % 5 + 1}\n"
+        + ("3 replies\nLast reply 2 days agoView thread\n" if i % 40 == 0 else "")
+        for i in range(n)
+    )
+
+
+def _teams_previews(n: int) -> str:
+    lines = []
+    for i in range(n):
+        name = ", ".join(reversed(_NAMES[i % 7].split()))
+        text = f"step {i}: rollback verified on node {i}"
+        lines.append(f"{text[:20]}... by {name}")
+        if i % 50 == 1:  # a reply quoting an earlier message
+            lines.append(f"Begin Reference, step {i - 1}... by Ruiz, Ana\nRuiz, Ana")
+            lines.append(f"3/17/2025 1:00 AM\nstep {i - 1}")
+        lines.append(f"{name}\n3/17/2025 {(i // 60) % 12 + 1}:{i % 60:02d} AM")
+        lines.append(f"\n{text}\n\n👍\n2 Like reactions.\n2\n")
+    return "\n".join(lines)
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "slack-copy": _slack,
     "bracket-inline + fences": _inline_with_fences,
     "mattermost-copy": _stacked,
+    "slack-copy (desktop)": _slack_desktop,
+    "teams-copy (previews)": _teams_previews,
 }
 
 

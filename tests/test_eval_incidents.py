@@ -16,7 +16,7 @@ from app.evaluation.gold import Incident, discover_incidents
 from app.evaluation.matching import contains_figure, matches_keywords
 from app.evaluation.metrics import looks_like_secret
 from app.ingest import parse_transcript
-from app.models import Transcript, times_in_text
+from app.models import Transcript, clock_readings
 from app.pipeline import ingest
 
 INCIDENTS = discover_incidents(Path(__file__).resolve().parent.parent / "eval" / "incidents")
@@ -45,15 +45,28 @@ def test_there_are_enough_sample_incidents() -> None:
     assert max(len(_parsed(incident).messages) for incident in INCIDENTS) >= 300
 
 
+def _reads_alike(incident: Incident, transcript: Transcript) -> bool:
+    """Whether the gold's format, named, reads the same authors and times as the detected one:
+    some shapes are written alike by two apps (a Mattermost and a Google Chat copy without
+    dates or app badges), and a label alone costs no attribution."""
+    source = incident.source()
+    if not isinstance(source, str) or incident.gold.format is None:
+        return False
+    named = parse_transcript(source, format=incident.gold.format)
+    return [(m.author, m.time) for m in named.messages] == [
+        (m.author, m.time) for m in transcript.messages
+    ]
+
+
 @pytest.mark.parametrize("incident", INCIDENTS, ids=lambda i: i.gold.id)
 def test_gold_agrees_with_its_transcript(incident: Incident) -> None:
     gold, transcript = incident.gold, _parsed(incident)
-    assert transcript.format == gold.format
+    assert transcript.format == gold.format or _reads_alike(incident, transcript)
     stated: set[str] = set()
     for message in transcript.messages:
         if message.time:
             stated.add(message.time[:5])
-        stated.update(times_in_text(message.text))
+        stated.update(clock_readings(message.text))
     for event in gold.timeline:
         assert event.time in stated, f"{event.time} ({event.event}) is not in the chat"
         assert matches_keywords(event.event, event.keywords), event.event

@@ -5,11 +5,13 @@ and its static files (open even with API keys), and /docs and /redoc with local 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import respx
 from fastapi.testclient import TestClient
@@ -18,18 +20,26 @@ from app.config import Settings
 from app.engines.registry import EngineRegistry
 from app.ingest import parse_transcript
 from app.main import create_app
-from app.models import IncidentReport, TimelineEntry, hhmm
+from app.models import Extraction, IncidentReport, TimelineEntry, Usage, hhmm
 from app.pipeline import DraftOptions, DraftResult, create_draft
 from app.render import render_draft
 from app.render.locate import item_lines
 from app.report_items import report_items, shipped_paths, withhold_marked
+from app.steps import finish_draft, prepare_transcript
 from app.ui import STATIC
 from app.verify import verify_report
+from app.verify.verdicts import SHIPPED_STATUSES
 from tests.llm_fakes import COMPLETIONS_URL, llm_settings, reply, seed_report
+from tests.review_fakes import (
+    PLANTED_EVENT,
+    PLANTED_IMPACT,
+    answer_for,
+    planted_report,
+    schema_name,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-# A dev incident (one of the 14 original ones) whose offline draft loses two items to the check.
-TWO_FAILED = ROOT / "eval" / "incidents" / "02-paypal-integration-conflict" / "transcript.txt"
+SEED = ROOT / "tests" / "data" / "seed_000_checkout_chat.txt"
 API_KEY = "review-api-test-key-0123456789"
 
 
@@ -57,13 +67,16 @@ def test_every_verdict_of_the_engineering_draft_names_the_line_of_its_item(
     seed_chat_text: str,
 ) -> None:
     result = _draft(seed_chat_text)
-    assert all(c.status == "supported" for c in result.verification.claims)  # paths = positions
+    assert not any(c.failed for c in result.verification.claims)  # paths are positions
     lines = result.draft.text.splitlines()
     report = result.incident
     for claim in result.verification.claims:
         assert claim.item is not None
-        if claim.item.startswith("summary.plain"):
-            assert claim.line is None  # the email's sentences are not in this draft
+        if claim.item.startswith(("summary.plain", "plain_title")) or claim.item.endswith(".plain"):
+            assert claim.line is None  # the email's wording is not in this draft
+            continue
+        if claim.item == "title":
+            assert claim.line == 1 and lines[0] == f"# Postmortem: {claim.text}"
             continue
         assert claim.line is not None, claim.item
         line = lines[claim.line - 1]
@@ -86,16 +99,16 @@ def test_the_email_places_only_what_it_prints(seed_chat_text: str) -> None:
     lines = result.draft.text.splitlines()
     placed = dict(_shown_items(result))
     assert placed, "the email shows plain-language items"
-    assert not any(item.startswith("summary.technical") for item in placed)
     for item, number in placed.items():
+        assert item.startswith(("summary.plain", "plain_title")) or item.endswith(".plain"), item
         line = lines[number - 1]
         assert not line.startswith("#") and "[m" not in line, (item, line)
-    rollback = next(
-        n
-        for item, n in placed.items()
-        if item.startswith("timeline[") and "rollback" in lines[n - 1]
-    )
-    assert lines[rollback - 1].startswith("- 09:18: ")
+    assert placed["plain_title"] == 1 and lines[0].startswith("Subject: ")
+    timeline = {int(item[9:-7]): n for item, n in placed.items() if item.startswith("timeline[")}
+    assert timeline, placed
+    for index, number in timeline.items():
+        entry = result.incident.timeline[index]
+        assert lines[number - 1].startswith(f"- {hhmm(entry.time)}: ")
 
 
 def test_lines_are_not_guessed_when_the_rendering_does_not_line_up(seed_chat_text: str) -> None:
@@ -136,9 +149,11 @@ def test_shipped_paths_follow_items_left_out_or_marked(seed_chat_text: str) -> N
     extracted = report.model_copy(update={"timeline": [wrong, *report.timeline]})
     shipped, verification = verify_report(extracted, transcript)
     statuses = {c.item: c.status for c in verification.claims}
-    assert statuses["timeline[0]"] != "supported"
+    assert statuses["timeline[0]"] not in SHIPPED_STATUSES
     paths = shipped_paths(extracted, shipped)
-    kept = [i for i in range(len(extracted.timeline)) if statuses[f"timeline[{i}]"] == "supported"]
+    kept = [
+        i for i in range(len(extracted.timeline)) if statuses[f"timeline[{i}]"] in SHIPPED_STATUSES
+    ]
     assert len(kept) < len(extracted.timeline) and len(shipped.timeline) == len(kept)
     # Each shipped entry maps to the extracted entry it is; later entries move up past the gaps.
     assert [paths[f"timeline[{j}]"] for j in range(len(kept))] == [f"timeline[{i}]" for i in kept]
@@ -158,57 +173,85 @@ def test_shipped_paths_follow_items_left_out_or_marked(seed_chat_text: str) -> N
 # ---------------------------------------------------------------------------------------------
 
 
+def _planted(**options: Any) -> DraftResult:
+    """Seed 000 drafted from an extraction with two items the check contradicts."""
+    prepared = prepare_transcript(SEED.read_text(encoding="utf-8"), None, None, None)
+    report = IncidentReport.model_validate(
+        planted_report(prepared.transcript), context={"transcript": prepared.transcript}
+    )
+    extraction = Extraction(report=report)
+    return finish_draft(prepared, extraction, DraftOptions(**options), "extractive", Usage())
+
+
 def test_keep_items_puts_back_one_failed_item_marked_and_leaves_the_others_out() -> None:
-    text = TWO_FAILED.read_text(encoding="utf-8")
-    plain = _draft(text)
-    failed = [c for c in plain.verification.claims if c.status != "supported"]
-    assert len(failed) == 2 and all(c.line is None for c in failed)
-    chosen, other = failed
-    assert chosen.item and other.item
-    kept = _draft(text, keep_items=[chosen.item])
+    plain = _planted()
+    failed = {c.item: c for c in plain.verification.claims if c.failed}
+    assert set(failed) == {"impact[2]", "timeline[7]"}
+    assert all(c.line is None for c in failed.values())
+    assert PLANTED_IMPACT not in plain.draft.text and PLANTED_EVENT not in plain.draft.text
+
+    kept = _planted(keep_items=["timeline[7]"])
     verdicts = {c.item: c for c in kept.verification.claims}
-    line = verdicts[chosen.item].line
+    line = verdicts["timeline[7]"].line
     assert line is not None
-    assert "(unverified)" in kept.draft.text.splitlines()[line - 1]
-    assert verdicts[other.item].line is None
-    marked = [n for n, text in enumerate(kept.draft.text.splitlines(), 1) if "(unverified)" in text]
-    assert line in marked and all(
-        n == line or "**Marked:**" in kept.draft.text.splitlines()[n - 1] for n in marked
-    )
+    lines = kept.draft.text.splitlines()
+    assert lines[line - 1].startswith("| 09:21 | (unverified) ")
+    assert PLANTED_EVENT in lines[line - 1]
+    assert verdicts["impact[2]"].line is None and PLANTED_IMPACT not in kept.draft.text
+    marked = [n for n, text in enumerate(lines, 1) if "(unverified)" in text]
+    assert marked == [line, next(n for n, t in enumerate(lines, 1) if "**Marked:**" in t)]
     assert any("1 extracted item(s) failed verification" in w for w in kept.warnings)
-    everything = _draft(text, keep_unverified=True)
-    assert all(
-        c.line is not None for c in everything.verification.claims if c.status != "supported"
-    )
-    # Nothing else changes: the same items in the same places, less the one put back.
+    # Nothing else changes: the same verdicts, and the other lines where they were.
     assert [c.model_dump(exclude={"line"}) for c in kept.verification.claims] == [
         c.model_dump(exclude={"line"}) for c in plain.verification.claims
     ]
+    everything = _planted(keep_unverified=True)
+    assert all(c.line is not None for c in everything.verification.claims if c.failed)
+    assert PLANTED_IMPACT in everything.draft.text
 
 
-@pytest.mark.parametrize(
-    "how",
-    ["json", "json-commas", "query", "form"],
-)
+def test_a_failed_plain_wording_can_be_put_back_in_the_email() -> None:
+    prepared = prepare_transcript(SEED.read_text(encoding="utf-8"), None, None, None)
+    data = planted_report(prepared.transcript)
+    data["impact"][0]["plain"] = "Errors hit 90% of checkouts."  # the chat says 45%
+    extraction = Extraction(
+        report=IncidentReport.model_validate(data, context={"transcript": prepared.transcript})
+    )
+
+    def email(**options: Any) -> DraftResult:
+        return finish_draft(
+            prepared, extraction, DraftOptions(audience="stakeholder", **options), "x", Usage()
+        )
+
+    dropped = email()
+    verdict = next(c for c in dropped.verification.claims if c.item == "impact[0].plain")
+    assert verdict.failed and verdict.line is None
+    assert "90%" not in dropped.draft.text
+    back = email(keep_items=["impact[0].plain"])
+    verdict = next(c for c in back.verification.claims if c.item == "impact[0].plain")
+    assert verdict.line is not None
+    line = back.draft.text.splitlines()[verdict.line - 1]
+    assert line == "- (unverified) Errors hit 90% of checkouts."
+
+
+@pytest.mark.parametrize("how", ["json", "json-commas", "query", "form"])
 def test_keep_items_in_every_body_shape(client: TestClient, how: str) -> None:
-    text = TWO_FAILED.read_text(encoding="utf-8")
+    text = "[09:14] Priya: checkout errors at 45%\n[09:21] Ravi: rollback complete"
     if how == "json":
-        response = client.post("/draft", json={"transcript": text, "keep_items": ["impact[1]"]})
+        response = client.post("/draft", json={"transcript": text, "keep_items": ["timeline[0]"]})
     elif how == "json-commas":
         response = client.post(
-            "/draft", json={"transcript": text, "keep_items": "impact[1], root_cause"}
+            "/draft", json={"transcript": text, "keep_items": "timeline[0], impact[1].plain"}
         )
     elif how == "query":
         response = client.post(
-            "/draft?keep_items=impact[1]", content=text, headers={"content-type": "text/plain"}
+            "/draft?keep_items=timeline[0]", content=text, headers={"content-type": "text/plain"}
         )
     else:
         response = client.post(
-            "/draft", files={"file": ("chat.txt", text.encode())}, data={"keep_items": "impact[1]"}
+            "/draft", files={"file": ("chat.txt", text.encode())}, data={"keep_items": "root_cause"}
         )
     assert response.status_code == 200, response.text
-    verdict = next(c for c in response.json()["verification"]["claims"] if c["item"] == "impact[1]")
-    assert verdict["status"] == "contradicted" and verdict["line"] is not None
 
 
 @pytest.mark.parametrize("value", [["bogus"], ["timeline[x]"], ["timeline[1]; drop"], ["a" * 80]])
@@ -223,49 +266,33 @@ def test_keep_items_that_name_no_item_are_a_clear_422(client: TestClient, value:
 def test_putting_back_and_the_other_audience_cost_no_llm_call(
     respx_mock: respx.MockRouter, seed_chat_text: str
 ) -> None:
-    answer = seed_report(parse_transcript(seed_chat_text))
-    # A valid timeline entry (its time is its message's) with a figure the chat never says.
-    answer["timeline"].append(
-        {
-            "time": "09:21",
-            "description": "Rollback complete, error rate down to 0%",
-            "kind": "recovery",
-            "evidence": [15],
-        }
-    )
-    calls: list[Any] = []
+    answer = planted_report(parse_transcript(seed_chat_text))
+    calls: list[str] = []
 
-    def upstream(request: Any) -> Any:
-        calls.append(request)
-        body = request.content.decode()
-        if "claim_verdicts" in body:
-            return reply({"verdicts": []})
-        return reply(answer)
+    def upstream(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        calls.append(schema_name(body))
+        return reply(answer_for(body, answer))
 
     respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
+    request = {"transcript": seed_chat_text, "engine": "llm"}
     with TestClient(create_app(llm_settings())) as llm_client:
-        first = llm_client.post("/draft", json={"transcript": seed_chat_text, "engine": "llm"})
+        first = llm_client.post("/draft", json=request)
         assert first.status_code == 200, first.text
-        spent = len(calls)
-        failed = [c for c in first.json()["verification"]["claims"] if c["status"] != "supported"]
-        timeline = [c for c in failed if c["item"].startswith("timeline")]
-        assert timeline, failed
-        again = llm_client.post(
-            "/draft",
-            json={
-                "transcript": seed_chat_text,
-                "engine": "llm",
-                "keep_items": [timeline[0]["item"]],
-            },
-        )
-        other = llm_client.post(
-            "/draft",
-            json={"transcript": seed_chat_text, "engine": "llm", "audience": "stakeholder"},
-        )
+        spent = list(calls)
+        failed = [
+            c["item"]
+            for c in first.json()["verification"]["claims"]
+            if c["status"] in ("unsupported", "contradicted")
+        ]
+        assert "timeline[7]" in failed, failed
+        again = llm_client.post("/draft", json={**request, "keep_items": ["timeline[7]"]})
+        other = llm_client.post("/draft", json={**request, "audience": "stakeholder"})
     assert again.status_code == other.status_code == 200
-    assert len(calls) == spent  # the cache answered both
+    assert "incident_report" in spent and calls == spent  # the caches answered both
     assert again.json()["usage"]["llm_calls"] == other.json()["usage"]["llm_calls"] == 0
-    assert "(unverified)" in again.json()["draft"]["text"]
+    assert PLANTED_EVENT in again.json()["draft"]["text"]
+    assert PLANTED_EVENT not in first.json()["draft"]["text"]
 
 
 # ---------------------------------------------------------------------------------------------

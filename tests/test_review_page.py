@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.review_fakes import PLANTED_EVENT, PLANTED_IMPACT, FakeOpenAI, planted_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "data" / "seed_000_checkout_chat.txt"
@@ -181,19 +184,34 @@ def draft_seed(tab: Any) -> None:
     tab.wait_for_selector("#timeline-figure svg")
 
 
-def test_paste_seed_000_and_get_both_drafts(page: tuple[Any, Network]) -> None:
+def _verdicts(server: Server, audience: str) -> list[dict[str, Any]]:
+    body = {"transcript": SEED.read_text(encoding="utf-8"), "audience": audience}
+    claims: list[dict[str, Any]] = server.post("/draft", json=body).json()["verification"]["claims"]
+    return claims
+
+
+def test_paste_seed_000_and_get_both_drafts(page: tuple[Any, Network], server: Server) -> None:
     tab, network = page
     tab.goto("/")
     shot(tab, "01-empty-page")
     draft_seed(tab)
     view = tab.locator("#draft-view")
     assert view.locator("h4").first.inner_text() == "Postmortem: checkout-service errors"
+    assert view.locator("h4 + .heading-marks .mark.status-supported").count() == 1  # the title
     assert view.locator("h5", has_text="Timeline").count() == 1
     assert tab.locator("#messages .msg").count() == 30
+    claims = _verdicts(server, "engineering")
     summary = tab.inner_text("#check-summary")
-    assert "✓ 29 supported" in summary and "≠ 0 contradicted" in summary
-    # 29 verdicts; the 3 plain-language summary sentences are the email's, not on this draft
-    assert tab.locator("#draft-view .mark.status-supported").count() == 26
+    for status, icon in (("supported", "✓"), ("unconfirmed", "?"), ("contradicted", "≠")):
+        count = sum(c["status"] == status for c in claims)
+        assert f"{icon} {count} {status}" in summary
+    # Every verdict on a line of this draft is marked there (the email's wording is not here).
+    placed = [c for c in claims if c["line"]]
+    assert 20 < len(placed) < len(claims)
+    assert view.locator(".mark").count() == len(placed)
+    for claim in placed:
+        block = view.locator(f"[data-line='{claim['line']}']")
+        assert block.locator(f".mark.status-{claim['status']}").count() >= 1, claim
     assert "Read as bracket-header (text): 30 messages." in tab.inner_text("#warnings")
     shot(tab, "02-engineering-draft")
 
@@ -202,6 +220,9 @@ def test_paste_seed_000_and_get_both_drafts(page: tuple[Any, Network]) -> None:
     email = view.inner_text()
     assert "Hello," in email and "What we did" in email
     assert "[m" not in email  # no citations in the email
+    placed = [c for c in _verdicts(server, "stakeholder") if c["line"]]
+    assert placed and view.locator(".mark").count() == len(placed)
+    assert all(c["item"].endswith(".plain") or "plain" in c["item"] for c in placed)
     assert "no LLM call" in tab.inner_text("#warnings")
     assert tab.locator("#timeline-section").is_hidden()
     shot(tab, "03-stakeholder-email")
@@ -262,7 +283,7 @@ def test_a_claim_edited_to_a_wrong_time_is_flagged_after_check_again(
     row = tab.locator("#draft-view tr", has_text="09:48")
     row.locator(".mark.status-contradicted").wait_for()
     assert "line-flagged" in (row.get_attribute("class") or "")
-    assert "puts this at 09:18" in row.inner_text()
+    assert "m9 (09:18)" in row.inner_text() and "not 09:48" in row.inner_text()
     assert tab.locator("#draft-view .mark.status-contradicted").count() == 1
     assert "≠ 1 contradicted" in tab.inner_text("#check-summary")
     assert "in your edited draft" in tab.inner_text("#check-summary")
@@ -465,5 +486,61 @@ def test_the_page_asks_for_an_api_key_and_sends_it(browser: Any, keyed_server: S
         # The key lives in the tab's memory only: a reload asks again.
         tab.reload()
         key_section.wait_for()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[FakeOpenAI]:
+    from app.ingest import parse_transcript
+
+    answer = planted_report(parse_transcript(SEED.read_text(encoding="utf-8")))
+    with FakeOpenAI(answer) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def llm_server(browser: Any, fake_llm: FakeOpenAI) -> Iterator[Server]:
+    del browser
+    yield from _start(
+        {"PM_LLM_BASE_URL": fake_llm.url, "PM_LLM_MODEL": "test-model", "PM_LLM_API_KEY": "x"}
+    )
+
+
+def test_a_dropped_claim_is_put_back_marked_without_a_new_llm_call(
+    browser: Any, llm_server: Server, fake_llm: FakeOpenAI
+) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=llm_server.url)
+    tab = context.new_page()
+    try:
+        tab.goto("/")
+        assert tab.locator("#engine").is_visible()  # an LLM is configured: the engine is picked
+        assert tab.locator("#engine").input_value() == "llm"
+        draft_seed(tab)
+        calls = list(fake_llm.calls)
+        assert calls.count("incident_report") == 1
+        dropped = tab.locator("#dropped li")
+        assert dropped.count() == 2
+        listed = tab.inner_text("#dropped")
+        assert PLANTED_EVENT in listed and PLANTED_IMPACT in listed
+        assert "Why: m15 (09:21) says 15%, not 0%" in listed
+        assert PLANTED_EVENT not in tab.inner_text("#draft-view")
+        shot(tab, "13-dropped-claims")
+
+        event = dropped.filter(has_text=PLANTED_EVENT)
+        event.get_by_role("button", name=re.compile("^Put back")).click()
+        row = tab.locator("#draft-view tr", has_text=PLANTED_EVENT)
+        row.wait_for()
+        assert "(unverified)" in row.inner_text()
+        assert row.locator(".mark.status-contradicted").count() == 1
+        assert "line-flagged" in (row.get_attribute("class") or "")
+        assert tab.evaluate("document.activeElement.classList.contains('mark')")  # moved there
+        assert tab.locator("#dropped li").count() == 1  # the other one stays out
+        assert "no new call" in tab.inner_text("#warnings")
+        shot(tab, "14-claim-put-back")
+
+        tab.check("input[name=view-audience][value=stakeholder]")
+        tab.wait_for_selector("#draft-view .md-line:text-matches('^Subject: ')")
+        assert fake_llm.calls == calls  # putting back and the other audience: the cache answered
     finally:
         context.close()

@@ -13,15 +13,20 @@ lines mid-transcript are continuation lines. What is decided per message, never 
   message, never a header.
 - Untimed lines. In a timed chat, a 'Name: text' line by someone who writes elsewhere in the chat
   starts a message of its own, without a time, unless it follows a line ending in ':' or another
-  'Name: text' line (a list of owners inside one message). Such lines are reported as uncertain.
+  'Name: text' line (a list of owners inside one message), or the format writes a header for
+  every message (`LineFormat.stamped`: WhatsApp, Zoom). Such lines are reported as uncertain.
 
-App decoration (reactions, '15 replies', 'Edited', rules) is dropped and counted; a date
-separator dates the messages below it (it stays text when no header follows it).
+A mention Slack's desktop copy put on a line of its own ('@Malte Voss' / ' kannst du ...')
+rejoins the words after it. App decoration (reactions, '15 replies', 'Edited', rules) is
+dropped and counted; a date
+separator dates the messages below it (it stays text when no header follows it), and a rule
+between two text lines of one message (a query result's '-------') stays text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +41,7 @@ FENCE = "```"
 FOLLOW_UP_WINDOW = 6 * 3600  # seconds after the last header a time-only line may start a message
 MAX_CHAT_IN_FENCE = 2
 EDITED = "(edited)"
+_MENTION_LINE = re.compile(r"\A@[^\s@](?:[^\s@]|[ ](?=[^\s@])){0,60}+\Z")
 
 
 @dataclass
@@ -85,6 +91,20 @@ def _dedent(text: str) -> str:
     if text.startswith("\t"):
         return text[1:]
     return text[4:] if text.startswith("    ") else text.lstrip(" ") if text[:1] == " " else text
+
+
+def _rejoined_mentions(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Slack's desktop copy puts an inline mention on a line of its own ('@Malte Voss', then
+    ' kannst du mal schauen?'); the words after it, which start with a space, rejoin it."""
+    joined: list[tuple[int, str]] = []
+    for number, text in body:
+        if joined and text.startswith(" ") and text.strip():
+            previous = joined[-1][1]
+            if _MENTION_LINE.match(previous):
+                joined[-1] = (joined[-1][0], f"{previous} {text.strip()}")
+                continue
+        joined.append((number, text))
+    return joined
 
 
 def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -161,7 +181,7 @@ class _Grouper:
         pending = self.pending
         if pending is None:
             return
-        body = _trimmed(pending.body)
+        body = _rejoined_mentions(_trimmed(pending.body))
         if pending.note:
             first = f"{pending.note} {body[0][1]}" if body else pending.note
             body = [(body[0][0] if body else pending.line_no, first), *body[1:]]
@@ -249,7 +269,9 @@ class _Grouper:
     def _untimed_header(self, index: int) -> Header | None:
         """A 'Name: text' line in a timed chat that starts a message of its own."""
         line, pending = self.lines[index], self.pending
-        if not self.timed or pending is None or line.bulleted or line.text[:1].isspace():
+        if self.fmt.stamped or not self.timed or pending is None:
+            return None
+        if line.bulleted or line.text[:1].isspace():
             return None
         if line.quote_depth > pending.depth:
             return None
@@ -331,10 +353,26 @@ class _Grouper:
             return -1
         return closing
 
+    def _inside_text(self, index: int) -> bool:
+        """A rule line between two text lines of one message (a table's or a query result's
+        underline) is text, not a Markdown rule around the chat."""
+        if self.pending is None or index == 0 or index + 1 >= len(self.lines):
+            return False
+        before, after = self.lines[index - 1], self.lines[index + 1]
+        return bool(
+            before.key.strip()
+            and not before.ui
+            and after.key.strip()
+            and not after.ui
+            and self.found[index + 1] is None
+        )
+
     def _decoration(self, index: int) -> bool:
         """Drop an app-decoration line (True), or keep it as text (False): a date separator
         counts only with a header below it."""
         line = self.lines[index]
+        if line.ui == "rule" and self._inside_text(index):
+            return False
         if line.ui != "date":
             self.counts.ui_lines += 1
             return True

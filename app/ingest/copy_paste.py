@@ -25,6 +25,7 @@ from app.ingest.records import Header
 # Copy-paste header lines are short; longer lines are body text and skip the regexes entirely.
 MAX_HEADER_CHARS = 160
 _BADGE = re.compile(r"(?<!\s)\s++(?:APP|BOT)\Z")
+_STATUS_SUFFIX = re.compile(r"(?<=[^\s:])(?::[a-z0-9_+'-]{1,100}+:)++\Z")
 # Words that end a phrase like "back up at 10:02 AM": such a line is prose, not a name + time.
 _PROSE_TAIL = frozenset(
     "at by until till since around from to before after about approx eta is was as of on "
@@ -33,8 +34,11 @@ _PROSE_TAIL = frozenset(
 
 
 def _copy_author(raw: str) -> str | None:
-    """Clean a copy-paste author: drop the APP/BOT badge; reject phrases ending in a preposition."""
+    """Clean a copy-paste author: drop the APP/BOT badge and a Slack status emoji run into the
+    name ('Justin Andrade:coffee:'); reject phrases ending in a preposition."""
     name = _BADGE.sub("", raw.strip().rstrip(",").rstrip())
+    if name.endswith(":"):
+        name = _STATUS_SUFFIX.sub("", name)
     cleaned = clean_author(name)
     if cleaned is None or "—" in cleaned or "–" in cleaned:
         return None
@@ -46,8 +50,11 @@ def _copy_author(raw: str) -> str | None:
 # --- slack-copy -------------------------------------------------------------------------------
 
 _SLACK_HEADER = re.compile(
-    rf"\A(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*+|\s{{2,}}+|\s*+,\s++|\s++\[|\s){CLOCK_PATTERN}"
-    r"(?P<close>\])?\s*$"
+    rf"\A(?P<author>\S.{{0,60}}?)(?P<sep>\t\s*+|\s{{2,}}+|\s*+,\s++|\s++\[|\s)"
+    r"(?P<on>(?:Today|Yesterday|[A-Z][a-z]{2,8}+\.?[ \t](?:\d{1,2}+)(?:st|nd|rd|th)?+"
+    r"(?:,[ \t]\d{4}+)?+)[ \t]at[ \t])?+"
+    rf"(?:{CLOCK_PATTERN}|(?P<ago>(?:\d{{1,3}}+|an?)[ \t](?:minute|hour|day|week|month|year)s?"
+    r"[ \t]ago))(?P<close>\])?\s*$"
 )
 _TIME_ONLY = re.compile(rf"\A\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")
 
@@ -68,16 +75,26 @@ def match_slack_copy(line: str) -> Header | None:
     match = _SLACK_HEADER.match(line)
     if not match:
         return match_time_only(line)
-    clock = clock_from_match(match)
-    if clock is None or ("[" in match["sep"]) != bool(match["close"]):
+    if ("[" in match["sep"]) != bool(match["close"]):
         return None
-    if match["sep"] == " " and not clock.twelve_hour:
+    if match["ago"]:
+        # An old thread pane's '4 days ago': the author, but no clock to read.
+        if match["sep"].strip() or len(match["sep"]) < 2 or match["on"]:
+            return None
+        author = _copy_author(match["author"])
+        return Header(author=author, clock=None, cue=True) if author else None
+    clock = clock_from_match(match)
+    if clock is None:
+        return None
+    if match["sep"] == " " and not clock.twelve_hour and not match["on"]:
         return None  # "Name 10:02" with one space is too easily prose; Slack pads or adds AM/PM
     author = _copy_author(match["author"])
-    return Header(author=author, clock=clock) if author else None
-
-
-SLACK_COPY = LineFormat("slack-copy", match_slack_copy, strip_edited=True)
+    if author is None:
+        return None
+    if match["on"] and match["on"].startswith(("Today", "Yesterday")):
+        relative = 0 if match["on"].startswith("Today") else -1
+        return Header(author=author, clock=clock, relative_day=relative)
+    return Header(author=author, clock=clock)
 
 
 # --- discord-copy -----------------------------------------------------------------------------

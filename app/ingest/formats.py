@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.errors import InvalidRequestError
-from app.ingest.copy_paste import SLACK_COPY, TEAMS_CLASSIC, discord_copy_format
+from app.ingest.copy_paste import TEAMS_CLASSIC, discord_copy_format
 from app.ingest.incident_timeline import INCIDENT_TIMELINE
 from app.ingest.line_formats import (
     LineFormat,
@@ -21,7 +21,13 @@ from app.ingest.line_formats import (
     match_irc,
     match_plain_inline,
 )
-from app.ingest.stacked import GOOGLE_CHAT_COPY, MATTERMOST_COPY, SLACK_THREAD, teams_copy_format
+from app.ingest.stacked import (
+    GOOGLE_CHAT_COPY,
+    MATTERMOST_COPY,
+    SLACK_COPY,
+    SLACK_THREAD,
+    teams_copy_format,
+)
 from app.ingest.untimed import UNTIMED
 from app.ingest.whatsapp import whatsapp_format
 from app.ingest.zoom import ZOOM_CHAT
@@ -39,7 +45,8 @@ SUPPORTED_FORMATS: dict[str, str] = {
     "irc": "IRC log. e.g. '[23:48] <kofi> text', '23:48 <kofi> text', '[23:48] * kofi waves'",
     "slack-copy": (
         "Copied from Slack: a 'Name  10:02 AM' (or 'Name [10:02 AM]', 'Name, 10:02 AM') "
-        "line, then the message; Markdown-quoted copies ('>Name [8:27 AM]') too"
+        "line, then the message; Markdown-quoted copies ('>Name [8:27 AM]') too; the desktop "
+        "app's name line above ':status:  10:02 AM' or 'APP  10:02 AM'"
     ),
     "slack-thread": (
         "Copied from Slack's thread pane: the parent, '15 replies', then each reply as a "
@@ -51,8 +58,9 @@ SUPPORTED_FORMATS: dict[str, str] = {
         "<channel>/<day>.json)"
     ),
     "teams-copy": (
-        "Copied from Microsoft Teams: a name line, a date-time line, the message. "
-        "e.g. 'Brown, Marcus' / '1/15/2025 10:02 AM' / 'checkout is down'"
+        "Copied from Microsoft Teams: a name line, a date-time line, the message (with or "
+        "without the '... by Name' preview line above). e.g. 'Brown, Marcus' / "
+        "'1/15/2025 10:02 AM' / 'checkout is down'"
     ),
     "teams-classic": (
         "Copied from classic Teams: '[1/15/2025 10:02 AM] Brown, Marcus' (or "
@@ -71,8 +79,8 @@ SUPPORTED_FORMATS: dict[str, str] = {
         '"user": "priya", "message": "...", "create_at": 1716220930000}} per line'
     ),
     "google-chat-copy": (
-        "Copied from Google Chat: a name line, a time line ('10:02 AM', 'Yesterday 10:02 AM', "
-        "'Jan 15, 10:02 AM'), the message"
+        "Copied from Google Chat: a name line ('App' below it for an app), a time line "
+        "('10:02 AM', 'Yesterday 10:02 AM', 'Jan 15, 10:02 AM'), the message"
     ),
     "zoom-chat": (
         "Zoom saved chat. e.g. '10:02:33 From Bob Li to Everyone:' then the text, or "

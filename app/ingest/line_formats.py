@@ -36,23 +36,29 @@ class LineFormat:
 
     `strip_edited` drops the apps' '(edited)' marker from message ends; `date_marker` reads a
     logger's date line (IRC '--- Day changed ...'), which dates the next message and is not
-    message text. `dedent` removes the one tab or indent apps put before body lines (Zoom,
-    Teams). `author_from_body` names the author from the text when the header named none
-    (an incident-timeline stamp on its own line).
+    message text. `match_stack` reads a header written over several lines from `keys[index]`
+    on (a name line above a time line; `Header.span` says how many lines it takes); it is
+    tried before the one-line `match_line`. `dedent` removes the one tab or indent apps put
+    before body lines (Zoom, Teams). `author_from_body` names the author from the text when the
+    header named none (an incident-timeline stamp on its own line). `stamped` says the app
+    writes a header for every message (an export file), so a 'Name: text' line inside a message
+    is never split off as an untimed message of its own.
     """
 
     name: str
     match_line: Callable[[str], Header | None]
     strip_edited: bool = False
     date_marker: Callable[[str], dt.date | None] | None = None
-    match_pair: Callable[[str, str], Header | None] | None = None
+    match_stack: Callable[[Sequence[str], int], Header | None] | None = None
     dedent: bool = False
     author_from_body: Callable[[str], str | None] | None = None
+    stamped: bool = False
     also: tuple[LineFormat, ...] = ()
 
     def match(self, keys: Sequence[str], index: int) -> Header | None:
-        """The header starting at `keys[index]`: a name line above a time line (`match_pair`,
-        span 2) or a one-line header; then the shapes of `also` (a chat mixing shapes)."""
+        """The header starting at `keys[index]`: one written over several lines
+        (`match_stack`) or a one-line header; then the shapes of `also` (a chat mixing
+        shapes)."""
         header = self._match_own(keys, index)
         for other in self.also:
             if header is not None:
@@ -61,10 +67,10 @@ class LineFormat:
         return header
 
     def _match_own(self, keys: Sequence[str], index: int) -> Header | None:
-        if self.match_pair is not None and index + 1 < len(keys):
-            pair = self.match_pair(keys[index], keys[index + 1])
-            if pair is not None:
-                return pair
+        if self.match_stack is not None and index + 1 < len(keys):
+            stacked = self.match_stack(keys, index)
+            if stacked is not None:
+                return stacked
         return self.match_line(keys[index])
 
 

@@ -12,17 +12,26 @@ sees:
 - trailing whitespace is removed.
 
 Lines that are app decoration, not anything a person wrote, are classified (`ui`): reaction
-counts (':+1: 3', '👍 2'), thread chrome ('15 replies', 'View thread', 'Also sent to the
-channel'), edit markers ('(edited)', 'Edited'), Markdown rules ('---') and date separators
-('Today', 'Yesterday', 'Monday, January 15th', '15 January 2025'). Assembly drops them from
-message text and counts them; a date separator dates the messages below it.
+counts (':+1: 3', '👍 2', and the desktop apps' two- and three-line forms ':+1:' / '3' and
+'👍' / '2 Like reactions.' / '2'), thread chrome ('15 replies', 'View thread', 'Last reply 2
+days agoView thread', 'Also sent to the channel', 'replied to a thread:'), Teams' 'Last read' and
+'Has context menu', edit markers ('(edited)', 'Edited'), Markdown rules ('---') and date
+separators ('Today', 'Yesterday', 'Monday, January 15th', '15 January 2025'). Assembly drops them
+from message text and counts them; a date separator dates the messages below it.
+
+Thread chrome comes in two kinds: the thread pane's own ('Thread' title, the 'N replies'
+divider under the parent, 'Also sent to the channel'; `ui == "thread"`) and the channel view's
+links into a thread ('N replies' followed by 'Last reply ... View thread', 'replied to a
+thread:'; `ui == "thread-link"`), so detection can tell a thread pane from a channel copy. The
+parent's first line that Slack repeats under 'replied to a thread:' is marked as a quote (one
+level deeper, shown with '> '), never read as a header.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.ingest.dates import DateMark, read_date_separator
 
@@ -49,14 +58,34 @@ _REACTIONS = re.compile(
     r"[ \t]*+\d{1,4}+[ \t]*+)++\Z"
 )
 _THREAD_CHROME = re.compile(
-    r"\A(?:thread|thread in #[\w.-]{1,80}+|\d{1,5}+ (?:new )?repl(?:y|ies)|view thread|"
-    r"view \d{1,5}+ more repl(?:y|ies)|"
-    r"show \d{1,5}+ more repl(?:y|ies)|also sent to the channel|also sent as direct message|"
-    r"last reply (?:today|yesterday|\d{1,3}+ (?:minutes?|hours?|days?) ago)"
-    r"(?: at [0-9: apmAPM]{4,11}+)?|new messages?|unread messages?|\d{1,5}+ new messages?)\Z",
+    r"\A(?:thread|thread in #[\w.-]{1,80}+|\d{1,5}+ (?:new )?repl(?:y|ies)|"
+    r"also sent to the channel|also sent as direct message)\Z",
+    re.IGNORECASE,
+)
+_AGO = r"(?:today|yesterday|(?:\d{1,3}+|an?) (?:minutes?|hours?|days?|weeks?|months?|years?) ago)"
+_THREAD_LINK = re.compile(
+    r"\A(?:view thread|view \d{1,5}+ more repl(?:y|ies)|show \d{1,5}+ more repl(?:y|ies)|"
+    r"view (?:newer|older) replies|replied to a thread:|"
+    rf"(?:last reply )?+{_AGO}(?: at [0-9: apmAPM]{{4,11}}+)?+[ \t]?+view thread|"
+    rf"last reply {_AGO}(?: at [0-9: apmAPM]{{4,11}}+)?+)\Z",
+    re.IGNORECASE,
+)
+_APP_CHROME = re.compile(
+    r"\A(?:new messages?|unread messages?|\d{1,5}+ new messages?|last read|has context menu\.?)\Z",
     re.IGNORECASE,
 )
 _EDITED = re.compile(r"\A\(?(?:edited|bearbeitet)\)?\Z", re.IGNORECASE)
+# The desktop apps write a reaction over two or three lines: the emoji (':+1:', '👍'), then
+# Teams' description ('2 Like reactions.'), then the count ('2').
+_EMOJI_ONLY = re.compile(
+    r"\A(?::[a-z0-9_+'-]{1,100}+:|[\u2190-\u2bff\U0001f000-\U0001faff][\ufe0f\U0001f3fb-\U0001f3ff]?+)"
+    r"{1,12}+\Z"
+)
+_COUNT_ONLY = re.compile(r"\A[ \t]*+\d{1,4}+\Z")
+_TEAMS_REACTION = re.compile(
+    r"\A\d{1,5}+ (?:[A-Za-z][A-Za-z'-]{0,20}+ ){1,4}?reactions?"
+    r"(?: with (?:[A-Za-z-]{1,12}+ ){1,3}?skin tone)?+\.?+\Z"
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +126,12 @@ def ui_kind(key: str) -> str | None:
         return "reaction"
     if _THREAD_CHROME.match(key):
         return "thread"
+    if _THREAD_LINK.match(key):
+        return "thread-link"
+    if _TEAMS_REACTION.match(key):
+        return "reaction"
+    if _APP_CHROME.match(key):
+        return "chrome"
     if _EDITED.match(key):
         return "edited"
     return None
@@ -125,18 +160,61 @@ def normalise_line(number: int, raw: str) -> SourceLine:
 
 
 _CHANNEL_LINE = re.compile(r"\A#[\w.-]{1,80}+\Z")
+_REPLY_COUNT = re.compile(r"\A\d{1,5}+ (?:new )?repl(?:y|ies)\Z", re.IGNORECASE)
+
+
+def _as(line: SourceLine, ui: str) -> SourceLine:
+    return replace(line, ui=ui, date_mark=None, bulleted=False)
+
+
+def _next_filled(lines: list[SourceLine], index: int, limit: int = 3) -> int | None:
+    """The index of the first non-blank line after `index`, within `limit` lines."""
+    for following in range(index + 1, min(index + 1 + limit, len(lines))):
+        if lines[following].key.strip():
+            return following
+    return None
+
+
+def _mark_context(lines: list[SourceLine]) -> None:
+    """Decoration only its neighbours reveal (see the module docstring), in one pass."""
+    for index, line in enumerate(lines):
+        key = line.key.strip()
+        above = lines[index - 1] if index else None
+        if above is not None and above.key.lower() == "thread" and _CHANNEL_LINE.match(key):
+            lines[index] = _as(line, "thread")
+        elif line.ui == "reaction" and _TEAMS_REACTION.match(key):
+            if above is not None and above.ui is None and _EMOJI_ONLY.match(above.key.strip()):
+                lines[index - 1] = _as(above, "reaction")
+            below = index + 1
+            if (
+                below < len(lines)
+                and lines[below].ui is None
+                and _COUNT_ONLY.match(lines[below].key)
+            ):
+                lines[below] = _as(lines[below], "reaction")
+        elif line.ui is None and _EMOJI_ONLY.match(key) and index + 1 < len(lines):
+            count = lines[index + 1]
+            if count.ui is None and _COUNT_ONLY.match(count.key):
+                lines[index] = _as(line, "reaction")
+                lines[index + 1] = _as(count, "reaction")
+        elif line.ui == "thread" and _REPLY_COUNT.match(key):
+            following = _next_filled(lines, index)
+            if following is not None and lines[following].ui == "thread-link":
+                lines[index] = _as(line, "thread-link")
+        elif line.ui == "thread-link" and key.lower() == "replied to a thread:":
+            following = _next_filled(lines, index, limit=1)
+            if following is not None and lines[following].ui is None:
+                quoted = lines[following]
+                lines[following] = replace(
+                    quoted, text="> " + quoted.text.lstrip(), quote_depth=quoted.quote_depth + 1
+                )
 
 
 def normalise(text: str) -> list[SourceLine]:
-    """Every source line of `text`, normalised. The '#channel' line under Slack's 'Thread'
-    title is part of that title."""
+    """Every source line of `text`, normalised, with the decoration that only its neighbours
+    reveal marked too (see the module docstring)."""
     lines = [normalise_line(i, raw) for i, raw in enumerate(split_lines(text), start=1)]
-    for index in range(1, len(lines)):
-        line, above = lines[index], lines[index - 1]
-        if above.key.lower() == "thread" and _CHANNEL_LINE.match(line.key):
-            lines[index] = SourceLine(
-                line.number, line.text, line.key, line.quote_depth, False, "thread"
-            )
+    _mark_context(lines)
     return lines
 
 

@@ -58,4 +58,4 @@ def match_zoom(line: str) -> Header | None:
     return Header(author=author, clock=clock, text=text.strip(), note=note)
 
 
-ZOOM_CHAT = LineFormat("zoom-chat", match_zoom, dedent=True)
+ZOOM_CHAT = LineFormat("zoom-chat", match_zoom, dedent=True, stamped=True)

@@ -1,12 +1,13 @@
-"""Where each report item landed in a rendered draft: {item path: 1-based line}.
+"""Where each report field landed in a rendered draft: {verdict path: 1-based line}.
 
 The review page marks each line of a draft with the verdicts of the claims on it, so the
-verdicts of `POST /draft` (one per report item, named by path) need the line their item was
+verdicts of `POST /draft` (one per printed field, named by path) need the line their field was
 rendered on. The renderer is not asked to keep track: the report is rendered a second time with
-an invisible tag (private-use characters) after each item's text, the tags are read off the
-lines, and a line counts only when, tags removed, it is exactly the line of the real draft. An
-item whose tag the rendering dropped (an email leaves engineering items out) has no line, and
-if the tagged rendering does not line up with the draft at all, nothing is located: a wrong
+an invisible tag (private-use characters) after each field's text (an item's own text and its
+plain-language wording get tags of their own, as they get verdicts of their own), the tags are
+read off the lines, and a line counts only when, tags removed, it is exactly the line of the
+real draft. A field the rendering leaves out (an email prints no engineering text) has no line,
+and if the tagged rendering does not line up with the draft at all, nothing is located: a wrong
 line would point a reviewer at the wrong sentence.
 """
 
@@ -17,7 +18,7 @@ import re
 from app.models import Audience, IncidentReport, Transcript
 from app.render.draft import render_draft
 from app.render.review import Review
-from app.report_items import Item, main_text, map_items, shipped_paths, with_main_text
+from app.report_items import Item, main_text, map_items, plain_of, shipped_paths, with_main_text
 
 _OPEN, _CLOSE, _DIGIT0 = "\ue000", "\ue001", 0xE010
 _TAG = re.compile(" ?\ue000([\ue010-\ue019]++)\ue001")
@@ -31,11 +32,12 @@ def _number(digits: str) -> int:
     return int("".join(str(ord(c) - _DIGIT0) for c in digits))
 
 
-def _tagged(item: Item, tag: str) -> Item:
-    """The item with `tag` after its text and its plain-language text (either may be shown)."""
+def _tagged(item: Item, tag: str, plain_tag: str) -> Item:
+    """The item with `tag` after its text and `plain_tag` after its plain-language wording
+    (the engineering draft prints the one, the email the other)."""
     tagged = with_main_text(item, f"{main_text(item)} {tag}")
-    plain = getattr(item, "plain", None)
-    return tagged.model_copy(update={"plain": f"{plain} {tag}"}) if plain else tagged
+    plain = plain_of(item)
+    return tagged.model_copy(update={"plain": f"{plain} {plain_tag}"}) if plain else tagged
 
 
 def item_lines(
@@ -46,19 +48,31 @@ def item_lines(
     review: Review | None,
     draft_text: str,
 ) -> dict[str, int]:
-    """{extracted item path: line of `draft_text`} for the items of `shipped` the draft shows
-    (`draft_text` is `shipped` rendered for `audience` with `review`)."""
+    """{verdict path: line of `draft_text`} for the fields of `shipped` the draft shows, named
+    as the verdicts on the extracted report name them ('timeline[3]', 'impact[0].plain',
+    'title'); `draft_text` is `shipped` rendered for `audience` with `review`."""
     origin = shipped_paths(extracted, shipped)
     numbered: list[str] = []
 
-    def tag(path: str, item: Item) -> Item:
+    def tag(path: str) -> str:
+        numbered.append(path)
+        return _tag(len(numbered) - 1)
+
+    def tag_item(path: str, item: Item) -> Item:
         source = origin.get(path)
         if source is None:
             return item
-        numbered.append(source)
-        return _tagged(item, _tag(len(numbered) - 1))
+        return _tagged(item, tag(source), tag(f"{source}.plain"))
 
-    tagged = render_draft(map_items(shipped, tag), transcript, audience, review=review).text
+    tagged_report = map_items(shipped, tag_item).model_copy(
+        update={
+            "title": f"{shipped.title} {tag('title')}",
+            "plain_title": f"{shipped.plain_title} {tag('plain_title')}"
+            if shipped.plain_title
+            else None,
+        }
+    )
+    tagged = render_draft(tagged_report, transcript, audience, review=review).text
     tagged_lines, real_lines = tagged.splitlines(), draft_text.splitlines()
     if len(tagged_lines) != len(real_lines):
         return {}

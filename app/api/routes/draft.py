@@ -42,8 +42,9 @@ router = APIRouter(tags=["drafts"])
 MAX_KEEP_ITEMS = 500
 # A report item's path as the checker names it ('summary.plain[1]', 'timeline[12]', 'root_cause').
 _ITEM_PATH = re.compile(
-    r"(?:summary\.(?:technical|plain)|impact|timeline|contributing_factors|action_items)"
-    r"\[[0-9]{1,4}\]|detection|root_cause|resolution"
+    r"summary\.(?:technical|plain)\[[0-9]{1,4}\]|plain_title|(?:(?:impact|timeline"
+    r"|contributing_factors|action_items)\[[0-9]{1,4}\]|detection|root_cause|resolution)"
+    r"(?:\.plain)?"
 )
 
 
@@ -58,7 +59,7 @@ def _item_path(value: str) -> str:
     if not _ITEM_PATH.fullmatch(value):
         raise ValueError(
             f"{value[:60]!r} names no report item; use a verdict's `item`, e.g. 'timeline[3]', "
-            "'action_items[0]', 'summary.technical[1]' or 'root_cause'"
+            "'action_items[0].plain', 'summary.technical[1]' or 'root_cause'"
         )
     return value
 
@@ -97,9 +98,10 @@ class DraftFields(WindowFields):
     keep_items: KeepItems = Field(
         default_factory=list,
         max_length=MAX_KEEP_ITEMS,
-        description="Report items to keep, marked (unverified), though they failed verification "
-        "(keep_unverified for the items named): their paths as `verification.claims[].item` "
-        "names them, e.g. ['timeline[3]', 'root_cause']; comma-separated in a query or form.",
+        description="Report fields to keep, marked (unverified), though they failed verification "
+        "(keep_unverified for the fields named): their paths as `verification.claims[].item` "
+        "names them, e.g. ['timeline[3]', 'impact[0].plain', 'root_cause']; comma-separated in "
+        "a query or form.",
     )
 
     def options(self) -> DraftOptions:

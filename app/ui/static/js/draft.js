@@ -11,6 +11,8 @@ export const STATUS = {
   contradicted: { icon: "≠", word: "contradicted" },
 };
 
+const HINT = "Hover or focus a mark (✓, ?, ✗, ≠) or a citation to see its evidence.";
+
 export function statusOf(name) {
   return STATUS[name] || { icon: "•", word: name };
 }
@@ -62,6 +64,8 @@ export class DraftPane {
   show(text, claims) {
     const { fragment, blocks } = renderMarkdown(text);
     this.view.replaceChildren(fragment);
+    this.view.scrollTop = 0;
+    this.details.textContent = HINT;
     this.blocks = blocks;
     this.claims = claims || [];
     const byLine = new Map();
@@ -75,10 +79,19 @@ export class DraftPane {
       block.claims = byLine.get(block.line) || [];
       block.claims.forEach((index) => placed.add(index));
       if (block.kind === "tr") this.addCheckCell(block);
+      else if (block.claims.length && /^h\d$/.test(block.kind)) this.addHeadingMarks(block);
       else if (block.claims.length) this.addMarks(block, block.node);
     }
     this.view.querySelectorAll("thead tr").forEach((row) => row.append(el("th", "", "Check")));
     return this.claims.filter((claim, index) => claim.line && !placed.has(index));
+  }
+
+  /** A heading's marks go after it, so the heading reads as the draft's own words. */
+  addHeadingMarks(block) {
+    const after = el("div", "heading-marks");
+    after.dataset.line = String(block.line);
+    block.node.after(after);
+    this.addMarks(block, after);
   }
 
   addCheckCell(block) {

@@ -10,11 +10,21 @@ import { TranscriptPane } from "./transcript.js";
 const $ = (id) => document.getElementById(id);
 const api = new Api();
 const AUDIENCE = { engineering: "engineering postmortem", stakeholder: "stakeholder email" };
-// Sections each draft shows (a failed item elsewhere cannot be put back into it).
+// The fields each draft prints, by verdict path (a failed field elsewhere cannot be put back
+// into it): the engineering draft prints the items' own text, the email their plain wording.
 const SHOWN = {
-  engineering: (item) => !item.startsWith("summary.plain"),
-  stakeholder: (item) => /^(summary\.plain|impact|timeline|resolution|action_items)/.test(item),
+  engineering: (item) =>
+    /^(title|summary\.technical\[\d+\]|(impact|timeline|contributing_factors|action_items)\[\d+\]|detection|root_cause|resolution)$/.test(
+      item,
+    ),
+  stakeholder: (item) =>
+    /^(plain_title|summary\.plain\[\d+\]|(impact|timeline|action_items)\[\d+\]\.plain|resolution\.plain)$/.test(
+      item,
+    ),
 };
+
+// Statuses whose items ship in a draft (the others are left out, unless put back).
+const SHIPS = new Set(["supported", "unconfirmed"]);
 
 const state = {
   capabilities: null,
@@ -277,6 +287,11 @@ function notices(res) {
     add(`Redacted before anything else saw the chat: ${res.redactions.length} secret(s) (${kinds}).`, true);
   }
   for (const warning of res.warnings) add(warning, true);
+  for (const record of res.repairs || []) {
+    if (record.action === "corrected" && record.outcome === "kept") {
+      add(`The LLM corrected ${record.item} after the fact check: “${record.original}” became “${record.corrected}”.`);
+    }
+  }
   const usage = res.usage;
   if (res.engine === "llm") {
     add(
@@ -342,9 +357,21 @@ function showDropped(res) {
   list.replaceChildren();
   const shown = SHOWN[state.audience];
   const dropped = res.verification.claims.filter(
-    (claim) => claim.status !== "supported" && !claim.line && claim.item && shown(claim.item),
+    (claim) => !SHIPS.has(claim.status) && !claim.line && claim.item && shown(claim.item),
   );
-  $("dropped-empty").hidden = dropped.length > 0;
+  const withdrawn = (res.repairs || []).filter(
+    (record) => record.action === "withdrawn" && shown(record.item),
+  );
+  $("dropped-empty").hidden = dropped.length + withdrawn.length > 0;
+  for (const record of withdrawn) {
+    const item = el("li", "status-withdrawn");
+    item.append(el("strong", "", "✗ withdrawn by the LLM's repair"), ` · ${record.item}`);
+    item.append(el("p", "claim-text", record.original));
+    item.append(el("p", "reason", `Why it failed: ${record.reasons.join("; ")}`));
+    if (record.explanation) item.append(el("p", "reason", `The model: ${record.explanation}`));
+    item.append(el("p", "help", "Withdrawn items are not in the report, so they cannot be put back."));
+    list.append(item);
+  }
   for (const claim of dropped) {
     const status = statusOf(claim.status);
     const item = el("li", `status-${claim.status}`);
