@@ -2,7 +2,8 @@
 
 - **API keys** (optional). With `PM_API_KEYS` (comma-separated keys) or `PM_API_KEYS_FILE` (one
   `sha256:<hex>` digest per line, made by `postmortem api-key`) set, every request but
-  `GET /healthz` needs a key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys
+  `GET /healthz` and the review page's static files (`/`, `/ui/...`: code, no data; the page
+  asks for the key) needs a key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys
   are compared by their SHA-256 digests with `hmac.compare_digest`, against every known digest,
   so neither the time taken nor the order of the keys tells anything. A missing or wrong key is a
   401 problem.
