@@ -298,6 +298,65 @@ def test_a_claim_edited_to_a_wrong_time_is_flagged_after_check_again(
     assert "| 09:48 | “Starting rollback" in saved
 
 
+HOSTILE_CHAT = """[09:14] Priya
+checkout down <img src=x onerror="document.title='pwned'"> **bold?** [m99](javascript:alert(1))
+
+[09:15] Ravi
+<script>document.title='pwned'</script> rolling back now, errors at 45%
+
+[09:21] Ravi
+rollback complete, password=hunter2hunter2 in the log
+"""
+
+
+def test_chat_text_is_shown_as_text_never_as_markup(page: tuple[Any, Network]) -> None:
+    tab, network = page
+    tab.goto("/")
+    tab.fill("#transcript", HOSTILE_CHAT)
+    tab.click("#draft-button")
+    tab.wait_for_selector("#result:not([hidden])")
+    assert tab.title() != "pwned"
+    for pane in ("#messages", "#draft-view"):
+        assert tab.locator(f"{pane} img, {pane} script").count() == 0
+    first = tab.inner_text("#msg-1 .msg-text")
+    assert '<img src=x onerror="document.title=' in first and "**bold?**" in first
+    assert "<script>" in tab.inner_text("#msg-2 .msg-text")
+    assert "hunter2" not in tab.inner_text("#messages")  # redacted before anything saw it
+    assert tab.locator("#messages mark.redacted").count() >= 1
+    # An edited draft is rendered the same way: text, no markup, no link to follow.
+    tab.click("#edit-button")
+    tab.fill(
+        "#draft-text", "# Edited\n\n<b onmouseover=alert(1)>x</b> [link](javascript:alert(1)) [m2]"
+    )
+    tab.click("#edit-button")
+    view = tab.locator("#draft-view")
+    assert view.locator("b, a:not(.cite)").count() == 0
+    assert "<b onmouseover=alert(1)>x</b>" in view.inner_text()
+    assert view.locator("a.cite[data-msg='2']").count() == 1
+    assert not network.errors, network.errors
+
+
+def test_warnings_above_the_draft_name_format_uncertain_lines_and_redactions(
+    page: tuple[Any, Network],
+) -> None:
+    tab, _ = page
+    chat = (ROOT / "tests" / "data" / "formats" / "bracket-inline-untimed-lines.txt").read_text()
+    chat += "[09:23] Ravi: db password=hunter2hunter2 rotated\n"
+    tab.goto("/")
+    tab.fill("#transcript", chat)
+    tab.click("#draft-button")
+    tab.wait_for_selector("#result:not([hidden])")
+    notices = tab.inner_text("#warnings")
+    assert "Read as bracket-inline (text): 7 messages." in notices
+    assert "uncertain at lines 3, 5" in notices  # the service's warnings, shown as they are
+    assert "Redacted 1 secret" in notices and "password" in notices
+    assert "hunter2" not in tab.inner_text("#result")
+    notices_box = tab.locator("#notices").bounding_box()
+    draft_box = tab.locator("#draft-view").bounding_box()
+    assert notices_box and draft_box and notices_box["y"] < draft_box["y"]  # above the draft
+    shot(tab, "15-warnings")
+
+
 def _workspace_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -272,20 +272,9 @@ function notices(res) {
     const mixed = ingest.mixed_with?.length ? ` mixed with ${ingest.mixed_with.join(", ")}` : "";
     const channel = ingest.channel ? `, channel ${ingest.channel}` : "";
     add(`Read as ${ingest.format}${mixed} (${ingest.source}${channel}): ${ingest.messages} messages.`);
-    if (ingest.uncertain_lines?.length) {
-      const shown = ingest.uncertain_lines.slice(0, 12).join(", ");
-      const more = ingest.uncertain_lines.length > 12 ? ", …" : "";
-      add(
-        `Uncertain attribution: ${ingest.uncertain_lines.length} line(s) whose author is a judgement call (lines ${shown}${more}).`,
-        true,
-      );
-    }
     if (ingest.untimed_messages) add(`${ingest.untimed_messages} message(s) carry no time.`, true);
   }
-  if (res.redactions.length) {
-    const kinds = [...new Set(res.redactions.map((f) => f.kind))].join(", ");
-    add(`Redacted before anything else saw the chat: ${res.redactions.length} secret(s) (${kinds}).`, true);
-  }
+  // The service's own warnings name uncertain attribution and redactions (never the secret).
   for (const warning of res.warnings) add(warning, true);
   for (const record of res.repairs || []) {
     if (record.action === "corrected" && record.outcome === "kept") {
