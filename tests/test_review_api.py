@@ -407,6 +407,7 @@ def test_capabilities_say_which_engines_and_limits(client: TestClient) -> None:
     assert body["engines"] == ["extractive"] and body["default_engine"] == "extractive"
     assert body["audiences"] == ["engineering", "stakeholder"]
     assert body["max_upload_bytes"] == Settings().max_upload_bytes
+    assert body["jobs"] is False  # no POST /drafts in this app: the page sends POST /draft
     with TestClient(create_app(llm_settings())) as llm_client:
         body = llm_client.get("/capabilities").json()
     assert body["engines"] == ["extractive", "llm"] and body["default_engine"] == "llm"

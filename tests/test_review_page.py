@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import os
 import re
 import shutil
@@ -355,6 +356,66 @@ def test_warnings_above_the_draft_name_format_uncertain_lines_and_redactions(
     draft_box = tab.locator("#draft-view").bounding_box()
     assert notices_box and draft_box and notices_box["y"] < draft_box["y"]  # above the draft
     shot(tab, "15-warnings")
+
+
+def test_progress_follows_the_job_api_where_the_server_has_it(
+    page: tuple[Any, Network], server: Server
+) -> None:
+    """The job API's wire format (POST /drafts 202, GET /drafts/{id}/events, GET /drafts/{id}),
+    served here by the browser's own routes around a real POST /draft answer."""
+    tab, _ = page
+    result = server.post("/draft", json={"transcript": SEED.read_text(encoding="utf-8")}).json()
+    job = {"id": "job_0123456789abcdefghijkl", "status": "queued", "audience": "engineering"}
+    steps = [
+        {"step": "parsing"},
+        {"step": "extracting", "chunk": 1, "chunks": 3},
+        {"step": "extracting", "chunk": 2, "chunks": 3},
+        {"step": "extracting", "chunk": 3, "chunks": 3},
+        {"step": "verifying"},
+        {"step": "rendering"},
+    ]
+    frames = (
+        "".join(
+            f"event: progress\ndata: {json.dumps({**job, 'status': 'running', 'progress': p})}\n\n"
+            for p in steps
+        )
+        + f"event: done\ndata: {json.dumps({**job, 'status': 'done'})}\n\n"
+    )
+    posted: list[str] = []
+
+    def capabilities(route: Any) -> None:
+        answer = route.fetch()
+        route.fulfill(response=answer, json={**answer.json(), "jobs": True})
+
+    def drafts(route: Any) -> None:
+        posted.append(route.request.method)
+        route.fulfill(status=202, json={**job, "progress": {"step": "queued"}})
+
+    tab.route("**/capabilities", capabilities)
+    tab.route("**/drafts", drafts)
+    tab.route(
+        f"**/drafts/{job['id']}/events",
+        lambda route: route.fulfill(body=frames, content_type="text/event-stream"),
+    )
+    tab.route(
+        f"**/drafts/{job['id']}",
+        lambda route: route.fulfill(json={**job, "status": "done", "result": result}),
+    )
+    tab.goto("/")
+    tab.evaluate(
+        """() => { window.seen = [];
+            new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
+                (n) => window.seen.push(n.textContent)))).observe(
+                document.getElementById('status'), {childList: true}); }"""
+    )
+    tab.fill("#transcript", SEED.read_text(encoding="utf-8"))
+    tab.click("#draft-button")
+    tab.wait_for_selector("#result:not([hidden])")
+    seen = " | ".join(tab.evaluate("window.seen"))
+    assert posted == ["POST"]
+    assert "extracting the report, chunk 2 of 3" in seen and "checking every claim" in seen
+    assert "%" not in seen  # steps and chunks, never an invented percentage
+    assert tab.locator("#messages .msg").count() == 30
 
 
 def _workspace_zip() -> bytes:

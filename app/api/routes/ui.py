@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -43,6 +43,10 @@ class Capabilities(BaseModel):
     max_upload_bytes: int = Field(description="Largest body or file (PM_MAX_UPLOAD_BYTES).")
     max_transcript_chars: int = Field(description="Largest transcript (PM_MAX_TRANSCRIPT_CHARS).")
     max_draft_chars: int = Field(description="Largest draft /verify takes (PM_MAX_DRAFT_CHARS).")
+    jobs: bool = Field(
+        description="POST /drafts runs a draft as a job whose progress (step, chunk i of n) "
+        "GET /drafts/{id}/events streams; false: POST /draft only."
+    )
 
 
 @router.get("/", include_in_schema=False)
@@ -56,7 +60,7 @@ async def review_page() -> HTMLResponse:
     tags=["health"],
     summary="What this server offers: engines, audiences, limits",
 )
-async def capabilities(settings: SettingsDep) -> Capabilities:
+async def capabilities(request: Request, settings: SettingsDep) -> Capabilities:
     engines: list[EngineName] = ["extractive", "llm"] if settings.llm_configured else ["extractive"]
     return Capabilities(
         engines=engines,
@@ -65,4 +69,5 @@ async def capabilities(settings: SettingsDep) -> Capabilities:
         max_upload_bytes=settings.max_upload_bytes,
         max_transcript_chars=settings.max_transcript_chars,
         max_draft_chars=settings.max_draft_chars,
+        jobs=any(getattr(route, "path", None) == "/drafts" for route in request.app.routes),
     )

@@ -80,6 +80,100 @@ export class Api {
   capabilities(signal) {
     return this.json("/capabilities", { signal });
   }
+
+  /**
+   * A draft as a job (POST /drafts): its progress events go to `onProgress` (the job record:
+   * status, progress.step, progress.chunk of progress.chunks) until it is done; answers the
+   * DraftResult, or throws the job's problem. The events are read with fetch, not EventSource,
+   * so the API key goes along.
+   */
+  async draftJob(request, onProgress, signal) {
+    const job = await this.json("/drafts", { method: "POST", ...request, signal });
+    onProgress(job);
+    const path = `/drafts/${encodeURIComponent(job.id)}`;
+    try {
+      await this.followEvents(`${path}/events`, onProgress, signal);
+    } catch (error) {
+      if (error instanceof Cancelled || (error instanceof ApiError && error.status === 404)) {
+        throw error;
+      }
+      await this.pollJob(path, onProgress, signal); // the stream broke: ask until it is done
+    }
+    const record = await this.json(path, { signal });
+    if (record.status === "failed") {
+      const problem = record.error || {};
+      throw new ApiError({
+        status: problem.status || 500,
+        title: problem.title || "The draft failed",
+        detail: problem.detail || "",
+        hint: problem.hint || "",
+      });
+    }
+    return record.result;
+  }
+
+  async followEvents(path, onProgress, signal) {
+    const response = await this.request(path, { accept: "text/event-stream", signal });
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (error.name === "AbortError") throw new Cancelled("cancelled");
+        throw error;
+      }
+      if (chunk.done) return;
+      buffer += decoder.decode(chunk.value, { stream: true });
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const frame = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = parseEvent(frame);
+        if (event.data) onProgress(JSON.parse(event.data));
+        if (event.name === "done" || event.name === "failed") return;
+      }
+    }
+  }
+
+  async pollJob(path, onProgress, signal) {
+    for (;;) {
+      const record = await this.json(path, { signal });
+      onProgress(record);
+      if (record.status === "done" || record.status === "failed") return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+function parseEvent(frame) {
+  const event = { name: "message", data: "" };
+  for (const line of frame.split("\n")) {
+    if (line.startsWith("event:")) event.name = line.slice(6).trim();
+    else if (line.startsWith("data:")) event.data += line.slice(5).trim();
+  }
+  return event;
+}
+
+const STEP_WORDS = {
+  queued: "waiting in the queue",
+  parsing: "parsing and redacting the chat",
+  extracting: "extracting the report",
+  judging: "asking the LLM judge",
+  repairing: "repairing what failed",
+  verifying: "checking every claim",
+  rendering: "rendering the draft",
+  done: "done",
+};
+
+/** "extracting the report, chunk 2 of 5" from a job record's progress. */
+export function progressText(record) {
+  const progress = record.progress || {};
+  const words = STEP_WORDS[progress.step] || progress.step || record.status;
+  if (progress.chunks) return `${words}, chunk ${progress.chunk || 0} of ${progress.chunks}`;
+  return words;
 }
 
 function windowFields(options) {

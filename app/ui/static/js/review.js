@@ -2,7 +2,7 @@
 // see what the fact check decided, edit and check again, switch audience, copy and download.
 // Plain modules, no framework, no build step; everything it loads comes from this server.
 
-import { Api, ApiError, Cancelled, draftRequest, verifyRequest } from "./api.js";
+import { Api, ApiError, Cancelled, draftRequest, progressText, verifyRequest } from "./api.js";
 import { DraftPane, markButton, statusOf } from "./draft.js";
 import { showTimeline } from "./timeline.js";
 import { TranscriptPane } from "./transcript.js";
@@ -112,22 +112,32 @@ function setBusy(on) {
   $("status").classList.toggle("busy", on);
 }
 
-/** Run one request with an honest busy state: what is being done and the seconds elapsed. */
+/**
+ * Run one request with an honest busy state: what is being done and the seconds elapsed, and
+ * the step (chunk i of n) when the server reports it (a job); `work(signal, report)` may call
+ * `report(text)` with the step.
+ */
 async function busy(label, work) {
   state.controller?.abort();
   const controller = new AbortController();
   state.controller = controller;
   const started = performance.now();
+  let step = null;
   const tick = () => {
     const seconds = Math.round((performance.now() - started) / 1000);
-    say(`${label}… ${seconds} s (one request: the server reports no steps until it answers)`);
+    const detail = step ?? "one request: the server reports no steps until it answers";
+    say(`${label}… ${seconds} s (${detail})`);
+  };
+  const report = (text) => {
+    step = text;
+    tick();
   };
   hideError();
   setBusy(true);
   tick();
   const timer = setInterval(tick, 1000);
   try {
-    const value = await work(controller.signal);
+    const value = await work(controller.signal, report);
     say(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return value;
   } catch (error) {
@@ -180,8 +190,12 @@ function formAudience() {
   return document.querySelector("input[name=audience]:checked").value;
 }
 
-function fetchDraft(source, options, audience, keepItems, signal) {
+/** A draft: as a job with progress where the server runs jobs, else one POST /draft. */
+function fetchDraft(source, options, audience, keepItems, signal, report) {
   const request = draftRequest(source, options, audience, keepItems);
+  if (state.capabilities?.jobs && report) {
+    return api.draftJob(request, (record) => report(progressText(record)), signal);
+  }
   return api.json("/draft", { method: "POST", ...request, signal });
 }
 
@@ -208,8 +222,8 @@ async function onDraft(event) {
   }
   const options = readOptions();
   const audience = formAudience();
-  const result = await busy(`Drafting the ${AUDIENCE[audience]}`, (signal) =>
-    fetchDraft(source, options, audience, [], signal),
+  const result = await busy(`Drafting the ${AUDIENCE[audience]}`, (signal, report) =>
+    fetchDraft(source, options, audience, [], signal, report),
   );
   if (!result) return;
   Object.assign(state, {
@@ -464,8 +478,8 @@ async function onCheck() {
 async function switchAudience(audience) {
   if (audience === state.audience || !result()) return;
   if (!state.results[audience]) {
-    const res = await busy(`Drafting the ${AUDIENCE[audience]}`, (signal) =>
-      fetchDraft(state.source, state.options, audience, state.keepItems, signal),
+    const res = await busy(`Drafting the ${AUDIENCE[audience]}`, (signal, report) =>
+      fetchDraft(state.source, state.options, audience, state.keepItems, signal, report),
     );
     if (!res) {
       showResult(); // puts the switch back
@@ -485,8 +499,8 @@ async function restore(item) {
     return;
   }
   const keep = [...state.keepItems, item];
-  const res = await busy("Putting the claim back", (signal) =>
-    fetchDraft(state.source, state.options, state.audience, keep, signal),
+  const res = await busy("Putting the claim back", (signal, report) =>
+    fetchDraft(state.source, state.options, state.audience, keep, signal, report),
   );
   if (!res) return;
   Object.assign(state, { keepItems: keep, results: { [state.audience]: res }, edits: {}, checks: {} });
