@@ -12,20 +12,28 @@ variants, for the routes, return the body serialized in the worker.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
 
-from openai import AsyncOpenAI
-
+from app.analysis import (
+    DraftPayload,
+    Finished,
+    as_payload,
+    as_result,
+    finish_and_keep,
+    render_cached,
+)
+from app.engines.base import Engine
 from app.engines.extractive import ExtractiveEngine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
 from app.ingest.upload import Upload
 from app.llm.concurrency import LLMBusyError, LLMSlots
-from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.metrics import llm_kind
+from app.models import IncidentReport, Transcript, Usage
+from app.progress import Progress, ProgressEvent, silent
 from app.steps import (
     DraftOptions,
-    DraftPayload,
     DraftResult,
     Prepared,
     PreparedCheck,
@@ -35,15 +43,16 @@ from app.steps import (
     extract_offline,
     finish_check,
     finish_check_json,
-    finish_draft,
-    finish_draft_json,
     ingest,
     prepare_check,
     prepare_transcript,
     report_judge_requests,
 )
-from app.verify import JudgeVerdict, LLMClaimJudge
+from app.verify import JudgeVerdict
 from app.workers import INLINE, StepRunner
+
+if TYPE_CHECKING:
+    from openai import AsyncOpenAI
 
 __all__ = [
     "DraftOptions",
@@ -53,13 +62,13 @@ __all__ = [
     "anchor_times",
     "create_draft",
     "create_draft_json",
+    "draft_prepared",
     "ingest",
     "verify_text",
     "verify_text_json",
 ]
 
 T = TypeVar("T")
-Finish = Callable[[Prepared, Extraction, DraftOptions, str, Usage, list[JudgeVerdict] | None], T]
 
 
 async def create_draft(
@@ -68,9 +77,10 @@ async def create_draft(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
-    return await _draft(text, options, engines, steps, finish_draft)
+    return await _draft(text, options, engines, steps, as_result, progress)
 
 
 async def create_draft_json(
@@ -79,19 +89,18 @@ async def create_draft_json(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftPayload:
     """`create_draft`, with the result serialized by the last step (for the routes)."""
-    return await _draft(text, options, engines, steps, finish_draft_json)
+    return await _draft(text, options, engines, steps, as_payload, progress)
 
 
-async def _draft(
-    text: str | Upload,
-    options: DraftOptions,
-    engines: EngineRegistry,
-    steps: StepRunner,
-    finish: Finish[T],
-) -> T:
-    prepared = await steps.run(
+async def prepare(
+    text: str | Upload, options: DraftOptions, steps: StepRunner, progress: Progress = silent
+) -> Prepared:
+    """Step 1: parse and redact (in a worker, for the service)."""
+    await progress(ProgressEvent(step="parsing"))
+    return await steps.run(
         "parsing and redacting the transcript",
         prepare_transcript,
         text,
@@ -99,17 +108,132 @@ async def _draft(
         options.date,
         options.timezone,
     )
+
+
+async def _draft(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
     engine = engines.get(options.engine)
+    key = await engines.drafts.key(text, options, engine.name) if engines.drafts else None
+
+    async def prepared() -> Prepared:
+        return await prepare(text, options, steps, progress)
+
+    return await _drafted(key, prepared, options, engine, engines, steps, output, progress)
+
+
+async def draft_prepared(
+    prepared: Prepared,
+    key: str | None,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
+    progress: Progress = silent,
+) -> DraftPayload:
+    """The draft of a transcript parsed already (a job), serialized for the API."""
+    engine = engines.get(options.engine)
+
+    async def given() -> Prepared:
+        return prepared
+
+    return await _drafted(key, given, options, engine, engines, steps, as_payload, progress)
+
+
+async def _drafted(
+    key: str | None,
+    prepared: Callable[[], Awaitable[Prepared]],
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
+    """From the cache when it holds this analysis; else drafted once however many ask at
+    once (single flight), the analysis kept for the next request."""
+    cache = engines.drafts
+    if cache is None or key is None:
+        finished = await _analysed(
+            await prepared(), options, engine, engines, steps, output, progress
+        )
+        return finished.output
+    blob = await cache.get(key)
+    if blob is not None:
+        rendered = await _render_cached(blob, options, steps, output, progress)
+        if rendered is not None:
+            return rendered
+    mine: list[T] = []
+
+    async def lead() -> bytes:
+        finished = await _analysed(
+            await prepared(), options, engine, engines, steps, output, progress
+        )
+        await cache.put(key, finished.blob, degraded=finished.degraded)
+        mine.append(finished.output)
+        return finished.blob
+
+    async def found() -> bytes | None:
+        return await cache.peek(key)
+
+    if cache.flights.in_flight(key):
+        await progress(ProgressEvent(step="waiting for the same draft, already in progress"))
+    blob, _joined = await cache.flights.run(key, lead, found)
+    if mine:
+        return mine[0]
+    rendered = await _render_cached(blob, options, steps, output, progress)
+    if rendered is None:  # unreadable bytes from another process's version: draft afresh
+        finished = await _analysed(
+            await prepared(), options, engine, engines, steps, output, progress
+        )
+        return finished.output
+    return rendered
+
+
+async def _render_cached(
+    blob: bytes,
+    options: DraftOptions,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T | None:
+    await progress(ProgressEvent(step="rendering"))
+    return await steps.run(
+        "rendering the draft from the cache", render_cached, blob, options.audience, output
+    )
+
+
+async def _analysed(
+    prepared: Prepared,
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> Finished[T]:
+    """Extract (the LLM on the event loop, or the rules in a worker), judge, verify, render."""
+    await progress(ProgressEvent(step="extracting"))
     if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
         extraction = await steps.run(
             "extracting the report (extractive engine)", extract_offline, prepared.transcript
         )
     else:
-        async with engines.llm_slots.slot():
-            extraction = await engine.extract(prepared.transcript)
+        token = llm_kind.set("extraction")
+        try:
+            async with engines.llm_slots.slot():
+                extraction = await engine.extract(prepared.transcript)
+        finally:
+            llm_kind.reset(token)
     judged, judge_usage, judge_warning = await _judge_extraction(
-        extraction.report, prepared.transcript, engine.name, engines, steps
+        extraction.report, prepared.transcript, engine.name, engines, steps, progress
     )
+    degraded = engine.name == "llm" and (bool(extraction.warnings) or judge_warning is not None)
     if judge_warning:
         extraction = extraction.model_copy(
             update={"warnings": [*extraction.warnings, judge_warning]}
@@ -121,15 +245,18 @@ async def _draft(
             "completion_tokens": extraction.usage.completion_tokens + judge_usage.completion_tokens,
         }
     )
+    await progress(ProgressEvent(step="verifying"))
     return await steps.run(
         "verifying and rendering the draft",
-        finish,
+        finish_and_keep,
         prepared,
         extraction,
         options,
         engine.name,
         usage,
         judged,
+        degraded,
+        output,
     )
 
 
@@ -139,6 +266,7 @@ async def _judge_extraction(
     engine_name: str,
     engines: EngineRegistry,
     steps: StepRunner,
+    progress: Progress = silent,
 ) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
     """The LLM judge's verdicts on the claims the rules cannot settle (llm engine only).
 
@@ -156,6 +284,8 @@ async def _judge_extraction(
     if not requests:
         return None, Usage(), None
     warning = None
+    await progress(ProgressEvent(step="judging"))
+    token = llm_kind.set("judge")
     try:
         async with engines.llm_slots.slot():
             verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
@@ -165,6 +295,8 @@ async def _judge_extraction(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
             "were treated as unverified"
         )
+    finally:
+        llm_kind.reset(token)
     usage = Usage(
         llm_calls=counter.calls,
         prompt_tokens=counter.prompt_tokens,
@@ -243,6 +375,12 @@ async def _judge_draft(
     )
     if not requests:
         return None
+    from app.verify import LLMClaimJudge
+
     judge = LLMClaimJudge(llm_client, model)
-    async with (llm_slots or LLMSlots(0)).slot():
-        return await judge.judge(requests, check.prepared.transcript)
+    token = llm_kind.set("judge")
+    try:
+        async with (llm_slots or LLMSlots(0)).slot():
+            return await judge.judge(requests, check.prepared.transcript)
+    finally:
+        llm_kind.reset(token)

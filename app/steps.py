@@ -8,7 +8,7 @@ each is a picklable value; the `*_json` variants serialize the final result insi
 so the server process only passes bytes on.
 
 The checker's judge hook is async; its rules-only pass and its pass with the LLM's verdicts run
-here through judges that never wait (`_RecordingJudge`, `_ReplayJudge`), so the LLM call itself
+here through judges that never wait (`_RecordingJudge`, `ReplayJudge`), so the LLM call itself
 happens on the event loop in between.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Coroutine, Sequence
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -34,7 +34,6 @@ from app.models import (
     hhmm,
 )
 from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft, review_of
 from app.verify import (
     ClaimJudge,
     JudgeRequest,
@@ -42,7 +41,6 @@ from app.verify import (
     VerificationReport,
     verify_draft,
     verify_draft_with_judge,
-    verify_report,
     verify_report_with_judge,
 )
 
@@ -124,86 +122,11 @@ def extract_offline(transcript: Transcript) -> Extraction:
 def report_judge_requests(report: IncidentReport, transcript: Transcript) -> list[JudgeRequest]:
     """The claims of `report` the checker's rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(verify_report_with_judge(report, transcript, recorder))
+    completed(verify_report_with_judge(report, transcript, recorder))
     return recorder.requests
 
 
-class DraftPayload(NamedTuple):
-    """A finished draft as the service sends it: the JSON body and the Markdown alone."""
-
-    json: bytes
-    markdown: str
-
-
-def finish_draft_json(
-    prepared: Prepared,
-    extraction: Extraction,
-    options: DraftOptions,
-    engine: str,
-    usage: Usage,
-    judged: list[JudgeVerdict] | None = None,
-) -> DraftPayload:
-    """`finish_draft`, serialized in the worker (the server process only passes bytes on)."""
-    result = finish_draft(prepared, extraction, options, engine, usage, judged)
-    return DraftPayload(result.model_dump_json().encode("utf-8"), result.draft.text)
-
-
-def finish_draft(
-    prepared: Prepared,
-    extraction: Extraction,
-    options: DraftOptions,
-    engine: str,
-    usage: Usage,
-    judged: list[JudgeVerdict] | None = None,
-) -> DraftResult:
-    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any), then
-    render the draft for the audience and check it for secrets once more."""
-    transcript = prepared.transcript
-    warnings = [*prepared.warnings, *extraction.warnings]
-    if judged is None:
-        report, verification = verify_report(
-            extraction.report, transcript, keep_failed=options.keep_unverified
-        )
-    else:
-        report, verification = _completed(
-            verify_report_with_judge(
-                extraction.report,
-                transcript,
-                _ReplayJudge(judged),
-                keep_failed=options.keep_unverified,
-            )
-        )
-    review = review_of(
-        extraction.report,
-        report,
-        [c.status for c in verification.claims],
-        keep_unverified=options.keep_unverified,
-        redactions=len(prepared.findings),
-    )
-    if review.withheld_total:
-        warnings.append(
-            f"{review.withheld_total} extracted item(s) failed verification against the "
-            "transcript and were left out of the draft; see `verification`"
-        )
-    draft = render_draft(report, transcript, options.audience, review=review)
-    safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
-    if late_findings:
-        warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
-    return DraftResult(
-        audience=options.audience,
-        engine=engine,
-        incident=anchor_times(report, transcript),
-        draft=Draft(format=draft.format, text=safe_text),
-        messages=transcript.messages,
-        verification=verification,
-        usage=usage,
-        warnings=warnings,
-        redactions=prepared.findings,
-        ingest=transcript.ingest,
-    )
-
-
-def _completed(coroutine: Coroutine[Any, Any, T]) -> T:
+def completed(coroutine: Coroutine[Any, Any, T]) -> T:
     """The result of a coroutine that never suspends (the checker with a recording or replaying
     judge): run synchronously, inside or outside an event loop."""
     try:
@@ -228,7 +151,7 @@ class _RecordingJudge:
         return []
 
 
-class _ReplayJudge:
+class ReplayJudge:
     """A judge that gives back verdicts an LLM judge already gave for the same questions."""
 
     def __init__(self, verdicts: list[JudgeVerdict]) -> None:
@@ -301,7 +224,7 @@ def prepare_check(
 def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     """The draft's claims the rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
+    completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
     return recorder.requests
 
 
@@ -311,8 +234,8 @@ def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None)
     if judged is None:
         report = verify_draft(check.draft, transcript)
     else:
-        judge: ClaimJudge = _ReplayJudge(judged)
-        report = _completed(verify_draft_with_judge(check.draft, transcript, judge))
+        judge: ClaimJudge = ReplayJudge(judged)
+        report = completed(verify_draft_with_judge(check.draft, transcript, judge))
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

@@ -49,8 +49,11 @@ def _clean_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "PM_DEFAULT_ENGINE",
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
+        "PM_LOG_FORMAT",
     ):
         monkeypatch.delenv(name, raising=False)
+    # Apps built in tests keep their cache and jobs in memory, never in ~/.cache.
+    monkeypatch.setenv("PM_STORE_URL", "sqlite://")
     from app.config import get_settings
 
     get_settings.cache_clear()

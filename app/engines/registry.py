@@ -6,14 +6,20 @@ cache is shared by every request: asking for the second audience costs no LLM ca
 
 from __future__ import annotations
 
-import httpx
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.engines.base import Engine
 from app.errors import ConfigurationError, InvalidRequestError
 from app.llm.concurrency import LLMSlots
-from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
+
+if TYPE_CHECKING:
+    import httpx
+    from openai import AsyncOpenAI
+
+    from app.draft_cache import DraftCache
+    from app.store import Store
+    from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
 
 ENGINE_NAMES = ("extractive", "llm")
 
@@ -21,13 +27,24 @@ ENGINE_NAMES = ("extractive", "llm")
 class EngineRegistry:
     """Builds each engine once, on first use."""
 
-    def __init__(self, settings: Settings, *, http_client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        http_client: httpx.AsyncClient | None = None,
+        store: Store | None = None,
+    ) -> None:
         self.settings = settings
         self._http_client = http_client
         self._engines: dict[str, Engine] = {}
         self._llm_client: AsyncOpenAI | None = None
-        self._judge_cache = JudgeCache(settings.llm_cache_size)
+        self._judge_cache: JudgeCache | None = None
         self.llm_slots = LLMSlots(settings.llm_max_concurrency)
+        self.drafts: DraftCache | None = None
+        if store is not None:  # the service: analyses cached in the store, single flight
+            from app.draft_cache import DraftCache
+
+            self.drafts = DraftCache(store, settings)
 
     def default_name(self) -> str:
         """The engine used when a request names none."""
@@ -57,16 +74,35 @@ class EngineRegistry:
                 "or use engine 'extractive'",
             )
         from app.engines.llm import LLMEngine
+        from app.llm.cache import ExtractionCache
 
-        return LLMEngine(self.settings, client=self.llm_client())
+        # With the draft cache in front, the engine keeps nothing itself: what is cached, and
+        # for how long (never a salvaged answer for long), is the draft cache's decision.
+        cache = ExtractionCache(0) if self.drafts is not None else None
+        return LLMEngine(self.settings, client=self.llm_client(), cache=cache)
 
     def llm_client(self) -> AsyncOpenAI:
         """The one OpenAI-compatible client of this registry (built from settings)."""
         if self._llm_client is None:
             from app.llm.client import build_client
 
-            self._llm_client = build_client(self.settings, http_client=self._http_client)
+            self._llm_client = build_client(
+                self.settings, http_client=self._http_client or self._metered_http_client()
+            )
         return self._llm_client
+
+    def _metered_http_client(self) -> httpx.AsyncClient:
+        """The SDK's default HTTP client over a transport that feeds /metrics."""
+        import httpx
+        from openai import DefaultAsyncHttpxClient
+
+        from app.llm_metrics import MeteredTransport
+
+        # The SDK's own pool limits: a burst of drafts must not queue for a connection.
+        limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+        inner = httpx.AsyncHTTPTransport(limits=limits)
+        transport = MeteredTransport(inner, self.settings.llm_model or "")
+        return DefaultAsyncHttpxClient(transport=transport)
 
     def claim_judge(self) -> tuple[CachedJudge, LLMClaimJudge] | None:
         """A judge for claims the rules cannot settle, or None when no LLM may be used.
@@ -76,6 +112,11 @@ class EngineRegistry:
         """
         if not (self.settings.llm_configured and self.settings.verify_with_llm):
             return None
+        from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
+
+        if self._judge_cache is None:
+            size = 0 if self.drafts is not None else self.settings.llm_cache_size
+            self._judge_cache = JudgeCache(size)
         model = self.settings.llm_model or ""
         inner = LLMClaimJudge(
             self.llm_client(),
