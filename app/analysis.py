@@ -16,11 +16,13 @@ from typing import Any, Generic, NamedTuple, TypeVar, Union, get_args, get_origi
 
 from pydantic import BaseModel, SkipValidation, ValidationError
 
+from app.llm.repair import RepairRecord
+from app.llm.review import RepairOutcome
 from app.models import Audience, Draft, Extraction, IncidentReport, Usage
 from app.redact import redact_text
 from app.render import render_draft, review_of
-from app.steps import DraftOptions, DraftResult, Prepared, ReplayJudge, anchor_times, completed
-from app.verify import JudgeVerdict, VerificationReport, verify_report, verify_report_with_judge
+from app.steps import DraftOptions, DraftResult, Prepared, anchor_times, verified
+from app.verify import JudgeVerdict, VerificationReport
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -40,7 +42,8 @@ class Analysis(BaseModel):
     usage: Usage
     warnings: list[str]
     keep_unverified: bool
-    degraded: bool = False  # a salvaged LLM answer, or the judge was unavailable
+    repairs: list[RepairRecord] = []
+    degraded: bool = False  # a salvaged LLM answer, or the judge or repair was unavailable
 
 
 def render_analysis(analysis: Analysis, audience: Audience) -> DraftResult:
@@ -74,6 +77,7 @@ def render_analysis(analysis: Analysis, audience: Audience) -> DraftResult:
         warnings=warnings,
         redactions=analysis.prepared.findings,
         ingest=transcript.ingest,
+        repairs=analysis.repairs,
     )
 
 
@@ -139,23 +143,15 @@ def analyse(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
     degraded: bool = False,
 ) -> Analysis:
-    """Verify every extracted claim (with the judge's verdicts, if any)."""
-    transcript = prepared.transcript
-    if judged is None:
-        shipped, verification = verify_report(
-            extraction.report, transcript, keep_failed=options.keep_unverified
-        )
-    else:
-        shipped, verification = completed(
-            verify_report_with_judge(
-                extraction.report,
-                transcript,
-                ReplayJudge(judged),
-                keep_failed=options.keep_unverified,
-            )
-        )
+    """Verify every extracted claim (with the judge's verdicts, if any; of the repaired report,
+    after a repair)."""
+    checked = repair.repaired if repair is not None and repair.repaired else extraction.report
+    shipped, verification = verified(
+        checked, prepared.transcript, judged, keep_failed=options.keep_unverified
+    )
     return Analysis(
         prepared=prepared,
         engine=engine,
@@ -165,6 +161,7 @@ def analyse(
         usage=usage,
         warnings=list(extraction.warnings),
         keep_unverified=options.keep_unverified,
+        repairs=repair.records(verification) if repair is not None else [],
         degraded=degraded,
     )
 
@@ -197,10 +194,25 @@ def finish_draft(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
 ) -> DraftResult:
-    """Step 3 (finish): verify, then render the draft for the audience."""
-    analysis = analyse(prepared, extraction, options, engine, usage, judged)
+    """Step 3 (finish): verify every extracted claim, then render the draft for the audience
+    and check it for secrets once more."""
+    analysis = analyse(prepared, extraction, options, engine, usage, judged, repair)
     return render_analysis(analysis, options.audience)
+
+
+def finish_draft_json(
+    prepared: Prepared,
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    judged: list[JudgeVerdict] | None = None,
+    repair: RepairOutcome | None = None,
+) -> DraftPayload:
+    """`finish_draft`, serialized in the worker."""
+    return as_payload(finish_draft(prepared, extraction, options, engine, usage, judged, repair))
 
 
 class Finished(NamedTuple, Generic[T]):
@@ -218,11 +230,12 @@ def finish_and_keep(
     engine: str,
     usage: Usage,
     judged: list[JudgeVerdict] | None,
+    repair: RepairOutcome | None,
     degraded: bool,
     output: Callable[[DraftResult], T],
 ) -> Finished[T]:
     """Step 3 (finish) for the service: verify and render, and keep the analysis as bytes."""
-    analysis = analyse(prepared, extraction, options, engine, usage, judged, degraded)
+    analysis = analyse(prepared, extraction, options, engine, usage, judged, repair, degraded)
     result = render_analysis(analysis, options.audience)
     return Finished(encode_analysis(analysis), degraded, output(result))
 

@@ -161,9 +161,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     args.transcript_path = args.transcript
     source = _transcript_source(args, settings)
     draft = _read_text(args.draft, settings.max_upload_bytes, settings.max_draft_chars, "draft")
-    client = None
-    if settings.llm_configured and not args.no_llm:
-        client = EngineRegistry(settings).llm_client()
+    engines = EngineRegistry(settings)
+    judges = None if args.no_llm else engines.claim_judge(engines.deadline())
     outcome = asyncio.run(
         verify_text(
             source,
@@ -171,8 +170,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             format=args.format,
             date=args.date,
             timezone=args.timezone,
-            llm_client=client,
-            model=settings.llm_model,
+            judge=judges[0] if judges is not None else None,
+            max_claims=settings.verify_max_claims,
         )
     )
     if args.json:
@@ -185,7 +184,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(f"{'':<13} {claim.reason} [{cited}]")
     print(
         f"\n{len(report.claims)} claims: {report.supported} supported, "
-        f"{report.unsupported} unsupported, {report.contradicted} contradicted"
+        f"{report.unconfirmed} unconfirmed, {report.unsupported} unsupported, "
+        f"{report.contradicted} contradicted"
     )
     return 1 if args.strict and (report.unsupported or report.contradicted) else 0
 
@@ -289,7 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the full JSON report")
     verify.add_argument("--no-llm", action="store_true", help="rules only, even if an LLM is set")
     verify.add_argument(
-        "--strict", action="store_true", help="exit 1 when any claim is not supported"
+        "--strict",
+        action="store_true",
+        help="exit 1 when any claim fails (unsupported or contradicted)",
     )
     _add_transcript_options(verify)
     verify.set_defaults(handler=_cmd_verify)
@@ -340,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `postmortem` console script."""
     args = build_parser().parse_args(argv)
+    from app.redact import install_log_redaction
+
+    install_log_redaction()  # every log line of the command is redacted, library ones too
     try:
         code: int = args.handler(args)
     except PostmortemError as exc:

@@ -107,13 +107,46 @@ class Settings(BaseSettings):
     verify_with_llm: bool = Field(
         default=True,
         validation_alias=AliasChoices("PM_VERIFY_WITH_LLM"),
-        description="With the llm engine, claims the rules cannot settle go to the LLM judge "
-        "(one batched call per transcript, cached). false: rules only.",
+        description="Use the LLM in verification: in /draft (llm engine) claims the rules cannot "
+        "settle go to the judge and failed claims go back to the model once for repair; in "
+        "/verify the judge settles what the rules cannot. false: rules only, in both.",
+    )
+    judge_model: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_MODEL"),
+        description="Model that judges claims (default PM_LLM_MODEL): a model is lenient with "
+        "its own paraphrases, so another one may judge.",
+    )
+    judge_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_BASE_URL"),
+        description="The judge's own OpenAI-compatible endpoint (default: PM_LLM_BASE_URL). "
+        "Needs PM_JUDGE_MODEL.",
+    )
+    judge_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_API_KEY"),
+        description="Key for the judge (default: PM_LLM_API_KEY, but only on the same endpoint: "
+        "the extraction key is never sent to PM_JUDGE_BASE_URL).",
+    )
+    llm_readiness_interval: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_READINESS_INTERVAL"),
+        description="Seconds GET /readyz reuses its last probe of the LLM endpoint, so readiness "
+        "checks never cost an LLM request each.",
     )
     default_engine: EngineName | None = Field(
         default=None,
         validation_alias=AliasChoices("PM_DEFAULT_ENGINE"),
         description="Engine used when a request names none: llm when an LLM is configured.",
+    )
+    verify_max_claims: int = Field(
+        default=500,
+        gt=0,
+        le=100_000,
+        validation_alias=AliasChoices("PM_VERIFY_MAX_CLAIMS"),
+        description="Most claims one /verify request checks; a longer draft gets a 413.",
     )
     max_transcript_chars: int = Field(
         default=2_000_000,
@@ -251,9 +284,19 @@ class Settings(BaseSettings):
                 "PM_LLM_API_KEY to the resource's key"
             )
         if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
-            raise ValueError(
-                f"PM_LLM_BASE_URL={self.llm_base_url!r} is not an http(s) URL, "
+            raise ValueError(  # the value is not echoed: it may hold credentials
+                "PM_LLM_BASE_URL is not an http(s) URL: it must start with http:// or https://, "
                 "e.g. http://127.0.0.1:8080/v1"
+            )
+        if self.judge_base_url and not self.judge_model:
+            raise ValueError(
+                "PM_JUDGE_BASE_URL is set but PM_JUDGE_MODEL is not: set PM_JUDGE_MODEL to the "
+                "model the judge's endpoint serves"
+            )
+        if self.judge_base_url and not self.judge_base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                "PM_JUDGE_BASE_URL is not an http(s) URL: it must start with http:// or "
+                "https://, e.g. http://127.0.0.1:8081/v1"
             )
         if self.default_engine == "llm" and not self.llm_configured:
             raise ValueError(
@@ -278,6 +321,18 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """True when enough is set to call an LLM."""
         return bool(self.llm_model and (self.llm_base_url or self.llm_api_key))
+
+    @property
+    def judge_model_name(self) -> str | None:
+        """The model that judges claims: PM_JUDGE_MODEL, else PM_LLM_MODEL."""
+        return self.judge_model or self.llm_model
+
+    @property
+    def judge_configured(self) -> bool:
+        """True when enough is set to call a judge (its own endpoint, or the LLM's)."""
+        if self.judge_base_url:
+            return bool(self.judge_model)
+        return bool(self.judge_model_name and (self.llm_base_url or self.llm_api_key))
 
     @property
     def engine(self) -> EngineName:

@@ -38,6 +38,12 @@ class PayloadTooLargeError(PostmortemError):
     title = "Transcript too large"
 
 
+class TooManyClaimsError(PayloadTooLargeError):
+    """A draft sent to /verify makes more claims than one request checks."""
+
+    title = "Draft has too many claims"
+
+
 class UnsupportedMediaTypeError(PostmortemError):
     """The body is neither JSON nor plain text."""
 

@@ -20,7 +20,7 @@ from app.engines.registry import EngineRegistry
 from app.errors import ConfigurationError
 from app.jobs.runner import build_jobs
 from app.logs import configure_logging
-from app.redact import RedactingFilter
+from app.redact import install_log_redaction as install_record_redaction
 from app.store import open_store
 from app.workers import shared_pool
 
@@ -57,13 +57,8 @@ def load_settings() -> Settings:
 
 
 def install_log_redaction() -> None:
-    """Redact secrets from every record of the service's loggers (and the root handlers)."""
-    for logger in [logging.getLogger(name) for name in REDACTED_LOGGERS]:
-        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-            logger.addFilter(RedactingFilter())
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+    """Redact secrets from every log record of the process (see app/redact/logging_filter.py)."""
+    install_record_redaction(REDACTED_LOGGERS)
 
 
 def _api_keys(settings: Settings) -> ApiKeys:

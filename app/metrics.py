@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextvars
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -89,6 +91,33 @@ VERIFICATION = Counter(
 
 # The kind of LLM exchange the current task is in: extraction, judge or repair.
 llm_kind: contextvars.ContextVar[str] = contextvars.ContextVar("llm_kind", default="other")
+
+
+@contextmanager
+def observed_call(model: str) -> Iterator[Callable[[int, int], None]]:
+    """Count one LLM request of the current `llm_kind`: latency, outcome, error and the
+    tokens passed to the callback (the seam calls it with the completion's usage)."""
+    kind = llm_kind.get()
+    started = time.perf_counter()
+
+    def tokens(prompt: int, completion: int) -> None:
+        if prompt > 0:
+            LLM_TOKENS.labels(model, kind, "prompt").inc(prompt)
+        if completion > 0:
+            LLM_TOKENS.labels(model, kind, "completion").inc(completion)
+
+    try:
+        yield tokens
+    except BaseException as exc:
+        status = getattr(exc, "status_code", None)
+        error = str(status) if isinstance(status, int) else type(exc).__name__
+        LLM_CALLS.labels(model, kind, "error").inc()
+        LLM_ERRORS.labels(model, kind, error).inc()
+        raise
+    else:
+        LLM_CALLS.labels(model, kind, "ok").inc()
+    finally:
+        LLM_LATENCY.labels(model, kind).observe(time.perf_counter() - started)
 
 
 def count_verification(statuses: Mapping[str, int]) -> None:

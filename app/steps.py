@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field
 from app.engines.extractive import extract_report
 from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
+from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
+from app.llm.review import RepairOutcome, RepairPlan, plan_repair
 from app.models import (
     Audience,
     Draft,
@@ -35,12 +37,14 @@ from app.models import (
 )
 from app.redact import Finding, redact_text, redact_transcript
 from app.verify import (
+    MAX_CLAIMS,
     ClaimJudge,
     JudgeRequest,
     JudgeVerdict,
     VerificationReport,
     verify_draft,
     verify_draft_with_judge,
+    verify_report,
     verify_report_with_judge,
 )
 
@@ -74,6 +78,11 @@ class DraftResult(BaseModel):
     redactions: list[Finding] = Field(description="Secrets removed before processing.")
     ingest: IngestReport | None = Field(
         default=None, description="What ingest read: format, line counts, uncertain lines."
+    )
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
     )
 
 
@@ -124,6 +133,48 @@ def report_judge_requests(report: IncidentReport, transcript: Transcript) -> lis
     recorder = _RecordingJudge()
     completed(verify_report_with_judge(report, transcript, recorder))
     return recorder.requests
+
+
+def failed_items(
+    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+) -> list[Problem]:
+    """The report's items that failed a hard check or the judge: what the repair step sends."""
+    _, verification = verified(report, transcript, judged, keep_failed=True)
+    return repair_problems(report, verification)
+
+
+def repair_plan(
+    outcome: RepairOutcome,
+    answer: RepairAnswer,
+    report: IncidentReport,
+    transcript: Transcript,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> RepairPlan:
+    """The repaired report, and which of its claims the judge must still be asked about."""
+    return plan_repair(
+        outcome,
+        answer,
+        report,
+        transcript,
+        asked,
+        judged or [],
+        lambda repaired: report_judge_requests(repaired, transcript),
+    )
+
+
+def verified(
+    report: IncidentReport,
+    transcript: Transcript,
+    judged: list[JudgeVerdict] | None,
+    *,
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    if judged is None:
+        return verify_report(report, transcript, keep_failed=keep_failed)
+    return completed(
+        verify_report_with_judge(report, transcript, ReplayJudge(judged), keep_failed=keep_failed)
+    )
 
 
 def completed(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -202,6 +253,7 @@ class PreparedCheck(BaseModel):
     prepared: Prepared
     draft: str
     draft_findings: list[Finding]
+    max_claims: int = MAX_CLAIMS
 
 
 def prepare_check(
@@ -210,6 +262,7 @@ def prepare_check(
     format: str | None,
     date: dt.date | None,
     timezone: str | None,
+    max_claims: int = MAX_CLAIMS,
 ) -> PreparedCheck:
     """Step 1 of /verify: parse and redact the transcript, redact the draft."""
     prepared = prepare_transcript(transcript_text, format, date, timezone)
@@ -218,13 +271,19 @@ def prepare_check(
         prepared.warnings.append(
             f"{len(draft_findings)} secret(s) in the draft were redacted first"
         )
-    return PreparedCheck(prepared=prepared, draft=safe_draft, draft_findings=draft_findings)
+    return PreparedCheck(
+        prepared=prepared, draft=safe_draft, draft_findings=draft_findings, max_claims=max_claims
+    )
 
 
 def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     """The draft's claims the rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    completed(verify_draft_with_judge(check.draft, check.prepared.transcript, recorder))
+    completed(
+        verify_draft_with_judge(
+            check.draft, check.prepared.transcript, recorder, max_claims=check.max_claims
+        )
+    )
     return recorder.requests
 
 
@@ -232,10 +291,12 @@ def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None)
     """Step 2 of /verify: every claim's verdict (the judge's where it gave one)."""
     transcript = check.prepared.transcript
     if judged is None:
-        report = verify_draft(check.draft, transcript)
+        report = verify_draft(check.draft, transcript, max_claims=check.max_claims)
     else:
         judge: ClaimJudge = ReplayJudge(judged)
-        report = completed(verify_draft_with_judge(check.draft, transcript, judge))
+        report = completed(
+            verify_draft_with_judge(check.draft, transcript, judge, max_claims=check.max_claims)
+        )
     return VerifyOutcome(
         verification=report,
         messages=transcript.messages,

@@ -42,15 +42,7 @@ KNOWN_SUPERLINEAR: dict[str, str] = {
     "app.ingest.detect:_JSON_START": _INGEST,
     "app.redact.assignments:_CALL": _REDACT,
     "app.verify.citations:MARKER": _VERIFY,
-    "app.verify.claims:_LINK": _VERIFY + "; a draft made of '[' (issue 9)",
-    "app.verify.claims:_META_NOTE": _VERIFY,
-    "app.verify.claims:_TABLE_SEPARATOR": _VERIFY,
-    "app.verify.owners:_INLINE_OWNER[2]": _VERIFY,
-    "app.verify.owners:_LIST_HEADER": _VERIFY + "; borderline (growth exponent ~1.5)",
     "app.verify.text:_CLAUSE_SPLIT": _VERIFY,
-    "app.verify.wording_checks:_LIST_ITEM": _VERIFY,
-    "app.verify.wording_checks:_PLACEHOLDER": _VERIFY,
-    "app.verify.wording_checks:_TAG": _VERIFY,
 }
 
 SITES = collect_patterns("app")

@@ -312,8 +312,8 @@ async def test_a_busy_judge_leaves_the_rules_verdicts_and_a_warning(
     slots = app.state.engines.llm_slots
     real_extract = app.state.engines.get("llm").extract
 
-    async def extract_then_fill_the_slots(transcript: object) -> object:
-        result = await real_extract(transcript)
+    async def extract_then_fill_the_slots(transcript: object, **options: object) -> object:
+        result = await real_extract(transcript, **options)
         slots.in_use += slots.limit  # others took every slot meanwhile (ours ends after this)
         return result
 

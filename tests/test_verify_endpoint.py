@@ -40,16 +40,14 @@ def test_verify_flags_the_invented_claims_of_seed_001(
     assert response.status_code == 200, response.text
     body = response.json()
     claims = body["verification"]["claims"]
-    for invented in (
-        "Automated tests have been added",
-        "thousands of transactions daily",
-        "multiple payment gateways",
-        "all payment attempts",
-    ):
+    for invented in ("thousands of transactions daily", "all payment attempts", "On [date]"):
         assert _status_of(claims, invented) in ("unsupported", "contradicted"), invented
+    for invented in ("Automated tests have been added", "multiple payment gateways"):
+        assert _status_of(claims, invented) == "unconfirmed", invented
     assert _status_of(claims, "Rollback completed, error rates beginning to drop") == "supported"
     counts = body["verification"]
-    assert counts["supported"] + counts["unsupported"] + counts["contradicted"] == len(claims)
+    tally = ("supported", "unconfirmed", "unsupported", "contradicted")
+    assert sum(counts[k] for k in tally) == len(claims)
     assert len(body["messages"]) == 30
     for claim in claims:
         assert claim["reason"]
@@ -80,6 +78,35 @@ def test_verify_bad_requests_are_problems(
     response = client.post("/verify", json=body)
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_draft_with_too_many_claims_is_a_413(seed_chat_text: str) -> None:
+    draft = "\n".join(f"- Error rate {i}% at 09:14." for i in range(60))
+    with TestClient(create_app(Settings(verify_max_claims=50))) as small:
+        response = small.post("/verify", json={"transcript": seed_chat_text, "draft": draft})
+    assert response.status_code == 413, response.text
+    body = response.json()
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "60 claims" in body["detail"] and "50" in body["detail"] and body["hint"]
+
+
+@pytest.mark.parametrize(
+    "draft",
+    ["**Date:** 2025-02-30", "**Date:** 9999-12-31 (UTC)", "[" * 5000, "]" * 5000, "*" * 5000],
+)
+def test_odd_drafts_get_an_answer_not_a_500(
+    client: TestClient, seed_chat_text: str, draft: str
+) -> None:
+    response = client.post("/verify", json={"transcript": seed_chat_text, "draft": draft})
+    assert response.status_code == 200, response.text
+
+
+def test_an_impossible_date_is_unsupported(client: TestClient, seed_chat_text: str) -> None:
+    body = client.post(
+        "/verify", json={"transcript": seed_chat_text, "draft": "**Date:** 2025-02-30"}
+    ).json()
+    (claim,) = body["verification"]["claims"]
+    assert claim["status"] == "unsupported" and "not a date" in claim["reason"]
 
 
 def test_verify_with_an_llm_sends_unsettled_claims_to_the_judge(
@@ -119,7 +146,9 @@ def test_cli_verify_lists_claims_and_strict_fails_on_unsupported(
     out = capsys.readouterr().out
     assert re.search(r"^UNSUPPORTED\s+.*thousands of transactions", out, flags=re.MULTILINE)
     assert re.search(
-        r"^\d+ claims: \d+ supported, \d+ unsupported, \d+ contradicted$", out, flags=re.MULTILINE
+        r"^\d+ claims: \d+ supported, \d+ unconfirmed, \d+ unsupported, \d+ contradicted$",
+        out,
+        flags=re.MULTILINE,
     )
     assert main(["verify", "--strict", "--transcript", str(SEED_CHAT), str(SEED_LLM_DRAFT)]) == 1
 

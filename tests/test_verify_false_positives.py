@@ -1,4 +1,5 @@
-"""Regressions: claims the checker used to flag wrongly, next to the errors it must still catch."""
+"""Regressions: correct claims the checker used to drop (found on incidents it was not tuned on),
+next to the errors it must still catch. A soft signal never fails a claim on its own."""
 
 from __future__ import annotations
 
@@ -8,13 +9,12 @@ import pytest
 
 from app.ingest import parse_transcript
 from app.models import IncidentReport, Transcript
-from app.verify import ClaimVerdict, split_claims, verify_draft, verify_report
-from app.verify.checker import assess_claim
-from app.verify.source import SourceIndex
-from app.verify.wording_checks import placeholders
+from app.verify import ClaimVerdict, verify_draft, verify_report
+from app.verify.placeholder_check import placeholders
 from tests.llm_fakes import seed_report
 
 DATA = Path(__file__).parent / "data"
+FAILED = ("unsupported", "contradicted")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,74 @@ def chat(*messages: tuple[str, str, str]) -> Transcript:
     return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
 
 
-# --- polarity: a denial is contradicted only by the same predicate stated positively ---------
+# A chat written for these tests: a cache incident with an alert bot, a lead and a rollback.
+CACHE = chat(
+    ("13:59", "alertbot", "FIRING CacheHitRateLow session-cache hit_rate=41%"),
+    ("14:01", "Ines", "ack"),
+    ("14:04", "Ben", "hit rate dropping since 13:58, evictions way up"),
+    ("14:05", "Ben", "checkout-service is slow. catalog-service and user-service are fine"),
+    ("14:06", "Ines", "the nightly job loaded ~90M rows into the cache at 13:55"),
+    ("14:08", "Ben", "rolling back the cache config to v5.3 now"),
+    ("14:12", "Ben", "rollback done, v5.3 live, hit rate back to 96%"),
+    ("18:05", "Ines", "v5.4 released with the eviction fix"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a time written in the cited message ("since 13:58"), not only its own time (14:04)
+        "13:58 hit rate drops [m3]",
+        "The hit rate started dropping at 13:58. [m3]",
+        # a faithful paraphrase of two states is no opposite
+        "Only checkout-service was impacted; catalog-service and user-service were fine. [m4]",
+        # "90M-row" is "~90M rows"
+        "A 90M-row load filled the cache at 13:55. [m5]",
+        # the alerting bot's name
+        "alertbot fired CacheHitRateLow at 13:59. [m1]",
+        # a plain-language "The cause was ..." sentence
+        "The cause was a nightly job that loaded too much data into the cache. [m5]",
+        # "rolling back ... now" earlier does not make a later release a plan
+        "18:05 v5.4 released [m8]",
+        "v5.4 was released at 18:05 with the eviction fix. [m8]",
+    ],
+)
+def test_correct_claims_are_not_failed(claim: str) -> None:
+    verdict = check(claim, CACHE)
+    assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        ("13:50 hit rate drops [m3]", "contradicted"),
+        ("catalog-service was slow too. [m4]", "contradicted"),
+        ("A 60M-row load filled the cache at 13:55. [m5]", "contradicted"),
+        ("The rollback to v5.2 was done at 14:12. [m7]", "contradicted"),
+        ("v5.4 was released at 18:15 with the eviction fix. [m8]", "contradicted"),
+    ],
+)
+def test_the_errors_next_to_them_are_caught(claim: str, status: str) -> None:
+    assert check(claim, CACHE).status == status
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the seed chat says 09:18; at 09:19 the rollback is only half done
+        "09:19 Rollback started",
+        # the chat only has tests running, never added
+        "We added integration tests for the gateway.",
+    ],
+)
+def test_seed_claims_that_used_to_pass_are_no_longer_supported(
+    seed: Transcript, claim: str
+) -> None:
+    assert check(claim, seed).status != "supported"
+
+
+# --- polarity: a denial is contradicted only by the same predicate stated positively, and only
+# hard when a cited message states it ----------------------------------------------------------
 
 ROOT_CAUSE = "Payment configs moved to a new env var whose prod values were never set."
 
@@ -45,7 +112,8 @@ ROOT_CAUSE = "Payment configs moved to a new env var whose prod values were neve
         (ROOT_CAUSE, "supported"),
         ("The prod env var values were not updated. [m7]", "supported"),
         ("No other services were affected.", "supported"),
-        ("catalog-service was also affected.", "contradicted"),
+        ("catalog-service was also affected. [m5]", "contradicted"),
+        ("catalog-service was also affected.", "unconfirmed"),
     ],
 )
 def test_polarity_on_seed(seed: Transcript, claim: str, status: str) -> None:
@@ -60,53 +128,62 @@ def test_seed_root_cause_passes_in_our_own_report(seed: Transcript) -> None:
 
 
 @pytest.mark.parametrize(
-    ("claim", "said", "status"),
+    ("claim", "said", "clash"),
     [
-        ("No other services were affected.", "catalog-service is also down", "contradicted"),
-        ("No other services were affected.", "user-service errors too", "contradicted"),
-        ("The rollback did not help.", "rollback complete, errors dropping", "contradicted"),
+        ("No other services were affected.", "catalog-service is also down", True),
+        ("No other services were affected.", "user-service errors too", True),
+        ("The rollback did not help.", "rollback complete, errors dropping", True),
+        ("Hugo applied a second DNS change.", "I won't apply any more dns changes tonight", True),
         # both negative: they agree
-        ("The alert did not fire.", "the disk alert never fired", "supported"),
-        ("The backup job did not run.", "the backup job never ran", "supported"),
+        ("The alert did not fire.", "the disk alert never fired", False),
+        ("The backup job did not run.", "the backup job never ran", False),
         # the same subject, another predicate: no contradiction
-        ("The alert did not fire.", "we tuned the disk alert last week", "unsupported"),
-        ("The backup job did not run.", "we moved the backup job to a new host", "unsupported"),
+        ("The alert did not fire.", "we tuned the disk alert last week", False),
+        ("The backup job did not run.", "we moved the backup job to a new host", False),
+        # a denial of another predicate does not flip a state ("never charged" is no "fine")
+        ("Customers whose checkout failed were never charged.", "failed checkouts: ~1,150", False),
     ],
 )
-def test_polarity_needs_the_same_predicate(claim: str, said: str, status: str) -> None:
+def test_polarity_needs_the_same_predicate(claim: str, said: str, clash: bool) -> None:
     transcript = chat(
         ("10:00", "Ana", "checkout-service is throwing 502s."), ("10:05", "Ben", said)
     )
-    verdict = check(claim, transcript)
-    assert verdict.status == status, verdict.reason
-    if status == "contradicted":
-        assert "polarity:contradicted" in verdict.checks and said in verdict.reason
+    cited = check(f"{claim} [m2]", transcript)
+    uncited = check(claim, transcript)
+    if clash:
+        assert cited.status == "contradicted" and said in cited.reason
+        assert uncited.status == "unconfirmed" and "polarity:flag" in uncited.checks
     else:
-        assert "polarity:contradicted" not in verdict.checks
+        assert "polarity:contradicted" not in cited.checks, cited.reason
+        assert cited.status not in FAILED and uncited.status not in FAILED
 
 
-# --- times: a real chat time near the topic, weakly linked, goes to the judge -----------------
+def test_a_cause_the_chat_calls_unrelated_is_contradicted() -> None:
+    transcript = chat(
+        ("11:00", "Ana", "pricing-service 5.3.0 rolled out"),
+        ("12:05", "Ben", "unrelated: who owns the flaky search-api healthcheck? it paged twice"),
+    )
+    claim = "The search-api healthcheck also failed because of the pricing change. [m2]"
+    verdict = check(claim, transcript)
+    assert verdict.status == "contradicted" and "unrelated" in verdict.reason
+
+
+# --- times: a real chat time near the topic, weakly linked, only asks ----------------------
 
 
 @pytest.mark.parametrize(
     ("claim", "status", "label"),
     [
-        ("A rollback restored service by 09:22.", None, "times:unsettled"),
+        ("A rollback restored service by 09:22.", "unconfirmed", "times:flag"),
         ("The database was restarted at 08:45.", "unsupported", "times:unsupported"),
         ("Alerts fired at 09:10 for checkout errors.", "contradicted", "times:contradicted"),
         ("The rollback started at 09:18.", "supported", "times:pass"),
     ],
 )
-def test_times_near_the_topic(seed: Transcript, claim: str, status: str | None, label: str) -> None:
-    assessment = assess_claim(split_claims(claim)[0], SourceIndex(seed))
-    assert assessment.status == status, assessment.reason
-    assert label in assessment.checks
-
-
-def test_unsettled_time_says_why_without_a_judge(seed: Transcript) -> None:
-    verdict = check("A rollback restored service by 09:22.", seed)
-    assert verdict.status == "unsupported"
-    assert verdict.reason.startswith("not settled by the rules") and "09:22" in verdict.reason
+def test_times_near_the_topic(seed: Transcript, claim: str, status: str, label: str) -> None:
+    verdict = check(claim, seed)
+    assert verdict.status == status, verdict.reason
+    assert label in verdict.checks
 
 
 # --- placeholders: tags, code, links and checkboxes are no template slots -------------------
@@ -151,56 +228,17 @@ def test_placeholders(text: str, found: str) -> None:
     assert placeholders(text) == [found]
 
 
-# --- owners: the person the chat assigned, not whoever posted the list -----------------------
-
-ACTION_LIST = """Action items:
-1. Add env var validation to the CI pipeline
-2. Add a payment gateway health check before deploys
-3. Update the runbook with config verification steps"""
-ITEM_2 = "Add a payment gateway health check before deploys"
-
-
 @pytest.mark.parametrize(
-    "taken",
+    ("text", "found"),
     [
-        [("10:31", "Dmitri", "I'll take #2.")],
-        [("10:31", "Dmitri", "2 is mine")],
-        [("10:31", "Dmitri", "I can do 2")],
-        [("10:31", "Sara", "Dmitri, can you handle 2?"), ("10:32", "Dmitri", "yep")],
-        [("10:31", "Sara", "Dmitri to take #2")],
-        [("10:31", "Dmitri", "I'll do the health check")],
+        ("X customers could not pay", "X"),
+        ("Revenue impact: N/A", "N/A"),
+        ("Root cause: TODO", "TODO"),
+        ("Customers affected: ???", "???"),
+        ("Root cause: to be determined", "to be determined"),
+        ("Customers affected: tbd", "tbd"),
+        ("Revenue impact: ?", " ?"),
     ],
 )
-def test_owner_is_who_took_the_item(taken: list[tuple[str, str, str]]) -> None:
-    transcript = chat(("10:29", "Dmitri", "joining"), ("10:30", "Sara", ACTION_LIST), *taken)
-    dmitri = check(f"{ITEM_2} (owner: Dmitri)", transcript)
-    sara = check(f"{ITEM_2} (owner: Sara)", transcript)
-    assert dmitri.status == "supported", dmitri.reason
-    assert sara.status == "contradicted" and "Dmitri" in sara.reason
-
-
-def test_list_posted_one_item_per_message() -> None:
-    transcript = chat(
-        ("10:30", "Sara", "so followups:"),
-        ("10:30", "Sara", "1. Add env var validation to the CI pipeline"),
-        ("10:30", "Sara", f"2. {ITEM_2}"),
-        ("10:31", "Sara", "dmitri can you take the health check one?"),
-        ("10:32", "Dmitri", "yeah that's mine"),
-    )
-    assert check(f"{ITEM_2} (owner: Dmitri)", transcript).status == "supported"
-    assert check(f"{ITEM_2} (owner: Sara)", transcript).status == "contradicted"
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [("10:32", "Dmitri", "sorry, can't this week"), ("10:32", "Omar", "looks good")],
-)
-def test_request_without_acceptance_assigns_nothing(answer: tuple[str, str, str]) -> None:
-    transcript = chat(
-        ("10:30", "Sara", ACTION_LIST),
-        ("10:31", "Sara", "Dmitri, can you handle 2?"),
-        answer,
-    )
-    verdict = check(f"{ITEM_2} (owner: Sara)", transcript)
-    assert verdict.status == "unsupported"
-    assert "assigns it to no one" in verdict.reason
+def test_more_placeholders(text: str, found: str) -> None:
+    assert placeholders(text) == [found]

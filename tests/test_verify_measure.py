@@ -1,53 +1,106 @@
-"""The checker measured on planted-error cases (eval/checker/cases)."""
+"""The checker measured on planted-error cases (eval/checker/cases): both sides, per split.
+
+Dev cases (the four the old rules were tuned on, and the blind ones marked dev) may be read claim
+by claim; test cases are scored in aggregate only and never listed.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from app.verify.measure import CaseError, align, load_case, measure_checker
+from app.verify.measure import (
+    HARD_KINDS,
+    CaseError,
+    CheckerScore,
+    align,
+    load_case,
+    measure_checker,
+    report_lines,
+    strict_align,
+)
 
 CASES = Path(__file__).parent.parent / "eval" / "checker" / "cases"
 
-# Five drafts against four transcripts (one in our own draft format, with citations), 41 planted
-# errors of 10 kinds and 47 true claims.
-# At 0.85 a regression of two or three verdicts in either direction fails the test, while a
-# single borderline paraphrase does not; every kind must still be caught at least once.
-MIN_PRECISION = 0.85
-MIN_RECALL = 0.85
-KINDS = {
-    "wrong_time",
-    "wrong_figure",
-    "wrong_owner",
-    "negation",
-    "invented_entity",
-    "placeholder",
-    "done_vs_planned",
-    "quantifier",
-    "wrong_duration",
-    "bad_citation",
-}
+# Rules only, on the dev cases. The issue's targets are hard-kind errors caught >= 0.90, false
+# "contradicted" on correct claims <= 0.02 and correct claims shipped >= 0.90 (test split); dev
+# is gated at those targets so a regression on the cases we may read fails here first.
+DEV_HARD_RECALL = 0.90
+DEV_FALSE_CONTRADICTED = 0.02
+DEV_SHIPPED = 0.90
 
 
-def test_cases_pair_every_claim_with_one_label() -> None:
-    paths = sorted(CASES.glob("*.json"))
-    assert len(paths) >= 4
-    for path in paths:
+@pytest.fixture(scope="module")
+def score() -> CheckerScore:
+    return measure_checker(CASES)
+
+
+def test_every_label_finds_its_claim() -> None:
+    for path in sorted(CASES.glob("*.json")):
         case, _, claims = load_case(path)
-        assert len(align(case, claims, path.name)) == len(claims)
+        unmatched = sum(index is None for index in align(case, claims))
+        assert unmatched == 0, f"{path.name}: {unmatched} labels match no claim"
 
 
-def test_precision_and_recall_on_planted_errors() -> None:
-    score = measure_checker(CASES)
-    assert score.precision >= MIN_PRECISION, score.mistakes
-    assert score.recall >= MIN_RECALL, score.mistakes
-    assert set(score.per_kind) == KINDS
-    assert all(count.flagged >= 1 for count in score.per_kind.values()), score.per_kind
+def test_dev_targets(score: CheckerScore) -> None:
+    dev = score.splits["dev"]
+    assert dev.hard_recall >= DEV_HARD_RECALL, score.mistakes
+    assert dev.false_contradicted_rate <= DEV_FALSE_CONTRADICTED, score.mistakes
+    assert dev.shipped_rate >= DEV_SHIPPED, score.mistakes
+    assert dev.per_kind and all(c.total for c in dev.per_kind.values())
 
 
-def test_misaligned_case_is_an_error() -> None:
+def test_both_sides_are_counted(score: CheckerScore) -> None:
+    for split in score.splits.values():
+        assert split.correct and split.errors
+        assert split.shipped + split.false_alarms == split.correct
+        assert split.false_contradicted <= split.false_alarms
+        assert split.hard_errors == sum(
+            c.total for k, c in split.per_kind.items() if k in HARD_KINDS
+        )
+    assert set(score.summary) == set(score.splits)
+    assert score.precision == pytest.approx(
+        score.true_positives / (score.true_positives + score.false_positives)
+    )
+
+
+def test_test_cases_are_never_listed_claim_by_claim(score: CheckerScore) -> None:
+    test_cases = {
+        p.stem
+        for p in CASES.glob("*.json")
+        if json.loads(p.read_text(encoding="utf-8")).get("split") == "test"
+    }
+    assert "test" in score.splits and test_cases
+    assert not any(m.split(":", 1)[0] in test_cases for m in score.mistakes)
+    assert not any(name in line for line in report_lines(score) for name in test_cases)
+
+
+def test_a_case_without_split_is_dev(tmp_path: Path) -> None:
+    (tmp_path / "chat.txt").write_text("[09:14] Priya: errors at 45%\n[09:20] Ravi: fixed\n")
+    (tmp_path / "draft.md").write_text("- Errors hit 45%.\n- Errors hit 60%.\n")
+    (tmp_path / "case.json").write_text(
+        json.dumps(
+            {
+                "transcript": "chat.txt",
+                "draft": "draft.md",
+                "claims": [
+                    {"match": "45%", "label": "supported"},
+                    {"match": "60%", "label": "contradicted", "kind": "wrong_figure"},
+                ],
+            }
+        )
+    )
+    result = measure_checker(tmp_path)
+    assert list(result.splits) == ["dev"]
+    dev = result.splits["dev"]
+    assert (dev.caught, dev.errors, dev.shipped, dev.correct) == (1, 1, 1, 1)
+    assert dev.hard_recall == 1.0 and dev.false_alarm_rate == 0.0
+
+
+def test_strict_alignment_names_what_is_missing() -> None:
     case, _, claims = load_case(CASES / "kafka_consumer_lag.json")
     case.claims = case.claims[:-1]
     with pytest.raises(CaseError, match="without an expectation"):
-        align(case, claims, "kafka")
+        strict_align(case, claims, "kafka")

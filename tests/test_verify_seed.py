@@ -1,4 +1,10 @@
-"""Seed 001 (a plain-LLM draft) checked against seed 000 (the chat it was written from)."""
+"""Seed 001 (a plain-LLM draft) checked against seed 000 (the chat it was written from).
+
+Every invented claim is flagged, never supported. Those whose error is a hard fact (a time, a
+figure, a placeholder, "all" against the chat's 45%) fail; those whose error only a reader can see
+(tests "added" while the chat has them running, "multiple gateways", a recommendation the chat
+never made) are unconfirmed: with a judge they go to it, without one they are reported as such.
+"""
 
 from __future__ import annotations
 
@@ -26,23 +32,32 @@ def verdict_for(report: VerificationReport, fragment: str) -> str:
     return hits[0].status
 
 
-@pytest.mark.parametrize(
-    "fragment",
-    [
-        "Automated tests have been added to validate the configuration",
-        "Implemented additional automated tests for payment gateway connectivity",
-        "thousands of transactions daily",
-        "multiple payment gateways",
-        "09:10 AM: Monitoring systems detected immediate spike",
-        "all payment attempts",
-        "[Your Name/Team Name]",
-        "On [date]",
-        "Estimated revenue impact of $[amount]",
-        "Implement feature flags",
-    ],
-)
-def test_unsupported_claims_are_flagged(report: VerificationReport, fragment: str) -> None:
+HARD_ERRORS = [
+    "thousands of transactions daily",
+    "09:10 AM: Monitoring systems detected immediate spike",
+    "all payment attempts",
+    "[Your Name/Team Name]",
+    "On [date]",
+    "Estimated revenue impact of $[amount]",
+    "Approximately [X] checkout attempts",
+    "Support team received [X] customer inquiries",
+]
+SOFT_ERRORS = [
+    "Automated tests have been added to validate the configuration",
+    "Implemented additional automated tests for payment gateway connectivity",
+    "multiple payment gateways",
+    "Implement feature flags",
+]
+
+
+@pytest.mark.parametrize("fragment", HARD_ERRORS)
+def test_invented_hard_facts_fail(report: VerificationReport, fragment: str) -> None:
     assert verdict_for(report, fragment) in {"unsupported", "contradicted"}
+
+
+@pytest.mark.parametrize("fragment", HARD_ERRORS + SOFT_ERRORS)
+def test_every_invented_claim_is_flagged(report: VerificationReport, fragment: str) -> None:
+    assert verdict_for(report, fragment) != "supported"
 
 
 @pytest.mark.parametrize(
@@ -67,7 +82,7 @@ def test_reasons_say_what_is_wrong(report: VerificationReport) -> None:
     assert detected.status == "contradicted" and "09:14" in detected.reason
     tests_added = next(v for t, v in by_text.items() if t.startswith("Automated tests have"))
     assert "Running automated tests now" in tests_added.reason
-    assert tests_added.evidence == [16]
+    assert tests_added.evidence[0] == 16
     placeholder = next(v for t, v in by_text.items() if t.startswith("[Your Name"))
     assert "unfilled placeholder" in placeholder.reason
     everything = next(v for t, v in by_text.items() if "all payment attempts" in t)
@@ -75,5 +90,8 @@ def test_reasons_say_what_is_wrong(report: VerificationReport) -> None:
 
 
 def test_tally_and_lines(report: VerificationReport) -> None:
-    assert report.supported + report.unsupported + report.contradicted == len(report.claims)
+    assert report.supported + report.unconfirmed + report.unsupported + report.contradicted == len(
+        report.claims
+    )
+    assert len(report.failed) == report.unsupported + report.contradicted
     assert all(v.judged_by == "rules" and v.line for v in report.claims)

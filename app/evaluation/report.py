@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import PostmortemError
-from app.evaluation.scores import AggregateScore, EngineRun, IncidentScore, SuiteResult
+from app.evaluation.scores import (
+    AggregateScore,
+    CheckerRow,
+    EngineRun,
+    IncidentScore,
+    SuiteResult,
+)
 
 README_START = "<!-- eval-table:start -->"
 README_END = "<!-- eval-table:end -->"
@@ -180,12 +186,29 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 def checker_line(suite: SuiteResult, *, show_dir: bool = True) -> str:
     if suite.checker is None:
         return "checker: no planted-error cases found (skipped)"
-    row = suite.checker
+    lines = [_checker_row_line(suite.checker, show_dir)]
+    if suite.checker_judged is not None:
+        lines.append(_checker_row_line(suite.checker_judged, show_dir))
+    return "\n".join(lines)
+
+
+def _checker_row_line(row: CheckerRow, show_dir: bool) -> str:
     where = f" ({row.cases_dir})" if show_dir else ""
-    return (
-        f"checker on planted-error drafts{where}: "
+    how = f"with the judge replayed from {row.judge_model}" if row.judge_model else "rules only"
+    line = (
+        f"checker on planted-error drafts{where}, {how}: "
         f"precision {row.precision:.2f}, recall {row.recall:.2f}"
     )
+    for split, rates in row.splits.items():
+        line += (
+            f"; {split}: hard-kind errors caught {rates.get('hard_recall', 0):.2f}, all kinds "
+            f"{rates.get('recall', 0):.2f}, correct claims shipped "
+            f"{rates.get('correct_shipped', 0):.2f}, false contradicted "
+            f"{rates.get('false_contradicted', 0):.3f}"
+        )
+    if row.unjudged:
+        line += f"; no recorded judge answer for {len(row.unjudged)} case(s)"
+    return line
 
 
 def verdict_lines(suite: SuiteResult, bullet: str = "  ") -> list[str]:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.engines.registry import ENGINE_NAMES, EngineRegistry
 from app.errors import ConfigurationError, InvalidRequestError, PostmortemError
+from app.evaluation.checker_judge import measure_checker_with_judge
 from app.evaluation.facts import load_labels, unlabelled_facts
 from app.evaluation.gold import Incident
 from app.evaluation.played import write_worksheet
@@ -48,7 +49,7 @@ from app.ingest.upload import Upload
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, ingest
 from app.verify import verify_draft
-from app.verify.measure import CaseError, measure_checker
+from app.verify.measure import CaseError, CheckerScore, measure_checker
 
 Mode = Literal["live", "record", "replay"]
 AUDIENCES: tuple[Audience, ...] = ("engineering", "stakeholder")
@@ -294,11 +295,33 @@ def measure_checker_row(directory: Path | None) -> CheckerRow | None:
         score = measure_checker(cases)
     except (CaseError, ValidationError, OSError) as exc:
         raise InvalidRequestError(f"checker cases in {cases}: {exc}") from None
+    return _checker_row(cases, score)
+
+
+async def measure_judged_checker_row(
+    directory: Path | None, model: str, collect: Path | None
+) -> CheckerRow | None:
+    """The same cases with the LLM judge replayed from `model`'s recordings."""
+    cases = checker_cases_dir(directory)
+    if cases is None:
+        return None
+    try:
+        score, unjudged = await measure_checker_with_judge(cases, model, collect=collect)
+    except (CaseError, ValidationError, OSError) as exc:
+        raise InvalidRequestError(f"checker cases in {cases}: {exc}") from None
+    row = _checker_row(cases, score)
+    return row.model_copy(update={"judge_model": model, "unjudged": unjudged})
+
+
+def _checker_row(cases: Path, score: CheckerScore) -> CheckerRow:
     return CheckerRow(
         cases_dir=str(cases),
         precision=score.precision,
         recall=score.recall,
-        details=score.model_dump(mode="json", exclude={"precision", "recall"}),
+        splits=score.summary,
+        details=score.model_dump(
+            mode="json", exclude={"precision", "recall", "summary", "mistakes"}
+        ),
     )
 
 
@@ -310,6 +333,7 @@ async def run_suite(
     checker_cases: Path | None = None,
     upstream: httpx.AsyncBaseTransport | None = None,
     collect: Path | None = None,
+    checker_model: str | None = None,
     progress: Callable[[float, float, str], None] | None = None,
 ) -> SuiteResult:
     """All engines over all incidents, plus the checker's own score. With `collect` (replay
@@ -319,6 +343,9 @@ async def run_suite(
         incidents_dir=str(incidents[0].directory.parent) if incidents else "",
         runs=runs,
         checker=measure_checker_row(checker_cases),
+        checker_judged=await measure_judged_checker_row(checker_cases, checker_model, collect)
+        if checker_model
+        else None,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from openai.types.chat import ChatCompletionMessageParam
 
-from app.models import Transcript
+from app.models import Message, Transcript
 from app.resources import prompts_dir, render_prompt
 
 SYSTEM_TEMPLATE = "extract_system.j2"
@@ -47,23 +47,30 @@ def prompt_version() -> str:
     return f"{declared_version(SYSTEM_TEMPLATE)}.{digest.hexdigest()[:8]}"
 
 
-def numbered_transcript(transcript: Transcript) -> str:
-    """One `[m<id> <time> <author>] text` line per message; continuation lines are indented.
+def numbered_line(message: Message) -> str:
+    """`[m<id> <time> <author>] text`; continuation lines indented, the closing tag defused.
 
     Indenting continuation lines means a message cannot forge a line that looks like another
     message (`[m3 ...]`), and the closing tag is defused so the text cannot end the transcript.
     """
-    lines = []
-    for message in transcript.messages:
-        head = [f"m{message.id}"]
-        if message.day:
-            head.append(f"+{message.day}d")
-        if message.time:
-            head.append(message.time)
-        head.append(message.author or "(unknown)")
-        body = message.text.replace("</transcript", "</ transcript").replace("\n", "\n  ")
-        lines.append(f"[{' '.join(head)}] {body}")
-    return "\n".join(lines)
+    head = [f"m{message.id}"]
+    if message.day:
+        head.append(f"+{message.day}d")
+    if message.time:
+        head.append(message.time)
+    head.append(message.author or "(unknown)")
+    body = defuse(message.text).replace("\n", "\n  ")
+    return f"[{' '.join(head)}] {body}"
+
+
+def defuse(text: str) -> str:
+    """Chat text that cannot close the transcript block it is quoted in."""
+    return text.replace("</transcript", "</ transcript")
+
+
+def numbered_transcript(transcript: Transcript) -> str:
+    """One `numbered_line` per message, in transcript order."""
+    return "\n".join(numbered_line(message) for message in transcript.messages)
 
 
 def build_messages(

@@ -1,39 +1,37 @@
 """Fact checking: every claim of a draft (ours or anyone's) checked against the chat.
 
-Pipeline: `split_claims` cuts a draft into claims; `SourceIndex` prepares the transcript once
-(BM25 retrieval, times, figures, assignments); deterministic checks (times, figures and
-durations, identifiers, people and owners, quantifiers, polarity, done versus planned, placeholders,
-novelty) settle what they can; the rest is unsettled and goes to an optional `ClaimJudge` (an LLM)
-or defaults to "unsupported". `verify_report` applies the same checks to our own extraction and
-removes (or keeps, for marking) the items that fail.
+`split_claims` cuts a draft into claims; `SourceIndex` prepares the transcript once (retrieval,
+times, figures, names, the chat's own assignments); hard checks (times, figures and durations,
+identifiers and names, owners and actors, placeholders, citations) decide, and a failed one makes
+a claim `unsupported` or `contradicted`; soft signals (word overlap, polarity, done versus
+planned, "all") only ask: with an LLM judge (`ClaimJudge`) the claim goes to it, without one it
+ships as `unconfirmed`. `verify_report` applies the same checks to every printed field of our own
+extraction and removes (or marks) the items that fail.
 """
 
-from app.verify.checker import (
-    UNSETTLED_STATUS,
-    verify_claims,
-    verify_draft,
-    verify_draft_with_judge,
-)
-from app.verify.claims import Claim, split_claims
+from app.verify.checker import MAX_CLAIMS, verify_claims, verify_draft, verify_draft_with_judge
+from app.verify.claims import Claim
 from app.verify.judge import (
-    CachedJudge,
     ClaimJudge,
-    JudgeCache,
+    JudgeAnswer,
     JudgeRequest,
     JudgeVerdict,
     LLMClaimJudge,
 )
+from app.verify.judge_cache import CachedJudge, JudgeCache
 from app.verify.report import verify_report, verify_report_with_judge
+from app.verify.splitting import split_claims
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 
 __all__ = [
-    "UNSETTLED_STATUS",
+    "MAX_CLAIMS",
     "CachedJudge",
-    "JudgeCache",
     "Claim",
     "ClaimJudge",
     "ClaimStatus",
     "ClaimVerdict",
+    "JudgeAnswer",
+    "JudgeCache",
     "JudgeRequest",
     "JudgeVerdict",
     "LLMClaimJudge",

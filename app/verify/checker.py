@@ -1,186 +1,36 @@
-"""Run every check on every claim and settle a verdict.
+"""Verdicts for a draft's claims: the rules first, then (optionally) the LLM judge.
 
-Settled by the rules:
-- a check fails: "contradicted" (the chat states something else) beats "unsupported";
-- supported: no check failed and at least `SUPPORTED_COVERAGE` (60%) of the claim's key words
-  (content words minus postmortem boilerplate and participant names) occur in the cited or the
-  three closest messages, with no word the chat never uses (one allowed from 75% coverage, two
-  from 90%); or `ANCHORED_COVERAGE` (40%) with at most one such word when a concrete fact - a
-  time, a figure, a person, a "done" statement - was positively matched.
-Everything else is *unsettled*: nothing contradicts it, but its words are too far from the chat to
-call it supported. Unsettled claims go to the LLM judge when there is one; without one they get
-`UNSETTLED_STATUS` ("unsupported": a claim the checker could not confirm is shown to the reviewer
-rather than passed silently), with a reason starting "not settled by the rules".
+The rules settle what hard checks can (`assessment`). Every claim they leave open, and every
+claim supported by its words alone, goes to the judge in one batched call when there is one;
+without a judge an open claim ships as "unconfirmed" (nothing contradicts it; the rules could not
+confirm it). A draft is cut into at most `MAX_CLAIMS` claims; past that the request is refused
+(`TooManyClaimsError`, 413) rather than answered slowly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from app.errors import TooManyClaimsError
 from app.models import Transcript
-from app.verify.claims import Claim, split_claims
-from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.draft_checks import HEADER_CHECKS, check_citations
-from app.verify.fact_checks import check_figures, check_identifiers, check_people, check_times
-from app.verify.judge import ClaimJudge, JudgeRequest, JudgeVerdict
+from app.verify.assessment import Assessment, assess_claim
+from app.verify.claims import Claim
+from app.verify.judge_models import ClaimJudge, JudgeRequest, JudgeVerdict
 from app.verify.source import SourceIndex
+from app.verify.splitting import split_claims
 from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
-from app.verify.wording_checks import (
-    check_done,
-    check_novelty,
-    check_placeholders,
-    check_polarity,
-    check_quantifiers,
-)
 
-SUPPORTED_COVERAGE = 0.6
-ANCHORED_COVERAGE = 0.4
-UNSETTLED_STATUS: ClaimStatus = "unsupported"
+MAX_CLAIMS = 500
+# Messages of context a judged claim takes beyond its citations and their neighbours.
+JUDGE_RETRIEVED = 5
 
 
-def UNKNOWN_ALLOWED(coverage: float) -> int:  # noqa: N802 - reads as a threshold table
-    """Words the chat never uses that a supported claim may still contain: none at the
-    coverage threshold, one from 75%, two from 90% (long, otherwise verbatim claims)."""
-    return 0 if coverage < 0.75 else 1 if coverage < 0.9 else 2
-
-
-# How many retrieved messages an unsettled claim takes to the judge.
-JUDGE_CANDIDATES = 8
-
-CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
-    check_citations,
-    check_placeholders,
-    check_times,
-    check_figures,
-    check_identifiers,
-    check_people,
-    check_quantifiers,
-    check_polarity,
-    check_done,
-    check_novelty,
-)
-
-
-@dataclass
-class Assessment:
-    """The rules' view of one claim; `status` is None when they cannot settle it."""
-
-    claim: Claim
-    status: ClaimStatus | None
-    reason: str
-    evidence: list[int]
-    checks: list[str]
-    candidates: list[int]
-
-
-def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) -> Assessment:
-    """Apply every deterministic check to one claim."""
-    ctx = ClaimContext(claim, source, retrieve=retrieve)
-    header_check = HEADER_CHECKS.get((claim.label or "").lower())
-    header = header_check(ctx) if header_check is not None else None
-    if header is not None and header.outcome != "skip":
-        return _header_assessment(ctx, [check_citations(ctx), header])
-    results = [check(ctx) for check in CHECKS]
-    applied = [r for r in results if r.outcome != "skip"]
-    labels = [r.label for r in applied]
-    for failing in ("contradicted", "unsupported"):
-        failed = [r for r in applied if r.outcome == failing]
-        if failed:
-            evidence = [i for r in failed for i in r.evidence]
-            reason = "; ".join(r.reason for r in failed)
-            return Assessment(
-                claim,
-                failed[0].outcome,  # type: ignore[arg-type]
-                reason,
-                _unique(evidence),
-                labels,
-                ctx.evidence,
-            )
-    open_ = [r for r in applied if r.outcome == "unsettled"]
-    if open_:
-        return Assessment(
-            claim,
-            None,
-            "; ".join(r.reason for r in open_),
-            _unique([i for r in open_ for i in r.evidence]),
-            labels,
-            ctx.evidence,
-        )
-    anchored = [i for r in applied if r.outcome == "pass" for i in r.evidence]
-    if not ctx.content and anchored:
-        # "09:10 to 09:22, 12 minutes": every fact it states was matched, no words are left over.
-        return Assessment(
-            claim,
-            "supported",
-            "every fact it states matches the chat and no check failed",
-            _unique(anchored)[:4],
-            labels,
-            ctx.evidence,
-        )
-    closest = ctx.docs(claim.evidence) if claim.evidence else ctx.docs()[:3]
-    covered: set[str] = set()
-    for doc in closest:
-        covered |= doc.stems
-    coverage = overlap(set(ctx.content), covered)
-    labels.append(f"coverage:{coverage:.2f}")
-    evidence = _unique(anchored + [d.message.id for d in closest if ctx.content & d.stems])[:4]
-    unknown = [w for w in ctx.content if not source.known(w)]
-    if ctx.content and (
-        (coverage >= SUPPORTED_COVERAGE and len(unknown) <= UNKNOWN_ALLOWED(coverage))
-        or (anchored and coverage >= ANCHORED_COVERAGE and len(unknown) <= 1)
-    ):
-        return Assessment(
-            claim,
-            "supported",
-            f"{coverage:.0%} of its key words are in the cited or closest "
-            "messages and no check failed",
-            evidence,
-            labels,
-            ctx.evidence,
-        )
-    missing = f"; the chat never uses {', '.join(sorted(unknown)[:4])}" if unknown else ""
-    return Assessment(
-        claim,
-        None,
-        f"only {coverage:.0%} of its key words are in the closest messages{missing}",
-        evidence,
-        labels,
-        ctx.evidence,
-    )
-
-
-def _header_assessment(ctx: ClaimContext, results: list[CheckResult]) -> Assessment:
-    """A header line ("Participants: ...", "Date: ...") settled by its own checks alone (the
-    last of `results` applies)."""
-    applied = [r for r in results if r.outcome != "skip"]
-    labels = [r.label for r in applied]
-    evidence = _unique([i for r in applied for i in r.evidence])
-    failed = [r for r in applied if r.outcome in ("contradicted", "unsupported")]
-    failed.sort(key=lambda r: r.outcome != "contradicted")
-    if failed:
-        reason = "; ".join(r.reason for r in failed)
-        return Assessment(
-            ctx.claim,
-            failed[0].outcome,  # type: ignore[arg-type]
-            reason,
-            evidence,
-            labels,
-            ctx.evidence,
-        )
-    return Assessment(ctx.claim, "supported", applied[-1].reason, evidence, labels, ctx.evidence)
-
-
-def _unique(ids: list[int]) -> list[int]:
-    return list(dict.fromkeys(i for i in ids if i > 0))
-
-
-def _verdict(assessment: Assessment, *, unsettled: ClaimStatus = UNSETTLED_STATUS) -> ClaimVerdict:
-    status = assessment.status
+def rules_verdict(assessment: Assessment) -> ClaimVerdict:
+    """The rules' verdict: an open claim is "unconfirmed"."""
+    status: ClaimStatus = assessment.status or "unconfirmed"
     reason = assessment.reason
-    if status is None:
-        status = unsettled
-        reason = f"not settled by the rules ({reason}); no LLM judge to confirm it"
+    if assessment.status is None:
+        reason = f"not confirmed by the rules: {reason}"
     return ClaimVerdict(
         text=assessment.claim.text,
         status=status,
@@ -193,52 +43,34 @@ def _verdict(assessment: Assessment, *, unsettled: ClaimStatus = UNSETTLED_STATU
     )
 
 
-def verify_claims(
-    claims: Sequence[Claim], transcript: Transcript, *, unsettled: ClaimStatus = UNSETTLED_STATUS
-) -> VerificationReport:
-    """Verdicts for already-split claims, deterministic and offline."""
-    source = SourceIndex(transcript)
-    return VerificationReport.of(
-        [_verdict(assess_claim(c, source), unsettled=unsettled) for c in claims]
+def needs_judge(assessment: Assessment) -> bool:
+    """True for a claim the hard checks did not settle: open, or supported by words alone."""
+    return not assessment.settled
+
+
+def judge_request(index: int, assessment: Assessment, source: SourceIndex) -> JudgeRequest:
+    """What the judge sees of one claim: every message it cites, their neighbours, and the best
+    retrieved matches."""
+    cited = [i for i in dict.fromkeys(assessment.claim.evidence or []) if i in source.docs]
+    context: list[int] = list(cited)
+    for message_id in cited:
+        context += source.neighbours(message_id, 1)
+    context += [i for i in assessment.candidates if i not in context][:JUDGE_RETRIEVED]
+    context += [i for i in assessment.evidence if i in source.docs]
+    return JudgeRequest(
+        index=index,
+        claim=assessment.claim.text,
+        cited=cited,
+        context=sorted(dict.fromkeys(context), key=lambda i: source.positions.get(i, 0)),
     )
 
 
-def verify_draft(draft: str, transcript: Transcript) -> VerificationReport:
-    """Check every factual claim of a draft against the chat, with the deterministic rules only.
-
-    Claims the rules cannot settle get `UNSETTLED_STATUS`, with a reason saying so."""
-    return verify_claims(split_claims(draft), transcript)
-
-
-async def verify_draft_with_judge(
-    draft: str, transcript: Transcript, judge: ClaimJudge
-) -> VerificationReport:
-    """Like `verify_draft`, but claims the rules cannot settle go to `judge` in one batch."""
-    source = SourceIndex(transcript)
-    assessments = [assess_claim(c, source) for c in split_claims(draft)]
-    open_ = [i for i, a in enumerate(assessments) if a.status is None]
-    verdicts = [_verdict(a) for a in assessments]
-    if not open_:
-        return VerificationReport.of(verdicts)
-    requests = [
-        JudgeRequest(
-            index=i,
-            claim=assessments[i].claim.text,
-            candidates=assessments[i].candidates[:JUDGE_CANDIDATES],
-        )
-        for i in open_
-    ]
-    answers = {a.index: a for a in await judge.judge(requests, transcript)}
-    for i in open_:
-        answer = answers.get(i)
-        if answer is not None:
-            verdicts[i] = _judged(assessments[i], answer, transcript)
-    return VerificationReport.of(verdicts)
-
-
-def _judged(assessment: Assessment, answer: JudgeVerdict, transcript: Transcript) -> ClaimVerdict:
-    """The judge's verdict, with evidence ids it invented dropped; a "supported" that cites no
-    existing message is downgraded, since support must point at the chat."""
+def judged_verdict(
+    assessment: Assessment, answer: JudgeVerdict, transcript: Transcript
+) -> ClaimVerdict:
+    """The judge's verdict, with evidence ids it invented dropped. Support must point at the
+    chat: a "supported" that cites no existing message is only "unconfirmed", and a
+    "contradicted" that cites none is "unsupported"."""
     valid = [i for i in dict.fromkeys(answer.evidence) if transcript.message(i) is not None]
     status: ClaimStatus = answer.status
     reason = answer.reason
@@ -246,8 +78,11 @@ def _judged(assessment: Assessment, answer: JudgeVerdict, transcript: Transcript
     if dropped:
         reason += f" (ignored evidence ids {dropped}: no such message)"
     if status == "supported" and not valid:
-        status = "unsupported"
+        status = "unconfirmed"
         reason = f"the judge called it supported but cited no existing message; {reason}"
+    elif status == "contradicted" and not valid:
+        status = "unsupported"
+        reason = f"the judge called it contradicted but cited no existing message; {reason}"
     return ClaimVerdict(
         text=assessment.claim.text,
         status=status,
@@ -258,3 +93,82 @@ def _judged(assessment: Assessment, answer: JudgeVerdict, transcript: Transcript
         line=assessment.claim.line,
         item=assessment.claim.item,
     )
+
+
+def assess_all(
+    claims: Sequence[tuple[Claim, bool]], source: SourceIndex, *, max_claims: int = MAX_CLAIMS
+) -> list[Assessment]:
+    """The rules' assessment of each (claim, retrieve) pair; too many claims is an error."""
+    if len(claims) > max_claims:
+        raise TooManyClaimsError(
+            f"the draft has {len(claims)} claims; at most {max_claims} are checked per request",
+            hint="split the draft and verify it in parts",
+            claims=len(claims),
+            limit=max_claims,
+        )
+    return [assess_claim(claim, source, retrieve=retrieve) for claim, retrieve in claims]
+
+
+async def judge_open(
+    assessments: list[Assessment],
+    source: SourceIndex,
+    judge: ClaimJudge,
+) -> dict[int, ClaimVerdict]:
+    """Ask the judge, in one batch, about every claim the hard checks did not settle; returns
+    the judged verdicts by position (claims the judge left out keep the rules' verdict)."""
+    open_ = [i for i, a in enumerate(assessments) if needs_judge(a)]
+    if not open_:
+        return {}
+    requests = [judge_request(i, assessments[i], source) for i in open_]
+    answers = {a.index: a for a in await judge.judge(requests, source.transcript)}
+    return {
+        i: judged_verdict(assessments[i], answers[i], source.transcript)
+        for i in open_
+        if i in answers
+    }
+
+
+def verify_claims(
+    claims: Sequence[Claim], transcript: Transcript, *, max_claims: int = MAX_CLAIMS
+) -> VerificationReport:
+    """Verdicts for already-split claims, deterministic and offline."""
+    source = SourceIndex(transcript)
+    assessments = assess_all([(c, True) for c in claims], source, max_claims=max_claims)
+    return VerificationReport.of([rules_verdict(a) for a in assessments])
+
+
+async def verify_claims_with_judge(
+    claims: Sequence[Claim],
+    transcript: Transcript,
+    judge: ClaimJudge,
+    *,
+    max_claims: int = MAX_CLAIMS,
+) -> VerificationReport:
+    """`verify_claims`, with the claims the hard checks did not settle judged in one batch."""
+    source = SourceIndex(transcript)
+    assessments = assess_all([(c, True) for c in claims], source, max_claims=max_claims)
+    judged = await judge_open(assessments, source, judge)
+    return VerificationReport.of(
+        [judged.get(i) or rules_verdict(a) for i, a in enumerate(assessments)]
+    )
+
+
+def verify_draft(
+    draft: str, transcript: Transcript, *, max_claims: int = MAX_CLAIMS
+) -> VerificationReport:
+    """Check every factual claim of a draft against the chat, with the rules only; claims they
+    cannot confirm are "unconfirmed"."""
+    return verify_claims(split_claims(draft), transcript, max_claims=max_claims)
+
+
+async def verify_draft_with_judge(
+    draft: str, transcript: Transcript, judge: ClaimJudge, *, max_claims: int = MAX_CLAIMS
+) -> VerificationReport:
+    """Like `verify_draft`, but the claims the hard checks did not settle go to `judge` in one
+    batch."""
+    source = SourceIndex(transcript)
+    claims = [(c, True) for c in split_claims(draft)]
+    assessments = assess_all(claims, source, max_claims=max_claims)
+    judged = await judge_open(assessments, source, judge)
+    verdicts = [judged.get(i) or rules_verdict(a) for i, a in enumerate(assessments)]
+    return VerificationReport.of(verdicts)

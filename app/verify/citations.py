@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import re
 
-_IDS = r"m\d{1,6}(?:\s*,\s*m\d{1,6})*"
-MARKER = re.compile(rf"\s*\\?\[(?P<ids>{_IDS})\\?\]")
-_CELL = re.compile(rf"^\s*\[?(?P<ids>{_IDS})\]?\s*$")
-_ID = re.compile(r"m(\d+)")
+# Possessive repeats, and a marker's leading spaces are read from the start of their run only
+# (`(?<![ \t])`): a long run of spaces or of "[" is one pass.
+_IDS = r"m\d{1,6}+(?:[ \t]*+,[ \t]*+m\d{1,6}+)*+"
+MARKER = re.compile(rf"(?<![ \t])[ \t]*+\\?\[(?P<ids>{_IDS})\\?\]")
+_CELL = re.compile(rf"^[ \t]*+\[?+(?P<ids>{_IDS})\]?+[ \t]*+$")
+_ID = re.compile(r"m(\d++)")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 # Table columns that hold citations rather than facts.
 SOURCE_COLUMNS = frozenset({"source", "sources", "evidence", "refs", "references", "citations"})
@@ -22,8 +25,17 @@ def _ids(found: str) -> list[int]:
 
 
 def cited_ids(text: str) -> list[int]:
-    """Message ids of every citation marker in `text`, in order, without repeats."""
-    return list(dict.fromkeys(i for m in MARKER.finditer(text) for i in _ids(m["ids"])))
+    """Message ids of every citation marker in `text`, in order, without repeats. A marker given
+    as an example ("such as [m12]", "e.g. [m3]") cites nothing."""
+    found: list[int] = []
+    for match in MARKER.finditer(text):
+        before = text[max(0, match.start() - 16) : match.start()].lower().rstrip(" ,:(")
+        if not before.endswith(_EXAMPLE):
+            found += _ids(match["ids"])
+    return list(dict.fromkeys(found))
+
+
+_EXAMPLE = ("such as", "e.g.", "e.g", "eg", "like", "for example", "for instance")
 
 
 def strip_citations(text: str) -> str:
@@ -47,7 +59,7 @@ def attach_citations(
     for text, line in pieces:
         ids = cited_ids(text)
         bare = strip_citations(text)
-        if re.search(r"[A-Za-z0-9]", bare):
+        if _ALNUM.search(bare):
             found.append((bare, line, None))
             waiting.append(len(found) - 1)
         if ids:

@@ -46,7 +46,7 @@ _PLANNED = re.compile(
     r"\b(will|shall|gonna|going to|should|must|need(?:s)? to|let['’]?s(?! encrypt)|please|can you|"
     r"could you|would you|maybe|plan(?:s|ned|ning)? to|planning|todo|to-do|next step|"
     r"want to|would like to|intend|to be (?:added|done|implemented)|once)\b"
-    r"|\b\w+['’]ll\b|\?\s*$",
+    r"|\b\w++['’]ll\b|\?\s*+$",
     re.IGNORECASE,
 )
 _DONE_WORDS = frozenset(
@@ -77,7 +77,8 @@ _DONE_WORDS = frozenset(
     }
 )
 _PASSIVE_DONE = re.compile(
-    r"\b(?:has|have|had|was|were|got|is|are)\s+(?:been\s+|now\s+|already\s+)*(\w+(?:ed|en|t)|run|set|put|done|made|found|sent|built|begun|shut)\b",
+    r"\b(?:has|have|had|was|were|got|is|are)\s++(?:been\s++|now\s++|already\s++|since\s++)*+"
+    r"(\w+(?:ed|en|t)|run|set|put|done|made|found|sent|built|begun|shut)\b",
     re.IGNORECASE,
 )
 
@@ -106,10 +107,16 @@ _NOT_UNIVERSAL = re.compile(
 )
 
 
+def universal_spans(text: str) -> list[tuple[str, int]]:
+    """Words claiming totality ("all", "every", "100%", "never") outside set phrases, with the
+    offset where each ends."""
+    cleaned = _NOT_UNIVERSAL.sub(lambda m: " " * len(m.group(0)), text)
+    return [(m.group(1).lower(), m.end()) for m in _UNIVERSAL.finditer(cleaned)]
+
+
 def universal_quantifiers(text: str) -> list[str]:
     """Words claiming totality ("all", "every", "100%", "never") outside set phrases."""
-    cleaned = _NOT_UNIVERSAL.sub(" ", text)
-    return [m.group(1).lower() for m in _UNIVERSAL.finditer(cleaned)]
+    return [word for word, _ in universal_spans(text)]
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,20 @@ _IRREGULAR_PAST_RAW = frozenset(
         "saw",
         "told",
         "kept",
+        "lost",
+        "left",
+        "hit",
+        "cut",
+        "shut",
+        "paid",
+        "spent",
+        "caught",
+        "brought",
+        "thought",
+        "held",
+        "rose",
+        "shown",
+        "known",
     }
 )
 
@@ -202,6 +223,8 @@ _SUBJECTS = frozenset(
 )
 
 
+_ONLY = re.compile(r"\bonly\b")
+_ALSO = re.compile(r"\b(?:also|too|as well|another|other)\b")
 _AUXILIARY = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would)\b", re.IGNORECASE)
 
 
@@ -251,8 +274,9 @@ def analyse_clause(text: str) -> ClauseFacts:
         state = "bad"
     elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
-    if state is not None and negated:
-        state = "good" if state == "bad" else "bad"
+    denied = denied_predicates(text)
+    if state is not None and negated and (denied & STATE_STEMS or not denied):
+        state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
     return ClauseFacts(
         text=text,
         stems=stems,
@@ -265,10 +289,10 @@ def analyse_clause(text: str) -> ClauseFacts:
         progressive=progressive,
         done_marker=done_marker,
         state=state,
-        scope_only=bool(re.search(r"\bonly\b", lowered)),
-        scope_also=bool(re.search(r"\b(also|too|as well|another|other)\b", lowered)),
+        scope_only=bool(_ONLY.search(lowered)),
+        scope_also=bool(_ALSO.search(lowered)),
         universal=tuple(universal_quantifiers(text)),
-        denied=denied_predicates(text),
+        denied=denied,
     )
 
 

@@ -1,28 +1,67 @@
 """Figures written in text, reduced to canonical values so that equal quantities compare equal.
 
-45% and 0.45 are both the ratio 0.45; 1.5s and 1500ms are both 1.5 seconds; 2,300 and 2.3k are
-both 2300; "13 minutes", "13-minute" and "13 min" are all 780 seconds. Clock times, versions,
-list references ("#2") and numbers inside identifiers are not figures.
+45%, 0.45 and "45 percent" are the ratio 0.45; "roughly half" is 0.5; 1.5s and 1500ms are 1.5
+seconds; "5m12s" is 312 seconds; 2,300, 2300 and 2.3k are 2300; "~90M rows" and "90M-row" are
+90,000,000; "8x" is a factor; "180 GB" a size; "$4,200" money; "thousands of orders" a magnitude
+(at least 1,000). Clock times, versions, list references ("#2"), dates and numbers inside
+identifiers are not figures.
+
+Two figures are the same when their values agree to the precision they were written with ("2.3k"
+covers 2,250 to 2,349) or, when either is marked approximate ("about", "~", "roughly"), within
+10%.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
 
-from app.verify.text import clock_times, content_stems
+from app.verify.text import content_stems
+from app.verify.times import WrittenTime, clock_times
 
-FigureKind = Literal["ratio", "duration", "count"]
+FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money"]
 
+# A number, its multiplier and its unit. Every repeat is possessive and the number is anchored
+# by its look-behind, so runs of digits, commas or dots are read in one pass.
 _FIGURE = re.compile(
-    r"(?<![\w.#/:,-])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![.,]\d)\+?"
-    r"(?P<mult>[kK]\b|M\b)?"
-    r"(?:\s?-?\s?(?P<unit>%|percent\b|per\s?cent\b|ms\b|milliseconds?\b|msec\b|s\b|secs?\b"
-    r"|seconds?\b|m\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|days?\b))?",
+    r"(?<![\w.#/:,\-])(?P<cur>[$€£])?+"
+    r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d++(?:\.\d++)?+)"
+    r"(?![.,]?\d|:\d|-\d{1,2}-\d|/7\b|(?:st|nd|rd|th)\b)"
+    r"\+?+(?P<mult>[kK](?![a-zA-Z])|[MB](?![a-zA-Z])|[ \t]?(?:thousand|million|billion)\b)?+"
+    r"(?:[ \t]?-?[ \t]?(?P<unit>%|percent\b|per[ \t]?cent\b|ms\b|milliseconds?\b|msec\b"
+    r"|s\b|secs?\b|seconds?\b|m\b|m(?=\d{1,2}s\b)|mins?\b|minutes?\b|h\b|h(?=\d{1,2}m\b)|hrs?\b"
+    r"|hours?\b|days?\b|weeks?\b"
+    r"|x\b|times\b|fold\b|[KMGT]i?B\b|[KMGT]i\b|[GT]\b|bytes?\b|(?:kilo|mega|giga|tera)bytes?\b"
+    r"|gigs?\b|USD\b|EUR\b|GBP\b))?+",
+)
+# A compound duration's second part right after the first ("5m12s", "1h30m", "2h 15m").
+_SECOND_PART = re.compile(r"[ \t]?(?P<num>\d{1,2})(?P<unit>m|s|min)\b")
+_WORD_FRACTION = re.compile(
+    r"\b(?P<word>half|a third|one third|a quarter|one quarter|two thirds|three quarters)\b"
+    r"(?P<of>[ \t]++(?:of[ \t]++)?+an?[ \t]++(?P<unit>hour|minute|day|second|week)\b)?+",
     re.IGNORECASE,
 )
+_WORD_FACTOR = re.compile(
+    r"\b(?P<word>doubled?|twice|tripled?|threefold|quadrupled?|fourfold|fivefold|tenfold|"
+    r"hundredfold)\b",
+    re.IGNORECASE,
+)
+_FACTORS = {"double": 2, "doubled": 2, "twice": 2, "triple": 3, "tripled": 3, "threefold": 3}
+_FACTORS |= {"quadruple": 4, "quadrupled": 4, "fourfold": 4, "fivefold": 5, "tenfold": 10}
+_FACTORS |= {"hundredfold": 100}
+_MAGNITUDE = re.compile(
+    r"\b(?P<word>dozens|hundreds|thousands|millions|billions)\b(?:[ \t]of\b)?", re.IGNORECASE
+)
+_WORD_DURATION = re.compile(
+    r"\b(?P<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|twenty|thirty|forty-five|forty|fifty|sixty|ninety|a few|an?)"
+    r"[ \t-](?P<unit>seconds?|minutes?|hours?|days?|weeks?)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
 
 _SECONDS = {
     "ms": 0.001,
@@ -46,8 +85,28 @@ _SECONDS = {
     "hours": 3600.0,
     "day": 86400.0,
     "days": 86400.0,
+    "week": 604800.0,
+    "weeks": 604800.0,
 }
-
+# Binary and decimal units are read alike: chats mix "512Mi", "512 MiB" and "512 MB" freely.
+_BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 1e3, "mib": 1e6}
+_BYTES |= {"gib": 1e9, "tib": 1e12, "byte": 1.0, "bytes": 1.0}
+_BARE_BYTES = {"ki": 1e3, "mi": 1e6, "gi": 1e9, "ti": 1e12, "g": 1e9, "t": 1e12}
+_BARE_BYTES |= {"kilobyte": 1e3, "kilobytes": 1e3, "megabyte": 1e6, "megabytes": 1e6}
+_BARE_BYTES |= {"gigabyte": 1e9, "gigabytes": 1e9, "terabyte": 1e12, "terabytes": 1e12}
+_BARE_BYTES |= {"gig": 1e9, "gigs": 1e9}
+_MULTIPLIERS = {"k": 1e3, "m": 1e6, "b": 1e9, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+_FRACTIONS = {
+    "half": 0.5,
+    "a third": 1 / 3,
+    "one third": 1 / 3,
+    "a quarter": 0.25,
+    "one quarter": 0.25,
+    "two thirds": 2 / 3,
+    "three quarters": 0.75,
+}
+_MAGNITUDES = {"dozens": 12.0, "hundreds": 100.0, "thousands": 1e3, "millions": 1e6}
+_MAGNITUDES["billions"] = 1e9
 _WORD_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -71,22 +130,38 @@ _WORD_NUMBERS = {
     "fifty": 50,
     "sixty": 60,
     "ninety": 90,
+    "a": 1,
+    "an": 1,
 }
-_UNIT_WORD = re.compile(r"second|minute|hour|day", re.IGNORECASE)
-_WORD_SPAN = max(map(len, _WORD_NUMBERS)) + 1  # "forty-five" and the space or hyphen after it
-_WORD_DURATION = re.compile(
-    r"\b(?P<word>" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
-    r"[\s-](?P<unit>seconds?|minutes?|hours?|days?)\b",
-    re.IGNORECASE,
+# Words just before a figure that make it approximate, or a bound.
+_APPROXIMATE = (
+    "~",
+    "≈",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "approx",
+    "approx.",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "some",
+    "more than",
+    "less than",
+    "fewer than",
+    "up to",
+    "at least",
+    "at most",
+    "upwards of",
+    "like",
+    "circa",
+    "ca.",
+    "est.",
+    "estimated",
 )
-
-
-def _names_a_unit(folded: str) -> bool:
-    """True when a case-folded text could hold "ten minutes" (a cheap test before the pattern)."""
-    return "second" in folded or "minute" in folded or "hour" in folded or "day" in folded
-
-
-_DIGIT = re.compile(r"\d")
+APPROXIMATE_TOLERANCE = 0.1
 
 
 @dataclass(frozen=True)
@@ -98,22 +173,63 @@ class Figure:
     written: str
     start: int
     window: str
+    precision: float = 0.0  # half the unit of its last written digit, in canonical units
+    approximate: bool = False
+    bound: bool = False  # "within an hour", "under 1s": a limit, not a measurement
+    magnitude: bool = False  # "thousands of": at least `value`, below 1000 times it
 
     @cached_property
     def context(self) -> frozenset[str]:
         """Content stems of the few words on either side (computed on first use)."""
         return frozenset(content_stems(self.window))
 
-    def keys(self) -> set[tuple[FigureKind, float]]:
-        """Canonical keys this figure may be compared under (a bare 0.62 is also 62%)."""
-        found: set[tuple[FigureKind, float]] = {(self.kind, round(self.value, 6))}
+    @property
+    def key(self) -> str:
+        """A coarse index key: kind and order of magnitude (equal figures share one)."""
+        return f"#fig:{self.kind}:{_order(self.value)}"
+
+    def keys(self) -> list[str]:
+        """Index keys that a figure equal to this one may be filed under."""
+        order = _order(self.value)
+        kinds = [self.kind]
         if self.kind == "count" and 0 < self.value < 1:
-            found.add(("ratio", round(self.value, 6)))
-        return found
+            kinds.append("ratio")  # a bare 0.45 may be 45%
+        if self.kind == "ratio":
+            kinds.append("count")
+        if self.kind in ("size", "count"):
+            kinds.append("count" if self.kind == "size" else "size")
+        return [f"#fig:{k}:{o}" for k in kinds for o in (order - 1, order, order + 1)]
 
     def same(self, other: Figure) -> bool:
-        """True when both figures state the same quantity value."""
-        return bool(self.keys() & other.keys())
+        """True when both figures state the same quantity."""
+        kinds = {self.kind, other.kind}
+        if kinds == {"size", "count"}:
+            kinds = {"count"}  # "512M" of memory is 512 MB
+        if len(kinds) > 1 and kinds != {"ratio", "count"}:
+            return False
+        if kinds == {"ratio", "count"}:
+            count = self if self.kind == "count" else other
+            if not 0 < count.value < 1:
+                return False
+        if self.magnitude or other.magnitude:
+            low = self if self.magnitude else other
+            high = other if low is self else self
+            if high.magnitude:
+                return low.value == high.value
+            return low.value <= high.value < low.value * 1000
+        tolerance = max(self.precision, other.precision, 1e-9)
+        largest = max(self.value, other.value)
+        if self.approximate or other.approximate:
+            tolerance = max(tolerance, APPROXIMATE_TOLERANCE * largest)
+            if kinds == {"ratio"}:  # "about a quarter" for 22%, "roughly half" for 48%
+                tolerance = max(tolerance, 0.2 * largest, 0.03)
+        if kinds == {"size"} or kinds == {"count"} and "size" in {self.kind, other.kind}:
+            tolerance = max(tolerance, 0.05 * largest)  # 2 GB and 2048 MB
+        return abs(self.value - other.value) <= tolerance + 1e-9
+
+
+def _order(value: float) -> int:
+    return int(math.floor(math.log10(value))) if value > 0 else -99
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -122,50 +238,153 @@ def _context(text: str, start: int, end: int) -> str:
     return " ".join(before.split()[-6:] + after.split()[:4])
 
 
-def figures(text: str, *, clocks: list[tuple[str, int, int]] | None = None) -> list[Figure]:
+def _approximate(text: str, start: int) -> bool:
+    before = text[max(0, start - 14) : start].lower().rstrip()
+    return before.endswith(_APPROXIMATE)
+
+
+def _precision(number: str) -> float:
+    """Half the unit of the last written digit: "2.3" -> 0.05, "45" -> 0.5, "2,300" -> 0.5."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        return 0.5 * 10.0 ** -len(digits.split(".", 1)[1])
+    return 0.5
+
+
+def _is_http_status(match: re.Match[str], text: str) -> bool:
+    """'500s' in "a flood of 500s" is HTTP 500 responses, not 500 seconds."""
+    return (
+        match["unit"] == "s"
+        and "." not in match["num"]
+        and 100 <= float(match["num"]) < 600
+        and text[match.end("num") : match.end("num") + 1] == "s"
+    )
+
+
+def _not_a_figure(match: re.Match[str], text: str) -> bool:
+    """A year ("in 2025"), or a version after its word ("version 5.3", "release 4.2")."""
+    number = match["num"]
+    if match["unit"] or match["mult"] or match["cur"]:
+        return False
+    before = text[max(0, match.start() - 12) : match.start()].lower().split()
+    last = before[-1].strip("(,") if before else ""
+    if len(number) == 4 and number[:2] in ("19", "20") and last in _YEAR_WORDS:
+        return True
+    return last in _VERSION_WORDS
+
+
+_YEAR_WORDS = frozenset(
+    """in since of year from until by jan feb mar apr may jun jul aug sep sept oct nov dec
+    january february march april june july august september october november december""".split()
+)
+_VERSION_WORDS = frozenset({"version", "v", "release", "build", "patch", "rev", "revision"})
+# Words that make a figure a bound ("within an hour", "under 1s"), which the chat need not state.
+_BOUNDS = ("within", "under", "below", "less than", "fewer than", "at most", "up to", "in under")
+
+
+def _figure_of(match: re.Match[str], text: str) -> Figure:
+    start, end = match.span()
+    number = float(match["num"].replace(",", ""))
+    precision = _precision(match["num"])
+    mult = (match["mult"] or "").strip().lower()
+    if mult:
+        number *= _MULTIPLIERS[mult]
+        precision *= _MULTIPLIERS[mult]
+    unit = (match["unit"] or "").lower().replace(" ", "").replace("\t", "")
+    written = match.group(0).strip()
+    context = _context(text, start, end)
+    approximate = _approximate(text, start) or text[match.end("num") : match.end("num") + 1] == "+"
+    if match["cur"] or unit in {"usd", "eur", "gbp"}:
+        return Figure("money", number, written, start, context, precision, approximate)
+    if unit == "%" or unit.startswith("per"):
+        return Figure("ratio", number / 100, written, start, context, precision / 100, approximate)
+    if unit in {"x", "times", "fold"}:
+        return Figure("factor", number, written, start, context, precision, approximate)
+    if unit in _BYTES or unit in _BARE_BYTES:
+        scale = _BYTES.get(unit) or _BARE_BYTES[unit]
+        return Figure("size", number * scale, written, start, context, precision * scale)
+    if _is_http_status(match, text):
+        return Figure("count", number, written, start, context, precision, approximate)
+    if unit in _SECONDS:
+        seconds = number * _SECONDS[unit]
+        scaled = precision * _SECONDS[unit]
+        if unit in {"h", "m", "min", "hr", "hrs", "hour", "hours", "minute", "minutes"}:
+            rest = _SECOND_PART.match(text, end)
+            if rest is not None:
+                seconds += float(rest["num"]) * _SECONDS[rest["unit"]]
+                scaled = 0.5 * _SECONDS[rest["unit"]]
+                written = text[start : rest.end()].strip()
+        return Figure("duration", seconds, written, start, context, scaled, approximate)
+    return Figure("count", number, written, start, context, precision, approximate)
+
+
+def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figure]:
     """Every figure written in `text`, in order (`clocks`: its clock times, if already found)."""
     found: list[Figure] = []
-    digit = _DIGIT.search(text)
     folded = text.casefold()
-    if digit is None and not _names_a_unit(folded):
-        return found  # most chat lines: no number, no "ten minutes"
-    taken = [(start, end) for _, start, end in (clock_times(text) if clocks is None else clocks)]
-    # A figure starts at a digit; the look-behind still sees the text before the first one.
-    for match in _FIGURE.finditer(text, digit.start()) if digit else ():
-        start, end = match.span()
-        if any(s <= start < e for s, e in taken):
-            continue
-        number = float(match["num"].replace(",", ""))
-        mult = (match["mult"] or "").lower()
-        if mult == "k":
-            number *= 1000
-        elif mult == "m":
-            number *= 1_000_000
-        unit = (match["unit"] or "").lower().replace(" ", "")
-        written = match.group(0).strip()
-        context = _context(text, start, end)
-        if unit == "%" or unit.startswith("per"):
-            found.append(Figure("ratio", number / 100, written, start, context))
-        elif (
-            unit == "s"
-            and not match["num"].count(".")
-            and 100 <= number < 600
-            and (text[match.end("num") : match.end("num") + 1] == "s")
-        ):
-            found.append(Figure("count", number, written, start, context))  # "500s": HTTP 500s
-        elif unit in _SECONDS:
-            found.append(Figure("duration", number * _SECONDS[unit], written, start, context))
-        else:
-            found.append(Figure("count", number, written, start, context))
-    unit = _UNIT_WORD.search(text) if _names_a_unit(folded) else None
-    if unit is None:
-        return found
-    # A match ends in a unit word and starts at most `_WORD_SPAN` characters before it.
-    for match in _WORD_DURATION.finditer(text, max(0, unit.start() - _WORD_SPAN)):
-        number = float(_WORD_NUMBERS[match["word"].lower()])
-        unit = match["unit"].casefold()  # "ſeconds" matches the pattern too
-        context = _context(text, match.start(), match.end())
-        found.append(
-            Figure("duration", number * _SECONDS[unit], match.group(0), match.start(), context)
-        )
-    return found
+    digit = _DIGIT.search(text)
+    if digit is not None:
+        taken = [(t.start, t.end) for t in (clock_times(text) if clocks is None else clocks)]
+        # A figure starts at a digit or a currency sign just before one.
+        begin = max(0, digit.start() - 1)
+        for match in _FIGURE.finditer(text, begin):
+            start = match.start("num")
+            if any(s <= start < e for s, e in taken) or _not_a_figure(match, text):
+                continue
+            found.append(_figure_of(match, text))
+        found = [f for f in found if not _inside_compound(f, found)]
+    if "half" in folded or "third" in folded or "quarter" in folded:
+        for match in _WORD_FRACTION.finditer(text):
+            context = _context(text, match.start(), match.end())
+            value = _FRACTIONS[match["word"].lower()]
+            if match["unit"]:  # "half an hour", "a quarter of an hour"
+                seconds = value * _SECONDS[match["unit"].lower()]
+                figure = Figure("duration", seconds, match.group(0), match.start(), context, 60)
+                found.append(figure)
+                continue
+            found.append(Figure("ratio", value, match.group(0), match.start(), context, 0.01, True))
+    if "doubl" in folded or "twice" in folded or "tripl" in folded or "fold" in folded:
+        for match in _WORD_FACTOR.finditer(text):
+            context = _context(text, match.start(), match.end())
+            value = float(_FACTORS[match["word"].lower()])
+            found.append(Figure("factor", value, match["word"], match.start(), context, 0.5))
+    if "ions" in folded or "dreds" in folded or "sands" in folded or "dozens" in folded:
+        for match in _MAGNITUDE.finditer(text):
+            context = _context(text, match.start(), match.end())
+            value = _MAGNITUDES[match["word"].lower()]
+            found.append(
+                Figure("count", value, match["word"], match.start(), context, magnitude=True)
+            )
+    if "second" in folded or "minute" in folded or "hour" in folded or "day" in folded:
+        fractions = [f.start for f in found if f.kind == "duration" and "half" in f.written.lower()]
+        for match in _WORD_DURATION.finditer(text):
+            word = match["word"].lower()
+            if any(s <= match.start() <= s + 12 for s in fractions):
+                continue  # the "an hour" of "half an hour"
+            if word == "a few" or (word in {"a", "an"} and match["unit"].lower() == "second"):
+                continue  # "a few minutes" states no figure; "a second replica" is no duration
+            unit = match["unit"].lower()
+            context = _context(text, match.start(), match.end())
+            seconds = _WORD_NUMBERS[word] * _SECONDS[unit]
+            precision = 0.5 * _SECONDS[unit]
+            found.append(
+                Figure("duration", seconds, match.group(0), match.start(), context, precision)
+            )
+    return sorted((_with_bound(text, f) for f in found), key=lambda f: f.start)
+
+
+def _with_bound(text: str, figure: Figure) -> Figure:
+    before = text[max(0, figure.start - 12) : figure.start].lower().rstrip()
+    if before.endswith(_BOUNDS):
+        return replace(figure, bound=True, approximate=True)
+    return figure
+
+
+def _inside_compound(figure: Figure, found: list[Figure]) -> bool:
+    """The "12s" of "5m12s", already counted in the compound duration."""
+    return any(
+        other is not figure
+        and other.kind == "duration"
+        and other.start < figure.start < other.start + len(other.written)
+        for other in found
+    )

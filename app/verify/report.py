@@ -1,10 +1,14 @@
-"""Verify our own extraction before it is rendered.
+"""Verify our own extraction before it is rendered: every printed text is a checked claim.
 
-Every item of an `IncidentReport` is a claim checked against the messages it cites (summary
-sentences also against retrieved ones, since a summary condenses the whole chat). Items that fail
-are removed, or kept when the caller wants to mark them. A failing summary sentence is removed
-from its summary; a summary left with no sentence is left out of the draft, never replaced by a
-statement about the chat.
+Each field a draft prints is one claim, checked against the messages its item cites: the title and
+the plain title, every summary sentence (also against retrieved messages, since a summary
+condenses the whole chat), impact, detection, root cause, contributing factors, resolution,
+timeline rows and action items (with their owners), and the `plain` wording of each for the
+stakeholder email. A failed item (unsupported or contradicted) is removed, or kept and marked
+"(unverified)" when the caller wants to mark; a failed `plain` wording is dropped from its item
+(the stakeholder email then leaves the item out), and a failed title is always kept, marked,
+since a draft needs one. "Unconfirmed" items ship: nothing contradicts them. A summary left with
+no sentence is left out of the draft, never replaced by a statement about the chat.
 """
 
 from __future__ import annotations
@@ -15,188 +19,190 @@ from app.models import (
     ActionItem,
     IncidentReport,
     Statement,
-    Summaries,
     SummarySentence,
     TimelineEntry,
     Transcript,
     hhmm,
 )
-from app.verify.checker import (
-    JUDGE_CANDIDATES,
-    UNSETTLED_STATUS,
-    _judged,
-    _verdict,
-    assess_claim,
-)
+from app.verify.checker import MAX_CLAIMS, assess_all, judge_open, rules_verdict
 from app.verify.claims import Claim
-from app.verify.judge import ClaimJudge, JudgeRequest
+from app.verify.judge_models import ClaimJudge
 from app.verify.source import SourceIndex
-from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
+from app.verify.verdicts import ClaimVerdict, VerificationReport
 
-EntryOrAction = TypeVar("EntryOrAction", TimelineEntry, ActionItem)
-
-
-def _statement_claim(statement: Statement, item: str) -> Claim:
-    return Claim(text=statement.text, evidence=statement.evidence, item=item)
-
-
-def _timeline_claim(entry: TimelineEntry, item: str) -> Claim:
-    return Claim(
-        text=f"{hhmm(entry.time)}: {entry.description}", evidence=entry.evidence, item=item
-    )
-
-
-def _action_claim(action: ActionItem, item: str) -> Claim:
-    owner = f" (owner: {action.owner})" if action.owner else ""
-    return Claim(
-        text=f"{action.description}{owner}",
-        evidence=action.evidence,
-        item=item,
-        section="Action items",
-    )
-
-
-def _summary_claims(summaries: Summaries, field: str) -> list[Claim]:
-    """One claim per summary sentence, each with the sentence's own citations."""
-    sentences: list[SummarySentence] = getattr(summaries, field)
-    return [
-        Claim(text=sentence.text, evidence=sentence.evidence, item=f"summary.{field}[{i}]")
-        for i, sentence in enumerate(sentences)
-    ]
-
-
-def _report_claims(report: IncidentReport) -> list[tuple[Claim, bool]]:
-    """Every item of the report as a claim, with whether to retrieve beyond its citations
-    (summaries condense the whole chat, so they also look at the closest messages)."""
-    claims: list[tuple[Claim, bool]] = []
-    for field in ("technical", "plain"):
-        claims += [(c, True) for c in _summary_claims(report.summary, field)]
-    claims += [(_statement_claim(s, f"impact[{i}]"), False) for i, s in enumerate(report.impact)]
-    for name in ("detection", "root_cause", "resolution"):
-        item = getattr(report, name)
-        if item is not None:
-            claims.append((_statement_claim(item, name), False))
-    claims += [(_timeline_claim(e, f"timeline[{i}]"), False) for i, e in enumerate(report.timeline)]
-    claims += [
-        (_statement_claim(s, f"contributing_factors[{i}]"), False)
-        for i, s in enumerate(report.contributing_factors)
-    ]
-    claims += [
-        (_action_claim(a, f"action_items[{i}]"), False) for i, a in enumerate(report.action_items)
-    ]
-    return claims
-
-
+Item = TypeVar("Item", Statement, TimelineEntry, ActionItem)
 UNVERIFIED_MARK = "(unverified)"
 
 
-def _apply(
-    report: IncidentReport, verdicts: dict[str, ClaimVerdict], keep_failed: bool
-) -> IncidentReport:
-    """The report without the items whose verdict is not "supported"; with `keep_failed`, those
-    items stay, their text starting with "(unverified)" so no reader takes them as checked."""
+def _text_and_plain(
+    text: str, plain: str | None, evidence: list[int], item: str, section: str | None = None
+) -> list[tuple[Claim, bool]]:
+    claims = [(Claim(text=text, evidence=evidence, item=item, section=section), False)]
+    if plain:
+        claims.append((Claim(text=plain, evidence=evidence, item=f"{item}.plain"), False))
+    return claims
 
-    def failed(item: str) -> bool:
-        verdict = verdicts.get(item)
-        return verdict is not None and verdict.status != "supported"
 
-    def mark(text: str) -> str:
-        return text if text.startswith(UNVERIFIED_MARK) else f"{UNVERIFIED_MARK} {text}"
-
-    summary = report.summary
-    kept_sentences: dict[str, list[SummarySentence]] = {}
+def report_claims(report: IncidentReport) -> list[tuple[Claim, bool]]:
+    """Every printed field of the report as a claim, with whether to retrieve beyond its
+    citations (summaries and titles condense the whole chat, so they also read the closest
+    messages)."""
+    claims: list[tuple[Claim, bool]] = [(Claim(text=report.title, item="title"), True)]
+    if report.plain_title:
+        claims.append((Claim(text=report.plain_title, item="plain_title"), True))
     for field in ("technical", "plain"):
-        sentences: list[SummarySentence] = getattr(summary, field)
-        kept_sentences[field] = [
-            sentence.model_copy(update={"text": mark(sentence.text)})
-            if failed(f"summary.{field}[{i}]")
-            else sentence
-            for i, sentence in enumerate(sentences)
-            if keep_failed or not failed(f"summary.{field}[{i}]")
+        sentences: list[SummarySentence] = getattr(report.summary, field)
+        claims += [
+            (Claim(text=s.text, evidence=s.evidence, item=f"summary.{field}[{i}]"), True)
+            for i, s in enumerate(sentences)
         ]
+    for i, statement in enumerate(report.impact):
+        claims += _text_and_plain(
+            statement.text, statement.plain, statement.evidence, f"impact[{i}]"
+        )
+    for name in ("detection", "root_cause", "resolution"):
+        single: Statement | None = getattr(report, name)
+        if single is not None:
+            claims += _text_and_plain(single.text, single.plain, single.evidence, name)
+    for i, entry in enumerate(report.timeline):
+        text = f"{hhmm(entry.time)}: {entry.description}"
+        claims += _text_and_plain(text, entry.plain, entry.evidence, f"timeline[{i}]")
+    for i, factor in enumerate(report.contributing_factors):
+        claims += _text_and_plain(
+            factor.text, factor.plain, factor.evidence, f"contributing_factors[{i}]"
+        )
+    for i, action in enumerate(report.action_items):
+        item = f"action_items[{i}]"
+        claims.append(
+            (
+                Claim(
+                    text=action.description,
+                    evidence=action.evidence,
+                    item=item,
+                    section="Action items",
+                    owner=action.owner,
+                ),
+                False,
+            )
+        )
+        if action.plain:
+            claims.append(
+                (
+                    Claim(
+                        text=action.plain,
+                        evidence=action.evidence,
+                        item=f"{item}.plain",
+                        section="Action items",
+                    ),
+                    False,
+                )
+            )
+    return claims
 
-    def statement(item: Statement, name: str) -> Statement | None:
-        if not failed(name):
-            return item
-        return item.model_copy(update={"text": mark(item.text)}) if keep_failed else None
 
-    def statements(items: list[Statement], name: str) -> list[Statement]:
-        checked = (statement(s, f"{name}[{i}]") for i, s in enumerate(items))
-        return [s for s in checked if s is not None]
+def _mark(text: str) -> str:
+    return text if text.startswith(UNVERIFIED_MARK) else f"{UNVERIFIED_MARK} {text}"
 
-    def optional(item: Statement | None, name: str) -> Statement | None:
-        return None if item is None else statement(item, name)
 
-    def described(items: list[EntryOrAction], name: str) -> list[EntryOrAction]:
-        kept: list[EntryOrAction] = []
-        for i, item in enumerate(items):
-            if not failed(f"{name}[{i}]"):
-                kept.append(item)
-            elif keep_failed:
-                kept.append(item.model_copy(update={"description": mark(item.description)}))
+class _Filter:
+    """Applies verdicts to a report: failed items out (or marked), failed plain wording out."""
+
+    def __init__(self, verdicts: dict[str, ClaimVerdict], keep_failed: bool) -> None:
+        self.verdicts = verdicts
+        self.keep_failed = keep_failed
+
+    def failed(self, item: str) -> bool:
+        verdict = self.verdicts.get(item)
+        return verdict is not None and verdict.failed
+
+    def plain(self, plain: str | None, item: str) -> str | None:
+        if plain is None or not self.failed(f"{item}.plain"):
+            return plain
+        return _mark(plain) if self.keep_failed else None
+
+    def item(self, value: Item, item: str, field: str) -> Item | None:
+        plain = self.plain(value.plain, item)
+        if not self.failed(item):
+            return value if plain == value.plain else value.model_copy(update={"plain": plain})
+        if not self.keep_failed:
+            return None
+        return value.model_copy(update={field: _mark(getattr(value, field)), "plain": plain})
+
+    def items(self, values: list[Item], name: str, field: str) -> list[Item]:
+        kept = (self.item(v, f"{name}[{i}]", field) for i, v in enumerate(values))
+        return [v for v in kept if v is not None]
+
+    def sentences(self, values: list[SummarySentence], name: str) -> list[SummarySentence]:
+        kept: list[SummarySentence] = []
+        for i, sentence in enumerate(values):
+            if not self.failed(f"{name}[{i}]"):
+                kept.append(sentence)
+            elif self.keep_failed:
+                kept.append(sentence.model_copy(update={"text": _mark(sentence.text)}))
         return kept
 
-    return report.model_copy(
-        update={
-            "summary": summary.model_copy(update=kept_sentences),
-            "impact": statements(report.impact, "impact"),
-            "detection": optional(report.detection, "detection"),
-            "timeline": described(report.timeline, "timeline"),
-            "root_cause": optional(report.root_cause, "root_cause"),
-            "contributing_factors": statements(report.contributing_factors, "contributing_factors"),
-            "resolution": optional(report.resolution, "resolution"),
-            "action_items": described(report.action_items, "action_items"),
-        }
-    )
+    def apply(self, report: IncidentReport) -> IncidentReport:
+        def single(name: str) -> Statement | None:
+            value: Statement | None = getattr(report, name)
+            return None if value is None else self.item(value, name, "text")
+
+        plain_title = report.plain_title
+        if plain_title is not None and self.failed("plain_title"):
+            plain_title = _mark(plain_title) if self.keep_failed else None
+        summary = report.summary.model_copy(
+            update={
+                "technical": self.sentences(report.summary.technical, "summary.technical"),
+                "plain": self.sentences(report.summary.plain, "summary.plain"),
+            }
+        )
+        return report.model_copy(
+            update={
+                "title": _mark(report.title) if self.failed("title") else report.title,
+                "plain_title": plain_title,
+                "summary": summary,
+                "impact": self.items(report.impact, "impact", "text"),
+                "detection": single("detection"),
+                "timeline": self.items(report.timeline, "timeline", "description"),
+                "root_cause": single("root_cause"),
+                "contributing_factors": self.items(
+                    report.contributing_factors, "contributing_factors", "text"
+                ),
+                "resolution": single("resolution"),
+                "action_items": self.items(report.action_items, "action_items", "description"),
+            }
+        )
+
+
+def _finish(
+    report: IncidentReport,
+    claims: list[tuple[Claim, bool]],
+    verdicts: list[ClaimVerdict],
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    by_item = {claim.item or claim.text: v for (claim, _), v in zip(claims, verdicts, strict=True)}
+    return _Filter(by_item, keep_failed).apply(report), VerificationReport.of(verdicts)
 
 
 def verify_report(
-    report: IncidentReport,
-    transcript: Transcript,
-    *,
-    keep_failed: bool = False,
-    unsettled: ClaimStatus = UNSETTLED_STATUS,
+    report: IncidentReport, transcript: Transcript, *, keep_failed: bool = False
 ) -> tuple[IncidentReport, VerificationReport]:
-    """Check each report item against its cited evidence; drop the failures unless
-    `keep_failed`. Returns the (filtered) report and every item's verdict; a verdict's `item`
-    names where it lives ('timeline[2]', 'action_items[0]', 'summary.plain[1]', 'root_cause')."""
+    """Check each printed field against its cited evidence; drop the failures unless
+    `keep_failed`. Returns the (filtered) report and every field's verdict; a verdict's `item`
+    names where it lives ('timeline[2]', 'action_items[0].plain', 'summary.plain[1]', 'title')."""
     source = SourceIndex(transcript)
-    verdicts = {
-        claim.item or claim.text: _verdict(
-            assess_claim(claim, source, retrieve=retrieve), unsettled=unsettled
-        )
-        for claim, retrieve in _report_claims(report)
-    }
-    return _apply(report, verdicts, keep_failed), VerificationReport.of(list(verdicts.values()))
+    claims = report_claims(report)
+    assessments = assess_all(claims, source, max_claims=max(MAX_CLAIMS, len(claims)))
+    return _finish(report, claims, [rules_verdict(a) for a in assessments], keep_failed)
 
 
 async def verify_report_with_judge(
-    report: IncidentReport,
-    transcript: Transcript,
-    judge: ClaimJudge,
-    *,
-    keep_failed: bool = False,
+    report: IncidentReport, transcript: Transcript, judge: ClaimJudge, *, keep_failed: bool = False
 ) -> tuple[IncidentReport, VerificationReport]:
-    """Like `verify_report`, but the items the rules cannot settle go to `judge` in one batch
-    (an LLM's paraphrase of what the chat says is often beyond the lexical rules)."""
+    """Like `verify_report`, but the fields the hard checks did not settle go to `judge` in one
+    batch (an LLM's paraphrase of what the chat says is often beyond the lexical rules)."""
     source = SourceIndex(transcript)
-    assessments = {
-        claim.item or claim.text: assess_claim(claim, source, retrieve=retrieve)
-        for claim, retrieve in _report_claims(report)
-    }
-    open_items = [key for key, a in assessments.items() if a.status is None]
-    requests = [
-        JudgeRequest(
-            index=index,
-            claim=assessments[key].claim.text,
-            candidates=assessments[key].candidates[:JUDGE_CANDIDATES],
-        )
-        for index, key in enumerate(open_items)
-    ]
-    answers = {a.index: a for a in await judge.judge(requests, transcript)} if requests else {}
-    verdicts = {key: _verdict(a) for key, a in assessments.items()}
-    for index, key in enumerate(open_items):
-        answer = answers.get(index)
-        if answer is not None:
-            verdicts[key] = _judged(assessments[key], answer, transcript)
-    return _apply(report, verdicts, keep_failed), VerificationReport.of(list(verdicts.values()))
+    claims = report_claims(report)
+    assessments = assess_all(claims, source, max_claims=max(MAX_CLAIMS, len(claims)))
+    judged = await judge_open(assessments, source, judge)
+    verdicts = [judged.get(i) or rules_verdict(a) for i, a in enumerate(assessments)]
+    return _finish(report, claims, verdicts, keep_failed)

@@ -1,18 +1,16 @@
 """Everything the checks need to know about one transcript, computed once.
 
-`SourceIndex` holds a BM25 index over the messages (text plus author, with normalised numbers and
-times), the vocabulary of the whole chat, where each clock time and figure occurs, and who was
-assigned which follow-up. Building it is linear in the chat; a query touches only the posting lists
-of its own terms, so checking a claim against thousands of messages stays fast.
+`SourceIndex` holds a BM25 index over the messages (text plus author, with figures and times as
+terms), the chat's vocabulary and names, where each clock time, figure and identifier occurs, and
+(on first use) who was assigned which follow-up. Building it is linear in the chat.
 
-The build runs once per check over every message, so it does only what retrieval needs: words are
-stemmed through a per-word cache (`text.index_terms`), patterns for times and figures run only on
-lines with a digit, and what the checks read for a few retrieved messages (their term set, content
-words, lower-cased text, the words around a written time, a term's IDF) is computed on first use.
+A query never walks the whole chat: each term's posting list is kept best-first (by its BM25
+weight in the message) and scored only over its first `POSTINGS_SCORED` entries, and every other
+lookup (a time, a figure, a name, an identifier) is a dictionary probe. So checking a claim costs
+the same against 30 messages or 30,000, and a draft's cost grows with its claims only.
 
-BM25 is written out here rather than taken from `rank-bm25`: that library scores every document for
-every query term in a Python loop (linear in the corpus per term), has no type hints, and is not a
-declared dependency; an inverted index is twenty lines.
+BM25 is written out here rather than taken from `rank-bm25`, which scores every document for
+every query term in a Python loop (linear in the corpus per term).
 """
 
 from __future__ import annotations
@@ -27,45 +25,58 @@ from itertools import chain
 from operator import itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
+from app.verify.assignments import FollowUp, find_follow_ups
+from app.verify.entities import identifiers, part_runs, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
-from app.verify.owners import Assignment, find_assignments
+from app.verify.people import PeopleIndex
 from app.verify.quantities import Figure, figures
 from app.verify.text import (
     STOP_STEMS,
+    STOPWORDS,
     WordTerms,
     clauses,
-    clock_times,
     content_stems,
     index_terms,
     stem,
 )
+from app.verify.times import WrittenTime, clock_times, range_seconds, time_ranges
 
 _K1 = 1.5
 _B = 0.75
+# Entries of one term's posting list that a query scores (the best ones: the list is sorted).
+POSTINGS_SCORED = 200
+# Entries kept per time, figure or duration key (a chat that says "500" ten thousand times
+# gains nothing from the ten-thousandth).
+KEY_CAP = 200
 
-
-# Temporal words that tie a written time to the words after it ("after the 9:10 deployment").
-def _BEST_FIRST(item: tuple[int, float]) -> tuple[float, int]:  # noqa: N802 - a sort key
-    return (-item[1], item[0])
-
-
+# Messages that may open or close an impact window, for durations computed from timestamps.
+MILESTONES = 30
+_START_STEMS = frozenset(stem(w) for w in "alert alerts paged page fired firing spike".split())
+_END_STEMS = frozenset(
+    stem(w)
+    for w in """recovered recovery resolved restored normal gone fixed green healthy stable
+    mitigated back""".split()
+)
 _TERMS, _FORMS, _CONTENT = itemgetter(0), itemgetter(1), itemgetter(2)  # of `index_terms` items
 _ANCHOR_BREAKS = {"after", "before", "since", "until", "till", "from", "to", "by", "around"}
 
 
+def _best_first(item: tuple[int, float]) -> tuple[float, int]:
+    return (-item[1], item[0])
+
+
 @dataclass(frozen=True)
-class WrittenTime:
+class TimeMention:
     """A clock time written inside a message, with the words it is attached to."""
 
     message_id: int
     text: str
-    start: int
-    end: int
+    written: WrittenTime
 
     @property
     def anchor(self) -> frozenset[str]:
         """The content words the time is attached to (see `anchor_words`)."""
-        return anchor_words(self.text, self.start, self.end)
+        return anchor_words(self.text, self.written.start, self.written.end)
 
 
 @dataclass
@@ -77,6 +88,7 @@ class MessageDoc:
     term_counts: dict[str, int]
     words: list[WordTerms]
     figures: list[Figure]
+    times: list[WrittenTime]
 
     @cached_property
     def stems(self) -> frozenset[str]:
@@ -94,6 +106,17 @@ class MessageDoc:
         return self.message.text.lower()
 
     @cached_property
+    def clock_values(self) -> frozenset[str]:
+        """Its own time and every time written in it, as 'HH:MM'."""
+        own = {hhmm(self.message.time)} if self.message.time else set()
+        return frozenset(own | {v for t in self.times for v in t.values})
+
+    @cached_property
+    def identifiers(self) -> list[str]:
+        """Identifiers written in the message."""
+        return identifiers(self.message.text)
+
+    @cached_property
     def clauses(self) -> list[ClauseFacts]:
         """The message's clauses with mood and polarity (computed on first use)."""
         found: list[ClauseFacts] = []
@@ -106,18 +129,18 @@ class MessageDoc:
                 planned = True
         return found
 
-    @property
-    def names(self) -> frozenset[str]:
-        """The author's name in lower case, as a one-element set (empty when unknown)."""
-        author = self.message.author
-        return frozenset({author.lower()}) if author else frozenset()
+    def when(self) -> str:
+        """'14:04 (m3)', or 'm3' for a message without a time."""
+        if self.message.time:
+            return f"m{self.message.id} ({hhmm(self.message.time)})"
+        return f"m{self.message.id}"
 
 
 @lru_cache(maxsize=4096)
 def anchor_words(text: str, start: int, end: int) -> frozenset[str]:
     """The content words a written time is attached to: its phrase, cut at temporal words."""
-    before = text[:start].split()
-    after = text[end:].split()
+    before = text[max(0, start - 80) : start].split()
+    after = text[end : end + 60].split()
     left: list[str] = []
     for word in reversed(before[-6:]):
         bare = word.strip(",.;:!?()").lower()
@@ -141,76 +164,87 @@ class SourceIndex:
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
         self.docs: dict[int, MessageDoc] = {}
+        self.order: list[int] = []
         self.by_time: dict[str, list[int]] = defaultdict(list)
-        self.written_times: dict[str, list[WrittenTime]] = defaultdict(list)
-        self.vocabulary: set[str] = set()
+        self.time_mentions: dict[str, list[TimeMention]] = defaultdict(list)
+        self.figure_index: dict[str, list[tuple[int, Figure]]] = defaultdict(list)
+        self.ranges: dict[int, list[int]] = defaultdict(list)  # minutes a range spans -> ids
         self.raw_tokens: set[str] = set()
+        self.entity_keys: set[str] = set()
+        self.people = PeopleIndex.of(transcript.participants)
         self.participants = {p.lower(): p for p in transcript.participants}
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self._doc_len: dict[int, int] = {}
+        lengths: dict[int, int] = {}
         self._author_terms: dict[str, list[str]] = {}
         for message in transcript.messages:
             doc = self._prepare(message)
             for term, tf in doc.term_counts.items():
                 postings[term].append((message.id, tf))
-            self._doc_len[message.id] = sum(doc.term_counts.values())
+            lengths[message.id] = sum(doc.term_counts.values())
             self.docs[message.id] = doc
-        self._postings = dict(postings)
-        self.vocabulary.update(self._postings)
+            self.order.append(message.id)
+        self.positions = {mid: index for index, mid in enumerate(self.order)}
+        self.vocabulary = frozenset(postings)
         count = max(1, len(self.docs))
-        self._avgdl = sum(self._doc_len.values()) / count if self.docs else 1.0
-        self._norm = {  # BM25's length normalisation of each message, once
-            mid: _K1 * (1 - _B + _B * length / self._avgdl) for mid, length in self._doc_len.items()
-        }
-        self._idf: dict[str, float] = {}  # filled per query term (most terms are never asked)
+        average = sum(lengths.values()) / count if self.docs else 1.0
+        self._norm = {mid: _K1 * (1 - _B + _B * n / average) for mid, n in lengths.items()}
+        self._count = count
+        self._postings = {term: self._ranked(entries) for term, entries in postings.items()}
+        self._prefixes: dict[str, set[str]] = defaultdict(set)
+        self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
+        for token in self.raw_tokens:
+            if len(token) >= 5 and token.isalpha():
+                self._prefixes[token[:5]].add(token)
+            elif 2 <= len(token) <= 3 and token.isalpha() and token not in _NOT_ABBREVIATIONS:
+                self._short[token[0]].add(token)
+
+    def _ranked(self, entries: list[tuple[int, int]]) -> list[tuple[int, float]]:
+        """A term's postings as (message id, BM25 weight without IDF), best first."""
+        weighted = [(mid, tf * (_K1 + 1) / (tf + self._norm[mid])) for mid, tf in entries]
+        if len(weighted) > POSTINGS_SCORED:
+            return heapq.nlargest(POSTINGS_SCORED, weighted, key=itemgetter(1))
+        return sorted(weighted, key=_best_first)
 
     def _prepare(self, message: Message) -> MessageDoc:
-        """One message's terms (words, figures, times, author), times and words, as indexed."""
+        """One message's terms (words, figures, times, author), as indexed."""
         text = message.text
         words = index_terms(text)
         clocks = clock_times(text)
         figs = figures(text, clocks=clocks)
-        extra = [f"#fig:{f.kind}:{round(f.value, 6)}" for f in figs] if figs else []
-        if clocks:
-            extra += [f"#time:{t}" for t, _, _ in clocks]
+        extra = [f.key for f in figs]
+        extra += [f"#time:{v}" for t in clocks for v in t.values]
         if message.author:
             if message.author not in self._author_terms:
-                names = message.author.lower().split()
-                self._author_terms[message.author] = [stem(w) for w in names]
+                self._author_terms[message.author] = [stem(w) for w in message.author.split()]
             extra += self._author_terms[message.author]
         counts = Counter(chain(chain.from_iterable(map(_TERMS, words)), extra))
-        self.raw_tokens.update(chain.from_iterable(map(_FORMS, words)))
+        forms = list(chain.from_iterable(map(_FORMS, words)))
+        self.raw_tokens.update(forms)
+        self.entity_keys.update(squash(f) for f in forms)
+        for first, second in zip(forms, forms[1:], strict=False):
+            self.entity_keys.add(squash(first + second))  # "replica 2" meets "replica-2"
         if message.time:
             self.by_time[hhmm(message.time)].append(message.id)
-        for written, start, end in clocks:
-            self.written_times[written].append(WrittenTime(message.id, text, start, end))
-        return MessageDoc(message, counts, words, figs)
+        for written in clocks:
+            for value in written.values:
+                mentions = self.time_mentions[value]
+                if len(mentions) < KEY_CAP:
+                    mentions.append(TimeMention(message.id, text, written))
+        for start, end in time_ranges(text, clocks):
+            minutes = round(range_seconds(start.value, end.value) / 60)
+            if len(self.ranges[minutes]) < KEY_CAP:
+                self.ranges[minutes].append(message.id)
+        for figure in figs:
+            holders = self.figure_index[figure.key]
+            if len(holders) < KEY_CAP:
+                holders.append((message.id, figure))
+        if any(sep in text for sep in "-_.") or any(c.isupper() for c in text[1:]):
+            for ident in identifiers(text):
+                self.entity_keys.update(part_runs(ident))
+                self.entity_keys.add(squash(ident))
+        return MessageDoc(message, counts, words, figs, clocks)
 
-    @cached_property
-    def assignments(self) -> list[Assignment]:
-        """Follow-ups the chat assigned, with their owners."""
-        return find_assignments(self.transcript.messages)
-
-    @cached_property
-    def positions(self) -> dict[int, int]:
-        """Each message id's position in the chat (0 for the first message)."""
-        return {m.id: i for i, m in enumerate(self.transcript.messages)}
-
-    @cached_property
-    def stated_spans(self) -> list[tuple[int, int]]:
-        """(seconds, message id) for each range a message writes ("between 13:45 and 14:12")."""
-        spans: list[tuple[int, int]] = []
-        for doc in self.docs.values():
-            written = [clock_seconds(t) for t, _, _ in clock_times(doc.message.text)]
-            pairs = zip(written, written[1:], strict=False)
-            spans += [(abs(b - a), doc.message.id) for a, b in pairs]
-        return spans
-
-    @cached_property
-    def span_seconds(self) -> tuple[int, int] | None:
-        """Elapsed seconds of the first and last timed message."""
-        times = [s for m in self.transcript.messages if (s := m.elapsed_seconds()) is not None]
-        return (min(times), max(times)) if times else None
+    # -- lookups -----------------------------------------------------------------------------
 
     def search(self, terms: Iterable[str], k: int = 5) -> list[tuple[int, float]]:
         """The `k` best messages for the query terms, as (message id, BM25 score), best first."""
@@ -219,24 +253,152 @@ class SourceIndex:
             postings = self._postings.get(term)
             if not postings:
                 continue
-            idf = self._idf.get(term)
-            if idf is None:
-                count = max(1, len(self.docs))
-                idf = math.log(1 + (count - len(postings) + 0.5) / (len(postings) + 0.5))
-                self._idf[term] = idf
-            norms = self._norm
-            for message_id, tf in postings:
-                scores[message_id] += idf * tf * (_K1 + 1) / (tf + norms[message_id])
+            idf = self.idf(term)
+            for message_id, weight in postings:
+                scores[message_id] += idf * weight
         if len(scores) <= k:
-            return sorted(scores.items(), key=_BEST_FIRST)
-        # The k-th best score, found without a Python call per message; ties go to lower ids.
-        cutoff = heapq.nlargest(k, scores.values())[-1]
-        return sorted([item for item in scores.items() if item[1] >= cutoff], key=_BEST_FIRST)[:k]
+            return sorted(scores.items(), key=_best_first)
+        return heapq.nsmallest(k, scores.items(), key=_best_first)
+
+    def idf(self, term: str) -> float:
+        """BM25 inverse document frequency of a term (0 for a term the chat never uses)."""
+        postings = self._postings.get(term)
+        if not postings:
+            return 0.0
+        frequency = len(postings)  # capped: a very common term's IDF is near 0 anyway
+        return math.log(1 + (self._count - frequency + 0.5) / (frequency + 0.5))
 
     def doc(self, message_id: int) -> MessageDoc | None:
         """The prepared message with this id, or None."""
         return self.docs.get(message_id)
 
+    def neighbours(self, message_id: int, reach: int = 1) -> list[int]:
+        """Ids of the messages up to `reach` places before and after one message."""
+        position = self.positions.get(message_id)
+        if position is None:
+            return []
+        low, high = max(0, position - reach), min(len(self.order), position + reach + 1)
+        return [self.order[i] for i in range(low, high) if i != position]
+
     def known(self, stem_: str) -> bool:
         """True when the stem occurs anywhere in the chat."""
         return stem_ in self.vocabulary
+
+    def knows_name(self, name: str) -> bool:
+        """True when a name occurs in the chat: one of its words does (see `knows_word`), or
+        its initials do ("EU" for European Union)."""
+        parts = name.split()
+        if len(parts) > 1:
+            initials = "".join(p[0] for p in parts).lower()
+            return initials in self.raw_tokens or any(self.knows_word(p) for p in parts)
+        return self.knows_word(name)
+
+    def knows_word(self, word: str) -> bool:
+        """True when a name ("Kubernetes", "Postgres") occurs in the chat in any case, as a
+        word, an identifier's part, or a longer or shorter form of it ("Postgres" and
+        "postgresql")."""
+        lowered = word.lower()
+        if lowered in self.raw_tokens or squash(lowered) in self.entity_keys:
+            return True
+        if stem(lowered) in self.vocabulary:
+            return True
+        if len(lowered) >= 5 and any(
+            t.startswith(lowered) or lowered.startswith(t)
+            for t in self._prefixes.get(lowered[:5], ())
+        ):
+            return True
+        # An abbreviation of it: "JP" for Japan, "KR" for Korea, "EU" for Europe.
+        return any(_abbreviates(t, lowered) for t in self._short.get(lowered[:1], ()))
+
+    def has_entity(self, name: str) -> bool:
+        """True when an identifier (or a run of its parts) occurs in the chat."""
+        return squash(name) in self.entity_keys
+
+    def figure_holders(self, figure: Figure) -> list[tuple[int, Figure]]:
+        """(message id, figure) for every message figure equal to `figure` (bounded)."""
+        found: list[tuple[int, Figure]] = []
+        for key in figure.keys():
+            found += [(mid, f) for mid, f in self.figure_index.get(key, ()) if f.same(figure)]
+        return found
+
+    def at_time(self, value: str) -> list[int]:
+        """Ids of the messages posted at 'HH:MM'."""
+        return self.by_time.get(value, [])
+
+    def mentions_of(self, value: str) -> list[TimeMention]:
+        """Where 'HH:MM' is written in the chat's text."""
+        return self.time_mentions.get(value, [])
+
+    def occurs(self, value: str) -> bool:
+        """True when 'HH:MM' is a message time or written in a message."""
+        return value in self.by_time or value in self.time_mentions
+
+    @cached_property
+    def span_seconds(self) -> tuple[int, int] | None:
+        """Elapsed seconds of the first and last timed message."""
+        times = [s for m in self.transcript.messages if (s := m.elapsed_seconds()) is not None]
+        return (min(times), max(times)) if times else None
+
+    @cached_property
+    def assignments(self) -> list[FollowUp]:
+        """Follow-up work the chat lists, proposes or gives to someone (see `assignments`)."""
+        return find_follow_ups(self.transcript.messages, self.people)
+
+    @cached_property
+    def milestones(self) -> tuple[list[int], list[int]]:
+        """Ids of the messages that may open an impact window (the first ones, alerts, pages)
+        and of those that may close it (recovered, resolved, back to normal), at most
+        `MILESTONES` of each: the ends a duration in a claim may be computed between."""
+        starts: list[int] = self.order[:3]
+        ends: list[int] = self.order[-1:]
+        for mid in self.order:
+            stems = self.docs[mid].stems
+            if stems & _START_STEMS and len(starts) < MILESTONES:
+                starts.append(mid)
+            if stems & _END_STEMS and len(ends) < MILESTONES:
+                ends.append(mid)
+        return list(dict.fromkeys(starts)), list(dict.fromkeys(ends))
+
+    @cached_property
+    def _follow_up_postings(self) -> dict[str, list[int]]:
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, follow_up in enumerate(self.assignments):
+            for word in follow_up.stems:
+                if len(postings[word]) < KEY_CAP:
+                    postings[word].append(index)
+        return dict(postings)
+
+    def follow_ups_about(self, stems: frozenset[str]) -> list[FollowUp]:
+        """Follow-ups sharing a word with `stems`, in chat order (a dictionary probe per word:
+        a chat with thousands of commitments costs a claim no more than one with five)."""
+        postings = self._follow_up_postings
+        found = sorted({i for word in stems for i in postings.get(word, ())})
+        return [self.assignments[i] for i in found]
+
+    @cached_property
+    def owned_follow_ups(self) -> list[FollowUp]:
+        """Follow-ups the chat gave to someone, in chat order."""
+        return [f for f in self.assignments if f.owner is not None]
+
+    def elapsed(self, message_id: int) -> int | None:
+        """Seconds since the first day's midnight of a message, or None without a time."""
+        doc = self.docs.get(message_id)
+        return doc.message.elapsed_seconds() if doc else None
+
+
+_NOT_ABBREVIATIONS = STOPWORDS | {"am", "pm", "ms", "ok", "min", "sec", "hrs", "yes", "yep", "lol"}
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """True when `short`'s letters appear in `word` in order ("jp" in "japan")."""
+    position = 0
+    for letter in short:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def written_seconds(doc: MessageDoc) -> list[int]:
+    """Elapsed seconds of every time written in a message, on the message's day."""
+    return [clock_seconds(t.value) + doc.message.day * 86400 for t in doc.times]

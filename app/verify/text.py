@@ -13,16 +13,9 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from app.models import to_24h
-
-# A clock time: "09:10", "9:10 AM", "9:10:30", "21:05", "9 AM". Positions matter (anchors).
-CLOCK = re.compile(
-    r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?"
-    r"(?:\s*(?P<ampm>[AaPp]\.?\s?[Mm]\b\.?))?(?!\d|:\d)"
-    r"|(?<![\w:.])(?P<bh>1[0-2]|0?[1-9])\s*(?P<bampm>[AaPp]\.?[Mm]\b\.?)"
-)
-
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?(?:[-_./][a-z0-9]+)*", re.IGNORECASE)
+# A word: letters and digits, an optional "'s"/"n't" ending, identifiers kept whole
+# ("checkout-service", "v2.4.1"). Possessive repeats: no input makes it backtrack.
+_WORD = re.compile(r"[a-z0-9]++(?:['’][a-z]++)?+(?:[-_./][a-z0-9]++)*+", re.IGNORECASE)
 
 # Words in chat shorthand, expanded before stemming so both sides agree.
 EXPANSIONS: dict[str, tuple[str, ...]] = {
@@ -106,6 +99,7 @@ _FOLD: dict[str, str] = {
     "erroneou": "wrong",
     "invalid": "wrong",
     "inform": "notifi",
+    "notific": "notifi",
     "alert": "alert",
     "problem": "issu",
     "rise": "increas",
@@ -141,7 +135,7 @@ too under until up very was wasn't we we'd we'll we're we've were weren't what w
 where where's which while who who's whom why why's with won't would wouldn't you you'd you'll you're
 you've your yours yourself yourselves will just now also yet still really literally like looks look
 ok okay yep yup yeah sure hey hi thanks thank please maybe via per us within across among upon
-whether whose
+whether whose may might shall must
 ve ll re s t d m
 """.split()
 )
@@ -192,7 +186,8 @@ NEGATIONS = frozenset(
 )
 
 
-_SUFFIXES = ("ization", "ation", "ition", "ment", "ness", "ing", "ion", "ed", "ly", "er")
+# "-ation" loses only "-ion" ("rotation" -> "rotat", as "rotate"; "validation" -> "valid").
+_SUFFIXES = ("ization", "ition", "ment", "ness", "ing", "ion", "ed", "ly", "er")
 
 
 @lru_cache(maxsize=65536)
@@ -210,8 +205,8 @@ def stem(word: str) -> str:
     for _ in range(2):  # twice, so "implemented" and "implement" meet
         for suffix in _SUFFIXES:
             if len(w) - len(suffix) >= 3 and w.endswith(suffix):
-                if suffix == "er" and len(w) <= 6:
-                    continue
+                if suffix == "er" and len(w) <= 6 or suffix == "ly" and len(w) <= 5:
+                    continue  # "server", "apply": no suffix to strip
                 w = w[: -len(suffix)]
                 if suffix in ("ing", "ed") and len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
                     w = w[:-1]
@@ -296,8 +291,7 @@ def _index_forms(raw: str) -> WordTerms:
     )
 
 
-_DIGIT = re.compile(r"\d")
-_NUMBERISH = re.compile(r"^[\d.,:]+$")
+_NUMBERISH = re.compile(r"^[\d.,:]++$")
 _SEPARATOR = re.compile(r"[-_./]")
 
 
@@ -314,23 +308,10 @@ def is_content(token: Token) -> bool:
     return not raw[0].isdigit()
 
 
-def clock_times(text: str) -> list[tuple[str, int, int]]:
-    """Clock times written in `text` as ('HH:MM', start, end), 12-hour forms converted."""
-    found: list[tuple[str, int, int]] = []
-    digit = _DIGIT.search(text)
-    if digit is None:
-        return found  # most chat lines: no need to try the pattern at every position
-    for match in CLOCK.finditer(text, digit.start()):  # its look-behind still sees the text before
-        if match["h"] is not None:
-            hours = to_24h(int(match["h"]), match["ampm"])
-            found.append((f"{hours:02d}:{match['m']}", match.start(), match.end()))
-        else:
-            hours = to_24h(int(match["bh"]), match["bampm"])
-            found.append((f"{hours:02d}:00", match.start(), match.end()))
-    return found
-
-
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s+|\n+|\s+[—–]\s+|(?<=:)\s+(?=[A-Z])")
+# Clause breaks: after end punctuation, line breaks, a spaced dash, a colon before a capital.
+# Each whitespace run is tried from its first character only (`(?<!\s)`), so a long run of
+# spaces costs one pass, not one per position.
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s++|\n++|(?<!\s)[ \t]++[—–][ \t]++|(?<=:)[ \t]++(?=[A-Z])")
 
 
 def clauses(text: str) -> list[str]:
@@ -358,3 +339,24 @@ implementing conduct conducting perform performing morning afternoon evening nig
 yesterday impact impacted lasted lasting window
 """
 GENERIC = frozenset(stem(w) for w in _GENERIC_WORDS.split())
+
+# Words about the sources and the document itself ("the chat", "message 12", "this draft",
+# "computed from message timestamps", "references in brackets"): they state no incident fact, so
+# they neither make a sentence a claim nor count when measuring how much of a claim the chat
+# covers.
+_META_WORDS = """
+chat chats channel transcript message messages timestamp timestamps draft drafts
+document reference references bracket brackets citation citations cite cited source sources
+computed statement statements recorded stated mention mentioned mentions say says owner
+"""
+META = frozenset(stem(w) for w in _META_WORDS.split())
+
+# Courtesy words of letters and emails ("we apologise for any inconvenience", "thank you for your
+# patience", "please reach out with any questions"): a sentence left with only these states
+# nothing about the incident.
+_COURTESY_WORDS = """
+apologise apologize apologies apology sorry inconvenience inconveniences patience understanding
+appreciate appreciated appreciation thank thanks grateful hesitate regards sincerely kindly dear
+hello greetings cheers wishes valued
+"""
+COURTESY = frozenset(stem(w) for w in _COURTESY_WORDS.split())

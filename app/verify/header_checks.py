@@ -1,5 +1,5 @@
-"""Checks of what a draft's form asserts: its citations point at real messages, its
-participants line names people who took part in the chat, and its date line is the chat's date.
+"""Checks of a draft's header lines and citations (hard checks): cited messages exist, a
+participants line names people of the chat, a date line is the chat's date.
 
 A header line ("Participants: ...", "Date: ...") is settled by its own check alone
 (`HEADER_CHECKS`): it lists names or a date, not an event the chat's words could cover.
@@ -12,12 +12,14 @@ import re
 from collections.abc import Callable
 
 from app.verify.context import CheckResult, ClaimContext
-from app.verify.wording_checks import placeholders
+from app.verify.placeholder_check import placeholders
+from app.verify.silence_check import is_silence_claim
 
 # Labels of a line that lists the people involved ("Participants: Priya, Ravi").
-ROSTER_LABELS = frozenset({"participants", "responders", "attendees"})
-_ISO_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-_ZONE = re.compile(r"\(([^()]+)\)\s*\.?$")
+ROSTER_LABELS = frozenset({"participants", "responders", "attendees", "people"})
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ZONE = re.compile(r"\((?P<zone>[^()\n]{1,40}+)\)[ \t]*+\.?+$")
+_NAME_SPLIT = re.compile(r",|\band\b|;|&")
 
 
 def check_citations(ctx: ClaimContext) -> CheckResult:
@@ -26,27 +28,29 @@ def check_citations(ctx: ClaimContext) -> CheckResult:
     cited = ctx.claim.evidence
     if not cited:
         return CheckResult("citations", "skip")
-    missing = [i for i in cited if ctx.source.doc(i) is None]
+    missing = [i for i in dict.fromkeys(cited) if ctx.source.doc(i) is None]
     if missing:
         count = len(ctx.source.docs)
-        shown = ", ".join(f"m{i}" for i in missing)
+        shown = ", ".join(f"m{i}" for i in missing[:5]) + (" ..." if len(missing) > 5 else "")
         return CheckResult(
             "citations",
             "unsupported",
             f"it cites {shown}, but the transcript has no such message (it has {count})",
         )
-    # No evidence: a valid citation says where to look, it does not anchor a fact by itself.
     return CheckResult("citations", "pass", "its citations point at messages")
 
 
-def check_roster(ctx: ClaimContext) -> CheckResult:
-    """A participants line ("Participants: Priya, Ravi") names only people who wrote in or are
-    named in the chat."""
+def _value(ctx: ClaimContext) -> str:
     label = (ctx.claim.label or "").lower()
-    value = ctx.text.split(":", 1)[1] if ctx.text.lower().startswith(label) else ctx.text
-    if placeholders(value):
-        return CheckResult("roster", "skip")  # "[names]": the placeholder check reports it
-    names = [n.strip(" .") for n in re.split(r",|\band\b|;", value) if n.strip(" .")]
+    return ctx.text.split(":", 1)[1] if ctx.text.lower().startswith(label) else ctx.text
+
+
+def check_roster(ctx: ClaimContext) -> CheckResult:
+    """A participants line ("Participants: Priya, Ravi") names only people of the chat."""
+    value = _value(ctx)
+    if placeholders(value) or is_silence_claim(value.strip()):
+        return CheckResult("roster", "skip")  # "[names]" or "none recorded": other checks
+    names = [n.strip(" .") for n in _NAME_SPLIT.split(value) if n.strip(" .")]
     strangers = [n for n in names if not _took_part(ctx, n)]
     if strangers:
         return CheckResult(
@@ -56,10 +60,9 @@ def check_roster(ctx: ClaimContext) -> CheckResult:
 
 
 def _took_part(ctx: ClaimContext, name: str) -> bool:
-    lowered = name.lower()
-    return lowered in ctx.source.participants or all(
-        word in ctx.source.raw_tokens for word in lowered.split()
-    )
+    if ctx.source.people.resolve(name) is not None:
+        return True
+    return all(ctx.source.knows_name(word) for word in name.split())
 
 
 def check_date(ctx: ClaimContext) -> CheckResult:
@@ -67,22 +70,29 @@ def check_date(ctx: ClaimContext) -> CheckResult:
     found = _ISO_DATE.search(ctx.text)
     if found is None:
         return CheckResult("date", "skip")  # "March 12" or "[date]": left to the other checks
-    written = dt.date.fromisoformat(found[1])
+    try:
+        written = dt.date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return CheckResult("date", "unsupported", f"{found[0]} is not a date")
     transcript = ctx.source.transcript
-    dates = {transcript.date} | {m.timestamp.date() for m in transcript.messages if m.timestamp}
-    dates.discard(None)
-    if written not in dates and found[1] not in " ".join(d.raw_lower for d in ctx.docs()):
+    dates = {m.timestamp.date() for m in transcript.messages if m.timestamp}
+    if transcript.date is not None:
+        dates.add(transcript.date)
+    mentioned = any(found[0] in d.raw_lower for d in ctx.docs())
+    if written not in dates and not mentioned:
         if dates:
             shown = ", ".join(sorted(str(d) for d in dates)[:2])
             return CheckResult("date", "contradicted", f"the chat is dated {shown}, not {written}")
         return CheckResult("date", "unsupported", "the chat states no date")
     zone = _ZONE.search(ctx.text)
-    if zone and transcript.timezone and _zone(zone[1]) != _zone(transcript.timezone):
+    if zone and transcript.timezone and _zone(zone["zone"]) != _zone(transcript.timezone):
         return CheckResult(
-            "date", "contradicted", f"the chat's time zone is {transcript.timezone}, not {zone[1]}"
+            "date",
+            "contradicted",
+            f"the chat's time zone is {transcript.timezone}, not {zone['zone']}",
         )
     if zone and not transcript.timezone:
-        return CheckResult("date", "unsupported", f"the chat states no time zone ({zone[1]})")
+        return CheckResult("date", "unsupported", f"the chat states no time zone ({zone['zone']})")
     return CheckResult("date", "pass", "the chat's date")
 
 

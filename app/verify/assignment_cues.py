@@ -1,0 +1,139 @@
+"""The chat phrasings the checker's assignment reading looks for (see `assignments`).
+
+Each cue is a pattern or word set with a note of the general phrasing it covers. Every pattern
+is anchored or bounded and possessive: linear on any input (tests/test_verify_linear.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.verify.text import stem
+
+ITEM = re.compile(
+    r"^[ \t]*+(?:[-*•·+▪◦]|(?P<num>\d{1,2})[.):]|#(?P<hash>\d{1,2})[.):]?|\[[ xX]?\])[ \t]++"
+    r"(?P<text>\S.*)$"
+)
+HEADER = re.compile(
+    r"(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|next steps?|tasks?|assignments?|owners?|"
+    r"remediations?|takeaways|plan)\b[^:\n]{0,40}:[ \t]*+$|:[ \t]*+$"
+    r"|^[\W_]*+(?:(?:ok|okay|so|right)[ \t,]++)?+(?:action[- ]?items?|follow[- ]?ups?|to-?dos?|"
+    r"next[ \t]++steps?)[ \t]*+[:.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+# "Ben: throttle", "Me - runbook", "@maria — alert".
+NAME_FIRST = re.compile(
+    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+(?::|—|–|-(?=[ \t]))[ \t]*+(?P<task>\S.*)$"
+)
+# "Maria: the pgbouncer alert" in prose (a dash there is an address: "Alex — thanks").
+NAME_COLON = re.compile(r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+:[ \t]*+(?P<task>\S.*)$")
+# "Ravi to take the runbook", "Priya will handle alerting", "Nina owns it".
+NAME_VERB = re.compile(
+    r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+),?+[ \t]++(?:to|will|owns?|takes?|is taking|handles?|"
+    r"is on|has|gets?)[ \t]++(?P<task>\S.*)$",
+    re.IGNORECASE,
+)
+# "add the alert -> @Diego", "add the alert — Nina", "add the alert (Nina)", "[owner: Nina]".
+NAME_LAST = re.compile(
+    r"(?:->|→|=>|⇒|—|–|(?<=[ \t])-|:)[ \t]*+@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)"
+    r"[ \t]*+[.!]?+[ \t]*+$"
+    r"|[(\[][ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+(?P<pname>[A-Za-z][\w.'’]{0,30}+)[ \t]*+"
+    r"[)\]][ \t]*+[.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+OWNER_FIELD = re.compile(r"\b(?:owner|assignee|assigned to)[ \t]*+[:=-]?+[ \t]*+@?+(?P<name>\w+)")
+# A line that is only a name: "- Nina", "-> @Diego", "owner: Nina".
+ONLY_NAME = re.compile(
+    r"^[ \t]*+(?:[-*•·+]|->|→|=>)?+[ \t]*+(?:owner[ \t]*+[:=]?+[ \t]*+)?+@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+[.!]?+[ \t]*+$",
+    re.IGNORECASE,
+)
+ME = frozenset({"me", "myself", "i", "mine"})
+# The item itself taken by whoever posted the list.
+TAKEN_IN_ITEM = re.compile(
+    r"\b(?:i['’]ll take (?:that|this|it)(?: one)?+|i['’]ll (?:own|do|handle|grab) (?:that|this|it)|"
+    r"i['’]ve got (?:this|that|it)|i got (?:this|that|it)|mine|on me|for me|(?:\(|\[)me(?:\)|\]))",
+    re.IGNORECASE,
+)
+# A clause in which its author takes something: "I'll take", "mine", "taking 4".
+TAKING = re.compile(
+    r"\b(?:i['’]ll|i will|i can[ \t]++(?:take|do|own|handle|grab|pick)|"
+    r"i(?:['’]m| am)[ \t]++(?:on|taking|grabbing|handling|picking|doing|owning)|let me|i got|"
+    r"i['’]ve got|mine|taking|grabbing|claiming|owning|dibs|put me|sign me|count me|for me|"
+    r"on me|happy to|i volunteer|i['’]ll volunteer|leave it with me|on my plate|i['’]d like to "
+    r"take)\b|^[\W_]*+me[\W_]*+$",
+    re.IGNORECASE,
+)
+# An item number: "#2", "1 and 3", "2 is mine", "I'll do 3", "3?" -- a number followed by a
+# word other than these is a count ("the 3 refunded customers").
+NUMBER = re.compile(
+    r"(?<![\w:.,#$\-])#?+(?P<n>\d{1,2})(?![\w%]|[.,:]\d)"
+    r"(?=[ \t]*+(?:$|[^\w \t]|(?:and|or|is|are|mine|for|too|then|please|now|today|tomorrow|"
+    r"as well|&|\+)\b))"
+)
+REQUEST = re.compile(
+    r"\b(?:can|could|would|will)[ \t]++(?:you|u)\b|\byou[ \t]++(?:can|could)\b|\bmind\b|"
+    r"\bplease\b|\bpls\b|\bmaybe[ \t]++you\b|\bwant to\b",
+    re.IGNORECASE,
+)
+ACCEPT = re.compile(
+    r"^[\W_]*+(?:yes|yep|yup|yeah|ya|sure|ok|okay|k|on it|will do|can do|got it|happy to|"
+    r"absolutely|of course|no problem|np|sounds good|i['’]ll take|i['’]ll do|i can|i['’]ll handle|"
+    r"i['’]m on it|mine|definitely|for sure|done|roger|ack|consider it done|i['’]ll own)(?!\w)"
+    r"|^[\W_]*+(?:👍|✅|🙋|\+1)",
+    re.IGNORECASE,
+)
+DECLINE = re.compile(
+    r"^[\W_]*+(?:no|nope|nah|can['’]?t|cannot|not me|sorry|not this|busy|i['’]m out|"
+    r"unfortunately|i won['’]t)(?!\w)",
+    re.IGNORECASE,
+)
+PROPOSAL = re.compile(
+    r"\b(?:we|someone|somebody|anyone|anybody|one of us)[ \t]++(?:should|need to|needs to|"
+    r"must|ought to|could|has to|have to)\b|\bneed(?:s)?+[ \t]++to\b|\blet['’]s\b|"
+    r"\bshould[ \t]++(?:we|the|it|this|that|someone)\b|\bwho[ \t]++(?:can|will|wants|is[ \t]++"
+    r"taking|owns)\b|\bcan[ \t]++"
+    r"(?:someone|somebody|anyone|anybody)\b|\b(?:follow[- ]?up|todo|to-do|action item)\b",
+    re.IGNORECASE,
+)
+DEFERRAL = re.compile(
+    r"\b(?:whoever|backlog|unassigned|unowned|no[ \t]++owner|someone[ \t]++else|not[ \t]++me|tbd|"
+    r"later|not[ \t]++assigning|not[ \t]++pick|can[ \t]++wait|team[ \t]++board|nobody|"
+    r"no[ \t]++one)\b",
+    re.IGNORECASE,
+)
+# "do 1 first thing tomorrow", "take #3 today": a number right after a verb of taking.
+VERB_NUMBER = re.compile(
+    r"\b(?:take|do|own|grab|handle|claim|have|got|picking|pick)[ \t]++"
+    r"(?:item[ \t]++|number[ \t]++)?+#?+(?P<n>\d{1,2})(?![\w%.:,])",
+    re.IGNORECASE,
+)
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+ORDINAL = re.compile(
+    r"\b(?P<word>first|second|third|fourth|fifth|sixth|seventh|eighth)[ \t]++(?:one|item|point|"
+    r"bullet)\b",
+    re.IGNORECASE,
+)
+# "runbook: Priya", "alerting -> @Diego", "assigning the runbook to Priya": work given in prose.
+TASK_THEN_NAME = re.compile(
+    r"^(?P<task>[^:\n]{3,120}?)[ \t]*+(?::|->|→|=>)[ \t]*+@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$"
+)
+ASSIGNING = re.compile(
+    r"\bassign(?:ing|ed)?+[ \t]++(?P<task>.{3,120}?)[ \t]++to[ \t]++@?+"
+    r"(?P<name>[A-Za-z][\w.'’]{0,30}+)[.!]?+$",
+    re.IGNORECASE,
+)
+HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
+LEAD_NUMBER = re.compile(r"^[ \t]*+#?+(\d{1,2})[.):]?+[ \t]")
+ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|one)\b", re.IGNORECASE)
+LEAD_WORDS = re.compile(
+    r"^[ \t]*+(?:(?:also|and|ok|okay|so|yes|great|cool|thanks|then|oh|hey|hi)[,!.]?+[ \t]++)*+",
+    re.IGNORECASE,
+)
+
+TAKING_WORDS = frozenset(
+    stem(w)
+    for w in """own take care handle grab pick do it on mine that this one can will item items
+    number follow up followup action todo sure yes please maybe someone should need""".split()
+)

@@ -1,0 +1,422 @@
+"""Who the chat gave each follow-up to: the checker's own reading of assignments.
+
+These rules are written for the checker alone (the extraction engine reads owners its own way, so
+one cannot vouch for the other). A follow-up is work the chat lists, proposes or commits to; its
+owner is the participant who took it or was given it:
+- a list line that names its owner: "Ben: throttle the backfill", "Me: runbook" (the list's
+  author), "add the alert -> @Diego", "add the alert (Nina)", "owner: Nina";
+- a line under an item that is only a name: "1. disk alert at 80%" then "   - Nina";
+- the item itself taken by the list's author: "3. lower the threshold -- I'll take that one",
+  "2. flag audit (mine)";
+- a claim by number on the last list posted: "I'll take 1 and 3", "I'll own #1 and #4",
+  "2 is mine", "taking 4";
+- a delegation: "Ravi to take #2", "Priya will handle the runbook", "Maria: #3";
+- a request accepted by the person asked, in one of their next messages: "@Hannah can you do the
+  reply template?" then "yes"; "Ravi, can you take 2?" then "sure thing";
+- a commitment: "I'll run load tests on staging", or "I'll take that one" / "mine" right after a
+  single proposal ("someone should add an alert").
+Posting a list is not owning it: an item nobody takes stays a follow-up with no owner, as does a
+proposal ("we should add a health check").
+
+Every pattern is anchored or bounded, and the walk keeps only the last list and the open
+requests, so it is linear in the chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from app.models import Message
+from app.verify import assignment_cues as cues
+from app.verify.people import PeopleIndex
+from app.verify.text import clauses, content_stems
+
+# A request is accepted in one of the addressee's messages within this many messages.
+ACCEPT_WINDOW = 6
+# "I'll take that one" refers to a proposal made at most this many messages before.
+ANAPHOR_WINDOW = 4
+_MAX_LIST_ITEMS = 40
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One piece of follow-up work: listed, proposed or committed to, and who owns it."""
+
+    task: str
+    stems: frozenset[str]
+    message_id: int
+    owner: str | None = None
+    owner_message: int | None = None
+    how: str = "listed"
+    asked: str | None = None  # whom the chat asked, for a request nobody accepted
+
+
+@dataclass
+class _Item:
+    number: int
+    text: str
+    message_id: int
+
+
+@dataclass
+class _Request:
+    tasks: list[str]
+    position: int
+    message_id: int
+
+
+@dataclass
+class _Walk:
+    people: PeopleIndex
+    found: list[FollowUp] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)  # the last list posted
+    list_author: str | None = None
+    owned: set[tuple[str, int]] = field(default_factory=set)  # (item text, list message)
+    pending: dict[str, _Request] = field(default_factory=dict)
+    proposal: tuple[str, int, int] | None = None  # (task, message id, position)
+
+    def give(self, owner: str, task: str, message_id: int, how: str, item: _Item | None) -> None:
+        """Give `task` to `owner`, and with it the listed item the task names by number or by
+        its words ("I'll do the expiry alert" takes "expiry alert for every public cert")."""
+        stems = task_stems(task)
+        if not stems:
+            return
+        if item is None:
+            item = self.named(stems)
+        source = item.message_id if item else message_id
+        self.found.append(FollowUp(task, stems, source, owner, message_id, how))
+        if item is not None:
+            self.owned.add((item.text, item.message_id))
+            if item.text != task:
+                self.found.append(
+                    FollowUp(
+                        item.text, task_stems(item.text), item.message_id, owner, message_id, how
+                    )
+                )
+
+    def named(self, stems: frozenset[str]) -> _Item | None:
+        """The one item of the last list that a task names by its distinctive words: each word
+        weighs one over the number of items using it; at least 1 in all, more than any other."""
+        item_stems = [task_stems(i.text) for i in self.items]
+        uses: dict[str, int] = {}
+        for words in item_stems:
+            for word in words:
+                uses[word] = uses.get(word, 0) + 1
+        scored = sorted(
+            ((sum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
+            reverse=True,
+        )
+        if not scored or scored[0][0] < 1.0:
+            return None
+        if len(scored) > 1 and scored[1][0] >= scored[0][0]:
+            return None
+        return self.items[scored[0][1]]
+
+    def item(self, number: int) -> _Item | None:
+        by_number = [i for i in self.items if i.number == number]
+        return by_number[0] if by_number else None
+
+    def resolve(self, name: str, author: str | None) -> str | None:
+        if name.lower() in cues.ME:
+            return author
+        return self.people.resolve(name)
+
+
+def task_stems(task: str) -> frozenset[str]:
+    """The content stems of a task, without the words of taking ("I'll own", "that one")."""
+    return frozenset(content_stems(task)) - cues.TAKING_WORDS
+
+
+def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, str]], bool]:
+    """The item lines of a message as (number, text), and whether it is a list at all: at
+    least two item lines, or a header line ending in ':' followed by lines."""
+    lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
+    items: list[tuple[int | None, str]] = []
+    header_at = next((i for i, line in enumerate(lines) if cues.HEADER.search(line)), None)
+    for index, line in enumerate(lines):
+        match = cues.ITEM.match(line)
+        if match is not None:
+            number = match["num"] or match["hash"]
+            items.append((int(number) if number else None, match["text"].strip()))
+        elif header_at is not None and index > header_at:
+            items.append((None, line.strip()))
+        elif index > 0 and _names_someone(walk, line.strip(), message.author):
+            items.append((None, line.strip()))
+    is_list = len(items) >= 2 or (header_at is not None and bool(items))
+    return items, is_list
+
+
+def _names_someone(walk: _Walk, line: str, author: str | None) -> bool:
+    """True for a line that starts with a participant's name and a colon or dash ("Ben: X")."""
+    match = cues.NAME_FIRST.match(line)
+    return match is not None and walk.resolve(match["name"], author) is not None
+
+
+def _list_item(walk: _Walk, number: int | None, text: str, message: Message) -> None:
+    """One item of a list posted one item per message, with an owner if its line names one."""
+    item = _Item(number or len(walk.items) + 1, text, message.id)
+    walk.items.append(item)
+    owner, task = _owner_on_line(walk, text, message.author)
+    if owner is not None:
+        item.text = task
+        walk.give(owner, task, message.id, "named on the list", item)
+    else:
+        walk.found.append(FollowUp(text, task_stems(text), message.id))
+
+
+def _read_list(walk: _Walk, message: Message, items: list[tuple[int | None, str]]) -> None:
+    """A list message: its items, the owners written on them, and owner lines under them."""
+    walk.items = []
+    walk.list_author = message.author
+    previous: _Item | None = None
+    for number, text in items:
+        only = cues.ONLY_NAME.match(text)
+        owner_alone = walk.resolve(only["name"], message.author) if only else None
+        if owner_alone is not None and previous is not None:
+            walk.give(owner_alone, previous.text, message.id, "owner line", previous)
+            continue
+        item = _Item(number or len(walk.items) + 1, text, message.id)
+        walk.items.append(item)
+        previous = item
+        owner, task = _owner_on_line(walk, text, message.author)
+        if owner is not None:
+            item.text = task
+            walk.give(owner, task, message.id, "named on the list", item)
+    for item in walk.items:
+        if (item.text, item.message_id) not in walk.owned:
+            walk.found.append(FollowUp(item.text, task_stems(item.text), item.message_id))
+
+
+def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | None, str]:
+    """The owner a list line names, and the line without the name."""
+    first = cues.NAME_FIRST.match(text)
+    if first is not None:
+        owner = walk.resolve(first["name"], author)
+        if owner is not None:
+            return owner, first["task"]
+    verb = cues.NAME_VERB.match(text)
+    if verb is not None:
+        owner = walk.resolve(verb["name"], author)
+        if owner is not None:
+            return owner, verb["task"]
+    last = cues.NAME_LAST.search(text)
+    if last is not None:
+        name = last["name"] or last["pname"]
+        owner = walk.resolve(name, author)
+        if owner is not None and last.start() > 0:
+            return owner, text[: last.start()].strip(" ,;")
+    field_ = cues.OWNER_FIELD.search(text)
+    if field_ is not None:
+        owner = walk.resolve(field_["name"], author)
+        if owner is not None:
+            return owner, text[: field_.start()].strip(" ,;([")
+    if author is not None and cues.TAKEN_IN_ITEM.search(text):
+        return author, text
+    return None, text
+
+
+def _numbers(clause: str) -> list[int]:
+    """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
+    found = [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
+    found += [int(m["n"]) for m in cues.VERB_NUMBER.finditer(clause)]
+    found += [cues.ORDINALS.index(m["word"].lower()) + 1 for m in cues.ORDINAL.finditer(clause)]
+    return list(dict.fromkeys(found))
+
+
+def _addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
+    """The participant a clause speaks to ("Hannah, can you ...", "... can you, @Hannah?"), and
+    the clause without the name."""
+    lead = cues.LEAD_WORDS.match(clause)
+    body = clause[lead.end() :] if lead else clause
+    mentions = [m for m in walk.people.mentioned(body) if m[0] != author]
+    handle = cues.HANDLE.match(body)
+    if handle is not None and not any(start <= 1 for _, start, _ in mentions):
+        return handle["name"], body[handle.end() :].lstrip(" ,:")  # "@Tariq can you ..."
+    if not mentions:
+        return None, body
+    person, start, end = mentions[0]
+    if start <= 1:
+        return person, body[end:].lstrip(" ,:")
+    person, start, end = mentions[-1]
+    if body[end:].strip(" ?!.") == "":
+        return person, body[:start].rstrip(" ,")
+    return None, body
+
+
+def _read_clause(
+    walk: _Walk, clause: str, message: Message, position: int, lead: int | None = None
+) -> None:
+    author = message.author
+    numbers = [n for n in _numbers(clause) if walk.item(n) is not None]
+    if not numbers and lead is not None and walk.item(lead) is not None:
+        numbers = [lead]  # "3. I'll take that one": the message names its item first
+    person, rest = _addressee(walk, clause, author)
+    if person is not None:
+        refs = [walk.item(n) for n in numbers]
+        tasks = [i.text for i in refs if i is not None] or [rest]
+        if cues.REQUEST.search(clause) or (numbers and clause.rstrip().endswith("?")):
+            if not numbers and len(task_stems(rest)) <= 1 and walk.proposal is not None:
+                tasks = [walk.proposal[0]]  # "dmitri can you add it": the proposal before
+            walk.pending[person] = _Request(tasks, position, message.id)
+            return
+        if numbers or cues.NAME_VERB.match(clause.strip()) or cues.NAME_COLON.match(clause.strip()):
+            for number in numbers:
+                item = walk.item(number)
+                if item is not None:
+                    walk.give(person, item.text, message.id, "delegated", item)
+            if not numbers:
+                walk.give(person, rest, message.id, "delegated", None)
+            return
+    given = cues.TASK_THEN_NAME.match(clause.strip()) or cues.ASSIGNING.search(clause.strip())
+    if given is not None:
+        owner = walk.resolve(given["name"], author)
+        if owner is not None:  # "runbook: Priya", "assigning the runbook to Priya"
+            items = [walk.item(n) for n in numbers] or [None]
+            for item in items:
+                walk.give(owner, item.text if item else given["task"], message.id, "given", item)
+            return
+    if author is None:
+        return
+    if cues.DEFERRAL.search(clause):
+        _leave_unassigned(walk, clause, message, numbers)
+        return
+    if cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
+        if numbers:
+            for number in numbers:
+                item = walk.item(number)
+                if item is not None:
+                    walk.give(author, item.text, message.id, "claimed by number", item)
+            return
+        own_words = task_stems(clause)
+        if (not own_words or (cues.ANAPHOR.search(clause) and len(own_words) <= 1)) and (
+            walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
+        ):
+            task, _, _ = walk.proposal
+            walk.give(author, task, message.id, "took the proposal", None)
+            walk.proposal = None
+            return
+        if len(own_words) >= 2:
+            walk.give(author, clause, message.id, "committed", None)
+            return
+    if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
+        walk.proposal = (clause, message.id, position)
+        walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
+
+
+def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:
+    """ "runbook: Priya", "alerting -> @Diego": one line that gives named work to someone."""
+    given = cues.TASK_THEN_NAME.match(line)
+    owner = walk.resolve(given["name"], message.author) if given else None
+    if given is None or owner is None:
+        return False
+    numbers = [n for n in _numbers(given["task"]) if walk.item(n) is not None]
+    items = [walk.item(n) for n in numbers] or [None]
+    for item in items:
+        walk.give(owner, item.text if item else given["task"], message.id, "given", item)
+    return True
+
+
+def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[int]) -> None:
+    """ "Tariq hasn't picked up the contract tests, leaving it unassigned": the work asked of
+    someone named here (or named by its words) explicitly has no owner."""
+    lowered = clause.lower()
+    tasks: list[str] = [item.text for n in numbers if (item := walk.item(n)) is not None]
+    named = walk.named(task_stems(clause))
+    if named is not None:
+        tasks.append(named.text)
+    for person, request in list(walk.pending.items()):
+        if person.lower() in lowered:
+            tasks += request.tasks
+            del walk.pending[person]
+    for follow_up in walk.found:
+        if follow_up.how == "asked" and follow_up.asked and follow_up.asked.lower() in lowered:
+            tasks.append(follow_up.task)
+    stems = task_stems(clause)
+    if not tasks and stems:
+        tasks = [clause]
+    for task in dict.fromkeys(tasks):
+        walk.found.append(
+            FollowUp(task, task_stems(task) | stems, message.id, how="left unassigned")
+        )
+
+
+def _accept(walk: _Walk, message: Message, position: int) -> bool:
+    """Credit the author with the work they were asked to do when this message accepts it."""
+    if message.author is None:
+        return False
+    request = walk.pending.get(message.author)
+    if request is None:
+        return False
+    if position - request.position > ACCEPT_WINDOW:
+        walk.pending.pop(message.author, None)
+        return False
+    first = next(iter(clauses(message.text)), "")
+    if cues.DECLINE.search(first):
+        walk.pending.pop(message.author, None)
+        return False
+    opening = " ".join(clauses(message.text)[:2])
+    if not (
+        cues.ACCEPT.search(first) or (cues.TAKING.search(opening) and cues.ANAPHOR.search(opening))
+    ):
+        return False
+    walk.pending.pop(message.author, None)
+    for task in request.tasks:
+        item = next((i for i in walk.items if i.text == task), None)
+        walk.give(message.author, task, message.id, "accepted a request", item)
+    return True
+
+
+def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[FollowUp]:
+    """Every follow-up the chat lists, proposes or assigns, in message order; listed items and
+    proposals nobody took have no owner."""
+    walk = _Walk(people)
+    continuing = False  # a list posted one item per message ("followups:", "1. ...", "2. ...")
+    for position, message in enumerate(messages):
+        items, is_list = _list_lines(walk, message)
+        lines = [line for line in message.text.splitlines() if line.strip()]
+        single = len(items) == 1 == len(lines) and items[0][0] is not None
+        if single and items[0][0] == 1 and not continuing:
+            walk.items, walk.list_author, continuing = [], message.author, True  # "1. ..." alone
+        if continuing and items and len(items) == len(lines) and message.author == walk.list_author:
+            if not single or items[0][0] == len(walk.items) + 1:
+                for number, text in items:
+                    _list_item(walk, number, text, message)
+                continue
+        continuing = False
+        accepted = _accept(walk, message, position)
+        if is_list:
+            _read_list(walk, message, items)
+            continue
+        if lines and cues.HEADER.search(lines[-1]) and len(lines) == 1:
+            walk.items, walk.list_author, continuing = [], message.author, True
+            continue
+        if len(lines) == 1 and _given_in_prose(walk, lines[0].strip(), message):
+            continue  # "disk usage alert: Nina" (before clause splitting cuts at the colon)
+        lead = cues.LEAD_NUMBER.match(message.text)
+        for index, clause in enumerate(clauses(message.text)):
+            if accepted and index <= 1 and (index == 0 or cues.ANAPHOR.search(clause)):
+                continue  # "Sure thing", "I'll take that one": the accepted request says what
+            _read_clause(walk, clause, message, position, int(lead[1]) if lead else None)
+        _expire(walk, position)
+    _expire(walk, len(messages) + ACCEPT_WINDOW + 1)
+    return _without_taken_duplicates(walk.found)
+
+
+def _expire(walk: _Walk, position: int) -> None:
+    """Requests nobody accepted in time stay follow-ups, with no owner."""
+    for person, request in list(walk.pending.items()):
+        if position - request.position > ACCEPT_WINDOW:
+            del walk.pending[person]
+            for task in request.tasks:
+                stems = task_stems(task)
+                if stems:
+                    walk.found.append(
+                        FollowUp(task, stems, request.message_id, how="asked", asked=person)
+                    )
+
+
+def _without_taken_duplicates(found: list[FollowUp]) -> list[FollowUp]:
+    """Listed items that were later taken keep only their owned entries."""
+    owned = {(f.task, f.message_id) for f in found if f.owner is not None}
+    return [f for f in found if f.owner is not None or (f.task, f.message_id) not in owned]

@@ -1,0 +1,132 @@
+"""Names in a claim against the chat (hard checks): identifiers (services, hosts, versions, jobs,
+error classes) and proper names ("Kubernetes", "Airflow", "Bob") must occur in the transcript.
+
+An identifier the chat never writes is *contradicted* when a cited (or retrieved) message about
+the same thing names another of its family ("ConnectionResetError" where the chat says
+"ConnectionRefusedError", "products-db-3" where it says "products-db-2"), else *unsupported*.
+One the chat does write is still *contradicted* when the claim cites a message about the same
+thing that names a sibling instead, and no cited message (or its neighbour) names the claimed
+one (the wrong service for the event). A capitalised name the chat never uses in any case or form
+is *unsupported*.
+"""
+
+from __future__ import annotations
+
+from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.entities import family, squash
+from app.verify.source import MessageDoc
+from app.verify.text import content_stems
+
+# A message speaks of the same thing as the claim from this share of its other words.
+SAME_THING = 0.5
+# ...and stands in for a citation (for a claim citing nothing) from this share.
+UNCITED_ABOUT = 2 / 3 - 1e-9
+NEAR = 1
+
+
+def _rival_in(
+    ctx: ClaimContext, ident: str, docs: list[MessageDoc]
+) -> tuple[MessageDoc, str] | None:
+    """A message in `docs` about the same thing as the claim that names a sibling of `ident`."""
+    kind = family(ident)
+    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    rest = frozenset(w for w in rest if ctx.source.known(w))
+    if not rest:
+        return None  # nothing says what the claim is about: no message can be "about it"
+    key = squash(ident)
+    for doc in docs:
+        if overlap(set(rest), set(doc.stems)) < SAME_THING:
+            continue  # another service in a message about something else is no rival
+        named = {squash(i) for i in ctx.identifiers}
+        for other in doc.identifiers:
+            squashed = squash(other)
+            if family(other) != kind or key in squashed or squashed in key:
+                continue  # the same one ("replica-2" of "ledger-db-replica-2"), or another kind
+            if any(squashed in n or n in squashed for n in named):
+                continue  # the claim names that one too
+            return doc, other
+    return None
+
+
+def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
+    """True when `ident` is written in one of `docs` or a message next to one."""
+    key = squash(ident)
+    for doc in docs:
+        ids = [doc.message.id, *ctx.source.neighbours(doc.message.id, NEAR)]
+        for message_id in ids:
+            other = ctx.source.docs[message_id]
+            if key in squash(other.message.text):
+                return True
+    return False
+
+
+def _about(ctx: ClaimContext, ident: str) -> list[MessageDoc]:
+    """Retrieved messages that carry two thirds of the claim's other known words (three at
+    least): close enough to stand in for a citation."""
+    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    known = frozenset(w for w in rest if ctx.source.known(w))
+    if len(known) < 3:
+        return []
+    found = ctx.search_event(known, k=4)
+    return [doc for doc, _ in found if overlap(set(known), set(doc.stems)) >= UNCITED_ABOUT]
+
+
+def _wordlike(ident: str) -> bool:
+    """A CamelCase word or a two-part compound of letters: a name more than a system id."""
+    parts = ident.split("-")
+    return ident.isalpha() or (len(parts) == 2 and all(p.isalpha() for p in parts))
+
+
+def check_identifiers(ctx: ClaimContext) -> CheckResult:
+    """Service names, hostnames, versions and error names in the claim occur in the chat, and
+    are the ones its cited messages name for the same thing."""
+    if not ctx.identifiers:
+        return CheckResult("identifiers", "skip")
+    for ident in ctx.identifiers:
+        if ctx.source.has_entity(ident):
+            # The chat names it, but is it the one the chat names for this? The cited messages
+            # decide; for a claim citing none, the messages that say most of what it says.
+            about = ctx.cited_docs or _about(ctx, ident)
+            if about and not _named_near(ctx, ident, about):
+                rival = _rival_in(ctx, ident, about)
+                if rival is not None:
+                    doc, other = rival
+                    cited = "the cited " if ctx.cited else ""
+                    return CheckResult(
+                        "identifiers",
+                        "contradicted",
+                        f"{cited}{doc.when()} names {other} for this, not {ident}",
+                        (doc.message.id,),
+                    )
+            continue
+        rival = _rival_in(ctx, ident, ctx.cited_docs) or _rival_in(ctx, ident, ctx.docs())
+        if rival is not None:
+            doc, other = rival
+            return CheckResult(
+                "identifiers",
+                "contradicted",
+                f"{doc.when()} names {other}, not {ident}",
+                (doc.message.id,),
+            )
+        if _wordlike(ident) and ctx.source.knows_word(ident.replace("-", "")):
+            continue  # "PostgreSQL" for "postgres", "pre-prod" for "preprod"
+        return CheckResult("identifiers", "unsupported", f"{ident} does not occur in the chat")
+    return CheckResult("identifiers", "pass", "its identifiers occur in the chat")
+
+
+def check_names(ctx: ClaimContext) -> CheckResult:
+    """Capitalised names in the claim ("the Redis cache", "approved by Bob") occur in the chat
+    (hard); an abbreviation the chat never uses ("ACM") is only flagged, since plain language
+    spells out what a chat abbreviates and the reverse ("SMS", "EMEA")."""
+    names = ctx.proper_names
+    unknown = [n for n in dict.fromkeys(names) if not ctx.source.knows_name(n)]
+    if unknown:
+        return CheckResult(
+            "names", "unsupported", f"the chat never mentions {', '.join(unknown[:4])}"
+        )
+    strange = [a for a in dict.fromkeys(ctx.acronyms) if not ctx.source.knows_name(a)]
+    if strange:
+        return CheckResult("names", "flag", f"the chat never uses {', '.join(strange[:4])}")
+    if not names:
+        return CheckResult("names", "skip")
+    return CheckResult("names", "pass", "the names it uses occur in the chat")

@@ -1,0 +1,201 @@
+"""The figures of a claim against the chat (a hard check).
+
+A figure is borne out when a cited message, or a message about the same thing, states an equal
+quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M rows" for "90M-row";
+"roughly half" for 48%). A duration may instead follow from the claim's own range ("from 13:58 to
+14:21" is 23 minutes), a range the chat writes, or message timestamps. Otherwise:
+- a cited (or retrieved) message states a different quantity of the same kind about the same
+  thing: *contradicted*, naming it;
+- the claim's own range spans another duration: *contradicted*;
+- the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
+  "thousands of transactions daily");
+- the chat states it, but about something else: a soft flag.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from app.models import clock_seconds
+from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.quantities import Figure
+from app.verify.source import MessageDoc, written_seconds
+from app.verify.text import GENERIC
+from app.verify.times import range_seconds
+
+# Computed durations may be off by this much: chat timestamps have minute resolution.
+DURATION_SLACK_S = 60
+# A message says "most of what the claim says" from this share of the claim's known words.
+STRONG_MATCH = 0.5
+
+
+def _related(ctx: ClaimContext, figure: Figure, other: Figure, message_id: int) -> bool:
+    """The chat's figure is about what the claim's is: the words around both share one, or the
+    message says much of what the claim says."""
+    if (figure.context - GENERIC) & other.context:
+        return True
+    known = frozenset(w for w in ctx.content if ctx.source.known(w))
+    doc = ctx.source.docs[message_id]
+    return bool(known) and overlap(set(known), set(doc.stems)) >= STRONG_MATCH
+
+
+def _rival(
+    ctx: ClaimContext, figure: Figure, docs: list[MessageDoc]
+) -> tuple[MessageDoc, Figure] | None:
+    """A different figure of the same kind about the same thing in `docs`."""
+    wanted = figure.context - GENERIC - ctx.name_stems
+    for doc in docs:
+        for other in doc.figures:
+            if other.kind != figure.kind or other.same(figure) or other.magnitude:
+                continue
+            if other.kind == "duration" and (other.value >= 60) != (figure.value >= 60):
+                continue  # 320ms latency is no rival to "27 minutes" of impact
+            if wanted & other.context or (not wanted and ctx.content & other.context):
+                return doc, other
+    return None
+
+
+def _about_the_claim(ctx: ClaimContext) -> list[MessageDoc]:
+    """Retrieved messages that say most of what the claim says (for a claim citing none)."""
+    known = frozenset(w for w in ctx.content if ctx.source.known(w))
+    if len(known) < 2:
+        return []
+    return [d for d in ctx.docs() if overlap(set(known), set(d.stems)) >= STRONG_MATCH]
+
+
+def _own_range(ctx: ClaimContext) -> tuple[str, str, int] | None:
+    """The claim's single range of times and the seconds it spans, if it has exactly one."""
+    if len(ctx.ranges) != 1:
+        return None
+    first, second = ctx.ranges[0]
+    return first.value, second.value, range_seconds(first.value, second.value)
+
+
+def _from_timestamps(ctx: ClaimContext, seconds: float) -> int | None:
+    """A message whose time, against another relevant one, spans `seconds` (or a range the chat
+    writes that does)."""
+    source = ctx.source
+    for message_id in source.ranges.get(round(seconds / 60), [])[:1]:
+        return message_id
+    stamps: list[tuple[int, int]] = []  # (elapsed seconds, message id)
+    for doc in ctx.docs():
+        elapsed = doc.message.elapsed_seconds()
+        if elapsed is not None:
+            stamps.append((elapsed, doc.message.id))
+        stamps += [(s, doc.message.id) for s in written_seconds(doc)]
+    transcript = source.transcript
+    if source.span_seconds is not None and transcript.messages:
+        stamps.append((source.span_seconds[0], transcript.messages[0].id))
+        stamps.append((source.span_seconds[1], transcript.messages[-1].id))
+    stamps += [(clock_seconds(t.value), 0) for t in ctx.times]
+    for (a, first), (b, second) in combinations(stamps[:40], 2):
+        if abs(abs(a - b) - seconds) <= DURATION_SLACK_S:
+            return first or second or (transcript.messages[0].id if transcript.messages else None)
+    starts, ends = source.milestones  # from an alert (or the start) to a recovery
+    for start in starts:
+        opened = source.elapsed(start)
+        for end in ends:
+            closed = source.elapsed(end)
+            if opened is None or closed is None:
+                continue
+            if abs(closed - opened - seconds) <= DURATION_SLACK_S:
+                return end
+    return None
+
+
+def _one_figure(
+    ctx: ClaimContext, figure: Figure, own_range: tuple[str, str, int] | None
+) -> CheckResult:
+    holders = ctx.source.figure_holders(figure)
+    cited = set(ctx.cited)
+    in_cited = [mid for mid, _ in holders if mid in cited]
+    if in_cited:
+        return CheckResult("figures", "pass", f"m{in_cited[0]} states it", (in_cited[0],))
+    long_duration = figure.kind == "duration" and figure.value >= 60
+    if long_duration and own_range is not None:
+        # "Lasted 23 minutes, from 13:58 to 14:21": the duration must be what its range spans.
+        first, last, seconds = own_range
+        if abs(seconds - figure.value) <= DURATION_SLACK_S:
+            return CheckResult("figures", "pass", f"{first} to {last} is {figure.written}")
+        return CheckResult(
+            "figures",
+            "contradicted",
+            f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
+        )
+    close = [mid for mid, other in holders if (figure.context - GENERIC) & other.context]
+    if close:
+        return CheckResult("figures", "pass", f"m{close[0]} states it", (close[0],))
+    related = [mid for mid, other in holders if _related(ctx, figure, other, mid)]
+    if related:
+        # The message says it, though not next to the claim's words: unless the same message
+        # gives another figure of this kind right beside those words (the claim swapped them).
+        doc = ctx.source.docs[related[0]]
+        swapped = _rival(ctx, figure, [doc])
+        if swapped is not None and (figure.context - GENERIC) & swapped[1].context:
+            return CheckResult(
+                "figures",
+                "contradicted",
+                f"{doc.when()} gives {swapped[1].written} for this, {figure.written} for "
+                "something else",
+                (doc.message.id,),
+            )
+        return CheckResult("figures", "pass", f"m{related[0]} states it", (related[0],))
+    if long_duration:
+        computed = _from_timestamps(ctx, figure.value)
+        if computed is not None:
+            return CheckResult(
+                "figures", "pass", f"{figure.written} follows from the message times", (computed,)
+            )
+    if holders:  # the chat states this very figure, about something else as far as words go
+        mid = holders[0][0]
+        return CheckResult(
+            "figures",
+            "flag",
+            f"the chat states {figure.written} (m{mid}), but not about this",
+            (mid,),
+        )
+    rival = (
+        _rival(ctx, figure, ctx.cited_docs)
+        or (None if ctx.cited else _rival(ctx, figure, _about_the_claim(ctx)))
+        or _rival(ctx, figure, ctx.docs())
+    )
+    if rival is not None:
+        doc, other = rival
+        return CheckResult(
+            "figures",
+            "contradicted",
+            f"{doc.when()} says {other.written}, not {figure.written}",
+            (doc.message.id,),
+        )
+    if figure.bound:
+        return CheckResult(
+            "figures", "flag", f"{figure.written} is a bound the chat does not state"
+        )
+    what = "duration" if figure.kind == "duration" else "figure"
+    extra = "; it does not follow from the message times either" if long_duration else ""
+    return CheckResult(
+        "figures", "unsupported", f"the {what} {figure.written} is not in the chat{extra}"
+    )
+
+
+def check_figures(ctx: ClaimContext) -> CheckResult:
+    """Every figure and duration of the claim agrees with the chat (see the module docstring)."""
+    if not ctx.figures:
+        return CheckResult("figures", "skip")
+    own_range = _own_range(ctx)
+    durations = [f for f in ctx.figures if f.kind == "duration" and f.value >= 60]
+    passed: list[int] = []
+    flags: list[CheckResult] = []
+    for figure in ctx.figures:
+        range_for_it = own_range if durations == [figure] else None
+        result = _one_figure(ctx, figure, range_for_it)
+        if result.outcome in ("contradicted", "unsupported"):
+            return result
+        if result.outcome == "flag":
+            flags.append(result)
+        passed.extend(result.evidence)
+    if flags:
+        return flags[0]
+    return CheckResult(
+        "figures", "pass", "its figures match the chat", tuple(dict.fromkeys(passed))
+    )

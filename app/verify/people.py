@@ -1,0 +1,82 @@
+"""Who takes part in a chat, and how a text refers to them.
+
+A participant is found by their full name, their first or last name when no other participant
+shares it, an @handle ("@hannah", "@diego.r"), or a possessive ("Jonas's"). Looking a text up
+costs one dictionary probe per word, however many people the chat has.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.verify.text import STOPWORDS
+
+_WORD = re.compile(r"@?+[A-Za-z][A-Za-z0-9]*+(?:[.'’\-][A-Za-z0-9]++)*+")
+_POSSESSIVE = ("'s", "’s")
+
+
+@dataclass
+class PeopleIndex:
+    """Participants (message authors) and the words that name each of them."""
+
+    participants: list[str]
+    keys: dict[str, str] = field(default_factory=dict)  # lower-case word or name -> participant
+
+    @classmethod
+    def of(cls, participants: list[str]) -> PeopleIndex:
+        """Index participants by full name, and by first and last name where unambiguous."""
+        index = cls(list(participants))
+        counts: dict[str, int] = {}
+        for name in participants:
+            for part in set(_name_parts(name)):
+                counts[part] = counts.get(part, 0) + 1
+        for name in participants:
+            lowered = name.lower()
+            index.keys[lowered] = name
+            index.keys[lowered.replace(" ", "")] = name
+            for part in _name_parts(name):
+                if counts[part] == 1 and len(part) > 1:
+                    index.keys.setdefault(part, name)
+        return index
+
+    def resolve(self, word: str) -> str | None:
+        """The participant a word names ("@hannah", "Jonas's", "nina"), or None."""
+        bare = word.lower().lstrip("@").rstrip(".,:;!?)")
+        if word[:1].islower() and bare in STOPWORDS:
+            return None  # "will", "may": a word, not Will or May
+        for ending in _POSSESSIVE:
+            if bare.endswith(ending):
+                bare = bare[: -len(ending)]
+        found = self.keys.get(bare)
+        if found is None and "." in bare:
+            found = self.keys.get(bare.split(".", 1)[0])  # "@diego.r"
+        return found
+
+    def mentioned(self, text: str) -> list[tuple[str, int, int]]:
+        """Participants named in `text`, as (participant, start, end), in order."""
+        found: list[tuple[str, int, int]] = []
+        words = list(_WORD.finditer(text))
+        taken = -1
+        for index, match in enumerate(words):
+            if match.start() < taken:
+                continue
+            if index + 1 < len(words):  # a two-word name ("Nina Patel")
+                pair = f"{match.group(0)} {words[index + 1].group(0)}".lower().lstrip("@")
+                full = self.keys.get(pair)
+                if full is not None and " " in pair:
+                    found.append((full, match.start(), words[index + 1].end()))
+                    taken = words[index + 1].end()
+                    continue
+            person = self.resolve(match.group(0))
+            if person is not None:
+                found.append((person, match.start(), match.end()))
+        return found
+
+    def names_in(self, text: str) -> list[str]:
+        """The participants named in `text`, each once, in order."""
+        return list(dict.fromkeys(p for p, _, _ in self.mentioned(text)))
+
+
+def _name_parts(name: str) -> list[str]:
+    return [part for part in name.lower().replace("_", " ").replace(".", " ").split() if part]

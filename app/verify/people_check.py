@@ -1,0 +1,269 @@
+"""People in a claim against the chat: owners of follow-ups, and who did what.
+
+Owners (a hard check, read by the checker's own rules in `assignments`): the follow-up the claim
+describes is found among those the chat lists, proposes or assigns, by its distinctive words.
+The claimed owner took it or was given it: *pass*. The chat gave it to someone else:
+*contradicted*, naming who and where. The chat lists it but the rules see nobody take it, or no
+follow-up matches: a soft flag (an assignment phrased in a way the rules do not read must not
+cost a correct owner).
+
+Actors ("Ravi paused the backfill"): the person wrote, or is named in, a message about the event:
+*pass*. The message that reports the event (the cited one, or clearly the best retrieved one) is
+someone else's first-hand report, and neither it nor the messages around it name the person:
+*contradicted*. Otherwise a soft flag.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.verify.assignments import FollowUp, task_stems
+from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.source import MessageDoc
+from app.verify.text import GENERIC, content_stems, stem
+
+# A follow-up matches a claim's task from this (IDF-weighted) share of the smaller side.
+TASK_MATCH = 0.5
+# Follow-ups within this share of the best match count as the same work (owners may share it).
+NEAR_BEST = 0.8
+# A message is about the event from this share of the claim's known words...
+EVENT_OVERLAP = 0.34
+# ...and clearly reports it from this share.
+EVENT_MATCH = 0.5
+
+# Words after a name that make it the owner of the work: "Omar owns", "Yuki will fix",
+# "Ben is going to", "Hannah to draft"; or "assigned to X", "(owner: X)".
+_OWNER_VERB = re.compile(
+    r"^[ \t,]*+(?:also[ \t]++)?+(?:owns?|will|is[ \t]++going[ \t]++to|is[ \t]++taking|takes|"
+    r"handles|is[ \t]++handling|is[ \t]++on|to|has[ \t]++taken|took[ \t]++on|is[ \t]++"
+    r"responsible[ \t]++for|agreed[ \t]++to|volunteered|offered[ \t]++to|is[ \t]++following"
+    r"[ \t]++up|follows[ \t]++up|picked[ \t]++up|is[ \t]++looking[ \t]++into|has[ \t]++the)\b",
+    re.IGNORECASE,
+)
+_ASSIGNED_TO = re.compile(
+    r"\b(?:assigned[ \t]++to|owned[ \t]++by|owner[ \t]*+(?:is|:))[ \t]++@?+(?P<name>\w++)",
+    re.IGNORECASE,
+)
+_LEADING_NAME = re.compile(r"^[ \t*_-]*+@?+(?P<name>[A-Z][a-z]++)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|i['’]ve|i['’]m|i['’]ll|we|we['’]ve|me|my)\b", re.IGNORECASE)
+_OWNER_TEXT = re.compile(r"\(owner:[ \t]*+(?P<name>[^()]{1,60}+)\)", re.IGNORECASE)
+_NOT_TASK = frozenset(stem(w) for w in "owner owners own owns assigned assignee".split())
+
+
+def _claimed_owner(ctx: ClaimContext) -> str | None:
+    """The owner the claim names: its table cell, "(owner: X)", "assigned to X", or a person
+    followed by "owns", "will", "is going to" ("Omar owns ...", "Yuki will fix ...")."""
+    named = ctx.claim.owner
+    if named is None:
+        match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
+        named = match["name"].strip() if match else None
+    if named is not None:
+        return ctx.source.people.resolve(named) or named
+    for person, start, end in ctx.mentions:
+        if _OWNER_VERB.match(ctx.text[end : end + 40]):
+            return person
+        if ctx.planned_section and start <= 2:  # "- Nina: disk alert" under "Follow-ups"
+            return person
+    leading = _LEADING_NAME.match(ctx.text)  # a name the chat mentions but who never wrote
+    if leading is not None and _OWNER_VERB.match(ctx.text[leading.end() : leading.end() + 24]):
+        name = leading["name"]
+        if name.lower() not in _NOT_NAMES and ctx.source.knows_name(name):
+            return name
+    return None
+
+
+_NOT_NAMES = frozenset({"we", "it", "this", "that", "they", "team", "support", "nobody"})
+
+
+def _weight(ctx: ClaimContext, stems: frozenset[str]) -> float:
+    return sum(max(ctx.source.idf(s), 0.1) for s in stems)
+
+
+def _task(ctx: ClaimContext) -> frozenset[str]:
+    text = _OWNER_TEXT.sub(" ", ctx.text)
+    return task_stems(text) - ctx.name_stems - _NOT_TASK - GENERIC
+
+
+def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, FollowUp]]:
+    scored: list[tuple[float, FollowUp]] = []
+    for follow_up in ctx.source.follow_ups_about(task):
+        shared = task & follow_up.stems
+        if not shared:
+            continue
+        smaller = min(_weight(ctx, task), _weight(ctx, follow_up.stems)) or 1.0
+        score = _weight(ctx, shared) / smaller
+        if score >= TASK_MATCH and (len(shared) >= 2 or score >= 0.75):
+            scored.append((score, follow_up))
+    return sorted(scored, key=lambda pair: -pair[0])
+
+
+def check_owner(ctx: ClaimContext, owner: str) -> CheckResult:
+    """The claimed owner is who the chat gave the follow-up to."""
+    participant = owner in ctx.source.people.participants
+    if not participant and not ctx.source.knows_name(owner):
+        return CheckResult("owner", "unsupported", f"{owner} does not appear in the chat")
+    task = _task(ctx)
+    matches = _matches(ctx, task)
+    if not matches:
+        return CheckResult("owner", "flag", "no follow-up of the chat matches this")
+    best = matches[0][0]
+    near = [f for score, f in matches if score >= best * NEAR_BEST]
+    mine = [f for f in near if f.owner == owner]
+    released = [f for f in near if f.how == "left unassigned"]
+    if released and not any(
+        f.owner is not None and (f.owner_message or 0) > released[-1].message_id for f in near
+    ):
+        where = released[-1].message_id
+        return CheckResult(
+            "owner",
+            "contradicted",
+            f"the chat leaves this unassigned (m{where}), so {owner} does not own it",
+            (where,),
+        )
+    if mine:
+        where = mine[0].owner_message or mine[0].message_id
+        return CheckResult(
+            "owner",
+            "pass",
+            f"the chat gave this to {owner} (m{where})",
+            (where, mine[0].message_id),
+        )
+    others = [f for f in near if f.owner is not None]
+    if others:
+        other = others[0]
+        where = other.owner_message or other.message_id
+        return CheckResult(
+            "owner",
+            "contradicted",
+            f"the chat gave this to {other.owner} (m{where}), not {owner}",
+            (where,),
+        )
+    listed = near[0]
+    return CheckResult(
+        "owner",
+        "flag",
+        f"the chat lists this (m{listed.message_id}) but the rules see no one take it",
+        (listed.message_id,),
+    )
+
+
+def _subject(ctx: ClaimContext) -> str | None:
+    """The person the claim says acted: a name among its first three words ("Ravi paused",
+    "Tom, as incident commander, decided") or after "by" ("paused by Ravi")."""
+    text = ctx.text
+    for person, start, end in ctx.mentions:
+        if text[end : end + 2] in ("'s", "’s"):
+            continue  # "Jonas's job": a possessive, not an actor
+        before = _CLAUSE_START.split(text[max(0, start - 60) : start])[-1]
+        if len(before.split()) <= 2 or text[max(0, start - 4) : start].strip() == "by":
+            return person
+    return None
+
+
+_CLAUSE_BREAK = re.compile(r"[;,]|\b(?:and|then|while|after which)\b")
+_CLAUSE_START = re.compile(r"[,;:]|\b(?:and|then|so|because|while|after|before)\b")
+
+
+def _names_or_wrote(
+    doc: MessageDoc, person: str, ctx: ClaimContext, event: frozenset[str] = frozenset()
+) -> bool:
+    """The person wrote the message, or it names them for the event: when it names several
+    people ("Alex, please fix config while Ravi rolls back"), the words after the person's name
+    must be about the event at least as much as those after anyone else's."""
+    if doc.message.author == person:
+        return True
+    mentions = ctx.source.people.mentioned(doc.message.text)
+    if person not in {p for p, _, _ in mentions}:
+        return False
+    others = {p for p, _, _ in mentions} - {person}
+    if not others or not event:
+        return True
+    segments = _segments(doc.message.text, mentions)
+    mine = overlap(set(event), set(content_stems(segments.get(person, ""))))
+    theirs = max(overlap(set(event), set(content_stems(segments.get(o, "")))) for o in others)
+    return mine > 0 and mine >= theirs
+
+
+def _segments(text: str, mentions: list[tuple[str, int, int]]) -> dict[str, str]:
+    """The words bound to each named person: from the name up to the next name or clause end."""
+    bound: dict[str, str] = {}
+    for index, (person, _, end) in enumerate(mentions):
+        stop = mentions[index + 1][1] if index + 1 < len(mentions) else len(text)
+        piece = text[end:stop]
+        cut = _CLAUSE_END.search(piece)
+        bound[person] = bound.get(person, "") + " " + (piece[: cut.start()] if cut else piece)
+    return bound
+
+
+_CLAUSE_END = re.compile(r"[.!?;]")
+
+
+def _their_clause(ctx: ClaimContext, person: str) -> str:
+    """The part of the claim the person acts in ("and Priya acknowledged it a minute later")."""
+    for name, start, _ in ctx.mentions:
+        if name == person:
+            end = _CLAUSE_BREAK.search(ctx.text, start + len(name))
+            begin = max((m.end() for m in _CLAUSE_BREAK.finditer(ctx.text, 0, start)), default=0)
+            return ctx.text[begin : end.start() if end else len(ctx.text)]
+    return ctx.text
+
+
+def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
+    """The person named as acting wrote, or is named in, the messages about the event."""
+    words = frozenset(content_stems(_their_clause(ctx, person)))
+    event = frozenset(w for w in words - ctx.name_stems - GENERIC if ctx.source.known(w))
+    if not event:
+        return CheckResult("people", "skip")
+    cited = [(d, overlap(set(event), set(d.stems))) for d in ctx.cited_docs]
+    about = [(d, s) for d, s in cited if s >= EVENT_OVERLAP]
+    if not about:  # citing nothing about it: the messages that clearly report the event
+        about = [(d, s) for d, s in ctx.search_event(event, k=6) if s >= EVENT_MATCH]
+    for doc, _ in about:
+        if _names_or_wrote(doc, person, ctx, event):
+            return CheckResult(
+                "people", "pass", f"{doc.when()} links {person} to this", (doc.message.id,)
+            )
+    for doc, _ in about[:3]:
+        for neighbour in ctx.source.neighbours(doc.message.id, 2):
+            other = ctx.source.docs[neighbour]
+            if (
+                _names_or_wrote(other, person, ctx, event)
+                and overlap(set(event), set(other.stems)) >= EVENT_MATCH
+            ):
+                return CheckResult(
+                    "people", "pass", f"{other.when()} links {person} to this", (neighbour,)
+                )
+    strong = [
+        (d, s)
+        for d, s in about
+        if s >= EVENT_MATCH and d.message.author and not d.message.text.rstrip().endswith("?")
+    ]
+    if ctx.cited:
+        strong = [(d, s) for d, s in strong if d.message.id in ctx.cited]
+    if strong and len(event) >= 2:
+        doc = max(strong, key=lambda pair: pair[1])[0]
+        # The author's own report: it speaks in the first person or names nobody else.
+        others = [
+            p for p in ctx.source.people.names_in(doc.message.text) if p != doc.message.author
+        ]
+        first_hand = bool(_FIRST_PERSON.search(doc.message.text)) or not others
+        if first_hand and doc.message.author != person:
+            return CheckResult(
+                "people",
+                "contradicted",
+                f"{doc.when()} is {doc.message.author}'s report of this; the chat does not name "
+                f"{person} for it",
+                (doc.message.id,),
+            )
+    return CheckResult("people", "flag", f"the chat does not link {person} to this")
+
+
+def check_people(ctx: ClaimContext) -> CheckResult:
+    """Owners are who the chat assigned; actors are who the chat names for the event."""
+    owner = _claimed_owner(ctx)
+    if owner is not None:
+        return check_owner(ctx, owner)
+    person = _subject(ctx)
+    if person is None or not ctx.claims_done and not ctx.facts.past:
+        return CheckResult("people", "skip")
+    return check_actor(ctx, person)

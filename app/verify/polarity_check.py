@@ -1,0 +1,228 @@
+"""Negation and states ("were not affected", "catalog-service was fine", "the rollback did not
+help") against the chat.
+
+Each part of the claim that denies something or states a state is read on its own ("Only
+checkout-service was impacted; catalog-service and user-service were fine" is two parts, so the
+faithful paraphrase of "catalog-service and user-service are fine" agrees with its second part
+instead of clashing with its first). A part clashes with a chat clause only when that clause
+states the same predicate (or a close variant: "set"/"updated") about the same subject the other
+way; a negative chat clause agrees with a denial.
+
+The clash is *hard* (the claim is contradicted, naming the clause) only when it is in a message
+the claim cites, and only when it fits the claim better than any agreeing statement (states
+change during an incident: "latency jumped", later "latency normal"). Any other clash, a claim
+that cites nothing included, is a soft flag: with a judge it is asked, without one it ships.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.mood import STATE_STEMS, ClauseFacts, analyse_clause, predicate_variants
+from app.verify.source import MessageDoc
+from app.verify.text import GENERIC, content_stems, stem
+
+# A chat clause speaks of the same thing as a claim part from this share of its subject words.
+SAME_SUBJECT = 0.5
+
+# Words that report trouble in a clause that says "too" or "also" ("user-service errors too").
+_TROUBLE = frozenset(stem(w) for w in "error exception 500 502 503 504 5xx".split())
+# Where a claim's parts begin ("configs moved to a new env var | whose values were never set").
+_PART = re.compile(r"[,;]|\b(?:but|whose|which|while|although|though|because|so|where)\b")
+_CAUSE = re.compile(
+    r"\b(?:because[ \t]++of|due[ \t]++to|caused[ \t]++by|as[ \t]++a[ \t]++result[ \t]++of|"
+    r"triggered[ \t]++by|related[ \t]++to|brought[ \t]++on[ \t]++by)\b",
+    re.IGNORECASE,
+)
+_UNRELATED = re.compile(
+    r"\b(?:unrelated|not[ \t]++related|coincidence|separate[ \t]++issue|nothing[ \t]++to[ \t]++"
+    r"do[ \t]++with)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Part:
+    facts: ClauseFacts
+    subject: frozenset[str]
+    says_other: bool
+
+
+def _parts(ctx: ClaimContext) -> list[_Part]:
+    """The parts of the claim that deny something or state a state, with their subjects."""
+    found: list[_Part] = []
+    pieces = [p for p in _PART.split(ctx.text) if p.strip()]
+    for piece in pieces:
+        facts = analyse_clause(piece.strip())
+        if not facts.negative and facts.state is None and not facts.past:
+            continue  # nothing denied, no state, nothing done: no polarity to compare
+        if facts.planned or facts.imperative:
+            continue  # "X should not ..." recommends; it reports nothing
+        words = frozenset(content_stems(piece)) - GENERIC - ctx.name_stems - STATE_STEMS
+        subject = words - facts.denied
+        if not subject:
+            subject = ctx.content - facts.denied - STATE_STEMS
+        found.append(_Part(facts, subject, "other" in piece.lower()))
+    return found
+
+
+def _clause_state(clause: ClauseFacts, claim_says_other: bool) -> str | None:
+    """The clause's state; "user-service errors too" reports trouble with another service."""
+    if clause.state is not None:
+        return clause.state
+    if claim_says_other and clause.scope_also and clause.stems & _TROUBLE:
+        return "bad"
+    return None
+
+
+def _denial_agrees(part: _Part, clause: ClauseFacts) -> tuple[bool, float] | None:
+    """How a chat clause bears on what the part denies: (agrees, subject overlap), or None when
+    it does not speak of the same predicate and subject."""
+    variants = frozenset().union(*(predicate_variants(p) for p in part.facts.denied))
+    variants -= part.subject
+    content = clause.content - variants - STATE_STEMS
+    score = overlap(set(part.subject), set(content))
+    if score < SAME_SUBJECT:
+        return None
+    if clause.negative:
+        if clause.denied & variants or len(part.subject & content) >= 2:
+            return True, score
+        return None
+    if clause.stems & variants:
+        return False, score
+    return None
+
+
+def _affirmation_clashes(part: _Part, clause: ClauseFacts) -> tuple[bool, float] | None:
+    """A positive part against a clause that denies one of its predicates about the same
+    subject ("logins were also down" vs "logins never went down"; "Hugo applied a second DNS
+    change" vs "I won't apply any more dns changes"), or states it too (agrees)."""
+    # The claim's own verbs ("moved"), not any word ("configs" is no "configure").
+    predicates = part.facts.past or part.facts.stems
+    for predicate in clause.denied:
+        variants = predicate_variants(predicate)
+        if not predicates & variants:
+            continue
+        subject = part.subject - variants
+        shared = subject & (clause.content - variants)
+        score = overlap(set(subject), set(clause.content - variants))
+        if score >= SAME_SUBJECT or len(shared) >= 2:
+            return False, max(score, SAME_SUBJECT)
+    done = part.facts.past
+    if done and not clause.negative and clause.general_mood() == "done" and clause.stems & done:
+        score = overlap(set(part.subject - done), set(clause.content - done))
+        if score >= SAME_SUBJECT:
+            return True, score
+    return None
+
+
+def _state_agrees(part: _Part, clause: ClauseFacts, state: str) -> tuple[bool, float] | None:
+    """A claimed state ("no other services were affected") against a clause's state."""
+    subject = part.subject
+    shared = subject & (clause.content - STATE_STEMS)
+    if not shared:
+        return None
+    if part.says_other and clause.scope_only:
+        return True, 1.0  # "only X is affected" = "no other ..."
+    score = overlap(set(subject), set(clause.content - STATE_STEMS))
+    if part.says_other and clause.scope_also:
+        score = max(score, SAME_SUBJECT)
+    if score < SAME_SUBJECT:
+        return None
+    return state == part.facts.state, score
+
+
+def _compare(part: _Part, clause: ClauseFacts) -> tuple[bool, float] | None:
+    state = _clause_state(clause, part.says_other)
+    if part.facts.state is not None and state is not None:
+        # A question states a state too: "Emails and SMS were not affected?" is answered
+        # "Correct" more often than not.
+        return _state_agrees(part, clause, state)
+    if clause.general_mood() == "planned":
+        return None  # a plan or a request states nothing either way
+    if part.facts.denied:
+        return _denial_agrees(part, clause)
+    return _affirmation_clashes(part, clause)
+
+
+def denial_confirmed(ctx: ClaimContext, docs: list[MessageDoc]) -> tuple[int, ...]:
+    """Messages with a clause that denies what the claim denies ("values were never set" and
+    "without updating the values")."""
+    found: list[int] = []
+    for part in _parts(ctx):
+        if not part.facts.denied:
+            continue
+        for doc in docs:
+            for clause in doc.clauses:
+                if clause.general_mood() == "planned":
+                    continue
+                answer = _denial_agrees(part, clause)
+                if answer is not None and answer[0]:
+                    found.append(doc.message.id)
+    return tuple(dict.fromkeys(found))
+
+
+def _unrelated(ctx: ClaimContext) -> CheckResult | None:
+    """A claim that one thing came from another ("X failed because of the pricing change")
+    against a message that calls X unrelated."""
+    cause = _CAUSE.search(ctx.text)
+    if cause is None:
+        return None
+    subject = frozenset(content_stems(ctx.text[: cause.start()])) - GENERIC - ctx.name_stems
+    subject -= STATE_STEMS
+    if len(subject) < 2:
+        return None
+    for doc in ctx.docs():
+        if not _UNRELATED.search(doc.message.text):
+            continue
+        shared = subject & doc.content
+        score = overlap(set(subject), set(doc.content))
+        if len(shared) >= 2 and score >= SAME_SUBJECT:
+            hard = doc.message.id in ctx.cited
+            return CheckResult(
+                "polarity",
+                "contradicted" if hard else "flag",
+                f"{doc.when()} calls it unrelated: {doc.message.text[:80]!r}",
+                (doc.message.id,),
+            )
+    return None
+
+
+def check_polarity(ctx: ClaimContext) -> CheckResult:
+    """Denials and states agree with the chat (see the module docstring)."""
+    unrelated = _unrelated(ctx)
+    if unrelated is not None:
+        return unrelated
+    parts = _parts(ctx)
+    if not parts:
+        return CheckResult("polarity", "skip")
+    cited = set(ctx.cited)
+    agree: list[int] = []
+    agree_best = 0.0
+    clash: tuple[MessageDoc, ClauseFacts, float] | None = None
+    for part in parts:
+        for doc in ctx.docs():
+            for clause in doc.clauses:
+                found = _compare(part, clause)
+                if found is None:
+                    continue
+                agrees, score = found
+                if agrees:
+                    agree.append(doc.message.id)
+                    agree_best = max(agree_best, score)
+                elif clash is None or score > clash[2]:
+                    clash = (doc, clause, score)
+    if clash is not None and clash[2] > agree_best:
+        doc, clause, score = clash
+        hard = doc.message.id in cited  # only a message the claim cites makes it hard
+        return CheckResult(
+            "polarity",
+            "contradicted" if hard else "flag",
+            f'{doc.when()} says the opposite: "{clause.text}"',
+            (doc.message.id,),
+        )
+    if agree:
+        return CheckResult("polarity", "pass", "the chat says the same", tuple(agree[:3]))
+    return CheckResult("polarity", "skip")

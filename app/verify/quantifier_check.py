@@ -1,0 +1,70 @@
+""" "All", "every", "entire", "100%", "never": a claim of totality needs the chat to say as much.
+
+Hard only when a message the claim cites (or, for a claim that cites nothing, one retrieved for
+it) gives a partial figure for the same thing ("all payment attempts failed" against "errors
+spiking to 45%"; "every balance read was stale" against "about half of balance reads"): the claim
+is *contradicted*, naming it. The chat saying the same quantifier about the same thing confirms
+it; anything else is a soft flag, since "all" is often a fair reading ("all pods restarted").
+"""
+
+from __future__ import annotations
+
+from app.verify.context import CheckResult, ClaimContext
+from app.verify.mood import universal_quantifiers, universal_spans
+from app.verify.polarity_check import denial_confirmed
+from app.verify.source import MessageDoc
+from app.verify.text import GENERIC, content_stems
+
+_AFTER = 48  # characters after the quantifier that name what it covers
+
+
+def _quantified(ctx: ClaimContext) -> frozenset[str]:
+    """The words a quantifier covers ("all payment attempts to fail" -> payment, attempt, fail),
+    or the claim's words when none follow it."""
+    words: set[str] = set()
+    for _, end in universal_spans(ctx.text):
+        words |= set(content_stems(ctx.text[end : end + _AFTER]))
+    found = frozenset(words) - GENERIC - ctx.name_stems
+    return found or ctx.content
+
+
+def _partial(docs: list[MessageDoc], covered: frozenset[str]) -> tuple[MessageDoc, str] | None:
+    for doc in docs:
+        for figure in doc.figures:
+            if figure.kind == "ratio" and 0 < figure.value < 1 and figure.context & covered:
+                return doc, figure.written
+    return None
+
+
+def check_quantifiers(ctx: ClaimContext) -> CheckResult:
+    """A claim of totality against the chat (see the module docstring)."""
+    words = universal_quantifiers(ctx.text)
+    if not words:
+        return CheckResult("quantifiers", "skip")
+    docs = ctx.docs()
+    if "never" in words and ctx.facts.denied:
+        # "values were never set": a denial, which the chat confirms when it denies it too.
+        denying = denial_confirmed(ctx, docs)
+        words = [w for w in words if w != "never"] if denying else words
+        if not words:
+            return CheckResult("quantifiers", "pass", "the chat denies it too", denying[:3])
+    covered = _quantified(ctx)
+    for doc in docs:
+        said = universal_quantifiers(doc.message.text)
+        if set(said) & set(words) and covered & doc.content:
+            return CheckResult(
+                "quantifiers", "pass", f"{doc.when()} also says {said[0]!r}", (doc.message.id,)
+            )
+    partial = _partial(ctx.cited_docs, covered)
+    if partial is None and not ctx.cited:
+        about = [ctx.source.docs[mid] for mid, _ in ctx.source.search(covered, k=5)]
+        partial = _partial(docs + about, covered)
+    if partial is not None:
+        doc, written = partial
+        return CheckResult(
+            "quantifiers",
+            "contradicted",
+            f"{doc.when()} reports {written}, not {words[0]!r}",
+            (doc.message.id,),
+        )
+    return CheckResult("quantifiers", "flag", f"the chat does not say {words[0]!r} of this")

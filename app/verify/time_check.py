@@ -1,0 +1,245 @@
+"""The clock times of a claim against the chat (a hard check).
+
+A time is borne out by a cited message when it is that message's own time or any time written in
+its text (12- or 24-hour, "since 13:58", "the 2:55 PM deploy", either end of "14:02-14:10"). When
+no cited message holds it:
+- a cited message clearly about the event (half its known words) puts the event at another time:
+  *contradicted*, naming that message and what it says, unless a message next to it at the
+  claimed time speaks of the event too (then only a soft flag: the citation is off by one);
+- without such a citation, the message that reports the event best is at another time and fits
+  clearly better than anything at the claimed time: *contradicted* ("09:19 Rollback started" when
+  the rollback starts at 09:18 and 09:19 only says it is half done);
+- the time is nowhere in the chat, neither a message's time nor written in one: *unsupported*;
+- it is a time of the chat, but nothing at it clearly reports the event: a soft flag.
+Ends of a range only need to be times of the chat.
+"""
+
+from __future__ import annotations
+
+import re
+
+from app.models import hhmm
+from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.source import MessageDoc, anchor_words
+from app.verify.text import GENERIC, content_stems
+from app.verify.times import WrittenTime
+
+# A message is about an event when it has this share of the event's words the chat uses.
+EVENT_OVERLAP = 0.34
+# ...and clearly reports it (enough to contradict a time) from this share.
+EVENT_MATCH = 0.5
+# A rival report must fit this much better than anything at the claimed time to contradict it.
+RIVAL_MARGIN = 0.34
+# A message this close to a cited one may hold the time when the citation is off by a message.
+NEAR_CITED = 2
+# An uncited claim's time is contradicted only when this many of its event words are known.
+UNCITED_EVENT_WORDS = 2
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|while|but|because|so|then|after which|before)\b")
+
+
+def _clause_of(ctx: ClaimContext, written: WrittenTime) -> str:
+    """The part of the claim a time belongs to ("Omar switched signing back at 2:16 PM" of
+    "..., and Kwame purged the CDN at 2:18 PM")."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(ctx.text):
+        if match.end() <= written.start:
+            start = match.end()
+        elif match.start() >= written.end:
+            return ctx.text[start : match.start()]
+    return ctx.text[start:]
+
+
+def _event_words(ctx: ClaimContext, written: WrittenTime) -> frozenset[str]:
+    """The known words a time in the claim is about: the words of its own part of the claim
+    ("09:18: rollback started"; "Omar switched signing back to k-2025q2 at 2:16 PM"), or the
+    phrase around it when that part is short, plus the claim's figures."""
+    clause = frozenset(content_stems(_clause_of(ctx, written))) - GENERIC - ctx.name_stems
+    words = clause if len(clause) >= 2 else ctx.content
+    lead = ctx.text[: written.start].strip(" *_([|").lower()
+    if lead and lead not in {"at", "on", "by", "around", "about", "since", "from"}:
+        anchor = anchor_words(ctx.text, written.start, written.end) - GENERIC - ctx.name_stems
+        if len(anchor & words) >= 2:
+            words = anchor & words
+    known = frozenset(w for w in words if ctx.source.known(w))
+    return known | frozenset(f.key for f in ctx.figures if ctx.source.known(f.key))
+
+
+def _score(event: frozenset[str], doc: MessageDoc) -> float:
+    return overlap(set(event), set(doc.stems)) if event else 1.0
+
+
+def _planned_only(doc: MessageDoc) -> bool:
+    return bool(doc.clauses) and all(c.general_mood() == "planned" for c in doc.clauses)
+
+
+def _at_time(
+    ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str]
+) -> tuple[float, int | None]:
+    """The best message at one of `values` (or writing it beside the event's words) and its
+    score; a message there by a person the claim names counts as about the event."""
+    best: tuple[float, int | None] = (0.0, None)
+    done = bool(ctx.claims_done)
+    people = set(ctx.people)
+    for value in values:
+        for message_id in ctx.source.at_time(value):
+            doc = ctx.source.docs[message_id]
+            if done and _planned_only(doc):
+                continue  # "I'll restart the consumers" is not when they were restarted
+            score = _score(event, doc)
+            if doc.message.author in people and (event & doc.stems or value in doc.clock_values):
+                score = max(score, EVENT_MATCH)
+            if score > best[0]:
+                best = (score, message_id)
+        for mention in ctx.source.mentions_of(value):
+            score = _score(event, ctx.source.docs[mention.message_id])
+            anchor = mention.anchor
+            if event and anchor and not event & anchor:
+                continue  # "after the 9:10 deploy" is no time of the alert in the same message
+            if event & anchor:
+                score = max(score, EVENT_OVERLAP)  # written next to the event's own words
+            elif score < EVENT_MATCH:
+                continue
+            if score > best[0]:
+                best = (score, mention.message_id)
+    return best
+
+
+def _rival(
+    ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str]
+) -> tuple[float, MessageDoc] | None:
+    """The message that reports the event best at a time other than `values`."""
+    done = bool(ctx.claims_done)
+    found: list[tuple[float, MessageDoc]] = []
+    for doc, score in ctx.search_event(event, k=6):
+        if not doc.message.time or _gives(doc, values, event):
+            continue
+        if done and _planned_only(doc):
+            continue
+        found.append((score, doc))
+    if not found:
+        return None
+    # Of the reports that fit about as well as the best, the first: when the event happened.
+    top = max(score for score, _ in found)
+    close = [(s, d) for s, d in found if s >= top - 0.1]
+    return min(close, key=lambda pair: ctx.source.positions[pair[1].message.id])
+
+
+def _gives(doc: MessageDoc, values: tuple[str, ...], event: frozenset[str]) -> bool:
+    """True when the message is at one of `values`, or writes one beside the event's words (a
+    message at 09:14 that mentions "the 9:10 deploy" does not give 09:10 to the alert)."""
+    if doc.message.time and hhmm(doc.message.time) in values:
+        return True
+    return any(
+        t.value in values or set(t.values) & set(values)
+        for t in doc.times
+        if not anchor_words(doc.message.text, t.start, t.end)
+        or event & anchor_words(doc.message.text, t.start, t.end)
+    )
+
+
+def _times_of(doc: MessageDoc) -> str:
+    written = sorted({t.value for t in doc.times})
+    says = f" and writes {', '.join(written)}" if written else ""
+    return f"{doc.when()}{says}"
+
+
+def _near_cited(ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str]) -> int | None:
+    """A message next to a cited one, at one of `values` or writing it, about the event."""
+    for doc in ctx.cited_docs:
+        for neighbour in ctx.source.neighbours(doc.message.id, NEAR_CITED):
+            other = ctx.source.docs[neighbour]
+            if (
+                any(v in other.clock_values for v in values)
+                and _score(event, other) >= EVENT_OVERLAP
+            ):
+                return neighbour
+    return None
+
+
+def _one_time(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
+    values = written.values
+    value = written.value
+    source = ctx.source
+    holder = next((d for d in ctx.cited_docs if any(v in d.clock_values for v in values)), None)
+    if holder is not None:  # the cited message's own time, or any time written in it
+        return CheckResult("times", "pass", f"{holder.when()} gives {value}", (holder.message.id,))
+    event = _event_words(ctx, written)
+    about = [(d, _score(event, d)) for d in ctx.cited_docs if d.clock_values]
+    about = [(d, s) for d, s in about if s >= EVENT_MATCH and (len(event) >= 2 or not event)]
+    if about:
+        near = _near_cited(ctx, values, event)
+        doc = max(about, key=lambda pair: pair[1])[0]
+        if near is not None:
+            return CheckResult(
+                "times",
+                "flag",
+                f"the cited {doc.when()} does not give {value}; m{near} next to it does",
+                (near, doc.message.id),
+            )
+        return CheckResult(
+            "times", "contradicted", f"the cited {_times_of(doc)}, not {value}", (doc.message.id,)
+        )
+    at_score, at_id = _at_time(ctx, values, event)
+    rival = _rival(ctx, values, event) if len(event) >= 2 else None
+    clearly_better = rival is not None and rival[0] - at_score >= RIVAL_MARGIN
+    if (
+        rival is not None
+        and clearly_better
+        and rival[0] >= EVENT_MATCH
+        and at_score == 0
+        and len(event) >= UNCITED_EVENT_WORDS
+    ):
+        return CheckResult(
+            "times",
+            "contradicted",
+            f"the chat puts this at {rival[1].when()}, not {value}",
+            (rival[1].message.id,),
+        )
+    if at_id is not None and at_score >= EVENT_OVERLAP and not clearly_better:
+        return CheckResult("times", "pass", f"m{at_id} gives {value}", (at_id,))
+    if not any(source.occurs(v) for v in values):
+        return CheckResult("times", "unsupported", f"no message is at or mentions {value}")
+    if not event:
+        return CheckResult("times", "pass", f"{value} is a time of the chat")
+    better = f"; {rival[1].when()} fits it better" if rival is not None and clearly_better else ""
+    return CheckResult(
+        "times",
+        "flag",
+        f"{value} is a time of the chat, but no message at {value} clearly reports this{better}",
+        tuple(i for i in (at_id, rival[1].message.id if rival else None) if i),
+    )
+
+
+def _range_end(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
+    values = written.values
+    value = written.value
+    holder = next((d for d in ctx.cited_docs if any(v in d.clock_values for v in values)), None)
+    if holder is not None:
+        return CheckResult("times", "pass", f"{holder.when()} gives {value}", (holder.message.id,))
+    source = ctx.source
+    for candidate in values:
+        ids = source.at_time(candidate) or [m.message_id for m in source.mentions_of(candidate)]
+        if ids:
+            return CheckResult("times", "pass", f"{value} is a time of the chat", (ids[0],))
+    return CheckResult(
+        "times", "unsupported", f"{value} is neither the time of a message nor written in the chat"
+    )
+
+
+def check_times(ctx: ClaimContext) -> CheckResult:
+    """Every clock time of the claim matches the chat (see the module docstring)."""
+    if not ctx.times:
+        return CheckResult("times", "skip")
+    ends = {id(t) for pair in ctx.ranges for t in pair}
+    passed: list[int] = []
+    flags: list[CheckResult] = []
+    for written in ctx.times:
+        result = _range_end(ctx, written) if id(written) in ends else _one_time(ctx, written)
+        if result.outcome in ("contradicted", "unsupported"):
+            return result
+        if result.outcome == "flag":
+            flags.append(result)
+        passed.extend(result.evidence)
+    if flags:
+        return flags[0]
+    return CheckResult("times", "pass", "its times match the chat", tuple(dict.fromkeys(passed)))
