@@ -18,14 +18,12 @@ The repair step that follows verification (`app.llm.review`) asks the same endpo
 from __future__ import annotations
 
 import logging
-
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.errors import ConfigurationError, ExtractionError, UpstreamError
 from app.llm.answer import Salvage, salvage
 from app.llm.cache import CacheKey, ExtractionCache, transcript_hash
-from app.llm.client import build_client, build_endpoint
 from app.llm.endpoint import Endpoint
 from app.llm.prompt import build_messages, prompt_version, reask_messages
 from app.llm.retry import Deadline, RetryPolicy
@@ -39,6 +37,10 @@ from app.models import Extraction, IncidentReport, Transcript, Usage
 from app.progress import Progress, silent
 from app.schemas import LLM_SCHEMA_NAME, llm_schema_version, load_llm_response_schema
 from app.workers import INLINE, StepRunner
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+
 
 logger = logging.getLogger("postmortem.llm")
 
@@ -65,9 +67,11 @@ class LLMEngine:
                 hint="set PM_LLM_MODEL and PM_LLM_BASE_URL (or PM_LLM_API_KEY for OpenAI)",
             )
         self.settings = settings
-        self.endpoint = endpoint or build_endpoint(
-            settings, client or build_client(settings), retry=retry
-        )
+        if endpoint is None:
+            from app.llm.client import build_client, build_endpoint
+
+            endpoint = build_endpoint(settings, client or build_client(settings), retry=retry)
+        self.endpoint = endpoint
         self.model: str = self.endpoint.model
         self.cache = cache if cache is not None else ExtractionCache(settings.llm_cache_size)
         self.schema = load_llm_response_schema()

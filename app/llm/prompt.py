@@ -13,12 +13,14 @@ import hashlib
 import json
 import re
 from functools import lru_cache
-from typing import Any
-
-from openai.types.chat import ChatCompletionMessageParam
+from typing import TYPE_CHECKING, Any
 
 from app.models import Message, Transcript
 from app.resources import prompts_dir, render_prompt
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 SYSTEM_TEMPLATE = "extract_system.j2"
 USER_TEMPLATE = "extract_user.j2"
