@@ -120,8 +120,8 @@ def _add_transcript_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_draft(args: argparse.Namespace) -> int:
+    from app.config import load_settings
     from app.engines.registry import EngineRegistry
-    from app.main import load_settings
     from app.pipeline import DraftOptions, create_draft
 
     settings = load_settings()
@@ -153,8 +153,8 @@ def _cmd_draft(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from app.config import load_settings
     from app.engines.registry import EngineRegistry
-    from app.main import load_settings
     from app.pipeline import verify_text
 
     settings = load_settings()
@@ -193,7 +193,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import create_app, load_settings
+    from app.config import load_settings
+    from app.main import create_app
 
     create_app(load_settings())  # fail fast, with the variable named, before binding the port
     uvicorn.run(
@@ -203,7 +204,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:
-    from app.main import install_log_redaction, load_settings
+    from app.config import load_settings
+    from app.main import install_log_redaction
 
     settings = load_settings()
     if not settings.uses_redis:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.ingest.exports.archive import ArchiveLimits
@@ -214,6 +214,13 @@ class Settings(BaseSettings):
         "with Retry-After. 0: no cap.",
     )
 
+    llm_context_tokens: int = Field(
+        default=128_000,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_CONTEXT_TOKENS"),
+        description="The model's context budget in tokens: a request (prompt plus "
+        "PM_LLM_MAX_TOKENS for the answer) larger than this is refused before it is sent.",
+    )
     store_url: str = Field(
         default_factory=default_store_url,
         validation_alias=AliasChoices("PM_STORE_URL"),
@@ -340,6 +347,21 @@ class Settings(BaseSettings):
         if self.default_engine:
             return self.default_engine
         return "llm" if self.llm_configured else "extractive"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; a bad setting is a ConfigurationError naming it."""
+    from app.errors import ConfigurationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(
+            f"invalid configuration: {problems}", hint="see README, Configuration"
+        ) from None
 
 
 @lru_cache(maxsize=1)

@@ -8,16 +8,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic import ValidationError
 
 from app import __version__
 from app.api.problems import install_problem_handlers
 from app.api.request_context import RequestContext
 from app.api.routes import draft, health, jobs, metrics, verify
 from app.api.security import AccessGuard, ApiKeys, parse_origins
-from app.config import Settings
+from app.config import Settings, load_settings
 from app.engines.registry import EngineRegistry
-from app.errors import ConfigurationError
 from app.jobs.runner import build_jobs
 from app.logs import configure_logging
 from app.redact import install_log_redaction as install_record_redaction
@@ -41,19 +39,6 @@ Every fact in a draft cites the transcript messages that support it (`[m12]` is 
 each claim is checked against the transcript before the draft is returned. Secrets pasted in the
 chat are redacted before anything else sees them.
 """
-
-
-def load_settings() -> Settings:
-    """Read settings from the environment; a bad setting is a ConfigurationError naming it."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigurationError(
-            f"invalid configuration: {problems}", hint="see README, Configuration"
-        ) from None
 
 
 def install_log_redaction() -> None:

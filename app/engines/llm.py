@@ -25,7 +25,7 @@ from app.errors import ConfigurationError, ExtractionError, UpstreamError
 from app.llm.answer import Salvage, salvage
 from app.llm.cache import CacheKey, ExtractionCache, transcript_hash
 from app.llm.endpoint import Endpoint
-from app.llm.prompt import build_messages, prompt_version, reask_messages
+from app.llm.prompt import bounded_messages, prompt_version, reask_messages
 from app.llm.retry import Deadline, RetryPolicy
 from app.llm.structured import (
     Exchange,
@@ -129,9 +129,16 @@ class LLMEngine:
     async def _extract(
         self, transcript: Transcript, deadline: Deadline, steps: StepRunner, progress: Progress
     ) -> Extraction:
-        del steps, progress
+        del progress
         json_object = self.endpoint.response_format == "json_object"
-        messages = build_messages(transcript, schema=self.schema if json_object else None)
+        messages = await steps.run(
+            "building the prompt",
+            bounded_messages,
+            transcript,
+            self.schema if json_object else None,
+            self.settings.llm_context_tokens,
+            self.settings.llm_max_tokens,
+        )
         exchange = Exchange(usage=Usage(model=self.model))
         try:
             answer = await ask_structured(
