@@ -246,8 +246,9 @@ def main() -> None:
     parser.add_argument("--long", type=int, default=10_000, help="messages of the long draft")
     parser.add_argument("--sizes", default="1000,5000,10000,25000,50000",
                         help="message counts for the growth fit")  # fmt: skip
-    parser.add_argument("--baseline", default="5dc8b57",
-                        help="git revision whose start-up time is 'today' (before issue 12)")  # fmt: skip
+    parser.add_argument(
+        "--baseline", default="5dc8b57", help="revision whose start-up is 'today' (pre issue 12)"
+    )
     parser.add_argument("--skip", default="", help="comma-separated: startup,work,served,long")
     args = parser.parse_args()
     if args.quick:
