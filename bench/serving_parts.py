@@ -138,7 +138,9 @@ def _one_draft(text: str, engine: str) -> dict[str, float]:
     if engine == "llm":
         transcript = redact_transcript(parse_transcript(text)).transcript
         chat = _TimedChat(extract_report(transcript).report.model_dump(mode="json"))
-        engines = EngineRegistry(llm_settings(llm_time_budget=600), chat=chat)  # type: ignore[arg-type]
+        # The whole chat in one request, as today (map-reduce would chunk a chat this long).
+        settings = llm_settings(llm_time_budget=600, llm_context_tokens=10**8)
+        engines = EngineRegistry(settings, chat=chat)  # type: ignore[arg-type]
     else:
         from app.config import Settings
 
