@@ -2,17 +2,19 @@
 ('summary.technical[0]', 'impact[2]', 'detection', 'timeline[3]', 'action_items[1]'; an item's
 plain-language wording is '<path>.plain'; the titles are 'title' and 'plain_title').
 
-Two consumers: putting chosen failed fields back into a draft, marked (`withhold_marked`, for
-`keep_items`), and finding which item of a shipped report is which extracted item
-(`shipped_paths`), so the draft's lines can be matched with the verdicts.
+Two consumers: shipping a verified report with chosen failed fields put back, marked
+(`withhold_failed`, for `keep_items`: from the report with every failed field marked, so a put
+back needs no second verification), and finding which item of a shipped report is which checked
+item (`shipped_paths`), so the draft's lines can be matched with the verdicts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from app.models import ActionItem, IncidentReport, Statement, SummarySentence, TimelineEntry
+from app.verify import VerificationReport
 from app.verify.report import UNVERIFIED_MARK
 
 Item = Statement | TimelineEntry | ActionItem | SummarySentence
@@ -90,33 +92,28 @@ def map_items(report: IncidentReport, change: Callable[[str, Item], Item | None]
     return report.model_copy(update=update)
 
 
-def _newly_marked(before: str | None, after: str | None) -> bool:
-    if after is None or not after.startswith(UNVERIFIED_MARK):
-        return False
-    return before is None or not before.startswith(UNVERIFIED_MARK)
-
-
-def withhold_marked(
-    extracted: IncidentReport, marked: IncidentReport, keep: set[str]
+def withhold_failed(
+    marked: IncidentReport, verification: VerificationReport, keep: Collection[str] = ()
 ) -> IncidentReport:
     """`marked` (verified with every failed field kept and marked, so its paths are the
-    extracted report's) with the fields the check marked treated as the checker treats them
-    without `keep_unverified` (a failed item left out, a failed plain wording dropped), except
-    those named in `keep` ('timeline[3]', 'impact[0].plain', 'plain_title')."""
-    before = dict(report_items(extracted))
+    verdicts') as the checker ships it without `keep_unverified`: a failed item left out, a
+    failed plain wording or plain title dropped (a failed title stays, marked, as the checker
+    keeps it); except the fields named in `keep` ('timeline[3]', 'impact[0].plain'), which stay
+    marked."""
+    failed = {v.item for v in verification.claims if v.failed and v.item}
+
+    def out(path: str) -> bool:
+        return path in failed and path not in keep
 
     def choose(path: str, item: Item) -> Item | None:
-        source = before.get(path)
-        text_before = main_text(source) if source is not None else None
-        if path not in keep and _newly_marked(text_before, main_text(item)):
+        if out(path):
             return None
-        plain, plain_before = plain_of(item), plain_of(source) if source is not None else None
-        if f"{path}.plain" not in keep and _newly_marked(plain_before, plain):
+        if plain_of(item) is not None and out(f"{path}.plain"):
             return item.model_copy(update={"plain": None})
         return item
 
     shipped = map_items(marked, choose)
-    if "plain_title" not in keep and _newly_marked(extracted.plain_title, shipped.plain_title):
+    if shipped.plain_title is not None and out("plain_title"):
         shipped = shipped.model_copy(update={"plain_title": None})
     return shipped
 

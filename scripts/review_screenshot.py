@@ -34,7 +34,7 @@ def main() -> None:
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
         + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT,
-        env={**env, "PM_CPU_WORKERS": "1"},
+        env={**env, "PM_CPU_WORKERS": "1", "PM_STORE_URL": "sqlite://"},
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -16,7 +16,9 @@ import pytest
 import respx
 from fastapi.testclient import TestClient
 
+from app.analysis import finish_draft
 from app.config import Settings
+from app.engines.extractive import extract_report
 from app.engines.registry import EngineRegistry
 from app.ingest import parse_transcript
 from app.main import create_app
@@ -24,8 +26,8 @@ from app.models import Extraction, IncidentReport, TimelineEntry, Usage, hhmm
 from app.pipeline import DraftOptions, DraftResult, create_draft
 from app.render import render_draft
 from app.render.locate import item_lines
-from app.report_items import report_items, shipped_paths, withhold_marked
-from app.steps import finish_draft, prepare_transcript
+from app.report_items import report_items, shipped_paths, withhold_failed
+from app.steps import prepare_transcript
 from app.ui import STATIC
 from app.verify import verify_report
 from app.verify.verdicts import SHIPPED_STATUSES
@@ -159,13 +161,39 @@ def test_shipped_paths_follow_items_left_out_or_marked(seed_chat_text: str) -> N
     assert [paths[f"timeline[{j}]"] for j in range(len(kept))] == [f"timeline[{i}]" for i in kept]
     marked, _ = verify_report(extracted, transcript, keep_failed=True)
     assert shipped_paths(extracted, marked)["timeline[0]"] == "timeline[0]"
-    put_back = withhold_marked(extracted, marked, {"timeline[0]"})
+    put_back = withhold_failed(marked, verification, {"timeline[0]"})
     assert put_back.timeline[0].description.startswith("(unverified) ")
     assert len(put_back.timeline) == len(shipped.timeline) + 1
-    assert withhold_marked(extracted, marked, set()).timeline == shipped.timeline
-    assert dict(report_items(withhold_marked(extracted, marked, set()))) == dict(
-        report_items(shipped)
+    assert dict(report_items(withhold_failed(marked, verification))) == dict(report_items(shipped))
+
+
+def _reports() -> Iterator[tuple[str, IncidentReport, Any]]:
+    """Reports with failures of every kind: planted ones, and the offline engine's own
+    extractions of the original sample incidents (dev split)."""
+    transcript = parse_transcript(SEED.read_text(encoding="utf-8"))
+    data = planted_report(transcript)
+    data["impact"][0]["plain"] = "Errors hit 90% of checkouts."
+    data["plain_title"] = "All payments failed for a day"
+    yield (
+        "planted",
+        IncidentReport.model_validate(data, context={"transcript": transcript}),
+        transcript,
     )
+    for folder in sorted((ROOT / "eval" / "incidents").glob("0[1-6]-*")):
+        chat = parse_transcript((folder / "transcript.txt").read_text(encoding="utf-8"))
+        yield folder.name, extract_report(chat).report, chat
+
+
+def test_withholding_from_the_marked_report_ships_what_the_checker_ships() -> None:
+    for name, report, transcript in _reports():
+        shipped, verification = verify_report(report, transcript)
+        marked, again = verify_report(report, transcript, keep_failed=True)
+        assert again == verification, name
+        assert withhold_failed(marked, verification) == shipped, name
+        kept = withhold_failed(
+            marked, verification, {c.item for c in verification.claims if c.item}
+        )
+        assert kept == marked, name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,7 +435,7 @@ def test_capabilities_say_which_engines_and_limits(client: TestClient) -> None:
     assert body["engines"] == ["extractive"] and body["default_engine"] == "extractive"
     assert body["audiences"] == ["engineering", "stakeholder"]
     assert body["max_upload_bytes"] == Settings().max_upload_bytes
-    assert body["jobs"] is False  # no POST /drafts in this app: the page sends POST /draft
+    assert body["jobs"] is True  # POST /drafts: the page follows the job's progress
     with TestClient(create_app(llm_settings())) as llm_client:
         body = llm_client.get("/capabilities").json()
     assert body["engines"] == ["extractive", "llm"] and body["default_engine"] == "llm"

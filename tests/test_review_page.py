@@ -100,7 +100,8 @@ def _start(extra_env: dict[str, str]) -> Iterator[Server]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("PM_", "OPENAI_")) or k == "PATH"
     }
-    env.update({"PM_CPU_WORKERS": "1", **extra_env})
+    # One worker; a store in the server's memory (no file shared between runs or servers).
+    env.update({"PM_CPU_WORKERS": "1", "PM_STORE_URL": "sqlite://", **extra_env})
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
         + ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -177,8 +178,19 @@ def shot(tab: Any, name: str, *, full: bool = False) -> None:
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
+def watch_status(tab: Any) -> None:
+    """Keep every text the status line shows (window.seen), however briefly."""
+    tab.evaluate(
+        """() => { window.seen = [];
+            new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
+                (n) => window.seen.push(n.textContent)))).observe(
+                document.getElementById('status'), {childList: true}); }"""
+    )
+
+
 def draft_seed(tab: Any) -> None:
     tab.goto("/")
+    watch_status(tab)
     tab.fill("#transcript", SEED.read_text(encoding="utf-8"))
     tab.click("#draft-button")
     tab.wait_for_selector("#result:not([hidden])")
@@ -196,6 +208,10 @@ def test_paste_seed_000_and_get_both_drafts(page: tuple[Any, Network], server: S
     tab.goto("/")
     shot(tab, "01-empty-page")
     draft_seed(tab)
+    # This server runs drafts as jobs: the page showed the job's steps as they came.
+    seen = " | ".join(tab.evaluate("window.seen"))
+    assert "waiting in the queue" in seen or "parsing" in seen, seen
+    assert "one request: the server reports no steps" not in seen
     view = tab.locator("#draft-view")
     assert view.locator("h4").first.inner_text() == "Postmortem: checkout-service errors"
     assert view.locator("h4 + .heading-marks .mark.status-supported").count() == 1  # the title
@@ -402,12 +418,7 @@ def test_progress_follows_the_job_api_where_the_server_has_it(
         lambda route: route.fulfill(json={**job, "status": "done", "result": result}),
     )
     tab.goto("/")
-    tab.evaluate(
-        """() => { window.seen = [];
-            new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(
-                (n) => window.seen.push(n.textContent)))).observe(
-                document.getElementById('status'), {childList: true}); }"""
-    )
+    watch_status(tab)
     tab.fill("#transcript", SEED.read_text(encoding="utf-8"))
     tab.click("#draft-button")
     tab.wait_for_selector("#result:not([hidden])")
@@ -634,7 +645,7 @@ def test_a_dropped_claim_is_put_back_marked_without_a_new_llm_call(
     tab = context.new_page()
     try:
         tab.goto("/")
-        assert tab.locator("#engine").is_visible()  # an LLM is configured: the engine is picked
+        tab.locator("#engine").wait_for()  # an LLM is configured: the engine can be picked
         assert tab.locator("#engine").input_value() == "llm"
         draft_seed(tab)
         calls = list(fake_llm.calls)

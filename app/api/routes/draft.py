@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -34,6 +35,9 @@ from app.api.uploads import (
     text_source,
     unsupported,
 )
+from app.config import Settings
+from app.ingest.upload import Upload
+from app.metrics import count_verification
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, create_draft_json
 
@@ -194,24 +198,47 @@ async def post_draft(
     since: Annotated[str | None, Query(description="Keep export messages from then on.")] = None,
     until: Annotated[str | None, Query(description="Keep export messages up to then.")] = None,
 ) -> Response | DraftResult:
-    kind = media_type(request)
-    query: dict[str, Any] = {
-        key: value
-        for key, value in {
-            "audience": audience,
-            "engine": engine,
-            "format": format,
-            "date": date,
-            "timezone": timezone,
-            "channel": channel,
-            "since": since,
-            "until": until,
-            "keep_items": keep_items,
-        }.items()
-        if value is not None
-    }
+    query = draft_query(
+        audience=audience,
+        engine=engine,
+        format=format,
+        date=date,
+        timezone=timezone,
+        keep_unverified=keep_unverified,
+        channel=channel,
+        since=since,
+        until=until,
+        keep_items=keep_items,
+    )
+    source, options = await read_draft_input(request, settings, query)
+    wanted = choose(request.headers.get("accept", ""))
+    if wanted not in (JSON, MARKDOWN):  # HTML or SVG: rendered from the result in this process
+        result = await create_draft(source, options, engines, steps=steps)
+        count_verification(Counter(claim.status for claim in result.verification.claims))
+        return draft_response(request, result)
+    payload = await create_draft_json(source, options, engines, steps=steps)
+    count_verification(payload.statuses)
+    if wanted == MARKDOWN:
+        return PlainTextResponse(
+            payload.markdown, media_type="text/markdown; charset=utf-8", headers={"Vary": "Accept"}
+        )
+    # a DraftResult, serialized in the worker
+    return Response(payload.json, media_type="application/json", headers={"Vary": "Accept"})
+
+
+def draft_query(*, keep_unverified: bool, **values: Any) -> dict[str, Any]:
+    """The options given as query parameters (for text/plain and multipart bodies)."""
+    query = {key: value for key, value in values.items() if value is not None}
     if keep_unverified:
         query["keep_unverified"] = True
+    return query
+
+
+async def read_draft_input(
+    request: Request, settings: Settings, query: dict[str, Any]
+) -> tuple[str | Upload, DraftOptions]:
+    """The transcript and options of a draft request, whatever its content type."""
+    kind = media_type(request)
     if kind == "multipart/form-data":
         fields, upload = await read_form(request, settings.max_upload_bytes)
         form = validate_fields(DraftForm, {**fields, **query})
@@ -232,17 +259,7 @@ async def post_draft(
         )
         source = text_source(transcript, body, settings)
         options = body.options()
-    wanted = choose(request.headers.get("accept", ""))
-    if wanted not in (JSON, MARKDOWN):  # HTML or SVG: rendered from the result in this process
-        result = await create_draft(source, options, engines, steps=steps)
-        return draft_response(request, result)
-    payload = await create_draft_json(source, options, engines, steps=steps)
-    if wanted == MARKDOWN:
-        return PlainTextResponse(
-            payload.markdown, media_type="text/markdown; charset=utf-8", headers={"Vary": "Accept"}
-        )
-    # a DraftResult, serialized in the worker
-    return Response(payload.json, media_type="application/json", headers={"Vary": "Accept"})
+    return source, options
 
 
 def _is_raw_export(data: Any) -> bool:

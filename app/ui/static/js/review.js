@@ -134,10 +134,11 @@ async function busy(label, work) {
   };
   hideError();
   setBusy(true);
-  tick();
   const timer = setInterval(tick, 1000);
   try {
-    const value = await work(controller.signal, report);
+    const pending = work(controller.signal, report); // a job reports its first step at once
+    if (step === null) tick();
+    const value = await pending;
     say(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return value;
   } catch (error) {
@@ -194,6 +195,7 @@ function formAudience() {
 function fetchDraft(source, options, audience, keepItems, signal, report) {
   const request = draftRequest(source, options, audience, keepItems);
   if (state.capabilities?.jobs && report) {
+    report("sending the chat");
     return api.draftJob(request, (record) => report(progressText(record)), signal);
   }
   return api.json("/draft", { method: "POST", ...request, signal });
