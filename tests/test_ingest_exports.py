@@ -24,7 +24,9 @@ def test_teams_graph_html_mentions_replies_and_deletions() -> None:
     assert transcript.timezone == "UTC"
 
 
-def test_teams_graph_replies_expanded_inline_follow_their_parent() -> None:
+def test_teams_graph_replies_are_read_at_the_times_they_were_written() -> None:
+    """Graph lists roots newest first with their replies; a reader reads them by time, so a
+    reply written after a later root comes after it (threads interleave)."""
     page = {
         "value": [
             {"id": "2", "createdDateTime": "2025-01-15T10:05:00Z", "body": {"content": "later"},
@@ -36,7 +38,7 @@ def test_teams_graph_replies_expanded_inline_follow_their_parent() -> None:
         ]
     }  # fmt: skip
     transcript = parse_transcript(json.dumps(page))
-    assert [m.text for m in transcript.messages] == ["parent", "reply", "later"]
+    assert [m.text for m in transcript.messages] == ["parent", "later", "reply"]
 
 
 def test_matrix_edits_threads_and_reply_fallbacks() -> None:
