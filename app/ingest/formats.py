@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from app.errors import InvalidRequestError
 from app.ingest.copy_paste import TEAMS_CLASSIC, discord_copy_format
-from app.ingest.incident_timeline import INCIDENT_TIMELINE
+from app.ingest.incident_timeline import incident_timeline_format
 from app.ingest.line_formats import (
     LineFormat,
     irc_date_marker,
@@ -126,11 +126,11 @@ _FIXED: dict[str, LineFormat] = {
     "mattermost-copy": MATTERMOST_COPY,
     "google-chat-copy": GOOGLE_CHAT_COPY,
     "zoom-chat": ZOOM_CHAT,
-    "incident-timeline": INCIDENT_TIMELINE,
     "untimed": UNTIMED,
 }
 _TUNED: dict[str, Callable[[list[str]], tuple[LineFormat, list[str]]]] = {
     "discord-copy": discord_copy_format,
+    "incident-timeline": incident_timeline_format,
     "teams-copy": teams_copy_format,
     "whatsapp": whatsapp_format,
 }
