@@ -105,7 +105,9 @@ SUPPORTED_FORMATS: dict[str, str] = {
     ),
     "incident-timeline": (
         "A pasted incident timeline (PagerDuty, Opsgenie, incident.io or a written one). "
-        "e.g. 'Jan 15, 2025 10:05 AM  Acknowledged by Priya Sharma.' or '11:01 - text'"
+        "e.g. 'Jan 15, 2025 10:05 AM  Acknowledged by Priya Sharma.' or '11:01 - text'; a time "
+        "alone above its entry ('10:46' / 'Alert fired') or below it ('Note added by Dana' / "
+        "text / 'Mar 4, 12:17 AM · 9 hours ago')"
     ),
     "untimed": "'Name: text' lines without times. e.g. 'Priya: checkout is down'",
 }

@@ -8,7 +8,7 @@ one line. The actor is, in order:
 2. the title's own actor (`actor_of`): 'Acknowledged by Priya Sharma.', 'Note added by Ravi',
    'Priya Sharma acknowledged the alert', 'Harriet Osei took the Incident Lead role',
    'Priority changed from P3 to P1 by Dana Whitfield.', 'Moritz restarts the service',
-   'Ravi has rolled back', 'Ravi is investigating' (never a passive 'Ravi was paged');
+   'Ravi has restored the job', 'Ravi is investigating' (never a passive 'Ravi was paged');
 3. a detail line that is only 'by NAME' (incident.io: 'Status changed from Triage to
    Investigating' / 'by Harriet Osei');
 4. for an alert entry ('🔔 Alert fired'), the source named before a middle dot on the next line
@@ -45,8 +45,9 @@ _NARRATED = (  # present tense, as written timelines narrate: 'Moritz restarts t
 )
 _LEAD_ACTOR = re.compile(
     r"\A(?:User[ \t]++)?+(?P<actor>[A-Z][\w'’.-]{0,30}+(?:[ \t][A-Z][\w'’.-]{0,30}+){0,2}+"
-    r"|[a-z][A-Za-z0-9_.-]{1,30}+)[ \t](?:(?:also|then|now|has|have|had)[ \t])?+"
-    rf"(?:(?i:{_ACTION}|{_NARRATED})(?![A-Za-z])|(?:is|are|was|were)[ \t][a-z]{{2,20}}ing\b)"
+    r"|[a-z][A-Za-z0-9_.-]{1,30}+)[ \t](?:(?:also|then|now)[ \t])?+"
+    rf"(?:(?i:{_ACTION}|{_NARRATED})(?![A-Za-z])|(?:is|are|was|were)[ \t][a-z]{{2,20}}ing\b"
+    r"|(?:has|have|had)[ \t](?!been\b)[a-z]{2,20}(?:ed|en|ne|wn|un|ht)\b)"
 )
 _NOT_ACTORS = frozenset(
     "alert incident status severity priority note service escalation notification system team "
@@ -90,8 +91,8 @@ def actor_of(text: str) -> str | None:
 def _dot_name(title: str) -> str | None:
     """'Pinned message · Kwame Asante' -> 'Kwame Asante'."""
     parts = _DOT.split(title)
-    if len(parts) < 2 or not parts[-2].endswith((" ", "\t")):
-        return None
+    if len(parts) != 2 or not parts[0].endswith((" ", "\t")):
+        return None  # 'Resolved · Critical · Payments' is a status line, not an entry
     last = parts[-1].strip()
     return _person(last) if _NAME.match(last) else None
 

@@ -113,8 +113,10 @@ def card_text(content: Any) -> str:
             return ""
         try:
             card = json.loads(content)
-        except (ValueError, RecursionError):
-            return content.strip()
+        except RecursionError:
+            return ""
+        except ValueError:
+            return content.strip()  # not JSON: the text itself
     parts: list[str] = []
     _card_parts(card, 0, parts)
     return "\n".join(dict.fromkeys(parts))  # a title repeated as the fallback text shows once
