@@ -107,18 +107,20 @@ def test_a_stamp_above_its_entry_still_starts_the_entry() -> None:
     ]
 
 
-def test_a_bare_time_line_starts_an_entry_only_after_a_blank_line() -> None:
+def test_a_bare_time_line_starts_an_entry_after_a_blank_line_or_above_an_entry_title() -> None:
     text = (
         "Thursday 5 June 2025\n\n"
-        "10:46\n🔔 Alert fired\nDatadog  ·  [P2] conversion below forecast\n\n"
+        "10:46\n🔔 Alert fired\nDatadog  ·  [P2] conversion below forecast\n"
         "10:58\nIncident reported by Dev Malhotra\nwe think it started at\n11:02\n"
-        "or a bit later\n"
+        "or a bit later\n\n"
+        "11:04\nEscalation created by Harriet Osei\n"
     )
     transcript = parse_transcript(text)
     assert transcript.format == "incident-timeline"
     assert [(m.author, m.time) for m in transcript.messages] == [
         ("Datadog", "10:46"),
         ("Dev Malhotra", "10:58"),  # the '11:02' inside the text is not an entry
+        ("Harriet Osei", "11:04"),
     ]
     assert str(transcript.date) == "2025-06-05"
 

@@ -147,19 +147,23 @@ def _cued(lines: Sequence[str]) -> bool:
 
 
 def match_time_above_entry(keys: Sequence[str], index: int) -> Header | None:
-    """incident.io's bare time line: after a blank line (or a heading, blank to matching), with
-    the entry's title right below it. The actor comes from the title and detail lines."""
-    if index and keys[index - 1].strip():
-        return None
+    """incident.io's bare time line, with the entry's title right below it: after a blank line
+    (or a heading, blank to matching), or right under the entry before when the title reads as
+    an entry (it names an actor, or says what happened: 'Alert fired', 'Status changed'), so
+    a time alone inside a message's text is not an entry. The actor comes from the title and
+    detail lines."""
     match = _BARE_TIME.match(keys[index]) if len(keys[index]) <= 24 else None
     if match is None or index + 1 >= len(keys) or not keys[index + 1].strip():
         return None
     clock = clock_from_match(match)
-    if clock is None or _stamp(keys[index + 1]) is not None:
+    title = keys[index + 1]
+    if clock is None or _stamp(title) is not None:
+        return None
+    if index and keys[index - 1].strip() and not (entry_actor([title]) or _cued([title])):
         return None
     below: list[str] = []
     for key in keys[index + 1 : index + 1 + _ENTRY_LOOKAHEAD]:
-        if not key.strip():
+        if not key.strip() or _BARE_TIME.match(key[:24]):
             break
         below.append(key)
     return Header(author=entry_actor(below), clock=clock, cue=_cued(below[:2]))
