@@ -2,8 +2,7 @@
 
 The harness lives in `tests/regex_linearity.py`; this file runs it over the whole package, proves
 the harness can fail, and keeps the exact inputs of issue 9 as regressions through the extractive
-engine. Patterns of packages another change owns and still fail are marked xfail naming the
-owner, so the run stays green and they show up in every report until fixed.
+engine. Every pattern is held to the bound: there is no list of known exceptions.
 """
 
 from __future__ import annotations
@@ -30,33 +29,10 @@ from tests.regex_linearity import (
     collect_patterns,
 )
 
-_INGEST = "app/ingest (ingest helper)"
-_REDACT = "app/redact (redaction helper)"
-_VERIFY = "app/verify (checker rewrite helper)"
-
-# Patterns outside this change's reach that the harness finds superlinear today. Each entry names
-# the owner; remove it when the pattern is fixed (the test then passes instead of xfailing).
-KNOWN_SUPERLINEAR: dict[str, str] = {
-    "app.ingest.copy_paste:_BADGE": _INGEST,
-    "app.ingest.copy_paste:_TIME_ONLY": _INGEST + "; linear under .match(), not under search",
-    "app.ingest.detect:_JSON_START": _INGEST,
-    "app.redact.assignments:_CALL": _REDACT,
-    "app.verify.citations:MARKER": _VERIFY,
-    "app.verify.text:_CLAUSE_SPLIT": _VERIFY,
-}
-
 SITES = collect_patterns("app")
 
 
-def _param(site_name: str) -> object:
-    owner = KNOWN_SUPERLINEAR.get(site_name)
-    if owner is None:
-        return pytest.param(site_name, id=site_name)
-    mark = pytest.mark.xfail(reason=f"superlinear; owner: {owner}", strict=False)
-    return pytest.param(site_name, id=site_name, marks=mark)
-
-
-@pytest.mark.parametrize("site_name", [_param(site.name) for site in SITES])
+@pytest.mark.parametrize("site_name", [site.name for site in SITES])
 def test_every_pattern_is_linear(site_name: str) -> None:
     site = next(s for s in SITES if s.name == site_name)
     assert_linear(site.pattern, name=site.name)
@@ -78,13 +54,6 @@ def test_the_whole_package_is_collected() -> None:
         assert expected in names
     # Imported patterns are reported once, under the module that defines them.
     assert not any(name.startswith("app.engines.extractive.timeline:TRIGGER") for name in names)
-
-
-def test_known_superlinear_entries_still_exist() -> None:
-    """A stale entry would silently xfail nothing; drop entries whose pattern is gone."""
-    names = {site.name for site in SITES}
-    stale = [name for name in KNOWN_SUPERLINEAR if name not in names]
-    assert not stale, f"remove these from KNOWN_SUPERLINEAR: {stale}"
 
 
 # ---------------------------------------------------------------------------------------------

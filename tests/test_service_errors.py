@@ -18,6 +18,7 @@ from app.engines.registry import EngineRegistry
 from app.ingest import parse_transcript
 from app.main import create_app
 from app.models import Extraction, Transcript
+from app.workers import StepCrashed
 from tests.llm_fakes import COMPLETIONS_URL, llm_settings, reply, seed_report
 
 PROBLEM = "application/problem+json"
@@ -95,24 +96,40 @@ def test_an_internal_error_is_a_500_problem_logged_with_traceback_and_request_id
     assert "s3cr3t-Pa55word" not in logged, "the log filter redacted the password"
 
 
-def test_a_crash_inside_a_worker_is_logged_with_the_workers_traceback(
-    client: TestClient, caplog: pytest.LogCaptureFixture
-) -> None:
-    """A bug in a foreign package (the checker reading `**Date:** 2025-02-30`, issue 9) ends as
-    a 500 with the worker's traceback in the log; see the xfail below for the fix itself."""
-    with caplog.at_level(logging.ERROR):
-        response = client.post(
-            "/verify",
-            json={"transcript": CHAT, "draft": "**Date:** 2025-02-30\n\nAt 09:14 errors hit 45%."},
+class _CrashedInWorkerEngine(_BrokenEngine):
+    async def extract(self, transcript: Transcript) -> Extraction:
+        del transcript
+        trace = (
+            "Traceback (most recent call last):\n"
+            '  File "app/verify/header_checks.py", line 80, in check_date\n'
+            "ValueError: day is out of range for month (token=ghp_" + "A1b2" * 9 + ")\n"
         )
-    if response.status_code != 500:
-        pytest.skip("the checker no longer crashes on this input")
+        raise StepCrashed("ValueError", trace)
+
+
+class _CrashedInWorkerRegistry(EngineRegistry):
+    def get(self, name: str | None = None) -> Any:
+        del name
+        return _CrashedInWorkerEngine()
+
+
+def test_a_crash_inside_a_worker_is_logged_with_the_workers_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A step that crashes in a worker process comes back as `StepCrashed` carrying the worker's
+    traceback as text (tests/test_workers.py); the API logs that traceback, redacted, under the
+    request id, and answers a 500 problem without it."""
+    app = create_app(Settings(), engines=_CrashedInWorkerRegistry(Settings()))
+    with TestClient(app, raise_server_exceptions=False) as broken, caplog.at_level(logging.ERROR):
+        response = broken.post("/draft", json={"transcript": CHAT})
+    assert response.status_code == 500
+    assert "check_date" not in response.text and "Traceback" not in response.text
     rid = response.headers["X-Request-ID"]
     logged = "".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
-    assert rid in logged and "check_date" in logged and "ValueError" in logged
+    assert rid in logged and "in check_date" in logged and "ValueError" in logged
+    assert "A1b2A1b2" not in logged, "the token in the worker's traceback was redacted"
 
 
-@pytest.mark.xfail(reason="app/verify (checker rewrite helper): draft_checks.check_date crashes")
 def test_verify_with_an_impossible_date_in_the_draft_is_not_a_server_error(
     client: TestClient,
 ) -> None:
