@@ -27,6 +27,7 @@ from app.engines.extractive.events import (
     matching,
     written_earlier,
 )
+from app.engines.extractive.stated import stated_events, states_earlier_time
 from app.engines.extractive.text import is_question, join_sentences, split_sentences
 from app.models import Message, TimelineKind, times_in_text
 
@@ -91,8 +92,8 @@ def _acts(sentence: Sentence) -> bool:
         return False
     if cues.FUTURE(lower) and not _NOW.search(lower):
         return False  # "I'll answer them once the fix is out" is a plan, not an action
-    if cues.NOBODY(lower) or cc.GAP(lower):
-        return False
+    if cues.NOBODY(lower) or cc.GAP(lower) or states_earlier_time(sentence):
+        return False  # "the restore started at 02:10" happened then, and is placed then
     return cues.MITIGATION(lower)
 
 
@@ -397,6 +398,10 @@ def find_events(
     trigger = _trigger(finder, anchor, before, ruled)
     if trigger is not None:
         finder.events.append(trigger)
+    opening = max(0, chat.position(detection.live.message) - 30) if detection else 0
+    nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
+    taken = [e.seconds for e in finder.events if e.seconds is not None]
+    finder.events.extend(stated_events(chat, nearby, taken))
     return sorted(_still_ongoing(finder.events), key=lambda e: (e.seconds or 0, e.message.id))
 
 

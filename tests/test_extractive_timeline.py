@@ -1,0 +1,93 @@
+"""Timeline rules that hold across teams, each on a small chat written for it: events at times
+written in the text, and what a written time says about the sentence around it."""
+
+from __future__ import annotations
+
+from app.engines.extractive import extract_report
+from app.models import IncidentReport, Message, Transcript
+
+Row = tuple[str | None, str, str]
+
+
+def report(rows: list[Row], days: list[int] | None = None) -> IncidentReport:
+    days = days or [0] * len(rows)
+    messages = [
+        Message(id=n, time=time, day=day, author=author, text=text, line_start=n, line_end=n)
+        for n, ((time, author, text), day) in enumerate(zip(rows, days, strict=True), start=1)
+    ]
+    return extract_report(Transcript(format="test", messages=messages)).report
+
+
+def rows_at(result: IncidentReport, time: str) -> list[str]:
+    return [e.description for e in result.timeline if e.time[:5] == time]
+
+
+# --------------------------------------------------------------------------------------------
+# Times written in the text
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_batch_said_to_have_started_earlier_is_placed_at_its_written_time() -> None:
+    result = report(
+        [
+            ("07:42", "noor", "invoices went out twice to many tenants, support has 20 tickets"),
+            ("07:44", "femi", "looking. the invoicing batch started at 07:00 like every day"),
+            ("07:50", "femi", "the batch retried a failed page and sent every invoice on it again"),
+        ]
+    )
+    assert any("07:00" in d for d in rows_at(result, "07:00"))
+
+
+def test_a_time_after_since_in_another_language_is_an_event_too() -> None:
+    result = report(
+        [
+            ("06:20", "lena", "Lager 2 meldet: kein Etikett wird mehr gedruckt"),
+            ("06:23", "piet", "print-api antwortet mit 503, seit 6:02 in jedem Request"),
+        ]
+    )
+    assert rows_at(result, "06:02")
+
+
+def test_a_deadline_or_a_plan_is_no_event() -> None:
+    result = report(
+        [
+            ("04:10", "ola", "payroll export is stuck, finance needs it by 03:30 at the latest"),
+            ("04:12", "ola", "we will check again at 05:00 and decide then"),
+            ("04:15", "kim", "restarted the exporter, rows are moving again"),
+        ]
+    )
+    times = {e.time[:5] for e in result.timeline}
+    assert "03:30" not in times and "05:00" not in times
+
+
+def test_a_hand_written_timeline_line_places_its_event() -> None:
+    result = report(
+        [
+            ("10:05", "ari", "uploads fail for every customer, 500 on PUT"),
+            ("10:07", "bea", "on it"),
+            ("10:40", "ari", "notes so far:\n- 10:12 bucket policy reverted by hand\n- uploads ok"),
+        ]
+    )
+    assert any("bucket policy" in d for d in rows_at(result, "10:12"))
+
+
+def test_a_bare_afternoon_time_is_read_as_the_latest_before_the_message() -> None:
+    result = report(
+        [
+            ("13:40", "sol", "reports are empty for all users since 1:30"),
+            ("13:42", "tam", "looking into it"),
+        ]
+    )
+    assert rows_at(result, "13:30")
+    assert not rows_at(result, "01:30")
+
+
+def test_an_action_told_with_its_earlier_time_is_not_an_action_now() -> None:
+    result = report(
+        [
+            ("04:00", "ines", "volumes are read-only for tenants, 12 tickets"),
+            ("04:20", "jo", "a tenant started restoring a 6 TB backup at 02:10, that filled it"),
+        ]
+    )
+    assert not [e for e in result.timeline if e.kind == "mitigation"]
+    assert rows_at(result, "02:10")
