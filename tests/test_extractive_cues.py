@@ -32,8 +32,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["[FIRING] QueueDepthHigh", "we resolved to look at it tomorrow", "alert is still firing"],
     ),
     "monitor_author": (
-        ["alertmanager", "uptime-robot", "grafana", "deploy-bot", "sentry"],
-        ["nora", "botond", "robert", "monica"],
+        ["alertmanager", "uptime-robot", "grafana", "deploy-bot", "sentry", "ledger-alerts"],
+        ["nora", "botond", "robert", "monica", "alerta jones"],
+    ),
+    "acknowledgment": (
+        ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "ack."],
+        ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
+    ),
+    "bot_notice": (
+        ["export_daily marked success by ana", "build #88 passed", "kim joined the channel"],
+        ["export_daily failed", "sla miss on export_daily", "queue depth 40k"],
     ),
     "user_report": (
         [
@@ -155,7 +163,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "request": (
         ["can you check the pool?", "please roll back", "someone grab the heap dump"],
-        ["i checked the pool", "rolled back", "heap dump attached"],
+        ["i checked the pool", "rolled back", "heap dump attached", "shows someone else's cart"],
     ),
     "negated": (
         ["that is not the cause", "it never fired", "we don't log that", "not yet recovered"],

@@ -91,3 +91,71 @@ def test_an_action_told_with_its_earlier_time_is_not_an_action_now() -> None:
     )
     assert not [e for e in result.timeline if e.kind == "mitigation"]
     assert rows_at(result, "02:10")
+
+
+# --------------------------------------------------------------------------------------------
+# Detection: who speaks first, and what a responder takes up
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_monitoring_bot_named_for_alerts_pages_whatever_its_words() -> None:
+    result = report(
+        [
+            (
+                "02:14",
+                "ledger-alerts",
+                "[eu-batch] average settlement size is 40.2x the weekly mean",
+            ),
+            ("02:16", "omar", "ack, looking"),
+            ("02:30", "omar", "the rounding step multiplies twice, reverted it to the old build"),
+        ]
+    )
+    assert result.detection is not None and 1 in result.detection.evidence
+
+
+def test_a_bot_announcing_a_success_is_no_alert() -> None:
+    result = report(
+        [
+            ("06:11", "scheduler-bot", "nightly_export marked success (manual) by ana"),
+            ("06:12", "ana", "good, the export is through"),
+        ]
+    )
+    assert result.detection is None
+
+
+def test_a_report_a_responder_acknowledges_is_the_detection() -> None:
+    result = report(
+        [
+            ("08:00", "kai", "morning"),
+            ("08:01", "lu", "morning!"),
+            ("08:02", "kai", "coffee?"),
+            ("08:05", "mina", "hall 2 scanners show cannot save on every parcel"),
+            ("08:06", "kai", "on it"),
+            ("08:20", "kai", "print server disk was full, cleaned it up, labels printing again"),
+        ]
+    )
+    assert result.detection is not None and result.detection.evidence[0] == 4
+
+
+def test_a_report_the_cause_was_found_soon_after_opens_the_incident() -> None:
+    """However little its words share with the cause, and with a later signal that does."""
+    result = report(
+        [
+            ("11:30", "rue", "buyers in Japan were billed ¥90,000 for a ¥900 plan, 6 tickets"),
+            ("11:33", "sam", "paused the renewals"),
+            ("11:50", "sam", "found it: the exponent table of pricing-engine is read in lowercase"),
+            *[(f"12:{n:02d}", "rue", f"refund batch {n} queued") for n in range(24)],
+            ("12:30", "tess", "pricing-engine errors at 3% on the refund path"),
+        ]
+    )
+    assert result.detection is not None and result.detection.evidence[0] == 1
+
+
+def test_someone_else_is_no_request() -> None:
+    result = report(
+        [
+            ("09:10", "cy", "support says users see someone else's order history"),
+            ("09:11", "di", "looking"),
+        ]
+    )
+    assert result.detection is not None and result.detection.evidence[0] == 1

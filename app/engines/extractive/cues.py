@@ -78,7 +78,8 @@ MONITOR_AUTHOR = family(
     "an author name that is a monitoring or alerting system, whose messages are alerts",
     r"(?:^|[\s_-])bot$|-bot\b|\b(?:alertmanager|pagerduty|opsgenie|grafana|datadog|prometheus|"
     r"uptime\w*|monitor\w*|sentry|nagios|zabbix|statuspage|cloudwatch|new ?relic|victorops|"
-    r"incident\.io|rootly)\b",
+    r"incident\.io|rootly|alerts?|alerting|crashlytics|bugsnag|rollbar|honeybadger|airbrake|"
+    r"pingdom|checkly|icinga|splunk|kibana)\b",
 )
 USER_REPORT = family(
     "user_report",
@@ -242,6 +243,19 @@ ESCALATION = family(
     r"(?:paging|paged|pulling|pulled|looping|looped|bringing|brought) (?:in )?(?:the )?"
     r"(?:on-?call|team|\w+ team|[a-z]+ in\b)|sev ?[0-2]\b|@on-?call)",
 )
+ACKNOWLEDGMENT = family(
+    "acknowledgment",
+    "a responder taking up what was just reported: 'ack', 'looking', 'on it', 'checking'",
+    r"^\W{0,3}+(?:ack(?:ed|nowledged)?|looking(?: (?:into it|into this|now|at it|at this))?|"
+    r"on it|checking(?: now)?|investigating|here|joining|taking a look|having a look|"
+    r"eyes on(?: it)?|(?:i'?m|we'?re) on it|on my way)\W{0,5}+$",
+)
+BOT_NOTICE = family(
+    "bot_notice",
+    "a bot's message that reports no trouble: a job or check that succeeded, someone joining",
+    r"\b(?:succeeded|success(?:ful(?:ly)?)?|passed|completed|joined|left the|"
+    r"acknowledged by|assigned to|is now|marked (?:as )?(?:success|done|ok))\b",
+)
 COMMUNICATION_DONE = family(
     "communication_done",
     "a message to outsiders reported sent: notified, posted, published, 'is up'",
@@ -274,7 +288,8 @@ CAPABILITY = family(
 REQUEST = family(
     "request",
     "asking someone to do something: 'can you', 'could you', 'please', 'someone'",
-    r"\b(?:can you|could you|would you|will you|please|pls|someone|anyone|mind)\b",
+    r"\b(?:can you|could you|would you|will you|please|pls|someone(?! else)|anyone(?! else)|"
+    r"mind)\b",
 )
 NEGATED = family(
     "negated",

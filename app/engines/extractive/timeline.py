@@ -16,7 +16,7 @@ from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Finding, Sentence, clock, own_words
 from app.engines.extractive.corrections import RuledOut
-from app.engines.extractive.detection import Detection
+from app.engines.extractive.detection import Detection, bot_alert
 from app.engines.extractive.events import (
     AFTER_TIME,
     CUE_AT_TIME,
@@ -208,7 +208,7 @@ def _alerts(finder: _Finder, after: int) -> None:
         if cues.ALERT_RESOLVED(lower) and resolved < 2:
             finder.add(event("recovery", sentences[:1], "alert"))
             resolved += 1
-        elif cues.ALERTING(lower) and firing < 3:
+        elif (cues.ALERTING(lower) or bot_alert(sentences[0])) and firing < 3:
             finder.add(event("detection", sentences[:1], "alert"))
             firing += 1
 
