@@ -332,6 +332,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["and nobody dropped it", "so it piled up", "which filled the disk"],
         ["no", "nobody dropped it"],
     ),
+    "action": (
+        ["pointed the job at the new table", "reran the export", "set the pool to 40", "bumped it"],
+        ["the table is new", "exports are slow", "a bump in traffic"],
+    ),
+    "taken_up": (
+        ["oh. that's it then", "nice find", "ugh", "makes sense", "that explains the spikes"],
+        ["the job runs hourly", "it's fine", "no idea"],
+    ),
     "intent": (
         ["adding a check now", "i'll write the fix", "let me look"],
         ["the check failed", "the fix was wrong"],

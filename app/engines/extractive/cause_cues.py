@@ -102,14 +102,16 @@ CONCLUSION = family(
 CONFIRMATION = family(
     "confirmation",
     "a reply agreeing with the hypothesis before it: 'yes', 'exactly', 'that's it', 'bingo'",
-    r"^\W{0,3}+(?:yes|yep|yup|yeah|ya|correct|exactly|bingo|confirmed|that'?s it|"
-    r"that'?s the one|nailed it|spot on|good catch|that tracks|that matches|makes sense)\b",
+    r"^\W{0,3}+(?:(?:oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?(?:yes|yep|yup|yeah|ya|"
+    r"correct|exactly|bingo|confirmed|that'?s it|that'?s the one|nailed it|spot on|good catch|"
+    r"that tracks|that matches|makes sense)\b",
 )
 FIRM_CONFIRMATION = family(
     "firm_confirmation",
     "an unmistakable confirmation, even without a question before it: 'confirmed', 'bingo'",
-    r"^\W{0,3}+(?:(?:yes|yep|yup|yeah)[,.!]?\s{1,3}+)?(?:confirmed|bingo|exactly|that'?s it|"
-    r"that'?s the one|nailed it|spot on|that tracks|that matches)\b",
+    r"^\W{0,3}+(?:(?:yes|yep|yup|yeah|oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?"
+    r"(?:confirmed|bingo|exactly|that'?s it|that'?s the one|nailed it|spot on|that tracks|"
+    r"that matches)\b",
 )
 EXPLAINS_EFFECT = family(
     "explains_effect",

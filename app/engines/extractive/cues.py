@@ -288,8 +288,9 @@ CAPABILITY = family(
 REQUEST = family(
     "request",
     "asking someone to do something: 'can you', 'could you', 'please', 'someone'",
-    r"\b(?:can you|could you|would you|will you|please|pls|someone(?! else)|anyone(?! else)|"
-    r"mind)\b",
+    r"\b(?:can you|could you|would you|will you|please|pls|mind|"
+    r"(?:someone|anyone)(?! else)(?! \w+ed\b)(?! (?:ran|did|made|took|put|set|broke|left|wrote|"
+    r"sent|got|gave|had|was|is|has))\b)",
 )
 NEGATED = family(
     "negated",

@@ -188,6 +188,7 @@ def content_words(text: str) -> set[str]:
     """Stems of the words that carry meaning (no stop words, no bare numbers)."""
     found = set()
     for word in words(text):
+        word = word[:-2] if word.endswith("'s") else word  # "the scheduler's" is the scheduler
         for part in {word, *word.split("-")} if "-" in word else {word}:
             if part not in STOPWORDS and not part.isdigit() and len(part) > 1:
                 found.add(stem(part))
