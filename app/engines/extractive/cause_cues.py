@@ -24,7 +24,8 @@ CAUSE_STATED = family(
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
     r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:is|was)\b|"
     r"\bculprit\b|\bit'?s because\b|\b(?:was|is) due to\b|"
-    r"\bthat'?s (?:the|our) (?:problem|issue|cause|bug)\b|\bthe reason (?:is|was)\b|"
+    r"\bthat'?s (?:the|our) (?:real |actual |underlying |root )?(?:problem|issue|cause|bug)\b|"
+    r"\bthe reason (?:is|was)\b|"
     r"\bthat'?s an? [\w-]{1,20}+ (?:problem|issue|bug)\b|"
     r"\b(?:was|is|were) (?:the|our) (?:problem|issue|cause|culprit|trigger)\b|"
     r"\btraced (?:it|this|that|the \w+) (?:back )?to\b|\bnarrowed (?:it )?down to\b|"
@@ -83,6 +84,13 @@ ADMISSION = family(
     r"(?:it'?s|it was|that'?s|that was|that would be|must be|probably) (?:my|our) (?:change|"
     r"deploy\w*|pr|commit|migration|config\w*|script|release|push|merge|patch)|"
     r"my (?:change|deploy|deployment|fault|mistake|pr|commit|migration|script))\b",
+)
+EXTERNAL = family(
+    "external",
+    "the cause placed outside the team: 'on their side', 'the provider's outage', 'not us'",
+    r"\b(?:on (?:their|the (?:vendor|provider|partner|supplier)'?s?|[a-z]{2,20}'s) (?:side|end)|"
+    r"(?:their|the (?:vendor|provider|partner|supplier|upstream)'?s?|upstream|third[- ]party) "
+    r"(?:outage|incident|issue|problem|bug|failure)|it'?s (?:not us|them|upstream))\b",
 )
 REALISATION = family(
     "realisation",

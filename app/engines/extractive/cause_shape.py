@@ -23,6 +23,7 @@ from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.cues import cue, family
 from app.engines.extractive.impact import USER_FACING
+from app.engines.extractive.stated import states_earlier_time
 from app.engines.extractive.impact import score as impact_score
 from app.engines.extractive.text import content_words, is_question
 
@@ -39,7 +40,12 @@ ACTION = family(
     r"disabl(?:ed|ing)|paus(?:ed|ing)|resum(?:ed|ing)|unblock(?:ed|ing)|allow(?:ed|ing)|"
     r"grant(?:ed|ing)|renew(?:ed|ing)|rotat(?:ed|ing)|scal(?:ed|ing)|resiz(?:ed|ing)|"
     r"extend(?:ed|ing)|bump(?:ed|ing)|drop(?:ped|ping)|recreat(?:ed|ing)|rebuil[td]|"
-    r"rebuilding|reindex(?:ed|ing)|backfill(?:ed|ing)|migrat(?:ed|ing)|failed over)\b",
+    r"rebuilding|reindex(?:ed|ing)|backfill(?:ed|ing)|migrat(?:ed|ing)|failed over|"
+    # the same in German, French and Spanish
+    r"neu gestartet|zurückgerollt|zurückgesetzt|aktualisiert|deaktiviert|aktiviert|umgestellt|"
+    r"hinzugefügt|gelöscht|erhöht|ausgerollt|redémarré|mis à jour|déployé|redéploy\w*|annulé|"
+    r"désactivé|activé|ajouté|supprimé|augmenté|reiniciado|actualizado|desplegado|revertido|"
+    r"desactivado|activado|añadido|eliminado|aumentado)\b",
 )
 TAKEN_UP = family(
     "taken_up",
@@ -47,7 +53,8 @@ TAKEN_UP = family(
     r"^\W{0,3}+(?:oh+|ah+|aha|ugh+|argh|damn|doh|yikes|ouch|wow|ooh)\b|"
     r"\b(?:that'?s it|that'?s the one|that explains|makes sense|of course|good catch|nice catch|"
     r"nice find|great find|good find|well spotted|nice one|there it is|bingo|nailed it|"
-    r"that tracks|that matches|spot on)\b",
+    r"that tracks|that matches|spot on|(?:that|it) (?:lines up|adds up|fits)|"
+    r"c'?est (?:ça|ca)|voilà|das (?:ist|war)'?s?(?: es)?\b|genau|eso es|exacto|claro)\b",
 )
 # An action being reported by whoever took it: the verb opens the sentence ("added the
 # intermediate", "i restarted", "now rolling back").
@@ -55,6 +62,11 @@ _DOING = cue(
     rf"^\W{{0,3}}+(?:(?:i|we|i'?ve|we'?ve|i'?m|we'?re|just|now|ok|so|then)\W{{1,3}}+){{0,2}}"
     rf"(?:{ACTION.pattern.pattern}|{cues.MITIGATION.pattern.pattern})"
 )
+def reports_action(lower: str) -> bool:
+    """A sentence that opens with the action its speaker took ("restarted the workers")."""
+    return bool(_DOING.search(lower))
+
+
 _NO = cue(r"^\W{0,3}+(?:no|nope|nah|negative)\b")
 _GENERIC = content_words(
     "error errors fail failed failing failure failures down service services prod production "
@@ -110,8 +122,11 @@ def _states(sentence: Sentence, ruled: RuledOut) -> bool:
         return False
     if cues.RESOLUTION(lower) or cc.CORRECTION(lower) or cc.DISMISSAL(lower):
         return False
-    if _DOING.search(lower) or _NO.match(lower):
-        return False  # "restarting the workers" is what was done; "no, ..." rules out
+    if _NO.match(lower):
+        return False  # "no, other partners are fine" rules a hypothesis out
+    if _DOING.search(lower) and not (states_earlier_time(sentence) or cues.PAST_BACKGROUND(lower)):
+        return False  # "restarting the workers" is what was done; "we rotated it at 10:40" was
+    # a change made before
     if impact_score(sentence) >= 2 and USER_FACING(lower):
         return False  # what users saw, not why
     if ruled.covers(sentence.raw, share=0.6):

@@ -248,7 +248,8 @@ ACKNOWLEDGMENT = family(
     "a responder taking up what was just reported: 'ack', 'looking', 'on it', 'checking'",
     r"^\W{0,3}+(?:ack(?:ed|nowledged)?|looking(?: (?:into it|into this|now|at it|at this))?|"
     r"on it|checking(?: now)?|investigating|here|joining|taking a look|having a look|"
-    r"eyes on(?: it)?|(?:i'?m|we'?re) on it|on my way)\W{0,5}+$",
+    r"eyes on(?: it)?|(?:i'?m|we'?re) on it|on my way|schaue(?: ich)?(?: mir an)?|bin dran|"
+    r"je regarde|je m'?en occupe|on regarde|lo miro|mirando|estoy en ello)\W{0,5}+$",
 )
 BOT_NOTICE = family(
     "bot_notice",

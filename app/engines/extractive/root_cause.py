@@ -17,7 +17,13 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from app.engines.extractive import cause_cues as cc
-from app.engines.extractive.cause_shape import ACTION, FIRM_SCORE, opening_report, shaped_causes
+from app.engines.extractive.cause_shape import (
+    ACTION,
+    FIRM_SCORE,
+    opening_report,
+    reports_action,
+    shaped_causes,
+)
 from app.engines.extractive.chat import Chat, Finding, Quote, Sentence, own_words
 from app.engines.extractive.corrections import RuledOut, ruled_out_words
 from app.engines.extractive.cues import (
@@ -31,6 +37,7 @@ from app.engines.extractive.cues import (
     RECAP,
     RECOVERY,
     REQUEST,
+    RESOLUTION,
     SYSTEM_MOTION,
     USER_REPORT,
     WEIGHED,
@@ -104,6 +111,9 @@ def _strength(sentence: Sentence) -> int:
     correction = cc.CORRECTION.search(lower)
     if correction and cc.NEW_CAUSE(lower[correction.end() :]) and _new_cause_words(sentence):
         return 3
+    settled = RESOLUTION(lower) or RECOVERY(lower) or MITIGATION(lower)
+    if cc.EXTERNAL(lower) and not (cues_negated(lower) or settled):
+        return 1 if hedged else 2  # "it's on their side": the team places the cause outside
     located = cc.LOCATED.search(lower)
     if located:
         return 1 if hedged or not located["so"] else 2
@@ -117,9 +127,13 @@ def _strength(sentence: Sentence) -> int:
     # still make firm, by acting on it (see `_acted_on`) or confirming it
     if not _names_a_fault(lower) or states_impact(sentence) or _signals(sentence):
         return 0
-    if MITIGATION(lower) or RECOVERY(lower):
-        return 0
+    if reports_action(lower) or RECOVERY(lower):
+        return 0  # what was done about it, or that it got better ("rabbit failed over" is not)
     return 1 if len(content_words(sentence.raw) - _GENERIC) >= 2 else 0
+
+
+def cues_negated(lower: str) -> bool:
+    return bool(NEGATED(lower)) and not lower.startswith(("not us", "it's not us"))
 
 
 _CONFIRMED_OPENER = cue(r"^\W{0,3}+(?:(?:so|ok(?:ay)?|yep|yes|yeah)[,.!]?\s{1,3}+)?confirmed")
