@@ -150,3 +150,77 @@ def test_action_and_taken_up_families() -> None:
     assert not ACTION("the table is new") and not ACTION("exports are slow")
     assert TAKEN_UP("oh. that's it then") and TAKEN_UP("nice find")
     assert not TAKEN_UP("the job runs hourly")
+
+
+def test_a_cause_placed_outside_the_team_is_the_cause() -> None:
+    text = cause(
+        [
+            ("15:00", "eva", "payment confirmations fail, the provider's webhooks return 400"),
+            ("15:02", "dan", "looking"),
+            ("15:10", "dan", "their status page says degraded delivery, it's on their side"),
+            ("15:50", "dan", "they resolved their incident, replaying events from 15:00"),
+        ]
+    )
+    assert "on their side" in text and "replaying" not in text
+
+
+def test_a_system_failing_over_is_no_action_of_the_team() -> None:
+    text = cause(
+        [
+            ("09:00", "rob", "booking confirmations are not sent since 8:30"),
+            ("09:02", "kate", "looking"),
+            ("09:15", "kate", "the workers lost their subscription when the broker failed over"),
+            ("09:18", "kate", "restarted the mail workers, queue draining"),
+        ]
+    )
+    assert "lost their subscription" in text
+
+
+def test_a_real_bug_named_in_so_many_words() -> None:
+    text = cause(
+        [
+            ("09:00", "rob", "confirmation mails stopped"),
+            ("09:02", "kate", "looking"),
+            ("09:41", "kate", "the mail workers have no reconnect logic, that's the real bug"),
+        ]
+    )
+    assert "reconnect logic" in text
+
+
+def test_a_change_told_with_its_time_is_a_cause_not_an_action() -> None:
+    text = cause(
+        [
+            ("11:00", "kai", "login fails with invalid credentials for every user"),
+            ("11:01", "lu", "checking"),
+            ("11:06", "mo", "we rotated the db password at 10:40, the pods cache the old one"),
+            ("11:07", "lu", "yes that lines up with the first failures"),
+            ("11:09", "mo", "restarting the pods so they read the new password"),
+        ]
+    )
+    assert "rotated the db password" in text
+
+
+def test_a_cause_in_french_read_from_its_reception() -> None:
+    text = cause(
+        [
+            ("20:00", "noa", "la page de paiement renvoie des erreurs 500"),
+            ("20:02", "yann", "je regarde"),
+            ("20:10", "yann", "le certificat du fournisseur a expiré, notre client refuse le TLS"),
+            ("20:12", "noa", "ah oui, c'est ça"),
+            ("20:15", "yann", "j'ai mis à jour le bundle de certificats du fournisseur"),
+        ]
+    )
+    assert "certificat" in text
+
+
+def test_another_problem_added_on_is_a_factor_not_the_cause() -> None:
+    text = cause(
+        [
+            ("10:00", "ops-bot", "[FIRING] cart-api 5xx 18%"),
+            ("10:01", "gil", "ack"),
+            ("10:06", "gil", "root cause: the new session cache has no size bound"),
+            ("10:15", "gil", "rolled back, 5xx back to 0.2%"),
+            ("10:30", "hana", "the issue is also that staging has no realistic session volume"),
+        ]
+    )
+    assert "session cache" in text

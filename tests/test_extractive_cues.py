@@ -36,7 +36,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["nora", "botond", "robert", "monica", "alerta jones"],
     ),
     "acknowledgment": (
-        ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "ack."],
+        ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "je regarde"],
         ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
     ),
     "bot_notice": (
@@ -268,6 +268,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "admission": (
         ["that was my change", "it's mine, sorry", "my deploy broke it"],
         ["is it your change?", "mine are fine", "my dashboard shows it"],
+    ),
+    "external": (
+        ["it's on their side", "the provider's outage again", "not us, it's upstream"],
+        ["our side is fine", "the provider config is ours", "the outage page"],
     ),
     "realisation": (
         ["oh no. the cron is hourly", "oops, wrong cluster", "aha, the ttl"],

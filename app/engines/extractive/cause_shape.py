@@ -23,8 +23,8 @@ from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.cues import cue, family
 from app.engines.extractive.impact import USER_FACING
-from app.engines.extractive.stated import states_earlier_time
 from app.engines.extractive.impact import score as impact_score
+from app.engines.extractive.stated import states_earlier_time
 from app.engines.extractive.text import content_words, is_question
 
 ACTION = family(
@@ -62,6 +62,8 @@ _DOING = cue(
     rf"^\W{{0,3}}+(?:(?:i|we|i'?ve|we'?ve|i'?m|we'?re|just|now|ok|so|then)\W{{1,3}}+){{0,2}}"
     rf"(?:{ACTION.pattern.pattern}|{cues.MITIGATION.pattern.pattern})"
 )
+
+
 def reports_action(lower: str) -> bool:
     """A sentence that opens with the action its speaker took ("restarted the workers")."""
     return bool(_DOING.search(lower))

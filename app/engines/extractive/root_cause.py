@@ -105,7 +105,7 @@ def _strength(sentence: Sentence) -> int:
             return 0  # "confirmed, p99 back to 400ms" confirms the recovery, not a cause
     if cc.CAUSE_STATED(lower):
         strength = 2 if hedged else 3
-        return strength - 1 if _only_a_gap(lower) else strength
+        return strength - 1 if _only_a_gap(lower) or _ADDED.search(lower) else strength
     if cc.ADMISSION(lower) or (cc.MISTAKE(lower) and not FUTURE(lower)):
         return 2
     correction = cc.CORRECTION.search(lower)
@@ -136,6 +136,8 @@ def cues_negated(lower: str) -> bool:
     return bool(NEGATED(lower)) and not lower.startswith(("not us", "it's not us"))
 
 
+# Another problem added on ("the issue is also that staging is small"): a factor, not the cause
+_ADDED = cue(r"\b(?:is|was|are|were) also\b|^\W{0,3}+(?:also|plus)\b|\bon top of that\b")
 _CONFIRMED_OPENER = cue(r"^\W{0,3}+(?:(?:so|ok(?:ay)?|yep|yes|yeah)[,.!]?\s{1,3}+)?confirmed")
 
 
