@@ -128,6 +128,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["errors climbing", "still broken for eu users", "latency above baseline"],
     ),
+    "still_ongoing": (
+        [
+            "that issuer is still failing",
+            "not resolved yet",
+            "errors are back",
+            "we keep the channel open",
+            "no ETA from the vendor",
+        ],
+        ["errors back to normal", "no longer failing", "resolved", "the channel is archived"],
+    ),
     "strong_recovery": (
         ["fully recovered", "back to normal on all shards", "consumers caught up"],
         ["errors dropping", "improving slowly", "some requests succeed"],

@@ -210,8 +210,21 @@ RECOVERY = family(
     r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
     r"back to|coming down|shrinking)|"
     r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
-    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|back|gone|cleared|"
+    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|gone|cleared|"
+    r"back(?= (?:to|under|below|down|at|in|near|within)\b)|"
     r"stopped|normal|ok|fine|green|healthy|at zero))\b",
+)
+STILL_ONGOING = family(
+    "still_ongoing",
+    "the trouble going on or back: still failing, not resolved yet, errors are back, stays open",
+    r"\bstill (?:failing|broken|down|erroring|seeing|happening|ongoing|degraded|impacted|affected|"
+    r"unavailable|timing out|not working|failing for|getting (?:errors|failures|timeouts))\b|"
+    r"\b(?:not|isn'?t|is not|aren'?t|are not)(?: yet)? (?:resolved|fixed|recovered|over)\b|"
+    r"\b(?:keep(?:ing)?|leav(?:e|ing)) (?:the |this )?(?:channel|incident|bridge) open\b|"
+    r"\b(?:incident|channel) (?:stays|remains|is still) open\b|\bno (?:eta|fix yet)\b|"
+    r"\b(?:errors?|failures?|timeouts?|5xx|5\d\ds|alerts?|it|they)(?: are| is|'s|'re)? "
+    r"(?:back|flapping|firing again)\b(?! (?:to|under|below|down|at|in|near|within|up)\b)|"
+    r"\bhanding (?:it |this )?over to\b",
 )
 STRONG_RECOVERY = family(
     "strong_recovery",

@@ -136,6 +136,19 @@ def strip_filler(sentence: str) -> str:
     return text
 
 
+# A label in the speaker's own voice ("My bad:", "Our takeaway:", "I think:"): a draft that
+# shows the label outside the quote would speak as the chat.
+_OWN_LABEL = re.compile(
+    r"^(?:my|our|i|we|i'm|we're|imo|imho)\b[^:\n]{0,24}+:\s++(?=\S)", re.IGNORECASE
+)
+
+
+def strip_own_label(sentence: str) -> str:
+    """The sentence without a leading label in the first person ("My bad: the TTL ..." ->
+    "the TTL ...")."""
+    return _OWN_LABEL.sub("", sentence.strip(), count=1)
+
+
 def strip_markup(sentence: str) -> str:
     """The sentence without chat-tool markup (":red_circle:", "*Triggered*", "(https://...)")."""
     text = sentence

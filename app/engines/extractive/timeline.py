@@ -402,24 +402,42 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    return sorted(_still_ongoing(finder.events), key=lambda e: (e.seconds or 0, e.message.id))
+    settled = _still_ongoing(chat, skip_ids, finder.events)
+    return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
 
 
-def _still_ongoing(events: list[Event]) -> list[Event]:
-    """In a chat that never says the service is back (no resolution, no full recovery, no
-    alert resolved), an improvement ("errors dropping") is no recovery: it is kept as an event
-    of its own kind, so no draft calls the incident resolved."""
-    recovered = any(
-        e.kind == "resolution"
-        or (
-            e.kind == "recovery"
-            and (e.label in ("strong", "alert") or cues.STRONG_RECOVERY(e.description.lower()))
-        )
-        for e in events
+def _recovered(found: Event) -> bool:
+    return found.kind == "resolution" or (
+        found.kind == "recovery"
+        and (found.label in ("strong", "alert") or cues.STRONG_RECOVERY(found.description.lower()))
     )
-    if recovered:
+
+
+def _relapsed(chat: Chat, skip_ids: set[int], after: int) -> bool:
+    """A person says after message `after` that the trouble goes on or is back ("still
+    failing for that issuer", "errors are back", "the incident stays open")."""
+    for message in chat.messages[chat.position_of(after) + 1 :]:
+        if message.id in skip_ids or cues.MONITOR_AUTHOR((message.author or "").lower()):
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if is_question(sentence.raw) or cues.FOLLOW_UP(lower) or cues.HYPOTHETICAL(lower):
+                continue
+            if cues.STILL_ONGOING(lower) and "no longer" not in lower:
+                return True
+    return False
+
+
+def _still_ongoing(chat: Chat, skip_ids: set[int], events: list[Event]) -> list[Event]:
+    """The incident's state is the last one the chat reports. In a chat that never says the
+    service is back (no resolution, no full recovery, no alert resolved), or says after it
+    that the trouble goes on ("still failing", "errors are back"), an improvement is no
+    recovery and a resolution no end: they are kept as events of their own kind, so no draft
+    calls the incident resolved."""
+    ends = [e.message.id for e in events if _recovered(e)]
+    if ends and not _relapsed(chat, skip_ids, max(ends)):
         return events
-    return [replace(e, kind="other") if e.kind == "recovery" else e for e in events]
+    return [replace(e, kind="other") if e.kind in ("recovery", "resolution") else e for e in events]
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
