@@ -109,6 +109,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["rolling back now", "restarted the workers", "reverted at 10:02"],
     ),
+    "modal": (
+        ["it should renew monthly", "we could restart", "i can revert it", "we need to drain"],
+        ["renewed it", "restarted the pool", "reverted", "drained the node"],
+    ),
+    "commentary": (
+        ["scaling out makes it worse", "restarting just moves the problem", "restarting the db..."],
+        ["restarting the db now", "scaled out to 12 pods", "rolling back"],
+    ),
     "past_background": (
         ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],
         ["restarting the hosts now", "rolled back a minute ago", "it broke at 10:05"],

@@ -159,3 +159,68 @@ def test_someone_else_is_no_request() -> None:
         ]
     )
     assert result.detection is not None and result.detection.evidence[0] == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Steps the team took, and what the investigation found
+# --------------------------------------------------------------------------------------------
+
+
+def kinds_at(result: IncidentReport, time: str) -> list[str]:
+    return [e.kind for e in result.timeline if e.time[:5] == time]
+
+
+def test_steps_of_any_kind_are_on_the_timeline() -> None:
+    result = report(
+        [
+            ("03:45", "ingrid", "storage cluster says 3 volumes full, tenant writes blocked"),
+            ("03:46", "paavo", "here"),
+            ("04:22", "paavo", "three disks at 95% while the cluster is at 71%"),
+            ("04:30", "chiara", "tenant paused their restore ✅"),
+            ("04:31", "paavo", "set the full ratio to 0.97, writes flowing"),
+            ("04:38", "paavo", "turned the balancer on, it is moving data off the full disks"),
+            ("05:06", "paavo", "all disks under 86%, ratio back to 0.95"),
+        ]
+    )
+    for time in ("04:30", "04:31", "04:38"):
+        assert "mitigation" in kinds_at(result, time), time
+
+
+def test_an_action_weighed_ordered_or_talked_about_is_no_step() -> None:
+    result = report(
+        [
+            ("14:00", "ana", "alert: billing-api p99 5s"),
+            ("14:01", "bo", "looking"),
+            ("14:05", "bo", "scaling out makes it worse, the pool is the limit"),
+            ("14:06", "ana", "it should rotate the connections every hour"),
+            ("14:07", "cy", "Rotate."),
+            ("14:09", "bo", "I can restart the pool workers if needed"),
+        ]
+    )
+    assert not [e for e in result.timeline if e.kind == "mitigation"]
+
+
+def test_a_one_word_done_is_a_step() -> None:
+    result = report(
+        [
+            ("11:40", "sio", "pause the renewals right now please"),
+            ("11:42", "ro", "paused."),
+        ]
+    )
+    assert "mitigation" in kinds_at(result, "11:42")
+
+
+def test_what_the_investigation_found_is_on_the_timeline_but_no_guess() -> None:
+    result = report(
+        [
+            ("04:12", "airflow-bot", "SLA miss: payouts_daily still running"),
+            ("04:14", "marta", "ack, looking"),
+            ("04:27", "olek", "task 199 reads 61 GB of shuffle, the median task reads 310 MB"),
+            ("04:28", "marta", "oh wow, nice find"),
+            ("04:29", "benji", "maybe ingest double loaded the partition?"),
+            ("04:44", "olek", "merchant 88031 holds 38% of the day's rows in task 199"),
+            ("04:56", "marta", "salting the merchant key in the aggregation, 61 GB split 32 ways"),
+        ]
+    )
+    assert "investigation" in kinds_at(result, "04:27")
+    assert not any("double loaded" in e.description for e in result.timeline)

@@ -123,10 +123,10 @@ MITIGATION = family(
     r"reboot(?:ing|ed)?|fail(?:ing|ed)?[ -]?over|failover|scal(?:e|ing|ed) (?:up|out)|"
     r"disabl(?:e|ing|ed)|turn(?:ing|ed)? off|kill(?:ing|ed)|drain(?:ing|ed)?|hotfix\w*|"
     r"fix (?:is )?(?:deployed|out|live|rolled out)|deploy(?:ing|ed)? (?:the |a )?fix|"
-    r"rate[- ]limit\w*|throttl\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|"
+    r"rate[- ]limit(?:ing|ed)|throttl\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|"
     r"block(?:ing|ed) (?:the |all |those |these |that |\d{1,5}+ )?(?:top )?(?:\d{1,5}+ )?"
     r"(?:ips?|traffic|requests|ranges?|users?|clients?|bots?|scrapers?|accounts?|sources?)|"
-    r"mitigat\w*|redeploy\w*|suspend\w*|paus(?:e|ed|ing)|halt(?:ed|ing)?|"
+    r"mitigat\w*|redeploy\w*|suspend\w*|paus(?:e|ed|ing)|halt(?:ed|ing)|halt (?:the|all|it)|"
     r"cap(?:ped|ping)|restor(?:e|ed|ing)|re-?creat\w*|re-?add\w*|put back|renew\w*|"
     r"re-?issu\w*|rotat(?:e|ed|ing)|deactivat\w*|revok(?:e|ed|ing)|"
     r"(?:grow|grew|resiz|extend|expand)\w*(?: [\w-]{1,15}){0,2}? (?:volume|disk|pool|partition)|"
@@ -184,6 +184,17 @@ WEIGHED = family(
     r"before|instead of|without|hold off|no need to|don'?t|do not|wait)\b"
     r"[^.!?]{0,30}\b(?:roll\w*|revert\w*|restart\w*|fail\w*|disabl\w*|scal\w*|purg\w*|"
     r"flush\w*|block\w*|kill\w*|rais\w*|redeploy\w*|suspend\w*|paus\w*)",
+)
+MODAL = family(
+    "modal",
+    "an action weighed or possible, not done: should, could, can, would, might, must",
+    r"\b(?:should|could|can|would|might|must|may|need to|needs to|want to|wants to)\b",
+)
+COMMENTARY = family(
+    "commentary",
+    "an action talked about as a subject, not taken: 'scaling out makes it worse', 'X...'",
+    r"^\W{0,3}+[a-z]+ing\b[^.!?]{0,40}?\b(?:makes?|made|just|only|is|was|won'?t|doesn'?t|"
+    r"didn'?t|would|will|helps?|helped|did nothing)\b|\.\.\.\W{0,3}+$|…\W{0,3}+$",
 )
 PAST_BACKGROUND = family(
     "past_background",

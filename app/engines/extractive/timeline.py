@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
+from app.engines.extractive.cause_shape import reports_action, shaped_causes
 from app.engines.extractive.chat import Chat, Finding, Sentence, clock, own_words
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.detection import Detection, bot_alert
@@ -28,7 +29,13 @@ from app.engines.extractive.events import (
     written_earlier,
 )
 from app.engines.extractive.stated import stated_events, states_earlier_time
-from app.engines.extractive.text import is_question, join_sentences, split_sentences
+from app.engines.extractive.text import (
+    content_words,
+    is_list_line,
+    is_question,
+    join_sentences,
+    split_sentences,
+)
 from app.models import Message, TimelineKind, times_in_text
 
 _BACKGROUND = re.compile(
@@ -94,7 +101,21 @@ def _acts(sentence: Sentence) -> bool:
         return False  # "I'll answer them once the fix is out" is a plan, not an action
     if cues.NOBODY(lower) or cc.GAP(lower) or states_earlier_time(sentence):
         return False  # "the restore started at 02:10" happened then, and is placed then
+    if not _taken(sentence):
+        return False
     return cues.MITIGATION(lower)
+
+
+def _taken(sentence: Sentence) -> bool:
+    """Not an action weighed ("it should renew", "I can revert"), talked about ("scaling out
+    makes it worse", "restarting the primary..."), listed or named in one word ("Rotate.")."""
+    lower = sentence.lower
+    if cues.MODAL(lower) or cues.COMMENTARY(lower) or cues.CAPABILITY(lower):
+        return False
+    if is_list_line(sentence.raw):
+        return False
+    # one word is an action done only as a past participle ("paused."), never an order
+    return len(content_words(sentence.raw)) >= 2 or bool(cues.MITIGATION_DONE(lower))
 
 
 def _mitigations(finder: _Finder, after: int) -> None:
@@ -183,6 +204,92 @@ def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
         strong = [s for s in candidates[1:] if cues.STRONG_RECOVERY(s[0].lower)]
         if strong:
             finder.add(event("recovery", strong[-1], "strong"))
+
+
+_STEP_CAP = 5
+_DONE_MARK = re.compile(
+    r"\b(?:done|complete[d]?|finished|submitted|approved|published|merged|shipped|is live|"
+    r"went live|applied|executed|ausgeführt|erledigt|terminé|hecho)\b|✅",
+    re.IGNORECASE,
+)
+
+
+def _step(sentence: Sentence) -> bool:
+    """A sentence reporting a step the team took: it opens with the action ("set the
+    full-ratio to 0.97", "paused the restore") or reports one done ("7.3.1 submitted to
+    review", "salted run done"), and is no plan, request, denial or guess."""
+    lower = sentence.lower
+    if not sentence.text or is_question(sentence.raw) or is_alert(sentence):
+        return False
+    if cues.FUTURE(lower) and not _NOW.search(lower):
+        return False
+    if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.HYPOTHETICAL(lower):
+        return False
+    if cues.FOLLOW_UP(lower) or cues.PAST_BACKGROUND(lower) or cc.HEDGE(lower):
+        return False
+    if cues.NEGATED(lower) or states_earlier_time(sentence) or not _taken(sentence):
+        return False
+    if cues.MITIGATION_PROGRESS(lower):
+        return False  # "rollback halfway done" is on its way
+    done = _DONE_MARK.search(lower) and content_words(_DONE_MARK.sub(" ", lower))
+    return bool(reports_action(lower) or done)
+
+
+def _steps(finder: _Finder, after: int) -> None:
+    """Steps the team took besides the main mitigations, a few, each saying something the
+    timeline does not already say."""
+    said = [content_words(e.description) for e in finder.events]
+    added = 0
+    for message in finder.messages:
+        if added == _STEP_CAP:
+            return
+        if message.id < after or message.id in finder.used:
+            continue
+        sentences = [s for s in finder.chat.sentences(message) if _step(s)]
+        if not sentences:
+            continue
+        words = content_words(sentences[0].raw)
+        if any(len(words & other) >= 0.6 * max(1, len(words)) for other in said):
+            continue
+        finder.add(event("mitigation", sentences, "step"))
+        said.append(words)
+        added += 1
+
+
+_FINDING_CAP = 3
+_FINDING_SCORE = 2.0
+
+
+def _claims_a_cause(lower: str) -> bool:
+    """A claim about why, not an observation: only the root cause says why."""
+    return bool(
+        cc.HEDGE(lower)
+        or cc.CAUSE_LINK(lower)
+        or cc.CAUSE_STATED(lower)
+        or cc.LOCATED(lower)
+        or cc.EXTERNAL(lower)
+        or cc.NEW_CAUSE(lower)
+        or cues.HYPOTHETICAL(lower)
+    )
+
+
+def _findings(finder: _Finder, after: int, ruled: RuledOut) -> None:
+    """What the investigation found on the way: the statements the conversation backs most
+    (see `cause_shape`), and the hypotheses it ruled out, a few of each."""
+    chat = finder.chat
+    skip = {m.id for m in chat.messages} - {m.id for m in finder.messages}
+    added = 0
+    for shaped in shaped_causes(chat, skip, ruled):
+        if added == _FINDING_CAP or shaped.score < _FINDING_SCORE:
+            break
+        sentence = shaped.sentence
+        message = sentence.message
+        if message.id < after or message.id in finder.used:
+            continue
+        if _claims_a_cause(sentence.lower) or ruled.covers(sentence.raw, share=0.2):
+            continue  # a guess or a claim of cause, or what the chat ruled out, is no finding
+        finder.add(event("investigation", [sentence], "finding"))
+        added += 1
 
 
 def is_alert(sentence: Sentence) -> bool:
@@ -393,6 +500,8 @@ def find_events(
     investigations = finder.candidates(cues.INVESTIGATION, anchor)
     if investigations:
         finder.add(event("investigation", investigations[0]))
+    _steps(finder, anchor)
+    _findings(finder, anchor, ruled)
     last = len(chat.transcript.messages) + 1
     before = min(min(mitigation_ids, default=last), diagnosed_at or last)
     trigger = _trigger(finder, anchor, before, ruled)
