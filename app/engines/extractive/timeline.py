@@ -411,11 +411,56 @@ def _written_time(phrase: str, time: str) -> str:
     return time
 
 
+_RETOLD = 0.35  # share of a recap's cause words an earlier message must say to be its origin
+
+
+def _origin(chat: Chat, finder: _Finder, retold: Message, words: str) -> Event | None:
+    """Where a cause a recap retells was first said: the earliest earlier message by a person
+    that says most of its words ("recap: ... because R8 full mode stripped the signature" ...
+    "full mode strips the generic signature our TypeToken needs")."""
+    wanted = content_words(words)
+    if len(wanted) < 4:
+        return None
+    scored: list[tuple[float, Message, list[Sentence]]] = []
+    for message in finder.messages:
+        if message.id >= retold.id:
+            break
+        if message.id in finder.used or cues.MONITOR_AUTHOR((message.author or "").lower()):
+            continue
+        sentences = [s for s in chat.sentences(message) if s.text and not is_question(s.raw)]
+        if not sentences:
+            continue
+        shared = len(wanted & content_words(message.text)) / len(wanted)
+        if shared >= _RETOLD:
+            scored.append((shared, message, sentences))
+    if not scored:
+        return None
+    best = max(share for share, _, _ in scored)
+    _, message, sentences = next(c for c in scored if c[0] >= 0.8 * best)
+    chosen = max(sentences, key=lambda s: len(wanted & content_words(s.raw)))
+    return event("investigation", [chosen], "diagnosis")
+
+
+def _retells(message: Message) -> bool:
+    """A recap or a summary that retells the incident ("summary:", several label lines)."""
+    text = own_words(message)
+    labels = sum(1 for line in text.splitlines() if _LABEL_LINE.match(line.strip()))
+    return bool(cues.RECAP(text.lower())) or labels >= 2
+
+
+_LABEL_LINE = re.compile(r"^\W{0,3}+[\w /-]{1,25}+:\s")
+
+
 def _diagnosis(chat: Chat, diagnosis: Finding, finder: _Finder) -> None:
     lead = diagnosis.lead
     message = lead.message if lead is not None else chat.transcript.message(diagnosis.evidence[0])
     if message is None or message.id in finder.used:
         return
+    if _retells(message):
+        origin = _origin(chat, finder, message, lead.text if lead else diagnosis.text)
+        if origin is not None:
+            finder.add(origin)
+            return
     words = lead.text if lead is not None else diagnosis.text
     description = join_sentences(split_sentences(words), limit=200)
     others = tuple(i for i in diagnosis.evidence if i != message.id)
