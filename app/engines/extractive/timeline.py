@@ -204,6 +204,10 @@ def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
         strong = [s for s in candidates[1:] if cues.STRONG_RECOVERY(s[0].lower)]
         if strong:
             finder.add(event("recovery", strong[-1], "strong"))
+    # the last step of the recovery ("all 37 VMs back", "queue drained") when it is another
+    last = candidates[-1]
+    if len(candidates) > 1 and last[0].message.id not in finder.used:
+        finder.add(event("recovery", last, "last"))
 
 
 _STEP_CAP = 5
