@@ -224,3 +224,52 @@ def test_what_the_investigation_found_is_on_the_timeline_but_no_guess() -> None:
     )
     assert "investigation" in kinds_at(result, "04:27")
     assert not any("double loaded" in e.description for e in result.timeline)
+
+
+def test_a_row_quotes_the_statements_around_its_own_in_a_short_message() -> None:
+    result = report(
+        [
+            ("10:40", "ana", "uploads fail for every customer"),
+            ("10:41", "bo", "on it"),
+            ("10:52", "bo", "7.3.1 submitted to review. set to 100% as soon as it's approved"),
+        ]
+    )
+    rows = rows_at(result, "10:52")
+    assert rows and "100%" in rows[0] and "submitted" in rows[0]
+
+
+def test_a_row_never_takes_on_a_pasted_quote() -> None:
+    result = report(
+        [
+            ("10:02", "theo", "customer says the account page shows another person's points"),
+            ("10:02", "theo", 'customer says the account page shows another name. "Hi Rosa"'),
+            ("10:03", "aisha", "looking"),
+        ]
+    )
+    assert not any("Rosa" in e.description for e in result.timeline)
+
+
+def test_a_cause_a_recap_retells_is_placed_where_it_was_first_said() -> None:
+    result = report(
+        [
+            ("09:41", "yuna", "14 one-star reviews: can't log in on 7.3.0"),
+            ("09:44", "sol", "looking"),
+            (
+                "09:58",
+                "rafa",
+                "ok the exception says it. the plugin bump turned on full shrinking mode, which "
+                "strips the generic signature the token parser needs",
+            ),
+            ("10:20", "rafa", "fix PR with keep rules for the token parser"),
+            ("13:30", "sol", "7.3.1 approved and rolling out to 100%"),
+            (
+                "15:20",
+                "sol",
+                "recap: 7.3.0 broke login because full shrinking mode stripped the generic "
+                "signature the token parser needs.\nimpact: about 41k devices",
+            ),
+        ]
+    )
+    diagnosis = [e for e in result.timeline if e.kind == "investigation"]
+    assert any(e.time[:5] == "09:58" for e in diagnosis)
+    assert not any(e.time[:5] == "15:20" for e in diagnosis)

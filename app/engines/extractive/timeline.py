@@ -26,6 +26,7 @@ from app.engines.extractive.events import (
     Event,
     event,
     matching,
+    widened,
     written_earlier,
 )
 from app.engines.extractive.stated import stated_events, states_earlier_time
@@ -560,7 +561,8 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    settled = _still_ongoing(chat, skip_ids, finder.events)
+    wide = [widened(chat, e) for e in finder.events]
+    settled = _still_ongoing(chat, skip_ids, wide)
     return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
 
 
