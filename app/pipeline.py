@@ -13,9 +13,18 @@ the routes, return the body serialized in the worker.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from app.analysis import (
+    DraftPayload,
+    Finished,
+    as_payload,
+    as_result,
+    finish_and_keep,
+    render_cached,
+)
+from app.engines.base import Engine
 from app.engines.extractive import ExtractiveEngine
 from app.engines.llm import LLMEngine
 from app.engines.registry import EngineRegistry
@@ -24,10 +33,11 @@ from app.ingest.upload import Upload
 from app.llm.concurrency import LLMBusyError, LLMSlots
 from app.llm.retry import Deadline
 from app.llm.review import RepairOutcome, ask_repair
-from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.metrics import llm_kind
+from app.models import IncidentReport, Transcript, Usage
+from app.progress import Progress, ProgressEvent, silent
 from app.steps import (
     DraftOptions,
-    DraftPayload,
     DraftResult,
     Prepared,
     PreparedCheck,
@@ -38,8 +48,6 @@ from app.steps import (
     failed_items,
     finish_check,
     finish_check_json,
-    finish_draft,
-    finish_draft_json,
     ingest,
     prepare_check,
     prepare_transcript,
@@ -57,24 +65,14 @@ __all__ = [
     "anchor_times",
     "create_draft",
     "create_draft_json",
+    "draft_prepared",
     "ingest",
+    "prepare",
     "verify_text",
     "verify_text_json",
 ]
 
 T = TypeVar("T")
-Finish = Callable[
-    [
-        Prepared,
-        Extraction,
-        DraftOptions,
-        str,
-        Usage,
-        list[JudgeVerdict] | None,
-        RepairOutcome | None,
-    ],
-    T,
-]
 Judged = tuple[list[JudgeRequest], list[JudgeVerdict] | None, Usage, str | None]
 
 
@@ -84,9 +82,10 @@ async def create_draft(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
-    return await _draft(text, options, engines, steps, finish_draft)
+    return await _draft(text, options, engines, steps, as_result, progress)
 
 
 async def create_draft_json(
@@ -95,19 +94,18 @@ async def create_draft_json(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftPayload:
     """`create_draft`, with the result serialized by the last step (for the routes)."""
-    return await _draft(text, options, engines, steps, finish_draft_json)
+    return await _draft(text, options, engines, steps, as_payload, progress)
 
 
-async def _draft(
-    text: str | Upload,
-    options: DraftOptions,
-    engines: EngineRegistry,
-    steps: StepRunner,
-    finish: Finish[T],
-) -> T:
-    prepared = await steps.run(
+async def prepare(
+    text: str | Upload, options: DraftOptions, steps: StepRunner, progress: Progress = silent
+) -> Prepared:
+    """Step 1: parse and redact (in a worker, for the service)."""
+    await progress(ProgressEvent(step="parsing"))
+    return await steps.run(
         "parsing and redacting the transcript",
         prepare_transcript,
         text,
@@ -115,20 +113,139 @@ async def _draft(
         options.date,
         options.timezone,
     )
+
+
+async def _draft(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
     engine = engines.get(options.engine)
-    deadline = engines.deadline()  # one PM_LLM_TIME_BUDGET for every LLM call of this request
+    key = await engines.drafts.key(text, options, engine.name) if engines.drafts else None
+
+    async def prepared() -> Prepared:
+        return await prepare(text, options, steps, progress)
+
+    return await _drafted(key, prepared, options, engine, engines, steps, output, progress)
+
+
+async def draft_prepared(
+    prepared: Prepared,
+    key: str | None,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
+    progress: Progress = silent,
+) -> DraftPayload:
+    """The draft of a transcript parsed already (a job), serialized for the API."""
+    engine = engines.get(options.engine)
+
+    async def given() -> Prepared:
+        return prepared
+
+    return await _drafted(key, given, options, engine, engines, steps, as_payload, progress)
+
+
+async def _drafted(
+    key: str | None,
+    prepared: Callable[[], Awaitable[Prepared]],
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
+    """From the cache when it holds this analysis; else drafted once however many ask at
+    once (single flight), the analysis kept for the next request."""
+
+    async def fresh() -> Finished[T]:
+        return await _analysed(await prepared(), options, engine, engines, steps, output, progress)
+
+    cache = engines.drafts
+    if cache is None or key is None:
+        return (await fresh()).output
+    blob = await cache.get(key)
+    if blob is not None:
+        rendered = await _render_cached(blob, options, steps, output, progress)
+        if rendered is not None:
+            return rendered
+    mine: list[T] = []
+
+    async def lead() -> bytes:
+        finished = await fresh()
+        await cache.put(key, finished.blob, degraded=finished.degraded)
+        mine.append(finished.output)
+        return finished.blob
+
+    async def found() -> bytes | None:
+        return await cache.peek(key)
+
+    if cache.flights.in_flight(key):
+        await progress(ProgressEvent(step="waiting for the same draft, already in progress"))
+    blob, _joined = await cache.flights.run(key, lead, found)
+    if mine:
+        return mine[0]
+    rendered = await _render_cached(blob, options, steps, output, progress)
+    if rendered is None:  # unreadable bytes from another process's version: draft afresh
+        return (await fresh()).output
+    return rendered
+
+
+async def _render_cached(
+    blob: bytes,
+    options: DraftOptions,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T | None:
+    await progress(ProgressEvent(step="rendering"))
+    return await steps.run(
+        "rendering the draft from the cache",
+        render_cached,
+        blob,
+        options.audience,
+        output,
+        options.keep_items,
+    )
+
+
+async def _analysed(
+    prepared: Prepared,
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> Finished[T]:
+    """Extract (the LLM on the event loop, or the rules in a worker), judge, repair, verify,
+    render; every LLM call of the request within one PM_LLM_TIME_BUDGET."""
+    deadline = engines.deadline()
+    await progress(ProgressEvent(step="extracting"))
     if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
         extraction = await steps.run(
             "extracting the report (extractive engine)", extract_offline, prepared.transcript
         )
-    elif isinstance(engine, LLMEngine):
-        async with engines.llm_slots.slot():
-            extraction = await engine.extract(prepared.transcript, deadline=deadline)
     else:
-        async with engines.llm_slots.slot():
-            extraction = await engine.extract(prepared.transcript)
+        token = llm_kind.set("extraction")
+        try:
+            async with engines.llm_slots.slot():
+                if isinstance(engine, LLMEngine):
+                    extraction = await engine.extract(
+                        prepared.transcript, deadline=deadline, steps=steps, progress=progress
+                    )
+                else:
+                    extraction = await engine.extract(prepared.transcript)
+        finally:
+            llm_kind.reset(token)
+    salvaged = bool(extraction.warnings) and engine.name == "llm"
     asked, judged, usage, warning = await _judge_extraction(
-        extraction.report, prepared.transcript, engine.name, engines, steps, deadline
+        extraction.report, prepared.transcript, engine.name, engines, steps, deadline, progress
     )
     warnings = [warning] if warning else []
     repair: RepairOutcome | None = None
@@ -140,9 +257,10 @@ async def _draft(
         warnings += repair_warnings
     if warnings:
         extraction = extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
+    await progress(ProgressEvent(step="verifying"))
     return await steps.run(
         "verifying and rendering the draft",
-        finish,
+        finish_and_keep,
         prepared,
         extraction,
         options,
@@ -150,6 +268,8 @@ async def _draft(
         _sum(extraction.usage, usage),
         judged,
         repair,
+        salvaged or bool(warnings),
+        output,
     )
 
 
@@ -170,6 +290,7 @@ async def _judge_extraction(
     engines: EngineRegistry,
     steps: StepRunner,
     deadline: Deadline,
+    progress: Progress = silent,
 ) -> Judged:
     """The claims of the report the rules cannot settle, and the LLM judge's verdicts on them
     (llm engine only).
@@ -184,6 +305,8 @@ async def _judge_extraction(
     requests = await steps.run(
         "finding the claims the rules cannot settle", report_judge_requests, report, transcript
     )
+    if requests:
+        await progress(ProgressEvent(step="judging"))
     verdicts, usage, warning = await _ask_judge(judges, requests, transcript, engines)
     return requests, verdicts, usage, warning
 
@@ -198,6 +321,7 @@ async def _ask_judge(
         return None, Usage(), None
     judge, counter = judges
     warning = None
+    token = llm_kind.set("judge")
     try:
         async with engines.llm_slots.slot():
             verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
@@ -207,6 +331,8 @@ async def _ask_judge(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
             "ship as unconfirmed"
         )
+    finally:
+        llm_kind.reset(token)
     usage = Usage(
         llm_calls=counter.calls,
         prompt_tokens=counter.prompt_tokens,
@@ -233,7 +359,11 @@ async def _repair_extraction(
     if not problems:
         return None, judged, Usage(), []
     outcome = RepairOutcome(problems=problems)
-    answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+    token = llm_kind.set("repair")
+    try:
+        answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+    finally:
+        llm_kind.reset(token)
     if answer is None:
         return outcome, judged, usage, [warning] if warning else []
     plan = await steps.run(
@@ -328,6 +458,7 @@ async def _judge_draft(
     )
     if not requests:
         return None
+    token = llm_kind.set("judge")
     try:
         async with (llm_slots or LLMSlots(0)).slot():
             return await judge.judge(requests, check.prepared.transcript)
@@ -337,3 +468,5 @@ async def _judge_draft(
             "were treated as unverified"
         )
         return None
+    finally:
+        llm_kind.reset(token)

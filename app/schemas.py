@@ -27,8 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openai.lib._pydantic import to_strict_json_schema
-
 from app.models import IncidentReport, report_json_schema
 from app.resources import schemas_dir
 
@@ -61,6 +59,8 @@ _STRICT_UNSUPPORTED = frozenset(
 
 def llm_extraction_schema() -> dict[str, Any]:
     """The strict JSON Schema the LLM answers in, derived from `IncidentReport`."""
+    from openai.lib._pydantic import to_strict_json_schema
+
     schema: dict[str, Any] = _strip(to_strict_json_schema(IncidentReport))
     return schema
 
@@ -89,6 +89,8 @@ def judge_response_schema() -> dict[str, Any]:
 
 def repair_response_schema() -> dict[str, Any]:
     """The strict schema the repair step answers in (one decision per failed item)."""
+    from openai.lib._pydantic import to_strict_json_schema
+
     from app.llm.repair import RepairAnswer
 
     schema: dict[str, Any] = _strip(to_strict_json_schema(RepairAnswer))

@@ -18,16 +18,14 @@ The repair step that follows verification (`app.llm.review`) asks the same endpo
 from __future__ import annotations
 
 import logging
-
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.errors import ConfigurationError, ExtractionError, UpstreamError
 from app.llm.answer import Salvage, salvage
 from app.llm.cache import CacheKey, ExtractionCache, transcript_hash
-from app.llm.client import build_client, build_endpoint
 from app.llm.endpoint import Endpoint
-from app.llm.prompt import build_messages, prompt_version, reask_messages
+from app.llm.prompt import bounded_messages, prompt_version, reask_messages
 from app.llm.retry import Deadline, RetryPolicy
 from app.llm.structured import (
     Exchange,
@@ -36,7 +34,13 @@ from app.llm.structured import (
     ask_structured,
 )
 from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.progress import Progress, silent
 from app.schemas import LLM_SCHEMA_NAME, llm_schema_version, load_llm_response_schema
+from app.workers import INLINE, StepRunner
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+
 
 logger = logging.getLogger("postmortem.llm")
 
@@ -63,9 +67,11 @@ class LLMEngine:
                 hint="set PM_LLM_MODEL and PM_LLM_BASE_URL (or PM_LLM_API_KEY for OpenAI)",
             )
         self.settings = settings
-        self.endpoint = endpoint or build_endpoint(
-            settings, client or build_client(settings), retry=retry
-        )
+        if endpoint is None:
+            from app.llm.client import build_client, build_endpoint
+
+            endpoint = build_endpoint(settings, client or build_client(settings), retry=retry)
+        self.endpoint = endpoint
         self.model: str = self.endpoint.model
         self.cache = cache if cache is not None else ExtractionCache(settings.llm_cache_size)
         self.schema = load_llm_response_schema()
@@ -85,16 +91,27 @@ class LLMEngine:
         )
 
     async def extract(
-        self, transcript: Transcript, *, deadline: Deadline | None = None
+        self,
+        transcript: Transcript,
+        *,
+        deadline: Deadline | None = None,
+        steps: StepRunner = INLINE,
+        progress: Progress = silent,
     ) -> Extraction:
-        """The validated report for `transcript`, from the cache or from the LLM."""
-        key = self.cache_key(transcript)
-        cached = self.cache.get(key)
+        """The validated report for `transcript`, from the cache or from the LLM.
+
+        Only a clean extraction is cached: a salvaged one (items dropped after the attempts ran
+        out) is asked for again next time. With the cache off (the service's draft cache is in
+        front of it), the transcript is not even hashed.
+        """
+        key = self.cache_key(transcript) if self.cache.max_entries > 0 else None
+        cached = self.cache.get(key) if key is not None else None
         if cached is not None:
             cached.usage = Usage(model=cached.usage.model, cached=True)
             return cached
-        extraction = await self._extract(transcript, deadline or self.deadline())
-        self.cache.put(key, extraction)
+        extraction = await self._extract(transcript, deadline or self.deadline(), steps, progress)
+        if key is not None and not extraction.warnings:
+            self.cache.put(key, extraction)
         return extraction
 
     def response_spec(self, transcript: Transcript) -> ResponseSpec[IncidentReport]:
@@ -109,9 +126,19 @@ class LLMEngine:
             max_attempts=self.settings.llm_max_attempts,
         )
 
-    async def _extract(self, transcript: Transcript, deadline: Deadline) -> Extraction:
+    async def _extract(
+        self, transcript: Transcript, deadline: Deadline, steps: StepRunner, progress: Progress
+    ) -> Extraction:
+        del progress
         json_object = self.endpoint.response_format == "json_object"
-        messages = build_messages(transcript, schema=self.schema if json_object else None)
+        messages = await steps.run(
+            "building the prompt",
+            bounded_messages,
+            transcript,
+            self.schema if json_object else None,
+            self.settings.llm_context_tokens,
+            self.settings.llm_max_tokens,
+        )
         exchange = Exchange(usage=Usage(model=self.model))
         try:
             answer = await ask_structured(

@@ -8,20 +8,25 @@ request: asking for the second audience costs no LLM call, and /readyz costs non
 from __future__ import annotations
 
 import dataclasses
-
-import httpx
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.engines.base import Engine
 from app.errors import ConfigurationError, InvalidRequestError
 from app.llm.cache import ResultCache
-from app.llm.chat import ChatModel
 from app.llm.concurrency import LLMSlots
-from app.llm.endpoint import Endpoint
-from app.llm.readiness import ReadinessProbe, probe_target
 from app.llm.retry import Deadline, RetryPolicy
-from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
+
+if TYPE_CHECKING:  # the SDK loads only when an LLM is used: offline commands start fast
+    import httpx
+    from openai import AsyncOpenAI
+
+    from app.draft_cache import DraftCache
+    from app.llm.chat import ChatModel
+    from app.llm.endpoint import Endpoint
+    from app.llm.readiness import ReadinessProbe
+    from app.store import Store
+    from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
 
 ENGINE_NAMES = ("extractive", "llm")
 
@@ -36,9 +41,11 @@ class EngineRegistry:
         http_client: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
         chat: ChatModel | None = None,
+        store: Store | None = None,
     ) -> None:
         """`http_client` carries every request (the eval's record/replay transports); `chat`
-        replaces the model behind every endpoint (a `FunctionChatModel` in tests)."""
+        replaces the model behind every endpoint (a `FunctionChatModel` in tests); `store`
+        (the service's) keeps verified analyses for the draft cache and single flight."""
         self.settings = settings
         self.retry = retry or RetryPolicy()
         self._http_client = http_client
@@ -47,8 +54,16 @@ class EngineRegistry:
         self._clients: dict[str, AsyncOpenAI] = {}
         self._endpoints: dict[str, Endpoint] = {}
         self._probes: dict[str, ReadinessProbe] = {}
-        self._judge_cache = JudgeCache(settings.llm_cache_size)
-        self.repair_cache: ResultCache[object] = ResultCache(settings.llm_cache_size)
+        self.drafts: DraftCache | None = None
+        if store is not None:
+            from app.draft_cache import DraftCache
+
+            self.drafts = DraftCache(store, settings)
+        # With the draft cache in front, the engine, judge and repair keep nothing themselves:
+        # what is cached, and for how long (a salvaged answer only briefly), is its decision.
+        self._memory_cache_size = 0 if self.drafts is not None else settings.llm_cache_size
+        self._judge_cache: JudgeCache | None = None
+        self.repair_cache: ResultCache[object] = ResultCache(self._memory_cache_size)
         self.llm_slots = LLMSlots(settings.llm_max_concurrency)
 
     def default_name(self) -> str:
@@ -79,8 +94,10 @@ class EngineRegistry:
                 "or use engine 'extractive'",
             )
         from app.engines.llm import LLMEngine
+        from app.llm.cache import ExtractionCache
 
-        return LLMEngine(self.settings, endpoint=self.llm_endpoint())
+        cache = ExtractionCache(self._memory_cache_size)
+        return LLMEngine(self.settings, endpoint=self.llm_endpoint(), cache=cache)
 
     def deadline(self) -> Deadline:
         """One request's PM_LLM_TIME_BUDGET, shared by all its LLM calls."""
@@ -152,6 +169,10 @@ class EngineRegistry:
         """
         if not self.llm_verification_enabled():
             return None
+        from app.verify import CachedJudge, JudgeCache, LLMClaimJudge
+
+        if self._judge_cache is None:
+            self._judge_cache = JudgeCache(self._memory_cache_size)
         endpoint = self.judge_endpoint()
         inner = LLMClaimJudge(
             endpoint,
@@ -176,6 +197,8 @@ class EngineRegistry:
         return results
 
     def _probe(self, role: str) -> ReadinessProbe:
+        from app.llm.readiness import ReadinessProbe, probe_target
+
         if role not in self._probes:
             judge = role == "judge"
             client = self.judge_client() if judge else self.llm_client()

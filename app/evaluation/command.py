@@ -179,17 +179,24 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     thresholds = load_thresholds(config) if config else {}
     checker_cases = _existing(args.checker_cases, root / "checker")
 
+    from app.progress_bar import ProgressBar
+
     collect = Path(args.collect) if args.collect else None
-    suite = asyncio.run(
-        run_suite(
-            incidents,
-            specs,
-            mode=_mode(args),
-            checker_cases=checker_cases,
-            collect=collect,
-            checker_model=args.checker_model,
+    bar = ProgressBar()
+    try:
+        suite = asyncio.run(
+            run_suite(
+                incidents,
+                specs,
+                mode=_mode(args),
+                checker_cases=checker_cases,
+                collect=collect,
+                checker_model=args.checker_model,
+                progress=bar.update,
+            )
         )
-    )
+    finally:
+        bar.close()
     if collect is not None:
         waiting = sorted(collect.glob("*/*.request.json"))
         out.write(f"collected: {len(waiting)} request(s) waiting for answers in {collect}\n")

@@ -17,7 +17,10 @@ from app.evaluation.scores import (
 
 README_START = "<!-- eval-table:start -->"
 README_END = "<!-- eval-table:end -->"
-REGENERATE = "postmortem eval --update-readme"
+REGENERATE = (
+    "postmortem eval --compare extractive,llm+rules:played-strong,llm:played-strong --replay "
+    "--checker-model played-strong --update-readme"
+)
 OFFLINE_ENGINE = "extractive"
 
 
@@ -104,7 +107,11 @@ def _shown(score: IncidentScore, show_test: bool) -> bool:
 
 
 def table_rows(
-    runs: Sequence[EngineRun], *, stable: bool = False, show_test: bool = False
+    runs: Sequence[EngineRun],
+    *,
+    stable: bool = False,
+    show_test: bool = False,
+    aggregates_only: bool = False,
 ) -> tuple[list[str], list[list[str]]]:
     """Header and rows: dev incidents (engines side by side), then the aggregate rows of each
     engine: one per split, the gap between the splits' rates, and all incidents together.
@@ -112,8 +119,12 @@ def table_rows(
     columns = [c for c in COLUMNS if not (stable and c.varies)]
     header = ["incident", "engine", *(c.header for c in columns)]
     rows: list[list[str]] = []
-    ids = list(
-        dict.fromkeys(s.incident for run in runs for s in run.incidents if _shown(s, show_test))
+    ids = (
+        []
+        if aggregates_only
+        else list(
+            dict.fromkeys(s.incident for run in runs for s in run.incidents if _shown(s, show_test))
+        )
     )
     for incident_id in ids:
         for run in runs:
@@ -317,22 +328,29 @@ def write_reports(
 
 
 def readme_block(suite: SuiteResult) -> str:
-    """The README's results: the offline engine's table (no timings) and how to regenerate it."""
-    runs = [run for run in suite.runs if run.engine == OFFLINE_ENGINE]
-    if not runs:
+    """The README's results: every engine's aggregate rows (per split, the gap, all incidents;
+    no timings), the checker rows, and how to regenerate them. Per-incident rows stay in the
+    reports (`eval/reports/latest.md`)."""
+    runs = list(suite.runs)
+    offline = [run for run in runs if run.engine == OFFLINE_ENGINE]
+    if not offline:
         raise PostmortemError("--update-readme needs the offline engine in the run")
-    header, rows = table_rows(runs, stable=True)
-    count = runs[0].aggregate.incidents
-    splits = ", ".join(f"{n} {name}" for name, n in _split_counts(runs[0]).items())
+    header, rows = table_rows(runs, stable=True, aggregates_only=True)
+    count = offline[0].aggregate.incidents
+    splits = ", ".join(f"{n} {name}" for name, n in _split_counts(offline[0]).items())
+    engines = ", ".join(
+        f"`{run.engine}`" + (" (replayed)" if run.mode == "replay" else "") for run in runs
+    )
     return "\n".join(
         [
-            f"Offline engine (`{OFFLINE_ENGINE}`) on {count} sample incidents in `eval/incidents` "
-            f"({splits}); the `test` split is frozen and shown only in aggregate. Regenerate with "
-            f"`{REGENERATE}` (see `eval/README.md` for the metrics).",
+            f"{count} sample incidents in `eval/incidents` ({splits}); the `test` split is frozen "
+            f"and shown only in aggregate. Engines: {engines}. Regenerate with `{REGENERATE}` "
+            "(see `eval/README.md` for the metrics; per-incident rows are in "
+            "`eval/reports/latest.md`).",
             "",
             markdown_table(header, rows),
             "",
-            checker_line(suite, show_dir=False),
+            *checker_line(suite, show_dir=False).splitlines(),
         ]
     )
 

@@ -7,7 +7,7 @@ from it, so the LLM engine's cache serves the second audience (as it does in the
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,12 +255,18 @@ async def run_engine(
     mode: Mode = "live",
     upstream: httpx.AsyncBaseTransport | None = None,
     collect: Path | None = None,
+    progress: Callable[[float, float, str], None] | None = None,
 ) -> EngineRun:
-    """Every incident through one engine (one registry, so the LLM cache spans audiences)."""
+    """Every incident through one engine (one registry, so the LLM cache spans audiences);
+    `progress(done, total, label)` hears of each incident."""
     setup = setup_engine(spec, incidents, mode, upstream, collect)
     async with _http_client(setup.transport) as client:
         engines = EngineRegistry(setup.settings, http_client=client)
-        scores = [await run_incident(incident, setup, engines) for incident in incidents]
+        scores = []
+        for number, incident in enumerate(incidents):
+            if progress is not None:
+                progress(number, len(incidents), f"{spec.label}: {incident.id}")
+            scores.append(await run_incident(incident, setup, engines))
     return EngineRun(
         engine=spec.label,
         model=setup.model,
@@ -328,10 +334,11 @@ async def run_suite(
     upstream: httpx.AsyncBaseTransport | None = None,
     collect: Path | None = None,
     checker_model: str | None = None,
+    progress: Callable[[float, float, str], None] | None = None,
 ) -> SuiteResult:
     """All engines over all incidents, plus the checker's own score. With `collect` (replay
     mode), requests the recordings lack are written there to be answered."""
-    runs = [await run_engine(spec, incidents, mode, upstream, collect) for spec in specs]
+    runs = [await run_engine(spec, incidents, mode, upstream, collect, progress) for spec in specs]
     return SuiteResult(
         incidents_dir=str(incidents[0].directory.parent) if incidents else "",
         runs=runs,

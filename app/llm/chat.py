@@ -12,15 +12,16 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
-
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
+from typing import TYPE_CHECKING, Protocol
 
 from app.llm.reader import Completion, read_completion
 
-ResponseFormatParam = ResponseFormatJSONSchema | ResponseFormatJSONObject
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+    from openai.types.chat import ChatCompletionMessageParam
+    from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
+
+    ResponseFormatParam = ResponseFormatJSONSchema | ResponseFormatJSONObject
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ quote the (redacted) chat, travels only under the private `_last_completion` key
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
+if TYPE_CHECKING:
+    import openai
+
 
 from app.errors import UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError
 from app.llm.endpoint import Endpoint
@@ -41,6 +43,8 @@ def _retry_after(exc: BaseException) -> dict[str, int]:
 
 def request_error(exc: Exception, endpoint: Endpoint, budget: float, **extra: Any) -> UpstreamError:
     """The domain error for an exception raised while asking the LLM (after any retries)."""
+    import openai  # loaded already whenever an SDK error can exist
+
     where = f"the {endpoint.role} at {endpoint.name}"
     if isinstance(exc, UpstreamError):
         return exc

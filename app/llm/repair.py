@@ -18,9 +18,8 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from app.llm.answer import validation_messages
@@ -36,6 +35,10 @@ from app.models import (
 )
 from app.resources import prompts_dir, render_prompt
 from app.verify import ClaimVerdict, VerificationReport
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 SYSTEM_TEMPLATE = "repair_system.j2"
 USER_TEMPLATE = "repair_user.j2"

@@ -17,9 +17,8 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from app.llm.progress import Progress, track
@@ -29,6 +28,9 @@ logger = logging.getLogger("postmortem.llm")
 T = TypeVar("T")
 
 _TRANSIENT_STATUS = frozenset({408, 409, 429})
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Deadline:
 
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: the same request may well succeed in a moment."""
+    import openai  # loaded already whenever an SDK error can exist
+
     if isinstance(exc, openai.APIConnectionError | RequestTimeoutError):
         return True  # APIConnectionError includes APITimeoutError
     if isinstance(exc, openai.APIStatusError):
@@ -74,6 +78,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def retry_after_seconds(exc: BaseException) -> float | None:
     """The wait a 429/503 asked for: `retry-after-ms`, or `Retry-After` in seconds or as a date."""
+    import openai  # loaded already whenever an SDK error can exist
+
     if not isinstance(exc, openai.APIStatusError):
         return None
     headers = exc.response.headers

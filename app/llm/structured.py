@@ -18,14 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, ValidationError
 
 from app.errors import ExtractionError
 from app.llm.answer import parse_json_object, validation_messages
-from app.llm.chat import ChatRequest, ResponseFormatParam
+from app.llm.chat import ChatRequest
 from app.llm.endpoint import Endpoint
 from app.llm.failures import (
     content_filter_error,
@@ -35,12 +34,20 @@ from app.llm.failures import (
 )
 from app.llm.reader import Completion
 from app.llm.retry import Deadline, RetryStats, call_with_retries
+from app.metrics import observed_call
 from app.models import Usage
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
+    from app.llm.chat import ResponseFormatParam
+
+    Reask = Callable[[str, list[str]], list[ChatCompletionMessageParam]]
+
 
 logger = logging.getLogger("postmortem.llm")
 
 T = TypeVar("T", bound=BaseModel)
-Reask = Callable[[str, list[str]], list[ChatCompletionMessageParam]]
 
 _MAX_REASK_ERRORS = 20
 _MAX_ERRORS_SHOWN = 5
@@ -225,7 +232,10 @@ async def _complete(
     )
 
     async def send(timeout: float) -> Completion:
-        return await endpoint.chat.complete(request, timeout=timeout)
+        with observed_call(endpoint.model) as observe:
+            completion = await endpoint.chat.complete(request, timeout=timeout)
+            observe(completion.prompt_tokens, completion.completion_tokens)
+        return completion
 
     try:
         completion = await call_with_retries(

@@ -11,8 +11,7 @@ or the LLM's), within the request's deadline.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING
 
 from app.llm.chat import OpenAIChatModel
 from app.llm.endpoint import Endpoint, public_endpoint
@@ -28,6 +27,10 @@ from app.verify.judge_models import (
     strict_schema,
 )
 from app.verify.judge_prompt import judge_messages
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+
 
 __all__ = [
     "ClaimJudge",

@@ -11,8 +11,7 @@ error as the extraction's (502/503/504 naming the judge's endpoint by scheme, ho
 from __future__ import annotations
 
 import json
-
-from openai.types.chat import ChatCompletionMessageParam
+from typing import TYPE_CHECKING
 
 from app.llm.endpoint import Endpoint
 from app.llm.retry import Deadline
@@ -20,6 +19,10 @@ from app.llm.structured import Exchange, ResponseSpec, ask_structured
 from app.models import Usage
 from app.schemas import load_judge_response_schema
 from app.verify.judge_models import JudgeAnswer
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 MAX_ATTEMPTS = 2
 JUDGE_SCHEMA_NAME = "claim_verdicts"
