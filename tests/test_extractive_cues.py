@@ -32,8 +32,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["[FIRING] QueueDepthHigh", "we resolved to look at it tomorrow", "alert is still firing"],
     ),
     "monitor_author": (
-        ["alertmanager", "uptime-robot", "grafana", "deploy-bot", "sentry"],
-        ["nora", "botond", "robert", "monica"],
+        ["alertmanager", "uptime-robot", "grafana", "deploy-bot", "sentry", "ledger-alerts"],
+        ["nora", "botond", "robert", "monica", "alerta jones"],
+    ),
+    "acknowledgment": (
+        ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "je regarde"],
+        ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
+    ),
+    "bot_notice": (
+        ["export_daily marked success by ana", "build #88 passed", "kim joined the channel"],
+        ["export_daily failed", "sla miss on export_daily", "queue depth 40k"],
     ),
     "user_report": (
         [
@@ -101,6 +109,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["rolling back now", "restarted the workers", "reverted at 10:02"],
     ),
+    "modal": (
+        ["it should renew monthly", "we could restart", "i can revert it", "we need to drain"],
+        ["renewed it", "restarted the pool", "reverted", "drained the node"],
+    ),
+    "commentary": (
+        ["scaling out makes it worse", "restarting just moves the problem", "restarting the db..."],
+        ["restarting the db now", "scaled out to 12 pods", "rolling back"],
+    ),
     "past_background": (
         ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],
         ["restarting the hosts now", "rolled back a minute ago", "it broke at 10:05"],
@@ -119,6 +135,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "all 12 stores back",
         ],
         ["errors climbing", "still broken for eu users", "latency above baseline"],
+    ),
+    "still_ongoing": (
+        [
+            "that issuer is still failing",
+            "not resolved yet",
+            "errors are back",
+            "we keep the channel open",
+            "no ETA from the vendor",
+        ],
+        ["errors back to normal", "no longer failing", "resolved", "the channel is archived"],
     ),
     "strong_recovery": (
         ["fully recovered", "back to normal on all shards", "consumers caught up"],
@@ -155,7 +181,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "request": (
         ["can you check the pool?", "please roll back", "someone grab the heap dump"],
-        ["i checked the pool", "rolled back", "heap dump attached"],
+        ["i checked the pool", "rolled back", "heap dump attached", "shows someone else's cart"],
     ),
     "negated": (
         ["that is not the cause", "it never fired", "we don't log that", "not yet recovered"],
@@ -261,6 +287,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["that was my change", "it's mine, sorry", "my deploy broke it"],
         ["is it your change?", "mine are fine", "my dashboard shows it"],
     ),
+    "external": (
+        ["it's on their side", "the provider's outage again", "not us, it's upstream"],
+        ["our side is fine", "the provider config is ours", "the outage page"],
+    ),
     "realisation": (
         ["oh no. the cron is hourly", "oops, wrong cluster", "aha, the ttl"],
         ["no", "is it the cron?", "the oops page shows"],
@@ -323,6 +353,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "continues": (
         ["and nobody dropped it", "so it piled up", "which filled the disk"],
         ["no", "nobody dropped it"],
+    ),
+    "action": (
+        ["pointed the job at the new table", "reran the export", "set the pool to 40", "bumped it"],
+        ["the table is new", "exports are slow", "a bump in traffic"],
+    ),
+    "taken_up": (
+        ["oh. that's it then", "nice find", "ugh", "makes sense", "that explains the spikes"],
+        ["the job runs hourly", "it's fine", "no idea"],
     ),
     "intent": (
         ["adding a check now", "i'll write the fix", "let me look"],

@@ -165,3 +165,66 @@ def test_open_questions_are_plain_third_person() -> None:
     assert "Who owns the 2 follow-up items without an owner?" in result.open_questions
     for question in result.open_questions:
         assert not re.search(r"\b(?:I|my|we|our|ana|bo)\b", question), question
+
+
+def _drafts(rows: list[Row]) -> tuple[str, str]:
+    text = "\n".join(f"[{t}] {a}: {m}" for t, a, m in rows)
+    engines = EngineRegistry(Settings())
+    made = [
+        asyncio.run(create_draft(text, DraftOptions(audience=a, engine="extractive"), engines))
+        for a in ("engineering", "stakeholder")
+    ]
+    return made[0].draft.text, made[1].draft.text
+
+
+# An alert that cleared and fired again, a partial recovery, and a chat that ends still open.
+_RELAPSE: list[Row] = [
+    ("09:00", "alertmanager", "[FIRING:1] PaymentsErrorRate payments-api 5xx 22%"),
+    ("09:01", "sam", "ack, looking"),
+    ("09:09", "lee", "one issuer's gateway is timing out for us"),
+    ("09:15", "alertmanager", "[RESOLVED] PaymentsErrorRate payments-api"),
+    ("09:18", "alertmanager", "[FIRING:1] PaymentsErrorRate payments-api 5xx 19%"),
+    ("09:20", "sam", "it's flapping. errors are back"),
+    ("09:40", "sam", "latency back to normal for everyone else, that issuer still failing"),
+    ("09:52", "lee", "the issuer has no ETA, we keep the channel open"),
+]
+
+
+def test_a_chat_that_ends_still_failing_is_never_called_resolved() -> None:
+    result = extract_report(transcript(_RELAPSE)).report
+    assert not any(e.kind in ("recovery", "resolution") for e in result.timeline)
+    _, email = _drafts(_RELAPSE)
+    assert email.startswith("Subject: Update:")
+    assert "resolved" not in email.lower()
+
+
+def test_errors_back_to_normal_is_a_recovery_and_errors_are_back_is_not() -> None:
+    from app.engines.extractive import cues
+
+    assert cues.RECOVERY("5xx back to 0.2%") and cues.RECOVERY("errors back under 1%")
+    assert not cues.RECOVERY("errors are back") and not cues.RECOVERY("timeouts back again")
+
+
+def test_follow_up_talk_after_the_recovery_keeps_the_incident_resolved() -> None:
+    rows: list[Row] = [
+        ("10:00", "ana", "alert: checkout 5xx at 30%"),
+        ("10:05", "bo", "rolling back the 9:50 release"),
+        ("10:09", "bo", "rollback complete, error rate back to baseline"),
+        ("10:20", "ana", "resolved. we should still add a canary for releases"),
+    ]
+    _, email = _drafts(rows)
+    assert email.startswith("Subject: Resolved:")
+
+
+def test_a_label_in_the_first_person_never_stands_outside_the_quote() -> None:
+    rows: list[Row] = [
+        ("09:00", "alertmanager", "[FIRING:1] checkout 5xx 9%"),
+        ("09:01", "ana", "ack"),
+        ("09:10", "ben", "My bad: the lock TTL was lowered to 3s in my config change"),
+        ("09:12", "ana", "reverting the lock TTL change"),
+        ("09:20", "ana", "5xx back to 0.1%, resolved"),
+    ]
+    engineering, email = _drafts(rows)
+    unquoted = re.sub(r"“[^”]*”", " ", engineering)
+    assert "My bad" not in unquoted
+    assert not re.search(r"(?<![\w'])(?:I|my|My|me)(?![\w'])", re.sub(r"“[^”]*”", " ", email))

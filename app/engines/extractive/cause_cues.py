@@ -24,7 +24,8 @@ CAUSE_STATED = family(
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
     r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:is|was)\b|"
     r"\bculprit\b|\bit'?s because\b|\b(?:was|is) due to\b|"
-    r"\bthat'?s (?:the|our) (?:problem|issue|cause|bug)\b|\bthe reason (?:is|was)\b|"
+    r"\bthat'?s (?:the|our) (?:real |actual |underlying |root )?(?:problem|issue|cause|bug)\b|"
+    r"\bthe reason (?:is|was)\b|"
     r"\bthat'?s an? [\w-]{1,20}+ (?:problem|issue|bug)\b|"
     r"\b(?:was|is|were) (?:the|our) (?:problem|issue|cause|culprit|trigger)\b|"
     r"\btraced (?:it|this|that|the \w+) (?:back )?to\b|\bnarrowed (?:it )?down to\b|"
@@ -84,6 +85,13 @@ ADMISSION = family(
     r"deploy\w*|pr|commit|migration|config\w*|script|release|push|merge|patch)|"
     r"my (?:change|deploy|deployment|fault|mistake|pr|commit|migration|script))\b",
 )
+EXTERNAL = family(
+    "external",
+    "the cause placed outside the team: 'on their side', 'the provider's outage', 'not us'",
+    r"\b(?:on (?:their|the (?:vendor|provider|partner|supplier)'?s?|[a-z]{2,20}'s) (?:side|end)|"
+    r"(?:their|the (?:vendor|provider|partner|supplier|upstream)'?s?|upstream|third[- ]party) "
+    r"(?:outage|incident|issue|problem|bug|failure)|it'?s (?:not us|them|upstream))\b",
+)
 REALISATION = family(
     "realisation",
     "an interjection announcing a discovery in the sentences after it: 'oh no.', 'oops', 'aha'",
@@ -102,14 +110,16 @@ CONCLUSION = family(
 CONFIRMATION = family(
     "confirmation",
     "a reply agreeing with the hypothesis before it: 'yes', 'exactly', 'that's it', 'bingo'",
-    r"^\W{0,3}+(?:yes|yep|yup|yeah|ya|correct|exactly|bingo|confirmed|that'?s it|"
-    r"that'?s the one|nailed it|spot on|good catch|that tracks|that matches|makes sense)\b",
+    r"^\W{0,3}+(?:(?:oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?(?:yes|yep|yup|yeah|ya|"
+    r"correct|exactly|bingo|confirmed|that'?s it|that'?s the one|nailed it|spot on|good catch|"
+    r"that tracks|that matches|makes sense)\b",
 )
 FIRM_CONFIRMATION = family(
     "firm_confirmation",
     "an unmistakable confirmation, even without a question before it: 'confirmed', 'bingo'",
-    r"^\W{0,3}+(?:(?:yes|yep|yup|yeah)[,.!]?\s{1,3}+)?(?:confirmed|bingo|exactly|that'?s it|"
-    r"that'?s the one|nailed it|spot on|that tracks|that matches)\b",
+    r"^\W{0,3}+(?:(?:yes|yep|yup|yeah|oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?"
+    r"(?:confirmed|bingo|exactly|that'?s it|that'?s the one|nailed it|spot on|that tracks|"
+    r"that matches)\b",
 )
 EXPLAINS_EFFECT = family(
     "explains_effect",

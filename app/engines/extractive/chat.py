@@ -24,6 +24,7 @@ from app.engines.extractive.text import (
     strip_bullet,
     strip_filler,
     strip_markup,
+    strip_own_label,
     tidy,
 )
 from app.models import Message, Transcript, hhmm
@@ -82,7 +83,7 @@ class Chat:
         if cached is None:
             cached = []
             for index, raw in enumerate(split_sentences(own_words(message))):
-                clean = strip_filler(strip_markup(strip_bullet(raw)))
+                clean = strip_own_label(strip_filler(strip_markup(strip_bullet(raw))))
                 display = tidy(strip_filler(self.roster.drop_address(clean)))
                 cached.append(Sentence(message, index, raw, display))
             self._sentences[message.id] = cached
@@ -91,6 +92,10 @@ class Chat:
     def all_sentences(self) -> list[Sentence]:
         """Every sentence of every usable message, in order."""
         return [s for m in self.messages for s in self.sentences(m)]
+
+    def position_of(self, message_id: int) -> int:
+        """The index among the usable messages of the message with this id (-1 if set aside)."""
+        return self._position.get(message_id, -1)
 
     def position(self, message: Message) -> int:
         """The message's index among the usable messages (-1 for one set aside)."""

@@ -78,7 +78,8 @@ MONITOR_AUTHOR = family(
     "an author name that is a monitoring or alerting system, whose messages are alerts",
     r"(?:^|[\s_-])bot$|-bot\b|\b(?:alertmanager|pagerduty|opsgenie|grafana|datadog|prometheus|"
     r"uptime\w*|monitor\w*|sentry|nagios|zabbix|statuspage|cloudwatch|new ?relic|victorops|"
-    r"incident\.io|rootly)\b",
+    r"incident\.io|rootly|alerts?|alerting|crashlytics|bugsnag|rollbar|honeybadger|airbrake|"
+    r"pingdom|checkly|icinga|splunk|kibana)\b",
 )
 USER_REPORT = family(
     "user_report",
@@ -122,10 +123,10 @@ MITIGATION = family(
     r"reboot(?:ing|ed)?|fail(?:ing|ed)?[ -]?over|failover|scal(?:e|ing|ed) (?:up|out)|"
     r"disabl(?:e|ing|ed)|turn(?:ing|ed)? off|kill(?:ing|ed)|drain(?:ing|ed)?|hotfix\w*|"
     r"fix (?:is )?(?:deployed|out|live|rolled out)|deploy(?:ing|ed)? (?:the |a )?fix|"
-    r"rate[- ]limit\w*|throttl\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|"
+    r"rate[- ]limit(?:ing|ed)|throttl\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|"
     r"block(?:ing|ed) (?:the |all |those |these |that |\d{1,5}+ )?(?:top )?(?:\d{1,5}+ )?"
     r"(?:ips?|traffic|requests|ranges?|users?|clients?|bots?|scrapers?|accounts?|sources?)|"
-    r"mitigat\w*|redeploy\w*|suspend\w*|paus(?:e|ed|ing)|halt(?:ed|ing)?|"
+    r"mitigat\w*|redeploy\w*|suspend\w*|paus(?:e|ed|ing)|halt(?:ed|ing)|halt (?:the|all|it)|"
     r"cap(?:ped|ping)|restor(?:e|ed|ing)|re-?creat\w*|re-?add\w*|put back|renew\w*|"
     r"re-?issu\w*|rotat(?:e|ed|ing)|deactivat\w*|revok(?:e|ed|ing)|"
     r"(?:grow|grew|resiz|extend|expand)\w*(?: [\w-]{1,15}){0,2}? (?:volume|disk|pool|partition)|"
@@ -184,6 +185,17 @@ WEIGHED = family(
     r"[^.!?]{0,30}\b(?:roll\w*|revert\w*|restart\w*|fail\w*|disabl\w*|scal\w*|purg\w*|"
     r"flush\w*|block\w*|kill\w*|rais\w*|redeploy\w*|suspend\w*|paus\w*)",
 )
+MODAL = family(
+    "modal",
+    "an action weighed or possible, not done: should, could, can, would, might, must",
+    r"\b(?:should|could|can|would|might|must|may|need to|needs to|want to|wants to)\b",
+)
+COMMENTARY = family(
+    "commentary",
+    "an action talked about as a subject, not taken: 'scaling out makes it worse', 'X...'",
+    r"^\W{0,3}+[a-z]+ing\b[^.!?]{0,40}?\b(?:makes?|made|just|only|is|was|won'?t|doesn'?t|"
+    r"didn'?t|would|will|helps?|helped|did nothing)\b|\.\.\.\W{0,3}+$|…\W{0,3}+$",
+)
 PAST_BACKGROUND = family(
     "past_background",
     "something that happened before the incident: last night, yesterday, last week, on Monday",
@@ -204,13 +216,29 @@ RECOVERY = family(
     r"\b(?:recover(?:ed|ing|y)?|back to normal|back to baseline|normali[sz]ed|healthy|"
     r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|caught up|"
     r"(?:ok|fine|working|normal|flowing|succeed\w*) again|back up|[1-3]\d\ds again|"
+    r"(?<![\w-])(?!(?:fail|crash|error|tim|dropp|climb|spik|throw|break|dy|los|hang|stall|"
+    r"flap|restart|retr|bounc|alert|pag|fir|degrad|slow)\w*)[a-z]{3,20}(?:ing|able) again|"
+    r"\bback at \d{1,4}+|(?:relevant|correct|accurate|fast|responsive|writable|available) again|"
     r"(?:at|to|near|is) baseline|(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|"
     r"\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
     r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
     r"back to|coming down|shrinking)|"
     r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
-    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|back|gone|cleared|"
+    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|gone|cleared|"
+    r"back(?= (?:to|under|below|down|at|in|near|within)\b)|"
     r"stopped|normal|ok|fine|green|healthy|at zero))\b",
+)
+STILL_ONGOING = family(
+    "still_ongoing",
+    "the trouble going on or back: still failing, not resolved yet, errors are back, stays open",
+    r"\bstill (?:failing|broken|down|erroring|seeing|happening|ongoing|degraded|impacted|affected|"
+    r"unavailable|timing out|not working|failing for|getting (?:errors|failures|timeouts))\b|"
+    r"\b(?:not|isn'?t|is not|aren'?t|are not)(?: yet)? (?:resolved|fixed|recovered|over)\b|"
+    r"\b(?:keep(?:ing)?|leav(?:e|ing)) (?:the |this )?(?:channel|incident|bridge) open\b|"
+    r"\b(?:incident|channel) (?:stays|remains|is still) open\b|\bno (?:eta|fix yet)\b|"
+    r"\b(?:errors?|failures?|timeouts?|5xx|5\d\ds|alerts?|it|they)(?: are| is|'s|'re)? "
+    r"(?:back|flapping|firing again)\b(?! (?:to|under|below|down|at|in|near|within|up)\b)|"
+    r"\bhanding (?:it |this )?over to\b",
 )
 STRONG_RECOVERY = family(
     "strong_recovery",
@@ -241,6 +269,20 @@ ESCALATION = family(
     r"\b(?:escalat(?:e|ed|ing)\b|declar(?:e|ed|ing) (?:a |an )?(?:sev|incident|p[0-4]|major)|"
     r"(?:paging|paged|pulling|pulled|looping|looped|bringing|brought) (?:in )?(?:the )?"
     r"(?:on-?call|team|\w+ team|[a-z]+ in\b)|sev ?[0-2]\b|@on-?call)",
+)
+ACKNOWLEDGMENT = family(
+    "acknowledgment",
+    "a responder taking up what was just reported: 'ack', 'looking', 'on it', 'checking'",
+    r"^\W{0,3}+(?:ack(?:ed|nowledged)?|looking(?: (?:into it|into this|now|at it|at this))?|"
+    r"on it|checking(?: now)?|investigating|here|joining|taking a look|having a look|"
+    r"eyes on(?: it)?|(?:i'?m|we'?re) on it|on my way|schaue(?: ich)?(?: mir an)?|bin dran|"
+    r"je regarde|je m'?en occupe|on regarde|lo miro|mirando|estoy en ello)\W{0,5}+$",
+)
+BOT_NOTICE = family(
+    "bot_notice",
+    "a bot's message that reports no trouble: a job or check that succeeded, someone joining",
+    r"\b(?:succeeded|success(?:ful(?:ly)?)?|passed|completed|joined|left the|"
+    r"acknowledged by|assigned to|is now|marked (?:as )?(?:success|done|ok))\b",
 )
 COMMUNICATION_DONE = family(
     "communication_done",
@@ -274,7 +316,9 @@ CAPABILITY = family(
 REQUEST = family(
     "request",
     "asking someone to do something: 'can you', 'could you', 'please', 'someone'",
-    r"\b(?:can you|could you|would you|will you|please|pls|someone|anyone|mind)\b",
+    r"\b(?:can you|could you|would you|will you|please|pls|mind|"
+    r"(?:someone|anyone)(?! else)(?! \w+ed\b)(?! (?:ran|did|made|took|put|set|broke|left|wrote|"
+    r"sent|got|gave|had|was|is|has))\b)",
 )
 NEGATED = family(
     "negated",

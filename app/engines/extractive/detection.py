@@ -12,18 +12,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.events import AT_TIME, Event, event, reports, written_earlier
 from app.engines.extractive.impact import IMPACT_CONTEXT, states_impact
 from app.engines.extractive.text import content_words, is_question, tidy
+from app.models import Message
+
+
+def bot_alert(sentence: Sentence) -> bool:
+    """A monitoring bot's message that reports trouble: whatever its words, unless it announces
+    a change (a deploy), a recovery, a success or a message sent."""
+    if not cues.MONITOR_AUTHOR((sentence.message.author or "").lower()):
+        return False
+    lower = sentence.lower
+    return not (
+        cues.TRIGGER(lower)
+        or cues.ALERT_RESOLVED(lower)
+        or cues.RECOVERY(lower)
+        or cues.BOT_NOTICE(lower)
+        or cues.COMMUNICATION(lower)
+    )
 
 
 def _signal(sentence: Sentence) -> bool:
     lower = sentence.lower
-    bot = cues.MONITOR_AUTHOR((sentence.message.author or "").lower())
     # a bot's message is an alert when it reports trouble, not when it announces a deploy
-    alert = cues.ALERTING(lower) or (bot and IMPACT_CONTEXT(lower) and not cues.TRIGGER(lower))
+    alert = cues.ALERTING(lower) or bot_alert(sentence)
     if cues.ALERT_RESOLVED(lower):
         return False
     if not (alert or cues.USER_REPORT(lower) or states_impact(sentence)):
@@ -51,11 +67,14 @@ _GENERIC_WORDS = content_words(
 )
 
 
-def first_detection(chat: Chat, skip_ids: set[int], focus_words: set[str]) -> Detection | None:
+def first_detection(
+    chat: Chat, skip_ids: set[int], focus_words: set[str], cause: Message | None = None
+) -> Detection | None:
     """The first alert, page, customer report or statement of user impact that belongs to the
     incident: one sharing words with the affected service, the impact or the root cause, or
-    one that comes at most `OPENING_BURST` messages before such a signal (a busy channel has
-    unrelated alerts and questions long before the incident)."""
+    at most `OPENING_BURST` messages before the message where the cause was found (`cause`),
+    or one that comes at most `OPENING_BURST` messages before such a signal (a busy channel
+    has unrelated alerts and questions long before the incident)."""
     found: list[list[Sentence]] = []
     for message in chat.messages:
         if message.id in skip_ids:
@@ -63,10 +82,24 @@ def first_detection(chat: Chat, skip_ids: set[int], focus_words: set[str]) -> De
         kept = [s for s in chat.sentences(message) if s.text and _signal(s)]
         if kept:
             found.append(kept)
+    acked = _acknowledged(chat, skip_ids)
+    if acked:
+        have = {s[0].message.id for s in found}
+        found += [s for s in acked if s[0].message.id not in have]
+        found.sort(key=lambda s: chat.position(s[0].message))
     if not found:
         return None
     wanted = focus_words - _GENERIC_WORDS
-    relevant = [n for n, s in enumerate(found) if wanted & content_words(s[0].message.text)]
+    found_at = chat.position(cause) if cause is not None else -1
+
+    def belongs(signal: list[Sentence]) -> bool:
+        if wanted & content_words(signal[0].message.text):
+            return True
+        # the cause was found right after it: the signal the team was working on
+        here = chat.position(signal[0].message)
+        return 0 <= found_at - here <= OPENING_BURST
+
+    relevant = [n for n, s in enumerate(found) if belongs(s)]
     chosen = found[0]
     if relevant:
         first_relevant = found[relevant[0]]
@@ -82,6 +115,45 @@ def first_detection(chat: Chat, skip_ids: set[int], focus_words: set[str]) -> De
     live = event("detection", chosen)
     first = _stated_alert(chat, skip_ids, live) or live
     return Detection(live, first)
+
+
+_ACK_WINDOW = 4  # messages before an acknowledgment that it may take up
+
+
+def _trouble(sentence: Sentence) -> bool:
+    """A statement of something wrong, in any words the chat uses for it."""
+    lower = sentence.lower
+    if is_question(sentence.raw) or not reports(sentence):
+        return False
+    return bool(
+        IMPACT_CONTEXT(lower)
+        or cc.BROKEN_STATE(lower)
+        or cues.USER_REPORT(lower)
+        or cues.ALERTING(lower)
+        or bot_alert(sentence)
+    )
+
+
+def _acknowledged(chat: Chat, skip_ids: set[int]) -> list[list[Sentence]]:
+    """What the chat's first acknowledgment ("ack", "looking", "on it") takes up: the
+    statements of trouble by others in the few messages before it. A report is a signal
+    because a responder answered it, whatever words it was written in."""
+    for here, message in enumerate(chat.messages):
+        if message.id in skip_ids:
+            continue
+        if not any(cues.ACKNOWLEDGMENT(s.lower) for s in chat.sentences(message)):
+            continue
+        before = chat.messages[max(0, here - _ACK_WINDOW) : here]
+        taken = []
+        for earlier in before:
+            if earlier.author == message.author or earlier.id in skip_ids:
+                continue
+            kept = [s for s in chat.sentences(earlier) if s.text and _trouble(s)]
+            if kept:
+                taken.append(kept)
+        if taken:
+            return taken
+    return []
 
 
 def _planned(lower: str) -> bool:

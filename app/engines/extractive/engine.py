@@ -81,7 +81,8 @@ def extract_report(transcript: Transcript) -> Extraction:
         focus_words |= content_words(root_cause.lead_text)
     if not focus_words:
         focus_words = content_words(" ".join(f.text for f in impact))
-    detection = first_detection(chat, skip, focus_words)
+    found_in = root_cause.lead.message if root_cause and root_cause.lead else None
+    detection = first_detection(chat, skip, focus_words, found_in)
     detected = detection.first.finding() if detection else None
     events = find_events(chat, skip, detection, root_cause, ruled)
     resolution = find_resolution(events)

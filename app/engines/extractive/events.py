@@ -10,7 +10,7 @@ is only written in a later message is stated as a typed fact instead ("Deploymen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Finding, Sentence, clock
@@ -30,6 +30,7 @@ class Event:
     label: str = ""  # "start"/"done" for mitigations, "stated" for a time written in the text
     family: str = ""  # the kind of mitigation ("rollback", "restart", ...)
     also_cites: tuple[int, ...] = ()
+    sentences: tuple[int, ...] = ()  # indices of the message's sentences it quotes
 
     @property
     def evidence(self) -> list[int]:
@@ -70,10 +71,61 @@ def event(
 ) -> Event:
     """An event in the words of its message's matched sentences, at the message's time."""
     message = sentences[0].message
-    description = join_sentences([s.text for s in adjacent(sentences)], limit=200)
+    run = adjacent(sentences)
+    description = join_sentences([s.text for s in run], limit=200)
+    indices = tuple(s.index for s in run)
     return Event(
-        kind, message, clock(message), description, message.elapsed_seconds(), label, family
+        kind,
+        message,
+        clock(message),
+        description,
+        message.elapsed_seconds(),
+        label,
+        family,
+        sentences=indices,
     )
+
+
+_WIDE = 200  # characters a timeline row may quote of its message
+_PASTED = re.compile(r"[\"“”«»]|^\s*>")
+
+
+def widened(chat: Chat, found: Event) -> Event:
+    """The event quoting the statements around its own in the same short message too ("7.3.1
+    submitted to review" with "set to 100% once approved"), as long as the row stays short and
+    takes on no plan, option or pasted quote: the words that say what the event was about are
+    often in the sentence next to it."""
+    if not found.sentences or found.label == "stated":
+        return found
+    sentences = chat.sentences(found.message)
+    if len(sentences) > 4:
+        return found
+    first, last = min(found.sentences), max(found.sentences)
+    texts = [sentences[i].text for i in range(first, last + 1)]
+    size = len(" ".join(texts))
+
+    def fits(sentence: Sentence) -> bool:
+        # a pasted quote ("Hi Margaret", a customer's email) may carry what the draft must not
+        # repeat: a row takes on only the speaker's own statements
+        if not sentence.text or is_question(sentence.raw) or is_list_line(sentence.raw):
+            return False
+        lower = sentence.lower
+        if cues.FUTURE(lower) or cues.MODAL(lower) or cues.WEIGHED(lower) or cues.REQUEST(lower):
+            return False  # a plan or an option is not part of what happened
+        return not _PASTED.search(sentence.raw) and size + len(sentence.text) + 1 <= _WIDE
+
+    while last + 1 < len(sentences) and fits(sentences[last + 1]):
+        last += 1
+        texts.append(sentences[last].text)
+        size += len(sentences[last].text) + 1
+    while first > 0 and fits(sentences[first - 1]):
+        first -= 1
+        texts.insert(0, sentences[first].text)
+        size += len(sentences[first].text) + 1
+    if (first, last) == (min(found.sentences), max(found.sentences)):
+        return found
+    description = join_sentences(texts, limit=_WIDE + 20)
+    return replace(found, description=description, sentences=tuple(range(first, last + 1)))
 
 
 def reports(sentence: Sentence) -> bool:

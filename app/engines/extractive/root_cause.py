@@ -17,6 +17,13 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from app.engines.extractive import cause_cues as cc
+from app.engines.extractive.cause_shape import (
+    ACTION,
+    FIRM_SCORE,
+    opening_report,
+    reports_action,
+    shaped_causes,
+)
 from app.engines.extractive.chat import Chat, Finding, Quote, Sentence, own_words
 from app.engines.extractive.corrections import RuledOut, ruled_out_words
 from app.engines.extractive.cues import (
@@ -26,15 +33,17 @@ from app.engines.extractive.cues import (
     MITIGATION,
     MONITOR_AUTHOR,
     NEGATED,
+    PAST_TRIGGER,
     RECAP,
     RECOVERY,
     REQUEST,
+    RESOLUTION,
     SYSTEM_MOTION,
     USER_REPORT,
     WEIGHED,
     cue,
 )
-from app.engines.extractive.impact import states_impact
+from app.engines.extractive.impact import IMPACT_RECOVERED, states_impact
 from app.engines.extractive.text import content_words, is_question, tidy
 from app.models import Message
 
@@ -58,7 +67,10 @@ _BARE_WORDS = content_words(
     "sorry oops damn makes sense"
 )
 _LABEL_LINE = cue(r"^\W{0,3}+[\w /-]{1,25}+:(?:\s|$)")
-_LABELLED = cue(r"^\W{0,3}+(?:root[- ]?cause|rca|cause)\s{0,3}+[:=—-]")
+_LABELLED = cue(
+    r"^\W{0,3}+(?:(?:probable |likely |actual |real )?(?:root[- ]?cause|cause)|rca|why|ursache|"
+    r"grund|warum|causa(?: ra[ií]z)?|cause racine|oorzaak|raison)\s{0,3}+[:=—-]"
+)
 _ANNOUNCEMENT = cue(
     r"^(?:found it|turn(?:s|ed) out(?: that)?|that explains it|i know what happened)"
     r"[\s:!.,—–-]{0,5}+"
@@ -85,13 +97,23 @@ def _strength(sentence: Sentence) -> int:
     """How firmly a sentence states a cause: 3 outright, 2 firm, 1 a guess, 0 not at all."""
     lower = sentence.lower
     hedged = cc.HEDGE(lower)
+    if (RECOVERY(lower) or IMPACT_RECOVERED(lower) or MITIGATION(lower)) and not cc.CAUSE_LINK(
+        lower
+    ):
+        stated = cc.CAUSE_STATED.search(lower)
+        if stated and _CONFIRMED_OPENER.match(stated.group(0)):
+            return 0  # "confirmed, p99 back to 400ms" confirms the recovery, not a cause
     if cc.CAUSE_STATED(lower):
-        return 2 if hedged else 3
+        strength = 2 if hedged else 3
+        return strength - 1 if _only_a_gap(lower) or _ADDED.search(lower) else strength
     if cc.ADMISSION(lower) or (cc.MISTAKE(lower) and not FUTURE(lower)):
         return 2
     correction = cc.CORRECTION.search(lower)
     if correction and cc.NEW_CAUSE(lower[correction.end() :]) and _new_cause_words(sentence):
         return 3
+    settled = RESOLUTION(lower) or RECOVERY(lower) or MITIGATION(lower)
+    if cc.EXTERNAL(lower) and not (cues_negated(lower) or settled):
+        return 1 if hedged else 2  # "it's on their side": the team places the cause outside
     located = cc.LOCATED.search(lower)
     if located:
         return 1 if hedged or not located["so"] else 2
@@ -105,9 +127,31 @@ def _strength(sentence: Sentence) -> int:
     # still make firm, by acting on it (see `_acted_on`) or confirming it
     if not _names_a_fault(lower) or states_impact(sentence) or _signals(sentence):
         return 0
-    if MITIGATION(lower) or RECOVERY(lower):
-        return 0
+    if reports_action(lower) or RECOVERY(lower):
+        return 0  # what was done about it, or that it got better ("rabbit failed over" is not)
     return 1 if len(content_words(sentence.raw) - _GENERIC) >= 2 else 0
+
+
+def cues_negated(lower: str) -> bool:
+    return bool(NEGATED(lower)) and not lower.startswith(("not us", "it's not us"))
+
+
+# Another problem added on ("the issue is also that staging is small"): a factor, not the cause
+_ADDED = cue(r"\b(?:is|was|are|were) also\b|^\W{0,3}+(?:also|plus)\b|\bon top of that\b")
+_CONFIRMED_OPENER = cue(r"^\W{0,3}+(?:(?:so|ok(?:ay)?|yep|yes|yeah)[,.!]?\s{1,3}+)?confirmed")
+
+
+_UNNOTICED = cue(
+    r"\b(?:alert\w*|monitor\w*|notic\w*|detect\w*|pag(?:e|ed|ing)|caught|look(?:ed)?)\b"
+)
+
+
+def _only_a_gap(lower: str) -> bool:
+    """A safeguard that would have caught it sooner ("the real problem is nobody alerts on
+    it"): what let the incident last, a contributing factor, weaker than what broke."""
+    return bool(cc.GAP(lower) and _UNNOTICED.search(lower)) and not (
+        cc.BROKEN_STATE(lower) or cc.MISTAKE(lower)
+    )
 
 
 # Fault words that only negate or name the symptom itself ("errors", "down", "timeouts").
@@ -170,8 +214,11 @@ class _Gatherer:
     by_author: dict[str | None, list[_Candidate]] = field(default_factory=lambda: defaultdict(list))
     recent: deque[_Candidate] = field(default_factory=lambda: deque(maxlen=_RECENT))
 
+    opening: set[int] = field(default_factory=set)
+
     def __post_init__(self) -> None:
         self.position = {m.id: n for n, m in enumerate(self.chat.messages)}
+        self.opening = opening_report(self.chat, self.skip_ids)
 
     def keep(self, candidate: _Candidate) -> None:
         self.kept.append(candidate)
@@ -240,6 +287,8 @@ class _Gatherer:
         if cc.REALISATION(lower) and self._announces_more(sentence):
             self.keep(_Candidate(2, sentence, announces=True))
             return
+        if sentence.message.id in self.opening and not cc.CAUSE_STATED(lower):
+            return  # the report that opens the chat says what broke, not why
         strength = _strength(sentence)
         if strength:
             self.keep(_Candidate(strength, sentence))
@@ -267,7 +316,7 @@ class _Gatherer:
             if RECAP(own_words(candidate.sentence.message).lower()):
                 continue  # a recap is acknowledged, not confirmed
             if candidate.alive and distance > 0 and (firm or not _bare_fault(candidate.sentence)):
-                candidate.strength = 3
+                candidate.strength = FIRM if _only_a_gap(candidate.sentence.lower) else 3
                 candidate.confirmed_by = (*candidate.confirmed_by, sentence.message.id)
                 return True
         if not (cc.FIRM_CONFIRMATION(sentence.lower) or cc.ADMISSION(sentence.lower)):
@@ -315,6 +364,30 @@ def _antecedent(sentences: list[Sentence], sentence: Sentence) -> Sentence | Non
     return before
 
 
+def _explains(sentence: Sentence) -> bool:
+    """A sentence that goes on explaining a cause: a statement of a broken state, a slip or a
+    link ("the old code had its own list, so it never showed up"), not an action, plan,
+    correction, symptom or question."""
+    lower = sentence.lower
+    if not _states_cause(sentence) or cc.CORRECTION(lower) or FOLLOW_UP(lower):
+        return False
+    if _signals(sentence) or states_impact(sentence) or RECOVERY(lower):
+        return False
+    explained = cc.BROKEN_STATE(lower) or cc.MISTAKE(lower) or cc.CAUSE_LINK(lower)
+    return bool(explained or cc.FAULT(lower) or PAST_TRIGGER(lower)) and (
+        len(content_words(sentence.raw) - _GENERIC) >= 3
+    )
+
+
+def _premise_before(sentences: list[Sentence], sentence: Sentence) -> Sentence | None:
+    """The sentence right before a cause in the same message when it explains it too ("the
+    ingress was upgraded and defaults the body size to 1m. our annotation uses the old key")."""
+    if sentence.index == 0:
+        return None
+    before = sentences[sentence.index - 1]
+    return before if before.text and _explains(before) else None
+
+
 def _own_text(sentence: Sentence) -> str:
     """What a sentence itself says of the cause: without an announcement ("Found it:") and,
     for a correction, only the new cause ("no, not the network — it's the cert" -> "it's the
@@ -350,13 +423,15 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
     own_text = _own_text(sentence)
     own_words = content_words(own_text) - _CUE_WORDS
     if len(own_words) >= 3 and not candidate.announces and not explains_effect:
-        before = _antecedent(own_sentences, sentence)
+        before = _antecedent(own_sentences, sentence) or _premise_before(own_sentences, sentence)
         texts = [before.text, own_text] if before is not None else [own_text]
-        if _LABELLED.search(sentence.lower):  # "Root cause: X. Y." goes on after its label line
-            for after in own_sentences[sentence.index + 1 : sentence.index + 3]:
-                if not after.text or is_question(after.raw) or _LABEL_LINE.match(after.raw):
-                    break  # the next "fix: ..." or "impact: ..." line says something else
-                texts.append(after.text)
+        labelled = bool(_LABELLED.search(sentence.lower))
+        for after in own_sentences[sentence.index + 1 : sentence.index + 3]:
+            if len(texts) == 3 or not after.text or is_question(after.raw):
+                break
+            if _LABEL_LINE.match(after.raw) or not (labelled or _explains(after)):
+                break  # the next "fix: ..." line, or a sentence that is not about the cause
+            texts.append(after.text)
         return Finding.of([Quote(message, texts)], also=confirmers)
     following = _contiguous(own_sentences[sentence.index + 1 :], limit=2)
     lead = (
@@ -467,7 +542,8 @@ def _acted_on(
             continue
         for sentence in chat.sentences(message):
             lower = sentence.lower
-            if not MITIGATION(lower) or is_question(sentence.raw) or _not_an_action(sentence):
+            acts = MITIGATION(lower) or ACTION(lower)
+            if not acts or is_question(sentence.raw) or _not_an_action(sentence):
                 continue
             acted = content_words(sentence.raw) - _GENERIC - _CUE_WORDS
             for back in range(max(0, here - _ACTION_WINDOW), here + 1):
@@ -578,4 +654,20 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
         if parts == list(finding.parts):
             return CauseSearch(finding)
         return CauseSearch(Finding.of(parts, also=finding.also, lead=finding.parts[0]))
+    shaped = _shaped(chat, skip_ids, ruled, gatherer.position)
+    if shaped is not None:
+        return CauseSearch(shaped)
     return CauseSearch(None, guess)
+
+
+def _shaped(
+    chat: Chat, skip_ids: set[int], ruled: RuledOut, position: dict[int, int]
+) -> Finding | None:
+    """With no cause stated in so many words, the statement the conversation backs as one."""
+    for shaped in shaped_causes(chat, skip_ids, ruled)[:1]:
+        if shaped.score < FIRM_SCORE:
+            return None
+        finding = _explanation(chat, _Candidate(FIRM, shaped.sentence), position)
+        if len(content_words(finding.text) - _CUE_WORDS) >= 3:
+            return finding
+    return None

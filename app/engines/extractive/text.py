@@ -136,6 +136,19 @@ def strip_filler(sentence: str) -> str:
     return text
 
 
+# A label in the speaker's own voice ("My bad:", "Our takeaway:", "I think:"): a draft that
+# shows the label outside the quote would speak as the chat.
+_OWN_LABEL = re.compile(
+    r"^(?:my|our|i|we|i'm|we're|imo|imho)\b[^:\n]{0,24}+:\s++(?=\S)", re.IGNORECASE
+)
+
+
+def strip_own_label(sentence: str) -> str:
+    """The sentence without a leading label in the first person ("My bad: the TTL ..." ->
+    "the TTL ...")."""
+    return _OWN_LABEL.sub("", sentence.strip(), count=1)
+
+
 def strip_markup(sentence: str) -> str:
     """The sentence without chat-tool markup (":red_circle:", "*Triggered*", "(https://...)")."""
     text = sentence
@@ -188,6 +201,7 @@ def content_words(text: str) -> set[str]:
     """Stems of the words that carry meaning (no stop words, no bare numbers)."""
     found = set()
     for word in words(text):
+        word = word[:-2] if word.endswith("'s") else word  # "the scheduler's" is the scheduler
         for part in {word, *word.split("-")} if "-" in word else {word}:
             if part not in STOPWORDS and not part.isdigit() and len(part) > 1:
                 found.add(stem(part))

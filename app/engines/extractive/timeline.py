@@ -14,9 +14,10 @@ from dataclasses import replace
 
 from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
+from app.engines.extractive.cause_shape import reports_action, shaped_causes
 from app.engines.extractive.chat import Chat, Finding, Sentence, clock, own_words
 from app.engines.extractive.corrections import RuledOut
-from app.engines.extractive.detection import Detection
+from app.engines.extractive.detection import Detection, bot_alert
 from app.engines.extractive.events import (
     AFTER_TIME,
     CUE_AT_TIME,
@@ -25,9 +26,17 @@ from app.engines.extractive.events import (
     Event,
     event,
     matching,
+    widened,
     written_earlier,
 )
-from app.engines.extractive.text import is_question, join_sentences, split_sentences
+from app.engines.extractive.stated import stated_events, states_earlier_time
+from app.engines.extractive.text import (
+    content_words,
+    is_list_line,
+    is_question,
+    join_sentences,
+    split_sentences,
+)
 from app.models import Message, TimelineKind, times_in_text
 
 _BACKGROUND = re.compile(
@@ -91,9 +100,23 @@ def _acts(sentence: Sentence) -> bool:
         return False
     if cues.FUTURE(lower) and not _NOW.search(lower):
         return False  # "I'll answer them once the fix is out" is a plan, not an action
-    if cues.NOBODY(lower) or cc.GAP(lower):
+    if cues.NOBODY(lower) or cc.GAP(lower) or states_earlier_time(sentence):
+        return False  # "the restore started at 02:10" happened then, and is placed then
+    if not _taken(sentence):
         return False
     return cues.MITIGATION(lower)
+
+
+def _taken(sentence: Sentence) -> bool:
+    """Not an action weighed ("it should renew", "I can revert"), talked about ("scaling out
+    makes it worse", "restarting the primary..."), listed or named in one word ("Rotate.")."""
+    lower = sentence.lower
+    if cues.MODAL(lower) or cues.COMMENTARY(lower) or cues.CAPABILITY(lower):
+        return False
+    if is_list_line(sentence.raw):
+        return False
+    # one word is an action done only as a past participle ("paused."), never an order
+    return len(content_words(sentence.raw)) >= 2 or bool(cues.MITIGATION_DONE(lower))
 
 
 def _mitigations(finder: _Finder, after: int) -> None:
@@ -182,6 +205,96 @@ def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
         strong = [s for s in candidates[1:] if cues.STRONG_RECOVERY(s[0].lower)]
         if strong:
             finder.add(event("recovery", strong[-1], "strong"))
+    # the last step of the recovery ("all 37 VMs back", "queue drained") when it is another
+    last = candidates[-1]
+    if len(candidates) > 1 and last[0].message.id not in finder.used:
+        finder.add(event("recovery", last, "last"))
+
+
+_STEP_CAP = 5
+_DONE_MARK = re.compile(
+    r"\b(?:done|complete[d]?|finished|submitted|approved|published|merged|shipped|is live|"
+    r"went live|applied|executed|ausgeführt|erledigt|terminé|hecho)\b|✅",
+    re.IGNORECASE,
+)
+
+
+def _step(sentence: Sentence) -> bool:
+    """A sentence reporting a step the team took: it opens with the action ("set the
+    full-ratio to 0.97", "paused the restore") or reports one done ("7.3.1 submitted to
+    review", "salted run done"), and is no plan, request, denial or guess."""
+    lower = sentence.lower
+    if not sentence.text or is_question(sentence.raw) or is_alert(sentence):
+        return False
+    if cues.FUTURE(lower) and not _NOW.search(lower):
+        return False
+    if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.HYPOTHETICAL(lower):
+        return False
+    if cues.FOLLOW_UP(lower) or cues.PAST_BACKGROUND(lower) or cc.HEDGE(lower):
+        return False
+    if cues.NEGATED(lower) or states_earlier_time(sentence) or not _taken(sentence):
+        return False
+    if cues.MITIGATION_PROGRESS(lower):
+        return False  # "rollback halfway done" is on its way
+    done = _DONE_MARK.search(lower) and content_words(_DONE_MARK.sub(" ", lower))
+    return bool(reports_action(lower) or done)
+
+
+def _steps(finder: _Finder, after: int) -> None:
+    """Steps the team took besides the main mitigations, a few, each saying something the
+    timeline does not already say."""
+    said = [content_words(e.description) for e in finder.events]
+    added = 0
+    for message in finder.messages:
+        if added == _STEP_CAP:
+            return
+        if message.id < after or message.id in finder.used:
+            continue
+        sentences = [s for s in finder.chat.sentences(message) if _step(s)]
+        if not sentences:
+            continue
+        words = content_words(sentences[0].raw)
+        if any(len(words & other) >= 0.6 * max(1, len(words)) for other in said):
+            continue
+        finder.add(event("mitigation", sentences, "step"))
+        said.append(words)
+        added += 1
+
+
+_FINDING_CAP = 3
+_FINDING_SCORE = 2.0
+
+
+def _claims_a_cause(lower: str) -> bool:
+    """A claim about why, not an observation: only the root cause says why."""
+    return bool(
+        cc.HEDGE(lower)
+        or cc.CAUSE_LINK(lower)
+        or cc.CAUSE_STATED(lower)
+        or cc.LOCATED(lower)
+        or cc.EXTERNAL(lower)
+        or cc.NEW_CAUSE(lower)
+        or cues.HYPOTHETICAL(lower)
+    )
+
+
+def _findings(finder: _Finder, after: int, ruled: RuledOut) -> None:
+    """What the investigation found on the way: the statements the conversation backs most
+    (see `cause_shape`), and the hypotheses it ruled out, a few of each."""
+    chat = finder.chat
+    skip = {m.id for m in chat.messages} - {m.id for m in finder.messages}
+    added = 0
+    for shaped in shaped_causes(chat, skip, ruled):
+        if added == _FINDING_CAP or shaped.score < _FINDING_SCORE:
+            break
+        sentence = shaped.sentence
+        message = sentence.message
+        if message.id < after or message.id in finder.used:
+            continue
+        if _claims_a_cause(sentence.lower) or ruled.covers(sentence.raw, share=0.2):
+            continue  # a guess or a claim of cause, or what the chat ruled out, is no finding
+        finder.add(event("investigation", [sentence], "finding"))
+        added += 1
 
 
 def is_alert(sentence: Sentence) -> bool:
@@ -207,7 +320,7 @@ def _alerts(finder: _Finder, after: int) -> None:
         if cues.ALERT_RESOLVED(lower) and resolved < 2:
             finder.add(event("recovery", sentences[:1], "alert"))
             resolved += 1
-        elif cues.ALERTING(lower) and firing < 3:
+        elif (cues.ALERTING(lower) or bot_alert(sentences[0])) and firing < 3:
             finder.add(event("detection", sentences[:1], "alert"))
             firing += 1
 
@@ -303,11 +416,56 @@ def _written_time(phrase: str, time: str) -> str:
     return time
 
 
+_RETOLD = 0.35  # share of a recap's cause words an earlier message must say to be its origin
+
+
+def _origin(chat: Chat, finder: _Finder, retold: Message, words: str) -> Event | None:
+    """Where a cause a recap retells was first said: the earliest earlier message by a person
+    that says most of its words ("recap: ... because R8 full mode stripped the signature" ...
+    "full mode strips the generic signature our TypeToken needs")."""
+    wanted = content_words(words)
+    if len(wanted) < 4:
+        return None
+    scored: list[tuple[float, Message, list[Sentence]]] = []
+    for message in finder.messages:
+        if message.id >= retold.id:
+            break
+        if message.id in finder.used or cues.MONITOR_AUTHOR((message.author or "").lower()):
+            continue
+        sentences = [s for s in chat.sentences(message) if s.text and not is_question(s.raw)]
+        if not sentences:
+            continue
+        shared = len(wanted & content_words(message.text)) / len(wanted)
+        if shared >= _RETOLD:
+            scored.append((shared, message, sentences))
+    if not scored:
+        return None
+    best = max(share for share, _, _ in scored)
+    _, message, sentences = next(c for c in scored if c[0] >= 0.8 * best)
+    chosen = max(sentences, key=lambda s: len(wanted & content_words(s.raw)))
+    return event("investigation", [chosen], "diagnosis")
+
+
+def _retells(message: Message) -> bool:
+    """A recap or a summary that retells the incident ("summary:", several label lines)."""
+    text = own_words(message)
+    labels = sum(1 for line in text.splitlines() if _LABEL_LINE.match(line.strip()))
+    return bool(cues.RECAP(text.lower())) or labels >= 2
+
+
+_LABEL_LINE = re.compile(r"^\W{0,3}+[\w /-]{1,25}+:\s")
+
+
 def _diagnosis(chat: Chat, diagnosis: Finding, finder: _Finder) -> None:
     lead = diagnosis.lead
     message = lead.message if lead is not None else chat.transcript.message(diagnosis.evidence[0])
     if message is None or message.id in finder.used:
         return
+    if _retells(message):
+        origin = _origin(chat, finder, message, lead.text if lead else diagnosis.text)
+        if origin is not None:
+            finder.add(origin)
+            return
     words = lead.text if lead is not None else diagnosis.text
     description = join_sentences(split_sentences(words), limit=200)
     others = tuple(i for i in diagnosis.evidence if i != message.id)
@@ -392,29 +550,54 @@ def find_events(
     investigations = finder.candidates(cues.INVESTIGATION, anchor)
     if investigations:
         finder.add(event("investigation", investigations[0]))
+    _steps(finder, anchor)
+    _findings(finder, anchor, ruled)
     last = len(chat.transcript.messages) + 1
     before = min(min(mitigation_ids, default=last), diagnosed_at or last)
     trigger = _trigger(finder, anchor, before, ruled)
     if trigger is not None:
         finder.events.append(trigger)
-    return sorted(_still_ongoing(finder.events), key=lambda e: (e.seconds or 0, e.message.id))
+    opening = max(0, chat.position(detection.live.message) - 30) if detection else 0
+    nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
+    taken = [e.seconds for e in finder.events if e.seconds is not None]
+    finder.events.extend(stated_events(chat, nearby, taken))
+    wide = [widened(chat, e) for e in finder.events]
+    settled = _still_ongoing(chat, skip_ids, wide)
+    return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
 
 
-def _still_ongoing(events: list[Event]) -> list[Event]:
-    """In a chat that never says the service is back (no resolution, no full recovery, no
-    alert resolved), an improvement ("errors dropping") is no recovery: it is kept as an event
-    of its own kind, so no draft calls the incident resolved."""
-    recovered = any(
-        e.kind == "resolution"
-        or (
-            e.kind == "recovery"
-            and (e.label in ("strong", "alert") or cues.STRONG_RECOVERY(e.description.lower()))
-        )
-        for e in events
+def _recovered(found: Event) -> bool:
+    return found.kind == "resolution" or (
+        found.kind == "recovery"
+        and (found.label in ("strong", "alert") or cues.STRONG_RECOVERY(found.description.lower()))
     )
-    if recovered:
+
+
+def _relapsed(chat: Chat, skip_ids: set[int], after: int) -> bool:
+    """A person says after message `after` that the trouble goes on or is back ("still
+    failing for that issuer", "errors are back", "the incident stays open")."""
+    for message in chat.messages[chat.position_of(after) + 1 :]:
+        if message.id in skip_ids or cues.MONITOR_AUTHOR((message.author or "").lower()):
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if is_question(sentence.raw) or cues.FOLLOW_UP(lower) or cues.HYPOTHETICAL(lower):
+                continue
+            if cues.STILL_ONGOING(lower) and "no longer" not in lower:
+                return True
+    return False
+
+
+def _still_ongoing(chat: Chat, skip_ids: set[int], events: list[Event]) -> list[Event]:
+    """The incident's state is the last one the chat reports. In a chat that never says the
+    service is back (no resolution, no full recovery, no alert resolved), or says after it
+    that the trouble goes on ("still failing", "errors are back"), an improvement is no
+    recovery and a resolution no end: they are kept as events of their own kind, so no draft
+    calls the incident resolved."""
+    ends = [e.message.id for e in events if _recovered(e)]
+    if ends and not _relapsed(chat, skip_ids, max(ends)):
         return events
-    return [replace(e, kind="other") if e.kind == "recovery" else e for e in events]
+    return [replace(e, kind="other") if e.kind in ("recovery", "resolution") else e for e in events]
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:

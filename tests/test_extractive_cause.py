@@ -1,0 +1,226 @@
+"""Root-cause rules that hold across teams, each on a small chat written for it: a cause read
+from the shape of the conversation when no cue word states it, the opening report that says
+what broke and not why, a confirmation of the recovery, a detection gap, and the sentences that
+go on explaining a cause."""
+
+from __future__ import annotations
+
+from app.engines.extractive import extract_report
+from app.engines.extractive.action_items import find_lists, list_message_ids
+from app.engines.extractive.cause_shape import ACTION, TAKEN_UP, shaped_causes
+from app.engines.extractive.chat import Chat
+from app.engines.extractive.corrections import RuledOut
+from app.models import IncidentReport, Message, Transcript
+
+Row = tuple[str | None, str, str]
+
+
+def transcript(rows: list[Row]) -> Transcript:
+    messages = [
+        Message(id=n, time=time, author=author, text=text, line_start=n, line_end=n)
+        for n, (time, author, text) in enumerate(rows, start=1)
+    ]
+    return Transcript(format="test", messages=messages)
+
+
+def report(rows: list[Row]) -> IncidentReport:
+    return extract_report(transcript(rows)).report
+
+
+def cause(rows: list[Row]) -> str:
+    found = report(rows).root_cause
+    assert found is not None, "no root cause"
+    return found.text
+
+
+# A cause no cue word states: the fix works on its rarer words and a reply takes it up.
+_SUBNET = [
+    ("09:14", "kim", "checkout throws 502s for maybe a third of requests"),
+    ("09:15", "raj", "on it"),
+    ("09:19", "raj", "pods started by this morning's autoscale can't reach redis"),
+    ("09:22", "kim", "is it the security group change from last week?"),
+    ("09:24", "raj", "checked it, the security group is fine"),
+    ("09:31", "raj", "the new nodes landed in subnet c, and the redis allowlist only has a and b"),
+    ("09:33", "kim", "oh. that's it then"),
+    ("09:35", "raj", "adding subnet c to the allowlist"),
+    ("09:38", "raj", "502s gone"),
+]
+
+
+def test_a_statement_the_fix_works_on_and_a_reply_takes_up_is_the_cause() -> None:
+    assert "subnet c" in cause(_SUBNET)
+
+
+def test_the_shape_ranks_the_statement_above_the_symptom_and_the_ruled_out_check() -> None:
+    chat = Chat.of(transcript(_SUBNET))
+    skip = list_message_ids(find_lists(chat))
+    ranked = shaped_causes(chat, skip, RuledOut.of(chat, skip))
+    assert ranked and ranked[0].sentence.message.id == 6
+    assert all(c.sentence.message.id != 1 for c in ranked)  # the report is what broke
+
+
+def test_without_reception_a_plain_statement_stays_an_open_question() -> None:
+    result = report(
+        [
+            ("10:00", "ana", "exports are slow today"),
+            ("10:02", "bo", "looking"),
+            ("10:10", "bo", "the export workers share their host with the nightly reindex job"),
+            ("10:30", "ana", "exports finished, all good"),
+        ]
+    )
+    assert result.root_cause is None
+
+
+def test_the_opening_report_says_what_broke_not_why() -> None:
+    text = cause(
+        [
+            ("16:20", "sara", "the invoice job ran at 16:00 instead of 02:00 and mailed everyone"),
+            ("16:22", "li", "looking"),
+            ("16:30", "li", "the job moved to the new scheduler yesterday"),
+            ("16:33", "li", "the schedule is right, the scheduler's timezone default is wrong"),
+            ("16:40", "li", "set the scheduler timezone to UTC"),
+        ]
+    )
+    assert "timezone" in text and "instead of" not in text
+
+
+def test_a_confirmed_recovery_is_no_cause() -> None:
+    text = cause(
+        [
+            ("15:02", "jess", "image uploads time out for everyone"),
+            ("15:04", "marco", "looking. object store puts take 30s+"),
+            ("15:13", "marco", "not us. it's an object storage outage at the provider, we wait"),
+            ("15:41", "marco", "confirmed, p99 back to 400ms"),
+        ]
+    )
+    assert "provider" in text and "p99" not in text
+
+
+def test_a_gap_in_alerting_is_weaker_than_what_broke() -> None:
+    text = cause(
+        [
+            ("13:00", "ana", "search shows stale prices on product pages"),
+            ("13:02", "bo", "looking"),
+            ("13:18", "bo", "the indexer secret was deleted by the namespace cleanup script"),
+            ("13:20", "ana", "ouch, that's it"),
+            ("13:22", "bo", "recreated the secret, indexer consuming again"),
+            ("13:45", "ana", "the real problem is nobody alerts on an idle consumer group"),
+            ("13:46", "bo", "yes, and the cleanup script has no dry run"),
+        ]
+    )
+    assert "secret was deleted" in text
+
+
+def test_a_cause_label_in_another_language_goes_on_after_its_line() -> None:
+    text = cause(
+        [
+            ("07:00", "jo", "Scanner speichern nichts mehr"),
+            ("07:02", "max", "schaue"),
+            (
+                "07:40",
+                "jo",
+                "Zusammenfassung:\nWarum: die ID-Spalte ist int4. Die Sequence hat den "
+                "Maximalwert 2147483647 erreicht.\nFix: Sequence umgestellt",
+            ),
+        ]
+    )
+    assert "2147483647" in text and "umgestellt" not in text
+
+
+def test_the_sentence_before_a_cause_that_explains_it_is_quoted_with_it() -> None:
+    text = cause(
+        [
+            ("14:10", "priya", "android users can't upload photos"),
+            ("14:11", "tom", "on it"),
+            (
+                "14:25",
+                "tom",
+                "the ingress controller was upgraded and the new version defaults the body size "
+                "limit to 1m. our annotation uses the old key name, so it's ignored",
+            ),
+            ("14:26", "priya", "makes sense"),
+            ("14:30", "tom", "set the new annotation key and rolled the ingress"),
+        ]
+    )
+    assert "defaults the body size" in text and "old key name" in text
+
+
+def test_action_and_taken_up_families() -> None:
+    assert ACTION("pointed the job at the new table") and ACTION("reran the export")
+    assert not ACTION("the table is new") and not ACTION("exports are slow")
+    assert TAKEN_UP("oh. that's it then") and TAKEN_UP("nice find")
+    assert not TAKEN_UP("the job runs hourly")
+
+
+def test_a_cause_placed_outside_the_team_is_the_cause() -> None:
+    text = cause(
+        [
+            ("15:00", "eva", "payment confirmations fail, the provider's webhooks return 400"),
+            ("15:02", "dan", "looking"),
+            ("15:10", "dan", "their status page says degraded delivery, it's on their side"),
+            ("15:50", "dan", "they resolved their incident, replaying events from 15:00"),
+        ]
+    )
+    assert "on their side" in text and "replaying" not in text
+
+
+def test_a_system_failing_over_is_no_action_of_the_team() -> None:
+    text = cause(
+        [
+            ("09:00", "rob", "booking confirmations are not sent since 8:30"),
+            ("09:02", "kate", "looking"),
+            ("09:15", "kate", "the workers lost their subscription when the broker failed over"),
+            ("09:18", "kate", "restarted the mail workers, queue draining"),
+        ]
+    )
+    assert "lost their subscription" in text
+
+
+def test_a_real_bug_named_in_so_many_words() -> None:
+    text = cause(
+        [
+            ("09:00", "rob", "confirmation mails stopped"),
+            ("09:02", "kate", "looking"),
+            ("09:41", "kate", "the mail workers have no reconnect logic, that's the real bug"),
+        ]
+    )
+    assert "reconnect logic" in text
+
+
+def test_a_change_told_with_its_time_is_a_cause_not_an_action() -> None:
+    text = cause(
+        [
+            ("11:00", "kai", "login fails with invalid credentials for every user"),
+            ("11:01", "lu", "checking"),
+            ("11:06", "mo", "we rotated the db password at 10:40, the pods cache the old one"),
+            ("11:07", "lu", "yes that lines up with the first failures"),
+            ("11:09", "mo", "restarting the pods so they read the new password"),
+        ]
+    )
+    assert "rotated the db password" in text
+
+
+def test_a_cause_in_french_read_from_its_reception() -> None:
+    text = cause(
+        [
+            ("20:00", "noa", "la page de paiement renvoie des erreurs 500"),
+            ("20:02", "yann", "je regarde"),
+            ("20:10", "yann", "le certificat du fournisseur a expiré, notre client refuse le TLS"),
+            ("20:12", "noa", "ah oui, c'est ça"),
+            ("20:15", "yann", "j'ai mis à jour le bundle de certificats du fournisseur"),
+        ]
+    )
+    assert "certificat" in text
+
+
+def test_another_problem_added_on_is_a_factor_not_the_cause() -> None:
+    text = cause(
+        [
+            ("10:00", "ops-bot", "[FIRING] cart-api 5xx 18%"),
+            ("10:01", "gil", "ack"),
+            ("10:06", "gil", "root cause: the new session cache has no size bound"),
+            ("10:15", "gil", "rolled back, 5xx back to 0.2%"),
+            ("10:30", "hana", "the issue is also that staging has no realistic session volume"),
+        ]
+    )
+    assert "session cache" in text
