@@ -336,7 +336,8 @@ def test_render_draws_the_timeline_picture_of_a_draft(
     response = client.post("/render", json=body, headers={"accept": "image/svg+xml"})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("image/svg+xml")
-    assert response.text.count('class="pm-entry"') == len(result["incident"]["timeline"]) == 9
+    entries = len(result["incident"]["timeline"])
+    assert entries >= 5 and response.text.count('class="pm-entry"') == entries
     same = client.post(
         "/draft",
         content=seed_chat_text,

@@ -483,7 +483,7 @@ def test_the_timeline_svg_has_one_mark_per_timeline_entry(
     ]["timeline"]
     figure = tab.locator("#timeline-figure svg")
     entries = figure.locator(".pm-entry")
-    assert entries.count() == len(expected) == 9
+    assert len(expected) >= 5 and entries.count() == len(expected)
     assert figure.locator(".pm-entry .pm-mark").count() == len(expected)
     times = entries.evaluate_all("nodes => nodes.map(n => n.dataset.time)")
     assert sorted(times) == sorted(entry["time"][-5:] for entry in expected)

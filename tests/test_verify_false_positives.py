@@ -53,6 +53,8 @@ CACHE = chat(
         "The hit rate started dropping at 13:58. [m3]",
         # a faithful paraphrase of two states is no opposite
         "Only checkout-service was impacted; catalog-service and user-service were fine. [m4]",
+        # the cited message quoted word for word, two sentences in one claim
+        "14:05 checkout-service is slow. catalog-service and user-service are fine [m4]",
         # "90M-row" is "~90M rows"
         "A 90M-row load filled the cache at 13:55. [m5]",
         # the alerting bot's name
@@ -74,6 +76,8 @@ def test_correct_claims_are_not_failed(claim: str) -> None:
     [
         ("13:50 hit rate drops [m3]", "contradicted"),
         ("catalog-service was slow too. [m4]", "contradicted"),
+        # a sentence of the quote that is not in the message still clashes with it
+        ("14:05 checkout-service is slow. catalog-service is slow too [m4]", "contradicted"),
         ("A 60M-row load filled the cache at 13:55. [m5]", "contradicted"),
         ("The rollback to v5.2 was done at 14:12. [m7]", "contradicted"),
         ("v5.4 was released at 18:15 with the eviction fix. [m8]", "contradicted"),

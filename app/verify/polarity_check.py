@@ -30,7 +30,13 @@ SAME_SUBJECT = 0.5
 # Words that report trouble in a clause that says "too" or "also" ("user-service errors too").
 _TROUBLE = frozenset(stem(w) for w in "error exception 500 502 503 504 5xx".split())
 # Where a claim's parts begin ("configs moved to a new env var | whose values were never set").
-_PART = re.compile(r"[,;]|\b(?:but|whose|which|while|although|though|because|so|where)\b")
+_PART = re.compile(
+    r"[,;]|(?<=[.!?])[ \t\n]|\b(?:but|whose|which|while|although|though|because|so|where)\b"
+)
+# Runs of anything but letters and digits, collapsed when a part is compared as a quote.
+_NOT_ALNUM = re.compile(r"[^a-z0-9]++")
+# A part this long (letters and digits, spaces collapsed) written in a cited message is a quote.
+_QUOTE_MIN = 12
 _CAUSE = re.compile(
     r"\b(?:because[ \t]++of|due[ \t]++to|caused[ \t]++by|as[ \t]++a[ \t]++result[ \t]++of|"
     r"triggered[ \t]++by|related[ \t]++to|brought[ \t]++on[ \t]++by)\b",
@@ -48,6 +54,29 @@ class _Part:
     facts: ClauseFacts
     subject: frozenset[str]
     says_other: bool
+    quoted: str  # the part in lower case, letters and digits only, for `_quotes`
+
+
+def _squashed(text: str) -> str:
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
+
+
+def _quotes(part: _Part, doc: MessageDoc) -> bool:
+    """The part is written word for word in the message, from the start of one of its clauses
+    that plans, asks or denies nothing: a quote cannot say the opposite of its own source ("Only
+    checkout-service is impacted. catalog-service and user-service are fine." against that very
+    message), while "catalog is fine" taken out of "not sure catalog is fine?" is no quote."""
+    if len(part.quoted) < _QUOTE_MIN:
+        return False
+    for clause in doc.clauses:
+        if clause.general_mood() == "planned" or clause.text.rstrip().endswith("?"):
+            continue
+        if clause.negative != part.facts.negative:
+            continue
+        said = _squashed(clause.text)
+        if said and (said.startswith(part.quoted) or part.quoted.startswith(said)):
+            return True
+    return False
 
 
 def _parts(ctx: ClaimContext) -> list[_Part]:
@@ -64,7 +93,7 @@ def _parts(ctx: ClaimContext) -> list[_Part]:
         subject = words - facts.denied
         if not subject:
             subject = ctx.content - facts.denied - STATE_STEMS
-        found.append(_Part(facts, subject, "other" in piece.lower()))
+        found.append(_Part(facts, subject, "other" in piece.lower(), _squashed(piece)))
     return found
 
 
@@ -200,10 +229,15 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         return CheckResult("polarity", "skip")
     cited = set(ctx.cited)
     agree: list[int] = []
-    agree_best = 0.0
-    clash: tuple[MessageDoc, ClauseFacts, float] | None = None
+    clash: tuple[MessageDoc, ClauseFacts, float] | None = None  # the strongest part's clash
     for part in parts:
+        part_best = 0.0  # each part is weighed on its own: one part's quote is no other's
+        part_clash: tuple[MessageDoc, ClauseFacts, float] | None = None
         for doc in ctx.docs():
+            if _quotes(part, doc):
+                agree.append(doc.message.id)
+                part_best = 1.0
+                continue
             for clause in doc.clauses:
                 found = _compare(part, clause)
                 if found is None:
@@ -211,10 +245,13 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
                 agrees, score = found
                 if agrees:
                     agree.append(doc.message.id)
-                    agree_best = max(agree_best, score)
-                elif clash is None or score > clash[2]:
-                    clash = (doc, clause, score)
-    if clash is not None and clash[2] > agree_best:
+                    part_best = max(part_best, score)
+                elif part_clash is None or score > part_clash[2]:
+                    part_clash = (doc, clause, score)
+        if part_clash is not None and part_clash[2] > part_best:
+            if clash is None or part_clash[2] > clash[2]:
+                clash = part_clash
+    if clash is not None:
         doc, clause, score = clash
         hard = doc.message.id in cited  # only a message the claim cites makes it hard
         return CheckResult(
