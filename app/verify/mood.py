@@ -94,6 +94,7 @@ _GOOD = frozenset(
 ) | {"ok", "okay"}
 
 STATE_STEMS = _BAD | _GOOD
+BAD_STEMS = _BAD
 
 _UNIVERSAL = re.compile(
     r"\b(all|every|everyone|everybody|everything|entire|entirely|completely|totally|always|"

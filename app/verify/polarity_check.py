@@ -8,10 +8,13 @@ instead of clashing with its first). A part clashes with a chat clause only when
 states the same predicate (or a close variant: "set"/"updated") about the same subject the other
 way; a negative chat clause agrees with a denial.
 
-The clash is *hard* (the claim is contradicted, naming the clause) only when it is in a message
-the claim cites, and only when it fits the claim better than any agreeing statement (states
-change during an incident: "latency jumped", later "latency normal"). Any other clash, a claim
-that cites nothing included, is a soft flag: with a judge it is asked, without one it ships.
+The clash is *hard* (the claim is contradicted, naming the clause) only when it fits the claim
+better than any agreeing statement (states change during an incident: "latency jumped", later
+"latency normal"), and only when it is in a message the claim cites or, for a claim that cites
+nothing, when it gives the opposite state to the same identifier ("payments-api failed as well"
+against "payments-api ... it's fine", in a clause that states one state only: `_pinned_state`).
+Any other clash is a soft flag: with a judge it is asked, without one it ships. A cause the chat
+calls unrelated is hard on the same terms.
 """
 
 from __future__ import annotations
@@ -20,7 +23,14 @@ import re
 from dataclasses import dataclass
 
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.mood import STATE_STEMS, ClauseFacts, analyse_clause, predicate_variants
+from app.verify.entities import family, identifiers, squash
+from app.verify.mood import (
+    BAD_STEMS,
+    STATE_STEMS,
+    ClauseFacts,
+    analyse_clause,
+    predicate_variants,
+)
 from app.verify.source import MessageDoc
 from app.verify.text import GENERIC, content_stems, stem
 
@@ -164,6 +174,32 @@ def denial_confirmed(ctx: ClaimContext, docs: list[MessageDoc]) -> tuple[int, ..
     return tuple(dict.fromkeys(found))
 
 
+def _mixed(clause: ClauseFacts) -> bool:
+    """A chat clause that states a bad and a good state at once ("depth down to 9k, 4/6
+    consumers healthy"): which one its subject has is not for the rules to say."""
+    stated = clause.stems & STATE_STEMS
+    return bool(stated & BAD_STEMS) and bool(stated - BAD_STEMS)
+
+
+def same_identifier(claim_text: str, chat_text: str) -> bool:
+    """True when a chat text names an identifier of the claim's text ("payments-api"), versions
+    aside: the two speak of the same subject by a hard fact, not by shared words alone."""
+    named = {squash(i) for i in identifiers(claim_text) if family(i) != "version"}
+    return bool(named) and bool(named & {squash(i) for i in identifiers(chat_text)})
+
+
+def _pinned_state(part: _Part, clause: ClauseFacts) -> bool:
+    """A state the claim gives a named thing ("payments-api failed as well") against the
+    opposite state a chat clause gives the same identifier ("payments-api ... it's fine"), in a
+    clause that states one state only."""
+    return (
+        part.facts.state is not None
+        and clause.state is not None
+        and not _mixed(clause)
+        and same_identifier(part.facts.text, clause.text)
+    )
+
+
 def _unrelated(ctx: ClaimContext) -> CheckResult | None:
     """A claim that one thing came from another ("X failed because of the pricing change")
     against a message that calls X unrelated."""
@@ -180,7 +216,9 @@ def _unrelated(ctx: ClaimContext) -> CheckResult | None:
         shared = subject & doc.content
         score = overlap(set(subject), set(doc.content))
         if len(shared) >= 2 and score >= SAME_SUBJECT:
-            hard = doc.message.id in ctx.cited
+            hard = doc.message.id in ctx.cited or (
+                not ctx.cited and same_identifier(ctx.text[: cause.start()], doc.message.text)
+            )
             return CheckResult(
                 "polarity",
                 "contradicted" if hard else "flag",
@@ -201,7 +239,7 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
     cited = set(ctx.cited)
     agree: list[int] = []
     agree_best = 0.0
-    clash: tuple[MessageDoc, ClauseFacts, float] | None = None
+    clash: tuple[MessageDoc, ClauseFacts, float, _Part] | None = None
     for part in parts:
         for doc in ctx.docs():
             for clause in doc.clauses:
@@ -213,10 +251,12 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
                     agree.append(doc.message.id)
                     agree_best = max(agree_best, score)
                 elif clash is None or score > clash[2]:
-                    clash = (doc, clause, score)
+                    clash = (doc, clause, score, part)
     if clash is not None and clash[2] > agree_best:
-        doc, clause, score = clash
-        hard = doc.message.id in cited  # only a message the claim cites makes it hard
+        doc, clause, score, part = clash
+        # A message the claim cites makes it hard; for a claim citing nothing, the same
+        # identifier or figure in the clashing clause does.
+        hard = doc.message.id in cited or (not cited and _pinned_state(part, clause))
         return CheckResult(
             "polarity",
             "contradicted" if hard else "flag",

@@ -183,6 +183,7 @@ class SourceIndex:
             lengths[message.id] = sum(doc.term_counts.values())
             self.docs[message.id] = doc
             self.order.append(message.id)
+        self._know_participants(transcript.participants)
         self.positions = {mid: index for index, mid in enumerate(self.order)}
         self.vocabulary = frozenset(postings)
         count = max(1, len(self.docs))
@@ -197,6 +198,15 @@ class SourceIndex:
                 self._prefixes[token[:5]].add(token)
             elif 2 <= len(token) <= 3 and token.isalpha() and token not in _NOT_ABBREVIATIONS:
                 self._short[token[0]].add(token)
+
+    def _know_participants(self, participants: list[str]) -> None:
+        """Every participant's name is a name of the chat, whether or not a message writes it:
+        "sasha_ops", "devon.r" or "search-quality-monitor" may only ever be an author."""
+        for name in participants:
+            lowered = name.lower()
+            self.entity_keys.add(squash(lowered))
+            self.entity_keys.update(part_runs(lowered))
+            self.raw_tokens.update(w for w in lowered.replace("_", " ").split() if w.isalpha())
 
     def _ranked(self, entries: list[tuple[int, int]]) -> list[tuple[int, float]]:
         """A term's postings as (message id, BM25 weight without IDF), best first."""

@@ -8,7 +8,10 @@ no cited message holds it:
   claimed time speaks of the event too (then only a soft flag: the citation is off by one);
 - without such a citation, the message that reports the event best is at another time and fits
   clearly better than anything at the claimed time: *contradicted* ("09:19 Rollback started" when
-  the rollback starts at 09:18 and 09:19 only says it is half done);
+  the rollback starts at 09:18 and 09:19 only says it is half done). Not when that message
+  gives the claimed time itself, sits at another time the claim states, or is within a minute of
+  the claimed time, nor when a message at (or writing) the claimed time shares a word with the
+  claim: a paraphrase of that message is no wrong time (`_rival_places_elsewhere`);
 - the time is nowhere in the chat, neither a message's time nor written in one: *unsupported*;
 - it is a time of the chat, but nothing at it clearly reports the event: a soft flag.
 Ends of a range only need to be times of the chat.
@@ -137,6 +140,60 @@ def _gives(doc: MessageDoc, values: tuple[str, ...], event: frozenset[str]) -> b
     )
 
 
+def _minute_of_day(value: str) -> int:
+    return int(value[:2]) * 60 + int(value[3:5])
+
+
+def _rival_places_elsewhere(ctx: ClaimContext, values: tuple[str, ...], rival: MessageDoc) -> bool:
+    """True when the best report of the event really puts it at another time than `values`.
+
+    A message that writes the claimed time cannot place the event elsewhere: it may well report
+    the event in other words ("4.9.0 went live at 8:30" for "released in full at 08:30"),
+    unless it writes that time only as the point something came after or before ("alerts ...
+    after the 9:10 AM deployment" are not at 09:10); nor can one at another time the claim
+    states ("08:09 The 22:30 firewall
+    change was suspected": 08:09 is the suspicion, not the change), or one within a minute of the
+    claimed time (timestamps have minute resolution, and a report often follows the event by a
+    minute). And when a message at (or writing) the claimed time shares a content word with the
+    claim, the claim may paraphrase that message: only a soft signal (unless the claim says it
+    was done and that message only plans it).
+    """
+    if rival.message.time is not None and hhmm(rival.message.time) in values:
+        return False
+    written = [t for t in rival.times if set(t.values) & set(values)]
+    if any(not _reference_point(rival.message.text, t) for t in written):
+        return False
+    own = {v for t in ctx.times for v in t.values} - set(values)
+    if own & rival.clock_values:
+        return False
+    if rival.message.time is not None:
+        posted = _minute_of_day(hhmm(rival.message.time))
+        for value in values:
+            apart = abs(posted - _minute_of_day(value))
+            if min(apart, 1440 - apart) <= 1:
+                return False
+    known = frozenset(w for w in ctx.content if ctx.source.known(w))
+    there = [ctx.source.docs[i] for v in values for i in ctx.source.at_time(v)]
+    there += [ctx.source.docs[m.message_id] for v in values for m in ctx.source.mentions_of(v)]
+    there = [d for d in there if d is not rival]
+    if ctx.claims_done:  # "I'll restart the consumers" is not when they were restarted
+        there = [d for d in there if not _planned_only(d)]
+    return not any(known & d.stems for d in there)
+
+
+_REFERENCE = frozenset({"after", "before", "following", "post", "prior"})
+
+
+def _reference_point(text: str, written: WrittenTime) -> bool:
+    """True when a time is written as the point something else came after or before ("after
+    the 9:10 AM deployment", "before the 14:00 cutover"): it is not the time of what the
+    message reports."""
+    before = text[max(0, written.start - 24) : written.start].lower().split()
+    while before and before[-1] in {"the", "a", "our", "their", "its", "~", "about", "around"}:
+        before.pop()
+    return bool(before) and before[-1] in _REFERENCE
+
+
 def _times_of(doc: MessageDoc) -> str:
     written = sorted({t.value for t in doc.times})
     says = f" and writes {', '.join(written)}" if written else ""
@@ -188,6 +245,7 @@ def _one_time(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
         and rival[0] >= EVENT_MATCH
         and at_score == 0
         and len(event) >= UNCITED_EVENT_WORDS
+        and _rival_places_elsewhere(ctx, values, rival[1])
     ):
         return CheckResult(
             "times",

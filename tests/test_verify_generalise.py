@@ -1,0 +1,260 @@
+"""Rules that let the checker judge drafts it was not tuned on, most of which cite nothing: each
+rule has sentences it must catch and sentences it must let through, on chats written for these
+tests. The one-line pattern each rule stands for is in the comment above its test."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.ingest import parse_transcript
+from app.models import Transcript
+from app.verify import ClaimVerdict, split_claims, verify_draft
+from app.verify.placeholder_check import placeholders
+from app.verify.quantities import figures
+
+FAILED = ("unsupported", "contradicted")
+
+
+def chat(*messages: tuple[str, str, str]) -> Transcript:
+    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
+
+
+def check(claim: str, transcript: Transcript) -> ClaimVerdict:
+    report = verify_draft(claim, transcript)
+    assert len(report.claims) == 1, [c.text for c in report.claims]
+    return report.claims[0]
+
+
+# A queue incident, written for these tests.
+QUEUE = chat(
+    ("08:02", "pager_bot", "FIRING QueueDepthHigh invoice-worker depth=48k"),
+    ("08:04", "Lena", "invoice-worker is stuck after the 7:55 deploy, consumers crashlooping"),
+    ("08:05", "Omar", "billing-api is fine. only the worker is affected"),
+    ("08:09", "Lena", "rolling back invoice-worker to 3.2.0 now"),
+    ("08:12", "Lena", "rollback done, 3.2.0 live. consumers up"),
+    ("08:15", "Omar", "depth down to 9k, 4/6 consumers healthy, the rest restarting"),
+    ("08:26", "Lena", "queue drained, depth 0. the nightly export is still paused"),
+    ("08:30", "Omar", "about 2,300 invoices were sent late, some 3 times each"),
+    ("08:31", "Omar", "devon_ops will handle the duplicate emails with support"),
+)
+
+
+# --- times: a chat that writes the claimed time, or a claim that states the rival's time, is no
+# wrong time; nor is a rival a minute away; a message at the claimed time sharing the claim's
+# words may be what it paraphrases ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the rival (08:04) itself writes 7:55: it may be the same event in other words
+        "07:55 A new version of the worker went out.",
+        # 08:12 is the claim's own other time: the rival speaks of that part of it
+        "08:12 Rollback finished (started at 08:09).",
+        # a minute from the best report: chat timestamps have minute resolution
+        "08:13 Rollback done and 3.2.0 live.",
+        # a message at 08:26 shares "queue": the claim may paraphrase it
+        "08:26 The queue was empty again.",
+    ],
+)
+def test_times_the_chat_may_bear_out_are_not_contradicted(claim: str) -> None:
+    verdict = check(claim, QUEUE)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "08:20 Rollback done, 3.2.0 live.",  # the rollback is done at 08:12, nothing at 08:20
+        "The worker started crashlooping at 08:15.",  # 08:04 reports it
+    ],
+)
+def test_a_time_the_chat_puts_elsewhere_still_fails(claim: str) -> None:
+    verdict = check(claim, QUEUE)
+    assert verdict.status in FAILED, verdict.reason
+
+
+# a time written only as the point something came after ("after the 7:55 deploy") is not the
+# time of what the message reports
+def test_a_reference_time_does_not_shield_the_claim() -> None:
+    verdict = check("Consumers started crashlooping at 07:55.", QUEUE)
+    assert verdict.status == "contradicted", verdict.reason
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+# "4 of 6", "4/6", "6 in 10", "one in five" state a share; a slash before a word is a share,
+# not a date; "batch 3 of 5"-style positions are no contradiction either way
+@pytest.mark.parametrize(
+    ("text", "share"),
+    [
+        ("4 of 6 regions failed", 4 / 6),
+        ("4/6 regions failing", 4 / 6),
+        ("About 6 in 10 customers could not pay", 0.6),
+        ("one in five searches failed", 0.2),
+        ("2 of the 12 pods restarted", 2 / 12),
+    ],
+)
+def test_fractions_are_shares(text: str, share: float) -> None:
+    shares = [f.value for f in figures(text) if f.kind == "ratio" and f.fraction]
+    assert shares == [pytest.approx(share)]
+
+
+@pytest.mark.parametrize("text", ["deployed on 6/3 we think", "we deployed 3 times", "3 to 5"])
+def test_not_fractions(text: str) -> None:
+    assert not any(f.fraction for f in figures(text))
+
+
+def test_a_share_written_as_a_fraction_matches_the_chat() -> None:
+    assert check("4 of 6 consumers were healthy at 08:15.", QUEUE).status not in FAILED
+    # the denominator is no count of its own: "6" is not contradicted by "4"
+    assert "figures:contradicted" not in check("4 of 6 consumers were healthy.", QUEUE).checks
+
+
+# "N times" may count occurrences: "3 times each" is "3 times", and "shown 1,900 times" is the
+# chat's "1,900 responses", when the words beside them agree
+def test_times_as_a_count() -> None:
+    assert check("Some invoices were sent 3 times each.", QUEUE).status not in FAILED
+    verdict = check("Some invoices were sent 7 times each.", QUEUE)
+    assert "figures:pass" not in verdict.checks
+
+
+# everyday figure words ("twice", "half", "an hour", "doubled") never fail a claim on their own
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The rollback was announced twice in the channel.",
+        "Depth fell by half within minutes of the rollback.",
+        "The export ran once a day before this.",
+    ],
+)
+def test_vague_figures_only_ask(claim: str) -> None:
+    verdict = check(claim, QUEUE)
+    assert verdict.status not in FAILED, verdict.reason
+
+
+def test_digits_still_fail() -> None:
+    assert check("About 7,300 invoices were sent late.", QUEUE).status in FAILED
+
+
+# an approximate duration may be a tenth off the impact window computed from the alert to the
+# recovery ("about 25 minutes" for 08:02 -> 08:26), an exact one a minute
+def test_approximate_durations_get_a_tenth() -> None:
+    assert check("The queue was backed up for about 25 minutes.", QUEUE).status not in FAILED
+    assert check("The queue was backed up for 90 minutes.", QUEUE).status in FAILED
+
+
+# --- names, placeholders, quantifiers -------------------------------------------------------
+
+
+# a participant's handle is a name of the chat, even if no message writes it
+def test_a_participants_handle_occurs() -> None:
+    assert check("pager_bot fired QueueDepthHigh at 08:02.", QUEUE).status not in FAILED
+    assert check("alert_bot fired QueueDepthHigh.", QUEUE).status in FAILED
+
+
+# "to be determined" is a slot when it stands for the value, not inside a sentence
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("Root cause: to be determined", True),
+        ("Customers affected (to be confirmed)", True),
+        ("We will publish the report on {date}.", True),
+        ("the slowdown caused more pods to be added, which used more connections", False),
+        ("Whether staging is affected is to be determined by the data team", False),
+        ("config {a: 1} was wrong", False),
+    ],
+)
+def test_placeholder_slots(text: str, slot: bool) -> None:
+    assert bool(placeholders(text)) == slot
+
+
+# "all" before a number states a count (the figure check reads it), and "never" in a plan is a
+# goal: neither is a claim of totality
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "All 2,300 late invoices were sent.",
+        "Make sure invoice-worker can never block the export again.",
+    ],
+)
+def test_totality_that_is_a_count_or_a_goal(claim: str) -> None:
+    assert "quantifiers:contradicted" not in check(claim, QUEUE).checks
+
+
+# --- polarity and services, citing nothing --------------------------------------------------
+
+
+# a clash is hard, citing nothing, when the clashing clause names the same identifier
+def test_an_identifier_pins_the_clash() -> None:
+    verdict = check("billing-api was also affected.", QUEUE)
+    assert verdict.status == "contradicted" and "billing-api is fine" in verdict.reason
+    # the same clash without a shared identifier only asks
+    assert check("The export was not paused.", QUEUE).status == "unconfirmed"
+
+
+# a service is named by its distinctive part ("the worker" is no name; "invoice" is)
+def test_a_service_named_by_its_distinctive_part() -> None:
+    assert check("invoice-worker consumers were crashlooping.", QUEUE).status not in FAILED
+
+
+# --- splitting ------------------------------------------------------------------------------
+
+
+# a trailing "(owner: X)" note belongs to the sentence before it
+def test_a_bracketed_note_joins_its_sentence() -> None:
+    claims = split_claims("Add a lag alert to the worker. (owner: Omar)\n")
+    assert [c.text for c in claims] == ["Add a lag alert to the worker. (owner: Omar)"]
+
+
+# a fact in a courtesy phrase, a greeting or a postscript is marked, and ships only if confirmed
+@pytest.mark.parametrize(
+    ("draft", "text"),
+    [
+        ("We are writing to confirm that 2,300 invoices were sent late.", "2,300 invoices"),
+        ("Thank you for your patience while we rebuilt the queue.", "while we rebuilt"),
+        ("Hi all, the worker was rolled back.", "the worker was rolled back"),
+        ("PS: every customer gets a refund.", "every customer gets a refund"),
+        ("We appreciate your quick work, and the export is running.", "the export is running"),
+        ("Thanks, all, and Omar has since rebuilt the queue.", "Omar has since rebuilt"),
+    ],
+)
+def test_courtesy_wraps_are_marked(draft: str, text: str) -> None:
+    claims = split_claims(draft)
+    assert len(claims) == 1 and text in claims[0].text and claims[0].wrapped
+
+
+def test_an_unconfirmed_wrapped_claim_fails_and_a_confirmed_one_ships() -> None:
+    invented = verify_draft("Thank you for your patience while we moved to a new broker.", QUEUE)
+    assert invented.claims[0].status == "unsupported"
+    assert "courtesy" in invented.claims[0].reason
+    plain = verify_draft("We moved to a new broker.", QUEUE)
+    assert plain.claims[0].status == "unconfirmed"
+    confirmed = verify_draft("Hi all, the queue drained at 08:26.", QUEUE)
+    assert confirmed.claims[0].status == "supported", confirmed.claims[0].reason
+
+
+# a section about the draft keeps its notes out, but not the facts written there
+def test_notes_on_the_draft_keep_only_facts() -> None:
+    draft = (
+        "## Notes on this draft\n\n"
+        "- **Verification:** 19 claims were checked against the transcript: 19 supported.\n"
+        "- **Left out:** 2 timeline entries failed the fact check and are not shown.\n"
+        "- We also refunded all 2,300 invoices.\n"
+    )
+    assert [c.text for c in split_claims(draft)] == ["We also refunded all 2,300 invoices."]
+
+
+def test_a_status_line_with_a_fact_is_a_claim() -> None:
+    assert split_claims("**Status:** Draft (generated from the incident channel)\n") == []
+    claims = split_claims("**Status:** Draft, all 2,300 invoices refunded\n")
+    assert [c.text for c in claims] == ["Draft, all 2,300 invoices refunded"]
+
+
+# a signature holds names and titles; a line in the past tense is a statement
+def test_a_statement_after_a_sign_off_is_a_claim() -> None:
+    draft = "The queue drained.\n\nThanks,\nLena\nRefunds Sent To Everyone\n"
+    assert [c.text for c in split_claims(draft)][-1] == "Refunds Sent To Everyone"
+    signed = "The queue drained.\n\nBest regards,\nLena Park\nHead of Site Reliability\n"
+    assert [c.text for c in split_claims(signed)] == ["The queue drained."]
