@@ -20,6 +20,7 @@ import re
 from app.verify.assignments import FollowUp, task_stems
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.source import MessageDoc
+from app.verify.splitting import no_owner
 from app.verify.text import GENERIC, content_stems, stem
 
 # A follow-up matches a claim's task from this (IDF-weighted) share of the smaller side.
@@ -57,6 +58,8 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     if named is None:
         match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
         named = match["name"].strip() if match else None
+    if named is not None and no_owner(named):
+        return None  # "(owner: none yet)" names no one
     if named is not None:
         return ctx.source.people.resolve(named) or named
     for person, start, end in ctx.mentions:

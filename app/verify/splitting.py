@@ -87,6 +87,21 @@ _SECTION_WORDS = frozenset(
     notes status owners owner time source sources""".split()
 )
 _NO_OWNER = frozenset({"unassigned", "none", "nobody", "no owner", "-", "—", "n/a", "tbd"})
+_NO_OWNER_WORDS = frozenset({"unassigned", "none", "nobody", "tbd", "n/a", "unowned", "open"})
+
+
+def no_owner(cell: str) -> bool:
+    """An owner cell or note that names nobody: "_unassigned_", "none yet", "TBD (ask Ops)",
+    "no owner yet"."""
+    bare = cell.lower().strip("_*` ")
+    if bare in _NO_OWNER:
+        return True
+    first = bare.replace(",", " ").replace("(", " ").split()
+    return bool(first) and (
+        first[0] in _NO_OWNER_WORDS or first[:2] in (["no", "owner"], ["no", "one"])
+    )
+
+
 OWNER_COLUMNS = frozenset({"owner", "owners", "assignee", "assigned to", "who", "responsible"})
 _MAX_LINE = 20_000  # characters of one line read as text (a longer line is cut into pieces)
 
@@ -401,7 +416,7 @@ def _table_row(
         if ids is not None:
             cited = (cited or []) + ids
         elif name in OWNER_COLUMNS:
-            if cell.lower().strip("_ ") not in _NO_OWNER:
+            if not no_owner(cell):
                 owners.append(cell)
         else:
             parts.append(cell)
