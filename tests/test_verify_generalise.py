@@ -258,3 +258,96 @@ def test_a_statement_after_a_sign_off_is_a_claim() -> None:
     assert [c.text for c in split_claims(draft)][-1] == "Refunds Sent To Everyone"
     signed = "The queue drained.\n\nBest regards,\nLena Park\nHead of Site Reliability\n"
     assert [c.text for c in split_claims(signed)] == ["The queue drained."]
+
+
+# --- components: the part of the system the chat names for what the claim says -------------
+
+EDGE = chat(
+    ("10:42", "Marta", "EU traffic is flipping between regions every couple of minutes"),
+    ("10:43", "Marta", "edge-proxy there is healthy, cpu normal"),
+    ("10:44", "Omar", "checkout-api in EU is throwing 502s on each switch"),
+    ("10:50", "Chidi", "thumbnailer pods are OOMing, scaling"),
+    ("10:52", "Chidi", "thumbnailer scaled 8 -> 24 pods"),
+    ("10:55", "Omar", "media-origin 5xx back to baseline"),
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "rival"),
+    [
+        ("The edge-proxy returned 502s on each switch.", "checkout-api"),
+        ("10:52 Chidi scaled media-origin from 8 to 24 pods.", "thumbnailer"),
+    ],
+)
+def test_the_component_the_chat_names_for_it(claim: str, rival: str) -> None:
+    verdict = check(claim, EDGE)
+    assert verdict.status == "contradicted" and rival in verdict.reason, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "checkout-api threw 502s on each switch.",
+        "10:52 Chidi scaled the thumbnailer from 8 to 24 pods.",
+        "media-origin errors were back to baseline by 10:55.",
+        # the clause reports the event but names no component: nothing to compare
+        "The edge-proxy was flipping traffic every couple of minutes.",
+    ],
+)
+def test_the_same_component_or_none_is_no_contradiction(claim: str) -> None:
+    assert check(claim, EDGE).status != "contradicted"
+
+
+# --- a time the chat corrects ("correction, the deploy finished 10:31") ---------------------
+
+CORRECTED = chat(
+    ("10:54", "Sven", "merged 10:25, deploy finished at 10:28"),
+    ("10:55", "Marta", "that lines up with the 10:30 reports"),
+    ("10:56", "Sven", "correction, the deploy finished 10:31, the pipeline was queued"),
+    ("10:58", "Kenji", "draining the probe now"),
+)
+
+
+def test_a_corrected_time_is_contradicted_by_the_correction() -> None:
+    verdict = check("10:28 The deploy finished.", CORRECTED)
+    assert verdict.status == "contradicted" and "corrects it to 10:31" in verdict.reason
+    assert check("10:31 The deploy finished.", CORRECTED).status not in FAILED
+    # a correction of something else leaves the time alone
+    assert check("10:25 The change was merged.", CORRECTED).status not in FAILED
+
+
+# --- reading clauses --------------------------------------------------------------------------
+
+
+# "not-yet-valid" denies as "not yet valid" does; "alert: 5xx > 5%" is a label, not an order
+def test_hyphenated_negation_and_labels() -> None:
+    logs = chat(
+        ("16:04", "Tanvi", "alert: checkout 5xx rate > 5%"),
+        ("17:08", "Oscar", "gateway logs: first not-yet-valid rejection was at 15:58:40"),
+    )
+    assert check('15:58 First "not yet valid" rejection in the gateway logs.', logs).status not in (
+        FAILED
+    )
+    assert check("At 16:04 Tanvi was alerted on the checkout 5xx rate.", logs).status not in FAILED
+
+
+# a day of a date is a date: the chat's timestamps bear it out, and another date in the chat
+# about the same thing contradicts it
+def test_days_of_dates() -> None:
+    dated = parse_transcript(
+        "2025-06-03 09:32:15 akosua: rl-redis at maxmemory since the Feb 20 config change\n"
+        "2025-06-03 09:40:00 matt: deleting keys"
+    )
+    assert check("On 3 June rl-redis ran out of memory.", dated).status not in FAILED
+    assert check("On 5 June rl-redis ran out of memory.", dated).status in FAILED
+    assert check("The config change on Feb 20 caused it.", dated).status not in FAILED
+    assert check("The config change on Feb 27 caused it.", dated).status in FAILED
+
+
+# in a list of plans only "has been done" claims work done ("while its clock is unsynced" states
+# a condition)
+def test_a_condition_in_a_plan_is_no_done_claim() -> None:
+    plans = chat(("17:13", "Tanvi", "3) auth should refuse to issue tokens when unsynced. jlee?"))
+    draft = "## Action items\n\n- Auth refuses to issue tokens while its clock is unsynced\n"
+    (verdict,) = verify_draft(draft, plans).claims
+    assert verdict.status not in FAILED, verdict.reason

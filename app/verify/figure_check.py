@@ -126,6 +126,8 @@ def _from_timestamps(ctx: ClaimContext, figure: Figure) -> int | None:
 def _one_figure(
     ctx: ClaimContext, figure: Figure, own_range: tuple[str, str, int] | None
 ) -> CheckResult:
+    if figure.kind == "date" and divmod(int(figure.value), 100) in _chat_dates(ctx):
+        return _dated(ctx, figure, dated=True)
     holders = [
         (mid, other)
         for mid, other in ctx.source.figure_holders(figure)
@@ -205,11 +207,35 @@ def _one_figure(
         return CheckResult(
             "figures", "flag", f"{figure.written} is a bound the chat does not state"
         )
+    if figure.kind == "date":
+        return _dated(ctx, figure, dated=False)
     what = "duration" if figure.kind == "duration" else "figure"
     extra = "; it does not follow from the message times either" if long_duration else ""
     return CheckResult(
         "figures", "unsupported", f"the {what} {figure.written} is not in the chat{extra}"
     )
+
+
+def _dated(ctx: ClaimContext, figure: Figure, *, dated: bool) -> CheckResult:
+    """A day of a date no message writes: the chat's own dates (its timestamps) may bear it out
+    ("On 3 June" in a chat dated 2025-06-03); a chat without dates cannot say."""
+    if dated:
+        return CheckResult("figures", "pass", f"the chat is dated {figure.written}")
+    dates = _chat_dates(ctx)
+    if not dates:
+        return CheckResult("figures", "flag", f"the chat gives no date for {figure.written}")
+    return CheckResult(
+        "figures", "unsupported", f"no message is dated {figure.written} or mentions it"
+    )
+
+
+def _chat_dates(ctx: ClaimContext) -> set[tuple[int, int]]:
+    """(month, day) of every date the chat's timestamps (or its header) give."""
+    transcript = ctx.source.transcript
+    dates = {m.timestamp.date() for m in transcript.messages if m.timestamp}
+    if transcript.date is not None:
+        dates.add(transcript.date)
+    return {(d.month, d.day) for d in dates}
 
 
 def check_figures(ctx: ClaimContext) -> CheckResult:

@@ -22,7 +22,7 @@ from typing import Literal
 from app.verify.text import STOPWORDS, content_stems
 from app.verify.times import WrittenTime, clock_times
 
-FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money"]
+FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money", "date"]
 
 # A number, its multiplier and its unit. Every repeat is possessive and the number is anchored
 # by its look-behind, so runs of digits, commas or dots are read in one pass.
@@ -292,6 +292,39 @@ _YEAR_WORDS = frozenset(
     january february march april june july august september october november december""".split()
 )
 _VERSION_WORDS = frozenset({"version", "v", "release", "build", "patch", "rev", "revision"})
+_MONTH_NUMBERS = {
+    name: index % 12 + 1
+    for index, name in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec january february march april may june "
+        "july august september october november december".split()
+    )
+} | {"sept": 9}
+
+
+def _day_of_date(match: re.Match[str], text: str) -> Figure | None:
+    """The day of a date written with its month ("3 June", "June 3", "since Feb 20"), as a
+    figure of kind "date" (month * 100 + day), or None."""
+    number = match["num"]
+    if match["unit"] or match["mult"] or match["cur"] or len(number) > 2 or "." in number:
+        return None
+    day = int(number)
+    if not 1 <= day <= 31:
+        return None
+    before = text[max(0, match.start() - 12) : match.start()].lower().split()
+    after = text[match.end() : match.end() + 12].lower().split()
+    month = None
+    if before and before[-1].strip(".,") in _MONTH_NUMBERS and before[-1] != "may":
+        name = before[-1].strip(".,")
+        month, written = _MONTH_NUMBERS[name], f"{name.title()} {day}"
+    elif after and after[0].strip(".,") in _MONTH_NUMBERS:
+        name = after[0].strip(".,")
+        month, written = _MONTH_NUMBERS[name], f"{day} {name.title()}"
+    if month is None:
+        return None
+    context = _context(text, match.start(), match.end())
+    return Figure("date", month * 100 + day, written, match.start(), context)
+
+
 # Words that make a figure a bound ("within an hour", "under 1s"), which the chat need not state.
 _BOUNDS = ("within", "under", "below", "less than", "fewer than", "at most", "up to", "in under")
 
@@ -343,7 +376,13 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
         begin = max(0, digit.start() - 1)
         for match in _FIGURE.finditer(text, begin):
             start = match.start("num")
-            if any(s <= start < e for s, e in taken) or _not_a_figure(match, text):
+            if any(s <= start < e for s, e in taken):
+                continue
+            day = _day_of_date(match, text)
+            if day is not None:
+                found.append(day)
+                continue
+            if _not_a_figure(match, text):
                 continue
             found.append(_figure_of(match, text))
         found = [f for f in found if not _inside_compound(f, found)]

@@ -26,6 +26,7 @@ from operator import itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignments import FollowUp, find_follow_ups
+from app.verify.components import chat_component_words, identifier_components
 from app.verify.entities import identifiers, part_runs, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
@@ -348,6 +349,28 @@ class SourceIndex:
         """Elapsed seconds of the first and last timed message."""
         times = [s for m in self.transcript.messages if (s := m.elapsed_seconds()) is not None]
         return (min(times), max(times)) if times else None
+
+    @cached_property
+    def correction_ids(self) -> frozenset[int]:
+        """Ids of the messages that correct a time said before ("correction, the deploy
+        finished 10:31"): a marker of correction and a time (see `corrections`)."""
+        from app.verify.corrections import MARKER
+
+        return frozenset(
+            mid for mid, d in self.docs.items() if d.times and MARKER.search(d.message.text)
+        )
+
+    @cached_property
+    def system_keys(self) -> frozenset[str]:
+        """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
+        return frozenset(
+            c.key for d in self.docs.values() for c in identifier_components(d.message.text)
+        )
+
+    @cached_property
+    def component_words(self) -> frozenset[str]:
+        """Words the chat uses as names of components ("thumbnailer" of "thumbnailer pods")."""
+        return chat_component_words(d.message.text for d in self.docs.values())
 
     @cached_property
     def assignments(self) -> list[FollowUp]:

@@ -14,6 +14,8 @@ no cited message holds it:
   claim: a paraphrase of that message is no wrong time (`_rival_places_elsewhere`);
 - the time is nowhere in the chat, neither a message's time nor written in one: *unsupported*;
 - it is a time of the chat, but nothing at it clearly reports the event: a soft flag.
+A time borne out only by a message that a later one corrects ("correction, the deploy finished
+10:31") is *contradicted* by the correction (see `corrections`).
 Ends of a range only need to be times of the chat.
 """
 
@@ -23,6 +25,7 @@ import re
 
 from app.models import hhmm
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.corrections import corrected_time
 from app.verify.source import MessageDoc, anchor_words
 from app.verify.text import GENERIC, content_stems
 from app.verify.times import WrittenTime
@@ -214,6 +217,25 @@ def _near_cited(ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str
 
 
 def _one_time(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
+    result = _one_time_as_said(ctx, written)
+    if result.outcome not in ("pass", "flag") or not result.evidence:
+        return result
+    holders = [ctx.source.docs[i] for i in result.evidence if i in ctx.source.docs]
+    holders = [d for d in holders if set(written.values) & d.clock_values]
+    words = _event_words(ctx, written) | ctx.content
+    fix = corrected_time(ctx.source, holders, written.values, words)
+    if fix is None:
+        return result
+    return CheckResult(
+        "times",
+        "contradicted",
+        f"{fix.earlier.when()} gives {written.value}, but {fix.doc.when()} corrects it to "
+        f"{fix.said}: {fix.doc.message.text[:80]!r}",
+        (fix.doc.message.id,),
+    )
+
+
+def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     values = written.values
     value = written.value
     source = ctx.source
