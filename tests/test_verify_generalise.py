@@ -351,3 +351,78 @@ def test_a_condition_in_a_plan_is_no_done_claim() -> None:
     draft = "## Action items\n\n- Auth refuses to issue tokens while its clock is unsynced\n"
     (verdict,) = verify_draft(draft, plans).claims
     assert verdict.status not in FAILED, verdict.reason
+
+
+# --- names and actors, citing nothing -----------------------------------------------------
+
+ORDERS = chat(
+    ("14:02", "Maya", "PagerDuty fired: orders-api p99 at 4.2s. Error rate 12%."),
+    ("14:05", "Tom", "orders-api v3.8.1 went out at 13:40 with the new order-history query."),
+    ("14:06", "Lena", "Found it: the order-history query holds connections for 20+ seconds."),
+    ("14:08", "Tom", "Rolling back to v3.8.0 now."),
+    ("14:12", "Tom", "Rollback to v3.8.0 complete. p99 back to 320ms."),
+    ("14:15", "Maya", "Payments and inventory were not affected. Can you check search, Lena?"),
+    ("14:20", "Maya", "Follow-ups: add the index, turn on pool alerts. I'll do the alerts."),
+    ("14:22", "Lena", "I turned on the pool alerts already, Maya."),
+)
+
+
+# a version the chat writes is no wrong one because a message about the same words names
+# another ("rolled back from v3.8.1 to v3.8.0"); a name the chat writes only by its parts
+# ("payments-api" for "Payments") is not contradicted by another service
+@pytest.mark.parametrize(
+    "claim",
+    ["Tom rolled back orders-api to v3.8.0.", "payments-api and inventory were not affected."],
+)
+def test_names_the_chat_bears_out_loosely(claim: str) -> None:
+    assert check(claim, ORDERS).status not in FAILED
+
+
+# three letters abbreviate a word from its start ("fra" for Frankfurt), not from anywhere in
+# it ("put" is no abbreviation of PagerDuty)
+def test_abbreviations_start_where_the_word_does() -> None:
+    disk = chat(("03:12", "Nina", "Got paged by Grafana. I put the node in read-only."))
+    assert check("At 03:12 Opsgenie and PagerDuty paged Nina.", disk).status in FAILED
+
+
+# a question states nothing: "can you check whether billing-events is affected?" does not
+# contradict "billing-events was not affected"
+def test_a_question_pins_no_state() -> None:
+    asked = chat(
+        ("14:27", "Ines", "Rob - can you check whether the billing-events consumers are affected?"),
+        ("15:33", "Felix", "billing-events reads its own queue, no lag there"),
+    )
+    assert check("Billing events were not affected.", asked).status != "contradicted"
+
+
+# the person a done claim names must be the one the best report links to it, not the one who
+# planned it ("I'll do the alerts" is no report that the alerts were turned on)
+def test_the_actor_of_a_done_claim_is_the_reporter() -> None:
+    assert check("Lena turned on the pool alerts.", ORDERS).status not in FAILED
+    assert check("Maya turned on the pool alerts.", ORDERS).status == "contradicted"
+
+
+# a done claim is not at a time when the chat only had it under way ("Rolling back ... now"),
+# and the person or the figure of the claim can pin it to the report at another time
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The rollback to v3.8.0 finished at 14:08.",
+        "At 14:05 Lena found the order-history query holding connections.",
+        "p99 was back to 320ms at 14:15.",
+    ],
+)
+def test_a_time_pinned_elsewhere(claim: str) -> None:
+    assert check(claim, ORDERS).status == "contradicted", check(claim, ORDERS).reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The rollback to v3.8.0 started at 14:08.",
+        "Lena found the order-history query holding connections at 14:06.",
+        "p99 was back to 320ms at 14:12.",
+    ],
+)
+def test_the_time_it_was_pinned_to(claim: str) -> None:
+    assert check(claim, ORDERS).status not in FAILED, check(claim, ORDERS).reason

@@ -4,7 +4,8 @@
 
 For each component the claim names that the chat knows (see `components`), the words of the
 claim's clause around it (without the component) are the event. The chat's clause that reports
-the event best (among the messages at the claim's times and those retrieved for the event: three
+the event best (among the messages it cites, those at its times and those retrieved for the
+event: three
 quarters of the event's weight and two of its words at least) decides: if it names the claimed
 component, the claim passes; if it names exactly one other component of the same kind that the
 claim does not name, and no clause that names the claimed one reports the event half as well,
@@ -127,7 +128,7 @@ def _weight(ctx: ClaimContext, stems: frozenset[str]) -> float:
 
 
 def _candidates(ctx: ClaimContext, event: frozenset[str]) -> list[MessageDoc]:
-    docs: list[MessageDoc] = []
+    docs: list[MessageDoc] = list(ctx.cited_docs)
     for written in ctx.times:
         for value in written.values:
             docs += [ctx.source.docs[i] for i in ctx.source.at_time(value)]
@@ -174,7 +175,7 @@ def check_components(ctx: ClaimContext) -> CheckResult:
             continue
         rivals = {
             c.key: c
-            for c in components_in(best.text, ctx.source.component_words)
+            for c in components_in(best.text, ctx.source.component_words | ctx.source.vendor_words)
             if c.kind == component.kind and c.key not in claim_key
         }
         if len(rivals) != 1:

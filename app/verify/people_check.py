@@ -19,6 +19,7 @@ import re
 
 from app.verify.assignments import FollowUp, task_stems
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.mood import PLANNED_HEADING
 from app.verify.source import MessageDoc
 from app.verify.splitting import no_owner
 from app.verify.text import GENERIC, content_stems, stem
@@ -163,6 +164,25 @@ def _subject(ctx: ClaimContext) -> str | None:
     return None
 
 
+# Reports of an event within this share of the best one count as reporting it too.
+NEAR_REPORT = 0.15
+
+
+def _reported(doc: MessageDoc) -> frozenset[str]:
+    """The stems of a message's clauses that report rather than plan ("Follow-ups: ... turn
+    debug off" and "I'll do the disk alert" report nothing done)."""
+    found: set[str] = set()
+    for clause in doc.clauses:
+        lead = _PLAN_LEAD.match(clause.text)
+        if clause.general_mood() == "planned" or (lead and PLANNED_HEADING.search(lead.group(0))):
+            continue  # "I'll do the alerts", "Follow-ups: add the index, ..."
+        found |= clause.stems
+    return frozenset(found)
+
+
+_PLAN_LEAD = re.compile(r"^[\W_]*+[A-Za-z][A-Za-z -]{0,30}+:(?![^ \t])")
+
+
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:and|then|while|after which)\b")
 _CLAUSE_START = re.compile(r"[,;:]|\b(?:and|then|so|because|while|after|before)\b")
 
@@ -175,9 +195,13 @@ def _names_or_wrote(
     must be about the event at least as much as those after anyone else's."""
     if doc.message.author == person:
         return True
-    mentions = ctx.source.people.mentioned(doc.message.text)
+    text = doc.message.text
+    mentions = ctx.source.people.mentioned(text)
     if person not in {p for p, _, _ in mentions}:
         return False
+    spoken_to = [m for m in mentions if m[0] == person and _vocative(text, m[1], m[2])]
+    if spoken_to and len(spoken_to) == sum(m[0] == person for m in mentions):
+        return False  # "I turned on the alerts already, Maya": Maya is spoken to, not acting
     others = {p for p, _, _ in mentions} - {person}
     if not others or not event:
         return True
@@ -185,6 +209,19 @@ def _names_or_wrote(
     mine = overlap(set(event), set(content_stems(segments.get(person, ""))))
     theirs = max(overlap(set(event), set(content_stems(segments.get(o, "")))) for o in others)
     return mine > 0 and mine >= theirs
+
+
+def _vocative(text: str, start: int, end: int) -> bool:
+    """True when a name is spoken to: "Maya, can you ...", "... already, Maya.", "thanks Maya"."""
+    before = text[:start].rstrip(" \t@")
+    after = text[end:].lstrip(" \t")
+    opens = (
+        not before
+        or before.endswith((",", ".", "!", "?", ":"))
+        or before.lower().endswith(("thanks", "thank you", "hey", "hi", "ok", "cc"))
+    )
+    closes = not after or after[0] in ",.!?:;"
+    return (opens and closes) or (before.endswith(",") and (not after or after[0] in ".!?"))
 
 
 def _segments(text: str, mentions: list[tuple[str, int, int]]) -> dict[str, str]:
@@ -221,6 +258,14 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
     about = [(d, s) for d, s in cited if s >= EVENT_OVERLAP]
     if not about:  # citing nothing about it: the messages that clearly report the event
         about = [(d, s) for d, s in ctx.search_event(event, k=6) if s >= EVENT_MATCH]
+        reports = ctx.claims_done or (ctx.facts.past and not ctx.facts.planned)
+        if reports:  # "I'll turn debug off" does not report that it was turned off
+            about = [(d, overlap(set(event), set(_reported(d)))) for d, _ in about]
+            about = [(d, s) for d, s in about if s >= EVENT_MATCH]
+        best = max((s for _, s in about), default=0.0)
+        # the reports that fit about as well as the best one: a message by the person that
+        # shares fewer of the words ("I'll do the disk alert") does not link them to it
+        about = [(d, s) for d, s in about if s >= best - NEAR_REPORT]
     for doc, _ in about:
         if _names_or_wrote(doc, person, ctx, event):
             return CheckResult(
@@ -229,9 +274,11 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
     for doc, _ in about[:3]:
         for neighbour in ctx.source.neighbours(doc.message.id, 2):
             other = ctx.source.docs[neighbour]
+            reports = ctx.claims_done or (ctx.facts.past and not ctx.facts.planned)
+            stems = _reported(other) if reports else other.stems
             if (
                 _names_or_wrote(other, person, ctx, event)
-                and overlap(set(event), set(other.stems)) >= EVENT_MATCH
+                and overlap(set(event), set(stems)) >= EVENT_MATCH
             ):
                 return CheckResult(
                     "people", "pass", f"{other.when()} links {person} to this", (neighbour,)

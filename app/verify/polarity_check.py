@@ -11,8 +11,9 @@ way; a negative chat clause agrees with a denial.
 The clash is *hard* (the claim is contradicted, naming the clause) only when it fits the claim
 better than any agreeing statement (states change during an incident: "latency jumped", later
 "latency normal"), and only when it is in a message the claim cites or, for a claim that cites
-nothing, when it gives the opposite state to the same identifier ("payments-api failed as well"
-against "payments-api ... it's fine", in a clause that states one state only: `_pinned_state`).
+nothing, when it gives the opposite state to the same name, an identifier or a component
+("payments-api failed as well" against "payments-api ... it's fine", in a clause that states
+one state only: `_pinned_state`).
 Any other clash is a soft flag: with a judge it is asked, without one it ships. A cause the chat
 calls unrelated is hard on the same terms.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.verify.components import components_in, kind_phrases
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.entities import family, identifiers, squash
 from app.verify.mood import (
@@ -181,22 +183,32 @@ def _mixed(clause: ClauseFacts) -> bool:
     return bool(stated & BAD_STEMS) and bool(stated - BAD_STEMS)
 
 
-def same_identifier(claim_text: str, chat_text: str) -> bool:
-    """True when a chat text names an identifier of the claim's text ("payments-api"), versions
-    aside: the two speak of the same subject by a hard fact, not by shared words alone."""
+def same_name(claim_text: str, chat_text: str, component_words: frozenset[str]) -> bool:
+    """True when a chat text names an identifier ("payments-api"; versions aside) or a component
+    ("the notifications service", "thumbnailer") of the claim's text: the two speak of the
+    same subject by a name, not by shared words alone."""
     named = {squash(i) for i in identifiers(claim_text) if family(i) != "version"}
-    return bool(named) and bool(named & {squash(i) for i in identifiers(chat_text)})
+    named |= {c.key for c in components_in(claim_text, component_words)}
+    named |= {squash(name) for name, _ in kind_phrases(claim_text)}
+    if not named:
+        return False
+    theirs = {squash(i) for i in identifiers(chat_text)}
+    theirs |= {c.key for c in components_in(chat_text, component_words)}
+    theirs |= {squash(name) for name, _ in kind_phrases(chat_text)}
+    return bool(named & theirs)
 
 
-def _pinned_state(part: _Part, clause: ClauseFacts) -> bool:
+def _pinned_state(ctx: ClaimContext, part: _Part, clause: ClauseFacts) -> bool:
     """A state the claim gives a named thing ("payments-api failed as well") against the
-    opposite state a chat clause gives the same identifier ("payments-api ... it's fine"), in a
+    opposite state a chat clause gives the same name ("payments-api ... it's fine"), in a
     clause that states one state only."""
     return (
         part.facts.state is not None
         and clause.state is not None
         and not _mixed(clause)
-        and same_identifier(part.facts.text, clause.text)
+        and not clause.planned  # "can you check whether billing-events is affected?" asks
+        and not clause.text.rstrip().endswith("?")
+        and same_name(part.facts.text, clause.text, ctx.source.component_words)
     )
 
 
@@ -217,7 +229,10 @@ def _unrelated(ctx: ClaimContext) -> CheckResult | None:
         score = overlap(set(subject), set(doc.content))
         if len(shared) >= 2 and score >= SAME_SUBJECT:
             hard = doc.message.id in ctx.cited or (
-                not ctx.cited and same_identifier(ctx.text[: cause.start()], doc.message.text)
+                not ctx.cited
+                and same_name(
+                    ctx.text[: cause.start()], doc.message.text, ctx.source.component_words
+                )
             )
             return CheckResult(
                 "polarity",
@@ -256,7 +271,7 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         doc, clause, score, part = clash
         # A message the claim cites makes it hard; for a claim citing nothing, the same
         # identifier or figure in the clashing clause does.
-        hard = doc.message.id in cited or (not cited and _pinned_state(part, clause))
+        hard = doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause))
         return CheckResult(
             "polarity",
             "contradicted" if hard else "flag",

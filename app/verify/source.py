@@ -27,7 +27,7 @@ from operator import itemgetter
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignments import FollowUp, find_follow_ups
 from app.verify.components import chat_component_words, identifier_components
-from app.verify.entities import identifiers, part_runs, squash
+from app.verify.entities import identifiers, part_runs, proper_names, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
 from app.verify.quantities import Figure, figures
@@ -369,8 +369,22 @@ class SourceIndex:
 
     @cached_property
     def component_words(self) -> frozenset[str]:
-        """Words the chat uses as names of components ("thumbnailer" of "thumbnailer pods")."""
+        """Words the chat uses as names of components ("thumbnailer" of "thumbnailer pods"),
+        lower case."""
         return chat_component_words(d.message.text for d in self.docs.values())
+
+    @cached_property
+    def vendor_words(self) -> frozenset[str]:
+        """Names of vendors and products the chat capitalises mid-sentence ("Twilio",
+        "Fastly"), people aside, lower case: rivals of a component the claim names."""
+        named = {
+            name.lower()
+            for d in self.docs.values()
+            if any(c.isupper() for c in d.message.text[1:])
+            for name in proper_names(d.message.text)
+            if " " not in name
+        }
+        return frozenset(n for n in named if n not in self.people.keys)
 
     @cached_property
     def assignments(self) -> list[FollowUp]:
@@ -423,13 +437,15 @@ _NOT_ABBREVIATIONS = STOPWORDS | {"am", "pm", "ms", "ok", "min", "sec", "hrs", "
 
 
 def _abbreviates(short: str, word: str) -> bool:
-    """True when `short`'s letters appear in `word` in order ("jp" in "japan")."""
+    """True when `short`'s letters appear in `word` in order ("jp" in "japan", "pg" in
+    "postgres"), near its start for three letters ("fra" in "frankfurt"; not "put" in
+    "pagerduty")."""
     position = 0
     for letter in short:
         position = word.find(letter, position) + 1
         if position == 0:
             return False
-    return True
+    return len(short) == 2 or position <= max(4, len(word) // 2)
 
 
 def written_seconds(doc: MessageDoc) -> list[int]:

@@ -26,8 +26,9 @@ import re
 from app.models import hhmm
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.corrections import corrected_time
+from app.verify.quantities import figures
 from app.verify.source import MessageDoc, anchor_words
-from app.verify.text import GENERIC, content_stems
+from app.verify.text import GENERIC, content_stems, stem
 from app.verify.times import WrittenTime
 
 # A message is about an event when it has this share of the event's words the chat uses.
@@ -74,6 +75,16 @@ def _score(event: frozenset[str], doc: MessageDoc) -> float:
     return overlap(set(event), set(doc.stems)) if event else 1.0
 
 
+_FINISHED = frozenset(stem(w) for w in "finished completed complete done".split())
+
+
+def _under_way_only(doc: MessageDoc, event: frozenset[str]) -> bool:
+    """True when the clauses of a message that speak of the event have it planned or under
+    way ("Rolling back to v3.8.0 now.")."""
+    about = [c for c in doc.clauses if event & c.stems]
+    return bool(about) and all(c.general_mood() in ("planned", "progress") for c in about)
+
+
 def _planned_only(doc: MessageDoc) -> bool:
     return bool(doc.clauses) and all(c.general_mood() == "planned" for c in doc.clauses)
 
@@ -85,12 +96,15 @@ def _at_time(
     score; a message there by a person the claim names counts as about the event."""
     best: tuple[float, int | None] = (0.0, None)
     done = bool(ctx.claims_done)
+    finished = bool(ctx.facts.stems & _FINISHED) and not ctx.facts.planned
     people = set(ctx.people)
     for value in values:
         for message_id in ctx.source.at_time(value):
             doc = ctx.source.docs[message_id]
             if done and _planned_only(doc):
                 continue  # "I'll restart the consumers" is not when they were restarted
+            if finished and _under_way_only(doc, event):
+                continue  # "Rolling back now" is not when the rollback finished
             score = _score(event, doc)
             if doc.message.author in people and (event & doc.stems or value in doc.clock_values):
                 score = max(score, EVENT_MATCH)
@@ -147,7 +161,38 @@ def _minute_of_day(value: str) -> int:
     return int(value[:2]) * 60 + int(value[3:5])
 
 
-def _rival_places_elsewhere(ctx: ClaimContext, values: tuple[str, ...], rival: MessageDoc) -> bool:
+def _at_or_writing(ctx: ClaimContext, values: tuple[str, ...]) -> list[MessageDoc]:
+    there = [ctx.source.docs[i] for v in values for i in ctx.source.at_time(v)]
+    there += [ctx.source.docs[m.message_id] for v in values for m in ctx.source.mentions_of(v)]
+    return there
+
+
+def _pinned_elsewhere(ctx: ClaimContext, written: WrittenTime, rival: MessageDoc) -> bool:
+    """True when a hard fact of the time's own part of the claim ties it to the rival report
+    and to nothing at the claimed time: its figures ("back to 99.8% at 03:30"), or the person
+    it says acted ("Lena found ... at 14:05": the rival is Lena's message, and nobody at the
+    claimed time is Lena or names her)."""
+    values = written.values
+    there = [d for d in _at_or_writing(ctx, values) if d is not rival]
+    mine = [f for f in figures(_clause_of(ctx, written)) if not f.vague and f.kind != "date"]
+    if (
+        mine
+        and all(any(f.same(g) for g in rival.figures) for f in mine)
+        and not any(f.same(g) for f in mine for d in there for g in d.figures)
+    ):
+        return True
+    actor = rival.message.author
+    if actor is None or actor not in ctx.people:
+        return False
+    return not any(
+        d.message.author == actor or actor in ctx.source.people.names_in(d.message.text)
+        for d in there
+    )
+
+
+def _rival_places_elsewhere(
+    ctx: ClaimContext, values: tuple[str, ...], rival: MessageDoc, *, pinned: bool = False
+) -> bool:
     """True when the best report of the event really puts it at another time than `values`.
 
     A message that writes the claimed time cannot place the event elsewhere: it may well report
@@ -159,7 +204,8 @@ def _rival_places_elsewhere(ctx: ClaimContext, values: tuple[str, ...], rival: M
     claimed time (timestamps have minute resolution, and a report often follows the event by a
     minute). And when a message at (or writing) the claimed time shares a content word with the
     claim, the claim may paraphrase that message: only a soft signal (unless the claim says it
-    was done and that message only plans it).
+    was done and that message only plans it). The last two do not hold when a figure or the
+    actor of the claim pins it to the rival (`_pinned_elsewhere`).
     """
     if rival.message.time is not None and hhmm(rival.message.time) in values:
         return False
@@ -169,6 +215,8 @@ def _rival_places_elsewhere(ctx: ClaimContext, values: tuple[str, ...], rival: M
     own = {v for t in ctx.times for v in t.values} - set(values)
     if own & rival.clock_values:
         return False
+    if pinned:
+        return True  # a figure or the actor ties the claim to the rival, not to the time
     if rival.message.time is not None:
         posted = _minute_of_day(hhmm(rival.message.time))
         for value in values:
@@ -176,11 +224,11 @@ def _rival_places_elsewhere(ctx: ClaimContext, values: tuple[str, ...], rival: M
             if min(apart, 1440 - apart) <= 1:
                 return False
     known = frozenset(w for w in ctx.content if ctx.source.known(w))
-    there = [ctx.source.docs[i] for v in values for i in ctx.source.at_time(v)]
-    there += [ctx.source.docs[m.message_id] for v in values for m in ctx.source.mentions_of(v)]
-    there = [d for d in there if d is not rival]
+    there = [d for d in _at_or_writing(ctx, values) if d is not rival]
     if ctx.claims_done:  # "I'll restart the consumers" is not when they were restarted
         there = [d for d in there if not _planned_only(d)]
+    if ctx.facts.stems & _FINISHED and not ctx.facts.planned:  # "Rolling back now"
+        there = [d for d in there if not _under_way_only(d, known)]
     return not any(known & d.stems for d in there)
 
 
@@ -261,13 +309,14 @@ def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     at_score, at_id = _at_time(ctx, values, event)
     rival = _rival(ctx, values, event) if len(event) >= 2 else None
     clearly_better = rival is not None and rival[0] - at_score >= RIVAL_MARGIN
+    pinned = rival is not None and _pinned_elsewhere(ctx, written, rival[1])
     if (
         rival is not None
         and clearly_better
         and rival[0] >= EVENT_MATCH
-        and at_score == 0
+        and (at_score == 0 or pinned)
         and len(event) >= UNCITED_EVENT_WORDS
-        and _rival_places_elsewhere(ctx, values, rival[1])
+        and _rival_places_elsewhere(ctx, values, rival[1], pinned=pinned)
     ):
         return CheckResult(
             "times",
