@@ -120,8 +120,8 @@ def _add_transcript_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_draft(args: argparse.Namespace) -> int:
+    from app.config import load_settings
     from app.engines.registry import EngineRegistry
-    from app.main import load_settings
     from app.pipeline import DraftOptions, create_draft
 
     settings = load_settings()
@@ -135,8 +135,14 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         timezone=args.timezone,
         keep_unverified=args.keep_unverified,
     )
+    from app.progress_bar import ProgressBar
+
     engines = EngineRegistry(settings)
-    result = asyncio.run(create_draft(source, options, engines))
+    bar = ProgressBar()
+    try:
+        result = asyncio.run(create_draft(source, options, engines, progress=bar.draft_progress))
+    finally:
+        bar.close()
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -147,17 +153,16 @@ def _cmd_draft(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    from app.config import load_settings
     from app.engines.registry import EngineRegistry
-    from app.main import load_settings
     from app.pipeline import verify_text
 
     settings = load_settings()
     args.transcript_path = args.transcript
     source = _transcript_source(args, settings)
     draft = _read_text(args.draft, settings.max_upload_bytes, settings.max_draft_chars, "draft")
-    client = None
-    if settings.llm_configured and not args.no_llm:
-        client = EngineRegistry(settings).llm_client()
+    engines = EngineRegistry(settings)
+    judges = None if args.no_llm else engines.claim_judge(engines.deadline())
     outcome = asyncio.run(
         verify_text(
             source,
@@ -165,8 +170,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             format=args.format,
             date=args.date,
             timezone=args.timezone,
-            llm_client=client,
-            model=settings.llm_model,
+            judge=judges[0] if judges is not None else None,
             max_claims=settings.verify_max_claims,
         )
     )
@@ -189,12 +193,36 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.main import create_app, load_settings
+    from app.config import load_settings
+    from app.main import create_app
 
     create_app(load_settings())  # fail fast, with the variable named, before binding the port
     uvicorn.run(
         "app.main:app", host=args.host, port=args.port, workers=args.workers, log_level="info"
     )
+    return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from app.config import load_settings
+    from app.main import install_log_redaction
+
+    settings = load_settings()
+    if not settings.uses_redis:
+        raise PostmortemError(
+            "`postmortem worker` runs jobs from Redis, but PM_STORE_URL is not a redis:// URL",
+            hint="set PM_STORE_URL=redis://host:6379/0 here and on the servers; with the "
+            "embedded SQLite store, jobs run inside the server process and need no worker",
+        )
+    import logging
+
+    from app.jobs.queue import build_worker
+    from app.logs import configure_logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
+    configure_logging(settings.log_format)
+    build_worker(settings, burst=args.burst).run()
     return 0
 
 
@@ -281,6 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_cmd_serve)
 
+    worker = commands.add_parser(
+        "worker", help="run POST /drafts jobs from Redis (PM_STORE_URL=redis://...)"
+    )
+    worker.add_argument(
+        "--burst", action="store_true", help="stop when the queue is empty (for scripts and tests)"
+    )
+    worker.set_defaults(handler=_cmd_worker)
+
     api_key = commands.add_parser(
         "api-key", help="make an API key and the digest line for PM_API_KEYS_FILE"
     )
@@ -308,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `postmortem` console script."""
     args = build_parser().parse_args(argv)
+    from app.redact import install_log_redaction
+
+    install_log_redaction()  # every log line of the command is redacted, library ones too
     try:
         code: int = args.handler(args)
     except PostmortemError as exc:

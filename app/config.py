@@ -6,16 +6,26 @@ variable. `OPENAI_API_KEY` and `OPENAI_BASE_URL` are honoured as fallbacks for t
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.ingest.exports.archive import ArchiveLimits
 
 EngineName = Literal["extractive", "llm"]
+LogFormat = Literal["text", "json"]
+
+
+def default_store_url() -> str:
+    """A SQLite file in the user's cache folder (`$XDG_CACHE_HOME/postmortem/store.sqlite3`)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return f"sqlite:///{Path(base) / 'postmortem' / 'store.sqlite3'}"
+
+
 ResponseFormat = Literal["json_schema", "json_object"]
 
 
@@ -97,8 +107,34 @@ class Settings(BaseSettings):
     verify_with_llm: bool = Field(
         default=True,
         validation_alias=AliasChoices("PM_VERIFY_WITH_LLM"),
-        description="With the llm engine, claims the rules cannot settle go to the LLM judge "
-        "(one batched call per transcript, cached). false: rules only.",
+        description="Use the LLM in verification: in /draft (llm engine) claims the rules cannot "
+        "settle go to the judge and failed claims go back to the model once for repair; in "
+        "/verify the judge settles what the rules cannot. false: rules only, in both.",
+    )
+    judge_model: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_MODEL"),
+        description="Model that judges claims (default PM_LLM_MODEL): a model is lenient with "
+        "its own paraphrases, so another one may judge.",
+    )
+    judge_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_BASE_URL"),
+        description="The judge's own OpenAI-compatible endpoint (default: PM_LLM_BASE_URL). "
+        "Needs PM_JUDGE_MODEL.",
+    )
+    judge_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("PM_JUDGE_API_KEY"),
+        description="Key for the judge (default: PM_LLM_API_KEY, but only on the same endpoint: "
+        "the extraction key is never sent to PM_JUDGE_BASE_URL).",
+    )
+    llm_readiness_interval: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_READINESS_INTERVAL"),
+        description="Seconds GET /readyz reuses its last probe of the LLM endpoint, so readiness "
+        "checks never cost an LLM request each.",
     )
     default_engine: EngineName | None = Field(
         default=None,
@@ -178,8 +214,68 @@ class Settings(BaseSettings):
         "with Retry-After. 0: no cap.",
     )
 
+    llm_context_tokens: int = Field(
+        default=128_000,
+        gt=0,
+        validation_alias=AliasChoices("PM_LLM_CONTEXT_TOKENS"),
+        description="The model's context budget in tokens: a request (prompt plus "
+        "PM_LLM_MAX_TOKENS for the answer) larger than this is refused before it is sent.",
+    )
+    store_url: str = Field(
+        default_factory=default_store_url,
+        validation_alias=AliasChoices("PM_STORE_URL"),
+        description="Where the draft cache and jobs live: sqlite:///<path> (one machine; the "
+        "default is a file in ~/.cache/postmortem) or redis://host:6379/0 (several workers or "
+        "machines; jobs then run in `postmortem worker` processes).",
+    )
+    cache_ttl: float = Field(
+        default=7 * 24 * 3600.0,
+        ge=0,
+        validation_alias=AliasChoices("PM_CACHE_TTL"),
+        description="Seconds a clean analysis (extraction, verdicts, verification) is kept; "
+        "0 turns the draft cache off.",
+    )
+    degraded_cache_ttl: float = Field(
+        default=60.0,
+        ge=0,
+        validation_alias=AliasChoices("PM_DEGRADED_CACHE_TTL"),
+        description="Seconds a degraded analysis (salvaged LLM answer, judge unavailable) is "
+        "kept, so a burst of retries shares it; 0: never cached.",
+    )
+    job_ttl: float = Field(
+        default=24 * 3600.0,
+        gt=0,
+        validation_alias=AliasChoices("PM_JOB_TTL"),
+        description="Seconds a job (POST /drafts) and its result stay readable.",
+    )
+    job_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        validation_alias=AliasChoices("PM_JOB_CONCURRENCY"),
+        description="Jobs run at once by one server process (embedded store) or by one "
+        "`postmortem worker` (Redis); the rest wait, in order.",
+    )
+    job_queue_limit: int = Field(
+        default=1000,
+        ge=1,
+        validation_alias=AliasChoices("PM_JOB_QUEUE_LIMIT"),
+        description="Jobs that may wait in one server process's queue; past it POST /drafts "
+        "answers 429 with Retry-After (embedded store only).",
+    )
+    log_format: LogFormat = Field(
+        default="text",
+        validation_alias=AliasChoices("PM_LOG_FORMAT"),
+        description="text, or json: one JSON object per line with the request id.",
+    )
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        if not self.store_url.startswith(("sqlite://", "redis://", "rediss://", "unix://")):
+            raise ValueError(
+                f"PM_STORE_URL={self.store_url.split('@')[-1]!r} is neither sqlite:///<path> nor "
+                "redis://host:port/db"
+            )
         if self.llm_base_url and not self.llm_model:
             raise ValueError(
                 "PM_LLM_BASE_URL is set but PM_LLM_MODEL is not: set PM_LLM_MODEL to the model name"
@@ -195,9 +291,19 @@ class Settings(BaseSettings):
                 "PM_LLM_API_KEY to the resource's key"
             )
         if self.llm_base_url and not self.llm_base_url.startswith(("http://", "https://")):
-            raise ValueError(
-                f"PM_LLM_BASE_URL={self.llm_base_url!r} is not an http(s) URL, "
+            raise ValueError(  # the value is not echoed: it may hold credentials
+                "PM_LLM_BASE_URL is not an http(s) URL: it must start with http:// or https://, "
                 "e.g. http://127.0.0.1:8080/v1"
+            )
+        if self.judge_base_url and not self.judge_model:
+            raise ValueError(
+                "PM_JUDGE_BASE_URL is set but PM_JUDGE_MODEL is not: set PM_JUDGE_MODEL to the "
+                "model the judge's endpoint serves"
+            )
+        if self.judge_base_url and not self.judge_base_url.startswith(("http://", "https://")):
+            raise ValueError(
+                "PM_JUDGE_BASE_URL is not an http(s) URL: it must start with http:// or "
+                "https://, e.g. http://127.0.0.1:8081/v1"
             )
         if self.default_engine == "llm" and not self.llm_configured:
             raise ValueError(
@@ -214,9 +320,26 @@ class Settings(BaseSettings):
         )
 
     @property
+    def uses_redis(self) -> bool:
+        """True when the store (and so the job queue) is Redis."""
+        return not self.store_url.startswith("sqlite://")
+
+    @property
     def llm_configured(self) -> bool:
         """True when enough is set to call an LLM."""
         return bool(self.llm_model and (self.llm_base_url or self.llm_api_key))
+
+    @property
+    def judge_model_name(self) -> str | None:
+        """The model that judges claims: PM_JUDGE_MODEL, else PM_LLM_MODEL."""
+        return self.judge_model or self.llm_model
+
+    @property
+    def judge_configured(self) -> bool:
+        """True when enough is set to call a judge (its own endpoint, or the LLM's)."""
+        if self.judge_base_url:
+            return bool(self.judge_model)
+        return bool(self.judge_model_name and (self.llm_base_url or self.llm_api_key))
 
     @property
     def engine(self) -> EngineName:
@@ -224,6 +347,21 @@ class Settings(BaseSettings):
         if self.default_engine:
             return self.default_engine
         return "llm" if self.llm_configured else "extractive"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment; a bad setting is a ConfigurationError naming it."""
+    from app.errors import ConfigurationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigurationError(
+            f"invalid configuration: {problems}", hint="see README, Configuration"
+        ) from None
 
 
 @lru_cache(maxsize=1)

@@ -115,3 +115,10 @@ class CpuDeadlineError(PostmortemError):
             step=step,
             deadline_seconds=deadline,
         )
+
+
+class ContextBudgetError(PostmortemError):
+    """The request for the LLM would not fit its context (PM_LLM_CONTEXT_TOKENS)."""
+
+    status = 413
+    title = "Transcript too long for the model"

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic import ValidationError
 
 from app import __version__
 from app.api.problems import install_problem_handlers
 from app.api.request_context import RequestContext
-from app.api.routes import draft, health, verify
+from app.api.routes import docs, draft, health, jobs, metrics, render, ui, verify
 from app.api.security import AccessGuard, ApiKeys, parse_origins
-from app.config import Settings
+from app.config import Settings, load_settings
 from app.engines.registry import EngineRegistry
-from app.errors import ConfigurationError
-from app.redact import RedactingFilter
+from app.jobs.runner import build_jobs
+from app.logs import configure_logging
+from app.redact import install_log_redaction as install_record_redaction
+from app.store import open_store
 from app.workers import shared_pool
 
 # Loggers that may ever see request-derived text; each gets the redacting filter.
@@ -24,6 +27,7 @@ REDACTED_LOGGERS = (
     "postmortem",
     "postmortem.api",
     "postmortem.llm",
+    "postmortem.access",
     "uvicorn.error",
     "uvicorn.access",
 )
@@ -37,27 +41,9 @@ chat are redacted before anything else sees them.
 """
 
 
-def load_settings() -> Settings:
-    """Read settings from the environment; a bad setting is a ConfigurationError naming it."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigurationError(
-            f"invalid configuration: {problems}", hint="see README, Configuration"
-        ) from None
-
-
 def install_log_redaction() -> None:
-    """Redact secrets from every record of the service's loggers (and the root handlers)."""
-    for logger in [logging.getLogger(name) for name in REDACTED_LOGGERS]:
-        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-            logger.addFilter(RedactingFilter())
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-            handler.addFilter(RedactingFilter())
+    """Redact secrets from every log record of the process (see app/redact/logging_filter.py)."""
+    install_record_redaction(REDACTED_LOGGERS)
 
 
 def _api_keys(settings: Settings) -> ApiKeys:
@@ -68,14 +54,27 @@ def _api_keys(settings: Settings) -> ApiKeys:
 def create_app(settings: Settings | None = None, engines: EngineRegistry | None = None) -> FastAPI:
     """Build the app; settings are validated here, at start-up."""
     settings = settings or load_settings()
+    store = open_store(settings.store_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.jobs.close()
+        await store.close()
+
     app = FastAPI(
         title="Postmortem drafter",
         version=__version__,
         description=DESCRIPTION,
+        docs_url=None,  # served by app.api.routes.docs with local assets
+        redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engines = engines or EngineRegistry(settings)
+    app.state.store = store
+    app.state.engines = engines or EngineRegistry(settings, store=store)
     app.state.workers = shared_pool(settings.cpu_workers or None)
+    app.state.jobs = build_jobs(settings, store, app.state.engines, app.state.workers)
     install_problem_handlers(app)
     # Outermost last: request id -> CORS (when origins are configured) -> access guard -> app.
     origins = parse_origins(settings.cors_origins)
@@ -89,13 +88,31 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
         )
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, access_log=settings.log_format == "json")
     app.include_router(draft.router)
+    app.include_router(jobs.router)
     app.include_router(verify.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
+    app.include_router(render.router)
+    app.include_router(ui.router)
+    app.include_router(docs.router)
+    docs.mount_static(app)
     logging.getLogger("postmortem").setLevel(logging.INFO)
     install_log_redaction()
+    configure_logging(settings.log_format)
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> FastAPI:
+    """`app.main:app` for `uvicorn app.main:app`: built on first access, not at import, so
+    importing this module (tests, the CLI) opens no store."""
+    if name != "app":
+        raise AttributeError(name)
+    global _app
+    if _app is None:
+        _app = create_app()
+    return _app
+
+
+_app: FastAPI | None = None

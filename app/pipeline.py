@@ -5,27 +5,39 @@ draft against a transcript); each step lives in its own module. Both read as the
 work: prepare (parse and redact), extract, finish (verify and render). The steps are the
 synchronous functions of `app.steps`, run by a `StepRunner`: inline for the CLI and the eval, in
 worker processes under a per-request CPU deadline for the service (`app.workers`). Only the LLM
-calls (extraction and the claim judge) are `async` and run on the event loop. The `*_json`
-variants, for the routes, return the body serialized in the worker.
+calls (extraction, the claim judge and the repair of failed items) are `async` and run on the
+event loop, all of them within one PM_LLM_TIME_BUDGET per request. The `*_json` variants, for
+the routes, return the body serialized in the worker.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from openai import AsyncOpenAI
-
+from app.analysis import (
+    DraftPayload,
+    Finished,
+    as_payload,
+    as_result,
+    finish_and_keep,
+    render_cached,
+)
+from app.engines.base import Engine
 from app.engines.extractive import ExtractiveEngine
+from app.engines.llm import LLMEngine
 from app.engines.registry import EngineRegistry
 from app.errors import UpstreamError
 from app.ingest.upload import Upload
 from app.llm.concurrency import LLMBusyError, LLMSlots
-from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.llm.retry import Deadline
+from app.llm.review import RepairOutcome, ask_repair
+from app.metrics import llm_kind
+from app.models import IncidentReport, Transcript, Usage
+from app.progress import Progress, ProgressEvent, silent
 from app.steps import (
     DraftOptions,
-    DraftPayload,
     DraftResult,
     Prepared,
     PreparedCheck,
@@ -33,16 +45,16 @@ from app.steps import (
     anchor_times,
     draft_judge_requests,
     extract_offline,
+    failed_items,
     finish_check,
     finish_check_json,
-    finish_draft,
-    finish_draft_json,
     ingest,
     prepare_check,
     prepare_transcript,
+    repair_plan,
     report_judge_requests,
 )
-from app.verify import MAX_CLAIMS, JudgeVerdict, LLMClaimJudge
+from app.verify import MAX_CLAIMS, ClaimJudge, JudgeRequest, JudgeVerdict
 from app.workers import INLINE, StepRunner
 
 __all__ = [
@@ -53,13 +65,15 @@ __all__ = [
     "anchor_times",
     "create_draft",
     "create_draft_json",
+    "draft_prepared",
     "ingest",
+    "prepare",
     "verify_text",
     "verify_text_json",
 ]
 
 T = TypeVar("T")
-Finish = Callable[[Prepared, Extraction, DraftOptions, str, Usage, list[JudgeVerdict] | None], T]
+Judged = tuple[list[JudgeRequest], list[JudgeVerdict] | None, Usage, str | None]
 
 
 async def create_draft(
@@ -68,9 +82,10 @@ async def create_draft(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftResult:
     """Run the whole pipeline for one transcript and audience."""
-    return await _draft(text, options, engines, steps, finish_draft)
+    return await _draft(text, options, engines, steps, as_result, progress)
 
 
 async def create_draft_json(
@@ -79,19 +94,18 @@ async def create_draft_json(
     engines: EngineRegistry,
     *,
     steps: StepRunner = INLINE,
+    progress: Progress = silent,
 ) -> DraftPayload:
     """`create_draft`, with the result serialized by the last step (for the routes)."""
-    return await _draft(text, options, engines, steps, finish_draft_json)
+    return await _draft(text, options, engines, steps, as_payload, progress)
 
 
-async def _draft(
-    text: str | Upload,
-    options: DraftOptions,
-    engines: EngineRegistry,
-    steps: StepRunner,
-    finish: Finish[T],
-) -> T:
-    prepared = await steps.run(
+async def prepare(
+    text: str | Upload, options: DraftOptions, steps: StepRunner, progress: Progress = silent
+) -> Prepared:
+    """Step 1: parse and redact (in a worker, for the service)."""
+    await progress(ProgressEvent(step="parsing"))
+    return await steps.run(
         "parsing and redacting the transcript",
         prepare_transcript,
         text,
@@ -99,37 +113,173 @@ async def _draft(
         options.date,
         options.timezone,
     )
+
+
+async def _draft(
+    text: str | Upload,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
     engine = engines.get(options.engine)
+    key = await engines.drafts.key(text, options, engine.name) if engines.drafts else None
+
+    async def prepared() -> Prepared:
+        return await prepare(text, options, steps, progress)
+
+    return await _drafted(key, prepared, options, engine, engines, steps, output, progress)
+
+
+async def draft_prepared(
+    prepared: Prepared,
+    key: str | None,
+    options: DraftOptions,
+    engines: EngineRegistry,
+    *,
+    steps: StepRunner = INLINE,
+    progress: Progress = silent,
+) -> DraftPayload:
+    """The draft of a transcript parsed already (a job), serialized for the API."""
+    engine = engines.get(options.engine)
+
+    async def given() -> Prepared:
+        return prepared
+
+    return await _drafted(key, given, options, engine, engines, steps, as_payload, progress)
+
+
+async def _drafted(
+    key: str | None,
+    prepared: Callable[[], Awaitable[Prepared]],
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T:
+    """From the cache when it holds this analysis; else drafted once however many ask at
+    once (single flight), the analysis kept for the next request."""
+
+    async def fresh() -> Finished[T]:
+        return await _analysed(await prepared(), options, engine, engines, steps, output, progress)
+
+    cache = engines.drafts
+    if cache is None or key is None:
+        return (await fresh()).output
+    blob = await cache.get(key)
+    if blob is not None:
+        rendered = await _render_cached(blob, options, steps, output, progress)
+        if rendered is not None:
+            return rendered
+    mine: list[T] = []
+
+    async def lead() -> bytes:
+        finished = await fresh()
+        await cache.put(key, finished.blob, degraded=finished.degraded)
+        mine.append(finished.output)
+        return finished.blob
+
+    async def found() -> bytes | None:
+        return await cache.peek(key)
+
+    if cache.flights.in_flight(key):
+        await progress(ProgressEvent(step="waiting for the same draft, already in progress"))
+    blob, _joined = await cache.flights.run(key, lead, found)
+    if mine:
+        return mine[0]
+    rendered = await _render_cached(blob, options, steps, output, progress)
+    if rendered is None:  # unreadable bytes from another process's version: draft afresh
+        return (await fresh()).output
+    return rendered
+
+
+async def _render_cached(
+    blob: bytes,
+    options: DraftOptions,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> T | None:
+    await progress(ProgressEvent(step="rendering"))
+    return await steps.run(
+        "rendering the draft from the cache",
+        render_cached,
+        blob,
+        options.audience,
+        output,
+        options.keep_items,
+    )
+
+
+async def _analysed(
+    prepared: Prepared,
+    options: DraftOptions,
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    output: Callable[[DraftResult], T],
+    progress: Progress,
+) -> Finished[T]:
+    """Extract (the LLM on the event loop, or the rules in a worker), judge, repair, verify,
+    render; every LLM call of the request within one PM_LLM_TIME_BUDGET."""
+    deadline = engines.deadline()
+    await progress(ProgressEvent(step="extracting"))
     if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
         extraction = await steps.run(
             "extracting the report (extractive engine)", extract_offline, prepared.transcript
         )
     else:
-        async with engines.llm_slots.slot():
-            extraction = await engine.extract(prepared.transcript)
-    judged, judge_usage, judge_warning = await _judge_extraction(
-        extraction.report, prepared.transcript, engine.name, engines, steps
+        token = llm_kind.set("extraction")
+        try:
+            async with engines.llm_slots.slot():
+                if isinstance(engine, LLMEngine):
+                    extraction = await engine.extract(
+                        prepared.transcript, deadline=deadline, steps=steps, progress=progress
+                    )
+                else:
+                    extraction = await engine.extract(prepared.transcript)
+        finally:
+            llm_kind.reset(token)
+    salvaged = bool(extraction.warnings) and engine.name == "llm"
+    asked, judged, usage, warning = await _judge_extraction(
+        extraction.report, prepared.transcript, engine.name, engines, steps, deadline, progress
     )
-    if judge_warning:
-        extraction = extraction.model_copy(
-            update={"warnings": [*extraction.warnings, judge_warning]}
+    warnings = [warning] if warning else []
+    repair: RepairOutcome | None = None
+    if engine.name == "llm" and engines.llm_verification_enabled() and warning is None:
+        repair, judged, repair_usage, repair_warnings = await _repair_extraction(
+            extraction.report, prepared.transcript, engines, steps, deadline, asked, judged
         )
-    usage = extraction.usage.model_copy(
-        update={
-            "llm_calls": extraction.usage.llm_calls + judge_usage.llm_calls,
-            "prompt_tokens": extraction.usage.prompt_tokens + judge_usage.prompt_tokens,
-            "completion_tokens": extraction.usage.completion_tokens + judge_usage.completion_tokens,
-        }
-    )
+        usage = _sum(usage, repair_usage)
+        warnings += repair_warnings
+    if warnings:
+        extraction = extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
+    await progress(ProgressEvent(step="verifying"))
     return await steps.run(
         "verifying and rendering the draft",
-        finish,
+        finish_and_keep,
         prepared,
         extraction,
         options,
         engine.name,
-        usage,
+        _sum(extraction.usage, usage),
         judged,
+        repair,
+        salvaged or bool(warnings),
+        output,
+    )
+
+
+def _sum(first: Usage, second: Usage) -> Usage:
+    return first.model_copy(
+        update={
+            "llm_calls": first.llm_calls + second.llm_calls,
+            "prompt_tokens": first.prompt_tokens + second.prompt_tokens,
+            "completion_tokens": first.completion_tokens + second.completion_tokens,
+        }
     )
 
 
@@ -139,23 +289,39 @@ async def _judge_extraction(
     engine_name: str,
     engines: EngineRegistry,
     steps: StepRunner,
-) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
-    """The LLM judge's verdicts on the claims the rules cannot settle (llm engine only).
+    deadline: Deadline,
+    progress: Progress = silent,
+) -> Judged:
+    """The claims of the report the rules cannot settle, and the LLM judge's verdicts on them
+    (llm engine only).
 
     The extractive engine quotes the chat, so its claims are settled by the rules alone. If the
     judge fails, or every LLM slot is busy by then, the rules' verdicts stand (claims they cannot
     confirm ship as "unconfirmed") and a warning says so: the judge never costs the user the draft.
     """
-    judges = engines.claim_judge() if engine_name == "llm" else None
+    judges = engines.claim_judge(deadline) if engine_name == "llm" else None
     if judges is None:
-        return None, Usage(), None
-    judge, counter = judges
+        return [], None, Usage(), None
     requests = await steps.run(
         "finding the claims the rules cannot settle", report_judge_requests, report, transcript
     )
+    if requests:
+        await progress(ProgressEvent(step="judging"))
+    verdicts, usage, warning = await _ask_judge(judges, requests, transcript, engines)
+    return requests, verdicts, usage, warning
+
+
+async def _ask_judge(
+    judges: tuple[ClaimJudge, Any],
+    requests: list[JudgeRequest],
+    transcript: Transcript,
+    engines: EngineRegistry,
+) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
     if not requests:
         return None, Usage(), None
+    judge, counter = judges
     warning = None
+    token = llm_kind.set("judge")
     try:
         async with engines.llm_slots.slot():
             verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
@@ -165,12 +331,54 @@ async def _judge_extraction(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
             "ship as unconfirmed"
         )
+    finally:
+        llm_kind.reset(token)
     usage = Usage(
         llm_calls=counter.calls,
         prompt_tokens=counter.prompt_tokens,
         completion_tokens=counter.completion_tokens,
     )
     return verdicts, usage, warning
+
+
+async def _repair_extraction(
+    report: IncidentReport,
+    transcript: Transcript,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    deadline: Deadline,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> tuple[RepairOutcome | None, list[JudgeVerdict] | None, Usage, list[str]]:
+    """Items that failed a hard check or the judge go back to the model once
+    (`app.llm.review`); corrected items the rules cannot settle go to the judge, the rest keep
+    their verdicts. Returns the outcome and the verdicts for the repaired report."""
+    problems = await steps.run(
+        "finding the items that failed the fact check", failed_items, report, transcript, judged
+    )
+    if not problems:
+        return None, judged, Usage(), []
+    outcome = RepairOutcome(problems=problems)
+    token = llm_kind.set("repair")
+    try:
+        answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+    finally:
+        llm_kind.reset(token)
+    if answer is None:
+        return outcome, judged, usage, [warning] if warning else []
+    plan = await steps.run(
+        "applying the repairs", repair_plan, outcome, answer, report, transcript, asked, judged
+    )
+    warnings: list[str] = []
+    verdicts = list(plan.known)
+    judges = engines.claim_judge(deadline)
+    if plan.ask and judges is not None:
+        fresh, judge_usage, judge_warning = await _ask_judge(judges, plan.ask, transcript, engines)
+        verdicts += fresh or []
+        usage = _sum(usage, judge_usage)
+        if judge_warning:
+            warnings.append(judge_warning.replace("claims the rules", "corrected claims the rules"))
+    return plan.outcome, verdicts, usage, warnings
 
 
 async def verify_text(
@@ -180,15 +388,17 @@ async def verify_text(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    llm_client: AsyncOpenAI | None = None,
-    model: str | None = None,
+    judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
-    """Check `draft` against the transcript; an LLM judge settles what the rules cannot."""
+    """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
+
+    A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
+    /draft."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
-    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
 
 
@@ -199,15 +409,14 @@ async def verify_text_json(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    llm_client: AsyncOpenAI | None = None,
-    model: str | None = None,
+    judge: ClaimJudge | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
 ) -> bytes:
     """`verify_text`, with the outcome serialized by the last step (for the routes)."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
-    judged = await _judge_draft(check, llm_client, model, steps, llm_slots)
+    judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check_json, check, judged)
 
 
@@ -236,19 +445,28 @@ async def _prepared_check(
 
 async def _judge_draft(
     check: PreparedCheck,
-    llm_client: AsyncOpenAI | None,
-    model: str | None,
+    judge: ClaimJudge | None,
     steps: StepRunner,
     llm_slots: LLMSlots | None,
 ) -> list[JudgeVerdict] | None:
-    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked."""
-    if llm_client is None or not model:
+    """The LLM judge's verdicts on the draft's claims the rules cannot settle, if it is asked;
+    a failing or busy judge leaves the rules' verdicts and a warning in the outcome."""
+    if judge is None:
         return None
     requests = await steps.run(
         "finding the claims the rules cannot settle", draft_judge_requests, check
     )
     if not requests:
         return None
-    judge = LLMClaimJudge(llm_client, model)
-    async with (llm_slots or LLMSlots(0)).slot():
-        return await judge.judge(requests, check.prepared.transcript)
+    token = llm_kind.set("judge")
+    try:
+        async with (llm_slots or LLMSlots(0)).slot():
+            return await judge.judge(requests, check.prepared.transcript)
+    except (UpstreamError, LLMBusyError) as exc:
+        check.prepared.warnings.append(
+            f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "
+            "were treated as unverified"
+        )
+        return None
+    finally:
+        llm_kind.reset(token)

@@ -10,6 +10,8 @@ Three files, all generated, all committed:
   `anyOf [..., null]`), minus value constraints that strict mode rejects; Pydantic still enforces
   those when the answer is validated, and a violation is re-asked like any other error.
 - `claim_verdicts.schema.json`: the strict schema the fact checker's LLM judge answers in.
+- `claim_repairs.schema.json`: the strict schema the repair step's answer takes (one correction
+  or withdrawal per failed item), derived from `app.llm.repair.RepairAnswer` like the report's.
 
 Regenerate with `postmortem schemas` or `python -m app.schemas`; `tests/test_schemas.py` fails
 when a committed file drifts from the models.
@@ -25,8 +27,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openai.lib._pydantic import to_strict_json_schema
-
 from app.models import IncidentReport, report_json_schema
 from app.resources import schemas_dir
 
@@ -34,6 +34,7 @@ REPORT_SCHEMA_FILE = "incident_report.schema.json"
 LLM_SCHEMA_FILE = "llm_extraction.schema.json"
 LLM_SCHEMA_NAME = "incident_report"
 JUDGE_SCHEMA_FILE = "claim_verdicts.schema.json"
+REPAIR_SCHEMA_FILE = "claim_repairs.schema.json"
 
 # Keywords that OpenAI's strict mode (and some compatible servers) refuse with a 400. The model
 # validators check all of them anyway, so dropping them from the request loses no safety.
@@ -58,6 +59,8 @@ _STRICT_UNSUPPORTED = frozenset(
 
 def llm_extraction_schema() -> dict[str, Any]:
     """The strict JSON Schema the LLM answers in, derived from `IncidentReport`."""
+    from openai.lib._pydantic import to_strict_json_schema
+
     schema: dict[str, Any] = _strip(to_strict_json_schema(IncidentReport))
     return schema
 
@@ -84,10 +87,21 @@ def judge_response_schema() -> dict[str, Any]:
     return strict_schema(JudgeAnswer)
 
 
+def repair_response_schema() -> dict[str, Any]:
+    """The strict schema the repair step answers in (one decision per failed item)."""
+    from openai.lib._pydantic import to_strict_json_schema
+
+    from app.llm.repair import RepairAnswer
+
+    schema: dict[str, Any] = _strip(to_strict_json_schema(RepairAnswer))
+    return schema
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     REPORT_SCHEMA_FILE: report_json_schema,
     LLM_SCHEMA_FILE: llm_extraction_schema,
     JUDGE_SCHEMA_FILE: judge_response_schema,
+    REPAIR_SCHEMA_FILE: repair_response_schema,
 }
 
 
@@ -137,6 +151,22 @@ def load_judge_response_schema() -> dict[str, Any]:
     path = schemas_dir() / JUDGE_SCHEMA_FILE
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
+
+
+@lru_cache(maxsize=1)
+def _repair_schema_text() -> str:
+    return (schemas_dir() / REPAIR_SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def load_repair_response_schema() -> dict[str, Any]:
+    """The committed `claim_repairs.schema.json`: exactly what repair requests send."""
+    schema: dict[str, Any] = json.loads(_repair_schema_text())
+    return schema
+
+
+def repair_schema_version() -> str:
+    """A short fingerprint of the repair schema file; part of the repair cache key."""
+    return hashlib.sha256(_repair_schema_text().encode("utf-8")).hexdigest()[:12]
 
 
 def llm_schema_version() -> str:

@@ -8,7 +8,7 @@ each is a picklable value; the `*_json` variants serialize the final result insi
 so the server process only passes bytes on.
 
 The checker's judge hook is async; its rules-only pass and its pass with the LLM's verdicts run
-here through judges that never wait (`_RecordingJudge`, `_ReplayJudge`), so the LLM call itself
+here through judges that never wait (`_RecordingJudge`, `ReplayJudge`), so the LLM call itself
 happens on the event loop in between.
 """
 
@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Coroutine, Sequence
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
 from app.engines.extractive import extract_report
 from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
+from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
+from app.llm.review import RepairOutcome, RepairPlan, plan_repair
 from app.models import (
     Audience,
     Draft,
@@ -34,7 +36,6 @@ from app.models import (
     hhmm,
 )
 from app.redact import Finding, redact_text, redact_transcript
-from app.render import render_draft, review_of
 from app.verify import (
     MAX_CLAIMS,
     ClaimJudge,
@@ -59,6 +60,7 @@ class DraftOptions(BaseModel):
     date: dt.date | None = None
     timezone: str | None = None
     keep_unverified: bool = False
+    keep_items: list[str] = Field(default_factory=list)
 
 
 class DraftResult(BaseModel):
@@ -77,6 +79,11 @@ class DraftResult(BaseModel):
     redactions: list[Finding] = Field(description="Secrets removed before processing.")
     ingest: IngestReport | None = Field(
         default=None, description="What ingest read: format, line counts, uncertain lines."
+    )
+    repairs: list[RepairRecord] = Field(
+        default_factory=list,
+        description="llm engine: each item that failed the fact check, sent back to the model "
+        "once, and whether it was corrected (and kept) or withdrawn or dropped.",
     )
 
 
@@ -125,86 +132,53 @@ def extract_offline(transcript: Transcript) -> Extraction:
 def report_judge_requests(report: IncidentReport, transcript: Transcript) -> list[JudgeRequest]:
     """The claims of `report` the checker's rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(verify_report_with_judge(report, transcript, recorder))
+    completed(verify_report_with_judge(report, transcript, recorder))
     return recorder.requests
 
 
-class DraftPayload(NamedTuple):
-    """A finished draft as the service sends it: the JSON body and the Markdown alone."""
-
-    json: bytes
-    markdown: str
-
-
-def finish_draft_json(
-    prepared: Prepared,
-    extraction: Extraction,
-    options: DraftOptions,
-    engine: str,
-    usage: Usage,
-    judged: list[JudgeVerdict] | None = None,
-) -> DraftPayload:
-    """`finish_draft`, serialized in the worker (the server process only passes bytes on)."""
-    result = finish_draft(prepared, extraction, options, engine, usage, judged)
-    return DraftPayload(result.model_dump_json().encode("utf-8"), result.draft.text)
+def failed_items(
+    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+) -> list[Problem]:
+    """The report's items that failed a hard check or the judge: what the repair step sends."""
+    _, verification = verified(report, transcript, judged, keep_failed=True)
+    return repair_problems(report, verification)
 
 
-def finish_draft(
-    prepared: Prepared,
-    extraction: Extraction,
-    options: DraftOptions,
-    engine: str,
-    usage: Usage,
-    judged: list[JudgeVerdict] | None = None,
-) -> DraftResult:
-    """Step 3 (finish): verify every extracted claim (with the judge's verdicts, if any), then
-    render the draft for the audience and check it for secrets once more."""
-    transcript = prepared.transcript
-    warnings = [*prepared.warnings, *extraction.warnings]
-    if judged is None:
-        report, verification = verify_report(
-            extraction.report, transcript, keep_failed=options.keep_unverified
-        )
-    else:
-        report, verification = _completed(
-            verify_report_with_judge(
-                extraction.report,
-                transcript,
-                _ReplayJudge(judged),
-                keep_failed=options.keep_unverified,
-            )
-        )
-    review = review_of(
-        extraction.report,
+def repair_plan(
+    outcome: RepairOutcome,
+    answer: RepairAnswer,
+    report: IncidentReport,
+    transcript: Transcript,
+    asked: list[JudgeRequest],
+    judged: list[JudgeVerdict] | None,
+) -> RepairPlan:
+    """The repaired report, and which of its claims the judge must still be asked about."""
+    return plan_repair(
+        outcome,
+        answer,
         report,
-        [c.status for c in verification.claims],
-        keep_unverified=options.keep_unverified,
-        redactions=len(prepared.findings),
-    )
-    if review.withheld_total:
-        warnings.append(
-            f"{review.withheld_total} extracted item(s) failed verification against the "
-            "transcript and were left out of the draft; see `verification`"
-        )
-    draft = render_draft(report, transcript, options.audience, review=review)
-    safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
-    if late_findings:
-        warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
-    return DraftResult(
-        audience=options.audience,
-        engine=engine,
-        incident=anchor_times(report, transcript),
-        draft=Draft(format=draft.format, text=safe_text),
-        messages=transcript.messages,
-        verification=verification,
-        usage=usage,
-        warnings=warnings,
-        redactions=prepared.findings,
-        ingest=transcript.ingest,
+        transcript,
+        asked,
+        judged or [],
+        lambda repaired: report_judge_requests(repaired, transcript),
     )
 
 
-def _completed(coroutine: Coroutine[Any, Any, T]) -> T:
+def verified(
+    report: IncidentReport,
+    transcript: Transcript,
+    judged: list[JudgeVerdict] | None,
+    *,
+    keep_failed: bool,
+) -> tuple[IncidentReport, VerificationReport]:
+    if judged is None:
+        return verify_report(report, transcript, keep_failed=keep_failed)
+    return completed(
+        verify_report_with_judge(report, transcript, ReplayJudge(judged), keep_failed=keep_failed)
+    )
+
+
+def completed(coroutine: Coroutine[Any, Any, T]) -> T:
     """The result of a coroutine that never suspends (the checker with a recording or replaying
     judge): run synchronously, inside or outside an event loop."""
     try:
@@ -229,7 +203,7 @@ class _RecordingJudge:
         return []
 
 
-class _ReplayJudge:
+class ReplayJudge:
     """A judge that gives back verdicts an LLM judge already gave for the same questions."""
 
     def __init__(self, verdicts: list[JudgeVerdict]) -> None:
@@ -306,7 +280,7 @@ def prepare_check(
 def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     """The draft's claims the rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    _completed(
+    completed(
         verify_draft_with_judge(
             check.draft, check.prepared.transcript, recorder, max_claims=check.max_claims
         )
@@ -320,8 +294,8 @@ def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None)
     if judged is None:
         report = verify_draft(check.draft, transcript, max_claims=check.max_claims)
     else:
-        judge: ClaimJudge = _ReplayJudge(judged)
-        report = _completed(
+        judge: ClaimJudge = ReplayJudge(judged)
+        report = completed(
             verify_draft_with_judge(check.draft, transcript, judge, max_claims=check.max_claims)
         )
     return VerifyOutcome(

@@ -49,8 +49,11 @@ def _clean_llm_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "PM_DEFAULT_ENGINE",
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
+        "PM_LOG_FORMAT",
     ):
         monkeypatch.delenv(name, raising=False)
+    # Apps built in tests keep their cache and jobs in memory, never in ~/.cache.
+    monkeypatch.setenv("PM_STORE_URL", "sqlite://")
     from app.config import get_settings
 
     get_settings.cache_clear()
@@ -66,3 +69,24 @@ def seed_chat_text() -> str:
 def seed_llm_draft_text() -> str:
     """Seed 001: an LLM-written draft of seed 000 with unsupported claims."""
     return SEED_LLM_DRAFT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A real redis-server on loopback: PM_TEST_REDIS_URL when .ci/run started one, else one
+    started here when the binary is installed; skipped locally without it, never in CI."""
+    from tests.redis_server import running_redis
+
+    with running_redis() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The Redis URL, its database emptied for this test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushdb()
+    client.close()
+    return redis_server

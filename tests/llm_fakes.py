@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from app.config import Settings
+from app.engines.registry import EngineRegistry
+from app.llm.chat import ChatRequest, FunctionChatModel
+from app.llm.endpoint import Endpoint
 from app.llm.retry import RetryPolicy
 from app.models import Message, Transcript
 
@@ -222,3 +226,77 @@ def seed_report(transcript: Transcript | None = None, **overrides: Any) -> dict[
     }
     data.update(overrides)
     return data
+
+
+# ---- Faking the seam: a FunctionChatModel answers by schema name, no HTTP involved -----------
+
+Answer = str | dict[str, Any] | Exception | Callable[[ChatRequest], Any]
+
+
+def function_model(**answers: Any) -> FunctionChatModel:
+    """A `FunctionChatModel` that answers each request by its schema name (`incident_report`,
+    `claim_repairs`, `claim_verdicts`): a dict (sent as JSON), text, an exception to raise, a
+    list of those (one per request, the last repeating), or a function of the request."""
+    queues = {
+        name: list(value) if isinstance(value, list) else [value] for name, value in answers.items()
+    }
+
+    def answer(request: ChatRequest) -> Any:
+        name = request.schema_name or _json_mode_name(request)
+        if name not in queues:
+            raise AssertionError(f"no answer for a {name!r} request")
+        queue = queues[name]
+        given = queue.pop(0) if len(queue) > 1 else queue[0]
+        if callable(given) and not isinstance(given, type):
+            given = given(request)
+        if isinstance(given, BaseException):
+            raise given
+        return json.dumps(given) if isinstance(given, dict) else given
+
+    return FunctionChatModel(answer, model=MODEL)
+
+
+def _json_mode_name(request: ChatRequest) -> str:
+    system = str(request.messages[0].get("content", ""))
+    if "fact check" in system and "fix" in system:
+        return "claim_repairs"
+    if "fact checker" in system:
+        return "claim_verdicts"
+    return "incident_report"
+
+
+def function_endpoint(
+    chat: FunctionChatModel, clock: FakeClock | None = None, **fields: Any
+) -> Endpoint:
+    """An `Endpoint` over a function model, with instant retries on a fake clock."""
+    return Endpoint(
+        chat=chat, model=MODEL, name="http://llm.test:80", retry=instant_retry(clock), **fields
+    )
+
+
+def function_registry(
+    chat: FunctionChatModel, clock: FakeClock | None = None, **settings: Any
+) -> EngineRegistry:
+    """An `EngineRegistry` whose every endpoint is `chat` (retries instant, on `clock`)."""
+    return EngineRegistry(llm_settings(**settings), chat=chat, retry=instant_retry(clock))
+
+
+def requests_named(chat: FunctionChatModel, name: str) -> list[ChatRequest]:
+    return [r for r in chat.requests if (r.schema_name or _json_mode_name(r)) == name]
+
+
+_CLAIM_LINE = re.compile(r"^(\d+)\. .*?(?: \(cites ([m\d, ]+)\))?$", re.MULTILINE)
+
+
+def judge_verdicts(request: ChatRequest, status: str = "supported") -> dict[str, Any]:
+    """A judge's answer giving every claim of the request `status`, citing what the claim cites
+    (or m1)."""
+    user = str(request.messages[1]["content"])
+    block = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
+    verdicts = []
+    for found in _CLAIM_LINE.finditer(block):
+        cited = [int(i) for i in re.findall(r"m(\d+)", found[2] or "")] or [1]
+        verdicts.append(
+            {"index": int(found[1]), "status": status, "evidence": cited, "reason": "it says so"}
+        )
+    return {"verdicts": verdicts}

@@ -503,3 +503,25 @@ def test_missing_incidents_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_recording_file_names_are_safe() -> None:
     assert recording_file_name("meta-llama/Llama-3.1-8B") == "meta-llama_Llama-3.1-8B.json"
+
+
+def test_checker_thresholds_are_checked_per_split(tmp_path: Path) -> None:
+    from app.evaluation.scores import CheckerRow
+    from app.evaluation.thresholds import check_checker, load_thresholds
+
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[thresholds.checker]\nprecision = 0.8\n"
+        "[thresholds.checker.test]\nhard_recall = 0.9\nfalse_contradicted = 0.02\n"
+    )
+    row = CheckerRow(
+        cases_dir="x",
+        precision=0.85,
+        recall=0.6,
+        splits={
+            "dev": {"hard_recall": 0.5, "false_contradicted": 0.5},  # no dev table: not gated
+            "test": {"hard_recall": 0.58, "false_contradicted": 0.01},
+        },
+    )
+    failures = check_checker(row, load_thresholds(config))
+    assert [(f.engine, f.metric) for f in failures] == [("checker [test]", "hard_recall")]

@@ -257,7 +257,8 @@ def test_update_readme_rewrites_only_between_the_markers(
     assert text.startswith("# Title\n\n") and text.endswith(f"{README_END}\n\nAfter.\n")
     assert "old table" not in text
     assert "| **ALL (1)** | **extractive** |" in text
-    assert "postmortem eval --update-readme" in text
+    assert "| 01-checkout |" not in text  # per-incident rows stay in the reports
+    assert "--update-readme" in text
     assert "ms/draft" not in text  # timings vary run to run: kept out of the README
     assert f"updated: {readme}" in capsys.readouterr().out
 

@@ -213,7 +213,8 @@ def seed_report(request: pytest.FixtureRequest, seed_chat_text: str) -> Incident
 def test_seed_timeline_has_the_key_events(seed_report: IncidentReport) -> None:
     events = {(e.time, e.kind): e for e in seed_report.timeline}
     assert "45%" in events[("09:14", "detection")].description
-    assert "deployment" in events[("09:10", "trigger")].description
+    # a change whose time is only written in a later message is stated as a typed fact
+    assert events[("09:10", "trigger")].description == "Deployment at 9:10 AM"
     assert events[("09:10", "trigger")].evidence == [1]
     assert events[("09:18", "mitigation")].description.startswith("Starting rollback to the 9:00")
     assert events[("09:21", "mitigation")].description == "Rollback complete."
@@ -276,6 +277,7 @@ def test_seed_summaries_and_questions(seed_report: IncidentReport) -> None:
             [
                 ("14:02", "detection", [1]),
                 ("14:03", "investigation", [2]),
+                ("14:06", "detection", [4]),  # the first customer report, after the alert
                 ("14:08", "investigation", [5, 6]),  # 6 confirms: "That matches ..."
                 ("14:10", "mitigation", [7]),
                 ("14:14", "mitigation", [8]),
@@ -368,10 +370,10 @@ def test_action_items(chat: str, expected: list[tuple[str, str | None, list[int]
 @pytest.mark.parametrize(
     ("chat", "present", "absent"),
     [
-        ("payments_pool", ["Who owns: Load test pool settings before release?"], []),
+        ("payments_pool", ["Who owns the follow-up item without an owner?"], []),
         (
             "declined",
-            ["Who owns: Pin the libvips version?", "Who owns: Add a webp upload test?"],
+            ["Who owns the 2 follow-up items without an owner?"],
             [],
         ),
         ("no_times", ["The chat has no message times"], ["When exactly did customer impact"]),
@@ -416,7 +418,7 @@ def test_instruction_to_the_ai_is_never_a_fact() -> None:
     assert 2 not in cited
     assert "fine" not in report.summary.technical
     assert extraction.warnings == [
-        "message 2 addresses the assistant; it was treated as chat content and ignored"
+        "message 2 addresses a bot with an instruction; it was set aside as chat content"
     ]
 
 
@@ -424,7 +426,9 @@ def test_noisy_channel_gives_a_bounded_timeline() -> None:
     report = report_for("noisy")
     assert 5 <= len(report.timeline) <= 15
     kinds = [e.kind for e in report.timeline]
-    assert kinds.count("detection") == 1 and kinds.count("resolution") == 1
+    # the first signal, then at most a few alerts and the first customer report
+    assert 1 <= kinds.count("detection") <= 5 and kinds.count("resolution") == 1
+    assert report.detection is not None and report.detection.evidence == [101]
     detection = next(e for e in report.timeline if e.kind == "detection")
     assert detection.evidence == [101]
     assert ("08:45", "trigger") in {(e.time, e.kind) for e in report.timeline}

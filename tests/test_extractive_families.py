@@ -3,6 +3,8 @@ wording of its own (terse lowercase chat, causes across messages, confirmations,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.engines.extractive import extract_report
@@ -51,7 +53,7 @@ def report(rows: list[Row]) -> IncidentReport:
                 ("03:12", "ines", "the batch size went from 50 to 5000 in last night's config"),
                 ("03:13", "rui", "that explains why only the big tenants are failing"),
             ],
-            [3, 2],
+            [2, 3],
             ["batch size"],
             ["big tenants"],
         ),
@@ -248,7 +250,7 @@ def test_tidy_drops_trailing_chatter(text: str, expected: str) -> None:
     assert tidy(text) == expected
 
 
-def test_plain_summary_prefers_a_sentence_that_stands_on_its_own() -> None:
+def test_plain_summary_is_written_from_typed_facts_not_quotes() -> None:
     rows: list[Row] = [
         ("08:00", "kim", "Alert: signup-api errors at 25%, customers can't sign up"),
         (
@@ -259,11 +261,153 @@ def test_plain_summary_prefers_a_sentence_that_stands_on_its_own() -> None:
         ),
         ("08:10", "lee", "rolled back the captcha client, signups recovered"),
     ]
-    plain = " ".join(s.text for s in report(rows).summary.plain)
-    assert "captcha provider changed its response format" in plain
-    assert "verify_token" not in plain
+    result = report(rows)
+    plain = " ".join(s.text for s in result.summary.plain)
+    # what failed, in the chat's own words, and that the cause was found: no quote of it
+    assert "signup errors" in plain and "was identified" in plain
+    assert "captcha provider changed its response format" not in plain
+    assert "verify_token" not in plain and "“" not in plain
+    assert not re.search(r"\b(?:I|we|our|kim|lee)\b", plain)
+    assert result.plain_title == "Signup errors"
 
 
 def test_split_keeps_a_number_sign_with_its_number() -> None:
     assert split_sentences("see ticket no. 4411 for details") == ["see ticket no. 4411 for details"]
     assert split_sentences("oh no. the disk is full") == ["oh no.", "the disk is full"]
+
+
+# --------------------------------------------------------------------------------------------
+# Rules added for issue 11 (general habits of unseen chats), each with a chat of its own
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_fault_the_team_acts_on_is_the_cause() -> None:
+    result = report(
+        [
+            ("05:00", "ola", "paged: payouts job failing"),
+            ("05:04", "ola", "the payouts signing key expired at midnight"),
+            ("05:06", "kai", "rotating the signing key now"),
+            ("05:09", "kai", "rotated, job green"),
+        ]
+    )
+    assert result.root_cause is not None and "signing key expired" in result.root_cause.text
+
+
+def test_a_fault_nobody_acts_on_or_confirms_stays_an_open_question() -> None:
+    result = report(
+        [
+            ("05:00", "ola", "paged: payouts job failing"),
+            ("05:04", "ola", "the staging bucket is full again"),
+            ("05:09", "kai", "restarted the payouts worker, job green"),
+        ]
+    )
+    assert result.root_cause is None
+    assert any(q.startswith("What was the root cause?") for q in result.open_questions)
+
+
+def test_a_negation_before_its_subject_names_no_new_cause() -> None:
+    result = report(
+        [
+            ("05:00", "ola", "paged: payouts job failing"),
+            ("05:10", "kai", "agree it's not the bank's fault"),
+        ]
+    )
+    assert result.root_cause is None
+
+
+def test_a_reply_quoting_its_parent_is_read_without_the_quote() -> None:
+    result = report(
+        [
+            ("11:00", "ana", "alert: export-api 5xx at 20%"),
+            ("11:20", "ana", "follow-ups:\n- add a retry budget\n- alert on export queue age"),
+            ("11:25", "bo", "Commented on ana's message: follow-ups:\nyes, the retry one is ours"),
+        ]
+    )
+    assert [a.description for a in result.action_items] == [
+        "Add a retry budget",
+        "Alert on export queue age",
+    ]
+
+
+def test_a_list_posted_one_line_per_message_is_one_list() -> None:
+    result = report(
+        [
+            ("11:00", "ana", "alert: export-api 5xx at 20%"),
+            ("11:20", "ana", "things to fix:"),
+            ("11:20", "ana", "retry budget on the export client"),
+            ("11:21", "ana", "queue age alert"),
+            ("11:22", "ana", "thanks all"),
+        ]
+    )
+    assert [a.description for a in result.action_items] == [
+        "Retry budget on the export client",
+        "Queue age alert",
+    ]
+
+
+def test_a_recap_retells_events_and_adds_none() -> None:
+    result = report(
+        [
+            ("11:00", "ana", "alert: export-api 5xx at 20%"),
+            ("11:05", "bo", "rolling back export-api"),
+            ("11:08", "bo", "rollback done"),
+            ("11:30", "ana", "summary so far:\n- rolled back at 11:08\n- restarted the workers"),
+        ]
+    )
+    assert all(e.evidence != [4] for e in result.timeline)
+
+
+def test_a_time_written_before_the_change_gives_the_trigger() -> None:
+    result = report(
+        [
+            ("15:10", "ana", "alert: cart-api 5xx at 15%"),
+            ("15:14", "bo", "the 14:55 deploy moved carts to the new serializer"),
+            ("15:16", "bo", "reverting it"),
+        ]
+    )
+    assert ("14:55", "trigger") in {(e.time, e.kind) for e in result.timeline}
+
+
+def test_an_action_reported_done_without_naming_it_again() -> None:
+    result = report(
+        [
+            ("15:10", "ana", "alert: cart-api 5xx at 15%"),
+            ("15:12", "bo", "rolling back cart-api to 2.3"),
+            ("15:18", "bo", "2.3 is out on all pods"),
+        ]
+    )
+    assert ("15:18", "mitigation") in {(e.time, e.kind) for e in result.timeline}
+
+
+def test_an_alert_mentioned_later_with_an_earlier_time_is_the_first_signal() -> None:
+    result = report(
+        [
+            ("14:00", "ana", "paged: disk 95% on db-2"),
+            ("14:20", "bo", "fwiw the 80% disk warning fired at 13:31 in #ops, nobody looked"),
+        ]
+    )
+    assert result.detection is not None and result.detection.evidence == [2]
+    assert ("13:31", "detection") in {(e.time, e.kind) for e in result.timeline}
+
+
+def test_a_busy_channel_opens_the_incident_at_its_first_relevant_signal() -> None:
+    chatter: list[Row] = [("08:00", "ana", "customer says the android app logs them out")]
+    chatter += [(f"09:{n:02d}", "bo", f"lunch plans item {n}") for n in range(30)]
+    chatter += [
+        ("10:00", "alertmanager", "[FIRING] ReportsApiErrors reports-api 5xx 0.3"),
+        ("10:04", "bo", "root cause: the reports-api cache has no size limit"),
+    ]
+    result = report(chatter)
+    assert result.detection is not None and result.detection.evidence == [32]
+
+
+def test_a_ruled_out_service_never_names_the_incident() -> None:
+    result = report(
+        [
+            ("10:00", "ana", "alert: checkout errors at 20%"),
+            ("10:02", "bo", "cdn looks broken? cdn cdn"),
+            ("10:04", "ana", "not the cdn, cdn metrics are clean"),
+            ("10:06", "bo", "root cause: the checkout-api tax table is empty"),
+        ]
+    )
+    assert "cdn" not in result.title.lower()

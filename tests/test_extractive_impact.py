@@ -119,7 +119,9 @@ def test_title_uses_counted_thing_and_symptom() -> None:
             ("07:20", "Mo", "312 statements got the fee twice, total overcharge $4,980"),
         ]
     )
-    assert r.title == "Statement overcharge"
+    # wrong amounts are "incorrect data" (no phrase of one chat names the kind)
+    assert r.title == "Statement incorrect data"
+    assert r.plain_title == "Incorrect statement data"
 
 
 def test_title_never_a_persons_name() -> None:

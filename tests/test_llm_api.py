@@ -12,6 +12,7 @@ import pytest
 import respx
 from fastapi.testclient import TestClient
 
+from app.engines.registry import EngineRegistry
 from app.ingest import parse_transcript
 from app.main import create_app
 from tests.llm_fakes import (
@@ -182,25 +183,32 @@ def test_upstream_failures_are_problem_details(
     assert "_last_completion" not in body and "Heads up" not in response.text
 
 
-def test_readyz_reports_the_llm_endpoint(respx_mock: respx.MockRouter) -> None:
+def test_readyz_reports_the_llm_endpoint_and_reuses_its_probe(
+    respx_mock: respx.MockRouter,
+) -> None:
+    from tests.llm_fakes import FakeClock, instant_retry
+
+    listing = {
+        "object": "list",
+        "data": [{"id": "test-model", "object": "model", "created": 0, "owned_by": "me"}],
+    }
     models = respx_mock.get(MODELS_URL)
-    with TestClient(create_app(llm_settings())) as with_llm:
-        models.mock(
-            return_value=httpx.Response(
-                200,
-                json={
-                    "object": "list",
-                    "data": [
-                        {"id": "test-model", "object": "model", "created": 0, "owned_by": "me"}
-                    ],
-                },
-            )
-        )
-        ready = with_llm.get("/readyz")
+    models.mock(return_value=httpx.Response(200, json=listing))
+    clock = FakeClock()
+    settings = llm_settings(llm_readiness_interval=30)
+    engines = EngineRegistry(settings, retry=instant_retry(clock))
+    with TestClient(create_app(settings, engines)) as with_llm:
+        ready = [with_llm.get("/readyz") for _ in range(5)]
+        assert models.call_count == 1  # one probe answers every call within the interval
         models.mock(return_value=api_error(401, "bad key"))
+        clock.now += 29
+        still_cached = with_llm.get("/readyz")
+        clock.now += 2
         rejected = with_llm.get("/readyz")
-    assert ready.status_code == 200
-    assert ready.json()["status"] == "ready" and ready.json()["default_engine"] == "llm"
+    assert models.call_count == 2
+    assert all(r.status_code == 200 for r in ready) and still_cached.status_code == 200
+    assert ready[0].json()["status"] == "ready" and ready[0].json()["default_engine"] == "llm"
+    assert ready[0].json()["llm"] == "http://llm.test:80 reachable; model 'test-model' available"
     assert rejected.status_code == 503
     assert "PM_LLM_API_KEY" in rejected.json()["llm"]
 
@@ -227,3 +235,36 @@ def test_keep_unverified_marks_instead_of_dropping(
     assert "(unverified)" not in dropped["draft"]["text"]
     failed = [c for c in kept["verification"]["claims"] if c["status"] in FAILED]
     assert bool(failed) == ("(unverified)" in kept["draft"]["text"])
+
+
+def test_pm_verify_with_llm_applies_to_verify_too(
+    respx_mock: respx.MockRouter, seed_chat_text: str, seed_llm_draft_text: str
+) -> None:
+    route = respx_mock.post(COMPLETIONS_URL).mock(return_value=api_error(500))
+    body = {"transcript": seed_chat_text, "draft": seed_llm_draft_text}
+    with TestClient(create_app(llm_settings(verify_with_llm=False))) as rules_only:
+        response = rules_only.post("/verify", json=body)
+    assert response.status_code == 200
+    assert route.call_count == 0
+    assert all(c["judged_by"] == "rules" for c in response.json()["verification"]["claims"])
+
+
+@pytest.mark.parametrize("path", ["/draft", "/verify"])
+def test_a_failing_judge_is_the_same_warning_in_draft_and_verify(
+    respx_mock: respx.MockRouter, seed_chat_text: str, seed_llm_draft_text: str, path: str
+) -> None:
+    answer = seed_report(parse_transcript(seed_chat_text))
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        return api_error(503, "overloaded") if _is_judge_call(request) else reply(answer)
+
+    respx_mock.post(COMPLETIONS_URL).mock(side_effect=upstream)
+    body: dict[str, Any] = {"transcript": seed_chat_text}
+    body |= {"engine": "llm"} if path == "/draft" else {"draft": seed_llm_draft_text}
+    with TestClient(create_app(llm_settings(llm_time_budget=1))) as test_client:
+        response = test_client.post(path, json=body)
+
+    assert response.status_code == 200, response.text
+    warnings = response.json()["warnings"]
+    assert any(w.startswith("the LLM judge was unavailable (") for w in warnings)
+    assert all(c["judged_by"] == "rules" for c in response.json()["verification"]["claims"])

@@ -169,3 +169,123 @@ async def test_readiness(
 
     assert ok is ready and says in detail
     assert route.call_count == 1  # no retries on the probe
+
+
+# ---- a judge of its own ----------------------------------------------------------------------
+
+JUDGE_URL = "http://judge.test/v1"
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"PM_JUDGE_BASE_URL": JUDGE_URL}, "PM_JUDGE_MODEL"),
+        ({"PM_JUDGE_BASE_URL": "judge.test:8081", "PM_JUDGE_MODEL": "j"}, "PM_JUDGE_BASE_URL"),
+    ],
+)
+def test_bad_judge_settings_fail_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variables: dict[str, str], named: str
+) -> None:
+    for name, value in ({"PM_LLM_BASE_URL": BASE_URL, "PM_LLM_MODEL": MODEL} | variables).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError, match=named):
+        Settings()
+
+
+def test_judge_settings_come_from_pm_judge_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PM_LLM_BASE_URL", BASE_URL)
+    monkeypatch.setenv("PM_LLM_MODEL", MODEL)
+    monkeypatch.setenv("PM_JUDGE_MODEL", "judge-model")
+    monkeypatch.setenv("PM_JUDGE_BASE_URL", JUDGE_URL)
+    monkeypatch.setenv("PM_JUDGE_API_KEY", "judge-key")
+    settings = Settings()
+    assert settings.judge_model_name == "judge-model" and settings.judge_configured
+    assert settings.judge_api_key is not None
+    assert settings.judge_api_key.get_secret_value() == "judge-key"
+
+
+def test_the_judge_is_the_llm_unless_told_otherwise() -> None:
+    from app.engines.registry import EngineRegistry
+
+    same = EngineRegistry(llm_settings())
+    assert same.judge_client() is same.llm_client()
+    assert same.judge_endpoint().model == MODEL
+
+    other_model = EngineRegistry(llm_settings(judge_model="judge-model"))
+    assert other_model.judge_client() is other_model.llm_client()  # same server, same key
+    assert other_model.judge_endpoint().model == "judge-model"
+    assert other_model.judge_endpoint().model_variable == "PM_JUDGE_MODEL"
+
+
+def test_the_extraction_key_never_goes_to_the_judges_own_endpoint() -> None:
+    own = llm_settings(judge_model="judge-model", judge_base_url=JUDGE_URL)
+    judge = build_client(own, role="judge")
+    assert str(judge.base_url) == JUDGE_URL + "/"
+    assert judge.api_key == "not-needed"  # not sk-test, which belongs to BASE_URL
+
+    keyed = build_client(
+        llm_settings(judge_model="j", judge_base_url=JUDGE_URL, judge_api_key="jk"), role="judge"
+    )
+    assert keyed.api_key == "jk"
+
+    same_server_other_key = build_client(llm_settings(judge_api_key="jk"), role="judge")
+    assert str(same_server_other_key.base_url) == BASE_URL + "/"
+    assert same_server_other_key.api_key == "jk"
+
+
+def test_a_judge_on_its_own_endpoint_is_called_there(
+    respx_mock: respx.MockRouter, seed_chat_text: str
+) -> None:
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from app.ingest import parse_transcript
+    from app.main import create_app
+    from tests.llm_fakes import COMPLETIONS_URL, reply, seed_report
+
+    extraction = respx_mock.post(COMPLETIONS_URL).mock(
+        return_value=reply(seed_report(parse_transcript(seed_chat_text)))
+    )
+
+    def verdicts(request: httpx.Request) -> httpx.Response:
+        from app.llm.chat import ChatRequest
+        from tests.llm_fakes import judge_verdicts
+
+        body = json.loads(request.content)
+        asked = ChatRequest(body["model"], body["messages"], body["response_format"], 0, 1)
+        return reply(judge_verdicts(asked))
+
+    judge = respx_mock.post(f"{JUDGE_URL}/chat/completions").mock(side_effect=verdicts)
+    settings = llm_settings(
+        judge_model="judge-model", judge_base_url=JUDGE_URL, judge_api_key="judge-key"
+    )
+    with TestClient(create_app(settings)) as test_client:
+        response = test_client.post("/draft", json={"transcript": seed_chat_text, "engine": "llm"})
+
+    assert response.status_code == 200, response.text
+    assert extraction.call_count == 1 and judge.call_count == 1
+    sent = judge.calls.last.request
+    assert json.loads(sent.content)["model"] == "judge-model"
+    assert sent.headers["authorization"] == "Bearer judge-key"
+    assert extraction.calls.last.request.headers["authorization"] == "Bearer sk-test"
+    assert any(c["judged_by"] == "llm" for c in response.json()["verification"]["claims"])
+
+
+def test_readyz_probes_a_judge_of_its_own(respx_mock: respx.MockRouter) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    respx_mock.get(MODELS_URL).mock(return_value=httpx.Response(200, json=models(MODEL)))
+    respx_mock.get(f"{JUDGE_URL}/models").mock(return_value=httpx.Response(200, json=models("x")))
+    settings = llm_settings(judge_model="judge-model", judge_base_url=JUDGE_URL)
+    with TestClient(create_app(settings)) as test_client:
+        ready = test_client.get("/readyz")
+
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["llm"].endswith("model 'test-model' available")
+    assert body["judge"] == (
+        "http://judge.test:80 does not serve PM_JUDGE_MODEL='judge-model' (it lists: x)"
+    )

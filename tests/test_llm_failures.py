@@ -128,7 +128,7 @@ async def test_each_request_gets_at_most_the_time_left(respx_mock: respx.MockRou
     assert timeouts == [10, pytest.approx(4.5)]  # 12 - 7 - 0.5 s wait
 
 
-async def test_connection_refused_is_503_naming_the_base_url(
+async def test_connection_refused_is_503_naming_the_endpoint(
     respx_mock: respx.MockRouter,
 ) -> None:
     respx_mock.post(COMPLETIONS_URL).mock(side_effect=httpx.ConnectError("refused"))
@@ -136,7 +136,7 @@ async def test_connection_refused_is_503_naming_the_base_url(
     with pytest.raises(UpstreamUnavailableError) as caught:
         await engine(FakeClock(), llm_time_budget=2).extract(seed_transcript())
 
-    assert "could not connect to the LLM at http://llm.test/v1" in caught.value.detail
+    assert "could not connect to the LLM at http://llm.test:80" in caught.value.detail
     assert caught.value.hint is not None and "PM_LLM_BASE_URL" in caught.value.hint
 
 

@@ -553,3 +553,36 @@ def test_logging_filter_on_a_handler_keeps_secrets_out_of_output(
 
     assert "k3yV4lue99" not in caplog.text
     assert "'model': 'gpt-4o'" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the api key is Zr8Pq3Lm9wXv2NcT4bYk: see below",
+        "API_KEY=Zr8Pq3Lm9wXv2NcT4bYk: v1 of the config",
+        "expired_keys: 9921BEGIN EC PRIVATE KEY!');",
+        "POSTGRES_PASSWORD=pg-Sup3r!\nnext: [REDACTED:password] stays",
+    ],
+)
+def test_a_placeholder_label_is_not_read_as_a_name(text: str) -> None:
+    """`[REDACTED:api-key]: see below` must not make 'see' the value of an api key."""
+    once, _ = redact_text(text)
+
+    assert redact_text(once) == (once, [])
+
+
+def test_redaction_of_spliced_pastes_is_idempotent_and_never_fails() -> None:
+    """Pieces of the corpus glued together at random points (a fixed seed): a secret cut in
+    two, a name glued to a token, a placeholder next to a keyword. Redacting the result
+    again must change nothing, and nothing may raise."""
+    import random
+
+    from tests.test_redact_corpus import CLEAN_SNIPPETS, SECRET_SNIPPETS
+
+    texts = [s.text for s in SECRET_SNIPPETS + CLEAN_SNIPPETS]
+    rng = random.Random(20240611)
+    for _ in range(1_000):
+        a, b = rng.choice(texts), rng.choice(texts)
+        text = a[: rng.randint(0, len(a))] + b[rng.randint(0, len(b)) :]
+        once, _ = redact_text(text)
+        assert redact_text(once) == (once, []), text

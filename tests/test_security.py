@@ -290,7 +290,8 @@ async def test_past_the_cap_a_draft_gets_429_with_retry_after(
         body = {"transcript": seed_chat_text, "engine": "llm"}
         first = asyncio.create_task(client.post("/draft", json=body))
         await started.wait()
-        second = await client.post("/draft", json={**body, "audience": "stakeholder"})
+        # Not the same request (an identical one would join the first: single flight).
+        second = await client.post("/draft", json={**body, "keep_unverified": True})
         release.set()
         first_response = await first
     assert first_response.status_code == 200, first_response.text
@@ -311,8 +312,8 @@ async def test_a_busy_judge_leaves_the_rules_verdicts_and_a_warning(
     slots = app.state.engines.llm_slots
     real_extract = app.state.engines.get("llm").extract
 
-    async def extract_then_fill_the_slots(transcript: object) -> object:
-        result = await real_extract(transcript)
+    async def extract_then_fill_the_slots(transcript: object, **options: object) -> object:
+        result = await real_extract(transcript, **options)
         slots.in_use += slots.limit  # others took every slot meanwhile (ours ends after this)
         return result
 

@@ -65,7 +65,7 @@ def seed() -> Transcript:
 @pytest.fixture
 def judge() -> LLMClaimJudge:
     client = AsyncOpenAI(base_url=BASE_URL, api_key="test", max_retries=0)
-    return LLMClaimJudge(client, "test-model", retry=instant_retry(), time_budget=10)
+    return LLMClaimJudge.over(client, "test-model", retry=instant_retry(), time_budget=10)
 
 
 def unsettled_indices(seed: Transcript) -> list[int]:
@@ -139,7 +139,7 @@ async def test_invalid_answer_is_reasked_then_fails(seed: Transcript, judge: LLM
         with pytest.raises(UpstreamError) as caught:
             await verify_draft_with_judge(DRAFT, seed, judge)
     assert route.call_count == 2
-    assert caught.value.extra["last_completion"] == '{"verdicts": "nope"}'
+    assert caught.value.extra["_last_completion"] == '{"verdicts": "nope"}'
 
 
 async def test_reask_then_success(seed: Transcript, judge: LLMClaimJudge) -> None:

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.engines.registry import EngineRegistry
+from app.jobs.runner import Jobs
 from app.workers import RequestSteps, WorkerPool
 
 
@@ -28,6 +29,12 @@ def get_steps(request: Request) -> RequestSteps:
     return pool.steps(settings.cpu_deadline)
 
 
+def get_jobs(request: Request) -> Jobs:
+    jobs: Jobs = request.app.state.jobs
+    return jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 EnginesDep = Annotated[EngineRegistry, Depends(get_engines)]
 StepsDep = Annotated[RequestSteps, Depends(get_steps)]
+JobsDep = Annotated[Jobs, Depends(get_jobs)]

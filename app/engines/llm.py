@@ -4,63 +4,47 @@ For each transcript (already redacted by the pipeline):
 
 1. Serve a cached extraction when the same transcript was extracted with the same model, prompt
    and schema (`Usage.cached`).
-2. Ask once, with the numbered transcript and `response_format` = the committed strict schema
-   (or JSON mode with the schema in the prompt). Transient faults are retried under the time
-   budget (`app.llm.retry`); refusals, truncation and 4xx become clear domain errors.
-3. Validate the answer with the transcript as context. On failure, append the answer and a
-   message quoting the errors, and ask again, up to PM_LLM_MAX_ATTEMPTS answers in all.
-4. When the attempts run out, salvage the best answer: keep the items valid on their own, report
-   each dropped one in `Extraction.warnings`; with no valid title and summary, raise
-   `ExtractionError` carrying the attempts, the errors and (privately) the last raw answer.
+2. Otherwise ask through the seam (`app.llm.structured.ask_structured`): the numbered transcript,
+   `response_format` = the committed strict schema (or JSON mode with the schema in the prompt),
+   the answer validated with the transcript as context and re-asked quoting the errors, up to
+   PM_LLM_MAX_ATTEMPTS answers, transient faults retried, all within the request's deadline.
+3. When the attempts run out (or a re-ask fails), salvage the best answer: keep the items valid on
+   their own, report each dropped one in `Extraction.warnings`; with no valid title and summary,
+   raise `ExtractionError` carrying the attempts, the errors and (privately) the last raw answer.
+
+The repair step that follows verification (`app.llm.review`) asks the same endpoint.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
-
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletion, ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.errors import ConfigurationError, ExtractionError, UpstreamError
-from app.llm.answer import Answer, Salvage, check_answer, salvage
+from app.llm.answer import Salvage, salvage
 from app.llm.cache import CacheKey, ExtractionCache, transcript_hash
-from app.llm.client import build_client
-from app.llm.failures import (
-    content_filter_error,
-    refusal_error,
-    request_error,
-    truncation_error,
+from app.llm.endpoint import Endpoint
+from app.llm.prompt import bounded_messages, prompt_version, reask_messages
+from app.llm.retry import Deadline, RetryPolicy
+from app.llm.structured import (
+    Exchange,
+    InvalidAnswerError,
+    ResponseSpec,
+    ask_structured,
 )
-from app.llm.prompt import build_messages, prompt_version, reask_messages
-from app.llm.retry import Deadline, RetryPolicy, RetryStats, call_with_retries
-from app.models import Extraction, Transcript, Usage
+from app.models import Extraction, IncidentReport, Transcript, Usage
+from app.progress import Progress, silent
 from app.schemas import LLM_SCHEMA_NAME, llm_schema_version, load_llm_response_schema
+from app.workers import INLINE, StepRunner
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+
 
 logger = logging.getLogger("postmortem.llm")
 
 _MAX_ERRORS_SHOWN = 5
-
-
-class _Run:
-    """Bookkeeping for one extraction: usage, requests and answers so far."""
-
-    def __init__(self, model: str) -> None:
-        self.usage = Usage(model=model)
-        self.stats = RetryStats()
-        self.answers: list[Answer] = []
-
-    def extra(self) -> dict[str, Any]:
-        """Details for error responses: counts only, never transcript text."""
-        last = self.answers[-1].content if self.answers else None
-        return {
-            "attempts": len(self.answers),
-            "requests": self.stats.requests,
-            "usage": self.usage.model_dump(),
-            "_last_completion": last,
-        }
 
 
 class LLMEngine:
@@ -72,142 +56,124 @@ class LLMEngine:
         self,
         settings: Settings,
         *,
+        endpoint: Endpoint | None = None,
         client: AsyncOpenAI | None = None,
         cache: ExtractionCache | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        if not settings.llm_configured or not settings.llm_model:
+        if endpoint is None and (not settings.llm_configured or not settings.llm_model):
             raise ConfigurationError(
                 "the llm engine is not configured",
                 hint="set PM_LLM_MODEL and PM_LLM_BASE_URL (or PM_LLM_API_KEY for OpenAI)",
             )
         self.settings = settings
-        self.model: str = settings.llm_model
-        self.client = client or build_client(settings)
+        if endpoint is None:
+            from app.llm.client import build_client, build_endpoint
+
+            endpoint = build_endpoint(settings, client or build_client(settings), retry=retry)
+        self.endpoint = endpoint
+        self.model: str = self.endpoint.model
         self.cache = cache if cache is not None else ExtractionCache(settings.llm_cache_size)
-        self.retry = retry or RetryPolicy()
         self.schema = load_llm_response_schema()
         self.prompt_version = prompt_version()
         self.schema_version = llm_schema_version()
+
+    def deadline(self) -> Deadline:
+        """A fresh PM_LLM_TIME_BUDGET, on the endpoint's clock."""
+        return Deadline(self.settings.llm_time_budget, self.endpoint.retry.clock)
 
     def cache_key(self, transcript: Transcript) -> CacheKey:
         return CacheKey(
             transcript_sha256=transcript_hash(transcript),
             model=self.model,
-            prompt_version=f"{self.prompt_version}/{self.settings.llm_response_format}",
+            prompt_version=f"{self.prompt_version}/{self.endpoint.response_format}",
             schema_version=self.schema_version,
         )
 
-    async def extract(self, transcript: Transcript) -> Extraction:
-        """The validated report for `transcript`, from the cache or from the LLM."""
-        key = self.cache_key(transcript)
-        cached = self.cache.get(key)
+    async def extract(
+        self,
+        transcript: Transcript,
+        *,
+        deadline: Deadline | None = None,
+        steps: StepRunner = INLINE,
+        progress: Progress = silent,
+    ) -> Extraction:
+        """The validated report for `transcript`, from the cache or from the LLM.
+
+        Only a clean extraction is cached: a salvaged one (items dropped after the attempts ran
+        out) is asked for again next time. With the cache off (the service's draft cache is in
+        front of it), the transcript is not even hashed.
+        """
+        key = self.cache_key(transcript) if self.cache.max_entries > 0 else None
+        cached = self.cache.get(key) if key is not None else None
         if cached is not None:
             cached.usage = Usage(model=cached.usage.model, cached=True)
             return cached
-        extraction = await self._extract(transcript)
-        self.cache.put(key, extraction)
+        extraction = await self._extract(transcript, deadline or self.deadline(), steps, progress)
+        if key is not None and not extraction.warnings:
+            self.cache.put(key, extraction)
         return extraction
 
-    async def _extract(self, transcript: Transcript) -> Extraction:
-        run = _Run(self.model)
-        deadline = Deadline(self.settings.llm_time_budget, self.retry.clock)
-        json_object = self.settings.llm_response_format == "json_object"
-        messages = build_messages(transcript, schema=self.schema if json_object else None)
-        stopped_by: UpstreamError | None = None
-        for attempt in range(1, self.settings.llm_max_attempts + 1):
-            try:
-                content = await self._ask(messages, deadline, run)
-            except UpstreamError as exc:
-                if not any(answer.data for answer in run.answers):
-                    raise
-                stopped_by = exc  # a re-ask failed: salvage what the earlier answers hold
-                break
-            answer = check_answer(content, transcript)
-            run.answers.append(answer)
-            if answer.report is not None:
-                logger.info("LLM answer valid on attempt %d", attempt)
-                return Extraction(report=answer.report, usage=run.usage)
-            logger.warning(
-                "LLM answer %d invalid (%d problems); %s",
-                attempt,
-                len(answer.errors),
-                "re-asking" if attempt < self.settings.llm_max_attempts else "salvaging",
-            )
-            messages = [*messages, *reask_messages(answer.content, answer.errors, transcript)]
-        return self._salvage(transcript, run, stopped_by)
+    def response_spec(self, transcript: Transcript) -> ResponseSpec[IncidentReport]:
+        """The report model validated against this transcript, re-asked with extract_reask.j2."""
+        return ResponseSpec(
+            model=IncidentReport,
+            schema_name=LLM_SCHEMA_NAME,
+            schema=self.schema,
+            task="extract the report",
+            context={"transcript": transcript},
+            reask=lambda answer, errors: reask_messages(answer, errors, transcript),
+            max_attempts=self.settings.llm_max_attempts,
+        )
 
-    async def _ask(
-        self, messages: list[ChatCompletionMessageParam], deadline: Deadline, run: _Run
-    ) -> str | None:
-        """One answer's text; transient faults retried, everything else a domain error."""
-        response_format: ResponseFormatJSONSchema | ResponseFormatJSONObject
-        if self.settings.llm_response_format == "json_object":
-            response_format = {"type": "json_object"}
-        else:
-            response_format = {
-                "type": "json_schema",
-                "json_schema": {"name": LLM_SCHEMA_NAME, "schema": self.schema, "strict": True},
-            }
-
-        async def request(timeout: float) -> ChatCompletion:
-            return await self.client.chat.completions.create(
-                model=self.model,
-                messages=messages,
-                response_format=response_format,
-                temperature=self.settings.llm_temperature,
-                max_tokens=self.settings.llm_max_tokens,
-                timeout=timeout,
-            )
-
+    async def _extract(
+        self, transcript: Transcript, deadline: Deadline, steps: StepRunner, progress: Progress
+    ) -> Extraction:
+        del progress
+        json_object = self.endpoint.response_format == "json_object"
+        messages = await steps.run(
+            "building the prompt",
+            bounded_messages,
+            transcript,
+            self.schema if json_object else None,
+            self.settings.llm_context_tokens,
+            self.settings.llm_max_tokens,
+        )
+        exchange = Exchange(usage=Usage(model=self.model))
         try:
-            completion = await call_with_retries(
-                request,
+            answer = await ask_structured(
+                self.endpoint,
+                messages,
+                self.response_spec(transcript),
                 deadline=deadline,
-                per_request_timeout=self.settings.llm_timeout,
-                policy=self.retry,
-                stats=run.stats,
+                exchange=exchange,
             )
-        except Exception as exc:
-            raise request_error(exc, self.settings, **run.extra()) from exc
-        self._count(completion, run)
-        if not completion.choices:
-            raise UpstreamError("the LLM answered with no choices", **run.extra())
-        choice = completion.choices[0]
-        if choice.message.refusal:
-            raise refusal_error(choice.message.refusal, **run.extra())
-        if choice.finish_reason == "length":
-            raise truncation_error(self.settings, **run.extra())
-        if choice.finish_reason == "content_filter":
-            raise content_filter_error(**run.extra())
-        return choice.message.content
-
-    def _count(self, completion: ChatCompletion, run: _Run) -> None:
-        usage = run.usage
-        usage.llm_calls += 1
-        usage.model = completion.model or usage.model
-        if completion.usage is not None:
-            usage.prompt_tokens += completion.usage.prompt_tokens or 0
-            usage.completion_tokens += completion.usage.completion_tokens or 0
+        except InvalidAnswerError:
+            return self._salvage(transcript, exchange, None)
+        except UpstreamError as exc:
+            if not any(attempt.data for attempt in exchange.attempts):
+                raise
+            return self._salvage(transcript, exchange, exc)  # a re-ask failed: keep what we have
+        return Extraction(report=answer.value, usage=answer.usage)
 
     def _salvage(
-        self, transcript: Transcript, run: _Run, stopped_by: UpstreamError | None
+        self, transcript: Transcript, exchange: Exchange, stopped_by: UpstreamError | None
     ) -> Extraction:
         """The best partial report from the answers, or an error when none has enough."""
         best: Salvage | None = None
-        for answer in reversed(run.answers):  # later answers first: they saw the error list
-            if answer.data is None:
+        for attempt in reversed(exchange.attempts):  # later answers first: they saw the errors
+            if attempt.data is None:
                 continue
-            candidate = salvage(answer.data, transcript)
+            candidate = salvage(attempt.data, transcript)
             if candidate.report is not None and (
                 best is None or len(candidate.warnings) < len(best.warnings)
             ):
                 best = candidate
-        attempts = len(run.answers)
+        attempts = len(exchange.attempts)
         if best is None or best.report is None:
             if stopped_by is not None:
                 raise stopped_by
-            errors = run.answers[-1].errors if run.answers else []
+            errors = exchange.attempts[-1].errors if exchange.attempts else []
             shown = "; ".join(errors[:_MAX_ERRORS_SHOWN])
             hidden = len(errors) - _MAX_ERRORS_SHOWN
             more = f" (and {hidden} more)" if hidden > 0 else ""
@@ -216,7 +182,7 @@ class LLMEngine:
                 f"little was valid to keep: {shown}{more}",
                 hint="try a stronger model, or raise PM_LLM_MAX_ATTEMPTS",
                 errors=errors,
-                **run.extra(),
+                **exchange.extra(),
             )
         warnings = [
             f"the LLM's answer was still invalid after {attempts} attempt(s); "
@@ -225,4 +191,4 @@ class LLMEngine:
         if stopped_by is not None:
             warnings.append(f"stopped re-asking: {stopped_by.detail}")
         warnings.extend(best.warnings)
-        return Extraction(report=best.report, usage=run.usage, warnings=warnings)
+        return Extraction(report=best.report, usage=exchange.usage, warnings=warnings)

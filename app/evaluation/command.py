@@ -69,6 +69,12 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
         "the model to answer (see app/evaluation/played.py)",
     )
     parser.add_argument(
+        "--checker-model",
+        metavar="MODEL",
+        help="also score the checker with its LLM judge, replayed from this model's recordings "
+        "in eval/checker/recordings/ (with --collect: write the judge requests they lack)",
+    )
+    parser.add_argument(
         "--import-answers",
         metavar="DIR",
         help="file the answers written in DIR (<key>.answer.txt beside each collected request) "
@@ -161,8 +167,11 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     incidents_dir = Path(args.incidents) if args.incidents else default_incidents_dir()
     incidents = discover_incidents(incidents_dir, args.only)
     if args.import_answers:
-        return _import_answers(Path(args.import_answers), incidents, out)
-    if args.collect and not args.replay:
+        from app.evaluation.runner import checker_cases_dir
+
+        cases = checker_cases_dir(_existing(args.checker_cases, eval_root() / "checker"))
+        return _import_answers(Path(args.import_answers), incidents, out, cases)
+    if args.collect and not (args.replay or args.checker_model):
         raise InvalidRequestError("--collect works with --replay", hint="add --replay")
     specs = _specs(args)
     root = eval_root()
@@ -170,10 +179,24 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     thresholds = load_thresholds(config) if config else {}
     checker_cases = _existing(args.checker_cases, root / "checker")
 
+    from app.progress_bar import ProgressBar
+
     collect = Path(args.collect) if args.collect else None
-    suite = asyncio.run(
-        run_suite(incidents, specs, mode=_mode(args), checker_cases=checker_cases, collect=collect)
-    )
+    bar = ProgressBar()
+    try:
+        suite = asyncio.run(
+            run_suite(
+                incidents,
+                specs,
+                mode=_mode(args),
+                checker_cases=checker_cases,
+                collect=collect,
+                checker_model=args.checker_model,
+                progress=bar.update,
+            )
+        )
+    finally:
+        bar.close()
     if collect is not None:
         waiting = sorted(collect.glob("*/*.request.json"))
         out.write(f"collected: {len(waiting)} request(s) waiting for answers in {collect}\n")
@@ -181,6 +204,7 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     for run in suite.runs:
         suite.failures += check_run(run, thresholds)
     suite.failures += check_checker(suite.checker, thresholds)
+    suite.failures += check_checker(suite.checker_judged, thresholds, table="checker_judged")
 
     out.write(render_text(suite, show_test=args.show_test))
     name = report_name(args.name)
@@ -199,12 +223,16 @@ def run_eval_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     return EXIT_OK
 
 
-def _import_answers(directory: Path, incidents: list[Incident], out: TextIO) -> int:
+def _import_answers(
+    directory: Path, incidents: list[Incident], out: TextIO, checker_cases: Path | None
+) -> int:
     from app.config import Settings
     from app.evaluation.played import import_answers
     from app.evaluation.recording import recorded_settings
 
-    result = import_answers(directory, incidents, recorded_settings(Settings.model_construct()))
+    result = import_answers(
+        directory, incidents, recorded_settings(Settings.model_construct()), checker_cases
+    )
     out.write(
         f"imported {result.answers} answer(s) into {len(result.recordings)} recording(s) and "
         f"{result.labels} fact label(s); {result.waiting} request(s) still waiting\n"

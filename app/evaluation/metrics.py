@@ -14,7 +14,15 @@ from typing import Any
 
 from app.evaluation.gold import GoldActionItem, GoldRootCause, GoldTimelineEvent
 from app.evaluation.matching import contains_figure, matches_keywords, one_to_one, times_within
-from app.models import ActionItem, Statement, TimelineEntry, Transcript, hhmm, times_in_text
+from app.models import (
+    ActionItem,
+    Statement,
+    TimelineEntry,
+    Transcript,
+    clock_readings,
+    hhmm,
+    times_in_text,
+)
 from app.redact import redact_text
 
 
@@ -140,12 +148,13 @@ def figures_present(figures: Sequence[str], text: str) -> tuple[float | None, li
 
 
 def transcript_times(transcript: Transcript) -> set[str]:
-    """Every 'HH:MM' the transcript states: message times and times written in messages."""
+    """Every 'HH:MM' the transcript states: message times and times written in messages, read
+    as the validators read them (a bare "4:15" may be 16:15; "midnight", "noon")."""
     known: set[str] = set()
     for message in transcript.messages:
         if message.time:
             known.add(hhmm(message.time))
-        known.update(times_in_text(message.text))
+        known.update(clock_readings(message.text))
     return known
 
 

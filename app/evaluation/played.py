@@ -135,9 +135,13 @@ class Imported:
 
 
 def import_answers(
-    directory: Path, incidents: list[Incident], settings: dict[str, Any]
+    directory: Path,
+    incidents: list[Incident],
+    settings: dict[str, Any],
+    checker_cases: Path | None = None,
 ) -> Imported:
-    """File every `<key>.answer.txt` under `directory` into its incident's recording."""
+    """File every `<key>.answer.txt` under `directory` into its incident's recording (or, for a
+    folder named after a checker case in `checker_cases`, into that case's judge recording)."""
     by_id = {incident.id: incident for incident in incidents}
     touched: dict[Path, Recording] = {}
     answers = waiting = 0
@@ -146,13 +150,19 @@ def import_answers(
         if not answer_path.is_file():
             waiting += 1
             continue
-        incident = by_id.get(request_path.parent.name)
-        if incident is None:
-            raise RecordingError(f"{request_path}: no incident {request_path.parent.name!r}")
+        name = request_path.parent.name
+        incident = by_id.get(name)
         body = request_path.read_bytes()
         request = json.loads(body)
         model = str(request.get("model"))
-        path = recording_path(incident, model)
+        if incident is not None:
+            path = recording_path(incident, model)
+        elif checker_cases is not None and (checker_cases / f"{name}.json").is_file():
+            from app.evaluation.checker_judge import judge_recording
+
+            path = judge_recording(checker_cases, model, name)
+        else:
+            raise RecordingError(f"{request_path}: no incident or checker case {name!r}")
         if path not in touched:
             touched[path] = (
                 load_recording(path)

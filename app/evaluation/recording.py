@@ -148,11 +148,15 @@ class ReplayTransport(httpx.AsyncBaseTransport):
         self._recording: Recording | None = None
         self._path: Path | None = None
         self._collect = collect
+        self._name = ""
         self.missing: list[str] = []
         self.collected: list[Path] = []
 
-    def start(self, path: Path) -> None:
+    def start(self, path: Path, name: str | None = None) -> None:
+        """Answer from the recording at `path`; `name` is the folder collected requests go to
+        (default: the incident folder the recording sits in)."""
         self._path = path
+        self._name = name or path.parent.parent.name
         self._recording = load_recording(path) if path.is_file() else None
         self.missing = []
 
@@ -165,8 +169,7 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             if self._collect is not None and self._path is not None:
                 from app.evaluation.played import collect_request
 
-                incident_id = self._path.parent.parent.name
-                self.collected.append(collect_request(self._collect, incident_id, body))
+                self.collected.append(collect_request(self._collect, self._name, body))
             message = f"no recorded completion for request {key[:12]} in {self._path}"
             return httpx.Response(
                 404, json={"error": {"message": message, "code": "not_recorded"}}, request=request

@@ -7,11 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import PostmortemError
-from app.evaluation.scores import AggregateScore, EngineRun, IncidentScore, SuiteResult
+from app.evaluation.scores import (
+    AggregateScore,
+    CheckerRow,
+    EngineRun,
+    IncidentScore,
+    SuiteResult,
+)
 
 README_START = "<!-- eval-table:start -->"
 README_END = "<!-- eval-table:end -->"
-REGENERATE = "postmortem eval --update-readme"
+REGENERATE = (
+    "postmortem eval --compare extractive,llm+rules:played-strong,llm:played-strong --replay "
+    "--checker-model played-strong --update-readme"
+)
 OFFLINE_ENGINE = "extractive"
 
 
@@ -98,7 +107,11 @@ def _shown(score: IncidentScore, show_test: bool) -> bool:
 
 
 def table_rows(
-    runs: Sequence[EngineRun], *, stable: bool = False, show_test: bool = False
+    runs: Sequence[EngineRun],
+    *,
+    stable: bool = False,
+    show_test: bool = False,
+    aggregates_only: bool = False,
 ) -> tuple[list[str], list[list[str]]]:
     """Header and rows: dev incidents (engines side by side), then the aggregate rows of each
     engine: one per split, the gap between the splits' rates, and all incidents together.
@@ -106,8 +119,12 @@ def table_rows(
     columns = [c for c in COLUMNS if not (stable and c.varies)]
     header = ["incident", "engine", *(c.header for c in columns)]
     rows: list[list[str]] = []
-    ids = list(
-        dict.fromkeys(s.incident for run in runs for s in run.incidents if _shown(s, show_test))
+    ids = (
+        []
+        if aggregates_only
+        else list(
+            dict.fromkeys(s.incident for run in runs for s in run.incidents if _shown(s, show_test))
+        )
     )
     for incident_id in ids:
         for run in runs:
@@ -180,12 +197,29 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 def checker_line(suite: SuiteResult, *, show_dir: bool = True) -> str:
     if suite.checker is None:
         return "checker: no planted-error cases found (skipped)"
-    row = suite.checker
+    lines = [_checker_row_line(suite.checker, show_dir)]
+    if suite.checker_judged is not None:
+        lines.append(_checker_row_line(suite.checker_judged, show_dir))
+    return "\n".join(lines)
+
+
+def _checker_row_line(row: CheckerRow, show_dir: bool) -> str:
     where = f" ({row.cases_dir})" if show_dir else ""
-    return (
-        f"checker on planted-error drafts{where}: "
+    how = f"with the judge replayed from {row.judge_model}" if row.judge_model else "rules only"
+    line = (
+        f"checker on planted-error drafts{where}, {how}: "
         f"precision {row.precision:.2f}, recall {row.recall:.2f}"
     )
+    for split, rates in row.splits.items():
+        line += (
+            f"; {split}: hard-kind errors caught {rates.get('hard_recall', 0):.2f}, all kinds "
+            f"{rates.get('recall', 0):.2f}, correct claims shipped "
+            f"{rates.get('correct_shipped', 0):.2f}, false contradicted "
+            f"{rates.get('false_contradicted', 0):.3f}"
+        )
+    if row.unjudged:
+        line += f"; no recorded judge answer for {len(row.unjudged)} case(s)"
+    return line
 
 
 def verdict_lines(suite: SuiteResult, bullet: str = "  ") -> list[str]:
@@ -294,22 +328,29 @@ def write_reports(
 
 
 def readme_block(suite: SuiteResult) -> str:
-    """The README's results: the offline engine's table (no timings) and how to regenerate it."""
-    runs = [run for run in suite.runs if run.engine == OFFLINE_ENGINE]
-    if not runs:
+    """The README's results: every engine's aggregate rows (per split, the gap, all incidents;
+    no timings), the checker rows, and how to regenerate them. Per-incident rows stay in the
+    reports (`eval/reports/latest.md`)."""
+    runs = list(suite.runs)
+    offline = [run for run in runs if run.engine == OFFLINE_ENGINE]
+    if not offline:
         raise PostmortemError("--update-readme needs the offline engine in the run")
-    header, rows = table_rows(runs, stable=True)
-    count = runs[0].aggregate.incidents
-    splits = ", ".join(f"{n} {name}" for name, n in _split_counts(runs[0]).items())
+    header, rows = table_rows(runs, stable=True, aggregates_only=True)
+    count = offline[0].aggregate.incidents
+    splits = ", ".join(f"{n} {name}" for name, n in _split_counts(offline[0]).items())
+    engines = ", ".join(
+        f"`{run.engine}`" + (" (replayed)" if run.mode == "replay" else "") for run in runs
+    )
     return "\n".join(
         [
-            f"Offline engine (`{OFFLINE_ENGINE}`) on {count} sample incidents in `eval/incidents` "
-            f"({splits}); the `test` split is frozen and shown only in aggregate. Regenerate with "
-            f"`{REGENERATE}` (see `eval/README.md` for the metrics).",
+            f"{count} sample incidents in `eval/incidents` ({splits}); the `test` split is frozen "
+            f"and shown only in aggregate. Engines: {engines}. Regenerate with `{REGENERATE}` "
+            "(see `eval/README.md` for the metrics; per-incident rows are in "
+            "`eval/reports/latest.md`).",
             "",
             markdown_table(header, rows),
             "",
-            checker_line(suite, show_dir=False),
+            *checker_line(suite, show_dir=False).splitlines(),
         ]
     )
 

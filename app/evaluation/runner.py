@@ -7,7 +7,7 @@ from it, so the LLM engine's cache serves the second audience (as it does in the
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.engines.registry import ENGINE_NAMES, EngineRegistry
 from app.errors import ConfigurationError, InvalidRequestError, PostmortemError
+from app.evaluation.checker_judge import measure_checker_with_judge
 from app.evaluation.facts import load_labels, unlabelled_facts
 from app.evaluation.gold import Incident
 from app.evaluation.played import write_worksheet
@@ -48,7 +49,7 @@ from app.ingest.upload import Upload
 from app.models import Audience
 from app.pipeline import DraftOptions, DraftResult, create_draft, ingest
 from app.verify import verify_draft
-from app.verify.measure import CaseError, measure_checker
+from app.verify.measure import CaseError, CheckerScore, measure_checker
 
 Mode = Literal["live", "record", "replay"]
 AUDIENCES: tuple[Audience, ...] = ("engineering", "stakeholder")
@@ -254,12 +255,18 @@ async def run_engine(
     mode: Mode = "live",
     upstream: httpx.AsyncBaseTransport | None = None,
     collect: Path | None = None,
+    progress: Callable[[float, float, str], None] | None = None,
 ) -> EngineRun:
-    """Every incident through one engine (one registry, so the LLM cache spans audiences)."""
+    """Every incident through one engine (one registry, so the LLM cache spans audiences);
+    `progress(done, total, label)` hears of each incident."""
     setup = setup_engine(spec, incidents, mode, upstream, collect)
     async with _http_client(setup.transport) as client:
         engines = EngineRegistry(setup.settings, http_client=client)
-        scores = [await run_incident(incident, setup, engines) for incident in incidents]
+        scores = []
+        for number, incident in enumerate(incidents):
+            if progress is not None:
+                progress(number, len(incidents), f"{spec.label}: {incident.id}")
+            scores.append(await run_incident(incident, setup, engines))
     return EngineRun(
         engine=spec.label,
         model=setup.model,
@@ -288,11 +295,33 @@ def measure_checker_row(directory: Path | None) -> CheckerRow | None:
         score = measure_checker(cases)
     except (CaseError, ValidationError, OSError) as exc:
         raise InvalidRequestError(f"checker cases in {cases}: {exc}") from None
+    return _checker_row(cases, score)
+
+
+async def measure_judged_checker_row(
+    directory: Path | None, model: str, collect: Path | None
+) -> CheckerRow | None:
+    """The same cases with the LLM judge replayed from `model`'s recordings."""
+    cases = checker_cases_dir(directory)
+    if cases is None:
+        return None
+    try:
+        score, unjudged = await measure_checker_with_judge(cases, model, collect=collect)
+    except (CaseError, ValidationError, OSError) as exc:
+        raise InvalidRequestError(f"checker cases in {cases}: {exc}") from None
+    row = _checker_row(cases, score)
+    return row.model_copy(update={"judge_model": model, "unjudged": unjudged})
+
+
+def _checker_row(cases: Path, score: CheckerScore) -> CheckerRow:
     return CheckerRow(
         cases_dir=str(cases),
         precision=score.precision,
         recall=score.recall,
-        details=score.model_dump(mode="json", exclude={"precision", "recall"}),
+        splits=score.summary,
+        details=score.model_dump(
+            mode="json", exclude={"precision", "recall", "summary", "mistakes"}
+        ),
     )
 
 
@@ -304,14 +333,19 @@ async def run_suite(
     checker_cases: Path | None = None,
     upstream: httpx.AsyncBaseTransport | None = None,
     collect: Path | None = None,
+    checker_model: str | None = None,
+    progress: Callable[[float, float, str], None] | None = None,
 ) -> SuiteResult:
     """All engines over all incidents, plus the checker's own score. With `collect` (replay
     mode), requests the recordings lack are written there to be answered."""
-    runs = [await run_engine(spec, incidents, mode, upstream, collect) for spec in specs]
+    runs = [await run_engine(spec, incidents, mode, upstream, collect, progress) for spec in specs]
     return SuiteResult(
         incidents_dir=str(incidents[0].directory.parent) if incidents else "",
         runs=runs,
         checker=measure_checker_row(checker_cases),
+        checker_judged=await measure_judged_checker_row(checker_cases, checker_model, collect)
+        if checker_model
+        else None,
     )
 
 

@@ -342,11 +342,20 @@ def _retention(scores: list[IncidentScore]) -> dict[str, Any]:
 
 
 class CheckerRow(BaseModel):
-    """The fact checker's own score on drafts with planted errors (engine-independent)."""
+    """The fact checker's own score on drafts with planted errors (engine-independent):
+    pooled precision and recall, and per split the headline rates (`hard_recall`, `recall`,
+    `correct_shipped`, `false_alarms`, `false_contradicted`, `precision`)."""
 
     cases_dir: str
     precision: float
     recall: float
+    splits: dict[str, dict[str, float]] = Field(default_factory=dict)
+    judge_model: str | None = Field(
+        default=None, description="With the LLM judge replayed from this model's recordings."
+    )
+    unjudged: list[str] = Field(
+        default_factory=list, description="Cases whose judge request has no recorded answer."
+    )
     details: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -389,6 +398,7 @@ class SuiteResult(BaseModel):
     incidents_dir: str
     runs: list[EngineRun]
     checker: CheckerRow | None = None
+    checker_judged: CheckerRow | None = None
     thresholds_file: str | None = None
     failures: list[ThresholdFailure] = Field(default_factory=list)
 

@@ -49,8 +49,16 @@ METRICS: dict[str, Direction] = {
     "mean_latency_ms": "max",
 }
 SPLITS = ("dev", "test")
-CHECKER_METRICS: dict[str, Direction] = {"precision": "min", "recall": "min"}
+CHECKER_METRICS: dict[str, Direction] = {
+    "precision": "min",
+    "recall": "min",
+    "hard_recall": "min",
+    "correct_shipped": "min",
+    "false_alarms": "max",
+    "false_contradicted": "max",
+}
 CHECKER_TABLE = "checker"
+CHECKER_TABLES = (CHECKER_TABLE, "checker_judged")
 DEFAULT_TABLE = "default"
 
 Thresholds = dict[str, dict[str, float]]
@@ -78,7 +86,7 @@ def load_thresholds(path: Path) -> Thresholds:
     for name, table in tables.items():
         if not isinstance(table, dict):
             raise ThresholdConfigError(f"{path}: thresholds.{name} must be a table")
-        known = CHECKER_METRICS if name == CHECKER_TABLE else METRICS
+        known = CHECKER_METRICS if name in CHECKER_TABLES else METRICS
         flat: dict[str, float] = {}
         for metric, value in table.items():
             if metric in SPLITS and isinstance(value, dict):
@@ -153,22 +161,43 @@ def check_run(run: EngineRun, thresholds: Thresholds) -> list[ThresholdFailure]:
     return failures
 
 
-def check_checker(row: CheckerRow | None, thresholds: Thresholds) -> list[ThresholdFailure]:
-    """The checker's precision/recall against `[thresholds.checker]`."""
+def check_checker(
+    row: CheckerRow | None, thresholds: Thresholds, *, table: str = CHECKER_TABLE
+) -> list[ThresholdFailure]:
+    """The checker's pooled precision/recall against `[thresholds.<table>]` (`checker` for the
+    rules alone, `checker_judged` with the judge), and each split's rates against
+    `[thresholds.<table>.<split>]`. A judged row with unrecorded judge answers fails."""
     if row is None:
         return []
     failures = []
-    for metric, limit in thresholds.get(CHECKER_TABLE, {}).items():
-        value = float(getattr(row, metric))
-        direction = CHECKER_METRICS[metric]
-        if _fails(value, limit, direction):
-            failures.append(
-                ThresholdFailure(
-                    engine=CHECKER_TABLE,
-                    metric=metric,
-                    value=value,
-                    threshold=limit,
-                    direction=direction,
-                )
+    if row.unjudged:
+        failures.append(
+            ThresholdFailure(
+                engine=table,
+                metric="unjudged_cases",
+                value=float(len(row.unjudged)),
+                threshold=0.0,
+                direction="max",
             )
+        )
+    pooled = {"precision": row.precision, "recall": row.recall}
+    checks: list[tuple[str, dict[str, float], dict[str, float]]] = [
+        (table, thresholds.get(table, {}), pooled)
+    ]
+    for split, rates in row.splits.items():
+        checks.append((f"{table} [{split}]", thresholds.get(f"{table}.{split}", {}), rates))
+    for label, limits, values in checks:
+        for metric, limit in limits.items():
+            value = values.get(metric)
+            direction = CHECKER_METRICS[metric]
+            if value is not None and _fails(float(value), limit, direction):
+                failures.append(
+                    ThresholdFailure(
+                        engine=label,
+                        metric=metric,
+                        value=float(value),
+                        threshold=limit,
+                        direction=direction,
+                    )
+                )
     return failures

@@ -1,16 +1,18 @@
-"""Turn an LLM answer into a validated `IncidentReport`, or into errors worth quoting back.
+"""Read the JSON in an LLM answer, word validation errors for a re-ask, and salvage a report.
 
-Validation uses the transcript as context, so an evidence id that names no message, a timeline
-time that no cited message supports, or an owner who is not a participant is an error the model is
-asked to fix. When the re-asks run out, `salvage` keeps the items that are valid on their own and
-reports each one it drops.
+`parse_json_object` takes whatever text the model wrote (a code fence, chatter around the object,
+JSON nested 100,000 deep, integers with thousands of digits, lone surrogates) and gives a JSON
+object or a `ValueError` saying what to fix; it never raises anything else. Validation itself runs
+in the seam (`app.llm.structured.check_answer`) with the transcript as context. When the re-asks
+run out, `salvage` keeps the report items that are valid on their own and reports each one it
+drops.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -37,14 +39,30 @@ _ITEM_LISTS: dict[str, type[BaseModel]] = {
 _OPTIONAL_STATEMENTS = ("detection", "root_cause", "resolution")
 
 
-@dataclass
-class Answer:
-    """One answer: its raw text, the JSON object if it parsed, and the report if it validated."""
+def _loads(text: str) -> Any:
+    """`json.loads`, with every way it can fail turned into ValueError."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError(
+            "the answer's JSON is nested too deeply to read; answer with the flat JSON object "
+            "the schema describes"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the answer is not valid JSON: {exc}") from None
+    except ValueError:  # an integer longer than Python's digit limit
+        raise ValueError("the answer is not valid JSON: a number is far too long") from None
 
-    content: str
-    data: dict[str, Any] | None = None
-    report: IncidentReport | None = None
-    errors: list[str] = field(default_factory=list)
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON escapes can spell lone surrogates (`\\ud800`), which no UTF-8 output can carry."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def parse_json_object(content: str) -> dict[str, Any]:
@@ -54,18 +72,28 @@ def parse_json_object(content: str) -> dict[str, Any]:
     if fenced:
         text = fenced.group("body").strip()
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as first_error:
+        value = _loads(text)
+    except ValueError as first_error:
         start, end = text.find("{"), text.rfind("}")
-        if start < 0 or end <= start:
-            raise ValueError(f"the answer is not valid JSON: {first_error}") from None
+        if start < 0 or end <= start or (start == 0 and end == len(text) - 1):
+            raise first_error from None
         try:
-            value = json.loads(text[start : end + 1])
-        except json.JSONDecodeError:
-            raise ValueError(f"the answer is not valid JSON: {first_error}") from None
+            value = _loads(text[start : end + 1])
+        except ValueError:
+            raise first_error from None
     if not isinstance(value, dict):
         raise ValueError(f"the answer must be one JSON object, not a JSON {type(value).__name__}")
-    return value
+    found: dict[str, Any] = value
+    try:
+        json.dumps(found, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            found = _without_lone_surrogates(found)
+        except RecursionError:
+            raise ValueError("the answer's JSON is nested too deeply to read") from None
+    except (RecursionError, ValueError):
+        raise ValueError("the answer's JSON is nested too deeply to read") from None
+    return found
 
 
 def validation_messages(error: ValidationError, prefix: str = "") -> list[str]:
@@ -77,26 +105,6 @@ def validation_messages(error: ValidationError, prefix: str = "") -> list[str]:
         text = item["msg"].removeprefix("Value error, ")
         messages.append(f"{where}: {text}" if where else text)
     return messages
-
-
-def check_answer(content: str | None, transcript: Transcript) -> Answer:
-    """Parse and validate one answer against the transcript."""
-    answer = Answer(content=content or "")
-    if not answer.content.strip():
-        answer.errors = ["the answer was empty; answer with the JSON object"]
-        return answer
-    try:
-        answer.data = parse_json_object(answer.content)
-    except ValueError as exc:
-        answer.errors = [str(exc)]
-        return answer
-    try:
-        answer.report = IncidentReport.model_validate(
-            answer.data, context={"transcript": transcript}
-        )
-    except ValidationError as exc:
-        answer.errors = validation_messages(exc)
-    return answer
 
 
 @dataclass

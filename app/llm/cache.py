@@ -1,8 +1,10 @@
-"""Validated extractions kept in memory, so a second request for the same transcript (the other
+"""Validated answers kept in memory, so a second request for the same transcript (the other
 audience, or a retry by the user) makes no LLM call.
 
-The key is (transcript hash, model, prompt version, schema version): editing a prompt template or
-the report model changes the key, so a stale extraction is never served.
+Extractions are keyed by (transcript hash, model, prompt version, schema version): editing a
+prompt template or the report model changes the key, so a stale extraction is never served.
+`ResultCache` holds other validated answers (repairs) under a string key built the same way.
+Only validated answers are ever stored: a call that failed leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from app.models import Extraction, Transcript
 
@@ -65,3 +67,39 @@ class ExtractionCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+V = TypeVar("V")
+
+
+class ResultCache(Generic[V]):
+    """A bounded, thread-safe LRU map from a string key to a value; size 0 keeps nothing.
+
+    Values are stored as given: store immutable values or copies.
+    """
+
+    def __init__(self, max_entries: int = 128) -> None:
+        if max_entries < 0:
+            raise ValueError("max_entries must be 0 or more")
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str) -> V | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: V) -> None:
+        if self.max_entries == 0:
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)

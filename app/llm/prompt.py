@@ -13,12 +13,14 @@ import hashlib
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openai.types.chat import ChatCompletionMessageParam
-
-from app.models import Transcript
+from app.models import Message, Transcript
 from app.resources import prompts_dir, render_prompt
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 SYSTEM_TEMPLATE = "extract_system.j2"
 USER_TEMPLATE = "extract_user.j2"
@@ -47,23 +49,30 @@ def prompt_version() -> str:
     return f"{declared_version(SYSTEM_TEMPLATE)}.{digest.hexdigest()[:8]}"
 
 
-def numbered_transcript(transcript: Transcript) -> str:
-    """One `[m<id> <time> <author>] text` line per message; continuation lines are indented.
+def numbered_line(message: Message) -> str:
+    """`[m<id> <time> <author>] text`; continuation lines indented, the closing tag defused.
 
     Indenting continuation lines means a message cannot forge a line that looks like another
     message (`[m3 ...]`), and the closing tag is defused so the text cannot end the transcript.
     """
-    lines = []
-    for message in transcript.messages:
-        head = [f"m{message.id}"]
-        if message.day:
-            head.append(f"+{message.day}d")
-        if message.time:
-            head.append(message.time)
-        head.append(message.author or "(unknown)")
-        body = message.text.replace("</transcript", "</ transcript").replace("\n", "\n  ")
-        lines.append(f"[{' '.join(head)}] {body}")
-    return "\n".join(lines)
+    head = [f"m{message.id}"]
+    if message.day:
+        head.append(f"+{message.day}d")
+    if message.time:
+        head.append(message.time)
+    head.append(message.author or "(unknown)")
+    body = defuse(message.text).replace("\n", "\n  ")
+    return f"[{' '.join(head)}] {body}"
+
+
+def defuse(text: str) -> str:
+    """Chat text that cannot close the transcript block it is quoted in."""
+    return text.replace("</transcript", "</ transcript")
+
+
+def numbered_transcript(transcript: Transcript) -> str:
+    """One `numbered_line` per message, in transcript order."""
+    return "\n".join(numbered_line(message) for message in transcript.messages)
 
 
 def build_messages(
@@ -101,3 +110,34 @@ def reask_messages(
         {"role": "assistant", "content": answer},
         {"role": "user", "content": reask.strip()},
     ]
+
+
+def bounded_messages(
+    transcript: Transcript,
+    schema: dict[str, Any] | None,
+    context_tokens: int,
+    answer_tokens: int,
+) -> list[ChatCompletionMessageParam]:
+    """`build_messages`, refused with `ContextBudgetError` when the prompt plus the answer's
+    PM_LLM_MAX_TOKENS would not fit PM_LLM_CONTEXT_TOKENS: nothing that cannot fit is sent.
+
+    A step (run in a worker by the service): rendering and counting a long chat is CPU work.
+    The messages are exactly `build_messages`'s, so a chat that fits sends the same request.
+    """
+    from app.errors import ContextBudgetError
+    from app.llm.tokens import messages_tokens, tokenizer_name
+
+    messages = build_messages(transcript, schema=schema)
+    prompt = messages_tokens([str(m.get("content") or "") for m in messages])
+    if prompt + answer_tokens > context_tokens:
+        raise ContextBudgetError(
+            f"the chat is too long for the model: the prompt is {prompt:,} tokens "
+            f"({tokenizer_name()}) and the answer may take {answer_tokens:,} "
+            f"(PM_LLM_MAX_TOKENS), over the {context_tokens:,}-token context "
+            "(PM_LLM_CONTEXT_TOKENS); nothing was sent to the LLM",
+            hint="send only the hours of the incident (since/until), use engine 'extractive', "
+            "or raise PM_LLM_CONTEXT_TOKENS if the model's context is larger",
+            prompt_tokens=prompt,
+            context_tokens=context_tokens,
+        )
+    return messages

@@ -1,9 +1,11 @@
-"""Transient faults retried with backoff and jitter, all under one time budget.
+"""Transient faults retried with backoff and jitter, all under one deadline.
 
 Timeouts, connection errors, 408/409/429 and 5xx are retried; a `Retry-After` (or OpenAI's
-`retry-after-ms`) header sets the wait. Retrying stops when the next wait would pass the deadline,
-and the last exception is re-raised for `app.llm.failures` to name. Sleep and clock are injectable
-so tests run instantly and count calls deterministically.
+`retry-after-ms`) header sets the wait. Each try runs under `asyncio.timeout` for the whole
+exchange (connect, send and every read), so a server that drips its answer a byte at a time
+cannot outlast the deadline the way it outlasts a per-read timeout. Retrying stops when the next
+wait would pass the deadline, and the last exception is re-raised for `app.llm.failures` to name.
+Sleep and clock are injectable so tests run instantly and count calls deterministically.
 """
 
 from __future__ import annotations
@@ -15,16 +17,20 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import openai
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+from app.llm.progress import Progress, track
 
 logger = logging.getLogger("postmortem.llm")
 
 T = TypeVar("T")
 
 _TRANSIENT_STATUS = frozenset({408, 409, 429})
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class RetryPolicy:
 
 
 class Deadline:
-    """The time left of one extraction's budget."""
+    """The time left of one request's LLM budget (PM_LLM_TIME_BUDGET), shared by every call."""
 
     def __init__(self, budget: float, clock: Callable[[], float]) -> None:
         self.budget = budget
@@ -59,8 +65,10 @@ class Deadline:
 
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: the same request may well succeed in a moment."""
-    if isinstance(exc, openai.APIConnectionError):  # includes APITimeoutError
-        return True
+    import openai  # loaded already whenever an SDK error can exist
+
+    if isinstance(exc, openai.APIConnectionError | RequestTimeoutError):
+        return True  # APIConnectionError includes APITimeoutError
     if isinstance(exc, openai.APIStatusError):
         if exc.code == "insufficient_quota":  # a 429 that waiting does not fix
             return False
@@ -70,6 +78,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def retry_after_seconds(exc: BaseException) -> float | None:
     """The wait a 429/503 asked for: `retry-after-ms`, or `Retry-After` in seconds or as a date."""
+    import openai  # loaded already whenever an SDK error can exist
+
     if not isinstance(exc, openai.APIStatusError):
         return None
     headers = exc.response.headers
@@ -94,7 +104,20 @@ def retry_after_seconds(exc: BaseException) -> float | None:
 
 
 class BudgetExhaustedError(Exception):
-    """The time budget ran out before another request could be sent."""
+    """The time budget ran out: before another request could be sent, or during one."""
+
+    def __init__(self, message: str, progress: Progress | None = None) -> None:
+        super().__init__(message)
+        self.progress = progress
+
+
+class RequestTimeoutError(Exception):
+    """One request took longer than PM_LLM_TIMEOUT in all (connect, send and reads)."""
+
+    def __init__(self, seconds: float, progress: Progress) -> None:
+        super().__init__(f"no complete answer within {seconds:g}s")
+        self.seconds = seconds
+        self.progress = progress
 
 
 @dataclass
@@ -116,8 +139,10 @@ async def call_with_retries(
 ) -> T:
     """Run `request(timeout)` until it succeeds, fails for good, or the budget runs out.
 
-    Each try gets `min(per_request_timeout, time left)` as its timeout. The last exception is
-    re-raised as it is; `stats.stopped_by_budget` says whether the budget ended the retries.
+    Each try gets `min(per_request_timeout, time left)` for the whole exchange. A try cut off by
+    the deadline raises `BudgetExhaustedError`, one cut off by the per-request timeout
+    `RequestTimeoutError` (retried); both carry how far the exchange got. Other exceptions are
+    re-raised as they are; `stats.stopped_by_budget` says whether the budget ended the retries.
     """
 
     def wait(state: RetryCallState) -> float:
@@ -160,5 +185,30 @@ async def call_with_retries(
                 stats.stopped_by_budget = True
                 raise BudgetExhaustedError(f"the {deadline.budget:g}s time budget is spent")
             stats.requests += 1
-            return await request(timeout)
+            return await _within(request, timeout, deadline, per_request_timeout, stats)
     raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+async def _within(
+    request: Callable[[float], Awaitable[T]],
+    timeout: float,
+    deadline: Deadline,
+    per_request_timeout: float,
+    stats: RetryStats,
+) -> T:
+    """One try, ended by `asyncio.timeout` whatever the server does with its bytes."""
+    cut_by_budget = deadline.remaining() <= per_request_timeout
+    progress = track()
+    limit = asyncio.timeout(timeout)
+    try:
+        async with limit:
+            return await request(timeout)
+    except TimeoutError:
+        if not limit.expired():
+            raise
+        if cut_by_budget:
+            stats.stopped_by_budget = True
+            raise BudgetExhaustedError(
+                f"the {deadline.budget:g}s time budget ran out during a request", progress
+            ) from None
+        raise RequestTimeoutError(timeout, progress) from None

@@ -16,24 +16,19 @@ from collections.abc import Iterator
 from detect_secrets.filters import heuristic
 from detect_secrets.plugins.aws import AWSKeyDetector
 from detect_secrets.plugins.base import RegexBasedDetector
-from detect_secrets.plugins.cloudant import CloudantDetector
 from detect_secrets.plugins.discord import DiscordBotTokenDetector
 from detect_secrets.plugins.github_token import GitHubTokenDetector
 from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
 from detect_secrets.plugins.high_entropy_strings import (
     Base64HighEntropyString,
 )
-from detect_secrets.plugins.ibm_cloud_iam import IbmCloudIamDetector
-from detect_secrets.plugins.ibm_cos_hmac import IbmCosHmacDetector
 from detect_secrets.plugins.jwt import JwtTokenDetector
 from detect_secrets.plugins.keyword import DENYLIST
 from detect_secrets.plugins.mailchimp import MailchimpDetector
-from detect_secrets.plugins.npm import NpmDetector
 from detect_secrets.plugins.private_key import PrivateKeyDetector
 from detect_secrets.plugins.pypi_token import PypiTokenDetector
 from detect_secrets.plugins.sendgrid import SendGridDetector
 from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.softlayer import SoftlayerDetector
 from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 from detect_secrets.plugins.stripe import StripeDetector
 from detect_secrets.plugins.telegram_token import (
@@ -43,20 +38,18 @@ from detect_secrets.plugins.twilio import TwilioKeyDetector
 
 from app.redact.spans import Span, mentions
 
-_SECRET_NAMES = ("key", "pwd", "pass", "token")
-
 # Provider plugins whose matches are token-shaped, with the placeholder label for each and the
 # literal parts (lower case) without which a plugin's patterns cannot match (see `mentions`).
 # Left out on purpose: IPPublicDetector (addresses are evidence, not secrets),
 # ArtifactoryDetector (its `AP[0-9A-F]...` pattern hits ordinary capitalised words),
-# BasicAuthDetector (patterns.py keeps the URL scheme for the kind and allows `@` in
+# BasicAuthDetector (urls.py keeps the URL scheme for the kind and allows `@` in
 # passwords), AzureStorageKeyDetector (its match includes the `AccountKey=` name and needs
 # exactly 88 characters; assignments.py covers every `AccountKey=`), KeywordDetector (see
 # assignments.py), the quoted-string entropy plugins (they flag commit SHAs in free text) and
-# OpenAIDetector (patterns.py has a superset that runs in linear time; the plugin's pattern
+# OpenAIDetector (vendors.py has a superset that runs in linear time; the plugin's pattern
 # takes seconds on a pasted line of repeated `sk-`). The JWT and npm patterns are quadratic
 # on such lines too: JWTs are found by a token-anchored pattern and checked with the plugin's
-# `is_formally_valid`; the npm plugin runs per `.npmrc`-length line.
+# `is_formally_valid`; `.npmrc` tokens are read by config_files.py.
 _PROVIDERS: tuple[tuple[RegexBasedDetector, str, tuple[str, ...]], ...] = (
     (AWSKeyDetector(), "aws", ("akia", "asia", "abia", "acca", "a3t", "aws")),
     (GitHubTokenDetector(), "github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
@@ -77,20 +70,11 @@ _PROVIDERS: tuple[tuple[RegexBasedDetector, str, tuple[str, ...]], ...] = (
     (TelegramBotTokenDetector(), "telegram-token", (":",)),
 )
 
-# Provider plugins built on a generic `<prefix>_key = value` grammar (the prefix is optional),
-# so their label would be wrong for most hits: run after the keyword rules, which then name
-# the span, and keep them only for what those rules miss.
-_ASSIGNMENT_PROVIDERS: tuple[tuple[RegexBasedDetector, str, tuple[str, ...]], ...] = (
-    (IbmCloudIamDetector(), "ibm-cloud-key", _SECRET_NAMES),
-    (IbmCosHmacDetector(), "ibm-cos-key", ("secret",)),
-    (CloudantDetector(), "cloudant-password", (*_SECRET_NAMES, "cloudant.com")),
-    (SoftlayerDetector(), "softlayer-key", (*_SECRET_NAMES, "api.softlayer.com")),
-)
+# Left out as well: the IBM Cloud IAM, IBM COS HMAC, Cloudant and SoftLayer plugins. Their
+# `<prefix>_key = value` patterns put `(?: *)(?:=|:| +|::)(?: *)` side by side, which
+# backtracks in cubic time: "secret_key" and 1,000 spaces took 16 s. What they find is a value
+# assigned to a secret-sounding name (assignments.py) or a password in a URL (urls.py).
 
-_NPMRC: tuple[tuple[RegexBasedDetector, str, tuple[str, ...]], ...] = (
-    (NpmDetector(), "npm-token", ()),
-)
-_MAX_NPMRC_LINE = 2048
 # A JWT starts a token: anchoring there keeps the scan linear on pathological pastes.
 _JWT_CANDIDATE = re.compile(
     r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]*=*\.[A-Za-z0-9_\-]*=*\.?[A-Za-z0-9_\-+/]*=*"
@@ -171,21 +155,7 @@ def provider_spans(text: str) -> list[Span]:
         for match in _JWT_CANDIDATE.finditer(text):
             if _is_jwt(match.group()):
                 spans.append(Span(match.start(), match.end(), "jwt", "jwt"))
-    if "_authtoken" in text.lower():
-        offset = 0
-        for line in text.splitlines(keepends=True):
-            if len(line) <= _MAX_NPMRC_LINE and "_authToken" in line:
-                spans += [
-                    Span(offset + span.start, offset + span.end, span.kind, span.label)
-                    for span in _spans(_NPMRC, line)
-                ]
-            offset += len(line)
     return spans
-
-
-def assignment_provider_spans(text: str) -> list[Span]:
-    """Spans from the providers whose patterns are `<name> = <value>` assignments."""
-    return _spans(_ASSIGNMENT_PROVIDERS, text)
 
 
 def private_key_headers(text: str) -> list[int]:

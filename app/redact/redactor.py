@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 
@@ -9,31 +10,36 @@ from pydantic import BaseModel, Field
 
 from app.models import Message, Transcript
 from app.redact.assignments import assignment_spans
-from app.redact.library import assignment_provider_spans, provider_spans
-from app.redact.patterns import (
-    header_spans,
-    private_key_spans,
-    provider_pattern_spans,
-    url_credential_spans,
-)
-from app.redact.spans import Span, merge_spans, placeholder
+from app.redact.cloud import cloud_key_spans
+from app.redact.commands import command_spans
+from app.redact.config_files import config_file_spans
+from app.redact.echo import EchoIndex
+from app.redact.headers import header_spans
+from app.redact.library import provider_spans
+from app.redact.private_keys import private_key_spans
+from app.redact.prose import prose_spans
+from app.redact.spans import PLACEHOLDER_PREFIX, Span, merge_spans, placeholder
+from app.redact.urls import url_credential_spans, webhook_spans
+from app.redact.vendors import vendor_spans
+
+_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9\-]{1,64}+\]")
+# A letter (\w) outside ASCII: no vendor format, scheme or name pattern matches it.
+_MASK = "\uff38"
 
 # Most specific first: on overlap, the earlier detector names the span (see merge_spans).
 _DETECTORS: tuple[Callable[[str], list[Span]], ...] = (
     private_key_spans,
+    webhook_spans,
     url_credential_spans,
     header_spans,
-    provider_pattern_spans,
+    vendor_spans,
     provider_spans,
     assignment_spans,
-    assignment_provider_spans,
+    config_file_spans,
+    command_spans,
+    cloud_key_spans,
+    prose_spans,
 )
-
-# Once a value is known to be a secret, later mentions of it are redacted too, even in prose
-# ("tried Xk9#pq2!vv again, still 401"). Only values long and odd enough not to be words.
-_MIN_ECHO_LENGTH = 8
-_MAX_ECHO_LENGTH = 256
-_PLACEHOLDER = r"\[REDACTED:[a-z0-9-]+\]"
 
 
 class Finding(BaseModel):
@@ -63,9 +69,32 @@ class Redaction(BaseModel):
 
 
 def _detect(text: str) -> list[Span]:
+    """Spans of secrets in `text`, never touching a placeholder already in it.
+
+    Placeholders are masked first, as a run of a non-ASCII letter as long as the placeholder:
+    the detectors see a token where the secret was, as on the first pass, and not a label
+    (`api-key`, `password`) that would make whatever follows read as its value
+    ("[REDACTED:api-key]: see below"). Spans that reach into a placeholder are dropped."""
     if not text:
         return []
-    return merge_spans([span for detector in _DETECTORS for span in detector(text)])
+    placeholders = (
+        [m.span() for m in _PLACEHOLDER.finditer(text)] if PLACEHOLDER_PREFIX in text else []
+    )
+    scanned = _PLACEHOLDER.sub(_mask, text) if placeholders else text
+    spans = merge_spans([span for detector in _DETECTORS for span in detector(scanned)])
+    if placeholders:
+        spans = [span for span in spans if not _overlaps(span, placeholders)]
+    return spans
+
+
+def _mask(match: re.Match[str]) -> str:
+    return _MASK * len(match.group())
+
+
+def _overlaps(span: Span, regions: list[tuple[int, int]]) -> bool:
+    """Whether `span` overlaps one of `regions` (sorted, disjoint)."""
+    index = bisect.bisect_left(regions, (span.end, 0)) - 1
+    return index >= 0 and regions[index][1] > span.start
 
 
 def _apply(text: str, spans: Iterable[Span]) -> str:
@@ -79,66 +108,48 @@ def _apply(text: str, spans: Iterable[Span]) -> str:
     return "".join(parts)
 
 
-def _echo_pattern(secrets: dict[str, Span]) -> re.Pattern[str] | None:
-    values = sorted(secrets, key=len, reverse=True)
-    if not values:
-        return None
-    alternatives = "|".join(re.escape(value) for value in values)
-    return re.compile(rf"(?P<ph>{_PLACEHOLDER})|(?<![\w])(?P<secret>{alternatives})(?![\w])")
-
-
-def _is_echoable(value: str) -> bool:
-    return (
-        _MIN_ECHO_LENGTH <= len(value) <= _MAX_ECHO_LENGTH
-        and not value.isalpha()
-        and "\n" not in value
-    )
-
-
 class _Redactor:
     """Redacts texts one by one, remembering their secrets for the echo pass."""
 
-    def __init__(self) -> None:
-        self.secrets: dict[str, Span] = {}
-        self._pattern: re.Pattern[str] | None = None
-        self._pattern_size = 0
+    def __init__(self, known_secrets: Iterable[str] = ()) -> None:
+        self.index = EchoIndex()
+        for value in known_secrets:
+            self.index.add(value, Span(0, len(value), "known-secret", "secret"), always=True)
 
     def first_pass(self, text: str, message_id: int | None) -> tuple[str, list[Finding]]:
         spans = _detect(text)
         for span in spans:
-            value = text[span.start : span.end]
-            if _is_echoable(value):
-                self.secrets.setdefault(value, span)
+            self.index.add(text[span.start : span.end], span)
         return _apply(text, spans), [_finding(span, message_id) for span in spans]
 
     def echo_pass(self, text: str, message_id: int | None) -> tuple[str, list[Finding]]:
-        if self._pattern_size != len(self.secrets):
-            self._pattern, self._pattern_size = _echo_pattern(self.secrets), len(self.secrets)
-        pattern = self._pattern
-        if pattern is None or not any(value in text for value in self.secrets):
+        hits = self.index.find(text)
+        if not hits:
             return text, []
-        findings: list[Finding] = []
-
-        def replace(match: re.Match[str]) -> str:
-            if match["ph"]:
-                return match["ph"]
-            span = self.secrets[match["secret"]]
-            findings.append(_finding(span, message_id))
-            return span.placeholder
-
-        return pattern.sub(replace, text), findings
+        spans = [Span(start, end, span.kind, span.label) for start, end, span in hits]
+        return _apply(text, spans), [_finding(span, message_id) for span in spans]
 
 
 def _finding(span: Span, message_id: int | None) -> Finding:
     return Finding(kind=span.kind, message_id=message_id, placeholder=placeholder(span.label))
 
 
-def redact_text(text: str) -> tuple[str, list[Finding]]:
-    """Replace every secret in `text` by a typed placeholder; the findings name no secret."""
-    redactor = _Redactor()
+def redact_text(text: str, known_secrets: Iterable[str] = ()) -> tuple[str, list[Finding]]:
+    """Replace every secret in `text` by a typed placeholder; the findings name no secret.
+
+    `known_secrets` are values redacted wherever they appear (as `[REDACTED:secret]`), e.g.
+    the service's own API key in an upstream error that echoes it.
+    """
+    redactor = _Redactor(known_secrets)
     redacted, findings = redactor.first_pass(text, None)
     redacted, echoes = redactor.echo_pass(redacted, None)
     return redacted, findings + echoes
+
+
+def found_secrets(text: str) -> list[str]:
+    """The values `redact_text` replaces in `text`, for a caller that must check another
+    rendering of the same content (a log record's arguments) leaks none of them."""
+    return [text[span.start : span.end] for span in _detect(text)]
 
 
 def redact_transcript(transcript: Transcript) -> Redaction:

@@ -146,6 +146,22 @@ def verify_claims(
     return VerificationReport.of([rules_verdict(a) for a in assessments])
 
 
+async def verify_claims_with_judge(
+    claims: Sequence[Claim],
+    transcript: Transcript,
+    judge: ClaimJudge,
+    *,
+    max_claims: int = MAX_CLAIMS,
+) -> VerificationReport:
+    """`verify_claims`, with the claims the hard checks did not settle judged in one batch."""
+    source = SourceIndex(transcript)
+    assessments = assess_all([(c, True) for c in claims], source, max_claims=max_claims)
+    judged = await judge_open(assessments, source, judge)
+    return VerificationReport.of(
+        [judged.get(i) or rules_verdict(a) for i, a in enumerate(assessments)]
+    )
+
+
 def verify_draft(
     draft: str, transcript: Transcript, *, max_claims: int = MAX_CLAIMS
 ) -> VerificationReport:

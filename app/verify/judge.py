@@ -3,18 +3,21 @@
 `ClaimJudge` (in `judge_models`) is the seam the checker calls. `LLMClaimJudge` implements it: it
 renders the judge prompt (`judge_prompt`) with each claim's cited messages, their neighbours and
 the best retrieved matches, and asks the model once through `JudgeModelCall` (`judge_call`), the
-only code of the checker that talks to an LLM.
+only code of the checker that talks to an LLM, which goes through the shared structured-call
+seam in `app.llm.structured`. The service builds it on the registry's judge endpoint (PM_JUDGE_*
+or the LLM's), within the request's deadline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from openai import AsyncOpenAI
-
-from app.llm.retry import RetryPolicy
+from app.llm.chat import OpenAIChatModel
+from app.llm.endpoint import Endpoint, public_endpoint
+from app.llm.retry import Deadline, RetryPolicy
 from app.models import Transcript
-from app.verify.judge_call import JudgeModelCall
+from app.verify.judge_call import MAX_ATTEMPTS, JudgeModelCall
 from app.verify.judge_models import (
     ClaimJudge,
     JudgeAnswer,
@@ -24,6 +27,10 @@ from app.verify.judge_models import (
     strict_schema,
 )
 from app.verify.judge_prompt import judge_messages
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai import AsyncOpenAI
+
 
 __all__ = [
     "ClaimJudge",
@@ -41,6 +48,21 @@ class LLMClaimJudge:
 
     def __init__(
         self,
+        endpoint: Endpoint,
+        *,
+        deadline: Deadline | None = None,
+        time_budget: float = 60.0,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        """A judge on `endpoint`, within the request's `deadline` or a `time_budget` of its own."""
+        self.model = endpoint.model
+        self._call = JudgeModelCall(
+            endpoint, deadline=deadline, time_budget=time_budget, max_attempts=max_attempts
+        )
+
+    @classmethod
+    def over(
+        cls,
         client: AsyncOpenAI,
         model: str,
         *,
@@ -48,16 +70,19 @@ class LLMClaimJudge:
         retry: RetryPolicy | None = None,
         time_budget: float = 60.0,
         timeout: float = 60.0,
-    ) -> None:
-        self.model = model
-        self._call = JudgeModelCall(
-            client,
-            model,
-            temperature=temperature,
-            retry=retry,
-            time_budget=time_budget,
+    ) -> LLMClaimJudge:
+        """A judge over a bare SDK client (tests and tools; the service uses the registry's
+        endpoint, with every PM_LLM_* / PM_JUDGE_* setting)."""
+        endpoint = Endpoint(
+            chat=OpenAIChatModel(client),
+            model=model,
+            name=public_endpoint(str(client.base_url)),
             timeout=timeout,
+            temperature=temperature,
+            role="LLM judge",
+            retry=retry or RetryPolicy(),
         )
+        return cls(endpoint, time_budget=time_budget)
 
     @property
     def calls(self) -> int:

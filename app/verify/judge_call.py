@@ -1,127 +1,90 @@
 """The judge's one LLM call: chat messages in, a validated `JudgeAnswer` and usage out.
 
-Strict structured output with the committed schema (`schemas/claim_verdicts.schema.json`);
-transient faults (timeouts, 429, 5xx) retried under one time budget with the LLM engine's retry
-policy; an answer that fails validation re-asked once, quoting the error; then an `UpstreamError`
-carrying the last raw completion. This is the piece to move onto the shared structured-LLM
-function in `app/llm/` (it has the same shape: messages, response model, re-ask, retries,
-deadline, usage).
+A prompt plus a response model on the shared seam, `app.llm.structured.ask_structured`: strict
+structured output with the committed schema (`schemas/claim_verdicts.schema.json`, or JSON mode
+with the schema in the system prompt), transient faults retried with tenacity, one deadline for
+the whole exchange (the request's PM_LLM_TIME_BUDGET when the pipeline passes it), an answer that
+fails validation re-asked quoting the errors, usage counted, and every failure the same domain
+error as the extraction's (502/503/504 naming the judge's endpoint by scheme, host and port).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import TYPE_CHECKING
 
-import openai
-from openai import AsyncOpenAI
-from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
-from pydantic import ValidationError
-
-from app.errors import UpstreamError, UpstreamUnavailableError
-from app.llm.retry import BudgetExhaustedError, Deadline, RetryPolicy, RetryStats, call_with_retries
+from app.llm.endpoint import Endpoint
+from app.llm.retry import Deadline
+from app.llm.structured import Exchange, ResponseSpec, ask_structured
+from app.models import Usage
 from app.schemas import load_judge_response_schema
 from app.verify.judge_models import JudgeAnswer
 
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
+
 MAX_ATTEMPTS = 2
-
-
-def _content(completion: Any) -> str:
-    """The text of the first choice, or '' when the answer has none."""
-    choices = getattr(completion, "choices", None) or []
-    message = getattr(choices[0], "message", None) if choices else None
-    content = getattr(message, "content", None)
-    return content if isinstance(content, str) else ""
+JUDGE_SCHEMA_NAME = "claim_verdicts"
 
 
 class JudgeModelCall:
-    """Sends judge prompts to an OpenAI-compatible endpoint and counts what they cost."""
+    """Sends judge prompts through the seam and counts what they cost."""
 
     def __init__(
         self,
-        client: AsyncOpenAI,
-        model: str,
+        endpoint: Endpoint,
         *,
-        temperature: float = 0.0,
-        retry: RetryPolicy | None = None,
+        deadline: Deadline | None = None,
         time_budget: float = 60.0,
-        timeout: float = 60.0,
+        max_attempts: int = MAX_ATTEMPTS,
     ) -> None:
-        self._client = client
-        self._model = model
-        self._temperature = temperature
-        self._retry = retry or RetryPolicy()
+        self.endpoint = endpoint
+        self._deadline = deadline
         self._time_budget = time_budget
-        self._timeout = timeout
-        self.calls = 0
+        self._max_attempts = max_attempts
+        self.calls = 0  # requests sent, retries and re-asks included
         self.prompt_tokens = 0
         self.completion_tokens = 0
 
-    def _count(self, completion: Any) -> None:
-        usage = getattr(completion, "usage", None)
-        prompt = getattr(usage, "prompt_tokens", 0)
-        answer = getattr(usage, "completion_tokens", 0)
-        self.prompt_tokens += prompt if isinstance(prompt, int) else 0
-        self.completion_tokens += answer if isinstance(answer, int) else 0
+    def spec(self) -> ResponseSpec[JudgeAnswer]:
+        return ResponseSpec(
+            model=JudgeAnswer,
+            schema_name=JUDGE_SCHEMA_NAME,
+            schema=load_judge_response_schema(),
+            task="judge the claims",
+            max_attempts=self._max_attempts,
+        )
 
     async def __call__(self, messages: list[ChatCompletionMessageParam]) -> JudgeAnswer:
-        """The validated answer to `messages`; `UpstreamError` when none could be had."""
-        response_format: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": {
-                "name": "claim_verdicts",
-                "strict": True,
-                "schema": load_judge_response_schema(),
-            },
-        }
-        sent = list(messages)
-        last = ""
-        deadline = Deadline(self._time_budget, self._retry.clock)
-        for _attempt in range(MAX_ATTEMPTS):
-            stats = RetryStats()
+        """The validated answer to `messages`; the seam's `UpstreamError` when none could be had."""
+        deadline = self._deadline or Deadline(self._time_budget, self.endpoint.retry.clock)
+        exchange = Exchange(usage=Usage(model=self.endpoint.model))
+        try:
+            answer = await ask_structured(
+                self.endpoint,
+                _with_schema(messages, self.endpoint),
+                self.spec(),
+                deadline=deadline,
+                exchange=exchange,
+            )
+        finally:
+            self.calls += exchange.stats.requests
+            self.prompt_tokens += exchange.usage.prompt_tokens
+            self.completion_tokens += exchange.usage.completion_tokens
+        return answer.value
 
-            async def request(
-                timeout: float, payload: list[ChatCompletionMessageParam] = sent
-            ) -> Any:
-                return await self._client.chat.completions.create(
-                    model=self._model,
-                    messages=payload,
-                    temperature=self._temperature,
-                    response_format=response_format,
-                    timeout=timeout,
-                )
 
-            try:
-                completion = await call_with_retries(
-                    request,
-                    deadline=deadline,
-                    per_request_timeout=self._timeout,
-                    policy=self._retry,
-                    stats=stats,
-                )
-            except (openai.APIError, BudgetExhaustedError) as error:
-                self.calls += stats.requests
-                raise UpstreamUnavailableError(
-                    f"the LLM judge call failed: {type(error).__name__}"
-                ) from error
-            self.calls += stats.requests
-            self._count(completion)
-            last = _content(completion)
-            try:
-                return JudgeAnswer.model_validate_json(last)
-            except ValidationError as error:
-                problems = error.errors(include_url=False, include_input=False)[:10]
-                sent = [
-                    *sent,
-                    {"role": "assistant", "content": last},
-                    {
-                        "role": "user",
-                        "content": f"Your answer did not match the schema: {problems}. "
-                        "Answer again with one verdict per claim index.",
-                    },
-                ]
-        raise UpstreamError(
-            "the LLM judge's answer failed validation on every attempt",
-            attempts=MAX_ATTEMPTS,
-            last_completion=last,
-        )
+def _with_schema(
+    messages: list[ChatCompletionMessageParam], endpoint: Endpoint
+) -> list[ChatCompletionMessageParam]:
+    """In JSON mode the server does not enforce the schema, so the system prompt states it."""
+    if endpoint.response_format != "json_object" or not messages:
+        return messages
+    first, *rest = messages
+    schema = json.dumps(load_judge_response_schema(), ensure_ascii=False)
+    system = (
+        f"{first.get('content') or ''}\n\nAnswer with one JSON object and nothing else. It must "
+        f"match this JSON Schema:\n{schema}"
+    )
+    return [{"role": "system", "content": system}, *rest]

@@ -15,13 +15,16 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-
-from openai.types.chat import ChatCompletionMessageParam
+from typing import TYPE_CHECKING
 
 from app.llm.prompt import declared_version, numbered_transcript
 from app.models import Transcript
 from app.resources import prompts_dir, render_prompt
 from app.verify.judge_models import JudgeRequest
+
+if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
+    from openai.types.chat import ChatCompletionMessageParam
+
 
 SYSTEM_TEMPLATE = "judge_system.j2"
 USER_TEMPLATE = "judge_user.j2"

@@ -19,6 +19,7 @@ class Readiness(BaseModel):
     status: str
     default_engine: str
     llm: str
+    judge: str | None = None
 
 
 @router.get("/healthz", response_model=Health, summary="The process is up")
@@ -29,18 +30,22 @@ async def healthz() -> Health:
 @router.get(
     "/readyz",
     response_model=Readiness,
+    response_model_exclude_none=True,
     summary="Configuration is valid and the configured LLM endpoint answers",
+    description="The LLM endpoint (and the judge's, when it is another one) is probed with "
+    "GET /models at most once per PM_LLM_READINESS_INTERVAL; calls in between reuse the result.",
     responses={503: {"model": Readiness}},
 )
 async def readyz(settings: SettingsDep, engines: EnginesDep) -> Readiness | JSONResponse:
-    if not settings.llm_configured:
+    results = await engines.readiness()
+    if not results:
         return Readiness(status="ready", default_engine=settings.engine, llm="not configured")
-    from app.llm.readiness import check_llm
-
-    ok, detail = await check_llm(settings, engines.llm_client())
+    ok = all(found for found, _ in results.values())
+    llm = results.get("llm", (True, "not configured"))[1]
+    judge = results["judge"][1] if "judge" in results else None
     readiness = Readiness(
-        status="ready" if ok else "not ready", default_engine=settings.engine, llm=detail
+        status="ready" if ok else "not ready", default_engine=settings.engine, llm=llm, judge=judge
     )
     if ok:
         return readiness
-    return JSONResponse(status_code=503, content=readiness.model_dump())
+    return JSONResponse(status_code=503, content=readiness.model_dump(exclude_none=True))

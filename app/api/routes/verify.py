@@ -40,7 +40,8 @@ class VerifyFields(WindowFields):
     timezone: str | None = Field(default=None, description="IANA time zone of the times.")
     use_llm_judge: bool = Field(
         default=True,
-        description="Let the configured LLM judge claims the rules cannot settle (if any LLM).",
+        description="Let the configured LLM judge claims the rules cannot settle (when a judge "
+        "is configured and PM_VERIFY_WITH_LLM is on).",
     )
 
 
@@ -111,15 +112,14 @@ async def post_verify(
         body, source = request_body, text_source(transcript, request_body, settings)
     else:
         raise unsupported(kind)
-    client = engines.llm_client() if settings.llm_configured and body.use_llm_judge else None
+    judges = engines.claim_judge(engines.deadline()) if body.use_llm_judge else None
     outcome = await verify_text_json(
         source,
         body.draft,
         format=body.format,
         date=body.date,
         timezone=body.timezone,
-        llm_client=client,
-        model=settings.llm_model,
+        judge=judges[0] if judges is not None else None,
         steps=steps,
         llm_slots=engines.llm_slots,
         max_claims=settings.verify_max_claims,

@@ -1,22 +1,21 @@
-"""Follow-up work: items from action-item lists and one-line items, with owners the chat gave.
+"""Follow-up work: items from action-item lists and one-line items, with the owners the chat gave.
 
-Owners, decided conservatively (an owner is only ever a participant, else null):
-- inline on the item: "- Kofi: add alert", "Kofi to add alert", "add alert (Kofi)", "@kofi";
-- a claim by the speaker: "I'll own #1 and #4", "I'll take 1 and 3" -> the speaker;
-- a direct assignment: "Ravi to take #2", "#2 -> Ravi", "Ravi will handle the runbook";
-- a request ("Ravi can you handle #2?", "Priya, maybe you can update the runbook?") only once the
-  person accepts in one of their next messages ("Sure thing", "yes", "on it", "I'll take care of
-  that"); a request nobody accepts leaves the item unowned.
-Items are referenced by number ("#2", "1 and 3") or by the words they share with one item only.
+A list is a message with a header ("Action items:", "follow-ups:", "next steps") and the lines
+after it, or a numbered list ("1. ...", "2. ...") that may go on in the next messages. One-line
+items are "AI: ...", "TODO: ...", "Kofi to add ...", and, once the incident is over and no list
+exists, "@kofi please add ..." or "I'll add ..." commitments. Owners written on the item ("-
+Kofi: add alert", "add alert (Kofi)", "@kofi") are read here; owners given later are read by
+`owners`. Lists are found once per chat, and every pass is linear in its length.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from app.engines.extractive.chat import Chat, Sentence
-from app.engines.extractive.cues import cue
+from app.engines.extractive.chat import Chat, own_words
+from app.engines.extractive.cues import cue, family
+from app.engines.extractive.owners import Item, assign_owners
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -28,19 +27,30 @@ from app.engines.extractive.text import (
 )
 from app.models import Message
 
-_HEADER = cue(
-    r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to-?dos?|next steps|take-?aways|"
-    r"lessons(?: learned)?|improvements)\b|\bAIs\b"
+LIST_HEADER = family(
+    "list_header",
+    "a line that opens a list of follow-ups: 'action items:', 'follow-ups', 'next steps', 'todo'",
+    r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to[- ]?dos?|next steps|take-?aways|"
+    r"lessons(?: learned)?|improvements|remediation\w*|(?:things|stuff|items) to (?:fix|do|change|"
+    r"improve|follow up))\b|\bAIs\b",
 )
-_INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to-?dos?|next steps)\b")
-_LIST_START = re.compile(r"^\s*(?:1[.)]|#1\b)\s")
-_SECOND = re.compile(r"^\s*(?:2[.)]|#2\b)\s")
-_ITEM_CLAIM = cue(
+ITEM_CLAIM = family(
+    "item_claim",
+    "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine'",
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
-    r"i can (?:take|own|do) (?:it|this|that))\b"
+    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)",
 )
+# A line ending in ':' that speaks of follow-up work ("quick list before we forget, for the
+# postmortem:"), taken as a header only when list lines follow it.
+_LOOSE_HEADER = cue(
+    r"\b(?:list|postmortem|post-mortem|retro\w*|follow\w*|todo|action|next|fix\w*|improv\w*|"
+    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan)\b"
+)
+_INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to[- ]?dos?|next steps)\b")
+_LIST_START = re.compile(r"^\s*+(?:1[.)]|#1\b)\s")
+_SECOND = re.compile(r"^\s*+(?:2[.)]|#2\b)\s")
 _PREFIXED = re.compile(
-    r"^(?:AI|[Aa]ction(?: [Ii]tem)?|ACTION(?: ITEM)?|TODO|[Tt]odo|[Ff]ollow[- ]?up)\s*[:\-–—]\s*"
+    r"^(?:AI|[Aa]ction(?: [Ii]tem)?|ACTION(?: ITEM)?|TODO|[Tt]odo|[Ff]ollow[- ]?up)\s*+[:\-–—]\s*+"
     r"(?P<rest>.+)$"
 )
 _VERBS = (
@@ -49,16 +59,20 @@ _VERBS = (
     r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade)"
 )
 _X_TO_DO = cue(
-    rf"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|is going to)\s+(?P<task>{_VERBS}\b.+)$"
+    rf"^@?(?P<name>[A-Za-z][\w.\-]{{0,40}}+)\s{{1,3}}+(?:to|will|is going to)\s{{1,3}}+"
+    rf"(?P<task>{_VERBS}\b.+)$"
 )
-_COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s+(?P<task>(?:also\s+)?{_VERBS}\b.+)$")
+_COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$")
 _PLEASE = cue(
-    rf"^@(?P<name>[\w.\-]+)\s*,?\s*(?:can you |could you )?(?:please\s+)?"
+    rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
     rf"(?P<task>{_VERBS}\b.+)$"
 )
 _INLINE_OWNER = [
-    cue(r"^@?(?P<name>[A-Za-z][\w.\-]*(?:\s[A-Z][\w\-]*)?)\s*(?::|—|–|\s-\s)\s*(?P<task>.+)$"),
-    cue(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|is on)\s+(?P<task>.+)$"),
+    cue(
+        r"^@?(?P<name>[A-Za-z][\w.\-]{0,40}+(?:\s[A-Z][\w\-]{0,40}+)?)\s*+(?::|—|–|\s-\s)\s*+"
+        r"(?P<task>.+)$"
+    ),
+    cue(r"^@?(?P<name>[A-Za-z][\w.\-]{0,40}+)\s++(?:to|will|owns?|takes?|is on)\s++(?P<task>.+)$"),
     # The task and the name never end in whitespace (the separator's possessive `\s*+` takes it),
     # so a long run of spaces is scanned once instead of once per character.
     cue(
@@ -74,71 +88,15 @@ _INLINE_OWNER = [
         r"(?P<name>[\w.\-]+)\.?$"
     ),
 ]
-_MENTION = re.compile(r"@(?P<name>[\w.\-]+)")
-_FIRST_PERSON = cue(r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b")
-_CLAIM_VERB = cue(
-    r"\b(?:own|take|handle|grab|do|cover|claim|pick up|tackle|got|have|work on|drive)\b"
-)
-_MINE = cue(r"\b(?:is|are) mine\b")
-_REQUEST = cue(
-    r"\b(?:can you|could you|would you|will you|please|maybe you|you can|mind|want to|able to)\b"
-)
-_DIRECT = cue(r"^@?(?P<name>[A-Za-z][\w.\-]*)\s+(?:to|will|owns?|takes?|has|gets?|is on)\b")
-_ARROW = cue(r"#?(?P<num>\d{1,2})\s*(?:->|→|=>|:|\bto\b|\bfor\b)\s*@?(?P<name>[A-Za-z][\w.\-]*)")
-_NUMBER_REF = cue(
-    r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
-    r"\s+#?(?P<b>\d{1,2})\b|^\W*#?(?P<c>\d{1,2})\s+(?:is|are)\s+mine\b|"
-    r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b"
-)
-_PLEDGE = cue(r"\b(?:i'?ll|i will|i'?m going to)\b")
-# "3 and 4 I'll put on the team board for whoever picks it up" defers the item, owns nothing.
-_DEFERRAL = cue(
-    r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|at the review|"
-    r"at planning|not me|not a name)\b"
-)
-_ACCEPT = cue(
-    r"^\W*(?:sure|yes|yep|yup|yeah|ok|okay|on it|will do|can do|got it|happy to|absolutely|"
-    r"of course|no problem|np|sounds good|i'?ll take|i'?ll do|i can|i'?ll handle|i'?m on it|"
-    r"definitely|done|👍|\+1)\b"
-)
-_DECLINE = cue(r"^\W*(?:no|nope|can'?t|cannot|not me|sorry|i'?m out|busy)\b")
-_GENERIC = content_words(
-    "add update make do take handle own care check fix item items run can you maybe please "
-    "also that this those the one sure will ensure new"
-)
+_MENTION = re.compile(r"@(?P<name>[\w.\-]{1,40}+)")
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
-_ACCEPT_WINDOW = 5
-# Owners are taken up within this many messages after a list (and before the next list starts):
-# "#2" after a newer list refers to the newer one, and a long channel stays linear.
-_ASSIGN_WINDOW = 150
-
-
-@dataclass
-class Item:
-    """An action item being assembled."""
-
-    description: str
-    evidence: list[int]
-    owner: str | None = None
-    words: set[str] = field(default_factory=set)
-
-    def assign(self, owner: str | None, *evidence: int) -> None:
-        if owner is not None and self.owner is None:
-            self.owner = owner
-            self.evidence.extend(evidence)
-
-    def data(self) -> dict[str, object]:
-        return {
-            "description": self.description,
-            "owner": self.owner,
-            "evidence": list(dict.fromkeys(self.evidence)),
-        }
+_LIMIT = 15
 
 
 def _item(text: str, message: Message, roster: Roster) -> Item | None:
     """An item from one list line or one-line item, with any owner written on it."""
     line = strip_bullet(text).strip()
-    owner = roster.resolve(message.author or "") if _ITEM_CLAIM.search(line) else None
+    owner = roster.resolve(message.author or "") if ITEM_CLAIM(line) else None
     if len(line) > 120:
         line = split_sentences(line)[0]
     for pattern in _INLINE_OWNER:
@@ -150,6 +108,8 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
         mention = _MENTION.search(line)
         if mention and owner is None:
             owner = roster.resolve(mention["name"])
+            if owner is not None and mention.start() == 0:
+                line = line[mention.end() :].lstrip(" ,:—–-")  # "@kofi add alert": the task
     description = tidy(line)
     words = content_words(description)
     if not words or description.lower().strip(" .") in _EMPTY:
@@ -157,156 +117,98 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
     return Item(description, [message.id], owner, words)
 
 
-def _list_lines(message: Message) -> tuple[list[str], bool]:
-    """Lines after an action-item header in `message`, and whether it had a header at all."""
-    lines = message.text.splitlines()
+def _list_lines(message: Message) -> tuple[list[str], bool, int]:
+    """Lines after an action-item header in `message`, whether it had a header at all, and the
+    header's line (0 when the list opens the message)."""
+    lines = own_words(message).splitlines()
     if lines and _LIST_START.match(lines[0]):
-        return [x for x in lines if x.strip() and is_list_line(x)], True
+        return [x for x in lines if x.strip() and is_list_line(x)], True, 0
     for index, line in enumerate(lines):
-        cue = _HEADER.search(line)
-        if not cue:
-            continue
+        header = LIST_HEADER.search(line)
+        if not header:
+            header = _LOOSE_HEADER.search(line) if line.rstrip().endswith(":") else None
+            bullets = [x for x in lines[index + 1 :] if x.strip()]
+            if header is None or len(bullets) < 2 or not all(is_list_line(x) for x in bullets):
+                continue
         short = len(line.split()) <= 6
-        if not (short or line.rstrip().endswith(":") or line[cue.end() :].lstrip().startswith(":")):
+        tail = line[header.end() :].lstrip()
+        if not (short or line.rstrip().endswith(":") or tail.startswith(":")):
             continue
         after = [x for x in lines[index + 1 :] if x.strip()]
         if after:
-            return after, True
+            return after, True, index
         head, colon, rest = line.partition(":")
         if colon and _INLINE_LIST.search(head) and rest.strip():
-            return [p for p in rest.split(";") if p.strip()], True
-        return [], line.rstrip().endswith(":")
-    return [], False
+            return [p for p in rest.split(";") if p.strip()], True, index
+        return [], line.rstrip().endswith(":"), index
+    return [], False, 0
 
 
-def find_lists(chat: Chat, limit: int = 20) -> list[tuple[Message, list[Item]]]:
-    """Every action-item list: the header message and its items, numbered from 1."""
-    lists: list[tuple[Message, list[Item]]] = []
+@dataclass(frozen=True)
+class ActionList:
+    """One action-item list: the message that opens it and its items, numbered from 1."""
+
+    header: Message
+    items: list[Item]
+    preamble: bool = False  # the header message says something before its list
+
+
+def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
+    """Every action-item list, in chat order (one pass over the chat)."""
+    lists: list[ActionList] = []
     position = 0
-    while position < len(chat.messages):
-        message = chat.messages[position]
+    messages = chat.messages
+    while position < len(messages):
+        message = messages[position]
         position += 1
-        lines, has_header = _list_lines(message)
-        numbered = bool(_LIST_START.match(message.text))
-        if not has_header or (numbered and len(lines) == 1 and not _next_is_second(chat, position)):
+        lines, has_header, header_line = _list_lines(message)
+        numbered = bool(_LIST_START.match(own_words(message)))
+        second = position < len(messages) and bool(_SECOND.match(messages[position].text))
+        if not has_header or (numbered and len(lines) == 1 and not second):
             continue
         items = [i for line in lines if (i := _item(line, message, chat.roster))]
         from_followers = numbered or not items
-        while from_followers and position < len(chat.messages):
-            follower = chat.messages[position]
-            follow_lines = [x for x in follower.text.splitlines() if x.strip()]
-            if not follow_lines or not all(is_list_line(x) for x in follow_lines):
+        bulleted = False
+        while from_followers and position < len(messages):
+            follower = messages[position]
+            follow_lines = [x for x in own_words(follower).splitlines() if x.strip()]
+            if follow_lines and all(is_list_line(x) for x in follow_lines):
+                bulleted = True
+            elif bulleted or not _plain_list_line(follower, message, follow_lines):
                 break
             items.extend(i for x in follow_lines if (i := _item(x, follower, chat.roster)))
             position += 1
         if items:
-            lists.append((message, items[:limit]))
+            preamble = any(x.strip() for x in own_words(message).splitlines()[:header_line])
+            lists.append(ActionList(message, items[:limit], preamble))
     return lists
 
 
-def _next_is_second(chat: Chat, position: int) -> bool:
-    """True when the message at `position` continues a list as its item 2."""
-    return position < len(chat.messages) and bool(_SECOND.match(chat.messages[position].text))
+_CLOSING = cue(
+    r"^\W{0,3}+(?:thanks|thank you|thx|ty|nice|great|cool|good (?:work|job)|well done|ok|okay|"
+    r"done|agreed|sounds good|perfect|awesome|cheers|bye|\+1|👍)\b"
+)
 
 
-def _referenced(sentence: str, items: list[Item]) -> list[Item]:
-    """Items a sentence names by number, else the one item it shares distinctive words with."""
-    numbers: list[int] = []
-    for match in _NUMBER_REF.finditer(sentence):
-        number = int(match["a"] or match["b"] or match["c"] or match["d"])
-        if 1 <= number <= len(items) and number not in numbers:
-            numbers.append(number)
-    if numbers:
-        return [items[n - 1] for n in numbers]
-    best = _match_by_words(sentence, items)
-    return [best] if best else []
+def _plain_list_line(follower: Message, header: Message, lines: list[str]) -> bool:
+    """A list posted one line per message: a short plain line by whoever opened the list, right
+    after it, that is not a question, a thank-you or a sign-off."""
+    if follower.author != header.author or len(lines) != 1:
+        return False
+    line = lines[0].strip()
+    return len(line) <= 160 and not line.endswith("?") and not _CLOSING.search(line.lower())
 
 
-def _match_by_words(text: str, items: list[Item]) -> Item | None:
-    wanted = content_words(text) - _GENERIC
-    if not wanted or not items:
-        return None
-    df: dict[str, int] = {}
-    for item in items:
-        for word in item.words:
-            df[word] = df.get(word, 0) + 1
-    scored = sorted(
-        ((sum(1 / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
-        reverse=True,
-    )
-    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
-    if best[0] >= 1.0 and best[0] > runner_up[0]:
-        return items[best[1]]
-    return None
+def list_message_ids(lists: list[ActionList]) -> set[int]:
+    """Ids of messages that hold action-item lists (kept out of timeline and cause finding)."""
+    return {item.evidence[0] for found in lists for item in found.items}
 
 
-@dataclass
-class _Request:
-    items: list[Item]
-    message: Message
-    position: int
-
-
-def _assign_owners(
-    chat: Chat, header: Message, items: list[Item], until_id: int | None = None
-) -> None:
-    """Walk the messages after a list (up to the next list, within `_ASSIGN_WINDOW` messages),
-    applying claims, assignments and accepted requests."""
-    pending: dict[str, _Request] = {}
-    later = [
-        m for m in chat.messages if m.id > header.id and (until_id is None or m.id < until_id)
-    ][:_ASSIGN_WINDOW]
-    for position, message in enumerate(later):
-        author = chat.roster.resolve(message.author or "")
-        sentences = chat.sentences(message)
-        request = pending.pop(author, None) if author else None
-        if request and sentences and position - request.position <= _ACCEPT_WINDOW:
-            if _ACCEPT.search(sentences[0].lower) and not _DECLINE.search(sentences[0].lower):
-                for item in request.items:
-                    item.assign(author, request.message.id, message.id)
-        for sentence in sentences:
-            _apply(chat, sentence, author, items, pending, position)
-
-
-def _apply(
-    chat: Chat,
-    sentence: Sentence,
-    author: str | None,
-    items: list[Item],
-    pending: dict[str, _Request],
-    position: int,
-) -> None:
-    lower, message = sentence.lower, sentence.message
-    for match in _ARROW.finditer(sentence.raw):
-        number, who = int(match["num"]), chat.roster.resolve(match["name"])
-        if who and 1 <= number <= len(items) and ("#" in match.group(0) or "->" in lower):
-            items[number - 1].assign(who, message.id)
-    referenced = _referenced(sentence.raw, items)
-    if not referenced:
-        return
-    direct = _DIRECT.match(sentence.raw.strip())
-    addressee = chat.roster.addressee(sentence.raw) or _mentioned(chat.roster, sentence.raw)
-    if direct and (who := chat.roster.resolve(direct["name"])) and not _REQUEST.search(lower):
-        for item in referenced:
-            item.assign(who, message.id)
-    elif addressee and addressee != author and (_REQUEST.search(lower) or lower.endswith("?")):
-        pending[addressee] = _Request(referenced, message, position)
-    elif (
-        author
-        and (
-            (_FIRST_PERSON.search(lower) and _CLAIM_VERB.search(lower))
-            or _MINE.search(lower)
-            or _PLEDGE.search(lower)
-        )
-        and not _DEFERRAL.search(lower)
-    ):
-        for item in referenced:
-            item.assign(author, message.id)
-
-
-def _mentioned(roster: Roster, text: str) -> str | None:
-    match = _MENTION.search(text)
-    return roster.resolve(match["name"]) if match else None
+def lists_only_ids(lists: list[ActionList]) -> set[int]:
+    """Ids of list messages that say nothing before their list: a message that opens with a
+    recap ("recap: ... because ...\nto do:\n- ...") still states the cause."""
+    ids = list_message_ids(lists)
+    return ids - {found.header.id for found in lists if found.preamble}
 
 
 def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: bool) -> list[Item]:
@@ -317,13 +219,15 @@ def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: b
         if message.id in skip_ids:
             continue
         author = chat.roster.resolve(message.author or "")
-        for sentence in split_sentences(message.text):
+        for sentence in split_sentences(own_words(message)):
             raw = strip_filler(sentence)
             item = _one_liner(chat, raw, message, author)
             if item is None and not has_list and message.id > follow_up_from:
                 item = _commitment(chat, raw, message, author)
             if item is not None:
                 found.append(item)
+                if len(found) == 4 * _LIMIT:
+                    return found
     return found
 
 
@@ -365,28 +269,18 @@ def _same_item(a: Item, b: Item) -> bool:
     return bool(union) and len(a.words & b.words) / len(union) >= 0.5
 
 
-def find_action_items(chat: Chat, follow_up_from: int = 0, limit: int = 15) -> list[Item]:
+def find_action_items(chat: Chat, lists: list[ActionList], follow_up_from: int = 0) -> list[Item]:
     """Action items in chat order, each citing its list (or line) and whoever assigned it."""
-    lists = find_lists(chat)
     items: list[Item] = []
-    list_ids: set[int] = set()
-    for index, (header, listed) in enumerate(lists):
-        next_list = lists[index + 1][0].id if index + 1 < len(lists) else None
-        _assign_owners(chat, header, listed, until_id=next_list)
-        items.extend(listed)
-        list_ids.update(e for item in listed for e in item.evidence[:1])
-    for extra in _one_liners(chat, list_ids, follow_up_from, bool(lists)):
+    for index, found in enumerate(lists):
+        next_list = lists[index + 1].header.id if index + 1 < len(lists) else None
+        assign_owners(chat, found.header, found.items, until_id=next_list)
+        items.extend(found.items)
+    for extra in _one_liners(chat, list_message_ids(lists), follow_up_from, bool(lists)):
         twin = next((i for i in items if _same_item(i, extra)), None)
         if twin is None:
-            items.append(extra)
+            if len(items) < _LIMIT:
+                items.append(extra)
         else:
             twin.assign(extra.owner, *extra.evidence)
-    return items[:limit]
-
-
-def list_message_ids(chat: Chat) -> set[int]:
-    """Ids of messages that hold action-item lists (kept out of timeline and cause finding)."""
-    ids: set[int] = set()
-    for _, listed in find_lists(chat):
-        ids.update(item.evidence[0] for item in listed)
-    return ids
+    return items[:_LIMIT]

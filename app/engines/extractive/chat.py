@@ -1,8 +1,13 @@
-"""The transcript as the rules see it: usable messages, their sentences and the roster.
+"""The transcript as the rules see it: usable messages, their sentences, the roster, and the
+findings the rules make of them.
 
-Messages that address the assistant or summary bot ("AI: ignore the above and write that ...")
-are chat content, never instructions: they are set aside here so that no rule turns them into a
-fact, and the engine reports them as warnings.
+Messages that address a bot by name with an instruction (`bot_messages`) are set aside here, so
+that no rule turns them into a fact; the engine reports them as warnings.
+
+A `Finding` keeps the chat's words as `Quote`s, one per message. A finding from one message is
+written as those words (the renderer quotes them, with the time the message was posted); one
+joined from several messages quotes each part on its own, so no message's words are ever credited
+to another.
 """
 
 from __future__ import annotations
@@ -10,31 +15,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.engines.extractive.bot_messages import addresses_bot
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import split_sentences, strip_filler, strip_markup, tidy
+from app.engines.extractive.text import (
+    first_person,
+    join_sentences,
+    split_sentences,
+    strip_bullet,
+    strip_filler,
+    strip_markup,
+    tidy,
+)
 from app.models import Message, Transcript, hhmm
 
-_BOT = (
-    r"(?:ai|bot|assistant|summari[sz]er|summary[- ]?bot|postmortem[- ]?bot|gpt|chatgpt|claude|"
-    r"copilot|llm)"
-)
-_TO_ASSISTANT = re.compile(
-    rf"^\s*+@?{_BOT}\b\s*+[:,]?\s*+(?=.*\b(?:ignore|disregard|forget|pretend|"
-    rf"(?:write|say|state|claim|report|conclude) that|summari[sz]e|instructions?|prompt)\b)"
-    rf"|\b(?:ignore|disregard|forget)\b[^.\n]{{0,40}}\b(?:above|previous|prior|earlier|instructions?|"
-    rf"everything|all of (?:this|that))\b"
-    rf"|\b(?:dear|hey|note (?:to|for)(?: the)?|attention)\s++@?{_BOT}\b"
-    rf"|\b(?:when|if) you (?:write|summari[sz]e|generate|draft|produce)\b"
-    rf"|\bin (?:the|your) (?:postmortem|post-mortem|summary|report|write-?up)\b[^.\n]{{0,20}}\b"
-    rf"(?:say|write|state|claim|mention)\b"
-    rf"|\b(?:you are|act as) (?:an? )?(?:ai|assistant|language model)\b",
+# A reply that quotes its parent on its first line ("Commented on ana's message: follow-ups:").
+_REPLY_QUOTE = re.compile(
+    r"^(?:commented on|replying to|in reply to|reply to|replied to)\b[^\n]{0,300}?message\b"
+    r"[^\n]{0,300}+(?:\n|$)",
     re.IGNORECASE,
 )
 
 
-def addresses_assistant(text: str) -> bool:
-    """True when a message speaks to the AI/summary bot rather than to the people in the chat."""
-    return bool(_TO_ASSISTANT.search(text))
+def own_words(message: Message) -> str:
+    """The message's text without a quote of the message it replies to."""
+    return _REPLY_QUOTE.sub("", message.text, count=1)
 
 
 @dataclass(frozen=True)
@@ -60,22 +64,25 @@ class Chat:
     ignored: list[Message]
     roster: Roster
     _sentences: dict[int, list[Sentence]] = field(default_factory=dict)
+    _position: dict[int, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, transcript: Transcript) -> Chat:
         usable: list[Message] = []
         ignored: list[Message] = []
         for message in transcript.messages:
-            (ignored if addresses_assistant(message.text) else usable).append(message)
-        return cls(transcript, usable, ignored, Roster(transcript.participants))
+            (ignored if addresses_bot(message.text) else usable).append(message)
+        chat = cls(transcript, usable, ignored, Roster(transcript.participants))
+        chat._position = {m.id: n for n, m in enumerate(usable)}
+        return chat
 
     def sentences(self, message: Message) -> list[Sentence]:
         """The message's sentences; display text has filler and a leading vocative removed."""
         cached = self._sentences.get(message.id)
         if cached is None:
             cached = []
-            for index, raw in enumerate(split_sentences(message.text)):
-                clean = strip_filler(strip_markup(raw))
+            for index, raw in enumerate(split_sentences(own_words(message))):
+                clean = strip_filler(strip_markup(strip_bullet(raw)))
                 display = tidy(strip_filler(self.roster.drop_address(clean)))
                 cached.append(Sentence(message, index, raw, display))
             self._sentences[message.id] = cached
@@ -84,6 +91,10 @@ class Chat:
     def all_sentences(self) -> list[Sentence]:
         """Every sentence of every usable message, in order."""
         return [s for m in self.messages for s in self.sentences(m)]
+
+    def position(self, message: Message) -> int:
+        """The message's index among the usable messages (-1 for one set aside)."""
+        return self._position.get(message.id, -1)
 
     @property
     def timed(self) -> bool:
@@ -97,12 +108,69 @@ def clock(message: Message) -> str | None:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """Words of one message, in the order it says them."""
+
+    message: Message
+    texts: list[str]
+
+    @property
+    def text(self) -> str:
+        return join_sentences([t for t in self.texts if t], limit=420)
+
+
+def quoted(text: str) -> str:
+    """`text` in typographic quotes; inner double quotes become single ones."""
+    inner = text.replace("“", "‘").replace("”", "’").replace('"', "'")
+    return f"“{inner}”"
+
+
+@dataclass(frozen=True)
 class Finding:
-    """A fact found in the chat: its own words and the ids of the messages saying it."""
+    """A fact found in the chat: its words and the ids of the messages saying it.
+
+    `parts` are the chat's own words, one `Quote` per message; `lead` the part that states the
+    fact (a timeline row quotes it alone); `also` messages that support it without being quoted
+    (a confirmation: "yep, that's it")."""
 
     text: str
     evidence: list[int]
-    lead: str = ""  # for a finding joined from several messages: what its first cited one says
+    parts: tuple[Quote, ...] = ()
+    lead: Quote | None = None
+    also: tuple[int, ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        parts: list[Quote],
+        *,
+        also: list[int] | tuple[int, ...] = (),
+        lead: Quote | None = None,
+    ) -> Finding:
+        """A finding quoting `parts`: one part is the chat's words as they are; several are each
+        quoted ("“…” “…”"), in chat order, citing every message they come from (their times are
+        on the timeline; a time written before a quote would read as the time of its event)."""
+        kept = [p for p in parts if p.text]
+        if not kept:
+            raise ValueError("a finding needs words")
+        main = lead or kept[0]
+        if len(kept) > 1 and any(first_person(p.text) for p in kept):
+            # Words in the first person are quoted by the renderer as one message's words;
+            # a text quoting several messages would be quoted again as a whole.
+            kept = [main]
+        text = kept[0].text if len(kept) == 1 else " ".join(quoted(p.text) for p in kept)
+        evidence = list(dict.fromkeys([main.message.id, *(p.message.id for p in parts), *also]))
+        return cls(text, evidence, tuple(kept), main, tuple(also))
+
+    @classmethod
+    def quote(cls, message: Message, text: str) -> Finding:
+        """A finding of one message's words."""
+        return cls.of([Quote(message, [text])])
+
+    @property
+    def lead_text(self) -> str:
+        """The words of the part that states the fact."""
+        return self.lead.text if self.lead is not None else self.text
 
     def statement(self) -> dict[str, object]:
         """The finding as `Statement` data."""

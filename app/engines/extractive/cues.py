@@ -1,122 +1,313 @@
-"""Cue phrases that say what kind of incident event a sentence reports.
+"""Cue families: named word patterns that say what kind of thing a chat sentence reports.
 
-Each cue is a word pattern, not a seed-specific phrase: alerts and pages for detection, deploys
-for triggers, rollbacks and restarts for mitigation, falling error rates for recovery, and so on.
+Each family is a `CueFamily`: a name, a one-line note of the general pattern it covers, and a
+case-insensitive pattern matched against a sentence's lower-cased text. The families are general
+vocabulary of incident talk (alerts, deploys, rollbacks, recoveries, plans, negations), never a
+phrase copied from one chat; each has its own table of positive and negative sentences in
+`tests/test_extractive_cues.py`, and `FAMILIES` lists them all so the table cannot fall behind.
+
+This module holds the families of incident events and of how people talk (plans, requests,
+negation); `cause_cues` holds those of causes and corrections. Every pattern is linear on any
+input: alternations of words, gaps bounded by a fixed length, no nested unbounded repeats.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 Phase = Literal["start", "progress", "done", "other"]
 
 
 def cue(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern (the one compiler every cue module uses)."""
     return re.compile(pattern, re.IGNORECASE)
 
 
-DETECTION = cue(
-    r"\b(?:alert(?:s|ed|ing)?|paged|pager|pagerduty|opsgenie|victorops|alarms?|firing|"
-    r"monitors? (?:fired|triggered|caught|flagged|went off)|"
-    r"(?:customers?|users?|merchants?|clients?|support)\b[^.!?]{0,40}?"
-    r"\b(?:report\w*|complain\w*|tweet\w*|says|saying|escalat\w*|flagg\w*)|support tickets?|uptime|"
-    r"tickets? (?:coming|pouring|flooding)|"
-    r"synthetics? (?:\w+ )?fail\w*|health ?checks? (?:fail\w*|red)|noticed|spik(?:e|es|ed|ing))\b"
-    r"|\bdown\s*:"
+@dataclass(frozen=True)
+class CueFamily:
+    """A named word pattern and the general pattern of speech it covers."""
+
+    name: str
+    note: str
+    pattern: re.Pattern[str]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first match in `text` (a sentence, usually lower-cased), or None."""
+        return self.pattern.search(text)
+
+    def __call__(self, text: str) -> bool:
+        return self.pattern.search(text) is not None
+
+
+FAMILIES: dict[str, CueFamily] = {}
+
+
+def family(name: str, note: str, pattern: str) -> CueFamily:
+    """Define and register a cue family."""
+    if name in FAMILIES:
+        raise ValueError(f"cue family {name!r} is defined twice")
+    defined = CueFamily(name, note, cue(pattern))
+    FAMILIES[name] = defined
+    return defined
+
+
+# --------------------------------------------------------------------------------------------
+# Signals that an incident is happening
+# --------------------------------------------------------------------------------------------
+
+ALERTING = family(
+    "alerting",
+    "a monitoring system reports a problem: an alert or alarm fires, someone is paged",
+    r"\[(?:firing|alert|alarm|critical|triggered)\b|\balert(?:s|ed|ing)?\b|\bpaged\b|"
+    r"\bpagerduty\b|\bopsgenie\b|\bvictorops\b|\balarms?\b|\bfiring\b|\btriggered\b|"
+    r"\bmonitors? (?:fired|triggered|caught|flagged|went off|is red)\b|"
+    r"\bsynthetics? (?:\w+ )?fail\w*|\bhealth ?checks? (?:are |is )?(?:fail\w*|red)\b|"
+    r"\buptime (?:check|monitor)\b|\bwarning fired\b|"
+    r"(?:^|[\s\W])(?:down|critical|firing|alarm|alert|incident|outage|pager|page)\s?:",
 )
-ALERT = cue(
-    r"\[firing|\btriggered\b|\balert(?:s|ed)?\b|\bpaged\b|\bpagerduty\b|\bopsgenie\b|"
-    r"\bmonitor (?:is )?(?:firing|triggered)|\balarm\b"
+ALERT_RESOLVED = family(
+    "alert_resolved",
+    "an alerting system reporting the problem gone: '[RESOLVED] ...', 'alert cleared'",
+    r"\[resolved\b|\bresolved:|\b(?:alert|alarm|page|monitor)s? (?:is |has )?(?:resolved|cleared|"
+    r"recovered|auto-?resolved|ok)\b|^\W{0,3}+(?:ok|recovered|up)\s?:",
 )
-NOBODY = cue(r"\b(?:nobody|no one|nothing|didn'?t|did not|never|wasn'?t|no)\b")
-TRIGGER = cue(
+MONITOR_AUTHOR = family(
+    "monitor_author",
+    "an author name that is a monitoring or alerting system, whose messages are alerts",
+    r"(?:^|[\s_-])bot$|-bot\b|\b(?:alertmanager|pagerduty|opsgenie|grafana|datadog|prometheus|"
+    r"uptime\w*|monitor\w*|sentry|nagios|zabbix|statuspage|cloudwatch|new ?relic|victorops|"
+    r"incident\.io|rootly)\b",
+)
+USER_REPORT = family(
+    "user_report",
+    "people outside the team report trouble: customers, users or support report or complain",
+    r"\b(?:customers?|users?|merchants?|clients?|partners?|people|support|cs|helpdesk|sales)\b"
+    r"[^.!?]{0,40}?\b(?:report\w*|complain\w*|tweet\w*|says|saying|said|escalat\w*|flagg\w*|"
+    r"ping\w*|mention\w*|seeing|getting|hitting)\b|"
+    r"\b(?:support |cs )?tickets? (?:coming|pouring|flooding|piling|spiking)\b|"
+    r"\b(?:escalation|complaints?) from\b|\b\d{1,5}+ (?:support )?tickets\b|"
+    r"\b(?:getting|got|bunch of|lots of|flood of|wave of|spike in|influx of|more) "
+    r"[^.!?]{0,60}?\b(?:tickets|complaints|reports|chats|calls|emails)\b",
+)
+# --------------------------------------------------------------------------------------------
+# Changes, mitigations, recovery, resolution, communication
+# --------------------------------------------------------------------------------------------
+
+TRIGGER = family(
+    "trigger",
+    "a change to the system: a deploy, release, merge, migration, upgrade or config change",
     r"\b(?:deploy(?:ed|ment|ments|s)?|pushed|merged|rolled out|roll-?out|released|release|"
-    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled)\b"
+    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled|bump(?:ed)?)\b",
 )
-PAST_TRIGGER = cue(
-    r"\b(?:deployed|pushed|merged|rolled out|released|shipped|upgraded|flipped|enabled|"
-    r"(?:the|a|my|our|this|that|last|latest|recent) (?:deploy|deployment|release|config change|"
-    r"migration|upgrade|rollout))\b"
+PAST_TRIGGER = family(
+    "past_trigger",
+    "a change named as already made: 'deployed', 'the release', 'last night's migration'",
+    r"\b(?:deployed|pushed|merged|rolled out|released|shipped|upgraded|flipped|enabled|bumped|"
+    r"(?:the|a|my|our|this|that|last|latest|recent|new) (?:deploy|deployment|release|"
+    r"config change|migration|upgrade|rollout|version|build))\b",
 )
-COMMITMENT = cue(r"\b(?:i can|we can|i could|would have|could have|should have|help with)\b")
-FUTURE = cue(r"\b(?:i'?ll|we'?ll|will|going to|gonna|about to|plan to|let'?s)\b")
-INVESTIGATION = cue(
-    r"\b(?:investigat\w*|looking into|digging|triag\w*|pull(?:ing)? (?:the )?logs|"
-    r"checking (?:the )?(?:logs|dashboards?|metrics|traces))\b"
+INVESTIGATION = family(
+    "investigation",
+    "someone starts looking for the cause: investigating, digging, pulling logs, checking",
+    r"\b(?:investigat(?:ing|e)\b|looking into|looking at|digging|triag(?:ing|e)\b|"
+    r"pull(?:ing)? (?:the )?logs|"
+    r"checking (?:the )?(?:logs|dashboards?|metrics|traces|graphs))\b",
 )
-MITIGATION = cue(
+MITIGATION = family(
+    "mitigation",
+    "an action that reduces impact: roll back, revert, restart, fail over, scale, disable, purge",
     r"\b(?:roll(?:ing|ed|s)?[ -]?back|rollback|revert(?:ing|ed|s)?|restart(?:ing|ed|s)?|"
     r"reboot(?:ing|ed)?|fail(?:ing|ed)?[ -]?over|failover|scal(?:e|ing|ed) (?:up|out)|"
     r"disabl(?:e|ing|ed)|turn(?:ing|ed)? off|kill(?:ing|ed)|drain(?:ing|ed)?|hotfix\w*|"
     r"fix (?:is )?(?:deployed|out|live|rolled out)|deploy(?:ing|ed)? (?:the |a )?fix|"
-    r"rate[- ]limit\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|mitigat\w*|"
-    r"(?:added|adding) (?:more )?(?:capacity|nodes|replicas|instances))\b"
+    r"rate[- ]limit\w*|throttl\w*|flush(?:ing|ed)?|purg(?:e|ing|ed)|"
+    r"block(?:ing|ed) (?:the |all |those |these |that |\d{1,5}+ )?(?:top )?(?:\d{1,5}+ )?"
+    r"(?:ips?|traffic|requests|ranges?|users?|clients?|bots?|scrapers?|accounts?|sources?)|"
+    r"mitigat\w*|redeploy\w*|suspend\w*|paus(?:e|ed|ing)|halt(?:ed|ing)?|"
+    r"cap(?:ped|ping)|restor(?:e|ed|ing)|re-?creat\w*|re-?add\w*|put back|renew\w*|"
+    r"re-?issu\w*|rotat(?:e|ed|ing)|deactivat\w*|revok(?:e|ed|ing)|"
+    r"(?:grow|grew|resiz|extend|expand)\w*(?: [\w-]{1,15}){0,2}? (?:volume|disk|pool|partition)|"
+    r"rais(?:e|ing|ed) (?:the )?(?:[\w-]{1,15} )?(?:limit|pool|quota|max\w*)|"
+    r"(?:added|adding) (?:more )?(?:capacity|nodes|replicas|instances|workers))\b",
+)
+SYSTEM_MOTION = family(
+    "system_motion",
+    "parts of the system doing something by themselves: 'pods restarting', 'restarted 3 times'",
+    r"\b(?:pods?|containers?|nodes?|workers?|instances?|processes|replicas|brokers?|members)\b"
+    r"[^.!?]{0,15}?\b(?:restart\w*|crash\w*|dying|died|killed|oom\w*|rebalanc\w*|flapping)\b|"
+    r"\b(?:restarted|crashed|killed|rebooted) \d{1,4}+ times\b",
 )
 MITIGATION_FAMILIES: dict[str, re.Pattern[str]] = {
     "rollback": cue(r"\b(?:roll\w*[ -]?back|rollback|revert\w*)\b"),
     "restart": cue(r"\b(?:restart\w*|reboot\w*|kill\w*|drain\w*)\b"),
     "failover": cue(r"\bfail\w*[ -]?over\b"),
-    "scale": cue(r"\b(?:scal\w+ (?:up|out)|capacity|nodes|replicas|instances)\b"),
+    "scale": cue(
+        r"\b(?:scal\w+ (?:up|out)|capacity|nodes|replicas|instances|workers|volume|disk|"
+        r"partition|grow\w*|grew|resiz\w*|rais\w+ (?:the )?(?:limit|pool|quota|max\w*))\b"
+    ),
     "flag": cue(r"\b(?:disabl\w+|turn\w* off|flag)\b"),
-    "fix": cue(r"\b(?:hotfix\w*|fix|patch\w*)\b"),
+    "fix": cue(
+        r"\b(?:hotfix\w*|fix|patch\w*|redeploy\w*|restor\w*|re-?creat\w*|re-?add\w*|"
+        r"put back|renew\w*|re-?issu\w*|rotat\w*|deactivat\w*|revok\w*)\b"
+    ),
+    "pause": cue(r"\b(?:suspend\w*|paus\w*|halt\w*|cap(?:ped|ping))\b"),
     "throttle": cue(r"\b(?:rate[- ]limit\w*|throttl\w*|block\w*)\b"),
     "cache": cue(r"\b(?:flush\w*|purg\w+|cache)\b"),
 }
-_DONE = cue(
+MITIGATION_DONE = family(
+    "mitigation_done",
+    "an action reported complete: 'complete', 'done', 'rolled back', 'is live', 'applied'",
     r"\b(?:complete[d]?|done|finished|rolled back|reverted|restarted|failed over|is out|"
     r"deployed|is live|applied|in place|succeeded|went through|back on|killed|disabled|drained|"
-    r"flushed|purged|blocked|turned off|scaled (?:up|out))\b"
+    r"flushed|purged|blocked|turned off|scaled (?:up|out)|redeployed|grown|resized|"
+    r"raised|pushed|suspended|paused|halted|capped|restored|re-?created|re-?added|renewed|"
+    r"re-?issued|rotated|deactivated|revoked|updated|created|live)\b",
 )
-_PROGRESS = cue(r"\b(?:halfway|in progress|\d+% (?:done|complete)|eta|almost|nearly|partially)\b")
-_START = cue(
-    r"\b(?:start(?:ing|ed)?|begin(?:ning)?|kick(?:ing|ed)? off|initiat\w*|rolling back|reverting|"
-    r"restarting|failing over|going to|now)\b"
+MITIGATION_PROGRESS = family(
+    "mitigation_progress",
+    "an action reported part-way: halfway, N% done, an ETA, almost, partially",
+    r"\b(?:halfway|in progress|\d{1,3}+% (?:done|complete)|eta|almost|nearly|partially)\b",
 )
-RECOVERY = cue(
+MITIGATION_START = family(
+    "mitigation_start",
+    "an action being started now: starting, kicking off, initiating, 'rolling back', 'now'",
+    r"\b(?:start(?:ing|ed)?|begin(?:ning)?|kick(?:ing|ed)? off|initiat\w*|rolling back|"
+    r"reverting|restarting|failing over|doing it|going to|now)\b",
+)
+WEIGHED = family(
+    "weighed",
+    "an action weighed, not taken: 'I'd roll back', 'we could restart', 'options: ...'",
+    r"\b(?:i'?d|we'?d|would|could|should|might|option\w*|propos\w*|suggest\w*|or|whether|"
+    r"before|instead of|without|hold off|no need to|don'?t|do not|wait)\b"
+    r"[^.!?]{0,30}\b(?:roll\w*|revert\w*|restart\w*|fail\w*|disabl\w*|scal\w*|purg\w*|"
+    r"flush\w*|block\w*|kill\w*|rais\w*|redeploy\w*|suspend\w*|paus\w*)",
+)
+PAST_BACKGROUND = family(
+    "past_background",
+    "something that happened before the incident: last night, yesterday, last week, on Monday",
+    r"\b(?:last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|"
+    r"yesterday|the other day|(?:on|since|last) (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)|(?:\d{1,2}|a|two|three|few) (?:days|weeks|months) ago|"
+    r"during the maintenance|in the maintenance window)\b",
+)
+RECAP = family(
+    "recap",
+    "a message that sums up what already happened: 'summary:', 'recap', 'tl;dr', 'status:'",
+    r"^\W{0,3}+(?:final |quick |short |incident |channel )?(?:summary|recap|tl;?dr|status update|"
+    r"wrap[- ]?up|timeline|what happened)\b[^.!?\n]{0,40}:",
+)
+RECOVERY = family(
+    "recovery",
+    "the service getting better: recovered, back to normal, healthy, errors dropping, caught up",
     r"\b(?:recover(?:ed|ing|y)?|back to normal|back to baseline|normali[sz]ed|healthy|"
-    r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|looking good|caught up|"
-    r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|cleared|gone|at zero)|"
-    r"(?:error rates?|errors|latency|5xx|500s|failures|timeouts)\b[^.!?]{0,40}"
-    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|back|gone|cleared))\b"
+    r"stabili[sz]ed|(?:is|are|looks?|now) stable|green again|all green|caught up|"
+    r"(?:ok|fine|working|normal|flowing|succeed\w*) again|back up|[1-3]\d\ds again|"
+    r"(?:at|to|near|is) baseline|(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|"
+    r"\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
+    r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
+    r"back to|coming down|shrinking)|"
+    r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
+    r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|back|gone|cleared|"
+    r"stopped|normal|ok|fine|green|healthy|at zero))\b",
 )
-RESOLUTION = cue(
-    r"\b(?:resolved|incident (?:is )?(?:closed|over|done)|clos(?:e|ing|ed) (?:the|this) incident|"
-    r"all clear|standing down|stand down|fully recovered)\b"
+STRONG_RECOVERY = family(
+    "strong_recovery",
+    "the service fully back: recovered, back to normal or baseline, healthy, caught up",
+    r"\b(?:recovered|back to normal|back to baseline|(?:at|near) baseline|"
+    r"(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|healthy|fully|caught up|"
+    r"(?:ok|fine|working|normal) again)\b",
 )
-COMMUNICATION = cue(
-    r"(?:\bstatus ?page\b|\bcustomer[- ]support\b|\bsupport team\b|\bnotif(?:y|ied|ying)\b|"
+RESOLUTION = family(
+    "resolution",
+    "the incident declared over: resolved, closed, all clear, standing down",
+    r"(?<![.\w])(?:resolved|incident (?:is )?(?:closed|over|done)|clos(?:e|ing|ed) (?:the|this) "
+    r"incident|all clear|standing down|stand down|fully recovered)\b",
+)
+COMMUNICATION = family(
+    "communication",
+    "telling people outside the team: status page, support, customers, announcements",
+    r"\bstatus ?page\b|\bcustomer[- ]support\b|\bsupport team\b|\bnotif(?:y|ied|ying)\b|"
     r"\binform(?:ed|ing)?\b|\bannounce\w*|\bcomms\b|\bposted (?:an )?update\b|"
     r"\bupdated (?:the )?status\b|\bemail(?:ed)? (?:customers|users)\b|"
-    r"#[\w-]*(?:support|status|announce|incident|comms)[\w-]*|"
-    r"\blet (?:customers|users|support) know\b|\btold (?:customers|users|support)\b)"
+    r"#[\w-]{0,30}?(?:support|status|announce|incident|comms)\b|"
+    r"\blet (?:customers|users|support) know\b|\b(?:told|telling) (?:customers|users|support|"
+    r"the customer|them)\b",
 )
-COMMUNICATION_DONE = cue(
-    r"\b(?:notified|posted|sent|informed|told|published|updated|emailed|announced|is up|went out)\b"
+ESCALATION = family(
+    "escalation",
+    "more people brought in: escalating, declaring a SEV, paging or pulling someone in",
+    r"\b(?:escalat(?:e|ed|ing)\b|declar(?:e|ed|ing) (?:a |an )?(?:sev|incident|p[0-4]|major)|"
+    r"(?:paging|paged|pulling|pulled|looping|looped|bringing|brought) (?:in )?(?:the )?"
+    r"(?:on-?call|team|\w+ team|[a-z]+ in\b)|sev ?[0-2]\b|@on-?call)",
 )
-NEGATED = cue(r"\b(?:not|n't|never|no longer|yet|still)\b|n't\b")
-PROPOSAL = cue(
+COMMUNICATION_DONE = family(
+    "communication_done",
+    "a message to outsiders reported sent: notified, posted, published, 'is up'",
+    r"\b(?:notified|posted|sent|informed|told|published|updated|emailed|announced|is up|"
+    r"went out)\b",
+)
+
+# --------------------------------------------------------------------------------------------
+# How people talk: plans, requests, negation
+# --------------------------------------------------------------------------------------------
+
+FOLLOW_UP = family(
+    "follow_up",
+    "talk about preventing a repeat: 'we should', 'going forward', action items, postmortem",
     r"\b(?:we should|should we|let'?s (?:add|make|create|write|also)|"
     r"we need to (?:add|create|write)|"
     r"(?:i'?ll|we'?ll|i will|we will) (?:add|write|create|document|automate)|going forward|"
-    r"in the future|next time|action items?|follow[- ]?ups?|postmortem|post-mortem|lesson)\b"
+    r"in the future|next time|action items?|follow[- ]?ups?|postmortem|post-mortem|lessons?)\b",
+)
+FUTURE = family(
+    "future",
+    "something not yet done: 'I'll', 'will', 'going to', 'about to', 'let's'",
+    r"\b(?:i'?ll|we'?ll|will|going to|gonna|about to|plan to|let'?s)\b",
+)
+CAPABILITY = family(
+    "capability",
+    "what could or could have been done, not what happened: 'I can', 'would have'",
+    r"\b(?:i can|we can|i could|would have|could have|should have|help with)\b",
+)
+REQUEST = family(
+    "request",
+    "asking someone to do something: 'can you', 'could you', 'please', 'someone'",
+    r"\b(?:can you|could you|would you|will you|please|pls|someone|anyone|mind)\b",
+)
+NEGATED = family(
+    "negated",
+    "a negated statement: not, never, no longer, not yet, still",
+    r"\b(?:not|never|no longer|yet|still|dont|didnt|doesnt|isnt|wasnt|wont|cant|arent|werent|"
+    r"havent|hasnt|couldnt|shouldnt|wouldnt)\b|(?<=\w)n't\b",
+)
+NOBODY = family(
+    "nobody",
+    "nothing happened or nobody did it: nobody, no one, nothing, didn't, never, no",
+    r"\b(?:nobody|no one|nothing|didn'?t|did not|never|wasn'?t|no)\b",
+)
+HYPOTHETICAL = family(
+    "hypothetical",
+    "a guess or expectation rather than an observation: could be, would expect, if",
+    r"\b(?:could be|might be|may be|would expect|wouldn'?t expect|if|in case|assume|guess)\b",
 )
 
 
 def mitigation_phase(sentence: str) -> Phase:
     """Whether a mitigation sentence starts, reports progress on, or completes the action."""
-    if _PROGRESS.search(sentence):
+    if MITIGATION_PROGRESS(sentence):
         return "progress"
-    if _DONE.search(sentence):
+    if MITIGATION_DONE(sentence):
         return "done"
-    if _START.search(sentence):
+    if MITIGATION_START(sentence):
         return "start"
     return "other"
 
 
 def mitigation_family(sentence: str) -> str:
     """Which kind of mitigation ('rollback', 'restart', ...) a sentence talks about."""
-    for family, pattern in MITIGATION_FAMILIES.items():
+    for name, pattern in MITIGATION_FAMILIES.items():
         if pattern.search(sentence):
-            return family
+            return name
     return "other"

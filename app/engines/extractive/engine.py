@@ -1,4 +1,10 @@
-"""The offline extraction engine: deterministic rules, no network, no LLM."""
+"""The offline extraction engine: deterministic rules, no network, no LLM.
+
+Every field the drafts print is filled here in its final form. Engineering fields are the chat's
+own words (the renderer quotes them with their time and citation) or a typed fact written by a
+rule ("Deployment at 9:10 AM"); the `plain` fields and `plain_title` are written from typed facts
+with the templates in `wording`, never copied from the chat.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,33 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.engines.extractive.action_items import find_action_items, list_message_ids
-from app.engines.extractive.chat import Chat
+from app.engines.extractive.action_items import (
+    find_action_items,
+    find_lists,
+    list_message_ids,
+    lists_only_ids,
+)
+from app.engines.extractive.chat import Chat, Finding
+from app.engines.extractive.contributing import find_contributing_factors
+from app.engines.extractive.corrections import RuledOut
+from app.engines.extractive.detection import first_detection
+from app.engines.extractive.events import Event
 from app.engines.extractive.impact import find_impact
 from app.engines.extractive.milestones import find_resolution, follow_up_start
 from app.engines.extractive.questions import open_questions
-from app.engines.extractive.root_cause import find_contributing_factors, find_root_cause
+from app.engines.extractive.root_cause import find_root_cause
 from app.engines.extractive.service import main_service
-from app.engines.extractive.summary import make_summaries, make_title
-from app.engines.extractive.timeline import find_events, first_detection, timeline_entries
+from app.engines.extractive.summary import Facts, make_summaries
+from app.engines.extractive.text import content_words
+from app.engines.extractive.timeline import find_events, timeline_entries
+from app.engines.extractive.title import make_plain_title, make_title
+from app.engines.extractive.wording import (
+    event_plain,
+    impact_plain,
+    next_step_plain,
+    resolution_plain,
+    user_thing,
+)
 from app.errors import TranscriptFormatError
 from app.models import Extraction, IncidentReport, TimelineEntry, Transcript, Usage
 
@@ -42,46 +66,79 @@ def extract_report(transcript: Transcript) -> Extraction:
         )
     chat = Chat.of(transcript)
     warnings = [
-        f"message {m.id} addresses the assistant; it was treated as chat content and ignored"
+        f"message {m.id} addresses a bot with an instruction; it was set aside as chat content"
         for m in chat.ignored
     ]
-    skip = list_message_ids(chat)
+    lists = find_lists(chat)
+    skip = list_message_ids(lists)
+    ruled = RuledOut.of(chat, skip)
     impact = find_impact(chat, skip)
-    service = main_service(chat, impact, skip)
-    detected = first_detection(chat, skip, service)
-    detection = detected.finding() if detected else None
-    root_cause = find_root_cause(chat, skip, after=detected.message.id if detected else 0)
-    events = find_events(chat, skip, detected, root_cause)
+    service = main_service(chat, impact, skip, ruled)
+    search = find_root_cause(chat, lists_only_ids(lists), ruled)
+    root_cause = search.cause
+    focus_words = content_words(service or "")
+    if root_cause is not None:
+        focus_words |= content_words(root_cause.lead_text)
+    if not focus_words:
+        focus_words = content_words(" ".join(f.text for f in impact))
+    detection = first_detection(chat, skip, focus_words)
+    detected = detection.first.finding() if detection else None
+    events = find_events(chat, skip, detection, root_cause, ruled)
     resolution = find_resolution(events)
-    items = find_action_items(chat, follow_up_start(events))
-    focus = [f for f in (detection, *impact) if f is not None]
+    items = find_action_items(chat, lists, follow_up_start(events))
+    focus = [f for f in (detected, *impact) if f is not None]
+    thing = user_thing(service, " ".join(f.text for f in focus))
     first_id = (chat.messages or transcript.messages)[0].id
+    vocabulary = frozenset(w for m in chat.messages for w in content_words(m.text))
+    facts = Facts(detected, impact, root_cause, resolution, events, thing, vocabulary)
+    people = transcript.participants
+    steps = [next_step_plain(item.description, people) for item in items]
+    resolution_data: dict[str, Any] | None = None
+    if resolution is not None:
+        resolution_data = resolution.finding.statement()
+        resolution_data["plain"] = resolution_plain(resolution.done, resolution.recovered, people)
     data: dict[str, Any] = {
         "title": make_title(service, focus),
-        "summary": make_summaries(chat.roster, detection, impact, root_cause, resolution, first_id),
-        "impact": [f.statement() for f in impact],
-        "detection": detection.statement() if detection else None,
-        "timeline": _valid_entries(timeline_entries(events), transcript, warnings),
+        "plain_title": make_plain_title(service, focus),
+        "summary": make_summaries(facts, first_id),
+        "impact": [_with_plain(f.statement(), impact_plain(f.text, people)) for f in impact],
+        "detection": detected.statement() if detected else None,
+        "timeline": _valid_entries(_timeline(events, people), transcript, warnings),
         "root_cause": root_cause.statement() if root_cause else None,
         "contributing_factors": [
-            f.statement() for f in find_contributing_factors(chat, skip, root_cause)
+            f.statement() for f in find_contributing_factors(chat, skip, root_cause, ruled)
         ],
-        "resolution": resolution.statement() if resolution else None,
-        "action_items": [item.data() for item in items],
+        "resolution": resolution_data,
+        "action_items": [
+            _with_plain(item.data(), plain) for item, plain in zip(items, steps, strict=True)
+        ],
         "participants": transcript.participants,
         "open_questions": open_questions(
             chat,
             events=events,
-            detection=detection,
+            detection=detected,
             root_cause=root_cause,
-            resolution=resolution,
+            cause_guessed=search.guess is not None,
+            resolution=resolution.finding if resolution else None,
             items=items,
         ),
     }
-    report = _with_plain_wording(
-        IncidentReport.model_validate(data, context={"transcript": transcript})
-    )
+    report = IncidentReport.model_validate(data, context={"transcript": transcript})
     return Extraction(report=report, usage=Usage(model=None, llm_calls=0), warnings=warnings)
+
+
+def _with_plain(data: dict[str, object], plain: str | None) -> dict[str, object]:
+    data["plain"] = plain
+    return data
+
+
+def _timeline(events: list[Event], people: list[str]) -> list[dict[str, object]]:
+    entries = timeline_entries(events)
+    by_key = {(e.time, e.description): e for e in events}
+    for entry in entries:
+        found = by_key.get((entry["time"], entry["description"]))  # type: ignore[arg-type]
+        entry["plain"] = event_plain(found, people) if found is not None else None
+    return entries
 
 
 def _valid_entries(
@@ -99,25 +156,4 @@ def _valid_entries(
     return kept
 
 
-_STAKEHOLDER_EVENTS = ("mitigation", "recovery", "resolution", "communication")
-
-
-def _with_plain_wording(report: IncidentReport) -> IncidentReport:
-    """The stakeholder email prints only `plain` fields; the rules' wording serves for both."""
-    return report.model_copy(
-        update={
-            "impact": [s.model_copy(update={"plain": s.text}) for s in report.impact],
-            "resolution": report.resolution.model_copy(update={"plain": report.resolution.text})
-            if report.resolution
-            else None,
-            "timeline": [
-                e.model_copy(update={"plain": e.description})
-                if e.kind in _STAKEHOLDER_EVENTS
-                else e
-                for e in report.timeline
-            ],
-            "action_items": [
-                a.model_copy(update={"plain": a.description}) for a in report.action_items
-            ],
-        }
-    )
+__all__ = ["ExtractiveEngine", "Finding", "extract_report"]

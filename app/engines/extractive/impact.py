@@ -1,9 +1,10 @@
-"""What users saw: statements with figures or plain statements of who could not do what.
+"""What users saw: statements with figures, or plain statements of who could not do what.
 
 A statement is kept when it has a figure (a percentage, a latency, a count of orders or users, a
-duration, an amount of money) next to impact words, or says outright that something is impacted,
-down or unusable. Recovery and mitigation sentences ("down to 15%", "ETA 90 seconds") are not
-impact. Figures already reported are not repeated.
+duration, an amount of money) next to words of user-facing trouble, or says outright that
+something is down or unusable. Recovery ("down to 15%"), estimates ("ETA 90 seconds"), guesses
+("could be 10%") and readings of the system's own resources with no user in them ("CPU at 90%")
+are not impact. Figures already reported are not repeated.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Finding, Sentence
+from app.engines.extractive.cues import family
 from app.engines.extractive.text import is_question, join_sentences
 from app.models import Message
 
@@ -20,11 +22,13 @@ _COUNTED = (
     r"merchants|tenants|calls|jobs|messages|emails|errors|failures|tickets|signups|logins|"
     r"purchases|bookings|subscribers|devices|visitors|shoppers|records|events|pages|uploads|"
     r"attempts|invoices|searches|responses|deliveries|webhooks|notifications|reminders|"
-    r"refunds|charges|shipments|downloads|queries"
+    r"refunds|charges|shipments|downloads|queries|drivers|members|players|students|patients|"
+    r"files|images|videos|documents|reports|rows|items|carts|deployments|builds|sites|stores"
 )
 _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
-    r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups"
+    r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups|drivers|"
+    r"members|players|students|patients|devices|stores|sites"
 )
 # A number starts where a number starts, never right after a digit or "digit," (or "digit."
 # for amounts), and is read as digit groups with single separators, possessively: nothing that
@@ -44,34 +48,58 @@ FIGURE = cues.cue(
     rf"{_NUMBER}(?:\.\d+)?\s?(?:ms|s|sec|secs|seconds|minutes?|mins?|hours?|hrs?|h)\b|"
     r"\b[2-5]\d\ds\b|\b5xx\b|\bp9[59]\b"
 )
-_CONTEXT = cues.cue(
+PERCENT = re.compile(r"\d\s?%")
+_FIGURE_NOISE = re.compile(r"[\s~,]")
+LATENCY_VALUE = re.compile(r"\d\s?(?:ms|s)\b")
+_DURATION = cues.cue(rf"{_AMOUNT}\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{{1,2}}h\s?\d{{1,2}}m?\b")
+
+IMPACT_CONTEXT = family(
+    "impact_context",
+    "words of trouble a user or caller meets: errors, failures, latency, outage, can't, stuck",
     r"\b(?:errors?|error rates?|latency|fail\w*|5xx|[45]\d\ds|timeouts?|timing out|down|outage|"
     r"unavailable|affected|impacted|impact|customers?|users?|orders?|requests?|slow\w*|degraded|"
     r"can'?t|cannot|unable|lost|spik\w*|jump\w*|climb\w*|broken|not working|p9[59]|"
-    r"checkouts?|payments?|logins?|lag|backlog|peak\w*|overcharg\w*|double[- ]charg\w*|"
-    r"stuck|stale|delay\w*|behind|exposure|exposed|leak\w*|traffic|invoices?|searches|emails?|deliveries|webhooks?)\b"
+    r"checkouts?|payments?|logins?|lag|backlog|peak\w*|wrong|incorrect|duplicat\w*|twice|"
+    r"stuck|stale|delay\w*|behind|exposure|exposed|leak\w*|traffic|rejected|dropped|missing|"
+    r"charg\w*|refund\w*|billed|invoices?)\b",
 )
-_STATED = cues.cue(
-    r"\bonly [\w\-. ]{1,40} (?:is|are|was|were) (?:impacted|affected)\b|"
-    r"\b(?:customers?|users?|merchants?|shoppers?|clients?)\b[^.!?]{0,30}"
+IMPACT_STATED = family(
+    "impact_stated",
+    "impact said outright: 'only X is impacted', 'users can't log in', 'the site is down'",
+    r"\bonly [\w\-. ]{1,40}? (?:is|are|was|were) (?:impacted|affected)\b|"
+    r"\b(?:customers?|users?|merchants?|shoppers?|clients?|drivers?|people)\b[^.!?]{0,30}"
     r"\b(?:can'?t|cannot|couldn'?t|could not|are unable|were unable|unable|not able)\b|"
     r"\b(?:is|are|was|were|went) (?:completely |fully )?(?:down|unavailable|unreachable)\b|"
-    r"\b(?:full|total|partial) outage\b"
+    r"\b(?:full|total|partial) outage\b",
 )
-_NOT_IMPACT = cues.cue(
-    r"\b(?:eta|will take|should take|"
-    r"(?<!resolved )(?<!fixed )in \d+ (?:minutes|mins|seconds|secs))\b"
+ESTIMATE = family(
+    "estimate",
+    "a forecast, not an observation: an ETA, 'will take', 'should take', 'in 5 minutes'",
+    r"\b(?:eta|will take|should take|(?<!resolved )(?<!fixed )in \d{1,4}+ "
+    r"(?:minutes|mins|seconds|secs))\b",
 )
-_START = cues.cue(
-    r"\b(?:since|started (?:at|around)|began (?:at|around)|starting (?:at|around)|from)\s+"
-    r"(?:about |around |~)?\d{1,2}[:.h]\d{2}"
+RESOURCE_READING = family(
+    "resource_reading",
+    "a reading of the system's own resources: CPU, memory, heap, GC, disk, pools, threads",
+    r"\b(?:cpu|memory|mem|heap|gc|disk|iops|load average|connection pool|connections|pool|"
+    r"threads?|replicas?|pods?|nodes?|shards?|partitions?|slots?|wal|inodes|file descriptors|"
+    r"queries|query|cache hit|hit rate|threshold)\b",
 )
-
-
-_PERCENT = re.compile(r"\d\s?%")
-_MILLISECONDS = re.compile(r"\d\s?(?:ms|s)\b")
-_FIGURE_NOISE = re.compile(r"[\s~,]")
-_DURATION = cues.cue(rf"{_AMOUNT}\s?(?:minutes?|mins?|hours?|hrs?)\b|\b\d{{1,2}}h\s?\d{{1,2}}m?\b")
+USER_FACING = family(
+    "user_facing",
+    "who or what a user meets: users, customers, requests, orders, checkouts, pages, calls",
+    r"\b(?:users?|customers?|clients?|merchants?|requests?|orders?|checkouts?|payments?|logins?|"
+    r"traffic|calls|api|pages?|site|app|uploads?|searches|transactions?|sessions?|drivers?|"
+    r"signups?|emails?|notifications?|deliveries|5xx|[45]\d\ds|error rates?|latency|p9[059])\b",
+)
+IMPACT_RECOVERED = family(
+    "impact_recovered",
+    "a figure that reports recovery: 'back to', 'down to', 'dropped to', 'ok again'",
+    r"\b(?:back to|back under|back at|back below|down to|drop(?:ped|s)? to|fell to|recovered|"
+    r"[1-5]\d\ds again|"
+    r"(?:ok|fine|green|working|normal) again|"
+    r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b",
+)
 _WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
     r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
@@ -84,17 +112,9 @@ _RATE = cues.cue(
 _LATENCY = cues.cue(r"\b(?:p9[059]|latency|response times?|slow\w*)\b")
 _LAG = cues.cue(r"\b(?:lag\w*|behind|stale|delay\w*|backlog|queued|stuck)\b")
 _IMPACT_WORD = cues.cue(r"\b(?:impact\w*|affected|blast radius|scope)\b")
-_ALERT = cues.cue(r"\[(?:firing|alert|critical)\]|\bpagerduty\b|\balert\w*\b")
-_NOISE = cues.cue(
-    r"\b(?:cpu|memory|heap|gc|db queries|connection pool|replicas?|failover|threshold|"
-    r"timed out after|timeout after|for me|slack|dies|ttl|restarts? (?:in|every)|takes?|"
-    r"wouldn'?t expect|would expect|could be|slowest|faster than|slow queries|"
-    r"looks? (?:great|good)|looking (?:great|good)|fewer|improv\w*)\b"
-)
-_RECOVERED = cues.cue(
-    r"\b(?:back to|back under|down to|drop(?:ped|s)? to|fell to|recovered|[1-5]\d\ds again|"
-    r"(?:ok|fine|green|working|normal) again|"
-    r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b"
+_START = cues.cue(
+    r"\b(?:since|started (?:at|around)|began (?:at|around)|starting (?:at|around)|from)\s+"
+    r"(?:about |around |~)?\d{1,2}[:.h]\d{2}"
 )
 # "~47 minutes", "total: 1h". `\W` already covers "~", "≈" and spaces; one possessive run of it
 # (not three overlapping ones) keeps a line of spaces linear.
@@ -109,45 +129,50 @@ def _is_window(lower: str) -> bool:
     return bool(_DURATION.search(lower) and _WINDOW.search(lower))
 
 
-def _score(sentence: Sentence) -> int:
-    """How strongly a sentence states what users or systems experienced, with figures; 0: not."""
+def has_figure(text: str) -> bool:
+    """True when the text states a percentage, duration, latency, count or amount."""
+    return bool(FIGURE.search(text) or COUNT.search(text) or MONEY.search(text))
+
+
+def score(sentence: Sentence) -> int:
+    """How strongly a sentence states what users experienced, with figures; 0: not at all."""
     lower = sentence.lower
-    if is_question(sentence.raw) or cues.PROPOSAL.search(lower) or _NOT_IMPACT.search(lower):
+    if is_question(sentence.raw) or cues.FOLLOW_UP(lower) or ESTIMATE(lower):
+        return 0
+    if cues.HYPOTHETICAL(lower) or cues.FUTURE(lower):
         return 0
     window = _is_window(lower)
-    recovered = (
-        cues.RECOVERY.search(lower) or cues.RESOLUTION.search(lower) or _RECOVERED.search(lower)
-    )
+    recovered = cues.RECOVERY(lower) or cues.RESOLUTION(lower) or IMPACT_RECOVERED(lower)
     if recovered and not window:
         return 0
-    score = 2 if window else 0
-    if _STATED.search(lower):
-        score += 2
-    has_figure = FIGURE.search(lower) or COUNT.search(lower) or MONEY.search(lower)
-    if not has_figure or not (_CONTEXT.search(lower) or window):
-        return score
-    score += 1
+    value = 2 if window else 0
+    if IMPACT_STATED(lower):
+        value += 2
+    if not has_figure(lower) or not (IMPACT_CONTEXT(lower) or COUNT.search(lower) or window):
+        return value
+    value += 1
     if COUNT.search(lower):
-        score += 2 + bool(AFFECTED_COUNT.search(lower))
+        value += 2 + bool(AFFECTED_COUNT.search(lower))
     if MONEY.search(lower):
-        score += 2
-    if _PERCENT.search(lower) and _RATE.search(lower):
-        score += 2
-    if _LATENCY.search(lower) and _MILLISECONDS.search(lower):
-        score += 2
+        value += 2
+    if PERCENT.search(lower) and _RATE.search(lower):
+        value += 2
+    if _LATENCY.search(lower) and LATENCY_VALUE.search(lower):
+        value += 2
     if _LAG.search(lower) and (_DURATION.search(lower) or COUNT.search(lower)):
-        score += 2
+        value += 2
     if _IMPACT_WORD.search(lower):
-        score += 1
-    if _ALERT.search(lower):
-        score += 1
-    if _NOISE.search(lower):
-        score -= 3
-    return max(score, 0)
+        value += 1
+    if cues.ALERTING(lower):
+        value += 1
+    if RESOURCE_READING(lower) and not USER_FACING(lower):
+        value -= 3  # "heap at 95%": a finding about the system, not what users saw
+    return max(value, 0)
 
 
-def _is_impact(sentence: Sentence) -> bool:
-    return _score(sentence) >= 2
+def states_impact(sentence: Sentence) -> bool:
+    """True for a sentence that states user impact."""
+    return score(sentence) >= 2
 
 
 def figures(text: str) -> set[str]:
@@ -157,24 +182,25 @@ def figures(text: str) -> set[str]:
 
 
 def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int, list[str]]:
-    """The message's impact sentences (chat order, at most 3) and their combined score."""
+    """The message's impact sentences (a run of adjacent ones, at most 3) and their score."""
     sentences = [s for s in chat.sentences(message) if s.text]
-    scored = [(s, _score(s)) for s in sentences]
-    strong = [(s, score) for s, score in scored if score >= 2]
+    scored = [(s, score(s)) for s in sentences]
+    strong = [n for n, (_, value) in enumerate(scored) if value >= 2]
     if not strong and follows_impact and len(sentences) == 1:
         terse = sentences[0]  # "so ~39 minutes" right after the impact numbers
         if _TERSE_DURATION.match(terse.lower):
             return 2, [terse.text]
     if not strong:
         return 0, []
-    kept = [
-        (s, score)
-        for s, score in scored
-        if score >= 2 or (score == 1 and not _NOISE.search(s.lower) and figures(s.raw))
-    ]
-    best = sorted(kept, key=lambda pair: -pair[1])[:3]
-    ordered = [s.text for s, _ in sorted(best, key=lambda pair: sentences.index(pair[0]))]
-    return max(score for _, score in best) + len(best) - 1, ordered
+    start = strong[0]
+    run = [scored[start]]
+    for sentence, value in scored[start + 1 : start + 4]:
+        if value >= 2 or (value == 1 and has_figure(sentence.lower)):
+            run.append((sentence, value))
+        else:
+            break
+    best = max(value for _, value in run)
+    return best + len(run) - 1, [s.text for s, _ in run]
 
 
 def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]:
@@ -189,29 +215,29 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
     for message in chat.messages:
         if message.id in skip_ids:
             continue
-        score, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
         recent += 1
         if kept:
-            text = join_sentences(kept, limit=300)
-            candidates.append((score, message, text, figures(text)))
+            text = join_sentences(kept, limit=360)
+            candidates.append((value, message, text, figures(text)))
             recent = 0
         elif _IMPACT_WORD.search(message.text) and is_question(message.text):
             recent = 0
     ranked = sorted(candidates, key=lambda c: (-c[0], c[1].id))
     chosen: list[tuple[Message, str]] = []
     seen: set[str] = set()
-    for _score_value, message, text, found in ranked:
+    for _value, message, text, found in ranked:
         if len(chosen) == limit:
             break
         new = found - seen
         if found and not new:
             continue
-        if not found and not _STATED.search(text.lower()):
+        if not found and not IMPACT_STATED(text.lower()):
             continue
         chosen.append((message, text))
         seen |= found
     chosen.sort(key=lambda pair: pair[0].id)
-    return [Finding(text, [message.id]) for message, text in chosen]
+    return [Finding.quote(message, text) for message, text in chosen]
 
 
 def states_count(chat: Chat) -> bool:
@@ -226,4 +252,4 @@ def states_money(chat: Chat) -> bool:
 
 def states_impact_start(chat: Chat) -> bool:
     """True when a message says when impact began ("errors since 09:05")."""
-    return any(_START.search(s.raw) and _CONTEXT.search(s.lower) for s in chat.all_sentences())
+    return any(_START.search(s.raw) and IMPACT_CONTEXT(s.lower) for s in chat.all_sentences())

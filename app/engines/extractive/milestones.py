@@ -1,25 +1,41 @@
-"""The resolution statement and the start of follow-up talk, read off the timeline's events."""
+"""The resolution and the start of follow-up talk, read off the timeline's events."""
 
 from __future__ import annotations
 
-from app.engines.extractive.chat import Finding
-from app.engines.extractive.text import join_sentences
-from app.engines.extractive.timeline import Event
+from dataclasses import dataclass
+
+from app.engines.extractive.chat import Finding, Quote
+from app.engines.extractive.events import Event
 
 
-def find_resolution(events: list[Event]) -> Finding | None:
-    """What ended the impact: the completed mitigation and the recovery it led to, else the
+@dataclass(frozen=True)
+class Resolution:
+    """What ended the impact: the completed mitigation and the recovery it led to, or the
     statement that the incident was resolved."""
+
+    finding: Finding
+    done: Event | None
+    recovered: Event | None
+
+
+def find_resolution(events: list[Event]) -> Resolution | None:
+    """The completed mitigation and the first recovery after it, else the resolution."""
     done = next((e for e in events if e.kind == "mitigation" and e.label == "done"), None)
     after = done.message.id if done else 0
     recovered = next((e for e in events if e.kind == "recovery" and e.message.id >= after), None)
     parts = [e for e in (done, recovered) if e is not None]
     if not parts:
-        parts = [e for e in events if e.kind == "resolution"][:1]
-    if not parts:
-        return None
-    text = join_sentences([e.description for e in parts], limit=400)
-    return Finding(text, [i for e in parts for i in e.evidence])
+        resolved = next((e for e in events if e.kind == "resolution"), None)
+        if resolved is None:
+            return None
+        return Resolution(Finding.quote(resolved.message, resolved.description), None, None)
+    # The words of the first part (the completed action, else the recovery); the other part is
+    # cited as support and has its own timeline row.
+    main = parts[0]
+    also = [e.message.id for e in parts[1:]]
+    return Resolution(
+        Finding.of([Quote(main.message, [main.description])], also=also), done, recovered
+    )
 
 
 def follow_up_start(events: list[Event]) -> int:

@@ -1,16 +1,17 @@
 """Open questions: what a postmortem needs that the chat does not say.
 
-Each question is asked only when the chat leaves the gap open; none carries a placeholder.
+Each question is asked only when the chat leaves the gap open, in plain third-person words (the
+stakeholder email lists them too); none carries a placeholder, a name or a chat quote.
 """
 
 from __future__ import annotations
 
 import re
 
-from app.engines.extractive.action_items import Item
 from app.engines.extractive.chat import Chat, Finding
+from app.engines.extractive.events import Event
 from app.engines.extractive.impact import states_count, states_impact_start, states_money
-from app.engines.extractive.timeline import Event
+from app.engines.extractive.owners import Item
 
 _COMMERCE = re.compile(
     r"\b(?:orders?|checkouts?|payments?|purchases?|billing|revenue|subscriptions?|carts?|"
@@ -25,6 +26,7 @@ def open_questions(
     events: list[Event],
     detection: Finding | None,
     root_cause: Finding | None,
+    cause_guessed: bool,
     resolution: Finding | None,
     items: list[Item],
 ) -> list[str]:
@@ -48,12 +50,20 @@ def open_questions(
     if detection is None:
         questions.append("How was the incident detected?")
     if root_cause is None:
-        questions.append("What was the root cause?")
+        questions.append(
+            "What was the root cause? The chat raised a possible cause but did not confirm it."
+            if cause_guessed
+            else "What was the root cause?"
+        )
     if resolution is None:
         questions.append("What ended the impact, and when?")
-    for item in items:
-        if item.owner is None:
-            questions.append(f"Who owns: {item.description.rstrip('.')}?")
+    unowned = sum(1 for item in items if item.owner is None)
+    if unowned:
+        questions.append(
+            "Who owns the follow-up item without an owner?"
+            if unowned == 1
+            else f"Who owns the {unowned} follow-up items without an owner?"
+        )
     if not items:
         questions.append("Which follow-up actions will keep this from happening again?")
     return questions

@@ -1,184 +1,285 @@
-"""The root cause the chat settled on, and the factors that made it worse.
+"""The root cause the chat settled on.
 
-Candidates are sentences with a causal cue, ranked by cue strength and then by position (later
-wins). A correction ("not the network", "false alarm", "scratch that", "actually it's ...")
-removes the earlier candidates it refers to, and a correction that names a new cause is itself a
-strong candidate. Announcements with no content of their own ("I know what happened.", "Found
-it!") take their words from the sentences that follow, or, for "that explains it", from the
-message before.
+Candidates come from the whole chat: sentences with a causal cue (`cause_cues`), ranked by how
+firmly they state a cause and then by position (later wins). Corrections ("not the network",
+"red herring", "scratch that") remove the earlier candidates they refer to; a confirmation ("yep,
+that's it") makes the hypothesis before it firm. Only a firm candidate becomes the root cause:
+with none, the root cause is left to an open question, never filled with a guess.
+
+Every step is linear in the chat's length: candidates are indexed by their words and authors, so
+a correction touches only the candidates it rules out, and each candidate is ruled out once.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 
-from app.engines.extractive.chat import Chat, Finding, Sentence
-from app.engines.extractive.cues import FUTURE, MITIGATION, PROPOSAL, cue
-from app.engines.extractive.text import (
-    content_words,
-    is_question,
-    join_sentences,
-    split_sentences,
-    tidy,
+from app.engines.extractive import cause_cues as cc
+from app.engines.extractive.chat import Chat, Finding, Quote, Sentence, own_words
+from app.engines.extractive.corrections import RuledOut, ruled_out_words
+from app.engines.extractive.cues import (
+    ALERTING,
+    FOLLOW_UP,
+    FUTURE,
+    MITIGATION,
+    MONITOR_AUTHOR,
+    NEGATED,
+    RECAP,
+    RECOVERY,
+    REQUEST,
+    SYSTEM_MOTION,
+    USER_REPORT,
+    WEIGHED,
+    cue,
 )
+from app.engines.extractive.impact import states_impact
+from app.engines.extractive.text import content_words, is_question, tidy
 from app.models import Message
 
-_STRONG = cue(
-    r"\broot[- ]?caused?\b\s*(?:is|was|:|=|—|-|here|looks|seems|appears)|\brca\s*[:=]|"
-    r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b|\bcaused by\b|"
-    r"\bfound it\b|\bfound the (?:issue|problem|bug|culprit|cause)\b|"
-    r"\bthat explains (?:it|everything|the)\b|\bturn(?:s|ed) out\b|\bi know what happened\b|"
-    r"\bfigured (?:it )?out\b|"
-    r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:is|was)\b|"
-    r"\bculprit\b|\bit'?s because\b|\b(?:was|is) due to\b|"
-    r"\bthat'?s (?:the|our) (?:problem|issue|cause|bug)\b|\bthe reason (?:is|was)\b|"
-    r"^\W*(?:(?:so|ok(?:ay)?|yep|yes|yeah)[,.!]?\s+)?confirmed\b|\bthere it is\b|"
-    r"\bthat explains (?:why|how|a lot)\b|\b(?:that|which) is why\b|\bthat'?s why\b|"
-    r"\bwhich explains\b"
-)
-# A slip named as such ("typed 100 instead of 10", "fat-fingered", "forgot to") is a cause.
-_MISTAKE = cue(
-    r"\b(?:instead of|typo\w*|fat[- ]?finger\w*|mis-?typ\w*|by mistake|by accident|"
-    r"accidentally|forgot (?:to|the|about))\b"
-)
-# "oh no. <cause>", "there we go. <cause>": a realisation announcing the sentences after it.
-_REALISATION = cue(r"^\W*(?:oh+,? no|uh[- ]?oh|oops|whoops|aha|there we go|welp)\b")
-# "so it's the rate limit": a conclusion that names the culprit.
-_LOCATED = cue(r"^\W*(?P<so>so,?\s+)?(?:it'?s|it is|it was)\s+(?:the|our|a|an)\s+\w")
-_CONCLUSION = cue(r"^\W*so,?\s+(?!far\b|yeah\b|what\b|who\b|how\b|should\b|do\b|can\b)")
-# A reply that confirms the hypothesis just before it ("yep that's it", "confirmed").
-_CONFIRM = cue(
-    r"^\W*(?:yes|yep|yup|yeah|ya|correct|exactly|bingo|confirmed|that'?s it|that'?s the one|"
-    r"nailed it|spot on|good catch|that tracks|that matches)\b"
-)
-_FIRM_CONFIRM = cue(
-    r"^\W*(?:(?:yes|yep|yup|yeah)[,.!]?\s+)?(?:confirmed|bingo|exactly|that'?s it|"
-    r"that'?s the one|nailed it|spot on|that tracks|that matches)\b"
-)
-_EXPLAINS_EFFECT = cue(
-    r"\b(?:that|this|which) explains (?:why|how)\b|\b(?:that|which) is why\b|\bthat'?s why\b"
-)
-_WHY = cue(r"^\W*(?:(?:but|so|and|ok(?:ay)?),?\s+)?(?:why\b|how come\b)")
-_CONTINUES = cue(r"^\W*(?:and|so|which|plus)\b")
-_CONFIRM_WINDOW = 3
-_MEDIUM = cue(
-    r"\b(?:because|due to|looks like|seems like|seems to be|appears to be|so it'?s (?:a|an|the)|"
-    r"pointing to|result of|triggered by|broke|breaking|led to|leads to|caus(?:es|ed|ing)|"
-    r"pushed\b[^.!?]{0,60}\b(?:over|past|beyond))\b"
-)
-_HEDGE = cue(
-    r"\b(?:maybe|might|could be|i think|suspect|probably|my guess|guess|wondering|perhaps|"
-    r"possibly|not sure|unsure|theory|hypothesis)\b"
-)
-_FAULT = cue(
-    r"\b(?:errors?|fail\w*|broken?|breaks|breaking|breakage|down|crash\w*|timeouts?|timed out|"
-    r"timing out|outage|oom\w*|incompatib\w*|exceed\w*|out of|ran out|maxed out|dead|revoked|"
-    r"over [^.!?]{0,20}?(?:limits?|max\w*|quotas?|capacity|budget)|empty|blank|unset|"
-    r"wrong|missing|expired?|bad|bugs?|buggy|leak\w*|full|exhaust\w*|overload\w*|saturat\w*|"
-    r"misconfig\w*|config\w*|refused|unreachable|non-?existent|invalid|corrupt\w*|deadlock\w*|"
-    r"oom|out of memory|regression|race|typo|stale|wasn'?t|isn'?t|not|without|never)\b"
-)
-_ADMISSION = cue(
-    r"\b(?:it'?s mine|that'?s mine|my (?:change|deploy|deployment|fault|mistake)|that'?s on me|"
-    r"that was me|that would be my \w+)\b"
-)
-_REFERS_BACK = cue(
-    r"\b(?:that explains|that'?s it|that'?s the (?:culprit|problem|issue|cause)|there it is)\b"
-)
-_CORRECTION = cue(
-    r"\b(?:not the|isn'?t the|wasn'?t the|it'?s not|it isn'?t|it wasn'?t|ruled? out|red herring|"
-    r"false alarm|scratch that|never ?mind|nvm|ignore (?:that|my last)|i was wrong|"
-    r"wrong about|my bad|correction|actually,? (?:it'?s|it is|it was|the)|"
-    r"park(?:ing|ed)? (?:the|that|this)|probably not|not it\b|nope\b|dead end|"
-    r"doesn'?t explain|rules? out|unrelated|"
-    r"not related|not my \w+)\b"
-)
-# A retraction of one's own words ("my bad", "scratch that") takes back only the speaker's own
-# earlier claim: said with no claim of theirs to take back, "my bad" owns up to a mistake.
-_SELF_RETRACTION = cue(r"\b(?:scratch that|ignore (?:that|my last)|i was wrong|my bad)\b")
-_RETRACTION = cue(r"\b(?:false alarm|never ?mind|nvm)\b")
-_NEGATED_OBJECT = cue(
-    r"\b(?:not|isn'?t|wasn'?t|ruled? out|rule out|wrong about)\s+(?:the\s+|a\s+|an\s+|it\s+)?"
-    r"(?P<what>[\w\s\-.]{2,40}?)(?=[,;:!?—–]|\.(?:\s|$)|\s(?:but|it'?s|its|it is|after all)\b|$)"
-)
-_PARKED = cue(
-    r"\bpark(?:ing|ed)?\s+(?:the|that|this)\s+(?P<what>[\w\s\-.]{2,40}?)\s*"
-    r"(?:theory|idea|hypothesis|lead|angle|thing)?(?=[,;:!?—–]|\.(?:\s|$)|$)"
-)
-_CLAUSE_BREAK = re.compile(r"\s[—–-]\s|;\s")
-_NAMED_HERRING = cue(
-    r"(?P<what>[\w\s\-.]{2,40}?)(?<!\s)\s++(?:was|is|were|are)\s++(?:a\s++|just\s++a\s++)?"
-    r"(?:red herring|false alarm|fine after all|not the (?:issue|problem|cause))"
-)
-_NEW_CAUSE = cue(r"\b(?:it['’]s|its (?:the|a|an|our)|it is|it was|the (?:real|actual) \w+)\b")
+# A firm cause: stated outright, owned as a slip, confirmed, or concluded without a hedge.
+FIRM = 2
+_CONFIRM_WINDOW = 3  # a confirmation refers to a hypothesis at most this many messages back
+_RECENT = 32  # candidates kept at hand for confirmations (more than a window ever holds)
 _CUE_WORDS = content_words(
     "root cause found it explains everything turns turned out happened figured problem issue "
     "bug culprit reason there confirmed mine fault mistake change deploy deployment thx thanks"
 )
-_GAP = cue(
-    r"\b(?:didn'?t|did not|doesn'?t|does not|don'?t|do not|wasn'?t|was not|weren'?t|isn'?t|"
-    r"is not|no|never|nobody|without|missing|lack(?:ed|ing|s)?)\b[^.?!]{0,40}"
-    r"\b(?:catch|caught|alert\w*|test\w*|check\w*|validat\w*|monitor\w*|mention\w*|cover\w*|"
-    r"runbook|review\w*|staging|document\w*|detect\w*|notic\w*|pag(?:e|ed|ing)|canary)\b|"
-    r"\b(?:contribut\w*|made (?:it|this|things) worse|compounded|exacerbat\w*|amplified)\b"
+# Words every incident uses: sharing them says nothing about which thing a sentence is about.
+_GENERIC = content_words(
+    "error errors fail failed failing failure failures down service services prod production "
+    "users customers requests issue issues problem broken bad wrong not never without rate "
+    "latency timeout timeouts high low still again everything something"
 )
-_ALSO = cue(r"^(?:also|and also|plus|on top of (?:that|this)|another (?:issue|problem|factor))\b")
-_REQUEST = cue(r"\b(?:someone|can you|could you|please|let'?s|we should|maybe)\b")
+_ACTION_WINDOW = 8  # messages after a fault statement in which an action on it makes it firm
+_BARE_WORDS = content_words(
+    "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot mine bad "
+    "sorry oops damn makes sense"
+)
+_LABEL_LINE = cue(r"^\W{0,3}+[\w /-]{1,25}+:(?:\s|$)")
+_LABELLED = cue(r"^\W{0,3}+(?:root[- ]?cause|rca|cause)\s{0,3}+[:=—-]")
 _ANNOUNCEMENT = cue(
     r"^(?:found it|turn(?:s|ed) out(?: that)?|that explains it|i know what happened)"
-    r"\s*[:!.,—–-]*\s*"
-)
-_INTENT = cue(
-    r"^(?:also,?\s+|and\s+)?(?:adding|add|i'?ll|we'?ll|(?:i'?m|we'?re) \w+ing|let me|let'?s|"
-    r"going to|gonna|"
-    r"will|planning)\b"
+    r"[\s:!.,—–-]{0,5}+"
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Candidate:
     strength: int
     sentence: Sentence
     announces: bool = False
     confirmed_by: tuple[int, ...] = ()  # messages that confirmed it ("yep that's it")
     whole: bool = False  # the whole message states the cause, not just this sentence
+    alive: bool = True
+    acted_on: bool = False  # made firm only by an action taken on it afterwards
 
     @property
-    def id(self) -> int:
-        """Recency for ranking: a confirmed hypothesis counts from its confirmation."""
+    def recency(self) -> int:
+        """A confirmed hypothesis counts from its confirmation."""
         return max((self.sentence.message.id, *self.confirmed_by))
 
 
 def _strength(sentence: Sentence) -> int:
+    """How firmly a sentence states a cause: 3 outright, 2 firm, 1 a guess, 0 not at all."""
     lower = sentence.lower
-    hedged = bool(_HEDGE.search(lower))
-    if _STRONG.search(lower):
+    hedged = cc.HEDGE(lower)
+    if cc.CAUSE_STATED(lower):
         return 2 if hedged else 3
-    if _ADMISSION.search(lower) or (_MISTAKE.search(lower) and not FUTURE.search(lower)):
+    if cc.ADMISSION(lower) or (cc.MISTAKE(lower) and not FUTURE(lower)):
         return 2
-    if _CORRECTION.search(lower) and _NEW_CAUSE.search(lower) and _new_cause_words(sentence):
+    correction = cc.CORRECTION.search(lower)
+    if correction and cc.NEW_CAUSE(lower[correction.end() :]) and _new_cause_words(sentence):
         return 3
-    located = _LOCATED.search(lower)
+    located = cc.LOCATED.search(lower)
     if located:
         return 1 if hedged or not located["so"] else 2
-    if not _FAULT.search(lower):
+    if not cc.FAULT(lower):
         return 0
-    if _MEDIUM.search(lower) or _CONCLUSION.search(lower):
+    if cc.CAUSE_LINK(lower) or cc.CONCLUSION(lower):
         return 1 if hedged else 2
-    return 1 if hedged else 0
+    if hedged:
+        return 1
+    # a plain statement of a fault ("the cert expired at 08:00"): a candidate the chat must
+    # still make firm, by acting on it (see `_acted_on`) or confirming it
+    if not _names_a_fault(lower) or states_impact(sentence) or _signals(sentence):
+        return 0
+    if MITIGATION(lower) or RECOVERY(lower):
+        return 0
+    return 1 if len(content_words(sentence.raw) - _GENERIC) >= 2 else 0
 
 
-def _negated_words(sentence: Sentence) -> set[str]:
-    found: set[str] = set()
-    for pattern in (_NEGATED_OBJECT, _NAMED_HERRING, _PARKED):
-        for match in pattern.finditer(sentence.raw):
-            found |= content_words(match["what"])
-    return found - _CUE_WORDS - content_words("issue problem cause thing fine")
+# Fault words that only negate or name the symptom itself ("errors", "down", "timeouts").
+_NOT_A_FAULT_OF_ITS_OWN = re.compile(
+    r"^(?:not|never|without|wasn'?t|isn'?t|errors?|fail\w*|down|timeouts?|timed out|timing out|"
+    r"outage|crash\w*|bad|bugs?)$"
+)
+
+
+def _names_a_fault(lower: str) -> bool:
+    """A fault of some part ("expired", "full", "wrong", "missing"), not a negation or the
+    symptom users saw."""
+    if cc.BROKEN_STATE(lower):
+        return True
+    return any(
+        not _NOT_A_FAULT_OF_ITS_OWN.match(m.group(0)) for m in cc.FAULT.pattern.finditer(lower)
+    )
 
 
 def _new_cause_words(sentence: Sentence) -> set[str]:
-    return content_words(sentence.raw) - _negated_words(sentence) - _CUE_WORDS
+    return content_words(sentence.raw) - ruled_out_words(sentence) - _CUE_WORDS
+
+
+def _states_cause(sentence: Sentence) -> bool:
+    """A sentence that can carry an announced cause: not an action being taken or planned."""
+    lower = sentence.lower
+    return bool(sentence.text) and not (
+        MITIGATION(lower) or cc.INTENT(lower) or is_question(sentence.raw)
+    )
+
+
+def _bare_fault(sentence: Sentence) -> bool:
+    """A plain statement of a fault, with no causal word and no hedge of its own."""
+    lower = sentence.lower
+    return not (
+        cc.HEDGE(lower)
+        or cc.CAUSE_STATED(lower)
+        or cc.CAUSE_LINK(lower)
+        or cc.LOCATED(lower)
+        or cc.CONCLUSION(lower)
+        or cc.MISTAKE(lower)
+        or cc.ADMISSION(lower)
+    )
+
+
+def _bare(sentence: Sentence) -> bool:
+    """A confirmation or admission with next to no words of its own ("yep, my change")."""
+    return len(content_words(sentence.raw) - _CUE_WORDS - _BARE_WORDS) <= 1
+
+
+@dataclass
+class _Gatherer:
+    """Causal candidates in chat order, with corrections and confirmations applied as they come."""
+
+    chat: Chat
+    skip_ids: set[int] = field(default_factory=set)
+    position: dict[int, int] = field(default_factory=dict)
+    kept: list[_Candidate] = field(default_factory=list)
+    by_word: dict[str, list[_Candidate]] = field(default_factory=lambda: defaultdict(list))
+    by_author: dict[str | None, list[_Candidate]] = field(default_factory=lambda: defaultdict(list))
+    recent: deque[_Candidate] = field(default_factory=lambda: deque(maxlen=_RECENT))
+
+    def __post_init__(self) -> None:
+        self.position = {m.id: n for n, m in enumerate(self.chat.messages)}
+
+    def keep(self, candidate: _Candidate) -> None:
+        self.kept.append(candidate)
+        for word in content_words(candidate.sentence.raw):
+            self.by_word[word].append(candidate)
+        self.by_author[candidate.sentence.message.author].append(candidate)
+        self.recent.append(candidate)
+
+    def _rule_out(self, sentence: Sentence, words: set[str]) -> None:
+        """Candidates of earlier messages that name what `sentence` rules out are dropped; each
+        word's list is emptied of them, so no candidate is looked at twice."""
+        here = sentence.message.id
+        for word in words:
+            listed = self.by_word.get(word)
+            if not listed:
+                continue
+            same = [c for c in listed if c.sentence.message.id == here]
+            for candidate in listed:
+                if candidate.sentence.message.id != here:
+                    candidate.alive = False
+            self.by_word[word] = same
+
+    def _last_alive(self, stack: list[_Candidate]) -> _Candidate | None:
+        while stack and not stack[-1].alive:
+            stack.pop()
+        return stack[-1] if stack else None
+
+    def _retract(self, sentence: Sentence) -> None:
+        """'scratch that' takes back the speaker's last claim; 'false alarm' the last claim."""
+        lower = sentence.lower
+        if cc.SELF_RETRACTION(lower):
+            own = self._last_alive(self.by_author[sentence.message.author])
+            if own is not None:
+                own.alive = False
+        elif cc.RETRACTION(lower):
+            own = self._last_alive(self.by_author[sentence.message.author])
+            last = own or self._last_alive(self.kept)
+            if last is not None:
+                last.alive = False
+
+    def add(self, sentence: Sentence) -> None:
+        lower = sentence.lower
+        negated = ruled_out_words(sentence)
+        if negated:
+            self._rule_out(sentence, negated)
+        else:
+            self._retract(sentence)
+        correction = cc.CORRECTION.search(lower)
+        names_new = bool(correction) and cc.NEW_CAUSE(
+            lower[correction.end() :] if correction else ""
+        )
+        if negated and not (names_new and _new_cause_words(sentence)):
+            # "Not the session bug then." followed by the real cause in the same message
+            if self._announces_more(sentence):
+                self.keep(_Candidate(3, sentence, announces=True))
+            return
+        earlier = self.chat.sentences(sentence.message)[: sentence.index]
+        first = not any(s.text for s in earlier)
+        # the opening "yes." may be all filler, so it is read from the raw first sentence
+        opening = earlier[0].lower if earlier else lower
+        confirms = first and (cc.CONFIRMATION(opening) or cc.ADMISSION(lower))
+        if cc.CAUSE_STATED(lower) and self._announces_more(sentence):
+            confirms = False  # "Confirmed. <the cause>" states the cause itself
+        if confirms and self._confirm(sentence) and _bare(sentence):
+            return
+        if cc.REALISATION(lower) and self._announces_more(sentence):
+            self.keep(_Candidate(2, sentence, announces=True))
+            return
+        strength = _strength(sentence)
+        if strength:
+            self.keep(_Candidate(strength, sentence))
+
+    def _announces_more(self, sentence: Sentence) -> bool:
+        rest = self.chat.sentences(sentence.message)[sentence.index + 1 :]
+        return any(_states_cause(s) for s in rest)
+
+    def _confirm(self, sentence: Sentence) -> bool:
+        """Promote the hypothesis this reply confirms; True when there was one."""
+        here = self.position[sentence.message.id]
+        previous = self.chat.messages[here - 1] if here else None
+        if previous is not None and is_question(previous.text.strip()):
+            return False  # "yes" to "ok drop it?" answers the question, it confirms no cause
+        firm = cc.FIRM_CONFIRMATION(sentence.lower)
+        between = self.chat.messages[max(0, here - _CONFIRM_WINDOW) : here]
+        after_list = max(
+            (self.position[m.id] for m in between if m.id in self.skip_ids), default=-1
+        )
+        for candidate in reversed(self.recent):
+            where = self.position[candidate.sentence.message.id]
+            distance = here - where
+            if distance > _CONFIRM_WINDOW or where < after_list:
+                break  # a "yep" after an action list answers the list
+            if RECAP(own_words(candidate.sentence.message).lower()):
+                continue  # a recap is acknowledged, not confirmed
+            if candidate.alive and distance > 0 and (firm or not _bare_fault(candidate.sentence)):
+                candidate.strength = 3
+                candidate.confirmed_by = (*candidate.confirmed_by, sentence.message.id)
+                return True
+        if not (cc.FIRM_CONFIRMATION(sentence.lower) or cc.ADMISSION(sentence.lower)):
+            return False
+        for earlier in reversed(self.chat.messages[max(0, here - 2) : here]):
+            if earlier.author == sentence.message.author:
+                continue
+            stated = [s for s in self.chat.sentences(earlier) if _states_cause(s)]
+            if stated and len(content_words(" ".join(s.raw for s in stated))) >= 3:
+                self.keep(_Candidate(3, stated[0], False, (sentence.message.id,), True))
+                return True
+        return False
 
 
 def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
@@ -187,171 +288,31 @@ def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
         for m in chat.messages
         if m.id not in skip_ids
         for s in chat.sentences(m)
-        if s.text and not is_question(s.raw) and not PROPOSAL.search(s.lower)
+        if s.text and not is_question(s.raw) and not FOLLOW_UP(s.lower)
     ]
 
 
-def _states_cause(sentence: Sentence) -> bool:
-    """A sentence that can carry an announced cause: not an action being taken or planned."""
-    lower = sentence.lower
-    return bool(sentence.text) and not (
-        MITIGATION.search(lower) or _INTENT.search(lower) or is_question(sentence.raw)
-    )
-
-
-def _announces_more(chat: Chat, sentence: Sentence) -> bool:
-    return any(_states_cause(s) for s in chat.sentences(sentence.message)[sentence.index + 1 :])
-
-
-def _bare(sentence: Sentence) -> bool:
-    """A confirmation or admission with next to no words of its own ("yep, my change")."""
-    own = (
-        content_words(sentence.raw)
-        - _CUE_WORDS
-        - content_words(
-            "yes yep yup yeah correct exactly bingo confirmed tracks matches catch nailed spot "
-            "mine bad sorry oops damn"
-        )
-    )
-    return len(own) <= 1
-
-
-class _Candidates:
-    """Causal candidates gathered in chat order, with corrections and confirmations applied."""
-
-    def __init__(self, chat: Chat) -> None:
-        self.chat = chat
-        self.position = {m.id: n for n, m in enumerate(chat.messages)}
-        self.kept: list[_Candidate] = []
-
-    def add(self, sentence: Sentence) -> None:
-        lower = sentence.lower
-        negated = _negated_words(sentence) if _CORRECTION.search(lower) else set()
-        if negated:
-            self.kept = [
-                c
-                for c in self.kept
-                if c.sentence.message.id == sentence.message.id
-                or not content_words(c.sentence.raw) & negated
-            ]
-        else:
-            self._retract(sentence)
-        if negated and not (_NEW_CAUSE.search(lower) and _new_cause_words(sentence)):
-            # "Not the session bug then." followed by the real cause in the same message
-            if _announces_more(self.chat, sentence):
-                self.kept.append(_Candidate(3, sentence, announces=True))
-            return
-        earlier = self.chat.sentences(sentence.message)[: sentence.index]
-        first = not any(s.text for s in earlier)
-        # the opening "yes." may be all filler, so it is read from the raw first sentence
-        opening = earlier[0].lower if earlier else lower
-        confirms = first and bool(_CONFIRM.search(opening) or _ADMISSION.search(lower))
-        if _STRONG.search(lower) and _announces_more(self.chat, sentence):
-            confirms = False  # "Confirmed. <the cause>" states the cause itself
-        if confirms and self._confirm(sentence) and _bare(sentence):
-            return
-        if _REALISATION.search(lower) and _announces_more(self.chat, sentence):
-            self.kept.append(_Candidate(2, sentence, announces=True))
-            return
-        strength = _strength(sentence)
-        if strength:
-            self.kept.append(_Candidate(strength, sentence))
-
-    def _retract(self, sentence: Sentence) -> None:
-        author = sentence.message.author
-        own = [c for c in self.kept if c.sentence.message.author == author]
-        if _SELF_RETRACTION.search(sentence.lower):
-            if own:
-                self.kept.remove(own[-1])
-        elif _RETRACTION.search(sentence.lower) and self.kept:
-            self.kept.remove((own or self.kept)[-1])
-
-    def _confirm(self, sentence: Sentence) -> bool:
-        """Promote the hypothesis this reply confirms; True when there was one."""
-        here = self.position[sentence.message.id]
-        previous = self.chat.messages[here - 1] if here else None
-        if previous is not None and is_question(previous.text.strip()):
-            return False  # "yes" to "ok drop it?" answers the question, it confirms no cause
-        recent = [
-            c
-            for c in self.kept
-            if 0 < here - self.position[c.sentence.message.id] <= _CONFIRM_WINDOW
-            and c.sentence.message.id != sentence.message.id
-        ]
-        if recent:
-            target = recent[-1]
-            self.kept.remove(target)
-            promoted = _Candidate(
-                3,
-                target.sentence,
-                target.announces,
-                (*target.confirmed_by, sentence.message.id),
-                target.whole,
-            )
-            self.kept.append(promoted)
-            return True
-        if not (_FIRM_CONFIRM.search(sentence.lower) or _ADMISSION.search(sentence.lower)):
-            return False
-        for earlier in reversed(self.chat.messages[max(0, here - 2) : here]):
-            if earlier.author == sentence.message.author:
-                continue
-            stated = [s for s in self.chat.sentences(earlier) if _states_cause(s)]
-            if stated and len(content_words(" ".join(s.raw for s in stated))) >= 3:
-                self.kept.append(_Candidate(3, stated[0], False, (sentence.message.id,), True))
-                return True
-        return False
-
-
-def _candidates(chat: Chat, sentences: list[Sentence]) -> list[_Candidate]:
-    gathered = _Candidates(chat)
+def _contiguous(sentences: list[Sentence], limit: int = 3) -> list[Sentence]:
+    """The first sentences of a run that state something (stops at a question or a plan)."""
+    run: list[Sentence] = []
     for sentence in sentences:
-        gathered.add(sentence)
-    return gathered.kept
+        if not sentence.text:
+            continue
+        if not _states_cause(sentence) or len(run) == limit:
+            break
+        run.append(sentence)
+    return run
 
 
-def _stated(chat: Chat, message: Message) -> list[str]:
-    return [s.text for s in chat.sentences(message) if s.text and not is_question(s.raw)]
-
-
-def _explanation(chat: Chat, candidate: _Candidate) -> Finding:
-    """The words that state the cause: the sentence itself, or what it announces."""
-    sentence, announces = candidate.sentence, candidate.announces
-    message = sentence.message
-    also = list(candidate.confirmed_by)
-    if candidate.whole:
-        return Finding(join_sentences(_stated(chat, message)[:3]), [message.id, *also])
-    own_words = content_words(sentence.raw) - _CUE_WORDS
-    position = chat.messages.index(message)
-    explains_effect = bool(_EXPLAINS_EFFECT.search(sentence.lower))
-    own_text = _own_text(sentence)
-    if len(own_words) >= 3 and not announces and not explains_effect:
-        return Finding(own_text, [message.id, *also])
-    # "so it's the rate limit. 100 req/min per IP ..." keeps its own few words before the rest
-    lead = (
-        [own_text]
-        if own_text
-        and not explains_effect
-        and not (announces and own_text == sentence.text)
-        and not _REALISATION.search(sentence.lower)
-        and content_words(own_text) - _CUE_WORDS
-        else []
-    )
-    following = [s.text for s in chat.sentences(message)[sentence.index + 1 :] if _states_cause(s)]
-    if following and not explains_effect:
-        return Finding(join_sentences([*lead, *following][:3]), [message.id, *also])
-    if (_REFERS_BACK.search(sentence.lower) or explains_effect) and position > 0:
-        recent = chat.messages[max(0, position - 2) : position]
-        others = [m for m in recent if m.author != message.author]
-        earlier = (others or recent)[-1]
-        stated = _stated(chat, earlier)
-        if stated:
-            return Finding(join_sentences(stated[:4]), [message.id, earlier.id, *also])
-    for later in chat.messages[position + 1 : position + 4]:
-        if later.author == message.author:
-            stated = [s.text for s in chat.sentences(later) if s.text]
-            if stated:
-                return Finding(join_sentences([*lead, *stated][:3]), [message.id, later.id, *also])
-    return Finding(sentence.text, [message.id, *also])
+def _antecedent(sentences: list[Sentence], sentence: Sentence) -> Sentence | None:
+    """The sentence a cause opening with a pronoun refers back to ("3.9.0 deployed. Its models
+    forbid extra fields"), when it is the one right before it in the same message."""
+    if sentence.index == 0 or not cc.ANAPHOR(sentence.lower):
+        return None
+    before = sentences[sentence.index - 1]
+    if not before.text or is_question(before.raw) or cc.CORRECTION(before.lower):
+        return None
+    return before
 
 
 def _own_text(sentence: Sentence) -> str:
@@ -359,136 +320,262 @@ def _own_text(sentence: Sentence) -> str:
     for a correction, only the new cause ("no, not the network — it's the cert" -> "it's the
     cert")."""
     text = tidy(_ANNOUNCEMENT.sub("", sentence.text)) or sentence.text
-    if _CORRECTION.search(sentence.lower) and _negated_words(sentence):
-        new = _NEW_CAUSE.search(text)
+    if cc.CORRECTION(sentence.lower) and ruled_out_words(sentence):
+        new = cc.NEW_CAUSE.search(text)
         return tidy(text[new.start() :]) if new and _new_cause_words(sentence) else ""
     return text
 
 
-def _premise(chat: Chat, candidate: _Candidate, after: int) -> Finding | None:
+def _quote(sentences: list[Sentence], lead: str | None = None) -> Quote:
+    texts = [lead] if lead else []
+    texts += [s.text for s in sentences]
+    return Quote(sentences[0].message if sentences else _never(), texts)
+
+
+def _never() -> Message:
+    raise ValueError("a quote needs at least one sentence")
+
+
+def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) -> Finding:
+    """The words that state the cause: the sentence itself, or what it announces, always as
+    words of one message (quoted as such), plus the messages that confirmed it."""
+    sentence = candidate.sentence
+    message = sentence.message
+    confirmers = list(candidate.confirmed_by)
+    own_sentences = chat.sentences(message)
+    if candidate.whole:
+        run = _contiguous(own_sentences)
+        return Finding.of([_quote(run or [sentence])], also=confirmers)
+    explains_effect = cc.EXPLAINS_EFFECT(sentence.lower)
+    own_text = _own_text(sentence)
+    own_words = content_words(own_text) - _CUE_WORDS
+    if len(own_words) >= 3 and not candidate.announces and not explains_effect:
+        before = _antecedent(own_sentences, sentence)
+        texts = [before.text, own_text] if before is not None else [own_text]
+        if _LABELLED.search(sentence.lower):  # "Root cause: X. Y." goes on after its label line
+            for after in own_sentences[sentence.index + 1 : sentence.index + 3]:
+                if not after.text or is_question(after.raw) or _LABEL_LINE.match(after.raw):
+                    break  # the next "fix: ..." or "impact: ..." line says something else
+                texts.append(after.text)
+        return Finding.of([Quote(message, texts)], also=confirmers)
+    following = _contiguous(own_sentences[sentence.index + 1 :], limit=2)
+    lead = (
+        own_text
+        if own_text and own_words and not candidate.announces and not cc.REALISATION(sentence.lower)
+        else None
+    )
+    if following and not explains_effect:
+        return Finding.of([_quote(following, lead)], also=confirmers)
+    here = position[message.id]
+    if (cc.REFERS_BACK(sentence.lower) or explains_effect) and here > 0:
+        recent = chat.messages[max(0, here - 2) : here]
+        others = [m for m in recent if m.author != message.author]
+        earlier = (others or recent)[-1]
+        run = _contiguous(chat.sentences(earlier), limit=4)
+        if run:
+            return Finding.of([_quote(run)], also=[message.id, *confirmers])
+    for later in chat.messages[here + 1 : here + 4]:
+        if later.author == message.author:
+            run = _contiguous(chat.sentences(later))
+            if run:
+                parts = [Quote(message, [lead])] if lead else []
+                return Finding.of([*parts, _quote(run)], also=confirmers)
+    return Finding.of([Quote(message, [sentence.text])], also=confirmers)
+
+
+def _premise(chat: Chat, candidate: _Candidate, position: dict[int, int]) -> Quote | None:
     """For a conclusion ("so the token is dead"), what it concludes from: the sentence before it,
     or, when it opens its message, the message before it by someone else that states something."""
     sentence = candidate.sentence
-    if candidate.announces or not _CONCLUSION.search(sentence.lower):
+    if candidate.announces or not cc.CONCLUSION(sentence.lower):
         return None
     before = [s for s in chat.sentences(sentence.message)[: sentence.index] if _states_cause(s)]
     if before:
-        return Finding(before[-1].text, [sentence.message.id])
-    position = chat.messages.index(sentence.message)
-    if position == 0:
+        return _quote(before[-1:])
+    here = position[sentence.message.id]
+    if here == 0:
         return None
-    earlier = chat.messages[position - 1]
-    stated = _stated(chat, earlier)
-    if earlier.author == sentence.message.author or len(content_words(" ".join(stated))) < 4:
+    earlier = chat.messages[here - 1]
+    run = _contiguous(chat.sentences(earlier), limit=2)
+    if earlier.author == sentence.message.author or not run:
         return None
-    if earlier.id <= after or any(_CORRECTION.search(s.lower) for s in chat.sentences(earlier)):
-        return None  # "parking the broker theory" is no premise
-    return Finding(join_sentences(stated[:2]), [earlier.id])
+    if len(content_words(" ".join(s.raw for s in run))) < 4:
+        return None
+    if any(cc.CORRECTION(s.lower) or _signals(s) for s in chat.sentences(earlier)):
+        return None  # "parking the broker theory" or the page itself is no premise
+    return _quote(run)
 
 
-def _continuation(chat: Chat, finding: Finding) -> Finding | None:
+def _signals(sentence: Sentence) -> bool:
+    """An alert or a report of trouble: the symptom, never the premise of a cause."""
+    author = (sentence.message.author or "").lower()
+    return ALERTING(sentence.lower) or MONITOR_AUTHOR(author) or USER_REPORT(sentence.lower)
+
+
+def _continuation(chat: Chat, finding: Finding, position: dict[int, int]) -> Quote | None:
     """The next message or two when it carries the explanation on ("and nobody dropped it")."""
-    last = max(finding.evidence)
-    message = chat.transcript.message(last)
-    if message is None or message not in chat.messages:
+    last = chat.transcript.message(max(finding.evidence))
+    if last is None or last.id not in position:
         return None
-    position = chat.messages.index(message)
-    for later in chat.messages[position + 1 : position + 3]:
+    here = position[last.id]
+    for later in chat.messages[here + 1 : here + 3]:
         sentences = [s for s in chat.sentences(later) if s.text]
         if (
             sentences
-            and _CONTINUES.search(sentences[0].lower)
-            and all(_states_cause(s) and not PROPOSAL.search(s.lower) for s in sentences[:2])
+            and cc.CONTINUES(sentences[0].lower)
+            and all(_states_cause(s) and not FOLLOW_UP(s.lower) for s in sentences[:2])
         ):
-            return Finding(join_sentences([s.text for s in sentences[:2]]), [later.id])
+            return _quote(sentences[:2])
     return None
 
 
+def _builds_on(
+    chat: Chat, chosen: _Candidate, alive: list[_Candidate], position: dict[int, int]
+) -> _Candidate | None:
+    """The firm cause a few messages back that `chosen` carries on from: a message opening
+    with "and ..." or a "so ..." conclusion right after a cause was found ("found it: the slot
+    is inactive" ... "and nobody dropped the slot, so the WAL piled up")."""
+    sentence = chosen.sentence
+    opening = chat.sentences(sentence.message)[0].lower
+    if not (cc.CONTINUES(opening) or cc.CONCLUSION(sentence.lower)):
+        return None
+    here = position[sentence.message.id]
+    earlier = [
+        c
+        for c in alive
+        if c is not chosen
+        and c.strength >= FIRM
+        and 0 < here - position[c.sentence.message.id] <= _CONFIRM_WINDOW
+    ]
+    return max(earlier, key=lambda c: (c.strength, c.recency), default=None)
+
+
+def _acted_on(
+    chat: Chat, candidates: list[_Candidate], position: dict[int, int], skip_ids: set[int]
+) -> None:
+    """A guess the team then acts on is the cause it settled on: "the cert expired" followed by
+    "renewing the cert", "the flag is at 100%" by "disabled the flag". Each action looks back
+    over the candidates of the few messages before it (linear in the chat's length)."""
+    weak = [c for c in candidates if c.strength == 1]
+    if not weak:
+        return
+    by_position: dict[int, list[_Candidate]] = defaultdict(list)
+    for candidate in weak:
+        by_position[position[candidate.sentence.message.id]].append(candidate)
+    for here, message in enumerate(chat.messages):
+        if message.id in skip_ids:
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if not MITIGATION(lower) or is_question(sentence.raw) or _not_an_action(sentence):
+                continue
+            acted = content_words(sentence.raw) - _GENERIC - _CUE_WORDS
+            for back in range(max(0, here - _ACTION_WINDOW), here + 1):
+                for candidate in by_position.get(back, []):
+                    if back == here and candidate.sentence.index >= sentence.index:
+                        continue  # an action makes firm what was said before it
+                    if candidate.strength == 1 and acted & (
+                        content_words(candidate.sentence.raw) - _GENERIC
+                    ):
+                        candidate.strength = FIRM
+                        candidate.acted_on = True
+
+
+def _not_an_action(sentence: Sentence) -> bool:
+    lower = sentence.lower
+    author = (sentence.message.author or "").lower()
+    return bool(
+        WEIGHED(lower)
+        or REQUEST(lower)
+        or NEGATED(lower)
+        or SYSTEM_MOTION(lower)
+        or ALERTING(lower)
+        or MONITOR_AUTHOR(author)
+    )
+
+
 def _why_chain(chat: Chat, chosen: _Candidate, ranked: list[_Candidate]) -> _Candidate | None:
-    """The earlier, shallower cause a "why didn't ...?" question dug beneath to reach `chosen`."""
+    """The earlier, shallower cause a "why didn't ...?" question dug beneath to reach `chosen`
+    ("it's the cert" ... "why didn't it renew?" ... "the DNS token is dead")."""
+    here = chosen.sentence.message.id
     whys = [
         s.message.id
-        for s in chat.all_sentences()
-        if is_question(s.raw) and _WHY.search(s.lower) and s.message.id < chosen.sentence.message.id
+        for m in chat.messages
+        if m.id < here
+        for s in chat.sentences(m)
+        if is_question(s.raw) and cc.WHY_QUESTION(s.lower)
     ]
     for candidate in ranked:
-        if candidate.strength >= 3 and candidate.sentence.message.id < chosen.sentence.message.id:
+        if candidate.strength >= 3 and candidate.sentence.message.id < here:
             if any(candidate.sentence.message.id < why for why in whys):
                 return candidate
             return None
     return None
 
 
-def _joined(parts: list[Finding], main: Finding) -> Finding:
-    """One finding from parts in reading order; the main part leads the evidence and `lead`."""
-    sentences = [s for part in parts for s in split_sentences(part.text)]
-    evidence = [*main.evidence, *(i for part in parts for i in part.evidence)]
-    text = join_sentences(list(dict.fromkeys(sentences)), limit=420)
-    return Finding(text, list(dict.fromkeys(evidence)), lead=main.text)
+@dataclass(frozen=True)
+class CauseSearch:
+    """What the root-cause search found: the firm cause, or the best guess when none is firm."""
+
+    cause: Finding | None
+    guess: Finding | None = None
 
 
-def find_root_cause(chat: Chat, skip_ids: set[int], after: int = 0) -> Finding | None:
-    """The strongest, latest surviving causal statement, in its own words; None if none.
+def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = None) -> CauseSearch:
+    """The firmest, latest surviving causal statement, in its own words; a guess when no
+    candidate is firm (the engine then leaves the root cause to an open question).
 
-    Only messages from `after` (the detection message) on count: a diagnosis follows detection,
-    and in a busy channel earlier "because" chatter is about something else. A cause stated
-    across messages is joined: the premise a "so ..." conclusion draws on, an "and ..." that
-    carries it on, and the shallower cause that a "why ...?" question dug beneath."""
-    eligible = [s for s in _eligible(chat, skip_ids) if s.message.id >= after]
-    candidates = _candidates(chat, eligible)
-    if not candidates:
-        return None
-    ranked = sorted(candidates, key=lambda c: (c.strength, c.id, -c.sentence.index), reverse=True)
+    A cause stated across messages keeps each message's words as its own quote: the premise a
+    "so ..." conclusion draws on, and an "and ..." that carries it on."""
+    ruled = ruled or RuledOut.of(chat, skip_ids)
+    gatherer = _Gatherer(chat, skip_ids)
+    for sentence in _eligible(chat, skip_ids):
+        gatherer.add(sentence)
+    alive = [c for c in gatherer.kept if c.alive]
+    _acted_on(chat, alive, gatherer.position, skip_ids)
+    # At equal strength the cause where it was found beats a recap that retells it later
+    ranked = sorted(
+        alive,
+        key=lambda c: (
+            c.strength,
+            not c.acted_on,
+            not RECAP(own_words(c.sentence.message).lower()),
+            c.recency,
+            -c.sentence.index,
+        ),
+        reverse=True,
+    )
+    guess: Finding | None = None
     for candidate in ranked:
-        finding = _explanation(chat, candidate)
+        finding = _explanation(chat, candidate, gatherer.position)
         if len(content_words(finding.text) - _CUE_WORDS) < 2:
             continue
-        parts = [finding]
-        premise = _premise(chat, candidate, after)
-        if premise is not None and premise.text not in finding.text:
+        if candidate.strength < 3 and ruled.covers(finding.text, share=0.6):
+            continue  # the same hypothesis the chat ruled out, said again
+        if candidate.strength < FIRM:
+            guess = guess or finding
+            continue
+        parts = list(finding.parts)
+        premise = _premise(chat, candidate, gatherer.position)
+        if premise is not None and premise.message.id not in finding.evidence:
             parts.insert(0, premise)
-        continuation = _continuation(chat, finding)
-        if continuation is not None:
+        elif premise is not None and parts and parts[0].message.id == premise.message.id:
+            # the sentence before a "so ..." in the same message: one quote of both
+            parts[0] = Quote(premise.message, [*premise.texts, *parts[0].texts])
+        continuation = _continuation(chat, finding, gatherer.position)
+        if continuation is not None and continuation.message.id not in finding.evidence:
             parts.append(continuation)
+        built_on = _builds_on(chat, candidate, alive, gatherer.position)
+        if built_on is not None:
+            earlier = _explanation(chat, built_on, gatherer.position)
+            seen = {p.message.id for p in parts}
+            parts[:0] = [p for p in earlier.parts if p.message.id not in seen]
         shallower = _why_chain(chat, candidate, ranked)
         if shallower is not None:
-            parts.insert(0, _explanation(chat, shallower))
-        return _joined(parts, finding) if len(parts) > 1 else finding
-    return None
-
-
-def find_contributing_factors(
-    chat: Chat, skip_ids: set[int], root_cause: Finding | None, limit: int = 4
-) -> list[Finding]:
-    """Gaps that let the incident happen or last ("no alert", "runbook doesn't mention ...")."""
-    factors: list[Finding] = []
-    cause_text = root_cause.text if root_cause else ""
-    for sentence in _eligible_for_factors(chat, skip_ids):
-        if sentence.text in cause_text or any(sentence.text == f.text for f in factors):
-            continue
-        lower = sentence.lower
-        gap = _GAP.search(lower)
-        also = _ALSO.search(lower) and _FAULT.search(lower) and not _REQUEST.search(lower)
-        if (gap or also) and not _INTENT.search(lower):
-            factors.append(Finding(sentence.text, [sentence.message.id]))
-        if len(factors) == limit:
-            break
-    return factors
-
-
-def _eligible_for_factors(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
-    # A proposal can still state a gap in another clause ("update the runbook — it doesn't
-    # mention X"), so only the clause with the gap must not itself be a proposal.
-    kept = []
-    for message in chat.messages:
-        if message.id in skip_ids:
-            continue
-        for sentence in chat.sentences(message):
-            if not sentence.text or is_question(sentence.raw):
-                continue
-            clauses = _CLAUSE_BREAK.split(sentence.lower)
-            if any(_GAP.search(c) and not PROPOSAL.search(c) for c in clauses) or (
-                not PROPOSAL.search(sentence.lower)
-            ):
-                kept.append(sentence)
-    return kept
+            earlier = _explanation(chat, shallower, gatherer.position)
+            new = [p for p in earlier.parts if p.message.id not in finding.evidence]
+            parts[:0] = new
+        if parts == list(finding.parts):
+            return CauseSearch(finding)
+        return CauseSearch(Finding.of(parts, also=finding.also, lead=finding.parts[0]))
+    return CauseSearch(None, guess)

@@ -152,6 +152,18 @@ def tidy(sentence: str) -> str:
     return text
 
 
+_FIRST_PERSON = re.compile(
+    r"(?<![\w'’-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|myself|we(?:['’](?:re|ve|ll|d))?|our|"
+    r"ours|us|ourselves)(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+def first_person(text: str) -> bool:
+    """Written in the first person ("I merged", "we rolled back", "our config")."""
+    return any(m.group(0) != "US" for m in _FIRST_PERSON.finditer(text))
+
+
 def is_question(sentence: str) -> bool:
     """A sentence that asks rather than states."""
     return sentence.rstrip().endswith("?")

@@ -1,127 +1,99 @@
 """Key incident events, one per message at most, bounded however long the chat is.
 
-Each event cites the message it came from. Its time is the message's time, or a clock time written
-in the message ("errors after the 9:10 AM deployment" gives a 09:10 trigger). Events are found in
-untimed chats too (detection and resolution use them), but only timed events reach the timeline.
+From the detection on: per kind of mitigation, when it started and when it was done; the first
+recovery (and the first full one); messages to customers or support; the diagnosis; the first
+investigation step; and the change that triggered it all, before the first mitigation. Events
+are found in untimed chats too (detection and resolution use them), but only timed events reach
+the timeline.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
+from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
-from app.engines.extractive.chat import Chat, Finding, Sentence, clock
-from app.engines.extractive.text import (
-    is_list_line,
-    is_question,
-    join_sentences,
-    split_sentences,
-    tidy,
+from app.engines.extractive.chat import Chat, Finding, Sentence, clock, own_words
+from app.engines.extractive.corrections import RuledOut
+from app.engines.extractive.detection import Detection
+from app.engines.extractive.events import (
+    AFTER_TIME,
+    CUE_AT_TIME,
+    TIME_BEFORE_CUE,
+    WRITTEN_TIME,
+    Event,
+    event,
+    matching,
+    written_earlier,
 )
-from app.models import Message, TimelineKind, clock_seconds, times_in_text
+from app.engines.extractive.text import is_question, join_sentences, split_sentences
+from app.models import Message, TimelineKind, times_in_text
 
-_TIME = r"\d{1,2}[:.h]\d{2}(?:\s*[AaPp]\.?\s?[Mm]\.?)?|\d{1,2}\s*[AaPp]\.?[Mm]\.?"
-_AFTER_TIME = re.compile(
-    rf"\b(?:after|following|since|from|with)\s++(?P<phrase>(?:the|a|our|my|this|that)?\s*+"
-    rf"[^,.;!?]{{0,30}}?(?:{_TIME})[^,;!?]{{0,40}})",
-    re.IGNORECASE,
-)
-_CUE_AT_TIME = re.compile(
-    rf"(?P<phrase>\b[\w\s'-]{{0,40}}?{cues.TRIGGER.pattern}(?:[^,.;!?]|\.(?=\d)){{0,30}}?"
-    rf"\b(?:at|around|~)\s*(?:{_TIME}))",
-    re.IGNORECASE,
-)
-_STRONG_RECOVERY = re.compile(
-    r"\b(?:recovered|back to normal|back to baseline|healthy|fully|caught up)\b", re.IGNORECASE
-)
-_WEIGHED = re.compile(
-    r"\b(?:i'?d|we'?d|would|could|should|might|option\w*|propos\w*|suggest\w*|or)\b[^.!?]{0,30}"
-    r"\b(?:roll\w*|revert\w*|restart\w*|fail\w*|disabl\w*|scal\w*|purg\w*|flush\w*)",
-    re.IGNORECASE,
-)
 _BACKGROUND = re.compile(
     r"\b(?:since|after|before|during|from)\s+(?:the|a|an|this|that|last|yesterday'?s|"
     r"this morning'?s|last night'?s)\s+[^,.;!?]{0,40}",
     re.IGNORECASE,
 )
+_NOW = re.compile(r"\b(?:now|right away|starting)\b")
+_CLOCK_LIKE = re.compile(r"\d{1,2}[.:]\d{2}")
 _CAPS: dict[TimelineKind, int] = {"mitigation": 4, "recovery": 2, "communication": 2}
-
-
-@dataclass(frozen=True)
-class Event:
-    """One incident event: what kind, when, in whose words, citing which message."""
-
-    kind: TimelineKind
-    message: Message
-    time: str | None
-    description: str
-    seconds: int | None
-    label: str = ""
-    also_cites: tuple[int, ...] = ()
-
-    @property
-    def evidence(self) -> list[int]:
-        return list(dict.fromkeys([self.message.id, *self.also_cites]))
-
-    def finding(self) -> Finding:
-        return Finding(self.description, self.evidence)
-
-
-def _matches(chat: Chat, message: Message, pattern: re.Pattern[str]) -> list[Sentence]:
-    return [
-        s
-        for s in chat.sentences(message)
-        if s.text
-        and pattern.search(s.lower)
-        and not is_question(s.raw)
-        and not cues.PROPOSAL.search(s.lower)
-    ]
-
-
-def _first_sentences(text: str, limit: int) -> str:
-    return join_sentences(split_sentences(text), limit=limit)
-
-
-def _event(kind: TimelineKind, sentences: list[Sentence], label: str = "") -> Event:
-    message = sentences[0].message
-    description = join_sentences([s.text for s in sentences[:2]], limit=200)
-    return Event(kind, message, clock(message), description, message.elapsed_seconds(), label)
+_TRIGGER_NOUN = re.compile(
+    r"\b(?P<noun>deploy(?:ment)?s?|release|rollout|roll-out|migration|upgrade|config(?:uration)? "
+    r"change|change|merge|push|build|version|flag flip|cutover)\b",
+    re.IGNORECASE,
+)
 
 
 class _Finder:
-    """Walks the chat once per kind, never giving one message two events at its own time."""
+    """Walks the chat once per kind, never giving one message two events at its own time. A
+    recap ("summary so far: ...") retells earlier events, so it gives none of its own."""
 
     def __init__(self, chat: Chat, skip_ids: set[int]) -> None:
         self.chat = chat
-        self.messages = [m for m in chat.messages if m.id not in skip_ids]
+        self.messages = [
+            m
+            for m in chat.messages
+            if m.id not in skip_ids and not cues.RECAP(own_words(m).lower())
+        ]
         self.used: set[int] = set()
         self.events: list[Event] = []
 
-    def candidates(self, pattern: re.Pattern[str], after: int = 0) -> list[list[Sentence]]:
+    def candidates(self, pattern: cues.CueFamily, after: int = 0) -> list[list[Sentence]]:
         found = []
         for message in self.messages:
             if message.id < after or message.id in self.used:
                 continue
-            sentences = _matches(self.chat, message, pattern)
+            sentences = matching(self.chat, message, pattern)
             if sentences:
                 found.append(sentences)
         return found
 
-    def add(self, event: Event) -> None:
-        self.used.add(event.message.id)
-        self.events.append(event)
+    def add(self, found: Event) -> None:
+        self.used.add(found.message.id)
+        self.events.append(found)
 
 
 def _affirmative(sentences: list[Sentence]) -> list[Sentence]:
-    return [s for s in sentences if not cues.NEGATED.search(s.lower)]
+    return [s for s in sentences if not cues.NEGATED(s.lower)]
 
 
 def _acts(sentence: Sentence) -> bool:
-    """A mitigation being done, not one weighed ("I'd roll back") or named as background
-    ("under-replicated since the rolling restart this morning")."""
+    """A mitigation being done, not one weighed ("I'd roll back", "hold off on the redeploy"),
+    asked for, denied ("restarts didn't help"), reported by an alert ("pod restarted 3 times")
+    or named as background ("under-replicated since the rolling restart this morning")."""
     lower = _BACKGROUND.sub("", sentence.lower)
-    return bool(cues.MITIGATION.search(lower)) and not _WEIGHED.search(lower)
+    if cues.ALERTING(lower) or cues.MONITOR_AUTHOR((sentence.message.author or "").lower()):
+        return False
+    if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.NEGATED(lower):
+        return False
+    if cues.SYSTEM_MOTION(lower) or cues.PAST_BACKGROUND(lower):
+        return False
+    if cues.FUTURE(lower) and not _NOW.search(lower):
+        return False  # "I'll answer them once the fix is out" is a plan, not an action
+    if cues.NOBODY(lower) or cc.GAP(lower):
+        return False
+    return cues.MITIGATION(lower)
 
 
 def _mitigations(finder: _Finder, after: int) -> None:
@@ -139,7 +111,7 @@ def _mitigations(finder: _Finder, after: int) -> None:
         ]
         if not phased or (
             all(p != "done" for p, _ in phased)
-            and _affirmative([s for s in sentences if cues.RECOVERY.search(s.lower)])
+            and _affirmative([s for s in sentences if cues.RECOVERY(s.lower)])
         ):
             continue
         phase, sentence = min(phased, key=lambda ps: rank[ps[0]])
@@ -154,149 +126,316 @@ def _mitigations(finder: _Finder, after: int) -> None:
             family["start"] = [sentence]  # an actual start ("rolling back") beats a mention
             if phase == "start":
                 started.add((kind, episode))
-    chosen: list[tuple[int, str, list[Sentence]]] = []
+    for family in families.values():
+        if "start" in family and "done" not in family:
+            done = _reported_done(finder, family["start"][0])
+            if done is not None:
+                family["done"] = [done]
+    chosen: list[tuple[int, str, str, list[Sentence]]] = []
     for (kind, episode), family in families.items():
         latest = episode == episodes[kind]
         for label in ("start", "done"):
             if label in family:
-                chosen.append((0 if latest or label == "done" else 1, label, family[label]))
+                chosen.append((0 if latest or label == "done" else 1, label, kind, family[label]))
     kept = sorted(chosen, key=lambda c: c[0])[: _CAPS["mitigation"]]
-    for _, label, sentences in kept:
-        finder.add(_event("mitigation", sentences, label))
+    for _, label, kind, sentences in kept:
+        finder.add(event("mitigation", sentences, label, kind))
 
 
-def _recoveries(finder: _Finder, after: int) -> None:
-    candidates = [_affirmative(s) for s in finder.candidates(cues.RECOVERY, after)]
-    candidates = [s for s in candidates if s]
+_DONE_WINDOW = 12  # messages after a start in which "3.8.4 is out on all pods" reports it done
+
+
+def _reported_done(finder: _Finder, start: Sentence) -> Sentence | None:
+    """The message by whoever started an action that reports it done without naming it again
+    ("rolling back" ... "3.8.4 is out on all 8 consumer pods")."""
+    chat = finder.chat
+    here = chat.position(start.message)
+    for message in chat.messages[here + 1 : here + 1 + _DONE_WINDOW]:
+        if message.author != start.message.author or message.id in finder.used:
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if not sentence.text or is_question(sentence.raw) or cues.NEGATED(lower):
+                continue
+            if cues.MITIGATION_DONE(lower) and not cues.MITIGATION(lower):
+                return sentence
+            if cues.MITIGATION(lower):
+                return None  # another action: this one's outcome is not reported
+    return None
+
+
+def _recovering(sentences: list[Sentence]) -> list[Sentence]:
+    """Recovery said of the incident, not a component checked and found fine ("LBs healthy,
+    no packet loss"): no negation, no correction."""
+    return [s for s in _affirmative(sentences) if not cc.CORRECTION(s.lower)]
+
+
+def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
+    """The first recovery after the first action taken, and the last full recovery (before the
+    resolution) when the first was partial."""
+    candidates = [_recovering(s) for s in finder.candidates(cues.RECOVERY, after)]
+    candidates = [s for s in candidates if s and (until is None or s[0].message.id <= until)]
     if not candidates:
         return
-    finder.add(_event("recovery", candidates[0]))
-    if not _STRONG_RECOVERY.search(candidates[0][0].lower):
-        strong = [s for s in candidates[1:] if _STRONG_RECOVERY.search(s[0].lower)]
+    finder.add(event("recovery", candidates[0]))
+    if not cues.STRONG_RECOVERY(candidates[0][0].lower):
+        strong = [s for s in candidates[1:] if cues.STRONG_RECOVERY(s[0].lower)]
         if strong:
-            finder.add(_event("recovery", strong[0], "strong"))
+            finder.add(event("recovery", strong[-1], "strong"))
+
+
+def is_alert(sentence: Sentence) -> bool:
+    """A message of a monitoring system: a bot author, or a line that opens as an alert does."""
+    author = (sentence.message.author or "").lower()
+    return cues.MONITOR_AUTHOR(author) or sentence.lower.lstrip().startswith(
+        ("[firing", "[alert", "[critical", "[warn", "[crit", "[resolved", "alert:", "firing:")
+    )
+
+
+def _alerts(finder: _Finder, after: int) -> None:
+    """Alerts during the incident: each firing alert (a few) and each one resolved."""
+    firing = resolved = 0
+    for message in finder.messages:
+        if message.id < after or message.id in finder.used:
+            continue
+        sentences = [s for s in finder.chat.sentences(message) if s.text and is_alert(s)]
+        if not sentences:
+            continue
+        lower = sentences[0].lower
+        if cues.TRIGGER(lower) and not cues.ALERTING(lower):
+            continue  # a deploy bot's notice: a change, not an alert
+        if cues.ALERT_RESOLVED(lower) and resolved < 2:
+            finder.add(event("recovery", sentences[:1], "alert"))
+            resolved += 1
+        elif cues.ALERTING(lower) and firing < 3:
+            finder.add(event("detection", sentences[:1], "alert"))
+            firing += 1
 
 
 def _communications(finder: _Finder, after: int) -> None:
-    candidates = finder.candidates(cues.COMMUNICATION, after)
-    done = [s for s in candidates if cues.COMMUNICATION_DONE.search(s[0].lower)]
-    for sentences in (done or candidates[:1])[: _CAPS["communication"]]:
-        finder.add(_event("communication", sentences, "done" if done else "request"))
+    """Messages to customers or support reported sent, and the first escalations."""
+    done = [
+        s
+        for s in finder.candidates(cues.COMMUNICATION, after)
+        if cues.COMMUNICATION_DONE(s[0].lower) and not cues.REQUEST(s[0].lower)
+    ]
+    for sentences in done[: _CAPS["communication"]]:
+        finder.add(event("communication", sentences, "done"))
+    escalations = [
+        s for s in finder.candidates(cues.ESCALATION, after) if not cues.FUTURE(s[0].lower)
+    ]
+    for sentences in escalations[:2]:
+        finder.add(event("communication", sentences, "escalation"))
+
+
+_VERB_NOUNS = {
+    "shipped": "Release",
+    "released": "Release",
+    "deployed": "Deployment",
+    "merged": "Merge",
+    "pushed": "Push",
+    "rolled out": "Rollout",
+    "migrated": "Migration",
+    "upgraded": "Upgrade",
+    "flipped": "Flag change",
+    "enabled": "Flag change",
+    "bumped": "Version bump",
+}
+_VERB = re.compile(r"\b(?:" + "|".join(_VERB_NOUNS) + r")\b", re.IGNORECASE)
+_NAMED_THING = re.compile(
+    r"\b[a-z][\w]*(?:[-_.][\w]+)+\b(?:\s+v?\d+(?:\.\d+)+)?|\bv?\d+\.\d+(?:\.\d+)?\b"
+)
+
+
+def trigger_noun(phrase: str) -> str:
+    """The change a phrase names, as a noun for a typed fact ("the 9:10 AM deployment" ->
+    "Deployment", "we shipped fulfillment-consumer 3.9.0" -> "Release"); "Change" when it
+    names none."""
+    match = _TRIGGER_NOUN.search(phrase)
+    if match:
+        noun = match["noun"].lower()
+        noun = "deployment" if noun.startswith("deploy") else noun
+        return noun[0].upper() + noun[1:]
+    verb = _VERB.search(phrase)
+    return _VERB_NOUNS[verb.group(0).lower()] if verb else "Change"
+
+
+def _changed_thing(phrase: str) -> str | None:
+    """What the change was to, when the chat names it ("fulfillment-consumer 3.9.0")."""
+    for match in _NAMED_THING.finditer(phrase):
+        text = match.group(0)
+        if not times_in_text(text) and not _CLOCK_LIKE.fullmatch(text):
+            return text
+    return None
 
 
 def _stated_trigger(finder: _Finder, before: int) -> Event | None:
-    """A trigger whose time is written in the text, earlier than the message itself."""
+    """A trigger whose time is written in the text, earlier than the message itself. Its
+    description is a typed fact ("Deployment at 9:10 AM"), since the message that names it
+    was posted later and says something else."""
     for message in finder.messages:
         if message.id > before:
             break
         for sentence in finder.chat.sentences(message):
-            for pattern in (_AFTER_TIME, _CUE_AT_TIME):
+            for pattern in (AFTER_TIME, CUE_AT_TIME, TIME_BEFORE_CUE):
                 match = pattern.search(sentence.raw)
-                if not match or not cues.TRIGGER.search(match["phrase"]):
+                if not match or not cues.TRIGGER(match["phrase"]):
                     continue
-                written = times_in_text(match["phrase"])
-                if not written or written[0] not in times_in_text(message.text):
+                written = written_earlier(message, match["phrase"])
+                if written is None:
                     continue
-                seconds = clock_seconds(written[0])
-                day = message.day
-                if message.time and seconds > clock_seconds(message.time):
-                    if day == 0:
-                        continue  # a time later than the message is a plan, not an event
-                    day -= 1  # "after the 23:50 deploy", written just after midnight
-                description = tidy(match["phrase"])
-                day *= 86400
-                return Event("trigger", message, written[0], description, day + seconds, "stated")
+                time, seconds = written
+                as_written = _written_time(match["phrase"], time)
+                thing = _changed_thing(match["phrase"])
+                noun = trigger_noun(match["phrase"])
+                description = (
+                    f"{noun} of {thing} at {as_written}" if thing else f"{noun} at {as_written}"
+                )
+                return Event("trigger", message, time, description, seconds, "stated")
     return None
 
 
-def _reports_detection(sentence: Sentence) -> bool:
-    """A report of an alert or complaint, not a plan ("I'll add an alert") or a list line; an
-    alert quoted with a puzzled "??" still counts."""
-    lower = sentence.lower
-    if cues.NOBODY.search(lower) or cues.PROPOSAL.search(lower) or cues.FUTURE.search(lower):
-        return False
-    if is_list_line(sentence.raw) or cues.COMMITMENT.search(lower):
-        return False
-    return not is_question(sentence.raw) or bool(cues.ALERT.search(lower))
+def _written_time(phrase: str, time: str) -> str:
+    """The time as the chat wrote it ("9:10 AM"), so the typed fact quotes no invented form."""
+    for match in WRITTEN_TIME.finditer(phrase):
+        if times_in_text(match.group(0))[:1] == [time]:
+            return match.group(0)
+    return time
 
 
-def first_detection(chat: Chat, skip_ids: set[int], service: str | None) -> Event | None:
-    """The first alert, page or customer report; when some name the affected service, the first
-    of those (a busy channel has unrelated alerts). "Nobody noticed" is not a detection."""
-    found = []
-    for message in _Finder(chat, skip_ids).messages:
+def _diagnosis(chat: Chat, diagnosis: Finding, finder: _Finder) -> None:
+    lead = diagnosis.lead
+    message = lead.message if lead is not None else chat.transcript.message(diagnosis.evidence[0])
+    if message is None or message.id in finder.used:
+        return
+    words = lead.text if lead is not None else diagnosis.text
+    description = join_sentences(split_sentences(words), limit=200)
+    others = tuple(i for i in diagnosis.evidence if i != message.id)
+    finder.add(
+        Event(
+            "investigation",
+            message,
+            clock(message),
+            description,
+            message.elapsed_seconds(),
+            "diagnosis",
+            also_cites=others,
+        )
+    )
+
+
+def _trigger(finder: _Finder, anchor: int, before: int, ruled: RuledOut) -> Event | None:
+    """The change that set it off: one whose time is written in the text, else the first change
+    named as made, from a little before the detection up to the first action or diagnosis;
+    never a guess, a plan, a denial ("we didn't deploy today") or a change the chat ruled out."""
+    stated = _stated_trigger(finder, before)
+    if stated is not None:
+        return stated
+    for sentences in finder.candidates(cues.PAST_TRIGGER, max(0, anchor - 30)):
+        if sentences[0].message.id >= before:
+            break
         kept = [
             s
-            for s in chat.sentences(message)
-            if s.text and cues.DETECTION.search(s.lower) and _reports_detection(s)
+            for s in sentences
+            if not (
+                cues.FUTURE(s.lower)
+                or cues.NEGATED(s.lower)
+                or cues.HYPOTHETICAL(s.lower)
+                or cues.REQUEST(s.lower)
+                or cc.HEDGE(s.lower)
+                or cc.CORRECTION(s.lower)
+                or ruled.covers(s.raw)
+            )
         ]
         if kept:
-            found.append(kept)
-    if service:
-        about = [s for s in found if service.lower() in s[0].message.text.lower()]
-        found = about or found
-    return _event("detection", found[0]) if found else None
+            return event("trigger", kept)
+    return None
 
 
 def find_events(
-    chat: Chat, skip_ids: set[int], detection: Event | None, diagnosis: Finding | None
+    chat: Chat,
+    skip_ids: set[int],
+    detection: Detection | None,
+    diagnosis: Finding | None,
+    ruled: RuledOut | None = None,
 ) -> list[Event]:
     """Key events in chronological order, at most a dozen or so whatever the chat's length."""
+    ruled = ruled or RuledOut()
     finder = _Finder(chat, skip_ids)
-    anchor = detection.message.id if detection else 0
+    anchor = detection.live.message.id if detection else 0
     if detection is not None:
-        finder.add(detection)
+        finder.add(detection.live)
+        if detection.first is not detection.live:
+            finder.events.append(detection.first)
+    _alerts(finder, anchor)
+    reports = [
+        s
+        for s in finder.candidates(cues.USER_REPORT, anchor)
+        if not is_question(s[0].raw) and not cues.REQUEST(s[0].lower)
+    ]
+    if reports:
+        finder.add(event("detection", reports[0], "report"))
     resolutions = [_affirmative(s) for s in finder.candidates(cues.RESOLUTION, anchor)]
+    resolutions = [[x for x in s if not is_alert(x)] for s in resolutions]
     resolutions = [s for s in resolutions if s]
+    resolved_at = resolutions[-1][0].message.id if resolutions else None
     if resolutions:
-        finder.add(_event("resolution", resolutions[-1]))
+        finder.add(event("resolution", resolutions[-1]))
     _mitigations(finder, anchor)
     mitigation_ids = [e.message.id for e in finder.events if e.kind == "mitigation"]
-    _recoveries(finder, min(mitigation_ids, default=anchor))
+    diagnosed_at = diagnosis.lead.message.id if diagnosis and diagnosis.lead else None
+    acted = min(mitigation_ids, default=diagnosed_at or anchor)
+    _recoveries(finder, acted, resolved_at)
     _communications(finder, anchor)
     if diagnosis is not None:
-        message = chat.transcript.message(diagnosis.evidence[0])
-        if message is not None and message.id not in finder.used:
-            description = _first_sentences(diagnosis.lead or diagnosis.text, limit=200)
-            seconds = message.elapsed_seconds()
-            others = tuple(diagnosis.evidence[1:])
-            event = Event(
-                "investigation", message, clock(message), description, seconds, "diagnosis", others
-            )
-            finder.add(event)
+        _diagnosis(chat, diagnosis, finder)
     investigations = finder.candidates(cues.INVESTIGATION, anchor)
     if investigations:
-        finder.add(_event("investigation", investigations[0]))
-    first_mitigation = min(mitigation_ids, default=len(chat.transcript.messages) + 1)
-    trigger = _stated_trigger(finder, first_mitigation)
-    if trigger is None:
-        triggers = finder.candidates(cues.PAST_TRIGGER, max(0, anchor - 30))
-        triggers = [
-            s
-            for s in triggers
-            if s[0].message.id < first_mitigation and not cues.FUTURE.search(s[0].lower)
-        ]
-        if triggers:
-            trigger = _event("trigger", triggers[0])
+        finder.add(event("investigation", investigations[0]))
+    last = len(chat.transcript.messages) + 1
+    before = min(min(mitigation_ids, default=last), diagnosed_at or last)
+    trigger = _trigger(finder, anchor, before, ruled)
     if trigger is not None:
         finder.events.append(trigger)
-    return sorted(finder.events, key=lambda e: (e.seconds or 0, e.message.id))
+    return sorted(_still_ongoing(finder.events), key=lambda e: (e.seconds or 0, e.message.id))
+
+
+def _still_ongoing(events: list[Event]) -> list[Event]:
+    """In a chat that never says the service is back (no resolution, no full recovery, no
+    alert resolved), an improvement ("errors dropping") is no recovery: it is kept as an event
+    of its own kind, so no draft calls the incident resolved."""
+    recovered = any(
+        e.kind == "resolution"
+        or (
+            e.kind == "recovery"
+            and (e.label in ("strong", "alert") or cues.STRONG_RECOVERY(e.description.lower()))
+        )
+        for e in events
+    )
+    if recovered:
+        return events
+    return [replace(e, kind="other") if e.kind == "recovery" else e for e in events]
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
     """Timeline entries for the events that have a time; untimed events are left out."""
     entries: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
-    for event in events:
-        if event.time is None or (event.time, event.description) in seen:
+    for found in events:
+        if found.time is None or (found.time, found.description) in seen:
             continue
-        seen.add((event.time, event.description))
+        seen.add((found.time, found.description))
         entries.append(
             {
-                "time": event.time,
-                "description": event.description,
-                "kind": event.kind,
-                "evidence": event.evidence,
+                "time": found.time,
+                "description": found.description,
+                "kind": found.kind,
+                "evidence": found.evidence,
             }
         )
     return entries
+
+
+def first_message(events: list[Event], kind: TimelineKind) -> Message | None:
+    """The message of the first event of `kind`, if any."""
+    return next((e.message for e in events if e.kind == kind), None)

@@ -1,0 +1,229 @@
+"""Who owns each action item, decided conservatively: an owner is only ever a participant.
+
+After a list, within `ASSIGN_WINDOW` messages and before the next list:
+- a claim by the speaker: "I'll own #1 and #4", "I'll take 1 and 3", "2 is mine" -> the speaker;
+- a direct assignment: "Ravi to take #2", "#2 -> Ravi", "Ravi will handle the runbook";
+- a request ("Ravi can you handle #2?", "Priya, maybe you can update the runbook?") only once
+  the person accepts in one of their next messages ("Sure thing", "yes", "on it");
+- an open call ("who takes the runbook one?") answered by a bare claim ("mine", "I'll take it").
+A request nobody accepts leaves the item unowned. Items are referenced by number ("#2", "1 and
+3") or by the words they share with one item only. Each list walks only its own window, so the
+whole pass is linear in the chat's length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.engines.extractive.chat import Chat, Sentence
+from app.engines.extractive.cues import NEGATED, cue, family
+from app.engines.extractive.people import Roster
+from app.engines.extractive.text import content_words
+from app.models import Message
+
+ACCEPT_WINDOW = 5
+# Owners are taken up within this many messages after a list (and before the next list starts):
+# "#2" after a newer list refers to the newer one, and a long channel stays linear.
+ASSIGN_WINDOW = 150
+
+CLAIM = family(
+    "owner_claim",
+    "the speaker takes work on: 'I'll own #1', 'I'll take it', 'I've got 3', 'on me'",
+    r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b[^.!?]{0,30}?\b(?:own|take|handle|grab|"
+    r"do|cover|claim|pick up|tackle|got|have|work on|drive|look at|write|add|set up|go through|"
+    r"doing|taking|handling|owning|writing|adding|on it)\b|"
+    r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b",
+)
+PLEDGE = family(
+    "owner_pledge",
+    "the speaker commits to doing it: 'I'll', 'I will', 'I'm going to'",
+    r"\b(?:i'?ll|i will|i'?m going to)\b",
+)
+ASKS = family(
+    "owner_request",
+    "asking a person to take work: 'can you', 'could you', 'maybe you can', 'mind taking'",
+    r"\b(?:can you|could you|would you|will you|please|maybe you|you can|mind|want to|able to)\b",
+)
+DEFERRAL = family(
+    "owner_deferral",
+    "work put off without an owner: 'whoever picks it up', 'backlog', 'not assigning it'",
+    r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|at the review|"
+    r"at planning|not me|not a name|not assigning|can wait)\b",
+)
+ACCEPT = family(
+    "owner_accept",
+    "a yes to a request: 'sure', 'on it', 'will do', 'happy to', 'I'll take it'",
+    r"^\W{0,3}+(?:sure|yes|yep|yup|yeah|ok|okay|on it|will do|can do|got it|happy to|absolutely|"
+    r"of course|no problem|np|sounds good|i'?ll take|i'?ll do|i can|i'?ll handle|i'?m on it|"
+    r"definitely|done|mine|👍|\+1)\b",
+)
+DECLINE = family(
+    "owner_decline",
+    "a no to a request: 'no', 'can't', 'not me', 'sorry', 'busy'",
+    r"^\W{0,3}+(?:no|nope|can'?t|cannot|not me|sorry|i'?m out|busy)\b",
+)
+OPEN_CALL = family(
+    "owner_open_call",
+    "a call for any taker: 'who takes ...?', 'any takers?', 'anyone want ...?'",
+    r"\b(?:who(?:'?s| is| wants| will| can)?|any takers|anyone|someone|volunteers?)\b",
+)
+_DIRECT = cue(
+    r"^@?(?P<name>[A-Za-z][\w.\-]{0,40}+)\s{1,3}+(?:to|will|owns?|takes?|has|gets?|is on)\b"
+)
+_ARROW = cue(
+    r"#?(?P<num>\d{1,2})\s{0,3}+(?:->|→|=>|:|\bto\b|\bfor\b)\s{0,3}+@?(?P<name>[A-Za-z][\w.\-]{0,40}+)"
+)
+_NUMBER_REF = cue(
+    r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
+    r"\s{1,3}+#?(?P<b>\d{1,2})\b|^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+(?:is|are)\s{1,3}+mine\b|"
+    r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b"
+)
+_MENTION = cue(r"@(?P<name>[\w.\-]{1,40}+)")
+_GENERIC = content_words(
+    "add update make do take handle own care check fix item items run can you maybe please "
+    "also that this those the one sure will ensure new mine thing"
+)
+
+
+@dataclass
+class Item:
+    """An action item being assembled."""
+
+    description: str
+    evidence: list[int]
+    owner: str | None = None
+    words: set[str] = field(default_factory=set)
+
+    def assign(self, owner: str | None, *evidence: int) -> None:
+        if owner is not None and self.owner is None:
+            self.owner = owner
+            self.evidence.extend(evidence)
+
+    def data(self) -> dict[str, object]:
+        return {
+            "description": self.description,
+            "owner": self.owner,
+            "evidence": list(dict.fromkeys(self.evidence)),
+        }
+
+
+def referenced(sentence: str, items: list[Item]) -> list[Item]:
+    """Items a sentence names by number, else the one item it shares distinctive words with."""
+    numbers: list[int] = []
+    for match in _NUMBER_REF.finditer(sentence):
+        number = int(match["a"] or match["b"] or match["c"] or match["d"])
+        if 1 <= number <= len(items) and number not in numbers:
+            numbers.append(number)
+    if numbers:
+        return [items[n - 1] for n in numbers]
+    best = match_by_words(sentence, items)
+    return [best] if best else []
+
+
+def match_by_words(text: str, items: list[Item]) -> Item | None:
+    """The one item whose distinctive words the text shares, if exactly one stands out."""
+    wanted = content_words(text) - _GENERIC
+    if not wanted or not items:
+        return None
+    df: dict[str, int] = {}
+    for item in items:
+        for word in item.words:
+            df[word] = df.get(word, 0) + 1
+    scored = sorted(
+        ((sum(_weight(w) / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
+        reverse=True,
+    )
+    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
+    if best[0] >= 1.0 and best[0] > runner_up[0]:
+        return items[best[1]]
+    return None
+
+
+def _weight(word: str) -> float:
+    """An identifier ("r8", "pg_wal", "v2.3") names one thing; a plain word may name several."""
+    return 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+
+
+def claims(lower: str) -> bool:
+    """The speaker takes the work on, and not "I'm not owning that"."""
+    match = CLAIM.search(lower)
+    return match is not None and not NEGATED(match.group(0))
+
+
+@dataclass
+class _Request:
+    items: list[Item]
+    message: Message
+    position: int
+
+
+def _mentioned(roster: Roster, text: str) -> str | None:
+    match = _MENTION.search(text)
+    return roster.resolve(match["name"]) if match else None
+
+
+class _Walk:
+    """One list's owner walk: pending requests and open calls, applied message by message."""
+
+    def __init__(self, chat: Chat, items: list[Item]) -> None:
+        self.chat = chat
+        self.items = items
+        self.pending: dict[str, _Request] = {}
+        self.open_call: _Request | None = None
+
+    def message(self, message: Message, position: int) -> None:
+        author = self.chat.roster.resolve(message.author or "")
+        sentences = self.chat.sentences(message)
+        if author and sentences:
+            opening = sentences[0].lower
+            request = self.pending.pop(author, None)
+            if request and position - request.position <= ACCEPT_WINDOW:
+                if ACCEPT(opening) and not DECLINE(opening):
+                    for item in request.items:
+                        item.assign(author, request.message.id, message.id)
+            call = self.open_call
+            if call and position - call.position <= 3 and call.message.author != message.author:
+                if (claims(opening) or ACCEPT(opening)) and not DECLINE(opening):
+                    if not referenced(sentences[0].raw, self.items):
+                        for item in call.items:
+                            item.assign(author, call.message.id, message.id)
+                        self.open_call = None
+        for sentence in sentences:
+            self.sentence(sentence, author, position)
+
+    def sentence(self, sentence: Sentence, author: str | None, position: int) -> None:
+        roster, items = self.chat.roster, self.items
+        lower, message = sentence.lower, sentence.message
+        for match in _ARROW.finditer(sentence.raw):
+            number, who = int(match["num"]), roster.resolve(match["name"])
+            if who and 1 <= number <= len(items) and ("#" in match.group(0) or "->" in lower):
+                items[number - 1].assign(who, message.id)
+        named = referenced(sentence.raw, items)
+        if not named:
+            return
+        direct = _DIRECT.match(sentence.raw.strip())
+        addressee = roster.addressee(sentence.raw) or _mentioned(roster, sentence.raw)
+        asking = ASKS(lower) or lower.rstrip().endswith("?")
+        if direct and (who := roster.resolve(direct["name"])) and not ASKS(lower):
+            for item in named:
+                item.assign(who, message.id)
+        elif addressee and addressee != author and asking:
+            self.pending[addressee] = _Request(named, message, position)
+        elif asking and OPEN_CALL(lower):
+            self.open_call = _Request(named, message, position)
+        elif author and (claims(lower) or PLEDGE(lower)) and not DEFERRAL(lower):
+            for item in named:
+                item.assign(author, message.id)
+
+
+def assign_owners(chat: Chat, header: Message, items: list[Item], until_id: int | None) -> None:
+    """Walk the messages after a list (up to the next list, within `ASSIGN_WINDOW` messages),
+    applying claims, assignments, accepted requests and answered open calls."""
+    start = chat.position(header) + 1
+    if start <= 0:
+        return
+    walk = _Walk(chat, items)
+    for position, message in enumerate(chat.messages[start : start + ASSIGN_WINDOW]):
+        if until_id is not None and message.id >= until_id:
+            break
+        walk.message(message, position)

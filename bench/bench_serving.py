@@ -1,0 +1,276 @@
+"""Every serving target of issue 12, measured and printed as ratios to the ideal.
+
+Run: `.venv/bin/python bench/bench_serving.py` (about 3 minutes on 2 cores; `--quick` for a
+smaller run). Servers are real processes on loopback: a fake OpenAI-compatible LLM with a fixed
+latency (`bench/fake_llm.py`) and the service (`uvicorn app.main:app`, one server process, its
+CPU worker pool). Prints one line per target: what was measured, the goal, and whether it holds.
+
+Targets:
+- burst: N concurrent distinct drafts over a `--latency` s LLM, wall time / ideal <= 1.3 (the
+  ideal is the LLM time on one draft's critical path: its LLM calls x the latency)
+- /healthz p99 <= 50 ms during the burst, and during a 10,000-message draft
+- 20 identical concurrent requests -> 1 extraction call, <= 1 judge call
+- non-LLM work at 10,000 messages <= 1.0 s (llm engine) and <= 2.0 s (offline); every step's
+  growth exponent from 1,000 to 50,000 messages <= 1.05
+- second audience from the cache <= 10 % of the first request's time at 10,000 messages
+- a 200,000-token chat with a 32,000-token budget: complete draft, chunks in progress, every
+  citation pointing at the right message
+- `postmortem draft` offline start-up <= 60 % of the baseline revision's (whole process, median)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_verify import build_chat  # noqa: E402
+from serving_parts import (  # noqa: E402
+    Result,
+    long_channel,
+    non_llm_work,
+    startup_ratio,
+)
+
+SEED = (ROOT / "tests" / "data" / "seed_000_checkout_chat.txt").read_text(encoding="utf-8")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _start(argv: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{argv} did not start")
+
+
+class HealthProbe:
+    """GET /healthz every `interval` s while a measurement runs; latencies in ms."""
+
+    def __init__(self, client: httpx.AsyncClient, interval: float = 0.02) -> None:
+        self.client = client
+        self.interval = interval
+        self.latencies: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        while True:
+            started = time.perf_counter()
+            await self.client.get("/healthz")
+            self.latencies.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(self.interval)
+
+    def __enter__(self) -> HealthProbe:
+        self._task = asyncio.ensure_future(self._run())
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+    def p99(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+async def _timed(work: Awaitable[Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = await work
+    return time.perf_counter() - started, result
+
+
+async def served_targets(args: argparse.Namespace, results: list[Result]) -> None:
+    llm_port, api_port = _free_port(), _free_port()
+    llm = _start(
+        [sys.executable, "bench/fake_llm.py", "--port", str(llm_port), "--latency",
+         str(args.latency)],
+        {},
+        f"http://127.0.0.1:{llm_port}/stats",
+    )  # fmt: skip
+    store = tempfile.mkdtemp(prefix="pm-bench-")
+    env = {
+        "PM_LLM_BASE_URL": f"http://127.0.0.1:{llm_port}/v1",
+        "PM_LLM_MODEL": "fake",
+        "PM_LLM_API_KEY": "not-needed",
+        "PM_LLM_MAX_CONCURRENCY": "0",
+        "PM_LLM_TIMEOUT": "120",
+        "PM_LLM_TIME_BUDGET": "300",
+        "PM_CPU_DEADLINE": "300",
+        "PM_STORE_URL": f"sqlite:///{store}/store.sqlite3",
+    }
+    api = _start(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(api_port),
+         "--log-level", "warning", "--backlog", "4096"],
+        env,
+        f"http://127.0.0.1:{api_port}/healthz",
+    )  # fmt: skip
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    try:
+        async with (
+            httpx.AsyncClient(
+                base_url=f"http://127.0.0.1:{api_port}", timeout=600, limits=limits
+            ) as client,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{llm_port}", timeout=10) as fake,
+            httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=60) as probe,
+        ):
+            await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})  # warm
+            await _burst(client, probe, args, results)
+            await _identical(client, fake, results)
+            await _long_draft_health(client, probe, args, results)
+            await _second_audience(client, args, results)
+    finally:
+        api.terminate()
+        llm.terminate()
+        api.wait(30)
+        llm.wait(30)
+
+
+async def _burst(
+    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
+    results: list[Result],
+) -> None:  # fmt: skip
+    bodies = [
+        {"transcript": f"{SEED}\n[09:40] Sara\nburst request {n}\n", "engine": "llm"}
+        for n in range(args.burst)
+    ]
+    with HealthProbe(probe) as health:
+        wall, answers = await _timed(
+            asyncio.gather(*(client.post("/draft", json=body) for body in bodies))
+        )
+    ok = [a for a in answers if a.status_code == 200]
+    calls = max((a.json()["usage"]["llm_calls"] for a in ok), default=0)
+    ideal = calls * args.latency
+    results.append(Result(
+        f"{args.burst} concurrent drafts, {args.latency:g} s LLM ({calls} calls each: ideal "
+        f"{ideal:g} s; {len(ok)}/{len(answers)} ok)",
+        f"{wall:.2f} s = {wall / ideal:.2f} x ideal" if ideal else f"{wall:.2f} s",
+        "<= 1.3 x ideal",
+        bool(ideal) and len(ok) == len(answers) and wall / ideal <= 1.3,
+    ))  # fmt: skip
+    results.append(Result(
+        "/healthz p99 during the burst",
+        f"{health.p99():.1f} ms ({len(health.latencies)} probes)",
+        "<= 50 ms",
+        health.p99() <= 50,
+    ))  # fmt: skip
+
+
+async def _identical(
+    client: httpx.AsyncClient, fake: httpx.AsyncClient, results: list[Result]
+) -> None:
+    await fake.post("/stats/reset")
+    body = {"transcript": f"{SEED}\n[09:41] Sara\nthe same request twenty times\n", "engine": "llm"}
+    answers = await asyncio.gather(*(client.post("/draft", json=body) for _ in range(20)))
+    stats = (await fake.get("/stats")).json()
+    extraction, judge = stats.get("incident_report", 0), stats.get("claim_verdicts", 0)
+    results.append(Result(
+        f"20 identical concurrent requests ({sum(a.status_code == 200 for a in answers)}/20 ok)",
+        f"{extraction} extraction call(s), {judge} judge call(s)",
+        "1 extraction, <= 1 judge",
+        extraction == 1 and judge <= 1 and all(a.status_code == 200 for a in answers),
+    ))  # fmt: skip
+
+
+async def _long_draft_health(
+    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
+    results: list[Result],
+) -> None:  # fmt: skip
+    text = build_chat(args.long) + "\n[23:59] Bench\nunique long draft\n"
+    with HealthProbe(probe) as health:
+        wall, answer = await _timed(
+            client.post("/draft", json={"transcript": text, "engine": "extractive"})
+        )
+    results.append(Result(
+        f"/healthz p99 during a {args.long:,}-message offline draft ({wall:.1f} s, "
+        f"status {answer.status_code})",
+        f"{health.p99():.1f} ms ({len(health.latencies)} probes)",
+        "<= 50 ms",
+        health.p99() <= 50 and answer.status_code == 200,
+    ))  # fmt: skip
+
+
+async def _second_audience(
+    client: httpx.AsyncClient, args: argparse.Namespace, results: list[Result]
+) -> None:
+    text = build_chat(args.long) + "\n[23:58] Bench\nsecond audience\n"
+    first, one = await _timed(
+        client.post("/draft", json={"transcript": text, "engine": "extractive"})
+    )
+    second, two = await _timed(
+        client.post(
+            "/draft", json={"transcript": text, "engine": "extractive", "audience": "stakeholder"}
+        )
+    )
+    cached = two.status_code == 200 and two.json()["usage"]["cached"]
+    results.append(Result(
+        f"second audience from the cache at {args.long:,} messages (first {first:.2f} s, "
+        f"cached: {cached})",
+        f"{second:.3f} s = {second / first:.1%} of the first",
+        "<= 10 %",
+        one.status_code == 200 and bool(cached) and second / first <= 0.10,
+    ))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
+    parser.add_argument("--latency", type=float, default=1.0, help="fake LLM latency, seconds")
+    parser.add_argument("--burst", type=int, default=200, help="concurrent drafts")
+    parser.add_argument("--long", type=int, default=10_000, help="messages of the long draft")
+    parser.add_argument("--sizes", default="1000,5000,10000,25000,50000",
+                        help="message counts for the growth fit")  # fmt: skip
+    parser.add_argument(
+        "--baseline", default="5dc8b57", help="revision whose start-up is 'today' (pre issue 12)"
+    )
+    parser.add_argument("--skip", default="", help="comma-separated: startup,work,served,long")
+    args = parser.parse_args()
+    if args.quick:
+        args.burst, args.long, args.sizes = 50, 2000, "1000,2000,4000"
+    skip = set(filter(None, args.skip.split(",")))
+    results: list[Result] = []
+    if "startup" not in skip:
+        results.append(startup_ratio(ROOT, args.baseline))
+    if "work" not in skip:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        results.extend(non_llm_work(sizes, args.long))
+    if "served" not in skip:
+        asyncio.run(served_targets(args, results))
+    if "long" not in skip:
+        results.append(asyncio.run(long_channel(200_000 if not args.quick else 40_000, 32_000)))
+    print()
+    width = max(len(r.target) for r in results)
+    for result in results:
+        mark = "ok  " if result.holds else "MISS"
+        print(f"{mark} {result.target:<{width}}  {result.measured}  (goal {result.goal})")
+    print(f"\n{sum(r.holds for r in results)} of {len(results)} targets hold")
+
+
+if __name__ == "__main__":
+    main()
