@@ -4,6 +4,8 @@ tests. The one-line pattern each rule stands for is in the comment above its tes
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.ingest import parse_transcript
@@ -296,6 +298,55 @@ def test_the_component_the_chat_names_for_it(claim: str, rival: str) -> None:
 )
 def test_the_same_component_or_none_is_no_contradiction(claim: str) -> None:
     assert check(claim, EDGE).status != "contradicted"
+
+
+SEED = parse_transcript(
+    (Path(__file__).parent / "data" / "seed_000_checkout_chat.txt").read_text(encoding="utf-8")
+)
+
+
+def test_an_english_compound_is_no_rival_component() -> None:
+    # m7: "the service is literally pointing to a non-existent endpoint"
+    claim = (
+        "A 09:10 deploy pointed checkout-service at a payment gateway endpoint that did not "
+        "exist in prod, so checkout errors hit 45%."
+    )
+    verdict = check(claim, SEED)
+    assert verdict.status == "supported", verdict.reason
+
+
+@pytest.mark.parametrize("compound", ["read-only", "follow-up", "long-running", "self-hosted"])
+def test_english_compounds_written_in_passing_contradict_nothing(compound: str) -> None:
+    compounds = chat(
+        ("10:40", "Ines", "checkout-api errors after the deploy"),
+        ("10:41", "Ines", f"the deploy pointed the service at a {compound} endpoint"),
+        ("10:45", "Kofi", "rolled back, errors gone"),
+    )
+    verdict = check(f"The deploy pointed checkout-api at a {compound} endpoint.", compounds)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_hyphenated_name_the_chat_uses_as_one_is_a_rival() -> None:
+    named = chat(
+        ("10:40", "Ines", "ledger-sync is timing out on every batch"),
+        ("10:41", "Kofi", "checkout-api looks fine"),
+        ("10:44", "Ines", "ledger-sync recovered after the restart"),
+    )
+    verdict = check("checkout-api was timing out on every batch.", named)
+    assert verdict.status == "contradicted" and "ledger-sync" in verdict.reason, verdict.reason
+    # written once, in passing, by no kind word: the same clause says nothing either way
+    passing = chat(
+        ("10:40", "Ines", "a ledger-sync job is timing out on every batch"),
+        ("10:41", "Kofi", "checkout-api looks fine"),
+    )
+    assert check("checkout-api was timing out on every batch.", passing).status != ("contradicted")
+
+
+def test_english_prefixes_make_no_system_names() -> None:
+    from app.verify.components import identifier_components
+
+    text = "a non-existent, self-hosted, re-run, multi-region, co-located thing; co-proxy-3, auth-7"
+    assert [c.written for c in identifier_components(text)] == ["co-proxy-3", "auth-7"]
 
 
 # --- a time the chat corrects ("correction, the deploy finished 10:31") ---------------------

@@ -9,7 +9,9 @@ event: three
 quarters of the event's weight and two of its words at least) decides: if it names the claimed
 component, the claim passes; if it names exactly one other component of the same kind that the
 claim does not name, and no clause that names the claimed one reports the event half as well,
-the claim is *contradicted*, naming that message. Anything else says nothing either way.
+the claim is *contradicted*, naming that message. A hyphenated word is a rival only when the
+chat uses it as a name (`SourceIndex.named_systems`): "a non-existent endpoint" names none.
+Anything else says nothing either way.
 """
 
 from __future__ import annotations
@@ -176,7 +178,9 @@ def check_components(ctx: ClaimContext) -> CheckResult:
         rivals = {
             c.key: c
             for c in components_in(best.text, ctx.source.component_words | ctx.source.vendor_words)
-            if c.kind == component.kind and c.key not in claim_key
+            if c.kind == component.kind
+            and c.key not in claim_key
+            and (not c.identifier or c.key in ctx.source.named_systems)
         }
         if len(rivals) != 1:
             continue  # none, or several: which one the clause speaks of is not clear

@@ -94,14 +94,29 @@ _COMPOUND_PARTS = frozenset(
 )
 
 
+# English prefixes that make a compound word, never a system's name ("non-existent", "re-run",
+# "self-hosted", "multi-region"), unless the word carries a digit ("re-2" is a host).
+ENGLISH_PREFIXES = frozenset(
+    """non pre post re self co multi semi un well anti over under out cross mis mid half
+    ultra inter intra sub super""".split()
+)
+
+
+def english_compound(name: str) -> bool:
+    """True for a hyphenated English word: an English prefix before the first hyphen
+    ("non-existent", "well-known"), no digit anywhere."""
+    head, hyphen, _ = name.lower().partition("-")
+    return bool(hyphen) and head in ENGLISH_PREFIXES and not any(c.isdigit() for c in name)
+
+
 def identifier_components(text: str) -> list[Component]:
     """The system names a text writes ("media-origin", "checkout-api", "pool.ntp.org"; see
-    `is_system_name`), English compounds ("on-call", "follow-up") aside."""
+    `is_system_name`), English compounds ("on-call", "follow-up", "non-existent") aside."""
     found: list[Component] = []
     for match in _SYSTEM_TOKEN.finditer(text):
         name = match.group(0).rstrip(".")
         parts = _NAME_SEPARATOR.split(name)
-        if any(p in STOPWORDS or p in _COMPOUND_PARTS for p in parts):
+        if any(p in STOPWORDS or p in _COMPOUND_PARTS for p in parts) or english_compound(name):
             continue
         if family(name) != "version" and is_system_name(name):
             found.append(Component(name, squash(name), True))
@@ -109,6 +124,52 @@ def identifier_components(text: str) -> list[Component]:
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*+(?:['’][a-z]++)?+")
+_NEXT_WORD = re.compile(r"[ \t]++([a-z]++)")
+_LEADING_ARTICLE = re.compile(r"(?:the|our|their|its)[ \t]++", re.IGNORECASE)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found: list[int] = []
+    at = text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + len(word))
+    return found
+
+
+def used_as_names(texts: Iterable[str]) -> frozenset[str]:
+    """Keys of the hyphenated or dotted words a chat uses as names of components: one that
+    carries a digit or a dot ("auth-7", "pool.ntp.org"), has a part that is a word for a kind of
+    system ("checkout-api"), is followed by a kind word somewhere ("media-origin pods"), or
+    opens a clause, the subject of what it says, in two messages or more ("media-origin is
+    down", "media-origin 5xx back to baseline"). An English compound the chat only writes in
+    passing ("a non-existent endpoint", "long-running queries") is none of these."""
+    named: set[str] = set()
+    openings: dict[str, int] = {}
+    for text in texts:
+        components = identifier_components(text)
+        if not components:
+            continue
+        lowered = text.lower()
+        opened: set[str] = set()
+        for component in components:
+            written = component.written.lower()
+            parts = set(_ANY_SEPARATOR.split(written))
+            if any(c.isdigit() or c == "." for c in written) or parts & (TECH_PARTS | KIND_WORDS):
+                named.add(component.key)
+                continue
+            for at in _occurrences(lowered, written):
+                after = _NEXT_WORD.match(lowered, at + len(written))
+                if after is not None and after.group(1) in KIND_WORDS:
+                    named.add(component.key)
+        for piece in pieces(text):
+            article = _LEADING_ARTICLE.match(piece)
+            head = piece[article.end() if article else 0 :].lower()
+            opened.update(c.key for c in components if head.startswith(c.written.lower()))
+        for key in opened:
+            openings[key] = openings.get(key, 0) + 1
+    named.update(key for key, count in openings.items() if count >= 2)
+    return frozenset(named)
 
 
 def _a_name(word: str) -> bool:

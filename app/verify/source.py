@@ -26,7 +26,7 @@ from operator import itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignments import FollowUp, find_follow_ups
-from app.verify.components import chat_component_words, identifier_components
+from app.verify.components import chat_component_words, identifier_components, used_as_names
 from app.verify.entities import identifiers, part_runs, proper_names, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
@@ -366,6 +366,12 @@ class SourceIndex:
         return frozenset(
             c.key for d in self.docs.values() for c in identifier_components(d.message.text)
         )
+
+    @cached_property
+    def named_systems(self) -> frozenset[str]:
+        """Keys of the system names the chat uses as names, not as words in passing (see
+        `used_as_names`): the only ones that may be a claim's rival component."""
+        return used_as_names(d.message.text for d in self.docs.values())
 
     @cached_property
     def component_words(self) -> frozenset[str]:
