@@ -477,3 +477,24 @@ def test_a_time_pinned_elsewhere(claim: str) -> None:
 )
 def test_the_time_it_was_pinned_to(claim: str) -> None:
     assert check(claim, ORDERS).status not in FAILED, check(claim, ORDERS).reason
+
+
+# --- the actor of a claim at a time: their own message writing that time -------------------
+
+FLAG_EDIT = chat(
+    ("15:24", "Ruth", "conversion dropped, anyone change anything?"),
+    ("15:29", "Jonas", "checking the flag service"),
+    ("15:31", "Jonas", "the promo_banner flag is at 50%, it was 5% this morning"),
+    ("15:31", "Kwame", "who edited the flag?"),
+    ("15:32", "Nadia", "me, sorry. I edited it at 15:10, meant 10%"),
+    ("15:34", "Jonas", "setting the flag to 0 now"),
+)
+
+
+def test_the_person_who_writes_the_claimed_time_is_its_actor() -> None:
+    assert check("At 15:10 Nadia edited the promo_banner flag.", FLAG_EDIT).status != (
+        "contradicted"
+    )
+    assert check("At 15:10 Jonas edited the promo_banner flag.", FLAG_EDIT).status == (
+        "contradicted"
+    )

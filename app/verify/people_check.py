@@ -211,6 +211,22 @@ def _names_or_wrote(
     return mine > 0 and mine >= theirs
 
 
+def _theirs_at_claimed_time(
+    ctx: ClaimContext, person: str, event: frozenset[str]
+) -> MessageDoc | None:
+    """A message by the person, at (or writing) one of the claim's times and sharing a word of
+    the event: "I edited it at 15:10" for "At 15:10 Nadia edited the flag"."""
+    for written in ctx.times:
+        for value in written.values:
+            ids = list(ctx.source.at_time(value))
+            ids += [m.message_id for m in ctx.source.mentions_of(value)]
+            for message_id in ids:
+                doc = ctx.source.docs[message_id]
+                if doc.message.author == person and event & doc.stems:
+                    return doc
+    return None
+
+
 def _vocative(text: str, start: int, end: int) -> bool:
     """True when a name is spoken to: "Maya, can you ...", "... already, Maya.", "thanks Maya"."""
     before = text[:start].rstrip(" \t@")
@@ -254,6 +270,14 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
     event = frozenset(w for w in words - ctx.name_stems - GENERIC if ctx.source.known(w))
     if not event:
         return CheckResult("people", "skip")
+    at_their_time = _theirs_at_claimed_time(ctx, person, event)
+    if at_their_time is not None:
+        return CheckResult(
+            "people",
+            "pass",
+            f"{at_their_time.when()} is {person}'s, at the claim's time",
+            (at_their_time.message.id,),
+        )
     cited = [(d, overlap(set(event), set(d.stems))) for d in ctx.cited_docs]
     about = [(d, s) for d, s in cited if s >= EVENT_OVERLAP]
     if not about:  # citing nothing about it: the messages that clearly report the event
