@@ -498,3 +498,18 @@ def test_the_person_who_writes_the_claimed_time_is_its_actor() -> None:
     assert check("At 15:10 Jonas edited the promo_banner flag.", FLAG_EDIT).status == (
         "contradicted"
     )
+
+
+def test_what_a_chat_uses_as_a_name() -> None:
+    from app.verify.components import used_as_names
+
+    named = used_as_names(
+        [
+            "media-origin pods restarting",  # a kind word follows it
+            "auth-7 is drifting, checkout-api is fine",  # a digit; a kind part
+            "ledger-sync is slow",
+            "the ledger-sync recovered",  # opens a clause twice
+            "long-running queries piled up on a read-write endpoint",  # once, in passing
+        ]
+    )
+    assert named == {"mediaorigin", "auth7", "checkoutapi", "ledgersync"}

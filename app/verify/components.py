@@ -124,8 +124,18 @@ def identifier_components(text: str) -> list[Component]:
 
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*+(?:['’][a-z]++)?+")
-_NEXT_WORD = re.compile(r"[ \t]++([a-z]++)")
 _LEADING_ARTICLE = re.compile(r"(?:the|our|their|its)[ \t]++", re.IGNORECASE)
+
+
+def _next_word(text: str, at: int) -> str:
+    """The lower-case word after spaces or tabs from `at` ("pods" of "media-origin pods")."""
+    start = len(text) - len(text[at:].lstrip(" \t"))
+    if start == at:
+        return ""
+    end = start
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return text[start:end]
 
 
 def _occurrences(text: str, word: str) -> list[int]:
@@ -159,8 +169,7 @@ def used_as_names(texts: Iterable[str]) -> frozenset[str]:
                 named.add(component.key)
                 continue
             for at in _occurrences(lowered, written):
-                after = _NEXT_WORD.match(lowered, at + len(written))
-                if after is not None and after.group(1) in KIND_WORDS:
+                if _next_word(lowered, at + len(written)) in KIND_WORDS:
                     named.add(component.key)
         for piece in pieces(text):
             article = _LEADING_ARTICLE.match(piece)
