@@ -513,3 +513,20 @@ def test_what_a_chat_uses_as_a_name() -> None:
         ]
     )
     assert named == {"mediaorigin", "auth7", "checkoutapi", "ledgersync"}
+
+
+# --- a past form right after a name: the person is its subject ("oscar fixed chrony.conf") ---
+
+HANDLES = chat(
+    ("16:29", "oscar", "gateway leeway is still 30s"),
+    ("16:30", "bpark", "fixing chrony.conf on auth-7 by hand, pointing at ntp1.corp"),
+    ("16:33", "jlee", "offset now < 5ms on auth-7"),
+)
+
+
+def test_a_past_form_after_a_name_makes_it_the_actor() -> None:
+    verdict = check("16:30 oscar fixed chrony.conf on auth-7 by hand.", HANDLES)
+    assert verdict.status == "contradicted" and "bpark" in verdict.reason, verdict.reason
+    assert check("16:30 bpark fixed chrony.conf on auth-7 by hand.", HANDLES).status != (
+        "contradicted"
+    )

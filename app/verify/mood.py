@@ -167,8 +167,16 @@ class ClauseFacts:
         return "other"
 
 
+def is_past_form(raw: str) -> bool:
+    """A past form of a verb, as written in lower case ("fixed", "took"; not "set", "bed")."""
+    return _is_past_raw(raw)
+
+
 def _is_past(token: Token) -> bool:
-    raw = token.raw
+    return _is_past_raw(token.raw)
+
+
+def _is_past_raw(raw: str) -> bool:
     if raw in {"set", "put"}:
         return False
     return (len(raw) > 4 and raw.endswith("ed")) or raw in _IRREGULAR_PAST_RAW

@@ -19,10 +19,10 @@ import re
 
 from app.verify.assignments import FollowUp, task_stems
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.mood import PLANNED_HEADING
+from app.verify.mood import PLANNED_HEADING, is_past_form
 from app.verify.source import MessageDoc
 from app.verify.splitting import no_owner
-from app.verify.text import GENERIC, content_stems, stem
+from app.verify.text import GENERIC, content_stems, stem, words
 
 # A follow-up matches a claim's task from this (IDF-weighted) share of the smaller side.
 TASK_MATCH = 0.5
@@ -338,6 +338,19 @@ def check_people(ctx: ClaimContext) -> CheckResult:
     if owner is not None:
         return check_owner(ctx, owner)
     person = _subject(ctx)
-    if person is None or not ctx.claims_done and not ctx.facts.past:
+    if person is None:
+        return CheckResult("people", "skip")
+    if not ctx.claims_done and not ctx.facts.past and not _acts_in_past(ctx, person):
         return CheckResult("people", "skip")
     return check_actor(ctx, person)
+
+
+def _acts_in_past(ctx: ClaimContext, person: str) -> bool:
+    """True when a past form follows the person's name: the name is its subject ("oscar fixed
+    chrony.conf", read as an adjective before a noun without a subject it knows)."""
+    for name, _, end in ctx.mentions:
+        if name == person:
+            after = words(ctx.text[end : end + 40])
+            if after and after[0].start <= 1 and is_past_form(after[0].raw):
+                return True
+    return False
