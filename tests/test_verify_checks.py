@@ -94,10 +94,12 @@ def check(claim: str, transcript: Transcript) -> ClaimVerdict:
         ("Ravi will update the runbook.", "contradicted", "owner:contradicted"),
         ("Alex owns the env var validation in CI/CD.", "supported", "owner:pass"),
         ("Sara owns the payment gateway health check.", "contradicted", "owner:contradicted"),
-        # polarity: hard against a cited message, a soft signal otherwise
+        # polarity: hard against a cited message or, citing nothing, against a clause that
+        # names the same identifier; a soft signal otherwise
         ("No other services were affected.", "supported", "polarity:pass"),
         ("catalog-service was also affected. [m5]", "contradicted", "polarity:contradicted"),
-        ("catalog-service was also affected.", "unconfirmed", "polarity:flag"),
+        ("catalog-service was also affected.", "contradicted", "polarity:contradicted"),
+        ("Support was not told.", "unconfirmed", "polarity:flag"),
         # "all": a partial figure for the same thing contradicts it; otherwise it only asks
         ("All checkout requests failed.", "contradicted", "quantifiers:contradicted"),
         ("Every customer was notified by email.", "unconfirmed", "quantifiers:flag"),

@@ -117,7 +117,9 @@ ROOT_CAUSE = "Payment configs moved to a new env var whose prod values were neve
         ("The prod env var values were not updated. [m7]", "supported"),
         ("No other services were affected.", "supported"),
         ("catalog-service was also affected. [m5]", "contradicted"),
-        ("catalog-service was also affected.", "unconfirmed"),
+        # citing nothing: hard only when the clashing clause names the same identifier
+        ("catalog-service was also affected.", "contradicted"),
+        ("Support was not told.", "unconfirmed"),
     ],
 )
 def test_polarity_on_seed(seed: Transcript, claim: str, status: str) -> None:

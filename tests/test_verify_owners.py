@@ -112,6 +112,35 @@ STYLES = {
         ("Raj", "2. I'll take that one"),
         ("Tom", "3 is mine"),
     ),
+    # a list posted item by item with the takers' replies in between
+    "item by item, replies between": bracket_chat(
+        ("Tom", "follow-ups"),
+        ("Tom", "1. add a disk usage alert at 80%"),
+        ("Nina", "that's mine, PR tomorrow"),
+        ("Tom", "2. rotate the debug logs"),
+        ("Tom", "Raj, can you own that one?"),
+        ("Raj", "yep"),
+        ("Tom", "3. lower the lag threshold to 60s. I'll tune that"),
+    ),
+    "item by item, bullets, taken by a word for it": bracket_chat(
+        ("Tom", "follow ups:"),
+        ("Tom", "- add a disk usage alert at 80%"),
+        ("Nina", "I'll do the alert"),
+        ("Tom", "- rotate the debug logs. Raj?"),
+        ("Raj", "yes, mine"),
+        ("Tom", "- lower the lag threshold to 60s"),
+        ("Nina", "who's that?"),
+        ("Tom", "also me"),
+    ),
+    "heading and first item in one message": bracket_chat(
+        ("Tom", "follow-ups. 1. add a disk usage alert at 80%"),
+        ("Nina", "I can do it, give it to me"),
+        ("Tom", "2. rotate the debug logs"),
+        ("Raj", "on me"),
+        ("Tom", "3. lower the lag threshold to 60s"),
+        ("Raj", "not me this time"),
+        ("Tom", "we'll take it, I'll put it in our sprint"),
+    ),
 }
 OWNERS = {
     "add a disk usage alert at 80%": "Nina",
@@ -202,3 +231,26 @@ def test_a_count_is_no_item_number(clause: str) -> None:
     transcript = bracket_chat(("Tom", LIST), ("Raj", clause))
     follow_ups = find_follow_ups(transcript.messages, PeopleIndex.of(transcript.participants))
     assert not any(f.owner == "Raj" and f.task in OWNERS for f in follow_ups)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "I'll ask Raj to look at it",  # passing it on is not taking it
+        "I'll raise it at planning",
+        "I can confirm that the alert exists already",  # "that" opens a clause
+    ],
+)
+def test_passing_on_or_confirming_takes_nothing(reply: str) -> None:
+    transcript = bracket_chat(
+        ("Tom", "follow-ups"), ("Tom", "1. add a disk usage alert at 80%"), ("Nina", reply)
+    )
+    verdict = owner_of(transcript, "add a disk usage alert at 80%", "Nina")
+    assert verdict.status != "supported", verdict.reason
+
+
+@pytest.mark.parametrize("cell", ["none yet", "_unassigned_", "TBD (ask ops)", "no owner yet"])
+def test_an_owner_cell_that_names_nobody_claims_no_owner(cell: str) -> None:
+    transcript = bracket_chat(("Tom", LIST), ("Tom", "3 can wait, not assigning it now"))
+    verdict = owner_of(transcript, "lower the lag threshold to 60s", cell)
+    assert verdict.status not in ("unsupported", "contradicted"), verdict.reason

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.verify.claims import Claim
+from app.verify.component_check import check_components
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.done_check import check_done
 from app.verify.entity_check import check_identifiers, check_names
@@ -44,6 +45,7 @@ CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_figures,
     check_identifiers,
     check_names,
+    check_components,
     check_people,
     check_quantifiers,
     check_polarity,

@@ -49,15 +49,46 @@ ONLY_NAME = re.compile(
     re.IGNORECASE,
 )
 ME = frozenset({"me", "myself", "i", "mine"})
-# The item itself taken by whoever posted the list.
+# Verbs of passing work on, not taking it: "I'll ask Bob", "I'll leave it", "I'll raise it".
+_PASSING = (
+    "leave|ask|ping|chase|raise|mention|flag|note|forward|pass|escalate|tell|share|bring|hand|"
+    "give|send|let|post|check|confirm|see|find"
+)
+# The item itself taken by whoever posted the list: "I'll take that one", "I'll tune that",
+# "mine", "(me)".
 TAKEN_IN_ITEM = re.compile(
-    r"\b(?:i['’]ll take (?:that|this|it)(?: one)?+|i['’]ll (?:own|do|handle|grab) (?:that|this|it)|"
+    r"\b(?:i['’]ll take (?:that|this|it)(?: one)?+|i['’]ll (?!(?:" + _PASSING + r")\b)[a-z]{2,12}+ "
+    r"(?:it|this|that(?![ \t]++(?:the|a|we|it|they|you|he|she|there|is|was)\b))\b|"
     r"i['’]ve got (?:this|that|it)|i got (?:this|that|it)|mine|on me|for me|(?:\(|\[)me(?:\)|\]))",
+    re.IGNORECASE,
+)
+# A reply that takes the work just named, whatever else it says: "that's mine, PR tomorrow",
+# "that's on me, I broke it", "also me", "mine, NET-412".
+TAKES_IT = re.compile(
+    r"^[\W_]*+(?:(?:also|and|ok|okay|yes|yep|sure)[ \t,]++)?+(?:(?:that['’]s|that[ \t]++is|"
+    r"it['’]s)[ \t]++)?+(?:mine|on[ \t]++me|me)\b(?![ \t]++(?:again|too|neither)\b)",
+    re.IGNORECASE,
+)
+# Taking the work just named by a word for it: "I'll take it", "we'll take it", "I can do it",
+# "I'll put it in terraform", "give it to me", "I'll take that one myself".
+TAKE_ANAPHOR = re.compile(
+    r"\b(?:(?:i|we)['’]ll|i[ \t]++will|we[ \t]++will|i[ \t]++can|we[ \t]++can)[ \t]++"
+    r"(?!(?:" + _PASSING + r")\b)[a-z]{2,12}+[ \t]++"
+    r"(?:it|this|that(?![ \t]++(?:the|a|we|it|they|you|he|she|there|is|was)\b))"
+    r"(?:[ \t]++one)?+\b|\bgive[ \t]++(?:it|that|this)[ \t]++"
+    r"to[ \t]++me\b|\bassign[ \t]++(?:it|that|this)[ \t]++to[ \t]++me\b",
+    re.IGNORECASE,
+)
+# Words that head a list posted one item per message: "follow-ups", "follow ups:",
+# "action items -", "follow-ups. 1. the cleanup script ...".
+RUNNING_HEAD = re.compile(
+    r"^[\W_]*+(?:(?:ok|okay|so|right|great)[ \t,.]++)?+(?:action[- ]?items?|follow[- ]?ups?|"
+    r"to-?dos?|next[ \t]++steps?)[ \t]*+[:.!\-—–]?+[ \t]*+",
     re.IGNORECASE,
 )
 # A clause in which its author takes something: "I'll take", "mine", "taking 4".
 TAKING = re.compile(
-    r"\b(?:i['’]ll|i will|i can[ \t]++(?:take|do|own|handle|grab|pick)|"
+    r"\b(?:i['’]ll|i will|we['’]ll|i can[ \t]++(?:take|do|own|handle|grab|pick|scope|fix|add)|"
     r"i(?:['’]m| am)[ \t]++(?:on|taking|grabbing|handling|picking|doing|owning)|let me|i got|"
     r"i['’]ve got|mine|taking|grabbing|claiming|owning|dibs|put me|sign me|count me|for me|"
     r"on me|happy to|i volunteer|i['’]ll volunteer|leave it with me|on my plate|i['’]d like to "

@@ -34,6 +34,8 @@ from app.verify.text import clauses, content_stems
 
 # A request is accepted in one of the addressee's messages within this many messages.
 ACCEPT_WINDOW = 6
+# A list posted item by item goes on while its next item comes within this many messages.
+RUN_GAP = 6
 # "I'll take that one" refers to a proposal made at most this many messages before.
 ANAPHOR_WINDOW = 4
 _MAX_LIST_ITEMS = 40
@@ -216,6 +218,14 @@ def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | No
     return None, text
 
 
+def _names_it(text: str) -> bool:
+    """ "can you own that one?", "could you take it": the request names its work by a word for
+    it."""
+    return bool(cues.ANAPHOR.search(text)) and bool(
+        cues.TAKE_ANAPHOR.search("i'll " + text.split("you", 1)[-1].strip())
+    )
+
+
 def _numbers(clause: str) -> list[int]:
     """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
     found = [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
@@ -255,9 +265,17 @@ def _read_clause(
     if person is not None:
         refs = [walk.item(n) for n in numbers]
         tasks = [i.text for i in refs if i is not None] or [rest]
-        if cues.REQUEST.search(clause) or (numbers and clause.rstrip().endswith("?")):
-            if not numbers and len(task_stems(rest)) <= 1 and walk.proposal is not None:
-                tasks = [walk.proposal[0]]  # "dmitri can you add it": the proposal before
+        bare = clause.rstrip().endswith("?") and not rest.strip(" ?!.,")  # "... jlee?"
+        if cues.REQUEST.search(clause) or bare or (numbers and clause.rstrip().endswith("?")):
+            recent = walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
+            if (
+                not numbers
+                and walk.proposal is not None
+                and (len(task_stems(rest)) <= 1 or (recent and (bare or _names_it(rest))))
+            ):
+                # "dmitri can you add it", "Sven, can you own that one?", "jlee?": the work
+                # just named
+                tasks = [walk.proposal[0]]
             walk.pending[person] = _Request(tasks, position, message.id)
             return
         if numbers or cues.NAME_VERB.match(clause.strip()) or cues.NAME_COLON.match(clause.strip()):
@@ -281,6 +299,19 @@ def _read_clause(
     if cues.DEFERRAL.search(clause):
         _leave_unassigned(walk, clause, message, numbers)
         return
+    recent = walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
+    if (
+        recent
+        and walk.proposal is not None
+        and not clause.rstrip().endswith("?")
+        and (cues.TAKES_IT.search(clause) or cues.TAKE_ANAPHOR.search(clause))
+    ):
+        # "that's mine, PR tomorrow", "also me", "we'll take it": the work just named
+        task, _, _ = walk.proposal
+        item = next((i for i in walk.items if i.text == task), None)
+        walk.give(author, task, message.id, "took the proposal", item)
+        walk.proposal = None
+        return
     if cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
         if numbers:
             for number in numbers:
@@ -296,8 +327,10 @@ def _read_clause(
             walk.give(author, task, message.id, "took the proposal", None)
             walk.proposal = None
             return
-        if len(own_words) >= 2:
-            walk.give(author, clause, message.id, "committed", None)
+        named = walk.named(own_words) if own_words else None
+        if named is not None or len(own_words) >= 2:
+            # "I'll do the alert": the listed item it names by its words, or work of its own
+            walk.give(author, clause, message.id, "committed", named)
             return
     if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
         walk.proposal = (clause, message.id, position)
@@ -367,29 +400,64 @@ def _accept(walk: _Walk, message: Message, position: int) -> bool:
     return True
 
 
+def _running_item(message: Message, open_list: bool) -> tuple[int | None, str, bool] | None:
+    """A message that posts one item of a list ("2. review gate for health-check changes",
+    "- fix the retry delay calc", "follow-ups. 1. the cleanup script must refuse an empty
+    prefix"), as (number, text, opens a list): after a list's heading, or as its first item."""
+    lines = [line for line in message.text.splitlines() if line.strip()]
+    if len(lines) != 1:
+        return None
+    line = lines[0]
+    head = cues.RUNNING_HEAD.match(line)
+    rest = line[head.end() :] if head is not None and head.end() < len(line) else line
+    match = cues.ITEM.match(rest)
+    if match is None:
+        return None
+    number = match["num"] or match["hash"]
+    opens = head is not None or (number is not None and int(number) == 1)
+    if not (open_list or opens):
+        return None
+    return (int(number) if number else None), match["text"].strip(), opens
+
+
 def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[FollowUp]:
     """Every follow-up the chat lists, proposes or assigns, in message order; listed items and
-    proposals nobody took have no owner."""
+    proposals nobody took have no owner.
+
+    A list may be posted one item per message, with replies in between ("follow-ups", "1. probe
+    packet loss", "mine, NET-412", "2. review gate", "Sven, can you own that one?", "yep"): it
+    runs from its heading or first item while an item follows within `RUN_GAP` messages, and a
+    reply that takes "it" or "that one" takes the item just posted."""
     walk = _Walk(people)
-    continuing = False  # a list posted one item per message ("followups:", "1. ...", "2. ...")
+    running_since: int | None = None  # position of the last item of a list posted item by item
     for position, message in enumerate(messages):
+        open_list = running_since is not None and position - running_since <= RUN_GAP
+        item = _running_item(message, open_list)
+        if item is not None:
+            number, text, opens = item
+            if opens and not open_list:
+                walk.items, walk.list_author = [], message.author
+            _accept(walk, message, position)
+            _list_item(walk, number, text, message)
+            listed = walk.items[-1]
+            if not any(f.message_id == message.id and f.owner for f in walk.found):
+                walk.proposal = (listed.text, message.id, position)
+                for clause in clauses(text)[1:]:  # "3) auth should ... unsynced. jlee?"
+                    _read_clause(walk, clause, message, position, listed.number)
+            running_since = position
+            _expire(walk, position)
+            continue
         items, is_list = _list_lines(walk, message)
         lines = [line for line in message.text.splitlines() if line.strip()]
-        single = len(items) == 1 == len(lines) and items[0][0] is not None
-        if single and items[0][0] == 1 and not continuing:
-            walk.items, walk.list_author, continuing = [], message.author, True  # "1. ..." alone
-        if continuing and items and len(items) == len(lines) and message.author == walk.list_author:
-            if not single or items[0][0] == len(walk.items) + 1:
-                for number, text in items:
-                    _list_item(walk, number, text, message)
-                continue
-        continuing = False
         accepted = _accept(walk, message, position)
         if is_list:
             _read_list(walk, message, items)
             continue
-        if lines and cues.HEADER.search(lines[-1]) and len(lines) == 1:
-            walk.items, walk.list_author, continuing = [], message.author, True
+        if len(lines) == 1 and (
+            cues.HEADER.search(lines[0]) or cues.RUNNING_HEAD.fullmatch(lines[0].strip())
+        ):
+            walk.items, walk.list_author = [], message.author  # "follow-ups:" alone
+            running_since = position
             continue
         if len(lines) == 1 and _given_in_prose(walk, lines[0].strip(), message):
             continue  # "disk usage alert: Nina" (before clause splitting cuts at the colon)

@@ -26,10 +26,19 @@ JUDGE_RETRIEVED = 5
 
 
 def rules_verdict(assessment: Assessment) -> ClaimVerdict:
-    """The rules' verdict: an open claim is "unconfirmed"."""
+    """The rules' verdict: an open claim is "unconfirmed", unless it was read out of a courtesy
+    phrase (`Claim.wrapped`): a fact tucked into "We are writing to confirm that ...", "Thank
+    you for your patience while ..." or a postscript ships only when confirmed, so boilerplate
+    cannot carry an unchecked fact past the checker."""
     status: ClaimStatus = assessment.status or "unconfirmed"
     reason = assessment.reason
-    if assessment.status is None:
+    if assessment.status is None and assessment.claim.wrapped:
+        status = "unsupported"
+        reason = (
+            "it sits in a courtesy phrase, and the rules could not confirm it (a fact there "
+            f"ships only when confirmed): {reason}"
+        )
+    elif assessment.status is None:
         reason = f"not confirmed by the rules: {reason}"
     return ClaimVerdict(
         text=assessment.claim.text,

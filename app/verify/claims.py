@@ -24,3 +24,9 @@ class Claim(BaseModel):
     owner: str | None = Field(
         default=None, description="For an action item: the owner it names ('(owner: X)')."
     )
+    wrapped: bool = Field(
+        default=False,
+        description="The claim was read out of a greeting, a courtesy phrase or a postscript "
+        "('We are writing to confirm that ...', 'Thank you for your patience while ...', "
+        "'PS: ...'): it ships only when confirmed.",
+    )

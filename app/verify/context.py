@@ -13,6 +13,7 @@ A check answers with a `CheckResult`:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -33,6 +34,11 @@ from app.verify.times import WrittenTime, clock_times, time_ranges
 
 Outcome = Literal["pass", "contradicted", "unsupported", "flag", "skip"]
 
+# "has been added", "have already been rotated", "is already in place": a done claim in a plan.
+_PERFECT = re.compile(
+    r"\b(?:has|have|had)[ \t]++(?:(?:already|now|since|just)[ \t]++)?+been\b|\balready\b",
+    re.IGNORECASE,
+)
 # Retrieved messages that count as a claim's evidence besides the ones it cites.
 EVIDENCE_K = 5
 # Cited messages read by the checks (a claim citing thousands of ids is read for the first ones;
@@ -153,7 +159,8 @@ class ClaimContext:
             return frozenset()
         perfect = facts.perfect - STATE_STEMS  # "has since been resized", "has been set up"
         if self.planned_section:  # only "has been added" is a done claim among plans
-            return perfect
+            # ("while its clock is unsynced" states a condition, not that work was done)
+            return perfect if _PERFECT.search(self.text) else frozenset()
         return (facts.past & ACTION_STEMS) | perfect
 
     @cached_property

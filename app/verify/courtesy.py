@@ -15,7 +15,7 @@ import re
 
 from app.verify.entities import identifiers
 from app.verify.quantities import figures
-from app.verify.text import COURTESY, GENERIC, META, STOP_STEMS, words
+from app.verify.text import COURTESY, GENERIC, IRREGULAR_PAST, META, STOP_STEMS, words
 from app.verify.times import clock_times
 
 _GREETING = re.compile(
@@ -43,8 +43,10 @@ _COURTESY_PREFIX = re.compile(
     r"(?:[ \t]++you)?+(?:[ \t]++(?:that|of|about|on))?+"
     r"|(?:we|i)[ \t]++(?:would like|want|wanted)[ \t]++to[ \t]++\w++(?:[ \t]++you)?+"
     r"(?:[ \t]++(?:that|of|about|on))?+"
-    r"|(?:thank[ \t]++you|thanks)(?:[ \t]++(?:all|again|everyone))?+(?:[ \t]++for[ \t]++"
-    r"(?:your[ \t]++)?+(?:patience|understanding|support|cooperation|bearing with us))?+"
+    r"|(?:thank[ \t]++you|thanks)(?:,?+[ \t]++(?:all|again|everyone|team|folks))?+(?:[ \t]++"
+    r"for[ \t]++(?:your[ \t]++)?+(?:patience|understanding|support|cooperation|bearing with us))?+"
+    r"|(?:we|i)[ \t]++(?:really[ \t]++|truly[ \t]++|greatly[ \t]++)?+appreciate[^,.;:\n]{0,60}+,"
+    r"|(?:p\.[ \t]?+p\.[ \t]?+s|p\.[ \t]?+s|pps|ps)\b\.?+"
     r"|(?:we|i)[ \t]++(?:sincerely[ \t]++|deeply[ \t]++|truly[ \t]++)?+(?:apologi[sz]e|are sorry|"
     r"regret)(?:[ \t]++(?:for|that))?+"
     r"|(?:we['’]re|we are|i['’]m|i am)[ \t]++(?:very[ \t]++|truly[ \t]++)?+sorry(?:[ \t]++"
@@ -53,14 +55,18 @@ _COURTESY_PREFIX = re.compile(
     r"|please[ \t]++(?:note|be aware|be advised)(?:[ \t]++that)?+"
     r"|(?:we[ \t]++)?+(?:just[ \t]++)?+(?:wanted|want)[ \t]++to[ \t]++(?:let[ \t]++you[ \t]++know|"
     r"update[ \t]++you|inform[ \t]++you|confirm)(?:[ \t]++(?:that|about|on))?+"
-    r"|as[ \t]++(?:you[ \t]++may[ \t]++know|a[ \t]++reminder))[ \t,:]*+",
+    r"|as[ \t]++(?:you[ \t]++may[ \t]++know|a[ \t]++reminder))[ \t,:]*+(?:and[ \t]++)?+",
     re.IGNORECASE,
 )
+# Put before a claim whose sentence began with a greeting, a courtesy phrase or a postscript
+# label: the splitter reads it as `Claim.wrapped` (and removes it).
+WRAPPED = "\ue000"
 
 
 def strip_greeting(line: str) -> str:
     """A line without its greeting ("Hi all, the outage ..." -> "the outage ..."): the greeting
-    word, and whom it addresses when that is only names or audience words."""
+    word, and whom it addresses when that is only names or audience words. What is left starts
+    with `WRAPPED`."""
     match = _GREETING.match(line)
     if match is None:
         return line
@@ -69,8 +75,10 @@ def strip_greeting(line: str) -> str:
     if audience is not None:
         who = audience["who"].split()
         if len(who) <= 4 and all(w[:1].isupper() or w.lower() in _AUDIENCE_WORDS for w in who):
-            return rest[audience.end() :].lstrip()
-    return rest.lstrip(" ,:!")
+            rest = rest[audience.end() :].lstrip()
+            return WRAPPED + rest if rest else rest
+    rest = rest.lstrip(" ,:!")
+    return WRAPPED + rest if rest else rest
 
 
 def strip_sign_off(line: str) -> tuple[str, bool]:
@@ -83,13 +91,16 @@ def strip_sign_off(line: str) -> tuple[str, bool]:
 
 def strip_courtesy(sentence: str) -> str:
     """A sentence without the courtesy phrase it opens with (repeatedly: "Thanks again, and we
-    apologise for ...")."""
+    apologise for ..."); what is left of a sentence that had one starts with `WRAPPED`."""
+    wrapped = sentence.startswith(WRAPPED)
+    sentence = sentence.removeprefix(WRAPPED)
     for _ in range(3):
         match = _COURTESY_PREFIX.match(sentence)
         if match is None or match.end() == 0:
             break
         sentence = sentence[match.end() :].lstrip(" ,;:-")
-    return sentence
+        wrapped = True
+    return WRAPPED + sentence if wrapped and sentence else sentence
 
 
 def states_something(text: str) -> bool:
@@ -120,7 +131,14 @@ def is_signature_line(line: str) -> bool:
     if clock_times(bare) or figures(bare) or identifiers(bare):
         return False
     wordy = [w for w in bare.split() if w[:1].isalpha() and w.lower() not in _JOINERS]
+    if any(_reports(w.lower().strip(",.;:!")) for w in wordy):
+        return False  # "Refunds Sent To Everyone": a statement in title case, not a name
     return all(w[:1].isupper() for w in wordy)
+
+
+def _reports(word: str) -> bool:
+    """A word in the past tense ("sent", "refunded", "restored"): names and titles have none."""
+    return (len(word) > 4 and word.endswith("ed")) or word in IRREGULAR_PAST
 
 
 _JOINERS = frozenset({"of", "and", "the", "on", "behalf", "for", "&", "at", "team"})

@@ -12,15 +12,17 @@ is *unsupported*.
 
 from __future__ import annotations
 
+import re
+
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.entities import family, squash
+from app.verify.entities import TECH_PARTS, family, squash
 from app.verify.source import MessageDoc
 from app.verify.text import content_stems
 
+_PARTS = re.compile(r"[-_.]")
+
 # A message speaks of the same thing as the claim from this share of its other words.
 SAME_THING = 0.5
-# ...and stands in for a citation (for a claim citing nothing) from this share.
-UNCITED_ABOUT = 2 / 3 - 1e-9
 NEAR = 1
 
 
@@ -48,27 +50,39 @@ def _rival_in(
     return None
 
 
+def distinctive_parts(ident: str) -> frozenset[str]:
+    """The parts of an identifier that tell it from its siblings: "checkout" of
+    "checkout-service", "orders" and "1" of "pg-orders-1" (not "service", "api", "db")."""
+    parts = {p for p in _PARTS.split(ident.lower()) if p}
+    return frozenset(parts - TECH_PARTS) or frozenset(parts)
+
+
 def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
-    """True when `ident` is written in one of `docs` or a message next to one."""
+    """True when `ident` is written in one of `docs` or a message next to one, whole or by its
+    distinctive parts ("checkout 500s" names checkout-service)."""
     key = squash(ident)
+    distinct = distinctive_parts(ident)
     for doc in docs:
         ids = [doc.message.id, *ctx.source.neighbours(doc.message.id, NEAR)]
         for message_id in ids:
             other = ctx.source.docs[message_id]
             if key in squash(other.message.text):
                 return True
+            forms = {f for word in other.words for f in word[1]}
+            if len(ident.split("-")) > 1 and distinct <= forms:
+                return True
     return False
 
 
 def _about(ctx: ClaimContext, ident: str) -> list[MessageDoc]:
-    """Retrieved messages that carry two thirds of the claim's other known words (three at
-    least): close enough to stand in for a citation."""
+    """Retrieved messages that report what the claim says of the identifier: half of the
+    claim's other known words, two at least (close enough to stand in for a citation)."""
     rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
     known = frozenset(w for w in rest if ctx.source.known(w))
-    if len(known) < 3:
+    if len(known) < 2:
         return []
-    found = ctx.search_event(known, k=4)
-    return [doc for doc, _ in found if overlap(set(known), set(doc.stems)) >= UNCITED_ABOUT]
+    found = ctx.search_event(known, k=5)
+    return [doc for doc, score in found if score >= SAME_THING and len(known & doc.stems) >= 2]
 
 
 def _wordlike(ident: str) -> bool:
@@ -86,7 +100,9 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
         if ctx.source.has_entity(ident):
             # The chat names it, but is it the one the chat names for this? The cited messages
             # decide; for a claim citing none, the messages that say most of what it says.
-            about = ctx.cited_docs or _about(ctx, ident)
+            # (a version the chat writes is no wrong one by retrieval alone: "rolled back from
+            # v3.8.1 to v3.8.0" names both beside the same words)
+            about = ctx.cited_docs or ([] if family(ident) == "version" else _about(ctx, ident))
             if about and not _named_near(ctx, ident, about):
                 rival = _rival_in(ctx, ident, about)
                 if rival is not None:
@@ -100,6 +116,8 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
                     )
             continue
         rival = _rival_in(ctx, ident, ctx.cited_docs) or _rival_in(ctx, ident, ctx.docs())
+        if rival is not None and _named_near(ctx, ident, [rival[0]]):
+            rival = None  # "payments-api" for the chat's "Payments ... not affected"
         if rival is not None:
             doc, other = rival
             return CheckResult(
@@ -110,6 +128,14 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
             )
         if _wordlike(ident) and ctx.source.knows_word(ident.replace("-", "")):
             continue  # "PostgreSQL" for "postgres", "pre-prod" for "preprod"
+        distinct = distinctive_parts(ident)
+        if len(ident.split("-")) > 1 and all(
+            ctx.source.knows_word(p) and not p.isdigit() for p in distinct
+        ):
+            # "payments-api" for the chat's "Payments": the thing, not its exact name
+            return CheckResult(
+                "identifiers", "flag", f"the chat never writes {ident}, only its parts"
+            )
         return CheckResult("identifiers", "unsupported", f"{ident} does not occur in the chat")
     return CheckResult("identifiers", "pass", "its identifiers occur in the chat")
 

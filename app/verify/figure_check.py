@@ -18,7 +18,7 @@ from itertools import combinations
 
 from app.models import clock_seconds
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.quantities import Figure
+from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
 from app.verify.source import MessageDoc, written_seconds
 from app.verify.text import GENERIC
 from app.verify.times import range_seconds
@@ -39,6 +39,12 @@ def _related(ctx: ClaimContext, figure: Figure, other: Figure, message_id: int) 
     return bool(known) and overlap(set(known), set(doc.stems)) >= STRONG_MATCH
 
 
+def _same_words(figure: Figure, other: Figure) -> bool:
+    """Figures of different kinds that state one quantity ("shown 1,900 times" and "1,900
+    responses"; 45% and 0.45) count only when the words beside them share one."""
+    return bool((figure.context - GENERIC) & other.context)
+
+
 def _rival(
     ctx: ClaimContext, figure: Figure, docs: list[MessageDoc]
 ) -> tuple[MessageDoc, Figure] | None:
@@ -48,6 +54,8 @@ def _rival(
         for other in doc.figures:
             if other.kind != figure.kind or other.same(figure) or other.magnitude:
                 continue
+            if other.fraction:
+                continue  # a share written "5/6" moves during an incident
             if other.kind == "duration" and (other.value >= 60) != (figure.value >= 60):
                 continue  # 320ms latency is no rival to "27 minutes" of impact
             if wanted & other.context or (not wanted and ctx.content & other.context):
@@ -71,12 +79,24 @@ def _own_range(ctx: ClaimContext) -> tuple[str, str, int] | None:
     return first.value, second.value, range_seconds(first.value, second.value)
 
 
-def _from_timestamps(ctx: ClaimContext, seconds: float) -> int | None:
-    """A message whose time, against another relevant one, spans `seconds` (or a range the chat
-    writes that does)."""
+def duration_slack(figure: Figure) -> float:
+    """How far a duration computed from the chat's own ranges or from its impact window (first
+    alert to recovery) may be from the claimed one: a minute (timestamps have minute
+    resolution), or a tenth of it when the claim says "about"."""
+    if figure.approximate:
+        return max(DURATION_SLACK_S, APPROXIMATE_TOLERANCE * figure.value)
+    return DURATION_SLACK_S
+
+
+def _from_timestamps(ctx: ClaimContext, figure: Figure) -> int | None:
+    """A message whose time, against another relevant one, spans the claimed duration (or a
+    range the chat writes that does)."""
+    seconds = figure.value
+    slack = duration_slack(figure)
     source = ctx.source
-    for message_id in source.ranges.get(round(seconds / 60), [])[:1]:
-        return message_id
+    for minutes in range(round((seconds - slack) / 60), round((seconds + slack) / 60) + 1):
+        for message_id in source.ranges.get(minutes, [])[:1]:
+            return message_id
     stamps: list[tuple[int, int]] = []  # (elapsed seconds, message id)
     for doc in ctx.docs():
         elapsed = doc.message.elapsed_seconds()
@@ -89,7 +109,7 @@ def _from_timestamps(ctx: ClaimContext, seconds: float) -> int | None:
         stamps.append((source.span_seconds[1], transcript.messages[-1].id))
     stamps += [(clock_seconds(t.value), 0) for t in ctx.times]
     for (a, first), (b, second) in combinations(stamps[:40], 2):
-        if abs(abs(a - b) - seconds) <= DURATION_SLACK_S:
+        if abs(abs(a - b) - seconds) <= DURATION_SLACK_S:  # any two stamps: no more slack
             return first or second or (transcript.messages[0].id if transcript.messages else None)
     starts, ends = source.milestones  # from an alert (or the start) to a recovery
     for start in starts:
@@ -98,7 +118,7 @@ def _from_timestamps(ctx: ClaimContext, seconds: float) -> int | None:
             closed = source.elapsed(end)
             if opened is None or closed is None:
                 continue
-            if abs(closed - opened - seconds) <= DURATION_SLACK_S:
+            if abs(closed - opened - seconds) <= slack:
                 return end
     return None
 
@@ -106,7 +126,13 @@ def _from_timestamps(ctx: ClaimContext, seconds: float) -> int | None:
 def _one_figure(
     ctx: ClaimContext, figure: Figure, own_range: tuple[str, str, int] | None
 ) -> CheckResult:
-    holders = ctx.source.figure_holders(figure)
+    if figure.kind == "date" and divmod(int(figure.value), 100) in _chat_dates(ctx):
+        return _dated(ctx, figure, dated=True)
+    holders = [
+        (mid, other)
+        for mid, other in ctx.source.figure_holders(figure)
+        if other.kind == figure.kind or _same_words(figure, other)
+    ]
     cited = set(ctx.cited)
     in_cited = [mid for mid, _ in holders if mid in cited]
     if in_cited:
@@ -141,7 +167,7 @@ def _one_figure(
             )
         return CheckResult("figures", "pass", f"m{related[0]} states it", (related[0],))
     if long_duration:
-        computed = _from_timestamps(ctx, figure.value)
+        computed = _from_timestamps(ctx, figure)
         if computed is not None:
             return CheckResult(
                 "figures", "pass", f"{figure.written} follows from the message times", (computed,)
@@ -159,6 +185,16 @@ def _one_figure(
         or (None if ctx.cited else _rival(ctx, figure, _about_the_claim(ctx)))
         or _rival(ctx, figure, ctx.docs())
     )
+    if figure.vague or figure.fraction:
+        # "twice", "half", "an hour", "doubled": everyday words as often as figures; "4 of 6"
+        # is a share that moves as things recover ("2/6 regions green", later "5/6").
+        said = f"; {rival[0].when()} says {rival[1].written}" if rival is not None else ""
+        return CheckResult(
+            "figures",
+            "flag",
+            f"{figure.written!r} is not stated in the chat{said}",
+            (rival[0].message.id,) if rival is not None else (),
+        )
     if rival is not None:
         doc, other = rival
         return CheckResult(
@@ -171,11 +207,35 @@ def _one_figure(
         return CheckResult(
             "figures", "flag", f"{figure.written} is a bound the chat does not state"
         )
+    if figure.kind == "date":
+        return _dated(ctx, figure, dated=False)
     what = "duration" if figure.kind == "duration" else "figure"
     extra = "; it does not follow from the message times either" if long_duration else ""
     return CheckResult(
         "figures", "unsupported", f"the {what} {figure.written} is not in the chat{extra}"
     )
+
+
+def _dated(ctx: ClaimContext, figure: Figure, *, dated: bool) -> CheckResult:
+    """A day of a date no message writes: the chat's own dates (its timestamps) may bear it out
+    ("On 3 June" in a chat dated 2025-06-03); a chat without dates cannot say."""
+    if dated:
+        return CheckResult("figures", "pass", f"the chat is dated {figure.written}")
+    dates = _chat_dates(ctx)
+    if not dates:
+        return CheckResult("figures", "flag", f"the chat gives no date for {figure.written}")
+    return CheckResult(
+        "figures", "unsupported", f"no message is dated {figure.written} or mentions it"
+    )
+
+
+def _chat_dates(ctx: ClaimContext) -> set[tuple[int, int]]:
+    """(month, day) of every date the chat's timestamps (or its header) give."""
+    transcript = ctx.source.transcript
+    dates = {m.timestamp.date() for m in transcript.messages if m.timestamp}
+    if transcript.date is not None:
+        dates.add(transcript.date)
+    return {(d.month, d.day) for d in dates}
 
 
 def check_figures(ctx: ClaimContext) -> CheckResult:

@@ -94,6 +94,7 @@ _GOOD = frozenset(
 ) | {"ok", "okay"}
 
 STATE_STEMS = _BAD | _GOOD
+BAD_STEMS = _BAD
 
 _UNIVERSAL = re.compile(
     r"\b(all|every|everyone|everybody|everything|entire|entirely|completely|totally|always|"
@@ -166,8 +167,16 @@ class ClauseFacts:
         return "other"
 
 
+def is_past_form(raw: str) -> bool:
+    """A past form of a verb, as written in lower case ("fixed", "took"; not "set", "bed")."""
+    return _is_past_raw(raw)
+
+
 def _is_past(token: Token) -> bool:
-    raw = token.raw
+    return _is_past_raw(token.raw)
+
+
+def _is_past_raw(raw: str) -> bool:
     if raw in {"set", "put"}:
         return False
     return (len(raw) > 4 and raw.endswith("ed")) or raw in _IRREGULAR_PAST_RAW
@@ -223,6 +232,7 @@ _SUBJECTS = frozenset(
 )
 
 
+_NEGATED_PART = re.compile(r"(?:^|-)(?:not|no|non|never)-")
 _ONLY = re.compile(r"\bonly\b")
 _ALSO = re.compile(r"\b(?:also|too|as well|another|other)\b")
 _AUXILIARY = re.compile(r"\b(?:has|have|had|was|were|is|are|will|would)\b", re.IGNORECASE)
@@ -251,7 +261,8 @@ def analyse_clause(text: str) -> ClauseFacts:
     tokens = words(text)
     raws = [t.raw for t in tokens]
     stems = frozenset(t.stem for t in tokens)
-    negated = any(r in NEGATIONS for r in raws)
+    # "not-yet-valid" denies as "not yet valid" does
+    negated = any(r in NEGATIONS or ("-" in r and _NEGATED_PART.search(r)) for r in raws)
     first = next((t for t in tokens if t.raw not in {"also", "then", "and", "please", "we"}), None)
     imperative = bool(
         first is not None
@@ -259,7 +270,8 @@ def analyse_clause(text: str) -> ClauseFacts:
         and first.start <= 2
         and len(tokens) > 1
         and not ({r for r in raws} & {"ready", "done", "complete", "completed", "finished"})
-    )
+        and text[first.start + len(first.raw) : first.start + len(first.raw) + 1] != ":"
+    )  # "alert: 5xx rate > 5%" is a label, not an order
     past = frozenset(
         (stem(t.raw) if t.raw in EXPANSIONS else t.stem)
         for i, t in enumerate(tokens)
@@ -274,7 +286,7 @@ def analyse_clause(text: str) -> ClauseFacts:
         state = "bad"
     elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
-    denied = denied_predicates(text)
+    denied = denied_predicates(text.replace("-", " ") if "not-" in text else text)
     if state is not None and negated and (denied & STATE_STEMS or not denied):
         state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
     return ClauseFacts(

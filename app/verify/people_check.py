@@ -19,8 +19,10 @@ import re
 
 from app.verify.assignments import FollowUp, task_stems
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.mood import PLANNED_HEADING, is_past_form
 from app.verify.source import MessageDoc
-from app.verify.text import GENERIC, content_stems, stem
+from app.verify.splitting import no_owner
+from app.verify.text import GENERIC, content_stems, stem, words
 
 # A follow-up matches a claim's task from this (IDF-weighted) share of the smaller side.
 TASK_MATCH = 0.5
@@ -57,6 +59,8 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     if named is None:
         match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
         named = match["name"].strip() if match else None
+    if named is not None and no_owner(named):
+        return None  # "(owner: none yet)" names no one
     if named is not None:
         return ctx.source.people.resolve(named) or named
     for person, start, end in ctx.mentions:
@@ -160,6 +164,25 @@ def _subject(ctx: ClaimContext) -> str | None:
     return None
 
 
+# Reports of an event within this share of the best one count as reporting it too.
+NEAR_REPORT = 0.15
+
+
+def _reported(doc: MessageDoc) -> frozenset[str]:
+    """The stems of a message's clauses that report rather than plan ("Follow-ups: ... turn
+    debug off" and "I'll do the disk alert" report nothing done)."""
+    found: set[str] = set()
+    for clause in doc.clauses:
+        lead = _PLAN_LEAD.match(clause.text)
+        if clause.general_mood() == "planned" or (lead and PLANNED_HEADING.search(lead.group(0))):
+            continue  # "I'll do the alerts", "Follow-ups: add the index, ..."
+        found |= clause.stems
+    return frozenset(found)
+
+
+_PLAN_LEAD = re.compile(r"^[\W_]*+[A-Za-z][A-Za-z -]{0,30}+:(?![^ \t])")
+
+
 _CLAUSE_BREAK = re.compile(r"[;,]|\b(?:and|then|while|after which)\b")
 _CLAUSE_START = re.compile(r"[,;:]|\b(?:and|then|so|because|while|after|before)\b")
 
@@ -172,9 +195,13 @@ def _names_or_wrote(
     must be about the event at least as much as those after anyone else's."""
     if doc.message.author == person:
         return True
-    mentions = ctx.source.people.mentioned(doc.message.text)
+    text = doc.message.text
+    mentions = ctx.source.people.mentioned(text)
     if person not in {p for p, _, _ in mentions}:
         return False
+    spoken_to = [m for m in mentions if m[0] == person and _vocative(text, m[1], m[2])]
+    if spoken_to and len(spoken_to) == sum(m[0] == person for m in mentions):
+        return False  # "I turned on the alerts already, Maya": Maya is spoken to, not acting
     others = {p for p, _, _ in mentions} - {person}
     if not others or not event:
         return True
@@ -182,6 +209,35 @@ def _names_or_wrote(
     mine = overlap(set(event), set(content_stems(segments.get(person, ""))))
     theirs = max(overlap(set(event), set(content_stems(segments.get(o, "")))) for o in others)
     return mine > 0 and mine >= theirs
+
+
+def _theirs_at_claimed_time(
+    ctx: ClaimContext, person: str, event: frozenset[str]
+) -> MessageDoc | None:
+    """A message by the person, at (or writing) one of the claim's times and sharing a word of
+    the event: "I edited it at 15:10" for "At 15:10 Nadia edited the flag"."""
+    for written in ctx.times:
+        for value in written.values:
+            ids = list(ctx.source.at_time(value))
+            ids += [m.message_id for m in ctx.source.mentions_of(value)]
+            for message_id in ids:
+                doc = ctx.source.docs[message_id]
+                if doc.message.author == person and event & doc.stems:
+                    return doc
+    return None
+
+
+def _vocative(text: str, start: int, end: int) -> bool:
+    """True when a name is spoken to: "Maya, can you ...", "... already, Maya.", "thanks Maya"."""
+    before = text[:start].rstrip(" \t@")
+    after = text[end:].lstrip(" \t")
+    opens = (
+        not before
+        or before.endswith((",", ".", "!", "?", ":"))
+        or before.lower().endswith(("thanks", "thank you", "hey", "hi", "ok", "cc"))
+    )
+    closes = not after or after[0] in ",.!?:;"
+    return (opens and closes) or (before.endswith(",") and (not after or after[0] in ".!?"))
 
 
 def _segments(text: str, mentions: list[tuple[str, int, int]]) -> dict[str, str]:
@@ -214,10 +270,26 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
     event = frozenset(w for w in words - ctx.name_stems - GENERIC if ctx.source.known(w))
     if not event:
         return CheckResult("people", "skip")
+    at_their_time = _theirs_at_claimed_time(ctx, person, event)
+    if at_their_time is not None:
+        return CheckResult(
+            "people",
+            "pass",
+            f"{at_their_time.when()} is {person}'s, at the claim's time",
+            (at_their_time.message.id,),
+        )
     cited = [(d, overlap(set(event), set(d.stems))) for d in ctx.cited_docs]
     about = [(d, s) for d, s in cited if s >= EVENT_OVERLAP]
     if not about:  # citing nothing about it: the messages that clearly report the event
         about = [(d, s) for d, s in ctx.search_event(event, k=6) if s >= EVENT_MATCH]
+        reports = ctx.claims_done or (ctx.facts.past and not ctx.facts.planned)
+        if reports:  # "I'll turn debug off" does not report that it was turned off
+            about = [(d, overlap(set(event), set(_reported(d)))) for d, _ in about]
+            about = [(d, s) for d, s in about if s >= EVENT_MATCH]
+        best = max((s for _, s in about), default=0.0)
+        # the reports that fit about as well as the best one: a message by the person that
+        # shares fewer of the words ("I'll do the disk alert") does not link them to it
+        about = [(d, s) for d, s in about if s >= best - NEAR_REPORT]
     for doc, _ in about:
         if _names_or_wrote(doc, person, ctx, event):
             return CheckResult(
@@ -226,9 +298,11 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
     for doc, _ in about[:3]:
         for neighbour in ctx.source.neighbours(doc.message.id, 2):
             other = ctx.source.docs[neighbour]
+            reports = ctx.claims_done or (ctx.facts.past and not ctx.facts.planned)
+            stems = _reported(other) if reports else other.stems
             if (
                 _names_or_wrote(other, person, ctx, event)
-                and overlap(set(event), set(other.stems)) >= EVENT_MATCH
+                and overlap(set(event), set(stems)) >= EVENT_MATCH
             ):
                 return CheckResult(
                     "people", "pass", f"{other.when()} links {person} to this", (neighbour,)
@@ -264,6 +338,19 @@ def check_people(ctx: ClaimContext) -> CheckResult:
     if owner is not None:
         return check_owner(ctx, owner)
     person = _subject(ctx)
-    if person is None or not ctx.claims_done and not ctx.facts.past:
+    if person is None:
+        return CheckResult("people", "skip")
+    if not ctx.claims_done and not ctx.facts.past and not _acts_in_past(ctx, person):
         return CheckResult("people", "skip")
     return check_actor(ctx, person)
+
+
+def _acts_in_past(ctx: ClaimContext, person: str) -> bool:
+    """True when a past form follows the person's name: the name is its subject ("oscar fixed
+    chrony.conf", read as an adjective before a noun without a subject it knows)."""
+    for name, _, end in ctx.mentions:
+        if name == person:
+            after = words(ctx.text[end : end + 40])
+            if after and after[0].start <= 1 and is_past_form(after[0].raw):
+                return True
+    return False

@@ -1,7 +1,7 @@
 """Unfilled template slots (a hard check): "[X]", "$[amount]", "[date]", "[Your Name]",
-"{{team}}", "TBD", "<insert date>", "XX%". A slot left unfilled states nothing the chat could
-support, so the claim is *unsupported*. Citations ("[m12]"), links, checkboxes, code subscripts
-and tags tools write ("[FIRING:1]", "[ERROR]", "[REDACTED:password]") are no slots.
+"{{team}}", "{date}", "TBD", "<insert date>", "XX%". A slot left unfilled states nothing the chat
+could support, so the claim is *unsupported*. Citations ("[m12]"), links, checkboxes, code
+subscripts and tags tools write ("[FIRING:1]", "[ERROR]", "[REDACTED:password]") are no slots.
 """
 
 from __future__ import annotations
@@ -13,13 +13,17 @@ from app.verify.context import CheckResult, ClaimContext
 # Every repeat is bounded, so a run of "[" or "{{" costs one pass.
 _PLACEHOLDER = re.compile(
     r"\$?+\\?+\[(?P<inside>[^\]\n]{0,60}+)\\?+\](?!\()"
-    r"|\{\{[^{}\n]{1,60}+\}\}|<[A-Za-z][\w ]{0,30}+>"
+    r"|\{\{[^{}\n]{1,60}+\}\}|(?<![{\w$])\{[A-Za-z_][\w \-]{0,30}+\}(?!\})|<[A-Za-z][\w ]{0,30}+>"
     r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A|(?i:tbd|tba|tbc))(?![\w/])"
     r"|(?<=:)[ \t]*+(?:\?|…|\.{3})[ \t]*+$|\$X++\b|(?<![\w?!])\?{2,}+(?!\w)|_{3,}+"
     r"|\bX(?![\w\-])(?=[ \t]?+(?:%|percent\b|[a-z]{3,}))"
-    r"|\bto[ \t]++be[ \t]++(?:determined|confirmed|"
-    r"decided|announced|added|filled[ \t]++in)\b"
+    r"|(?P<tbd>\bto[ \t]++be[ \t]++(?:determined|confirmed|"
+    r"decided|announced|added|filled[ \t]++in))\b"
 )
+# "to be determined" is a slot when it stands for the value ("Root cause: to be determined",
+# "(to be confirmed)", "- to be added"), not inside a sentence ("caused more pods to be added").
+_SLOT_BEFORE = re.compile(r"(?:^|[:(\[—–\-|]|\bis|\bare)[ \t]*+(?:still[ \t]++)?+$", re.IGNORECASE)
+_SLOT_AFTER = re.compile(r"^[ \t]*+(?:[.;)\]|,]|$)")
 _CITATION = re.compile(r"m\d++(?:[ \t]*+,[ \t]*+m\d++)*+\\?+")
 # Bracketed words that tools write and people paste: alert states, log levels, our own redaction
 # marks ("[FIRING:1] HighErrorRate", "[ERROR]", "[REDACTED:password]").
@@ -35,6 +39,9 @@ def _fills_a_slot(text: str, match: re.Match[str]) -> bool:
     """True unless a bracketed span is something other than a template slot: a citation, code
     (`config["db"]`), a checkbox ("[ ]", "[x]", "- [X]"), or an alert or log tag."""
     inside = match["inside"]
+    if match["tbd"] is not None:
+        before = text[max(0, match.start() - 24) : match.start()]
+        return bool(_SLOT_BEFORE.search(before) and _SLOT_AFTER.match(text[match.end() :]))
     if inside is None:
         return True  # {{...}}, <...>, TBD, XX
     if not inside.strip() and not match.group(0).startswith("$"):

@@ -8,10 +8,14 @@ instead of clashing with its first). A part clashes with a chat clause only when
 states the same predicate (or a close variant: "set"/"updated") about the same subject the other
 way; a negative chat clause agrees with a denial.
 
-The clash is *hard* (the claim is contradicted, naming the clause) only when it is in a message
-the claim cites, and only when it fits the claim better than any agreeing statement (states
-change during an incident: "latency jumped", later "latency normal"). Any other clash, a claim
-that cites nothing included, is a soft flag: with a judge it is asked, without one it ships.
+The clash is *hard* (the claim is contradicted, naming the clause) only when it fits the claim
+better than any agreeing statement (states change during an incident: "latency jumped", later
+"latency normal"), and only when it is in a message the claim cites or, for a claim that cites
+nothing, when it gives the opposite state to the same name, an identifier or a component
+("payments-api failed as well" against "payments-api ... it's fine", in a clause that states
+one state only: `_pinned_state`).
+Any other clash is a soft flag: with a judge it is asked, without one it ships. A cause the chat
+calls unrelated is hard on the same terms.
 """
 
 from __future__ import annotations
@@ -19,8 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.verify.components import components_in, kind_phrases
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.mood import STATE_STEMS, ClauseFacts, analyse_clause, predicate_variants
+from app.verify.entities import family, identifiers, squash
+from app.verify.mood import (
+    BAD_STEMS,
+    STATE_STEMS,
+    ClauseFacts,
+    analyse_clause,
+    predicate_variants,
+)
 from app.verify.source import MessageDoc
 from app.verify.text import GENERIC, content_stems, stem
 
@@ -193,6 +205,42 @@ def denial_confirmed(ctx: ClaimContext, docs: list[MessageDoc]) -> tuple[int, ..
     return tuple(dict.fromkeys(found))
 
 
+def _mixed(clause: ClauseFacts) -> bool:
+    """A chat clause that states a bad and a good state at once ("depth down to 9k, 4/6
+    consumers healthy"): which one its subject has is not for the rules to say."""
+    stated = clause.stems & STATE_STEMS
+    return bool(stated & BAD_STEMS) and bool(stated - BAD_STEMS)
+
+
+def same_name(claim_text: str, chat_text: str, component_words: frozenset[str]) -> bool:
+    """True when a chat text names an identifier ("payments-api"; versions aside) or a component
+    ("the notifications service", "thumbnailer") of the claim's text: the two speak of the
+    same subject by a name, not by shared words alone."""
+    named = {squash(i) for i in identifiers(claim_text) if family(i) != "version"}
+    named |= {c.key for c in components_in(claim_text, component_words)}
+    named |= {squash(name) for name, _ in kind_phrases(claim_text)}
+    if not named:
+        return False
+    theirs = {squash(i) for i in identifiers(chat_text)}
+    theirs |= {c.key for c in components_in(chat_text, component_words)}
+    theirs |= {squash(name) for name, _ in kind_phrases(chat_text)}
+    return bool(named & theirs)
+
+
+def _pinned_state(ctx: ClaimContext, part: _Part, clause: ClauseFacts) -> bool:
+    """A state the claim gives a named thing ("payments-api failed as well") against the
+    opposite state a chat clause gives the same name ("payments-api ... it's fine"), in a
+    clause that states one state only."""
+    return (
+        part.facts.state is not None
+        and clause.state is not None
+        and not _mixed(clause)
+        and not clause.planned  # "can you check whether billing-events is affected?" asks
+        and not clause.text.rstrip().endswith("?")
+        and same_name(part.facts.text, clause.text, ctx.source.component_words)
+    )
+
+
 def _unrelated(ctx: ClaimContext) -> CheckResult | None:
     """A claim that one thing came from another ("X failed because of the pricing change")
     against a message that calls X unrelated."""
@@ -209,7 +257,12 @@ def _unrelated(ctx: ClaimContext) -> CheckResult | None:
         shared = subject & doc.content
         score = overlap(set(subject), set(doc.content))
         if len(shared) >= 2 and score >= SAME_SUBJECT:
-            hard = doc.message.id in ctx.cited
+            hard = doc.message.id in ctx.cited or (
+                not ctx.cited
+                and same_name(
+                    ctx.text[: cause.start()], doc.message.text, ctx.source.component_words
+                )
+            )
             return CheckResult(
                 "polarity",
                 "contradicted" if hard else "flag",
@@ -229,10 +282,10 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         return CheckResult("polarity", "skip")
     cited = set(ctx.cited)
     agree: list[int] = []
-    clash: tuple[MessageDoc, ClauseFacts, float] | None = None  # the strongest part's clash
+    clash: tuple[MessageDoc, ClauseFacts, float, _Part] | None = None  # the strongest part's
     for part in parts:
         part_best = 0.0  # each part is weighed on its own: one part's quote is no other's
-        part_clash: tuple[MessageDoc, ClauseFacts, float] | None = None
+        part_clash: tuple[MessageDoc, ClauseFacts, float, _Part] | None = None
         for doc in ctx.docs():
             if _quotes(part, doc):
                 agree.append(doc.message.id)
@@ -247,13 +300,15 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
                     agree.append(doc.message.id)
                     part_best = max(part_best, score)
                 elif part_clash is None or score > part_clash[2]:
-                    part_clash = (doc, clause, score)
+                    part_clash = (doc, clause, score, part)
         if part_clash is not None and part_clash[2] > part_best:
             if clash is None or part_clash[2] > clash[2]:
                 clash = part_clash
     if clash is not None:
-        doc, clause, score = clash
-        hard = doc.message.id in cited  # only a message the claim cites makes it hard
+        doc, clause, score, part = clash
+        # A message the claim cites makes it hard; for a claim citing nothing, the same
+        # identifier or figure in the clashing clause does.
+        hard = doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause))
         return CheckResult(
             "polarity",
             "contradicted" if hard else "flag",

@@ -5,9 +5,13 @@ it) gives a partial figure for the same thing ("all payment attempts failed" aga
 spiking to 45%"; "every balance read was stale" against "about half of balance reads"): the claim
 is *contradicted*, naming it. The chat saying the same quantifier about the same thing confirms
 it; anything else is a soft flag, since "all" is often a fair reading ("all pods restarted").
+"All" before a number ("all 16 pods") states a count, and "never" in a plan ("so it can never
+happen again") a goal: neither is checked here (`totality_words`).
 """
 
 from __future__ import annotations
+
+import re
 
 from app.verify.context import CheckResult, ClaimContext
 from app.verify.mood import universal_quantifiers, universal_spans
@@ -31,14 +35,30 @@ def _quantified(ctx: ClaimContext) -> frozenset[str]:
 def _partial(docs: list[MessageDoc], covered: frozenset[str]) -> tuple[MessageDoc, str] | None:
     for doc in docs:
         for figure in doc.figures:
+            if figure.fraction:
+                continue  # "5/6 regions green" while "all regions except one" is said of it
             if figure.kind == "ratio" and 0 < figure.value < 1 and figure.context & covered:
                 return doc, figure.written
     return None
 
 
+_COUNTED = re.compile(r"^[ \t]*+(?:of[ \t]++)?+(?:the[ \t]++|our[ \t]++)?+[$€£~]?+\d")
+
+
+def totality_words(ctx: ClaimContext) -> list[str]:
+    """The claim's words of totality that assert a share of something that happened: not "all
+    16 pods" or "all 1,214 merchants" (a count, which the figure check reads), and none in a
+    plan or a recommendation ("make sure it can never happen again")."""
+    facts = ctx.facts
+    if facts.planned or facts.imperative or ctx.planned_section:
+        return []
+    text = ctx.text
+    return [word for word, end in universal_spans(text) if not _COUNTED.match(text[end : end + 16])]
+
+
 def check_quantifiers(ctx: ClaimContext) -> CheckResult:
     """A claim of totality against the chat (see the module docstring)."""
-    words = universal_quantifiers(ctx.text)
+    words = totality_words(ctx)
     if not words:
         return CheckResult("quantifiers", "skip")
     docs = ctx.docs()

@@ -19,10 +19,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
 
-from app.verify.text import content_stems
+from app.verify.text import STOPWORDS, content_stems
 from app.verify.times import WrittenTime, clock_times
 
-FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money"]
+FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money", "date"]
 
 # A number, its multiplier and its unit. Every repeat is possessive and the number is anchored
 # by its look-behind, so runs of digits, commas or dots are read in one pass.
@@ -177,6 +177,8 @@ class Figure:
     approximate: bool = False
     bound: bool = False  # "within an hour", "under 1s": a limit, not a measurement
     magnitude: bool = False  # "thousands of": at least `value`, below 1000 times it
+    vague: bool = False  # "twice", "half", "an hour": everyday words, never a hard fact alone
+    fraction: bool = False  # "4 of 6", "one in five", "4/6": a share written as a fraction
 
     @cached_property
     def context(self) -> frozenset[str]:
@@ -188,16 +190,26 @@ class Figure:
         """A coarse index key: kind and order of magnitude (equal figures share one)."""
         return f"#fig:{self.kind}:{_order(self.value)}"
 
+    @property
+    def occurrences(self) -> bool:
+        """A factor written "N times" with a number: it may count occurrences ("shown 1,900
+        times") as well as multiply ("8 times the normal rate")."""
+        return self.kind == "factor" and self.written.lower().endswith("times") and not self.vague
+
     def keys(self) -> list[str]:
         """Index keys that a figure equal to this one may be filed under."""
         order = _order(self.value)
         kinds = [self.kind]
+        if self.occurrences:
+            kinds.append("count")
         if self.kind == "count" and 0 < self.value < 1:
             kinds.append("ratio")  # a bare 0.45 may be 45%
         if self.kind == "ratio":
             kinds.append("count")
         if self.kind in ("size", "count"):
             kinds.append("count" if self.kind == "size" else "size")
+        if self.kind == "count":
+            kinds.append("factor")  # a count may be written "N times" in the chat
         return [f"#fig:{k}:{o}" for k in kinds for o in (order - 1, order, order + 1)]
 
     def same(self, other: Figure) -> bool:
@@ -205,6 +217,8 @@ class Figure:
         kinds = {self.kind, other.kind}
         if kinds == {"size", "count"}:
             kinds = {"count"}  # "512M" of memory is 512 MB
+        if kinds == {"factor", "count"} and (self.occurrences or other.occurrences):
+            kinds = {"count"}  # "about 8 times each" is "~8 each"; "1,900 times" is 1,900
         if len(kinds) > 1 and kinds != {"ratio", "count"}:
             return False
         if kinds == {"ratio", "count"}:
@@ -278,6 +292,39 @@ _YEAR_WORDS = frozenset(
     january february march april june july august september october november december""".split()
 )
 _VERSION_WORDS = frozenset({"version", "v", "release", "build", "patch", "rev", "revision"})
+_MONTH_NUMBERS = {
+    name: index % 12 + 1
+    for index, name in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec january february march april may june "
+        "july august september october november december".split()
+    )
+} | {"sept": 9}
+
+
+def _day_of_date(match: re.Match[str], text: str) -> Figure | None:
+    """The day of a date written with its month ("3 June", "June 3", "since Feb 20"), as a
+    figure of kind "date" (month * 100 + day), or None."""
+    number = match["num"]
+    if match["unit"] or match["mult"] or match["cur"] or len(number) > 2 or "." in number:
+        return None
+    day = int(number)
+    if not 1 <= day <= 31:
+        return None
+    before = text[max(0, match.start() - 12) : match.start()].lower().split()
+    after = text[match.end() : match.end() + 12].lower().split()
+    month = None
+    if before and before[-1].strip(".,") in _MONTH_NUMBERS and before[-1] != "may":
+        name = before[-1].strip(".,")
+        month, written = _MONTH_NUMBERS[name], f"{name.title()} {day}"
+    elif after and after[0].strip(".,") in _MONTH_NUMBERS:
+        name = after[0].strip(".,")
+        month, written = _MONTH_NUMBERS[name], f"{day} {name.title()}"
+    if month is None:
+        return None
+    context = _context(text, match.start(), match.end())
+    return Figure("date", month * 100 + day, written, match.start(), context)
+
+
 # Words that make a figure a bound ("within an hour", "under 1s"), which the chat need not state.
 _BOUNDS = ("within", "under", "below", "less than", "fewer than", "at most", "up to", "in under")
 
@@ -329,7 +376,13 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
         begin = max(0, digit.start() - 1)
         for match in _FIGURE.finditer(text, begin):
             start = match.start("num")
-            if any(s <= start < e for s, e in taken) or _not_a_figure(match, text):
+            if any(s <= start < e for s, e in taken):
+                continue
+            day = _day_of_date(match, text)
+            if day is not None:
+                found.append(day)
+                continue
+            if _not_a_figure(match, text):
                 continue
             found.append(_figure_of(match, text))
         found = [f for f in found if not _inside_compound(f, found)]
@@ -339,15 +392,23 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
             value = _FRACTIONS[match["word"].lower()]
             if match["unit"]:  # "half an hour", "a quarter of an hour"
                 seconds = value * _SECONDS[match["unit"].lower()]
-                figure = Figure("duration", seconds, match.group(0), match.start(), context, 60)
+                figure = Figure(
+                    "duration", seconds, match.group(0), match.start(), context, 60, vague=True
+                )
                 found.append(figure)
                 continue
-            found.append(Figure("ratio", value, match.group(0), match.start(), context, 0.01, True))
+            found.append(
+                Figure(
+                    "ratio", value, match.group(0), match.start(), context, 0.01, True, vague=True
+                )
+            )
     if "doubl" in folded or "twice" in folded or "tripl" in folded or "fold" in folded:
         for match in _WORD_FACTOR.finditer(text):
             context = _context(text, match.start(), match.end())
             value = float(_FACTORS[match["word"].lower()])
-            found.append(Figure("factor", value, match["word"], match.start(), context, 0.5))
+            found.append(
+                Figure("factor", value, match["word"], match.start(), context, 0.5, vague=True)
+            )
     if "ions" in folded or "dreds" in folded or "sands" in folded or "dozens" in folded:
         for match in _MAGNITUDE.finditer(text):
             context = _context(text, match.start(), match.end())
@@ -363,14 +424,102 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
                 continue  # the "an hour" of "half an hour"
             if word == "a few" or (word in {"a", "an"} and match["unit"].lower() == "second"):
                 continue  # "a few minutes" states no figure; "a second replica" is no duration
+            if _is_frequency(text, match.start()):
+                continue  # "once a day", "every hour": how often, not how long
             unit = match["unit"].lower()
             context = _context(text, match.start(), match.end())
             seconds = _WORD_NUMBERS[word] * _SECONDS[unit]
             precision = 0.5 * _SECONDS[unit]
+            vague = word in {"a", "an"}  # "an hour", "a day": a manner of speaking as often
             found.append(
-                Figure("duration", seconds, match.group(0), match.start(), context, precision)
+                Figure(
+                    "duration",
+                    seconds,
+                    match.group(0),
+                    match.start(),
+                    context,
+                    precision,
+                    vague=vague,
+                )
             )
+    if "/" in text or " of " in folded or " in " in folded:
+        found = _with_fractions(text, found)
     return sorted((_with_bound(text, f) for f in found), key=lambda f: f.start)
+
+
+_FREQUENCY_WORDS = ("once", "twice", "times", "per", "every", "each")
+
+
+def _is_frequency(text: str, start: int) -> bool:
+    """True when a worded duration says how often ("once a day", "twice an hour", "every
+    hour"), read from the word before it."""
+    before = text[max(0, start - 10) : start].lower().split()
+    return bool(before) and before[-1].strip("-") in _FREQUENCY_WORDS
+
+
+# "4 of 6", "4 out of 6", "6 in 10", "one in five", "4/6": a share written as a fraction. Every
+# repeat is bounded or possessive.
+_FRACTION = re.compile(
+    r"(?<![\w.,/])(?P<n>\d{1,6}+|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"(?:[ \t]++(?P<word>out[ \t]++of|of|in)[ \t]++(?:the[ \t]++|every[ \t]++)?+|/)"
+    r"(?P<m>\d{1,6}+|two|three|four|five|six|seven|eight|nine|ten|a[ \t]++hundred)"
+    r"(?![\w.,/:])",
+    re.IGNORECASE,
+)
+_FRACTION_WORDS = _WORD_NUMBERS | {"a hundred": 100}
+
+
+def _fraction_number(word: str) -> float | None:
+    lowered = " ".join(word.lower().split())
+    if lowered.isdigit():
+        return float(lowered)
+    found = _FRACTION_WORDS.get(lowered)
+    return float(found) if found is not None else None
+
+
+def _with_fractions(text: str, found: list[Figure]) -> list[Figure]:
+    """Figures with each fraction read as the share it states ("4 of 6 regions" is 4/6, "6 in
+    10 customers" is 60%): its denominator is no count of its own, and in "6 in 10" neither is
+    its numerator. A slash is a fraction only before a word ("4/6 regions", not a date "6/3")."""
+    fractions: list[Figure] = []
+    consumed: set[int] = set()
+    for match in _FRACTION.finditer(text):
+        numerator, denominator = _fraction_number(match["n"]), _fraction_number(match["m"])
+        if numerator is None or denominator is None or not 0 < numerator <= denominator:
+            continue
+        if match["word"] is None and not _followed_by_noun(text, match.end()):
+            continue
+        context = _context(text, match.start(), match.end())
+        approximate = _approximate(text, match.start())
+        fractions.append(
+            Figure(
+                "ratio",
+                numerator / denominator,
+                match.group(0),
+                match.start(),
+                context,
+                0.005,
+                approximate,
+                fraction=True,
+            )
+        )
+        consumed.add(match.start("m"))
+        if (match["word"] or "").lower() == "in":
+            consumed.add(match.start("n"))
+    if not fractions:
+        return found
+    kept = [f for f in found if f.start not in consumed]
+    return sorted(kept + fractions, key=lambda f: f.start)
+
+
+def _followed_by_noun(text: str, end: int) -> bool:
+    """True when a word of three letters or more, not a function word, follows `end` after a
+    space ("4/6 regions", not "6/3 we deployed")."""
+    if text[end : end + 1] not in (" ", "\t"):
+        return False
+    after = text[end : end + 24].split()
+    word = after[0] if after else ""
+    return len(word) >= 3 and word.isalpha() and word.islower() and word not in STOPWORDS
 
 
 def _with_bound(text: str, figure: Figure) -> Figure:

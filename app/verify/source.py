@@ -26,7 +26,8 @@ from operator import itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignments import FollowUp, find_follow_ups
-from app.verify.entities import identifiers, part_runs, squash
+from app.verify.components import chat_component_words, identifier_components, used_as_names
+from app.verify.entities import identifiers, part_runs, proper_names, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
 from app.verify.quantities import Figure, figures
@@ -183,6 +184,7 @@ class SourceIndex:
             lengths[message.id] = sum(doc.term_counts.values())
             self.docs[message.id] = doc
             self.order.append(message.id)
+        self._know_participants(transcript.participants)
         self.positions = {mid: index for index, mid in enumerate(self.order)}
         self.vocabulary = frozenset(postings)
         count = max(1, len(self.docs))
@@ -197,6 +199,15 @@ class SourceIndex:
                 self._prefixes[token[:5]].add(token)
             elif 2 <= len(token) <= 3 and token.isalpha() and token not in _NOT_ABBREVIATIONS:
                 self._short[token[0]].add(token)
+
+    def _know_participants(self, participants: list[str]) -> None:
+        """Every participant's name is a name of the chat, whether or not a message writes it:
+        "sasha_ops", "devon.r" or "search-quality-monitor" may only ever be an author."""
+        for name in participants:
+            lowered = name.lower()
+            self.entity_keys.add(squash(lowered))
+            self.entity_keys.update(part_runs(lowered))
+            self.raw_tokens.update(w for w in lowered.replace("_", " ").split() if w.isalpha())
 
     def _ranked(self, entries: list[tuple[int, int]]) -> list[tuple[int, float]]:
         """A term's postings as (message id, BM25 weight without IDF), best first."""
@@ -340,6 +351,48 @@ class SourceIndex:
         return (min(times), max(times)) if times else None
 
     @cached_property
+    def correction_ids(self) -> frozenset[int]:
+        """Ids of the messages that correct a time said before ("correction, the deploy
+        finished 10:31"): a marker of correction and a time (see `corrections`)."""
+        from app.verify.corrections import MARKER
+
+        return frozenset(
+            mid for mid, d in self.docs.items() if d.times and MARKER.search(d.message.text)
+        )
+
+    @cached_property
+    def system_keys(self) -> frozenset[str]:
+        """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
+        return frozenset(
+            c.key for d in self.docs.values() for c in identifier_components(d.message.text)
+        )
+
+    @cached_property
+    def named_systems(self) -> frozenset[str]:
+        """Keys of the system names the chat uses as names, not as words in passing (see
+        `used_as_names`): the only ones that may be a claim's rival component."""
+        return used_as_names(d.message.text for d in self.docs.values())
+
+    @cached_property
+    def component_words(self) -> frozenset[str]:
+        """Words the chat uses as names of components ("thumbnailer" of "thumbnailer pods"),
+        lower case."""
+        return chat_component_words(d.message.text for d in self.docs.values())
+
+    @cached_property
+    def vendor_words(self) -> frozenset[str]:
+        """Names of vendors and products the chat capitalises mid-sentence ("Twilio",
+        "Fastly"), people aside, lower case: rivals of a component the claim names."""
+        named = {
+            name.lower()
+            for d in self.docs.values()
+            if any(c.isupper() for c in d.message.text[1:])
+            for name in proper_names(d.message.text)
+            if " " not in name
+        }
+        return frozenset(n for n in named if n not in self.people.keys)
+
+    @cached_property
     def assignments(self) -> list[FollowUp]:
         """Follow-up work the chat lists, proposes or gives to someone (see `assignments`)."""
         return find_follow_ups(self.transcript.messages, self.people)
@@ -390,13 +443,15 @@ _NOT_ABBREVIATIONS = STOPWORDS | {"am", "pm", "ms", "ok", "min", "sec", "hrs", "
 
 
 def _abbreviates(short: str, word: str) -> bool:
-    """True when `short`'s letters appear in `word` in order ("jp" in "japan")."""
+    """True when `short`'s letters appear in `word` in order ("jp" in "japan", "pg" in
+    "postgres"), near its start for three letters ("fra" in "frankfurt"; not "put" in
+    "pagerduty")."""
     position = 0
     for letter in short:
         position = word.find(letter, position) + 1
         if position == 0:
             return False
-    return True
+    return len(short) == 2 or position <= max(4, len(word) // 2)
 
 
 def written_seconds(doc: MessageDoc) -> list[int]:

@@ -8,10 +8,12 @@ left is a claim as soon as it holds a figure, a time, a name, an identifier or a
 at a blank line after them or at the first line that states something. Questions assert nothing,
 unless they carry a hard fact ("Were all 12,000 orders refunded?" is checked).
 
-What a draft says about itself is not about the incident: a section whose heading names the
-draft ("Notes on this draft"), a status line ("Status: Draft ..."), a parenthetical made only of
-words about the sources ("(computed from message timestamps)", "(see open questions)"), and
-citation markers (`[m1, m7]`, a table's Source column), which become the claim's `evidence`.
+What a draft says about itself is not about the incident: a note on how it was made or checked
+("19 claims were checked: 19 supported") in a section whose heading names the draft ("Notes on
+this draft"), a status line ("Status: Draft ..."), a parenthetical made only of words about the
+sources ("(computed from message timestamps)", "(see open questions)"), and citation markers
+(`[m1, m7]`, a table's Source column), which become the claim's `evidence`. A sentence there that
+says anything else ("We also refunded all 12,000 orders.") is a claim like any other.
 Sentences about what the chat does not say are claims like any other: the checker tests them.
 
 Every pattern here is linear on any input: bounded or possessive repeats, look-behind anchors on
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from app.verify.citations import SOURCE_COLUMNS, attach_citations, source_cell_ids
 from app.verify.claims import Claim
 from app.verify.courtesy import (
+    WRAPPED,
     is_signature_line,
     states_something,
     strip_courtesy,
@@ -34,7 +37,7 @@ from app.verify.courtesy import (
 )
 from app.verify.entities import identifiers
 from app.verify.quantities import figures
-from app.verify.text import META, STOP_STEMS, words
+from app.verify.text import GENERIC, META, STOP_STEMS, stem, words
 from app.verify.times import clock_times
 
 _HEADING = re.compile(r"^[ \t]{0,3}+#{1,6}+[ \t]++")
@@ -84,6 +87,21 @@ _SECTION_WORDS = frozenset(
     notes status owners owner time source sources""".split()
 )
 _NO_OWNER = frozenset({"unassigned", "none", "nobody", "no owner", "-", "—", "n/a", "tbd"})
+_NO_OWNER_WORDS = frozenset({"unassigned", "none", "nobody", "tbd", "n/a", "unowned", "open"})
+
+
+def no_owner(cell: str) -> bool:
+    """An owner cell or note that names nobody: "_unassigned_", "none yet", "TBD (ask Ops)",
+    "no owner yet"."""
+    bare = cell.lower().strip("_*` ")
+    if bare in _NO_OWNER:
+        return True
+    first = bare.replace(",", " ").replace("(", " ").split()
+    return bool(first) and (
+        first[0] in _NO_OWNER_WORDS or first[:2] in (["no", "owner"], ["no", "one"])
+    )
+
+
 OWNER_COLUMNS = frozenset({"owner", "owners", "assignee", "assigned to", "who", "responsible"})
 _MAX_LINE = 20_000  # characters of one line read as text (a longer line is cut into pieces)
 
@@ -165,9 +183,63 @@ def _sentences(text: str, offsets: list[tuple[int, int]]) -> list[tuple[str, int
     return found
 
 
+# A sentence that is only a labelled note in brackets ("(owner: Priya)", "(due: Friday)").
+_BRACKETED_NOTE = re.compile(r"^\([ \t]*+[A-Za-z][A-Za-z \t]{0,20}+:[^()\n]{1,80}+\)[.;]?+$")
+
+
+def _join_bracketed_notes(pieces: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Sentences with a trailing labelled note joined to the sentence it annotates: "Add a load
+    test. (owner: Priya)" is one claim about who owns the load test, not two."""
+    joined: list[tuple[str, int]] = []
+    for text, line in pieces:
+        if joined and _BRACKETED_NOTE.match(text):
+            before, at = joined[-1]
+            joined[-1] = (f"{before.rstrip()} {text}", at)
+        else:
+            joined.append((text, line))
+    return joined
+
+
+# Words a note about the draft itself uses: how it was made and checked ("19 claims were
+# checked: 19 supported", "2 items failed the fact check and are not shown", "1 secret pasted in
+# the chat was redacted"). A sentence of a section about the draft is a note only when every
+# word of it that means something is one of these; anything else in it is a claim.
+_DRAFT_WORDS = frozenset(
+    stem(w)
+    for w in """draft drafts generated generate checked check checks checker verified verify
+    verification claim claims supported unsupported contradicted unconfirmed confirm confirmed
+    fact facts rule rules json answer verdict verdicts reason reasons item items shown show kept
+    review reviewed marked mark left failed fail redaction redactions redacted secret secrets
+    pasted keep_unverified engine extraction extracted model section sections automatically
+    automated tool entry entries statement statements sentence sentences unverified nothing
+    give gives starting ask asked list listed every each e.g i.e""".split()
+) | frozenset(stem(w) for w in _SECTION_WORDS)
+
+
+_CITATION_WORD = re.compile(r"m\d++$")
+
+
+def _about_the_draft_only(sentence: str) -> bool:
+    """True when a sentence speaks only of the draft and its checking (see `_DRAFT_WORDS`)."""
+    for token in words(sentence):
+        if len(token.raw) < 2 or token.raw[0].isdigit() or _CITATION_WORD.match(token.raw):
+            continue
+        word = stem(token.raw.removesuffix("'s"))
+        if word in STOP_STEMS or word in META or word in GENERIC:
+            continue
+        if word not in _DRAFT_WORDS:
+            return False
+    return True
+
+
 def _is_meta_line(label: str, value: str) -> bool:
-    """A header line about the draft itself ("Status: Draft ...")."""
-    return label.lower() == "status" and value.lower().startswith("draft")
+    """A header line about the draft itself ("Status: Draft (generated from the incident
+    channel; every fact cites its source messages)"), with nothing else in it."""
+    return (
+        label.lower() == "status"
+        and value.lower().startswith("draft")
+        and _about_the_draft_only(value)
+    )
 
 
 @dataclass
@@ -192,6 +264,7 @@ class _Splitter:
         joined = _drop_source_notes(joined)
         label_match = _LABEL.match(joined)
         label = label_match["label"] if label_match else None
+        postscript = bool(label and label.replace(".", "").strip().upper() in {"PS", "PPS"})
         where = self.section
         if label_match and label and not any(ch.isdigit() for ch in label):
             cut = label_match.end()
@@ -203,10 +276,15 @@ class _Splitter:
                 where = " / ".join(p for p in (self.section, label) if p)
         else:
             label = None
-        for sentence, at, evidence in attach_citations(_sentences(joined, offsets)):
+        pieces = _join_bracketed_notes(_sentences(joined, offsets))
+        for sentence, at, evidence in attach_citations(pieces):
             sentence = strip_courtesy(sentence)
+            wrapped = sentence.startswith(WRAPPED) or postscript
+            sentence = sentence.removeprefix(WRAPPED).strip()
             if not sentence or not states_something(sentence):
                 continue
+            if self.about_the_draft and _about_the_draft_only(sentence):
+                continue  # a note on how the draft was made or checked
             if (
                 _is_question(sentence)
                 and not self.keep_questions
@@ -221,6 +299,7 @@ class _Splitter:
                     evidence=evidence or cited,
                     label=label,
                     owner=owner,
+                    wrapped=wrapped,
                 )
             )
 
@@ -229,6 +308,7 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
     """The factual claims of a draft, in order, each with its line number, section and cited
     message ids. Questions without a hard fact are skipped unless `keep_questions`."""
     state = _Splitter(keep_questions=keep_questions)
+    draft = draft.replace(WRAPPED, "")  # the splitter's own mark, never the draft's
     paragraph: list[tuple[int, str]] = []
     table_header: list[str] | None = None
     in_code = False
@@ -261,8 +341,7 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
                 state.signature = False
             continue
         if in_code:
-            if not state.about_the_draft:
-                state.add(stripped, [(0, number)])
+            state.add(stripped, [(0, number)])
             continue
         heading = _heading_text(raw)
         if heading is not None or _SUBJECT.match(stripped):
@@ -277,7 +356,7 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
             if text and not state.about_the_draft and not _is_section_name(text):
                 state.add(text, [(0, number)])  # a title or subject states something
             continue
-        if state.about_the_draft or _RULE.match(stripped):
+        if _RULE.match(stripped):
             flush()
             continue
         if stripped.startswith("|") or stripped.count("|") >= 2:
@@ -300,7 +379,7 @@ def split_claims(draft: str, *, keep_questions: bool = False) -> list[Claim]:
             flush()
             state.signature, state.signature_seen = True, False
             if rest and states_something(rest):
-                state.add(rest, [(0, number)])
+                state.add(WRAPPED + rest, [(0, number)])  # "Cheers, 9,000 orders refunded"
             continue
         if state.signature:
             if is_signature_line(plain):
@@ -337,7 +416,7 @@ def _table_row(
         if ids is not None:
             cited = (cited or []) + ids
         elif name in OWNER_COLUMNS:
-            if cell.lower().strip("_ ") not in _NO_OWNER:
+            if not no_owner(cell):
                 owners.append(cell)
         else:
             parts.append(cell)

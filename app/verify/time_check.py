@@ -8,9 +8,14 @@ no cited message holds it:
   claimed time speaks of the event too (then only a soft flag: the citation is off by one);
 - without such a citation, the message that reports the event best is at another time and fits
   clearly better than anything at the claimed time: *contradicted* ("09:19 Rollback started" when
-  the rollback starts at 09:18 and 09:19 only says it is half done);
+  the rollback starts at 09:18 and 09:19 only says it is half done). Not when that message
+  gives the claimed time itself, sits at another time the claim states, or is within a minute of
+  the claimed time, nor when a message at (or writing) the claimed time shares a word with the
+  claim: a paraphrase of that message is no wrong time (`_rival_places_elsewhere`);
 - the time is nowhere in the chat, neither a message's time nor written in one: *unsupported*;
 - it is a time of the chat, but nothing at it clearly reports the event: a soft flag.
+A time borne out only by a message that a later one corrects ("correction, the deploy finished
+10:31") is *contradicted* by the correction (see `corrections`).
 Ends of a range only need to be times of the chat.
 """
 
@@ -20,8 +25,10 @@ import re
 
 from app.models import hhmm
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.corrections import corrected_time
+from app.verify.quantities import figures
 from app.verify.source import MessageDoc, anchor_words
-from app.verify.text import GENERIC, content_stems
+from app.verify.text import GENERIC, content_stems, stem
 from app.verify.times import WrittenTime
 
 # A message is about an event when it has this share of the event's words the chat uses.
@@ -68,6 +75,16 @@ def _score(event: frozenset[str], doc: MessageDoc) -> float:
     return overlap(set(event), set(doc.stems)) if event else 1.0
 
 
+_FINISHED = frozenset(stem(w) for w in "finished completed complete done".split())
+
+
+def _under_way_only(doc: MessageDoc, event: frozenset[str]) -> bool:
+    """True when the clauses of a message that speak of the event have it planned or under
+    way ("Rolling back to v3.8.0 now.")."""
+    about = [c for c in doc.clauses if event & c.stems]
+    return bool(about) and all(c.general_mood() in ("planned", "progress") for c in about)
+
+
 def _planned_only(doc: MessageDoc) -> bool:
     return bool(doc.clauses) and all(c.general_mood() == "planned" for c in doc.clauses)
 
@@ -79,12 +96,15 @@ def _at_time(
     score; a message there by a person the claim names counts as about the event."""
     best: tuple[float, int | None] = (0.0, None)
     done = bool(ctx.claims_done)
+    finished = bool(ctx.facts.stems & _FINISHED) and not ctx.facts.planned
     people = set(ctx.people)
     for value in values:
         for message_id in ctx.source.at_time(value):
             doc = ctx.source.docs[message_id]
             if done and _planned_only(doc):
                 continue  # "I'll restart the consumers" is not when they were restarted
+            if finished and _under_way_only(doc, event):
+                continue  # "Rolling back now" is not when the rollback finished
             score = _score(event, doc)
             if doc.message.author in people and (event & doc.stems or value in doc.clock_values):
                 score = max(score, EVENT_MATCH)
@@ -137,6 +157,94 @@ def _gives(doc: MessageDoc, values: tuple[str, ...], event: frozenset[str]) -> b
     )
 
 
+def _minute_of_day(value: str) -> int:
+    return int(value[:2]) * 60 + int(value[3:5])
+
+
+def _at_or_writing(ctx: ClaimContext, values: tuple[str, ...]) -> list[MessageDoc]:
+    there = [ctx.source.docs[i] for v in values for i in ctx.source.at_time(v)]
+    there += [ctx.source.docs[m.message_id] for v in values for m in ctx.source.mentions_of(v)]
+    return there
+
+
+def _pinned_elsewhere(ctx: ClaimContext, written: WrittenTime, rival: MessageDoc) -> bool:
+    """True when a hard fact of the time's own part of the claim ties it to the rival report
+    and to nothing at the claimed time: its figures ("back to 99.8% at 03:30"), or the person
+    it says acted ("Lena found ... at 14:05": the rival is Lena's message, and nobody at the
+    claimed time is Lena or names her)."""
+    values = written.values
+    there = [d for d in _at_or_writing(ctx, values) if d is not rival]
+    mine = [f for f in figures(_clause_of(ctx, written)) if not f.vague and f.kind != "date"]
+    if (
+        mine
+        and all(any(f.same(g) for g in rival.figures) for f in mine)
+        and not any(f.same(g) for f in mine for d in there for g in d.figures)
+    ):
+        return True
+    actor = rival.message.author
+    if actor is None or actor not in ctx.people:
+        return False
+    return not any(
+        d.message.author == actor or actor in ctx.source.people.names_in(d.message.text)
+        for d in there
+    )
+
+
+def _rival_places_elsewhere(
+    ctx: ClaimContext, values: tuple[str, ...], rival: MessageDoc, *, pinned: bool = False
+) -> bool:
+    """True when the best report of the event really puts it at another time than `values`.
+
+    A message that writes the claimed time cannot place the event elsewhere: it may well report
+    the event in other words ("4.9.0 went live at 8:30" for "released in full at 08:30"),
+    unless it writes that time only as the point something came after or before ("alerts ...
+    after the 9:10 AM deployment" are not at 09:10); nor can one at another time the claim
+    states ("08:09 The 22:30 firewall
+    change was suspected": 08:09 is the suspicion, not the change), or one within a minute of the
+    claimed time (timestamps have minute resolution, and a report often follows the event by a
+    minute). And when a message at (or writing) the claimed time shares a content word with the
+    claim, the claim may paraphrase that message: only a soft signal (unless the claim says it
+    was done and that message only plans it). The last two do not hold when a figure or the
+    actor of the claim pins it to the rival (`_pinned_elsewhere`).
+    """
+    if rival.message.time is not None and hhmm(rival.message.time) in values:
+        return False
+    written = [t for t in rival.times if set(t.values) & set(values)]
+    if any(not _reference_point(rival.message.text, t) for t in written):
+        return False
+    own = {v for t in ctx.times for v in t.values} - set(values)
+    if own & rival.clock_values:
+        return False
+    if pinned:
+        return True  # a figure or the actor ties the claim to the rival, not to the time
+    if rival.message.time is not None:
+        posted = _minute_of_day(hhmm(rival.message.time))
+        for value in values:
+            apart = abs(posted - _minute_of_day(value))
+            if min(apart, 1440 - apart) <= 1:
+                return False
+    known = frozenset(w for w in ctx.content if ctx.source.known(w))
+    there = [d for d in _at_or_writing(ctx, values) if d is not rival]
+    if ctx.claims_done:  # "I'll restart the consumers" is not when they were restarted
+        there = [d for d in there if not _planned_only(d)]
+    if ctx.facts.stems & _FINISHED and not ctx.facts.planned:  # "Rolling back now"
+        there = [d for d in there if not _under_way_only(d, known)]
+    return not any(known & d.stems for d in there)
+
+
+_REFERENCE = frozenset({"after", "before", "following", "post", "prior"})
+
+
+def _reference_point(text: str, written: WrittenTime) -> bool:
+    """True when a time is written as the point something else came after or before ("after
+    the 9:10 AM deployment", "before the 14:00 cutover"): it is not the time of what the
+    message reports."""
+    before = text[max(0, written.start - 24) : written.start].lower().split()
+    while before and before[-1] in {"the", "a", "our", "their", "its", "~", "about", "around"}:
+        before.pop()
+    return bool(before) and before[-1] in _REFERENCE
+
+
 def _times_of(doc: MessageDoc) -> str:
     written = sorted({t.value for t in doc.times})
     says = f" and writes {', '.join(written)}" if written else ""
@@ -157,6 +265,25 @@ def _near_cited(ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str
 
 
 def _one_time(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
+    result = _one_time_as_said(ctx, written)
+    if result.outcome not in ("pass", "flag") or not result.evidence:
+        return result
+    holders = [ctx.source.docs[i] for i in result.evidence if i in ctx.source.docs]
+    holders = [d for d in holders if set(written.values) & d.clock_values]
+    words = _event_words(ctx, written) | ctx.content
+    fix = corrected_time(ctx.source, holders, written.values, words)
+    if fix is None:
+        return result
+    return CheckResult(
+        "times",
+        "contradicted",
+        f"{fix.earlier.when()} gives {written.value}, but {fix.doc.when()} corrects it to "
+        f"{fix.said}: {fix.doc.message.text[:80]!r}",
+        (fix.doc.message.id,),
+    )
+
+
+def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     values = written.values
     value = written.value
     source = ctx.source
@@ -182,12 +309,14 @@ def _one_time(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     at_score, at_id = _at_time(ctx, values, event)
     rival = _rival(ctx, values, event) if len(event) >= 2 else None
     clearly_better = rival is not None and rival[0] - at_score >= RIVAL_MARGIN
+    pinned = rival is not None and _pinned_elsewhere(ctx, written, rival[1])
     if (
         rival is not None
         and clearly_better
         and rival[0] >= EVENT_MATCH
-        and at_score == 0
+        and (at_score == 0 or pinned)
         and len(event) >= UNCITED_EVENT_WORDS
+        and _rival_places_elsewhere(ctx, values, rival[1], pinned=pinned)
     ):
         return CheckResult(
             "times",
