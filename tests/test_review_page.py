@@ -300,7 +300,7 @@ def test_a_claim_edited_to_a_wrong_time_is_flagged_after_check_again(
     row = tab.locator("#draft-view tr", has_text="09:48")
     row.locator(".mark.status-contradicted").wait_for()
     assert "line-flagged" in (row.get_attribute("class") or "")
-    assert "m9 (09:18)" in row.inner_text() and "not 09:48" in row.inner_text()
+    assert "m9 (09:18)" in row.inner_text() and "09:48 is neither the time" in row.inner_text()
     assert tab.locator("#draft-view .mark.status-contradicted").count() == 1
     assert "≠ 1 contradicted" in tab.inner_text("#check-summary")
     assert "in your edited draft" in tab.inner_text("#check-summary")

@@ -248,3 +248,15 @@ def test_placeholders(text: str, found: str) -> None:
 )
 def test_more_placeholders(text: str, found: str) -> None:
     assert placeholders(text) == [found]
+
+
+def test_a_contradicted_time_says_which_times_the_cited_message_has() -> None:
+    transcript = chat(
+        ("09:18", "Ravi", "rolling back to the 09:00 build"),
+        ("09:21", "Ravi", "rollback complete"),
+    )
+    verdict = check("09:48 Ravi started the rollback to the 09:00 build [m1]", transcript)
+    assert verdict.status == "contradicted"
+    assert verdict.reason == (
+        "09:48 is neither the time of the cited m1 (09:18) nor one it writes (09:00)"
+    )

@@ -245,10 +245,14 @@ def _reference_point(text: str, written: WrittenTime) -> bool:
     return bool(before) and before[-1] in _REFERENCE
 
 
-def _times_of(doc: MessageDoc) -> str:
+def _not_at(value: str, doc: MessageDoc) -> str:
+    """Why a claimed time is not the cited message's: "09:48 is neither the time of the cited m9
+    (09:18) nor one it writes (09:00)"."""
     written = sorted({t.value for t in doc.times})
-    says = f" and writes {', '.join(written)}" if written else ""
-    return f"{doc.when()}{says}"
+    if not written:
+        return f"{value} is not the time of the cited {doc.when()}"
+    writes = ", ".join(written)
+    return f"{value} is neither the time of the cited {doc.when()} nor one it writes ({writes})"
 
 
 def _near_cited(ctx: ClaimContext, values: tuple[str, ...], event: frozenset[str]) -> int | None:
@@ -303,9 +307,7 @@ def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
                 f"the cited {doc.when()} does not give {value}; m{near} next to it does",
                 (near, doc.message.id),
             )
-        return CheckResult(
-            "times", "contradicted", f"the cited {_times_of(doc)}, not {value}", (doc.message.id,)
-        )
+        return CheckResult("times", "contradicted", _not_at(value, doc), (doc.message.id,))
     at_score, at_id = _at_time(ctx, values, event)
     rival = _rival(ctx, values, event) if len(event) >= 2 else None
     clearly_better = rival is not None and rival[0] - at_score >= RIVAL_MARGIN
