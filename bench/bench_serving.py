@@ -24,13 +24,14 @@ import argparse
 import asyncio
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -72,38 +73,113 @@ def _start(argv: list[str], env: dict[str, str], url: str) -> subprocess.Popen[b
 
 
 class HealthProbe:
-    """GET /healthz every `interval` s while a measurement runs; latencies in ms."""
+    """GET /healthz every `interval` s while a measurement runs, from a process of its own
+    (`health_probe.py`), so the benchmark's own busy event loop does not delay it; ms."""
 
-    def __init__(self, client: httpx.AsyncClient, interval: float = 0.02) -> None:
-        self.client = client
+    def __init__(self, url: str, interval: float = 0.02) -> None:
+        self.url = url
         self.interval = interval
         self.latencies: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await self.client.get("/healthz")
-            self.latencies.append((time.perf_counter() - started) * 1000)
-            await asyncio.sleep(self.interval)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._out = ""
 
     def __enter__(self) -> HealthProbe:
-        self._task = asyncio.ensure_future(self._run())
+        handle, self._out = tempfile.mkstemp(prefix="pm-health-")
+        os.close(handle)
+        self._process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "health_probe.py"), "--url", self.url,
+             "--interval", str(self.interval), "--out", self._out],
+        )  # fmt: skip
+        ready = Path(self._out + ".ready")
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # a few probes of the quiet server first
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
+        assert self._process is not None
+        self._process.terminate()
+        self._process.wait(30)
+        out = Path(self._out)
+        self.latencies = [float(line) for line in out.read_text().split()]
+        out.unlink()
+        Path(self._out + ".ready").unlink(missing_ok=True)
 
     def p99(self) -> float:
-        ordered = sorted(self.latencies)
+        ordered = sorted(self.latencies) or [float("nan")]
         return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+def _cpu_seconds(pid: int, *, descendants: bool = True) -> float:
+    """User + system CPU seconds of a process, or of its live descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    own: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        own[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    if not descendants:
+        return own.get(pid, 0.0)
+    total, todo = 0.0, list(children.get(pid, []))
+    while todo:
+        current = todo.pop()
+        total += own.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+class CpuMeter:
+    """CPU seconds spent by the service (server process, its CPU workers), the fake LLM and
+    this benchmark (the client) while a measurement runs."""
+
+    def __init__(self, api: subprocess.Popen[bytes], llm: subprocess.Popen[bytes]) -> None:
+        self.api, self.llm = api.pid, llm.pid
+        self.spent: dict[str, float] = {}
+
+    def _now(self) -> dict[str, float]:
+        return {
+            "server": _cpu_seconds(self.api, descendants=False),
+            "CPU workers": _cpu_seconds(self.api),
+            "fake LLM": _cpu_seconds(self.llm, descendants=False),
+            "bench client": time.process_time(),
+        }
+        return now
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        end = self._now()
+        self.spent = {name: end[name] - self._start[name] for name in end}
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.spent.items())
 
 
 async def _timed(work: Awaitable[Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = await work
     return time.perf_counter() - started, result
+
+
+def _client_transport() -> httpx.AsyncBaseTransport:
+    """Hundreds of concurrent connections in small pools (httpcore's one big pool costs the
+    client quadratic time, which would be measured as the server's), each connection given
+    up before the server's 5 s keep-alive could close it under a request."""
+    from app.llm.pool import ShardedTransport
+
+    return ShardedTransport(max_connections=1000, keepalive_expiry=2.0)
+
+
+SERVED = ("burst", "identical", "long-health", "second-audience")
 
 
 async def served_targets(args: argparse.Namespace, results: list[Result]) -> None:
@@ -131,20 +207,27 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         env,
         f"http://127.0.0.1:{api_port}/healthz",
     )  # fmt: skip
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    served = Served(api, llm, f"http://127.0.0.1:{api_port}/healthz")
+    wanted = set(args.only.split(",")) if args.only else set(SERVED)
     try:
         async with (
             httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{api_port}", timeout=600, limits=limits
+                base_url=f"http://127.0.0.1:{api_port}", timeout=600,
+                transport=_client_transport(),
             ) as client,
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{llm_port}", timeout=10) as fake,
-            httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=60) as probe,
-        ):
-            await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})  # warm
-            await _burst(client, probe, args, results)
-            await _identical(client, fake, results)
-            await _long_draft_health(client, probe, args, results)
-            await _second_audience(client, args, results)
+        ):  # fmt: skip
+            # Warm up: the worker pool, and the LLM client (the SDK is imported on first use).
+            await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})
+            await client.post("/draft", json={"transcript": f"{SEED}\nwarm-up\n", "engine": "llm"})
+            if "burst" in wanted:
+                await _burst(client, served, args, results)
+            if "identical" in wanted:
+                await _identical(client, fake, results)
+            if "long-health" in wanted:
+                await _long_draft_health(client, served, args, results)
+            if "second-audience" in wanted:
+                await _second_audience(client, args, results)
     finally:
         api.terminate()
         llm.terminate()
@@ -152,15 +235,47 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         llm.wait(30)
 
 
+class Served(NamedTuple):
+    api: subprocess.Popen[bytes]
+    llm: subprocess.Popen[bytes]
+    health_url: str
+
+
+class _PySpy:
+    """`py-spy record` of the service (and its workers) while a measurement runs, when asked."""
+
+    def __init__(self, pid: int, out: str | None) -> None:
+        self.pid, self.out = pid, out
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> _PySpy:
+        if self.out:
+            spy = Path(sys.executable).with_name("py-spy")
+            self._process = subprocess.Popen(
+                [str(spy) if spy.exists() else "py-spy", "record", "--subprocesses", "--rate",
+                 "100", "--format", "raw", "--output", self.out, "--pid", str(self.pid)],
+            )  # fmt: skip
+            time.sleep(1.0)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGINT)
+            self._process.wait(60)
+
+
 async def _burst(
-    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
-    results: list[Result],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient, served: Served, args: argparse.Namespace, results: list[Result]
+) -> None:
     bodies = [
         {"transcript": f"{SEED}\n[09:40] Sara\nburst request {n}\n", "engine": "llm"}
         for n in range(args.burst)
     ]
-    with HealthProbe(probe) as health:
+    with (
+        _PySpy(served.api.pid, args.py_spy),
+        HealthProbe(served.health_url) as health,
+        CpuMeter(served.api, served.llm) as cpu,
+    ):
         wall, answers = await _timed(
             asyncio.gather(*(client.post("/draft", json=body) for body in bodies))
         )
@@ -169,7 +284,7 @@ async def _burst(
     ideal = calls * args.latency
     results.append(Result(
         f"{args.burst} concurrent drafts, {args.latency:g} s LLM ({calls} calls each: ideal "
-        f"{ideal:g} s; {len(ok)}/{len(answers)} ok)",
+        f"{ideal:g} s; {len(ok)}/{len(answers)} ok; CPU s: {cpu.describe()})",
         f"{wall:.2f} s = {wall / ideal:.2f} x ideal" if ideal else f"{wall:.2f} s",
         "<= 1.3 x ideal",
         bool(ideal) and len(ok) == len(answers) and wall / ideal <= 1.3,
@@ -199,11 +314,10 @@ async def _identical(
 
 
 async def _long_draft_health(
-    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
-    results: list[Result],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient, served: Served, args: argparse.Namespace, results: list[Result]
+) -> None:
     text = build_chat(args.long) + "\n[23:59] Bench\nunique long draft\n"
-    with HealthProbe(probe) as health:
+    with HealthProbe(served.health_url) as health:
         wall, answer = await _timed(
             client.post("/draft", json={"transcript": text, "engine": "extractive"})
         )
@@ -250,6 +364,12 @@ def main() -> None:
         "--baseline", default="5dc8b57", help="revision whose start-up is 'today' (pre issue 12)"
     )
     parser.add_argument("--skip", default="", help="comma-separated: startup,work,served,long")
+    parser.add_argument(
+        "--only", default="", help=f"served targets to run, comma-separated: {','.join(SERVED)}"
+    )
+    parser.add_argument(
+        "--py-spy", default=None, help="record the service with py-spy during the burst (raw)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.burst, args.long, args.sizes = 50, 2000, "1000,2000,4000"
