@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import os
 import signal
@@ -41,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_verify import build_chat  # noqa: E402
 from serving_parts import (  # noqa: E402
     Result,
-    long_channel,
+    long_chat,
     non_llm_work,
     startup_ratio,
 )
@@ -150,7 +151,6 @@ class CpuMeter:
             "fake LLM": _cpu_seconds(self.llm, descendants=False),
             "bench client": time.process_time(),
         }
-        return now
 
     def __enter__(self) -> CpuMeter:
         self._start = self._now()
@@ -179,7 +179,8 @@ def _client_transport() -> httpx.AsyncBaseTransport:
     return ShardedTransport(max_connections=1000, keepalive_expiry=2.0)
 
 
-SERVED = ("burst", "identical", "long-health", "second-audience")
+SERVED = ("burst", "identical", "long-health", "second-audience", "long-channel")
+LONG_BUDGET = 32_000  # PM_LLM_CONTEXT_TOKENS of the served benchmark (the long-channel target)
 
 
 async def served_targets(args: argparse.Namespace, results: list[Result]) -> None:
@@ -200,6 +201,7 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         "PM_LLM_TIME_BUDGET": "300",
         "PM_CPU_DEADLINE": "300",
         "PM_STORE_URL": f"sqlite:///{store}/store.sqlite3",
+        "PM_LLM_CONTEXT_TOKENS": str(LONG_BUDGET),  # only the long channel is over it
     }
     api = _start(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(api_port),
@@ -209,6 +211,8 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
     )  # fmt: skip
     served = Served(api, llm, f"http://127.0.0.1:{api_port}/healthz")
     wanted = set(args.only.split(",")) if args.only else set(SERVED)
+    if "long" in args.skip.split(","):
+        wanted.discard("long-channel")
     try:
         async with (
             httpx.AsyncClient(
@@ -228,6 +232,8 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
                 await _long_draft_health(client, served, args, results)
             if "second-audience" in wanted:
                 await _second_audience(client, args, results)
+            if "long-channel" in wanted:
+                await _long_channel(client, args, results)
     finally:
         api.terminate()
         llm.terminate()
@@ -352,12 +358,77 @@ async def _second_audience(
     ))  # fmt: skip
 
 
+async def _long_channel(
+    client: httpx.AsyncClient, args: argparse.Namespace, results: list[Result]
+) -> None:
+    """A chat of `--long-tokens` tokens as a job (POST /drafts) over the LONG_BUDGET context:
+    a complete draft, chunk i of n in the job's event stream, and every citation of the report
+    on the message it quotes (the fake LLM quotes the messages it cites)."""
+    from app.llm.tokens import count_tokens
+
+    text = long_chat(args.long_tokens)
+    tokens = count_tokens(text)
+    started = time.perf_counter()
+    job = await client.post("/drafts", json={"transcript": text, "engine": "llm"})
+    progress: list[tuple[int, int]] = []
+    if job.status_code == 202:
+        async with client.stream("GET", job.json()["links"]["events"]) as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("data: "):
+                    event = json.loads(line[6:])["progress"]
+                    if event.get("chunks"):
+                        progress.append((event["chunk"], event["chunks"]))
+        done = (await client.get(job.headers["Location"])).json()
+    else:
+        done = {"status": f"HTTP {job.status_code}", "result": None}
+    wall = time.perf_counter() - started
+    result = done.get("result") or {}
+    report = result.get("incident") or {}
+    checked, wrong = _citations(report, result.get("messages") or [])
+    chunks = max((n for _, n in progress), default=0)
+    seen = sorted({i for i, _ in progress})
+    complete = done.get("status") == "done" and bool(report.get("summary")) and bool(
+        report.get("root_cause")
+    )  # fmt: skip
+    draft = (result.get("draft") or {}).get("text", "")
+    sections = all(f"## {name}" in draft for name in ("Summary", "Timeline", "Root cause"))
+    results.append(Result(
+        f"a {tokens:,}-token chat with a {LONG_BUDGET:,}-token budget, as a job ({wall:.1f} s, "
+        f"{result.get('usage', {}).get('llm_calls', 0)} LLM calls)",
+        f"{done.get('status')}; chunks 0..{chunks} reported as {seen} of {chunks}; "
+        f"{checked - wrong}/{checked} citations on the quoted message",
+        "complete draft, chunks in progress, citations right",
+        complete and sections and chunks > 1 and chunks in seen and checked > 0 and not wrong,
+    ))  # fmt: skip
+
+
+def _citations(report: dict[str, Any], messages: list[dict[str, Any]]) -> tuple[int, int]:
+    """Cited items of the report checked against the messages they cite: (checked, wrong).
+    The fake LLM quotes the first line of each message it cites."""
+    text = {m["id"]: m["text"] for m in messages}
+    items: list[dict[str, Any]] = [*report.get("timeline", []), *report.get("impact", [])]
+    summary = report.get("summary") or {}
+    items += [*summary.get("technical", []), *summary.get("plain", [])]
+    items += [report[k] for k in ("detection", "root_cause", "resolution") if report.get(k)]
+    checked = wrong = 0
+    for item in items:
+        quoted = item.get("description") or item.get("text") or ""
+        for message_id in item.get("evidence", []):
+            checked += 1
+            if not text.get(message_id, "").startswith(quoted):
+                wrong += 1
+    return checked, wrong
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     parser.add_argument("--latency", type=float, default=1.0, help="fake LLM latency, seconds")
     parser.add_argument("--burst", type=int, default=200, help="concurrent drafts")
     parser.add_argument("--long", type=int, default=10_000, help="messages of the long draft")
+    parser.add_argument(
+        "--long-tokens", type=int, default=200_000, help="tokens of the long-channel chat"
+    )
     parser.add_argument("--sizes", default="1000,5000,10000,25000,50000",
                         help="message counts for the growth fit")  # fmt: skip
     parser.add_argument(
@@ -373,6 +444,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.burst, args.long, args.sizes = 50, 2000, "1000,2000,4000"
+        args.long_tokens = 60_000
     skip = set(filter(None, args.skip.split(",")))
     results: list[Result] = []
     if "startup" not in skip:
@@ -382,8 +454,6 @@ def main() -> None:
         results.extend(non_llm_work(sizes, args.long))
     if "served" not in skip:
         asyncio.run(served_targets(args, results))
-    if "long" not in skip:
-        results.append(asyncio.run(long_channel(200_000 if not args.quick else 40_000, 32_000)))
     print()
     width = max(len(r.target) for r in results)
     for result in results:

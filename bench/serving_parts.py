@@ -199,11 +199,11 @@ def non_llm_work(sizes: list[int], long: int) -> list[Result]:
 # ---- long channels --------------------------------------------------------------------------
 
 
-async def long_channel(tokens: int, budget: int) -> Result:
-    """A chat of about `tokens` tokens drafted with PM_LLM_CONTEXT_TOKENS=`budget`."""
-    return Result(
-        f"a {tokens:,}-token chat with a {budget:,}-token budget",
-        "not built: map-reduce extraction (item 5) is not in this branch",
-        "complete draft, chunks in progress, citations right",
-        False,
-    )
+def long_chat(tokens: int) -> str:
+    """A chat of about `tokens` tokens (cl100k_base): the sample chats replayed."""
+    from bench_verify import build_chat
+
+    from app.llm.tokens import count_tokens
+
+    per_message = count_tokens(build_chat(1000)) / 1000
+    return build_chat(max(10, round(tokens / per_message)))
