@@ -23,6 +23,7 @@ from app.redact import redact_text
 from app.render import render_draft, review_of
 from app.steps import DraftOptions, DraftResult, Prepared, anchor_times, verified
 from app.verify import JudgeVerdict, VerificationReport
+from app.workers import Deferred, opened
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -152,6 +153,23 @@ def analyse(
     shipped, verification = verified(
         checked, prepared.transcript, judged, keep_failed=options.keep_unverified
     )
+    return analysis_of(
+        prepared, extraction, options, engine, usage, shipped, verification, repair, degraded
+    )
+
+
+def analysis_of(
+    prepared: Prepared,
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    shipped: IncidentReport,
+    verification: VerificationReport,
+    repair: RepairOutcome | None = None,
+    degraded: bool = False,
+) -> Analysis:
+    """The analysis of a report verified already (`verified`'s shipped report and verdicts)."""
     return Analysis(
         prepared=prepared,
         engine=engine,
@@ -224,7 +242,7 @@ class Finished(NamedTuple, Generic[T]):
 
 
 def finish_and_keep(
-    prepared: Prepared,
+    prepared: Prepared | Deferred[Prepared],
     extraction: Extraction,
     options: DraftOptions,
     engine: str,
@@ -235,7 +253,9 @@ def finish_and_keep(
     output: Callable[[DraftResult], T],
 ) -> Finished[T]:
     """Step 3 (finish) for the service: verify and render, and keep the analysis as bytes."""
-    analysis = analyse(prepared, extraction, options, engine, usage, judged, repair, degraded)
+    analysis = analyse(
+        opened(prepared), extraction, options, engine, usage, judged, repair, degraded
+    )
     result = render_analysis(analysis, options.audience)
     return Finished(encode_analysis(analysis), degraded, output(result))
 
