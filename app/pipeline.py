@@ -44,7 +44,7 @@ from app.steps import (
     RepairNeeded,
     VerifyOutcome,
     anchor_times,
-    draft_judge_requests,
+    draft_judge_questions,
     extract_offline,
     finish_check,
     finish_check_json,
@@ -464,15 +464,16 @@ async def verify_text(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    judge: ClaimJudge | None = None,
+    judge: ClaimJudge | JudgeModelCall | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
 
-    A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
-    /draft."""
+    `judge` is a `ClaimJudge` (which builds its own prompt), or the judge's model call, whose
+    prompt is then built in a step with the questions (the service). A failing judge fails
+    nothing: the rules' verdicts stand and a warning says why, as in /draft."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
     judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
@@ -485,7 +486,7 @@ async def verify_text_json(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    judge: ClaimJudge | None = None,
+    judge: ClaimJudge | JudgeModelCall | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
@@ -521,7 +522,7 @@ async def _prepared_check(
 
 async def _judge_draft(
     check: PreparedCheck,
-    judge: ClaimJudge | None,
+    judge: ClaimJudge | JudgeModelCall | None,
     steps: StepRunner,
     llm_slots: LLMSlots | None,
 ) -> list[JudgeVerdict] | None:
@@ -529,15 +530,26 @@ async def _judge_draft(
     a failing or busy judge leaves the rules' verdicts and a warning in the outcome."""
     if judge is None:
         return None
-    requests = await steps.run(
-        "finding the claims the rules cannot settle", draft_judge_requests, check
+    call = judge if isinstance(judge, JudgeModelCall) else None
+    questions = await steps.run(
+        "finding the claims the rules cannot settle",
+        draft_judge_questions,
+        check,
+        call is not None,
     )
+    requests = questions.requests
     if not requests:
         return None
     token = llm_kind.set("judge")
     try:
         async with (llm_slots or LLMSlots(0)).slot():
-            return await judge.judge(requests, check.prepared.transcript)
+            if call is None:
+                assert not isinstance(judge, JudgeModelCall)
+                return await judge.judge(requests, check.prepared.transcript)
+            assert questions.messages is not None
+            wanted = {request.index for request in requests}
+            answer = await call(questions.messages)
+            return [v for v in answer.verdicts if v.index in wanted]
     except (UpstreamError, LLMBusyError) as exc:
         check.prepared.warnings.append(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "

@@ -373,6 +373,14 @@ def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
     return recorder.requests
 
 
+def draft_judge_questions(check: PreparedCheck, with_prompt: bool) -> JudgeQuestions:
+    """`draft_judge_requests`, and the judge's messages for them (`with_prompt`)."""
+    requests = draft_judge_requests(check)
+    transcript = check.prepared.transcript
+    messages = judge_messages(requests, transcript) if with_prompt and requests else None
+    return JudgeQuestions(requests, messages)
+
+
 def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None) -> VerifyOutcome:
     """Step 2 of /verify: every claim's verdict (the judge's where it gave one)."""
     transcript = check.prepared.transcript
