@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import UnionType
 from typing import Any, Generic, NamedTuple, TypeVar, Union, get_args, get_origin
 
@@ -21,6 +21,8 @@ from app.llm.review import RepairOutcome
 from app.models import Audience, Draft, Extraction, IncidentReport, Usage
 from app.redact import redact_text
 from app.render import render_draft, review_of
+from app.render.locate import item_lines
+from app.report_items import withhold_failed
 from app.steps import DraftOptions, DraftResult, Prepared, anchor_times, verified
 from app.verify import JudgeVerdict, VerificationReport
 from app.workers import Deferred, opened
@@ -29,7 +31,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 # Bump when `Analysis` changes shape; stored analyses of another version are ignored.
-ANALYSIS_FORMAT = 1
+ANALYSIS_FORMAT = 2
 
 
 class Analysis(BaseModel):
@@ -39,6 +41,9 @@ class Analysis(BaseModel):
     engine: str
     extracted: IncidentReport
     shipped: SkipValidation[IncidentReport]  # see `trusted`
+    # Every failed field kept and marked, so `keep_items` puts chosen ones back at render time
+    # (no second verification); None when `shipped` is that report (keep_unverified).
+    marked: SkipValidation[IncidentReport] | None = None
     verification: VerificationReport
     usage: Usage
     warnings: list[str]
@@ -47,15 +52,22 @@ class Analysis(BaseModel):
     degraded: bool = False  # a salvaged LLM answer, or the judge or repair was unavailable
 
 
-def render_analysis(analysis: Analysis, audience: Audience) -> DraftResult:
-    """The draft for `audience`, checked for secrets once more."""
+def render_analysis(
+    analysis: Analysis, audience: Audience, keep_items: Collection[str] = ()
+) -> DraftResult:
+    """The draft for `audience` (with the failed fields named in `keep_items` put back,
+    marked), checked for secrets once more; each verdict names the line its field is on."""
     transcript = analysis.prepared.transcript
     warnings = [*analysis.prepared.warnings, *analysis.warnings]
+    marked = analysis.marked or analysis.shipped
+    shipped = analysis.shipped
+    if keep_items and analysis.marked is not None:
+        shipped = withhold_failed(analysis.marked, analysis.verification, set(keep_items))
     review = review_of(
         analysis.extracted,
-        analysis.shipped,
+        shipped,
         [c.status for c in analysis.verification.claims],
-        keep_unverified=analysis.keep_unverified,
+        keep_unverified=analysis.keep_unverified or bool(keep_items),
         redactions=len(analysis.prepared.findings),
     )
     if review.withheld_total:
@@ -63,17 +75,26 @@ def render_analysis(analysis: Analysis, audience: Audience) -> DraftResult:
             f"{review.withheld_total} extracted item(s) failed verification against the "
             "transcript and were left out of the draft; see `verification`"
         )
-    draft = render_draft(analysis.shipped, transcript, audience, review=review)
+    draft = render_draft(shipped, transcript, audience, review=review)
+    lines = item_lines(marked, shipped, transcript, audience, review, draft.text)
+    verification = analysis.verification.model_copy(
+        update={
+            "claims": [
+                c.model_copy(update={"line": lines[c.item]}) if c.item in lines else c
+                for c in analysis.verification.claims
+            ]
+        }
+    )
     safe_text, late_findings = redact_text(draft.text)  # belt and braces: nothing slips out
     if late_findings:
         warnings.append(f"{len(late_findings)} secret(s) were removed from the rendered draft")
     return DraftResult(
         audience=audience,
         engine=analysis.engine,
-        incident=anchor_times(analysis.shipped, transcript),
+        incident=anchor_times(shipped, transcript),
         draft=Draft(format=draft.format, text=safe_text),
         messages=transcript.messages,
-        verification=analysis.verification,
+        verification=verification,
         usage=analysis.usage,
         warnings=warnings,
         redactions=analysis.prepared.findings,
@@ -99,6 +120,8 @@ def decode_analysis(blob: bytes) -> Analysis | None:
         return None
     if isinstance(analysis.shipped, dict):
         analysis.shipped = trusted(IncidentReport, analysis.shipped)
+    if isinstance(analysis.marked, dict):
+        analysis.marked = trusted(IncidentReport, analysis.marked)
     return analysis
 
 
@@ -150,11 +173,11 @@ def analyse(
     """Verify every extracted claim (with the judge's verdicts, if any; of the repaired report,
     after a repair)."""
     checked = repair.repaired if repair is not None and repair.repaired else extraction.report
-    shipped, verification = verified(
-        checked, prepared.transcript, judged, keep_failed=options.keep_unverified
-    )
+    # Verified once, every failed field kept and marked (the verdicts do not depend on
+    # keep_failed); what ships is decided in `analysis_of`.
+    marked, verification = verified(checked, prepared.transcript, judged, keep_failed=True)
     return analysis_of(
-        prepared, extraction, options, engine, usage, shipped, verification, repair, degraded
+        prepared, extraction, options, engine, usage, marked, verification, repair, degraded
     )
 
 
@@ -164,17 +187,21 @@ def analysis_of(
     options: DraftOptions,
     engine: str,
     usage: Usage,
-    shipped: IncidentReport,
+    marked: IncidentReport,
     verification: VerificationReport,
     repair: RepairOutcome | None = None,
     degraded: bool = False,
 ) -> Analysis:
-    """The analysis of a report verified already (`verified`'s shipped report and verdicts)."""
+    """The analysis of a report verified already (`verified(..., keep_failed=True)`'s marked
+    report and verdicts): shipped as the checker ships it unless keep_unverified, and the
+    marked report kept for keep_items."""
+    shipped = marked if options.keep_unverified else withhold_failed(marked, verification)
     return Analysis(
         prepared=prepared,
         engine=engine,
         extracted=extraction.report,
         shipped=shipped,
+        marked=None if options.keep_unverified else marked,
         verification=verification,
         usage=usage,
         warnings=list(extraction.warnings),
@@ -217,7 +244,7 @@ def finish_draft(
     """Step 3 (finish): verify every extracted claim, then render the draft for the audience
     and check it for secrets once more."""
     analysis = analyse(prepared, extraction, options, engine, usage, judged, repair)
-    return render_analysis(analysis, options.audience)
+    return render_analysis(analysis, options.audience, options.keep_items)
 
 
 def finish_draft_json(
@@ -256,15 +283,20 @@ def finish_and_keep(
     analysis = analyse(
         opened(prepared), extraction, options, engine, usage, judged, repair, degraded
     )
-    result = render_analysis(analysis, options.audience)
+    result = render_analysis(analysis, options.audience, options.keep_items)
     return Finished(encode_analysis(analysis), degraded, output(result))
 
 
-def render_cached(blob: bytes, audience: Audience, output: Callable[[DraftResult], T]) -> T | None:
+def render_cached(
+    blob: bytes,
+    audience: Audience,
+    output: Callable[[DraftResult], T],
+    keep_items: Collection[str] = (),
+) -> T | None:
     """A draft from a stored analysis (no LLM call, no verification), or None when the bytes
     are unreadable (another format version): the caller then drafts afresh."""
     analysis = decode_analysis(blob)
     if analysis is None:
         return None
     cached = analysis.model_copy(update={"usage": Usage(model=analysis.usage.model, cached=True)})
-    return output(render_analysis(cached, audience))
+    return output(render_analysis(cached, audience, keep_items))

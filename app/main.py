@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __version__
 from app.api.problems import install_problem_handlers
 from app.api.request_context import RequestContext
-from app.api.routes import draft, health, jobs, metrics, verify
+from app.api.routes import docs, draft, health, jobs, metrics, render, ui, verify
 from app.api.security import AccessGuard, ApiKeys, parse_origins
 from app.config import Settings, load_settings
 from app.engines.registry import EngineRegistry
@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
         title="Postmortem drafter",
         version=__version__,
         description=DESCRIPTION,
+        docs_url=None,  # served by app.api.routes.docs with local assets
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -92,6 +94,10 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.include_router(verify.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(render.router)
+    app.include_router(ui.router)
+    app.include_router(docs.router)
+    docs.mount_static(app)
     logging.getLogger("postmortem").setLevel(logging.INFO)
     install_log_redaction()
     configure_logging(settings.log_format)

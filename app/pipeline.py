@@ -225,7 +225,12 @@ async def _render_cached(
 ) -> T | None:
     await progress(ProgressEvent(step="rendering"))
     return await steps.run(
-        "rendering the draft from the cache", render_cached, blob, options.audience, output
+        "rendering the draft from the cache",
+        render_cached,
+        blob,
+        options.audience,
+        output,
+        options.keep_items,
     )
 
 

@@ -74,6 +74,7 @@ class DraftOptions(BaseModel):
     date: dt.date | None = None
     timezone: str | None = None
     keep_unverified: bool = False
+    keep_items: list[str] = Field(default_factory=list)
 
 
 class DraftResult(BaseModel):
@@ -210,21 +211,21 @@ def verify_or_finish(
 ) -> Finished[T] | RepairNeeded:
     """Verify the extraction with the judge's verdicts once: when `repair` is asked for and
     items failed, the repair request for them; else the finished draft and its analysis (the
-    same verdicts both ways: `keep_failed` only changes what is shipped)."""
+    same verdicts both ways: what ships, keep_unverified or keep_items, is decided after)."""
     from app.analysis import Finished, analysis_of, encode_analysis, render_analysis
 
     prepared = opened(source)
-    shipped, verification = verified(
-        extraction.report, prepared.transcript, judged, keep_failed=options.keep_unverified
+    marked, verification = verified(
+        extraction.report, prepared.transcript, judged, keep_failed=True
     )
     if repair is not None:
         problems = repair_problems(extraction.report, verification)
         if problems:
             return RepairNeeded(problems, repair_request(problems, prepared.transcript, *repair))
     analysis = analysis_of(
-        prepared, extraction, options, engine, usage, shipped, verification, None, degraded
+        prepared, extraction, options, engine, usage, marked, verification, None, degraded
     )
-    result = render_analysis(analysis, options.audience)
+    result = render_analysis(analysis, options.audience, options.keep_items)
     return Finished(encode_analysis(analysis), degraded, output(result))
 
 

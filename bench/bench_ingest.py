@@ -3,13 +3,16 @@
 Run: `.venv/bin/python bench/bench_ingest.py [--sizes 5000,20000,50000]`. Each shape is a
 realistic paste (Slack copy, bracket-inline with code blocks and one unclosed fence, the
 Mattermost name/time layout, Slack's desktop layout with status, reactions and thread links,
-Teams' preview lines with quoted replies); the exponent is the slope of log(time) over
-log(messages), about 1.0 for linear growth.
+Teams' preview lines with quoted replies, a PagerDuty incident page with each entry's time below
+it, incident.io's Timeline tab with a bare time above each entry, and the Teams Graph and
+Mattermost exports); the exponent is the slope of log(time) over log(messages), about 1.0 for
+linear growth.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import time
 from collections.abc import Callable
@@ -66,12 +69,64 @@ def _teams_previews(n: int) -> str:
     return "\n".join(lines)
 
 
+def _pagerduty_page(n: int) -> str:
+    entries = []
+    for i in range(n):
+        clock = f"{(i // 60) % 12 + 1}:{i % 60:02d} PM"
+        body = (
+            "Note added by Ana Ruiz\nstep done\n\nsecond paragraph" if i % 3 else "Notified Jo Li."
+        )
+        entries.append(f"{body}\nMar 4, {clock} · 9 hours ago\n")
+    return "Timeline  Sort: Oldest first\n\n" + "\n".join(entries)
+
+
+def _incident_io_tab(n: int) -> str:
+    return "Thursday 5 June 2025\n\n" + "\n".join(
+        f"{(i // 60) % 24:02d}:{i % 60:02d}\n📌 Pinned message  ·  {_NAMES[i % 7]}\nstep {i}\n"
+        for i in range(n)
+    )
+
+
+def _teams_graph(n: int) -> str:
+    def message(i: int) -> dict[str, object]:
+        clock = f"{(i // 3600) % 24:02d}:{(i // 60) % 60:02d}:{i % 60:02d}"
+        return {
+            "id": str(i),
+            "createdDateTime": f"2025-01-15T{clock}Z",
+            "messageType": "message",
+            "from": {"user": {"id": f"u{i % 7}", "displayName": _NAMES[i % 7]}},
+            "body": {
+                "contentType": "html",
+                "content": f"<p>step <b>{i}</b></p><ol><li>x</li></ol>",
+            },
+        }
+
+    roots = [message(i) for i in range(0, n, 4)]
+    for root in roots:
+        first = int(str(root["id"]))
+        root["replies"] = [message(i) for i in range(first + 1, min(first + 4, n))]
+    return json.dumps({"value": roots[::-1]})
+
+
+def _mattermost_export(n: int) -> str:
+    lines = [json.dumps({"type": "version", "version": 1})]
+    for i in range(n - 1, -1, -1):
+        post = {"channel": "inc", "user": f"user.{i % 7}", "message": f"step {i}",
+                "create_at": 1736935320000 + i * 1000}  # fmt: skip
+        lines.append(json.dumps({"type": "post", "post": post}))
+    return "\n".join(lines)
+
+
 SHAPES: dict[str, Callable[[int], str]] = {
     "slack-copy": _slack,
     "bracket-inline + fences": _inline_with_fences,
     "mattermost-copy": _stacked,
     "slack-copy (desktop)": _slack_desktop,
     "teams-copy (previews)": _teams_previews,
+    "incident-timeline (PagerDuty page)": _pagerduty_page,
+    "incident-timeline (incident.io tab)": _incident_io_tab,
+    "teams-graph": _teams_graph,
+    "mattermost-export": _mattermost_export,
 }
 
 
@@ -93,7 +148,7 @@ def main() -> None:
         (n0, t0), (n1, t1) = timings[0], timings[-1]
         exponent = math.log(t1 / t0) / math.log(n1 / n0)
         shown = ", ".join(f"{n:,}: {t * 1000:.0f} ms" for n, t in timings)
-        print(f"{name:<26} {shown}  (growth exponent {exponent:.2f})")
+        print(f"{name:<36} {shown}  (growth exponent {exponent:.2f})")
 
 
 if __name__ == "__main__":

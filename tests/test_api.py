@@ -200,6 +200,7 @@ def test_openapi_documents_every_draft_field(client: TestClient) -> None:
         "date",
         "timezone",
         "keep_unverified",
+        "keep_items",
         "channel",
         "since",
         "until",

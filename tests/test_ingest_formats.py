@@ -53,7 +53,7 @@ FORMAT_CASES = [
         INGEST / "slack_export_checkout.json",
         "slack-export",
         5,
-        ("16:01:00", "PagerDuty", "Triggered #4471: checkout-service error rate > 40%"),
+        ("16:01:00", "pagerduty", "Triggered #4471: checkout-service error rate > 40%"),
         ("16:10:00", "Priya Raman", "Error rate back under 1%. @Ravi K thanks!"),
     ),
     (

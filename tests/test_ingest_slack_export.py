@@ -46,7 +46,8 @@ def test_export_messages_are_sorted_by_ts_with_array_positions(export_text: str)
 def test_export_authors_bots_and_system_events(export_text: str) -> None:
     transcript = parse_transcript(export_text)
     authors = [m.author for m in transcript.messages]
-    assert authors == ["PagerDuty", None, "Priya Raman", "Ravi K", "Priya Raman"]
+    # A bot_message's `username` overrides the bot's default name (Slack's bot_message docs).
+    assert authors == ["pagerduty", None, "Priya Raman", "Ravi K", "Priya Raman"]
     bot, join = transcript.messages[0], transcript.messages[1]
     assert bot.text == "Triggered #4471: checkout-service error rate > 40%"
     assert join.text == "@sara has joined the channel"
@@ -105,6 +106,18 @@ def test_export_as_a_bare_list_with_users_fallbacks_and_midnight() -> None:
     ]
     assert transcript.messages[0].text == "db CPU 100% @here"
     assert transcript.messages[2].text == "rollback of api v7 <done>"
+
+
+def test_app_bot_users_and_slackbot_go_by_the_names_slack_shows() -> None:
+    export = [
+        _message("1716220000.1", user="U0APP", bot_id="B1", bot_profile={"name": "Sentry"},
+                 text="new issue"),
+        _message("1716220001.1", user="USLACKBOT", text="Reminder: standup"),
+        _message("1716220002.1", subtype="bot_message", bot_id="B2",
+                 bot_profile={"name": "Incoming Webhooks"}, text="deploy 42 done"),
+    ]  # fmt: skip
+    authors = [m.author for m in parse_transcript(json.dumps(export)).messages]
+    assert authors == ["Sentry", "Slackbot", "Incoming Webhooks"]
 
 
 def test_export_users_list_names_authors_without_profiles() -> None:

@@ -200,3 +200,20 @@ def test_openapi_has_the_verify_body_and_documents_400(client: TestClient) -> No
         assert "400" in operation["responses"]
         problem = operation["responses"]["400"]["content"][PROBLEM]["schema"]
         assert "request_id" in problem["properties"]
+
+
+def test_problem_documents_never_echo_a_secret_the_request_sent(client: TestClient) -> None:
+    """Errors quote what was wrong (a Slack `ts`, a time zone); a secret in it is redacted."""
+    token = "ghp_R4fT9qLmZ2xR7vB1nK8sW3yH6dJ0cP5aE2gU"
+    bad_ts = client.post(
+        "/draft",
+        content=json.dumps([{"ts": token, "user": "U1", "text": "x"}]),
+        headers={"content-type": "application/json"},
+    )
+    bad_zone = client.post(
+        "/draft", json={"transcript": "[09:14] P: x", "timezone": f"Europe/{token}"}
+    )
+    for response in (bad_ts, bad_zone):
+        assert response.status_code == 422
+        assert token not in response.text
+        assert "[REDACTED:" in response.json()["detail"]

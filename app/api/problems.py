@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import PostmortemError
+from app.redact import redact_text
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -50,11 +51,23 @@ def problem(
     headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> ProblemResponse:
-    """A problem-details response."""
+    """A problem-details response. Its text passes through the redactor: an error may quote what
+    the request sent (a Slack `ts`, a line of the chat), and a secret must not come back."""
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    body["detail"] = detail
-    body.update({k: v for k, v in extra.items() if v is not None})
+    body["detail"] = _redacted(detail)
+    body.update({k: _redacted(v) for k, v in extra.items() if v is not None})
     return ProblemResponse(status_code=status, content=body, headers=dict(headers or {}))
+
+
+def _redacted(value: Any) -> Any:
+    """Strings (also inside lists and dicts) with secrets replaced by their placeholders."""
+    if isinstance(value, str):
+        return redact_text(value)[0]
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    return value
 
 
 def _request_id(request: Request) -> str | None:

@@ -2,7 +2,8 @@
 
 - **API keys** (optional). With `PM_API_KEYS` (comma-separated keys) or `PM_API_KEYS_FILE` (one
   `sha256:<hex>` digest per line, made by `postmortem api-key`) set, every request but
-  `GET /healthz` needs a key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys
+  `GET /healthz` and the review page's static files (`/`, `/ui/...`: code, no data; the page
+  asks for the key) needs a key, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys
   are compared by their SHA-256 digests with `hmac.compare_digest`, against every known digest,
   so neither the time taken nor the order of the keys tells anything. A missing or wrong key is a
   401 problem.
@@ -30,7 +31,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.api.problems import problem
 from app.errors import ConfigurationError
 
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/"})  # the liveness probe; the review page (no data)
+OPEN_PREFIXES = ("/ui/",)  # the page's and the docs' static files
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _DIGEST_LINE = re.compile(r"sha256:(?P<hex>[0-9a-f]{64})")
 _ORIGIN = re.compile(r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
@@ -137,6 +139,11 @@ def _presented_key(headers: Headers) -> str | None:
     return headers.get("x-api-key") or None
 
 
+def _open(path: str) -> bool:
+    """Served without a key: the liveness probe, and the review page with its static files."""
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+
+
 def _same_host(origin: str, headers: Headers) -> bool:
     """The Origin names the host (and port) this request was sent to: the service's own page.
 
@@ -173,7 +180,7 @@ class AccessGuard:
             )
             await response(scope, receive, send)
             return
-        if self.keys.required and scope.get("path") not in OPEN_PATHS:
+        if self.keys.required and not _open(str(scope.get("path", ""))):
             presented = _presented_key(headers)
             if not self.keys.accepts(presented):
                 detail = (

@@ -6,11 +6,12 @@ The first step of the pipeline. Modules, in the order data flows through them:
 - `formats`: the supported formats (`SUPPORTED_FORMATS`) and their header recognisers, one module
   per family: `line_formats` (bracket/plain/IRC/date-time lines), `copy_paste` (Slack, Discord,
   Teams classic), `stacked` (name line above a time line: Mattermost, Google Chat, Teams, the
-  Slack thread pane), `whatsapp`, `zoom`, `incident_timeline`, `untimed`; `clock` and `dates`
-  read the times and dates they find.
+  Slack thread pane), `whatsapp`, `zoom`, `incident_timeline` (actors: `timeline_actors`),
+  `untimed`; `clock` and `dates` read the times and dates they find.
 - `detect`: scores every line format over the whole text and picks the best (mixing shapes).
 - `assemble`: groups lines into messages (fences, quotes and untimed lines per message).
-- `exports`: export files (Slack, Discord, Teams Graph, Mattermost, Matrix) and safe archives.
+- `exports`: export files (Slack, Discord, Teams Graph with `teams_content`, Mattermost, Matrix)
+  and safe archives.
 - `timeline`: ids, day rollover, AM/PM slips, time zones and timestamps.
 - `report`: `IngestReport`, the facts every transcript carries.
 - `parse`: `parse_transcript` (text) and `parse_export` (bytes, ZIP, folder).

@@ -309,6 +309,10 @@ class _Grouper:
                 self._body_line(index)
                 index += 1
                 continue
+            if index in self.fmt.footers and self.pending is not None:
+                self.counts.header_lines += 1  # the time below a message, read with its header
+                index += 1
+                continue
             header = self.found[index]
             if header is not None and header.same_author:
                 header = self._follow_up(header, index)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from app.errors import InvalidRequestError
 from app.ingest.copy_paste import TEAMS_CLASSIC, discord_copy_format
-from app.ingest.incident_timeline import INCIDENT_TIMELINE
+from app.ingest.incident_timeline import incident_timeline_format
 from app.ingest.line_formats import (
     LineFormat,
     irc_date_marker,
@@ -105,7 +105,9 @@ SUPPORTED_FORMATS: dict[str, str] = {
     ),
     "incident-timeline": (
         "A pasted incident timeline (PagerDuty, Opsgenie, incident.io or a written one). "
-        "e.g. 'Jan 15, 2025 10:05 AM  Acknowledged by Priya Sharma.' or '11:01 - text'"
+        "e.g. 'Jan 15, 2025 10:05 AM  Acknowledged by Priya Sharma.' or '11:01 - text'; a time "
+        "alone above its entry ('10:46' / 'Alert fired') or below it ('Note added by Dana' / "
+        "text / 'Mar 4, 12:17 AM · 9 hours ago')"
     ),
     "untimed": "'Name: text' lines without times. e.g. 'Priya: checkout is down'",
 }
@@ -126,11 +128,11 @@ _FIXED: dict[str, LineFormat] = {
     "mattermost-copy": MATTERMOST_COPY,
     "google-chat-copy": GOOGLE_CHAT_COPY,
     "zoom-chat": ZOOM_CHAT,
-    "incident-timeline": INCIDENT_TIMELINE,
     "untimed": UNTIMED,
 }
 _TUNED: dict[str, Callable[[list[str]], tuple[LineFormat, list[str]]]] = {
     "discord-copy": discord_copy_format,
+    "incident-timeline": incident_timeline_format,
     "teams-copy": teams_copy_format,
     "whatsapp": whatsapp_format,
 }

@@ -42,7 +42,10 @@ class LineFormat:
     before body lines (Zoom, Teams). `author_from_body` names the author from the text when the
     header named none (an incident-timeline stamp on its own line). `stamped` says the app
     writes a header for every message (an export file), so a 'Name: text' line inside a message
-    is never split off as an untimed message of its own.
+    is never split off as an untimed message of its own. `footers` are the lines of a stamp
+    written below its message (a PagerDuty entry's 'Mar 4, 12:17 AM · 9 hours ago'): part of
+    the header that starts the message, neither text nor a header; `covered` are the lines
+    between such a header and its footer, which are never headers.
     """
 
     name: str
@@ -54,11 +57,15 @@ class LineFormat:
     author_from_body: Callable[[str], str | None] | None = None
     stamped: bool = False
     also: tuple[LineFormat, ...] = ()
+    footers: frozenset[int] = frozenset()
+    covered: frozenset[int] = frozenset()
 
     def match(self, keys: Sequence[str], index: int) -> Header | None:
         """The header starting at `keys[index]`: one written over several lines
         (`match_stack`) or a one-line header; then the shapes of `also` (a chat mixing
         shapes)."""
+        if index in self.covered or index in self.footers:
+            return None
         header = self._match_own(keys, index)
         for other in self.also:
             if header is not None:

@@ -97,14 +97,14 @@ def _page_title(markdown: str) -> str:
 
 def draft_page(
     markdown: str,
-    report: IncidentReport,
+    report: IncidentReport | None,
     messages: Sequence[Message],
     audience: Audience,
 ) -> str:
     """The draft as one self-contained HTML document (the engineering draft with its timeline
-    picture; the stakeholder email as it reads)."""
+    picture, when the report is given; the stakeholder email as it reads)."""
     svg = None
-    if audience == "engineering" and report.timeline:
+    if audience == "engineering" and report is not None and report.timeline:
         svg = timeline_picture(report, messages)
     body = markdown_to_html(markdown, svg=svg)
     template = _environment().get_template("page.html.j2")

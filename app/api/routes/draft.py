@@ -4,12 +4,13 @@ one audience out."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field
 
 from app.api.body import (
     TranscriptField,
@@ -43,6 +44,35 @@ from app.pipeline import DraftOptions, DraftResult, create_draft, create_draft_j
 
 router = APIRouter(tags=["drafts"])
 
+MAX_KEEP_ITEMS = 500
+# A report item's path as the checker names it ('summary.plain[1]', 'timeline[12]', 'root_cause').
+_ITEM_PATH = re.compile(
+    r"summary\.(?:technical|plain)\[[0-9]{1,4}\]|plain_title|(?:(?:impact|timeline"
+    r"|contributing_factors|action_items)\[[0-9]{1,4}\]|detection|root_cause|resolution)"
+    r"(?:\.plain)?"
+)
+
+
+def _split_commas(value: Any) -> Any:
+    """A query or form field carries the list as 'timeline[3],root_cause'."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _item_path(value: str) -> str:
+    if not _ITEM_PATH.fullmatch(value):
+        raise ValueError(
+            f"{value[:60]!r} names no report item; use a verdict's `item`, e.g. 'timeline[3]', "
+            "'action_items[0].plain', 'summary.technical[1]' or 'root_cause'"
+        )
+    return value
+
+
+KeepItems = Annotated[
+    list[Annotated[str, AfterValidator(_item_path)]], BeforeValidator(_split_commas)
+]
+
 
 class DraftFields(WindowFields):
     """The options of a draft, whatever the body's content type."""
@@ -70,6 +100,14 @@ class DraftFields(WindowFields):
         description="Keep claims that fail verification, marked (unverified), instead of "
         "dropping them.",
     )
+    keep_items: KeepItems = Field(
+        default_factory=list,
+        max_length=MAX_KEEP_ITEMS,
+        description="Report fields to keep, marked (unverified), though they failed verification "
+        "(keep_unverified for the fields named): their paths as `verification.claims[].item` "
+        "names them, e.g. ['timeline[3]', 'impact[0].plain', 'root_cause']; comma-separated in "
+        "a query or form.",
+    )
 
     def options(self) -> DraftOptions:
         return DraftOptions(
@@ -79,6 +117,7 @@ class DraftFields(WindowFields):
             date=self.date,
             timezone=self.timezone,
             keep_unverified=self.keep_unverified,
+            keep_items=self.keep_items,
         )
 
 
@@ -153,6 +192,9 @@ async def post_draft(
     date: Annotated[dt.date | None, Query()] = None,
     timezone: Annotated[str | None, Query()] = None,
     keep_unverified: Annotated[bool, Query()] = False,
+    keep_items: Annotated[
+        str | None, Query(description="Items to keep marked, comma-separated (see keep_items).")
+    ] = None,
     channel: Annotated[str | None, Query(description="Export channel to read.")] = None,
     since: Annotated[str | None, Query(description="Keep export messages from then on.")] = None,
     until: Annotated[str | None, Query(description="Keep export messages up to then.")] = None,
@@ -167,6 +209,7 @@ async def post_draft(
         channel=channel,
         since=since,
         until=until,
+        keep_items=keep_items,
     )
     source, options = await read_draft_input(request, settings, query)
     wanted = choose(request.headers.get("accept", ""))

@@ -88,6 +88,9 @@ async def post_drafts(
     date: Annotated[dt.date | None, Query()] = None,
     timezone: Annotated[str | None, Query()] = None,
     keep_unverified: Annotated[bool, Query()] = False,
+    keep_items: Annotated[
+        str | None, Query(description="Items to keep marked, comma-separated (see keep_items).")
+    ] = None,
     channel: Annotated[str | None, Query(description="Export channel to read.")] = None,
     since: Annotated[str | None, Query(description="Keep export messages from then on.")] = None,
     until: Annotated[str | None, Query(description="Keep export messages up to then.")] = None,
@@ -102,6 +105,7 @@ async def post_drafts(
         channel=channel,
         since=since,
         until=until,
+        keep_items=keep_items,
     )
     source, options = await read_draft_input(request, settings, query)
     chosen = engines.get(options.engine)  # an unknown or unconfigured engine: answered now

@@ -43,6 +43,12 @@ class Window:
         return not (self.until is not None and instant > self.until)
 
 
+def time_order(parsed: list[tuple[dt.datetime, RawMessage]]) -> list[RawMessage]:
+    """Records in time order, replies among the posts at the times they were written (equal
+    stamps keep the export's order)."""
+    return [record for _, record in sorted(parsed, key=lambda item: item[0])]
+
+
 def format_error(format: str, detail: str, hint: str) -> TranscriptFormatError:
     return TranscriptFormatError(detail, hint=hint, format=format)
 
@@ -111,32 +117,74 @@ def from_millis(value: Any) -> dt.datetime | None:
 class _HTMLText(HTMLParser):
     _BLOCKS = frozenset({"p", "div", "br", "li", "tr", "pre", "blockquote", "h1", "h2", "h3"})
 
-    def __init__(self) -> None:
+    def __init__(self, attachments: dict[str, str]) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.attachments = attachments
+        self.shown: set[str] = set()
+        self.lists: list[int | None] = []  # per open list: the next item number, None if <ul>
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
-        if tag in self._BLOCKS and self.parts and not self.parts[-1].endswith("\n"):
+    def _line_break(self) -> None:
+        if self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self._line_break()
+        if tag == "codeblock":
+            self._line_break()
+            self.parts.append("```\n")
+        if tag in ("ol", "ul"):
+            start = dict(attrs).get("start") or ""
+            self.lists.append(
+                (int(start) if start.isdigit() and len(start) < 6 else 1) if tag == "ol" else None
+            )
+        if tag == "li":
+            number = self.lists[-1] if self.lists else None
+            indent = "  " * max(0, len(self.lists) - 1)
+            if number is None:
+                self.parts.append(f"{indent}- ")
+            else:
+                self.parts.append(f"{indent}{number}. ")
+                self.lists[-1] = number + 1
         if tag == "at":
             self.parts.append("@")
         if tag == "img":
             self.parts.append("[image]")
+        if tag == "emoji":
+            self.parts.append(dict(attrs).get("alt") or "")
         if tag == "attachment":
-            self.parts.append("[attachment]")
+            key = dict(attrs).get("id") or ""
+            shown = self.attachments.get(key)
+            if shown is None:
+                self.parts.append("[attachment]")
+            else:
+                self.shown.add(key)
+                self._line_break()
+                self.parts.append(shown + "\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+            self._line_break()
         if tag in self._BLOCKS and tag != "br":
             self.parts.append("\n")
+        if tag == "codeblock":
+            self._line_break()
+            self.parts.append("```\n")
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 
-def html_to_text(html: str) -> str:
-    """The text an HTML message body shows: tags dropped, blocks as lines, '@' on mentions."""
-    parser = _HTMLText()
+def html_to_text(html: str, attachments: dict[str, str] | None = None) -> str:
+    """The text an HTML message body shows: tags dropped, blocks as lines, '@' on mentions,
+    emoji by their character, a Teams `<codeblock>` fenced with ```. `attachments` maps an
+    `<attachment id>` to what it shows; those the body does not place are added at the end."""
+    parser = _HTMLText(attachments or {})
     parser.feed(html)
     parser.close()
+    rest = [text for key, text in (attachments or {}).items() if key not in parser.shown]
     lines = "".join(parser.parts).split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
+    body = "\n".join(line.rstrip() for line in lines).strip()
+    return "\n".join(part for part in [body, *rest] if part)

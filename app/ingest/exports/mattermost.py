@@ -1,15 +1,29 @@
 """Mattermost's bulk export (JSONL: one JSON object per line, `mmctl export create`).
 
 Lines used: `{"type": "post", "post": {"team", "channel", "user", "message", "create_at",
-"replies": [{"user", "message", "create_at"}], "attachments": [{"path"}]}}` and
-`{"type": "direct_post", "direct_post": {"channel_members", "user", "message", "create_at",
-"replies"}}` (create_at: epoch milliseconds). Authors are usernames, as Mattermost shows them by
-default. Replies follow their post in time order. With posts in several channels, `channel`
-picks one (DMs are named by their members, 'priya, ravi'). Line numbers are JSONL line numbers.
+"type", "props", "replies": [{"user", "message", "create_at", "type", "props"}], "attachments":
+[{"path"}]}}` and `{"type": "direct_post", "direct_post": {"channel_members", "user", "message",
+"create_at", "replies"}}` (create_at: epoch milliseconds). The exporter writes posts in post-id
+order, which says nothing about time.
+
+How a careful reader credits them:
+- Posts and replies are read by `create_at`: Mattermost shows replies in the channel at the
+  times they were written, so threads interleave.
+- Authors are usernames, as Mattermost shows them by default. A webhook's post is stored under
+  the user who owns the webhook but shown under the name it sent (`props.from_webhook` with
+  `props.override_username`, e.g. 'alertmanager'): it is credited to that name.
+- System posts (`type` 'system_add_to_channel', 'system_join_channel', 'system_header_change'
+  ...) are written by the server, not by the user they are stored under: kept unattributed.
+- A post's message attachments (`props.attachments`, the Slack-style cards webhooks send) show
+  their pretext, title, text and fields; file attachments show as '[file: name]'.
+
+With posts in several channels, `channel` picks one (DMs are named by their members, 'priya,
+ravi'). Line numbers are JSONL line numbers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -21,8 +35,8 @@ from app.ingest.exports.common import (
     from_millis,
     list_of,
     text_of,
+    time_order,
 )
-from app.ingest.exports.slack import thread_order
 from app.ingest.records import RawMessage
 
 FORMAT = "mattermost-export"
@@ -52,8 +66,45 @@ def looks_like_mattermost(text: str) -> bool:
     return isinstance(data, dict) and text_of(data, "type") in _TYPES
 
 
+def _flag(props: Any, key: str) -> bool:
+    value = props.get(key) if isinstance(props, dict) else None
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def _author(post: dict[str, Any]) -> str | None:
+    """Who Mattermost shows as the writer (see the module docstring)."""
+    if (text_of(post, "type") or "").startswith("system_"):
+        return None
+    props = post.get("props")
+    override = text_of(props, "override_username")
+    if _flag(props, "from_webhook") and override and override.strip():
+        return override.strip()
+    user = text_of(post, "user")
+    return user.strip() if user and user.strip() else None
+
+
+def _card_lines(card: Any) -> list[str]:
+    lines = []
+    for key in ("pretext", "author_name", "title", "text"):
+        value = text_of(card, key)
+        if value and value.strip():
+            lines.append(value.strip())
+    for field in list_of(card, "fields"):
+        label, value = text_of(field, "title"), text_of(field, "value")
+        if value and value.strip():
+            lines.append(f"{label.strip()}: {value.strip()}" if label else value.strip())
+    if not lines:
+        fallback = text_of(card, "fallback")
+        if fallback and fallback.strip():
+            lines.append(fallback.strip())
+    return lines
+
+
 def _text(post: dict[str, Any]) -> str:
     parts = [text_of(post, "message") or ""]
+    props = post.get("props")
+    for card in list_of(props, "attachments")[:50]:
+        parts.extend(_card_lines(card))
     for item in list_of(post, "attachments"):
         path = text_of(item, "path")
         if path:
@@ -69,7 +120,7 @@ def _channel(kind: str, post: dict[str, Any]) -> str:
 
 
 def parse_mattermost(text: str, window: Window) -> ExportResult:
-    """Posts of one channel of a Mattermost bulk export, replies under their posts."""
+    """Posts and replies of one channel of a Mattermost bulk export, in time order."""
     posts: list[tuple[int, str, dict[str, Any]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -87,32 +138,39 @@ def parse_mattermost(text: str, window: Window) -> ExportResult:
         raise format_error(FORMAT, "The Mattermost export has no posts.", FIX)
     channels = sorted({_channel(kind, post) for _, kind, post in posts})
     name = _pick(channels, window.channel)
-    parsed = []
+    parsed: list[tuple[dt.datetime, RawMessage]] = []
     for number, kind, post in posts:
         if _channel(kind, post) != name:
             continue
-        key = f"{number}"
-        for item, parent in [(post, None), *((r, key) for r in list_of(post, "replies"))]:
-            instant = from_millis(item.get("create_at")) if isinstance(item, dict) else None
+        for item in [post, *list_of(post, "replies")]:
+            if not isinstance(item, dict):
+                raise format_error(FORMAT, f"Line {number} has a reply that is not an object.", FIX)
+            instant = from_millis(item.get("create_at"))
             if instant is None:
                 raise format_error(
                     FORMAT, f"Line {number} has a post without a valid 'create_at'.", FIX
                 )
             if not window.keeps(instant):
                 continue
-            user = text_of(item, "user")
             record = RawMessage(
-                author=user.strip() if user else None,
+                author=_author(item),
                 clock=Clock.from_datetime(instant, with_seconds=True),
                 text=_text(item),
                 line_start=number,
                 line_end=number,
                 instant=instant,
             )
-            parsed.append((instant, parent, key if parent is None else f"{key}r", record))
+            parsed.append((instant, record))
     if not parsed:
         raise format_error(FORMAT, "No Mattermost post falls inside the requested window.", FIX)
-    return ExportResult(FORMAT, thread_order(parsed), channel=name, source="jsonl")
+    return ExportResult(FORMAT, time_order(parsed), _warnings(parsed), channel=name, source="jsonl")
+
+
+def _warnings(parsed: list[tuple[dt.datetime, RawMessage]]) -> list[str]:
+    system = sum(1 for _, record in parsed if record.author is None)
+    if not system:
+        return []
+    return [f"Kept {system} Mattermost system post(s) (joins, channel changes) unattributed."]
 
 
 def _pick(channels: list[str], wanted: str | None) -> str:

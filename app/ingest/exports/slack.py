@@ -3,7 +3,8 @@
 Accepted: a list of message objects; `{"messages": [...], "users": [...]}`; or the workspace
 export's files (`users.json`, `channels.json` / `groups.json` / `mpims.json` / `dms.json`, and
 `<channel>/<YYYY-MM-DD>.json` per channel and day). Authors come from `user_profile.real_name`,
-then `display_name`, then the users list, then the raw user id; bot posts keep the bot's name.
+then `display_name`, then the users list, then an app's bot profile, then the raw user id; bot
+posts keep the name they were posted as (`username`, else the bot profile's name).
 
 Thread replies (`thread_ts` differing from `ts`) are placed right under their parent, in time
 order; a reply whose parent is outside the export or the window stays at its own time. Edits
@@ -39,6 +40,7 @@ _MARKUP = re.compile(r"<([^<>]{0,2000}+)>")
 _LABELLED_MENTION = re.compile(r"<@([A-Z0-9]{1,40}+)\|([^<>|]{1,200}+)>")
 _DAY_FILE = re.compile(r"\A(?:.*/)?(?P<channel>[^/]{1,200}+)/(?P<day>\d{4}-\d{2}-\d{2})\.json\Z")
 _MAX_TS_DIGITS = 12
+_SLACKBOT = "Slackbot"
 
 FIX = (
     "Upload the Slack export unchanged (the ZIP, its folder, or one channel's JSON), or paste "
@@ -155,11 +157,20 @@ def instant_of(value: Any, position: int) -> dt.datetime:
 
 
 def _author(message: dict[str, Any], names: dict[str, str], bot: bool) -> str | None:
+    """The name Slack shows: a bot post's own `username` (what a webhook or app posted as),
+    else the bot's profile name; a person's profile or users-list name; an app's bot user
+    that no list names goes by its bot profile; Slack's own user is 'Slackbot'."""
+    profile = text_of(message, "bot_profile", "name")
     if bot:
-        name = text_of(message, "bot_profile", "name") or text_of(message, "username")
+        name = text_of(message, "username") or profile
         return name or text_of(message, "bot_id") or "bot"
     user = text_of(message, "user")
-    return _profile_name(message.get("user_profile")) or (names.get(user) if user else None) or user
+    name = _profile_name(message.get("user_profile")) or (names.get(user) if user else None)
+    if name:
+        return name
+    if profile and profile.strip():
+        return profile.strip()
+    return _SLACKBOT if user == "USLACKBOT" else user
 
 
 def _apply_edits(
