@@ -146,7 +146,7 @@ async def completions(request: Request) -> JSONResponse:
     if name == "claim_verdicts":
         answer: dict[str, Any] = _verdicts(user)
     elif name == "claim_repairs":
-        answer = {"repairs": []}
+        answer = {"repairs": []}  # (the burst and long channel ask no repair)
     elif name == "partial_report":
         answer = _partial(user)
     elif name == "reduce_report":
