@@ -25,6 +25,7 @@ from app.render.locate import item_lines
 from app.report_items import withhold_failed
 from app.steps import DraftOptions, DraftResult, Prepared, anchor_times, verified
 from app.verify import JudgeVerdict, VerificationReport
+from app.workers import Deferred, opened
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -172,9 +173,28 @@ def analyse(
     """Verify every extracted claim (with the judge's verdicts, if any; of the repaired report,
     after a repair)."""
     checked = repair.repaired if repair is not None and repair.repaired else extraction.report
-    # Verified once, every failed field kept and marked; shipped as the checker ships it unless
-    # keep_unverified, and the marked report kept for keep_items.
+    # Verified once, every failed field kept and marked (the verdicts do not depend on
+    # keep_failed); what ships is decided in `analysis_of`.
     marked, verification = verified(checked, prepared.transcript, judged, keep_failed=True)
+    return analysis_of(
+        prepared, extraction, options, engine, usage, marked, verification, repair, degraded
+    )
+
+
+def analysis_of(
+    prepared: Prepared,
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    marked: IncidentReport,
+    verification: VerificationReport,
+    repair: RepairOutcome | None = None,
+    degraded: bool = False,
+) -> Analysis:
+    """The analysis of a report verified already (`verified(..., keep_failed=True)`'s marked
+    report and verdicts): shipped as the checker ships it unless keep_unverified, and the
+    marked report kept for keep_items."""
     shipped = marked if options.keep_unverified else withhold_failed(marked, verification)
     return Analysis(
         prepared=prepared,
@@ -249,7 +269,7 @@ class Finished(NamedTuple, Generic[T]):
 
 
 def finish_and_keep(
-    prepared: Prepared,
+    prepared: Prepared | Deferred[Prepared],
     extraction: Extraction,
     options: DraftOptions,
     engine: str,
@@ -260,7 +280,9 @@ def finish_and_keep(
     output: Callable[[DraftResult], T],
 ) -> Finished[T]:
     """Step 3 (finish) for the service: verify and render, and keep the analysis as bytes."""
-    analysis = analyse(prepared, extraction, options, engine, usage, judged, repair, degraded)
+    analysis = analyse(
+        opened(prepared), extraction, options, engine, usage, judged, repair, degraded
+    )
     result = render_analysis(analysis, options.audience, options.keep_items)
     return Finished(encode_analysis(analysis), degraded, output(result))
 

@@ -219,7 +219,14 @@ class Settings(BaseSettings):
         gt=0,
         validation_alias=AliasChoices("PM_LLM_CONTEXT_TOKENS"),
         description="The model's context budget in tokens: a request (prompt plus "
-        "PM_LLM_MAX_TOKENS for the answer) larger than this is refused before it is sent.",
+        "PM_LLM_MAX_TOKENS for the answer) larger than this is refused before it is sent; a "
+        "chat that does not fit is extracted in parts (map-reduce).",
+    )
+    llm_chunk_concurrency: int = Field(
+        default=4,
+        ge=1,
+        validation_alias=AliasChoices("PM_LLM_CHUNK_CONCURRENCY"),
+        description="Parts of a long chat extracted at once (each holding an LLM slot).",
     )
     store_url: str = Field(
         default_factory=default_store_url,

@@ -260,9 +260,11 @@ class _Cited(BaseModel):
         if transcript is not None:
             missing = [i for i in unique if transcript.message(i) is None]
             if missing:
+                first = transcript.messages[0].id if transcript.messages else 1
+                last = transcript.messages[-1].id if transcript.messages else 0
                 raise ValueError(
                     f"evidence cites message ids {missing} that do not exist; "
-                    f"valid ids are 1..{len(transcript.messages)}"
+                    f"valid ids are {first}..{last}"
                 )
         return unique
 

@@ -32,30 +32,34 @@ from app.errors import UpstreamError
 from app.ingest.upload import Upload
 from app.llm.concurrency import LLMBusyError, LLMSlots
 from app.llm.retry import Deadline
-from app.llm.review import RepairOutcome, ask_repair
+from app.llm.review import RepairOutcome, ask_repair, ask_repair_settings
 from app.metrics import llm_kind
-from app.models import IncidentReport, Transcript, Usage
+from app.models import Extraction, IncidentReport, Transcript, Usage
 from app.progress import Progress, ProgressEvent, silent
 from app.steps import (
     DraftOptions,
     DraftResult,
     Prepared,
     PreparedCheck,
+    RepairNeeded,
     VerifyOutcome,
     anchor_times,
-    draft_judge_requests,
+    draft_judge_questions,
     extract_offline,
-    failed_items,
     finish_check,
     finish_check_json,
     ingest,
+    judge_prompt,
+    judge_questions,
     prepare_check,
+    prepare_parcel,
     prepare_transcript,
     repair_plan,
-    report_judge_requests,
+    verify_or_finish,
 )
 from app.verify import MAX_CLAIMS, ClaimJudge, JudgeRequest, JudgeVerdict
-from app.workers import INLINE, StepRunner
+from app.verify.judge_call import JudgeModelCall
+from app.workers import INLINE, Parcel, Part, StepRunner
 
 __all__ = [
     "DraftOptions",
@@ -115,6 +119,21 @@ async def prepare(
     )
 
 
+async def _prepared_parcel(
+    text: str | Upload, options: DraftOptions, steps: StepRunner, progress: Progress
+) -> Parcel[Prepared]:
+    """`prepare`, the result left pickled (a parcel) for the later steps."""
+    await progress(ProgressEvent(step="parsing"))
+    return await steps.run(
+        "parsing and redacting the transcript",
+        prepare_parcel,
+        text,
+        options.format,
+        options.date,
+        options.timezone,
+    )
+
+
 async def _draft(
     text: str | Upload,
     options: DraftOptions,
@@ -126,8 +145,8 @@ async def _draft(
     engine = engines.get(options.engine)
     key = await engines.drafts.key(text, options, engine.name) if engines.drafts else None
 
-    async def prepared() -> Prepared:
-        return await prepare(text, options, steps, progress)
+    async def prepared() -> Parcel[Prepared]:
+        return await _prepared_parcel(text, options, steps, progress)
 
     return await _drafted(key, prepared, options, engine, engines, steps, output, progress)
 
@@ -143,16 +162,17 @@ async def draft_prepared(
 ) -> DraftPayload:
     """The draft of a transcript parsed already (a job), serialized for the API."""
     engine = engines.get(options.engine)
+    parcel = Parcel(prepared)  # pickled once, when the first step needs it
 
-    async def given() -> Prepared:
-        return prepared
+    async def given() -> Parcel[Prepared]:
+        return parcel
 
     return await _drafted(key, given, options, engine, engines, steps, as_payload, progress)
 
 
 async def _drafted(
     key: str | None,
-    prepared: Callable[[], Awaitable[Prepared]],
+    prepared: Callable[[], Awaitable[Parcel[Prepared]]],
     options: DraftOptions,
     engine: Engine,
     engines: EngineRegistry,
@@ -215,7 +235,7 @@ async def _render_cached(
 
 
 async def _analysed(
-    prepared: Prepared,
+    source: Parcel[Prepared],
     options: DraftOptions,
     engine: Engine,
     engines: EngineRegistry,
@@ -224,45 +244,44 @@ async def _analysed(
     progress: Progress,
 ) -> Finished[T]:
     """Extract (the LLM on the event loop, or the rules in a worker), judge, repair, verify,
-    render; every LLM call of the request within one PM_LLM_TIME_BUDGET."""
+    render; every LLM call of the request within one PM_LLM_TIME_BUDGET. A draft that needs no
+    repair is verified with the judge's verdicts and rendered in one step."""
     deadline = engines.deadline()
+    transcript: Part[Transcript] = Part(source, "transcript")
     await progress(ProgressEvent(step="extracting"))
-    if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
-        extraction = await steps.run(
-            "extracting the report (extractive engine)", extract_offline, prepared.transcript
-        )
-    else:
-        token = llm_kind.set("extraction")
-        try:
-            async with engines.llm_slots.slot():
-                if isinstance(engine, LLMEngine):
-                    extraction = await engine.extract(
-                        prepared.transcript, deadline=deadline, steps=steps, progress=progress
-                    )
-                else:
-                    extraction = await engine.extract(prepared.transcript)
-        finally:
-            llm_kind.reset(token)
+    extraction = await _extract(transcript, engine, engines, steps, deadline, progress)
     salvaged = bool(extraction.warnings) and engine.name == "llm"
     asked, judged, usage, warning = await _judge_extraction(
-        extraction.report, prepared.transcript, engine.name, engines, steps, deadline, progress
+        extraction.report, transcript, engine.name, engines, steps, deadline, progress
     )
     warnings = [warning] if warning else []
-    repair: RepairOutcome | None = None
-    if engine.name == "llm" and engines.llm_verification_enabled() and warning is None:
-        repair, judged, repair_usage, repair_warnings = await _repair_extraction(
-            extraction.report, prepared.transcript, engines, steps, deadline, asked, judged
-        )
-        usage = _sum(usage, repair_usage)
-        warnings += repair_warnings
-    if warnings:
-        extraction = extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
+    repairing = engine.name == "llm" and engines.llm_verification_enabled() and warning is None
     await progress(ProgressEvent(step="verifying"))
-    return await steps.run(
+    checked = await steps.run(
         "verifying and rendering the draft",
+        verify_or_finish,
+        source,
+        _with_warnings(extraction, warnings),
+        options,
+        engine.name,
+        _sum(extraction.usage, usage),
+        judged,
+        salvaged or bool(warnings),
+        output,
+        ask_repair_settings(engines) if repairing else None,
+    )
+    if not isinstance(checked, RepairNeeded):
+        return checked
+    repair, judged, repair_usage, repair_warnings = await _repair_extraction(
+        extraction.report, checked, transcript, engines, steps, deadline, asked, judged
+    )
+    usage = _sum(usage, repair_usage)
+    warnings += repair_warnings
+    return await steps.run(
+        "verifying and rendering the repaired draft",
         finish_and_keep,
-        prepared,
-        extraction,
+        source,
+        _with_warnings(extraction, warnings),
         options,
         engine.name,
         _sum(extraction.usage, usage),
@@ -271,6 +290,36 @@ async def _analysed(
         salvaged or bool(warnings),
         output,
     )
+
+
+async def _extract(
+    transcript: Part[Transcript],
+    engine: Engine,
+    engines: EngineRegistry,
+    steps: StepRunner,
+    deadline: Deadline,
+    progress: Progress,
+) -> Extraction:
+    if isinstance(engine, ExtractiveEngine):  # synchronous: its CPU work runs as a step
+        return await steps.run(
+            "extracting the report (extractive engine)", extract_offline, transcript
+        )
+    token = llm_kind.set("extraction")
+    try:
+        async with engines.llm_slots.slot():
+            if isinstance(engine, LLMEngine):
+                return await engine.extract(
+                    transcript, deadline=deadline, steps=steps, progress=progress
+                )
+            return await engine.extract(transcript.open())
+    finally:
+        llm_kind.reset(token)
+
+
+def _with_warnings(extraction: Extraction, warnings: list[str]) -> Extraction:
+    if not warnings:
+        return extraction
+    return extraction.model_copy(update={"warnings": [*extraction.warnings, *warnings]})
 
 
 def _sum(first: Usage, second: Usage) -> Usage:
@@ -285,7 +334,7 @@ def _sum(first: Usage, second: Usage) -> Usage:
 
 async def _judge_extraction(
     report: IncidentReport,
-    transcript: Transcript,
+    transcript: Part[Transcript],
     engine_name: str,
     engines: EngineRegistry,
     steps: StepRunner,
@@ -299,32 +348,60 @@ async def _judge_extraction(
     judge fails, or every LLM slot is busy by then, the rules' verdicts stand (claims they cannot
     confirm ship as "unconfirmed") and a warning says so: the judge never costs the user the draft.
     """
-    judges = engines.claim_judge(deadline) if engine_name == "llm" else None
-    if judges is None:
+    if engine_name != "llm" or not engines.llm_verification_enabled():
         return [], None, Usage(), None
-    requests = await steps.run(
-        "finding the claims the rules cannot settle", report_judge_requests, report, transcript
+    questions = await steps.run(
+        "finding the claims the rules cannot settle",
+        judge_questions,
+        report,
+        transcript,
+        _prompt_in_steps(engines),
     )
-    if requests:
+    if questions.requests:
         await progress(ProgressEvent(step="judging"))
-    verdicts, usage, warning = await _ask_judge(judges, requests, transcript, engines)
-    return requests, verdicts, usage, warning
+    verdicts, usage, warning = await _ask_judge(
+        questions.requests, questions.messages, transcript, engines, deadline
+    )
+    return questions.requests, verdicts, usage, warning
+
+
+def _prompt_in_steps(engines: EngineRegistry) -> bool:
+    """Whether the judge's prompt is built in a step and sent as it is: in the service, whose
+    draft cache is in front; without one (the CLI, the eval) the registry's cached judge
+    answers repeated questions from memory, and builds its own prompt."""
+    return engines.drafts is not None
 
 
 async def _ask_judge(
-    judges: tuple[ClaimJudge, Any],
     requests: list[JudgeRequest],
-    transcript: Transcript,
+    messages: list[Any] | None,
+    transcript: Part[Transcript],
     engines: EngineRegistry,
+    deadline: Deadline,
 ) -> tuple[list[JudgeVerdict] | None, Usage, str | None]:
+    """The judge's verdicts on `requests`: asked with `messages` (the prompt, built in a step),
+    or, without them, through the registry's judge, which keeps its verdicts in memory (no
+    draft cache in front) and builds its own prompt."""
     if not requests:
         return None, Usage(), None
-    judge, counter = judges
     warning = None
+    cached = engines.claim_judge(deadline) if messages is None else None
+    call = JudgeModelCall(
+        engines.judge_endpoint(), deadline=deadline, max_attempts=engines.settings.llm_max_attempts
+    )
+    counter: Any = cached[1] if cached is not None else call
     token = llm_kind.set("judge")
     try:
         async with engines.llm_slots.slot():
-            verdicts: list[JudgeVerdict] | None = await judge.judge(requests, transcript)
+            if cached is not None:
+                verdicts: list[JudgeVerdict] | None = await cached[0].judge(
+                    requests, transcript.open()
+                )
+            else:
+                assert messages is not None
+                wanted = {request.index for request in requests}
+                answer = await call(messages)
+                verdicts = [v for v in answer.verdicts if v.index in wanted]
     except (UpstreamError, LLMBusyError) as exc:  # the extraction is done: keep the draft
         verdicts = None
         warning = (
@@ -343,25 +420,23 @@ async def _ask_judge(
 
 async def _repair_extraction(
     report: IncidentReport,
-    transcript: Transcript,
+    needed: RepairNeeded,
+    transcript: Part[Transcript],
     engines: EngineRegistry,
     steps: StepRunner,
     deadline: Deadline,
     asked: list[JudgeRequest],
     judged: list[JudgeVerdict] | None,
-) -> tuple[RepairOutcome | None, list[JudgeVerdict] | None, Usage, list[str]]:
+) -> tuple[RepairOutcome, list[JudgeVerdict] | None, Usage, list[str]]:
     """Items that failed a hard check or the judge go back to the model once
     (`app.llm.review`); corrected items the rules cannot settle go to the judge, the rest keep
     their verdicts. Returns the outcome and the verdicts for the repaired report."""
-    problems = await steps.run(
-        "finding the items that failed the fact check", failed_items, report, transcript, judged
-    )
-    if not problems:
-        return None, judged, Usage(), []
-    outcome = RepairOutcome(problems=problems)
+    outcome = RepairOutcome(problems=needed.problems)
     token = llm_kind.set("repair")
     try:
-        answer, usage, warning = await ask_repair(problems, transcript, engines, deadline)
+        answer, usage, warning = await ask_repair(
+            needed.problems, needed.request, transcript, engines, deadline, steps=steps
+        )
     finally:
         llm_kind.reset(token)
     if answer is None:
@@ -371,9 +446,15 @@ async def _repair_extraction(
     )
     warnings: list[str] = []
     verdicts = list(plan.known)
-    judges = engines.claim_judge(deadline)
-    if plan.ask and judges is not None:
-        fresh, judge_usage, judge_warning = await _ask_judge(judges, plan.ask, transcript, engines)
+    if plan.ask:
+        messages = None
+        if _prompt_in_steps(engines):
+            messages = await steps.run(
+                "building the judge's prompt", judge_prompt, plan.ask, transcript
+            )
+        fresh, judge_usage, judge_warning = await _ask_judge(
+            plan.ask, messages, transcript, engines, deadline
+        )
         verdicts += fresh or []
         usage = _sum(usage, judge_usage)
         if judge_warning:
@@ -388,15 +469,16 @@ async def verify_text(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    judge: ClaimJudge | None = None,
+    judge: ClaimJudge | JudgeModelCall | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
 ) -> VerifyOutcome:
     """Check `draft` against the transcript; an LLM judge settles what the rules cannot.
 
-    A failing judge fails nothing: the rules' verdicts stand and a warning says why, as in
-    /draft."""
+    `judge` is a `ClaimJudge` (which builds its own prompt), or the judge's model call, whose
+    prompt is then built in a step with the questions (the service). A failing judge fails
+    nothing: the rules' verdicts stand and a warning says why, as in /draft."""
     check = await _prepared_check(transcript_text, draft, format, date, timezone, steps, max_claims)
     judged = await _judge_draft(check, judge, steps, llm_slots)
     return await steps.run("verifying the draft", finish_check, check, judged)
@@ -409,7 +491,7 @@ async def verify_text_json(
     format: str | None = None,
     date: dt.date | None = None,
     timezone: str | None = None,
-    judge: ClaimJudge | None = None,
+    judge: ClaimJudge | JudgeModelCall | None = None,
     steps: StepRunner = INLINE,
     llm_slots: LLMSlots | None = None,
     max_claims: int = MAX_CLAIMS,
@@ -445,7 +527,7 @@ async def _prepared_check(
 
 async def _judge_draft(
     check: PreparedCheck,
-    judge: ClaimJudge | None,
+    judge: ClaimJudge | JudgeModelCall | None,
     steps: StepRunner,
     llm_slots: LLMSlots | None,
 ) -> list[JudgeVerdict] | None:
@@ -453,15 +535,26 @@ async def _judge_draft(
     a failing or busy judge leaves the rules' verdicts and a warning in the outcome."""
     if judge is None:
         return None
-    requests = await steps.run(
-        "finding the claims the rules cannot settle", draft_judge_requests, check
+    call = judge if isinstance(judge, JudgeModelCall) else None
+    questions = await steps.run(
+        "finding the claims the rules cannot settle",
+        draft_judge_questions,
+        check,
+        call is not None,
     )
+    requests = questions.requests
     if not requests:
         return None
     token = llm_kind.set("judge")
     try:
         async with (llm_slots or LLMSlots(0)).slot():
-            return await judge.judge(requests, check.prepared.transcript)
+            if call is None:
+                assert not isinstance(judge, JudgeModelCall)
+                return await judge.judge(requests, check.prepared.transcript)
+            assert questions.messages is not None
+            wanted = {request.index for request in requests}
+            answer = await call(questions.messages)
+            return [v for v in answer.verdicts if v.index in wanted]
     except (UpstreamError, LLMBusyError) as exc:
         check.prepared.warnings.append(
             f"the LLM judge was unavailable ({exc.detail}); claims the rules could not settle "

@@ -12,6 +12,9 @@ Three files, all generated, all committed:
 - `claim_verdicts.schema.json`: the strict schema the fact checker's LLM judge answers in.
 - `claim_repairs.schema.json`: the strict schema the repair step's answer takes (one correction
   or withdrawal per failed item), derived from `app.llm.repair.RepairAnswer` like the report's.
+- `llm_chunk_extraction.schema.json` and `llm_reduce.schema.json`: the strict schemas of
+  map-reduce extraction for chats longer than the context (`app.llm.partial`): one part's
+  findings, and the reduce call's title, summaries, root cause and open questions.
 
 Regenerate with `postmortem schemas` or `python -m app.schemas`; `tests/test_schemas.py` fails
 when a committed file drifts from the models.
@@ -35,6 +38,10 @@ LLM_SCHEMA_FILE = "llm_extraction.schema.json"
 LLM_SCHEMA_NAME = "incident_report"
 JUDGE_SCHEMA_FILE = "claim_verdicts.schema.json"
 REPAIR_SCHEMA_FILE = "claim_repairs.schema.json"
+CHUNK_SCHEMA_FILE = "llm_chunk_extraction.schema.json"
+CHUNK_SCHEMA_NAME = "partial_report"
+REDUCE_SCHEMA_FILE = "llm_reduce.schema.json"
+REDUCE_SCHEMA_NAME = "reduce_report"
 
 # Keywords that OpenAI's strict mode (and some compatible servers) refuse with a 400. The model
 # validators check all of them anyway, so dropping them from the request loses no safety.
@@ -97,11 +104,33 @@ def repair_response_schema() -> dict[str, Any]:
     return schema
 
 
+def chunk_response_schema() -> dict[str, Any]:
+    """The strict schema of one chunk's findings (map-reduce extraction)."""
+    from openai.lib._pydantic import to_strict_json_schema
+
+    from app.llm.partial import PartialReport
+
+    schema: dict[str, Any] = _strip(to_strict_json_schema(PartialReport))
+    return schema
+
+
+def reduce_response_schema() -> dict[str, Any]:
+    """The strict schema of the reduce call's answer (map-reduce extraction)."""
+    from openai.lib._pydantic import to_strict_json_schema
+
+    from app.llm.partial import ReduceAnswer
+
+    schema: dict[str, Any] = _strip(to_strict_json_schema(ReduceAnswer))
+    return schema
+
+
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     REPORT_SCHEMA_FILE: report_json_schema,
     LLM_SCHEMA_FILE: llm_extraction_schema,
     JUDGE_SCHEMA_FILE: judge_response_schema,
     REPAIR_SCHEMA_FILE: repair_response_schema,
+    CHUNK_SCHEMA_FILE: chunk_response_schema,
+    REDUCE_SCHEMA_FILE: reduce_response_schema,
 }
 
 
@@ -162,6 +191,29 @@ def load_repair_response_schema() -> dict[str, Any]:
     """The committed `claim_repairs.schema.json`: exactly what repair requests send."""
     schema: dict[str, Any] = json.loads(_repair_schema_text())
     return schema
+
+
+@lru_cache(maxsize=2)
+def _committed_text(name: str) -> str:
+    return (schemas_dir() / name).read_text(encoding="utf-8")
+
+
+def load_chunk_response_schema() -> dict[str, Any]:
+    """The committed `llm_chunk_extraction.schema.json`: exactly what chunk requests send."""
+    schema: dict[str, Any] = json.loads(_committed_text(CHUNK_SCHEMA_FILE))
+    return schema
+
+
+def load_reduce_response_schema() -> dict[str, Any]:
+    """The committed `llm_reduce.schema.json`: exactly what reduce requests send."""
+    schema: dict[str, Any] = json.loads(_committed_text(REDUCE_SCHEMA_FILE))
+    return schema
+
+
+def long_schema_version() -> str:
+    """A short fingerprint of both map-reduce schema files; part of the extraction cache key."""
+    text = _committed_text(CHUNK_SCHEMA_FILE) + _committed_text(REDUCE_SCHEMA_FILE)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def repair_schema_version() -> str:

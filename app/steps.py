@@ -10,13 +10,19 @@ so the server process only passes bytes on.
 The checker's judge hook is async; its rules-only pass and its pass with the LLM's verdicts run
 here through judges that never wait (`_RecordingJudge`, `ReplayJudge`), so the LLM call itself
 happens on the event loop in between.
+
+The parsed transcript travels as a `Parcel` (pickled once, in the worker that parsed it), and
+steps take it as `Transcript | Deferred[Transcript]`, opened where they run. On the llm
+engine's path the judge's prompt is built with its questions, and verifying with the judge's
+verdicts also finishes the draft when nothing needs repair, so a clean draft costs four
+steps and two passes of the checker (`verify_or_finish`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Coroutine, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -24,7 +30,7 @@ from app.engines.extractive import extract_report
 from app.ingest import IngestReport, parse_transcript
 from app.ingest.upload import Upload
 from app.llm.repair import Problem, RepairAnswer, RepairRecord, repair_problems
-from app.llm.review import RepairOutcome, RepairPlan, plan_repair
+from app.llm.review import RepairOutcome, RepairPlan, RepairRequest, plan_repair, repair_request
 from app.models import (
     Audience,
     Draft,
@@ -47,8 +53,16 @@ from app.verify import (
     verify_report,
     verify_report_with_judge,
 )
+from app.verify.judge_prompt import judge_messages
+from app.workers import Deferred, Parcel, opened
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
+    from app.analysis import Finished
 
 T = TypeVar("T")
+Source = Transcript | Deferred[Transcript]
 
 
 class DraftOptions(BaseModel):
@@ -124,43 +138,115 @@ def prepare_transcript(
     return Prepared(transcript=transcript, findings=findings, warnings=warnings)
 
 
-def extract_offline(transcript: Transcript) -> Extraction:
+def prepare_parcel(
+    text: str | Upload, format: str | None, date: dt.date | None, timezone: str | None
+) -> Parcel[Prepared]:
+    """Step 1 (prepare) for the service: parse and redact; the result goes back to the server
+    pickled once, here, and stays bytes there."""
+    return Parcel(prepare_transcript(text, format, date, timezone))
+
+
+def extract_offline(transcript: Source) -> Extraction:
     """Step 2 for the offline engine: the extractive rules, synchronous and deterministic."""
-    return extract_report(transcript)
+    return extract_report(opened(transcript))
 
 
-def report_judge_requests(report: IncidentReport, transcript: Transcript) -> list[JudgeRequest]:
+def report_judge_requests(report: IncidentReport, transcript: Source) -> list[JudgeRequest]:
     """The claims of `report` the checker's rules cannot settle, as questions for the judge."""
     recorder = _RecordingJudge()
-    completed(verify_report_with_judge(report, transcript, recorder))
+    completed(verify_report_with_judge(report, opened(transcript), recorder))
     return recorder.requests
 
 
+class JudgeQuestions(NamedTuple):
+    """The claims the rules cannot settle, and the judge's prompt for them (when asked for)."""
+
+    requests: list[JudgeRequest]
+    messages: list[ChatCompletionMessageParam] | None
+
+
+def judge_questions(
+    report: IncidentReport, transcript: Source, with_prompt: bool
+) -> JudgeQuestions:
+    """`report_judge_requests`, and the judge's messages for them (`with_prompt`)."""
+    chat = opened(transcript)
+    requests = report_judge_requests(report, chat)
+    messages = judge_messages(requests, chat) if with_prompt and requests else None
+    return JudgeQuestions(requests, messages)
+
+
+def judge_prompt(requests: list[JudgeRequest], transcript: Source) -> list[Any]:
+    """The judge's messages for `requests` (a step: it quotes the chat)."""
+    return judge_messages(requests, opened(transcript))
+
+
 def failed_items(
-    report: IncidentReport, transcript: Transcript, judged: list[JudgeVerdict] | None
+    report: IncidentReport, transcript: Source, judged: list[JudgeVerdict] | None
 ) -> list[Problem]:
     """The report's items that failed a hard check or the judge: what the repair step sends."""
-    _, verification = verified(report, transcript, judged, keep_failed=True)
+    _, verification = verified(report, opened(transcript), judged, keep_failed=True)
     return repair_problems(report, verification)
+
+
+class RepairNeeded(NamedTuple):
+    """Items failed the fact check: what to send back to the model (None: it cannot fit)."""
+
+    problems: list[Problem]
+    request: RepairRequest | None
+
+
+RepairSettings = tuple[str, dict[str, Any] | None, int, int]  # see review.ask_repair_settings
+
+
+def verify_or_finish(
+    source: Prepared | Deferred[Prepared],
+    extraction: Extraction,
+    options: DraftOptions,
+    engine: str,
+    usage: Usage,
+    judged: list[JudgeVerdict] | None,
+    degraded: bool,
+    output: Callable[[DraftResult], T],
+    repair: RepairSettings | None,
+) -> Finished[T] | RepairNeeded:
+    """Verify the extraction with the judge's verdicts once: when `repair` is asked for and
+    items failed, the repair request for them; else the finished draft and its analysis (the
+    same verdicts both ways: what ships, keep_unverified or keep_items, is decided after)."""
+    from app.analysis import Finished, analysis_of, encode_analysis, render_analysis
+
+    prepared = opened(source)
+    marked, verification = verified(
+        extraction.report, prepared.transcript, judged, keep_failed=True
+    )
+    if repair is not None:
+        problems = repair_problems(extraction.report, verification)
+        if problems:
+            return RepairNeeded(problems, repair_request(problems, prepared.transcript, *repair))
+    analysis = analysis_of(
+        prepared, extraction, options, engine, usage, marked, verification, None, degraded
+    )
+    result = render_analysis(analysis, options.audience, options.keep_items)
+    return Finished(encode_analysis(analysis), degraded, output(result))
 
 
 def repair_plan(
     outcome: RepairOutcome,
     answer: RepairAnswer,
     report: IncidentReport,
-    transcript: Transcript,
+    transcript: Source,
     asked: list[JudgeRequest],
     judged: list[JudgeVerdict] | None,
 ) -> RepairPlan:
     """The repaired report, and which of its claims the judge must still be asked about."""
+    chat = opened(transcript)
     return plan_repair(
         outcome,
         answer,
         report,
-        transcript,
+        chat,
         asked,
         judged or [],
-        lambda repaired: report_judge_requests(repaired, transcript),
+        lambda repaired: report_judge_requests(repaired, chat),
     )
 
 
@@ -286,6 +372,14 @@ def draft_judge_requests(check: PreparedCheck) -> list[JudgeRequest]:
         )
     )
     return recorder.requests
+
+
+def draft_judge_questions(check: PreparedCheck, with_prompt: bool) -> JudgeQuestions:
+    """`draft_judge_requests`, and the judge's messages for them (`with_prompt`)."""
+    requests = draft_judge_requests(check)
+    transcript = check.prepared.transcript
+    messages = judge_messages(requests, transcript) if with_prompt and requests else None
+    return JudgeQuestions(requests, messages)
 
 
 def finish_check(check: PreparedCheck, judged: list[JudgeVerdict] | None = None) -> VerifyOutcome:

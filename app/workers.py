@@ -11,6 +11,12 @@ The pool is pebble's `ProcessPool`: per-task timeouts that terminate and replace
 worker, which the standard library's `ProcessPoolExecutor` cannot do without breaking the pool.
 Workers come from a fork server that has already imported the pipeline, so a replacement starts
 in milliseconds and no worker is forked from the threaded server process.
+
+A request's parsed transcript crosses to the workers several times (each step after parsing
+needs it). A `Parcel` carries it pickled once, as bytes: the server process only passes the
+bytes on (no pickling of a large object graph under the GIL), and each worker keeps the last
+few values it opened, so a step that lands on a worker that has seen the parcel does not even
+unpickle it. Inline (CLI, eval) a parcel simply holds its value.
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ import atexit
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 import traceback
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -38,6 +47,82 @@ T = TypeVar("T")
 
 # Modules every worker needs; the fork server imports them once, before it forks any worker.
 _PRELOAD = ["app.steps"]
+
+
+_OPENED_PER_WORKER = 4  # parcels a worker keeps unpickled (a few requests' transcripts)
+_opened: OrderedDict[str, Any] = OrderedDict()
+_opened_lock = threading.Lock()
+_in_worker = False
+
+
+class Deferred(Generic[T]):
+    """A value a step opens where it runs (a `Parcel`, or a part of one)."""
+
+    def open(self) -> T:
+        raise NotImplementedError
+
+
+class Parcel(Deferred[T]):
+    """A value that crosses to worker processes pickled once, as bytes.
+
+    Made from a live value (`Parcel(value)`), it is pickled the first time it is sent and keeps
+    those bytes; unpickled, it holds only the bytes, and `open()` gives the value, from this
+    process's few most recently opened parcels when it is one of them.
+    """
+
+    def __init__(self, value: T) -> None:
+        self.key = uuid.uuid4().hex
+        self._value: T | None = value
+        self._data: bytes | None = None
+
+    def open(self) -> T:
+        if self._value is None:
+            with _opened_lock:
+                if self.key in _opened:
+                    _opened.move_to_end(self.key)
+                    self._value = _opened[self.key]
+            if self._value is None:
+                assert self._data is not None, "a parcel of nothing"
+                self._value = pickle.loads(self._data)
+                _remember(self.key, self._value)
+        return self._value
+
+    def __getstate__(self) -> tuple[str, bytes]:
+        if self._data is None:
+            self._data = pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
+            _remember(self.key, self._value)  # the worker that made it may open it next
+        return self.key, self._data
+
+    def __setstate__(self, state: tuple[str, bytes]) -> None:
+        self.key, self._data = state
+        self._value = None
+
+
+def _remember(key: str, value: Any) -> None:
+    if not _in_worker:  # the server process holds parcels only as long as their requests
+        return
+    with _opened_lock:
+        _opened[key] = value
+        _opened.move_to_end(key)
+        while len(_opened) > _OPENED_PER_WORKER:
+            _opened.popitem(last=False)
+
+
+class Part(Deferred[T]):
+    """An attribute of a deferred value (`Part(prepared, "transcript")`), opened with it."""
+
+    def __init__(self, whole: Deferred[Any], name: str) -> None:
+        self.whole = whole
+        self.name = name
+
+    def open(self) -> T:
+        value: T = getattr(self.whole.open(), self.name)
+        return value
+
+
+def opened(value: T | Deferred[T]) -> T:
+    """`value`, opened if it is deferred."""
+    return value.open() if isinstance(value, Deferred) else value
 
 
 class StepCrashed(Exception):
@@ -87,9 +172,11 @@ def _timed(
 
 
 def _worker_init() -> None:
-    """Every worker redacts its log records like the server does."""
+    """Every worker redacts its log records like the server does, and keeps parcels it opens."""
+    global _in_worker
     from app.redact import RedactingFilter
 
+    _in_worker = True
     for name in ("", "postmortem", "postmortem.api", "postmortem.llm"):
         logging.getLogger(name).addFilter(RedactingFilter())
 

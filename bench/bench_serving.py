@@ -22,15 +22,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -40,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_verify import build_chat  # noqa: E402
 from serving_parts import (  # noqa: E402
     Result,
-    long_channel,
+    long_chat,
     non_llm_work,
     startup_ratio,
 )
@@ -72,38 +74,113 @@ def _start(argv: list[str], env: dict[str, str], url: str) -> subprocess.Popen[b
 
 
 class HealthProbe:
-    """GET /healthz every `interval` s while a measurement runs; latencies in ms."""
+    """GET /healthz every `interval` s while a measurement runs, from a process of its own
+    (`health_probe.py`), so the benchmark's own busy event loop does not delay it; ms."""
 
-    def __init__(self, client: httpx.AsyncClient, interval: float = 0.02) -> None:
-        self.client = client
+    def __init__(self, url: str, interval: float = 0.02) -> None:
+        self.url = url
         self.interval = interval
         self.latencies: list[float] = []
-        self._task: asyncio.Task[None] | None = None
-
-    async def _run(self) -> None:
-        while True:
-            started = time.perf_counter()
-            await self.client.get("/healthz")
-            self.latencies.append((time.perf_counter() - started) * 1000)
-            await asyncio.sleep(self.interval)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._out = ""
 
     def __enter__(self) -> HealthProbe:
-        self._task = asyncio.ensure_future(self._run())
+        handle, self._out = tempfile.mkstemp(prefix="pm-health-")
+        os.close(handle)
+        self._process = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "health_probe.py"), "--url", self.url,
+             "--interval", str(self.interval), "--out", self._out],
+        )  # fmt: skip
+        ready = Path(self._out + ".ready")
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # a few probes of the quiet server first
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        assert self._task is not None
-        self._task.cancel()
+        assert self._process is not None
+        self._process.terminate()
+        self._process.wait(30)
+        out = Path(self._out)
+        self.latencies = [float(line) for line in out.read_text().split()]
+        out.unlink()
+        Path(self._out + ".ready").unlink(missing_ok=True)
 
     def p99(self) -> float:
-        ordered = sorted(self.latencies)
+        ordered = sorted(self.latencies) or [float("nan")]
         return ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+def _cpu_seconds(pid: int, *, descendants: bool = True) -> float:
+    """User + system CPU seconds of a process, or of its live descendants (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    own: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+        own[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    if not descendants:
+        return own.get(pid, 0.0)
+    total, todo = 0.0, list(children.get(pid, []))
+    while todo:
+        current = todo.pop()
+        total += own.get(current, 0.0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+class CpuMeter:
+    """CPU seconds spent by the service (server process, its CPU workers), the fake LLM and
+    this benchmark (the client) while a measurement runs."""
+
+    def __init__(self, api: subprocess.Popen[bytes], llm: subprocess.Popen[bytes]) -> None:
+        self.api, self.llm = api.pid, llm.pid
+        self.spent: dict[str, float] = {}
+
+    def _now(self) -> dict[str, float]:
+        return {
+            "server": _cpu_seconds(self.api, descendants=False),
+            "CPU workers": _cpu_seconds(self.api),
+            "fake LLM": _cpu_seconds(self.llm, descendants=False),
+            "bench client": time.process_time(),
+        }
+
+    def __enter__(self) -> CpuMeter:
+        self._start = self._now()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        end = self._now()
+        self.spent = {name: end[name] - self._start[name] for name in end}
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} {seconds:.1f}" for name, seconds in self.spent.items())
 
 
 async def _timed(work: Awaitable[Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     result = await work
     return time.perf_counter() - started, result
+
+
+def _client_transport() -> httpx.AsyncBaseTransport:
+    """Hundreds of concurrent connections in small pools (httpcore's one big pool costs the
+    client quadratic time, which would be measured as the server's), each connection given
+    up before the server's 5 s keep-alive could close it under a request."""
+    from app.llm.pool import ShardedTransport
+
+    return ShardedTransport(max_connections=1000, keepalive_expiry=2.0)
+
+
+SERVED = ("burst", "identical", "long-health", "second-audience", "long-channel")
+LONG_BUDGET = 32_000  # PM_LLM_CONTEXT_TOKENS of the served benchmark (the long-channel target)
 
 
 async def served_targets(args: argparse.Namespace, results: list[Result]) -> None:
@@ -124,6 +201,7 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         "PM_LLM_TIME_BUDGET": "300",
         "PM_CPU_DEADLINE": "300",
         "PM_STORE_URL": f"sqlite:///{store}/store.sqlite3",
+        "PM_LLM_CONTEXT_TOKENS": str(LONG_BUDGET),  # only the long channel is over it
     }
     api = _start(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(api_port),
@@ -131,20 +209,31 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         env,
         f"http://127.0.0.1:{api_port}/healthz",
     )  # fmt: skip
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
+    served = Served(api, llm, f"http://127.0.0.1:{api_port}/healthz")
+    wanted = set(args.only.split(",")) if args.only else set(SERVED)
+    if "long" in args.skip.split(","):
+        wanted.discard("long-channel")
     try:
         async with (
             httpx.AsyncClient(
-                base_url=f"http://127.0.0.1:{api_port}", timeout=600, limits=limits
+                base_url=f"http://127.0.0.1:{api_port}", timeout=600,
+                transport=_client_transport(),
             ) as client,
             httpx.AsyncClient(base_url=f"http://127.0.0.1:{llm_port}", timeout=10) as fake,
-            httpx.AsyncClient(base_url=f"http://127.0.0.1:{api_port}", timeout=60) as probe,
-        ):
-            await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})  # warm
-            await _burst(client, probe, args, results)
-            await _identical(client, fake, results)
-            await _long_draft_health(client, probe, args, results)
-            await _second_audience(client, args, results)
+        ):  # fmt: skip
+            # Warm up: the worker pool, and the LLM client (the SDK is imported on first use).
+            await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})
+            await client.post("/draft", json={"transcript": f"{SEED}\nwarm-up\n", "engine": "llm"})
+            if "burst" in wanted:
+                await _burst(client, served, args, results)
+            if "identical" in wanted:
+                await _identical(client, fake, results)
+            if "long-health" in wanted:
+                await _long_draft_health(client, served, args, results)
+            if "second-audience" in wanted:
+                await _second_audience(client, args, results)
+            if "long-channel" in wanted:
+                await _long_channel(client, args, results)
     finally:
         api.terminate()
         llm.terminate()
@@ -152,15 +241,47 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         llm.wait(30)
 
 
+class Served(NamedTuple):
+    api: subprocess.Popen[bytes]
+    llm: subprocess.Popen[bytes]
+    health_url: str
+
+
+class _PySpy:
+    """`py-spy record` of the service (and its workers) while a measurement runs, when asked."""
+
+    def __init__(self, pid: int, out: str | None) -> None:
+        self.pid, self.out = pid, out
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> _PySpy:
+        if self.out:
+            spy = Path(sys.executable).with_name("py-spy")
+            self._process = subprocess.Popen(
+                [str(spy) if spy.exists() else "py-spy", "record", "--subprocesses", "--rate",
+                 "100", "--format", "raw", "--output", self.out, "--pid", str(self.pid)],
+            )  # fmt: skip
+            time.sleep(1.0)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGINT)
+            self._process.wait(60)
+
+
 async def _burst(
-    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
-    results: list[Result],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient, served: Served, args: argparse.Namespace, results: list[Result]
+) -> None:
     bodies = [
         {"transcript": f"{SEED}\n[09:40] Sara\nburst request {n}\n", "engine": "llm"}
         for n in range(args.burst)
     ]
-    with HealthProbe(probe) as health:
+    with (
+        _PySpy(served.api.pid, args.py_spy),
+        HealthProbe(served.health_url) as health,
+        CpuMeter(served.api, served.llm) as cpu,
+    ):
         wall, answers = await _timed(
             asyncio.gather(*(client.post("/draft", json=body) for body in bodies))
         )
@@ -169,7 +290,7 @@ async def _burst(
     ideal = calls * args.latency
     results.append(Result(
         f"{args.burst} concurrent drafts, {args.latency:g} s LLM ({calls} calls each: ideal "
-        f"{ideal:g} s; {len(ok)}/{len(answers)} ok)",
+        f"{ideal:g} s; {len(ok)}/{len(answers)} ok; CPU s: {cpu.describe()})",
         f"{wall:.2f} s = {wall / ideal:.2f} x ideal" if ideal else f"{wall:.2f} s",
         "<= 1.3 x ideal",
         bool(ideal) and len(ok) == len(answers) and wall / ideal <= 1.3,
@@ -199,11 +320,10 @@ async def _identical(
 
 
 async def _long_draft_health(
-    client: httpx.AsyncClient, probe: httpx.AsyncClient, args: argparse.Namespace,
-    results: list[Result],
-) -> None:  # fmt: skip
+    client: httpx.AsyncClient, served: Served, args: argparse.Namespace, results: list[Result]
+) -> None:
     text = build_chat(args.long) + "\n[23:59] Bench\nunique long draft\n"
-    with HealthProbe(probe) as health:
+    with HealthProbe(served.health_url) as health:
         wall, answer = await _timed(
             client.post("/draft", json={"transcript": text, "engine": "extractive"})
         )
@@ -238,21 +358,93 @@ async def _second_audience(
     ))  # fmt: skip
 
 
+async def _long_channel(
+    client: httpx.AsyncClient, args: argparse.Namespace, results: list[Result]
+) -> None:
+    """A chat of `--long-tokens` tokens as a job (POST /drafts) over the LONG_BUDGET context:
+    a complete draft, chunk i of n in the job's event stream, and every citation of the report
+    on the message it quotes (the fake LLM quotes the messages it cites)."""
+    from app.llm.tokens import count_tokens
+
+    text = long_chat(args.long_tokens)
+    tokens = count_tokens(text)
+    started = time.perf_counter()
+    job = await client.post("/drafts", json={"transcript": text, "engine": "llm"})
+    progress: list[tuple[int, int]] = []
+    if job.status_code == 202:
+        async with client.stream("GET", job.json()["links"]["events"]) as stream:
+            async for line in stream.aiter_lines():
+                if line.startswith("data: "):
+                    event = json.loads(line[6:])["progress"]
+                    if event.get("chunks"):
+                        progress.append((event["chunk"], event["chunks"]))
+        done = (await client.get(job.headers["Location"])).json()
+    else:
+        done = {"status": f"HTTP {job.status_code}", "result": None}
+    wall = time.perf_counter() - started
+    result = done.get("result") or {}
+    report = result.get("incident") or {}
+    checked, wrong = _citations(report, result.get("messages") or [])
+    chunks = max((n for _, n in progress), default=0)
+    seen = sorted({i for i, _ in progress})
+    complete = done.get("status") == "done" and bool(report.get("summary")) and bool(
+        report.get("root_cause")
+    )  # fmt: skip
+    draft = (result.get("draft") or {}).get("text", "")
+    sections = all(f"## {name}" in draft for name in ("Summary", "Timeline", "Root cause"))
+    results.append(Result(
+        f"a {tokens:,}-token chat with a {LONG_BUDGET:,}-token budget, as a job ({wall:.1f} s, "
+        f"{result.get('usage', {}).get('llm_calls', 0)} LLM calls)",
+        f"{done.get('status')}; chunks 0..{chunks} reported as {seen} of {chunks}; "
+        f"{checked - wrong}/{checked} citations on the quoted message",
+        "complete draft, chunks in progress, citations right",
+        complete and sections and chunks > 1 and chunks in seen and checked > 0 and not wrong,
+    ))  # fmt: skip
+
+
+def _citations(report: dict[str, Any], messages: list[dict[str, Any]]) -> tuple[int, int]:
+    """Cited items of the report checked against the messages they cite: (checked, wrong).
+    The fake LLM quotes the first line of each message it cites."""
+    text = {m["id"]: m["text"] for m in messages}
+    items: list[dict[str, Any]] = [*report.get("timeline", []), *report.get("impact", [])]
+    summary = report.get("summary") or {}
+    items += [*summary.get("technical", []), *summary.get("plain", [])]
+    items += [report[k] for k in ("detection", "root_cause", "resolution") if report.get(k)]
+    checked = wrong = 0
+    for item in items:
+        quoted = item.get("description") or item.get("text") or ""
+        for message_id in item.get("evidence", []):
+            checked += 1
+            if not text.get(message_id, "").startswith(quoted):
+                wrong += 1
+    return checked, wrong
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke run)")
     parser.add_argument("--latency", type=float, default=1.0, help="fake LLM latency, seconds")
     parser.add_argument("--burst", type=int, default=200, help="concurrent drafts")
     parser.add_argument("--long", type=int, default=10_000, help="messages of the long draft")
+    parser.add_argument(
+        "--long-tokens", type=int, default=200_000, help="tokens of the long-channel chat"
+    )
     parser.add_argument("--sizes", default="1000,5000,10000,25000,50000",
                         help="message counts for the growth fit")  # fmt: skip
     parser.add_argument(
         "--baseline", default="5dc8b57", help="revision whose start-up is 'today' (pre issue 12)"
     )
     parser.add_argument("--skip", default="", help="comma-separated: startup,work,served,long")
+    parser.add_argument(
+        "--only", default="", help=f"served targets to run, comma-separated: {','.join(SERVED)}"
+    )
+    parser.add_argument(
+        "--py-spy", default=None, help="record the service with py-spy during the burst (raw)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.burst, args.long, args.sizes = 50, 2000, "1000,2000,4000"
+        args.long_tokens = 60_000
     skip = set(filter(None, args.skip.split(",")))
     results: list[Result] = []
     if "startup" not in skip:
@@ -262,8 +454,6 @@ def main() -> None:
         results.extend(non_llm_work(sizes, args.long))
     if "served" not in skip:
         asyncio.run(served_targets(args, results))
-    if "long" not in skip:
-        results.append(asyncio.run(long_channel(200_000 if not args.quick else 40_000, 32_000)))
     print()
     width = max(len(r.target) for r in results)
     for result in results:

@@ -4,9 +4,12 @@ Run: `python bench/fake_llm.py --port 8101 --latency 1.0`
 
 `POST /v1/chat/completions` waits `--latency` seconds, then answers by the request's schema
 name: an `incident_report` built from the numbered transcript (quotes of real messages, so
-the checker can settle them, plus one paraphrase it cannot, so the judge is asked), or
-`claim_verdicts` giving every claim "supported". `GET /stats` counts requests by schema name
-(what the single-flight target checks); `POST /stats/reset` zeroes them.
+the checker can settle them, plus one paraphrase it cannot, so the judge is asked),
+`claim_verdicts` giving every claim "supported", and for a chat longer than the context a
+`partial_report` per part (quotes of that part's messages, citing their ids) and the
+`reduce_report` (quotes of the findings it was given, citing what they cite). `GET /stats`
+counts requests by schema name (what the single-flight target checks); `POST /stats/reset`
+zeroes them.
 """
 
 from __future__ import annotations
@@ -71,6 +74,57 @@ def _report(user: str) -> dict[str, Any]:
     }
 
 
+def _partial(user: str) -> dict[str, Any]:
+    lines = [(int(m[1]), m[2], m[3], m[4].strip()) for m in _LINE.finditer(user)]
+    timed = [line for line in lines if line[1] and line[3]] or lines
+    first, last = timed[0], timed[-1]
+    middle = timed[len(timed) // 2]
+
+    def quote(line: tuple[int, str | None, str, str]) -> dict[str, Any]:
+        return {"text": line[3][:160] or "(no text)", "evidence": [line[0]], "plain": None}
+
+    timeline = [
+        {"time": line[1], "kind": "other", "description": line[3][:120], "evidence": [line[0]],
+         "plain": None}
+        for line in (first, middle, last) if line[1]
+    ]  # fmt: skip
+    part = re.search(r"This is part (\d+) of (\d+)", user)
+    number, parts = (int(part[1]), int(part[2])) if part else (1, 1)
+    return {
+        "timeline": list({entry["evidence"][0]: entry for entry in timeline}.values()),
+        "impact": [],
+        "detection": quote(first) if number == 1 else None,
+        "cause_findings": [quote(middle)],
+        "contributing_factors": [],
+        "resolution": quote(last) if number == parts else None,
+        "action_items": [],
+        "key_facts": [quote(first)],
+        "participants": sorted({line[2] for line in lines if line[2] != "(unknown)"})[:20],
+        "open_questions": ["How many customers were affected?"],
+    }
+
+
+def _reduce(user: str) -> dict[str, Any]:
+    block = user.split("<findings>", 1)[-1].split("</findings>", 1)[0]
+    findings = json.loads(block)
+    facts = findings.get("key_facts") or findings.get("cause_findings") or []
+    causes = findings.get("cause_findings") or []
+
+    def sentence(item: dict[str, Any]) -> dict[str, Any]:
+        return {"text": item["text"], "evidence": item["evidence"]}
+
+    return {
+        "title": "Incident in the chat",
+        "plain_title": None,
+        "summary": {
+            "technical": [sentence(item) for item in facts[:2]],
+            "plain": [sentence(item) for item in facts[:1]],
+        },
+        "root_cause": {**sentence(causes[-1]), "plain": None} if causes else None,
+        "open_questions": findings.get("open_questions", [])[:3],
+    }
+
+
 def _verdicts(user: str) -> dict[str, Any]:
     block = user.split("<claims>", 1)[-1].split("</claims>", 1)[0]
     verdicts = []
@@ -92,7 +146,11 @@ async def completions(request: Request) -> JSONResponse:
     if name == "claim_verdicts":
         answer: dict[str, Any] = _verdicts(user)
     elif name == "claim_repairs":
-        answer = {"repairs": []}
+        answer = {"repairs": []}  # (the burst and long channel ask no repair)
+    elif name == "partial_report":
+        answer = _partial(user)
+    elif name == "reduce_report":
+        answer = _reduce(user)
     else:
         answer = _report(user)
     content = json.dumps(answer)

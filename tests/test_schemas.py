@@ -9,8 +9,10 @@ from typing import Any
 from app.models import IncidentReport
 from app.resources import schemas_dir
 from app.schemas import (
+    CHUNK_SCHEMA_FILE,
     JUDGE_SCHEMA_FILE,
     LLM_SCHEMA_FILE,
+    REDUCE_SCHEMA_FILE,
     REPAIR_SCHEMA_FILE,
     REPORT_SCHEMA_FILE,
     export_schemas,
@@ -30,7 +32,14 @@ def test_committed_schemas_match_the_models() -> None:
 def test_drift_names_the_changed_and_missing_files(tmp_path: Path) -> None:
     written = export_schemas(tmp_path)
     assert sorted(p.name for p in written) == sorted(
-        [REPORT_SCHEMA_FILE, LLM_SCHEMA_FILE, JUDGE_SCHEMA_FILE, REPAIR_SCHEMA_FILE]
+        [
+            REPORT_SCHEMA_FILE,
+            LLM_SCHEMA_FILE,
+            JUDGE_SCHEMA_FILE,
+            REPAIR_SCHEMA_FILE,
+            CHUNK_SCHEMA_FILE,
+            REDUCE_SCHEMA_FILE,
+        ]
     )
     assert schema_drift(tmp_path) == []
 

@@ -1,4 +1,8 @@
-"""Dependencies, injected with Annotated aliases so tests can swap settings or engines."""
+"""Dependencies, injected with Annotated aliases so tests can swap settings or engines.
+
+Each is `async def`: FastAPI runs a plain `def` dependency in its thread pool, a thread hop per
+dependency per request for what is an attribute read.
+"""
 
 from __future__ import annotations
 
@@ -12,24 +16,24 @@ from app.jobs.runner import Jobs
 from app.workers import RequestSteps, WorkerPool
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engines(request: Request) -> EngineRegistry:
+async def get_engines(request: Request) -> EngineRegistry:
     engines: EngineRegistry = request.app.state.engines
     return engines
 
 
-def get_steps(request: Request) -> RequestSteps:
+async def get_steps(request: Request) -> RequestSteps:
     """This request's runner for CPU steps: the app's worker pool, under PM_CPU_DEADLINE."""
     pool: WorkerPool = request.app.state.workers
     settings: Settings = request.app.state.settings
     return pool.steps(settings.cpu_deadline)
 
 
-def get_jobs(request: Request) -> Jobs:
+async def get_jobs(request: Request) -> Jobs:
     jobs: Jobs = request.app.state.jobs
     return jobs
 

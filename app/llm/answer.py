@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+import types
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -204,3 +205,37 @@ def _strings(name: str, value: Any, warnings: list[str]) -> list[str]:
     if len(kept) < len(value):
         warnings.append(f"dropped {len(value) - len(kept)} of the LLM's {name} that were not text")
     return kept
+
+
+def salvage_fields(
+    data: dict[str, Any], transcript: Transcript, model: type[BaseModel]
+) -> tuple[dict[str, Any], list[str]]:
+    """The fields of an answer for `model` that are valid on their own (list items one by one,
+    cited statements, summaries, texts), and a warning for each thing dropped. A required field
+    that cannot be kept is left out, so validating the result names it."""
+    context = {"transcript": transcript}
+    warnings: list[str] = []
+    kept: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        value = data.get(name)
+        annotation = field.annotation
+        origin, args = get_origin(annotation), get_args(annotation)
+        if name == "participants":
+            kept[name] = _known_participants(value, transcript, warnings)
+        elif origin is list and args == (str,):
+            kept[name] = _strings(name, value, warnings)
+        elif origin is list and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+            kept[name] = _valid_items(name, value, args[0], context, warnings)
+        elif origin in (Union, types.UnionType) and str in args:
+            kept[name] = value.strip() if isinstance(value, str) and value.strip() else None
+        elif origin in (Union, types.UnionType):  # an optional cited statement
+            kept[name] = _valid_statement(name, value, context, warnings)
+        elif annotation is str:
+            if isinstance(value, str) and value.strip():
+                kept[name] = value.strip()
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            try:
+                kept[name] = annotation.model_validate(value, context=context)
+            except ValidationError as exc:
+                warnings.extend(validation_messages(exc, name))
+    return kept, warnings

@@ -10,12 +10,12 @@ from typing import Literal
 
 import httpx
 from openai import AsyncAzureOpenAI, AsyncOpenAI, DefaultAsyncHttpxClient
-from openai._constants import DEFAULT_CONNECTION_LIMITS
 
 from app.config import Settings
 from app.errors import ConfigurationError
 from app.llm.chat import OpenAIChatModel
 from app.llm.endpoint import Endpoint, protect_logs, public_endpoint, url_secrets
+from app.llm.pool import ShardedTransport
 from app.llm.progress import ProgressTransport
 from app.llm.retry import RetryPolicy
 
@@ -27,8 +27,9 @@ Role = Literal["llm", "judge"]
 
 
 def _http_client() -> httpx.AsyncClient:
-    """The SDK's default client, with a transport that records how far each request got."""
-    transport = ProgressTransport(httpx.AsyncHTTPTransport(limits=DEFAULT_CONNECTION_LIMITS))
+    """The SDK's default client, with a transport that records how far each request got, over
+    small connection pools (`app.llm.pool`: cheap however many requests are in flight)."""
+    transport = ProgressTransport(ShardedTransport())
     return DefaultAsyncHttpxClient(transport=transport)
 
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextvars
 import math
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from app.errors import PostmortemError
 
@@ -70,3 +70,18 @@ class LLMSlots:
             held = time.monotonic() - started
             previous = self._average_hold
             self._average_hold = held if previous is None else 0.8 * previous + 0.2 * held
+
+
+@asynccontextmanager
+async def own_slot(
+    limiter: Callable[[], AbstractAsyncContextManager[None]],
+) -> AsyncIterator[None]:
+    """A slot of its own for a task that works beside the one that started it (one chunk of a
+    long chat among several): the parent's slot is not shared. `LLMBusyError` when none is
+    free. Inside, the task's LLM calls use this slot."""
+    token = _held.set(None)
+    try:
+        async with limiter():
+            yield
+    finally:
+        _held.reset(token)

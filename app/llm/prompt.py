@@ -12,14 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from app.models import Message, Transcript
 from app.resources import prompts_dir, render_prompt
+from app.workers import Deferred, opened
 
 if TYPE_CHECKING:  # the SDK is imported only when an LLM is used
     from openai.types.chat import ChatCompletionMessageParam
+
+    from app.llm.chunking import Chunk
 
 
 SYSTEM_TEMPLATE = "extract_system.j2"
@@ -99,17 +103,42 @@ def build_messages(
 
 
 def reask_messages(
-    answer: str, errors: list[str], transcript: Transcript
+    answer: str, errors: list[str], transcript: Transcript | int
 ) -> list[ChatCompletionMessageParam]:
-    """The rejected answer and a user message quoting why, as instructor's re-ask does."""
+    """The rejected answer and a user message quoting why, as instructor's re-ask does
+    (`transcript`: the chat, or its number of messages)."""
     shown = errors[:_MAX_REASK_ERRORS]
     if len(errors) > len(shown):
         shown.append(f"... and {len(errors) - len(shown)} more problems of the same kinds")
-    reask = render_prompt(REASK_TEMPLATE, errors=shown, message_count=len(transcript.messages))
+    count = transcript if isinstance(transcript, int) else len(transcript.messages)
+    reask = render_prompt(REASK_TEMPLATE, errors=shown, message_count=count)
     return [
         {"role": "assistant", "content": answer},
         {"role": "user", "content": reask.strip()},
     ]
+
+
+def _too_long(prompt: int, context_tokens: int, answer_tokens: int, why: str) -> Exception:
+    from app.errors import ContextBudgetError
+    from app.llm.tokens import tokenizer_name
+
+    return ContextBudgetError(
+        f"the chat is too long for the model: the prompt is {prompt:,} tokens "
+        f"({tokenizer_name()}) and the answer may take {answer_tokens:,} "
+        f"(PM_LLM_MAX_TOKENS), over the {context_tokens:,}-token context "
+        f"(PM_LLM_CONTEXT_TOKENS){why}; nothing was sent to the LLM",
+        hint="send only the hours of the incident (since/until), use engine 'extractive', "
+        "or raise PM_LLM_CONTEXT_TOKENS if the model's context is larger",
+        prompt_tokens=prompt,
+        context_tokens=context_tokens,
+    )
+
+
+def prompt_tokens(messages: list[ChatCompletionMessageParam]) -> int:
+    """Tokens of a chat request's messages, as the context budget counts them."""
+    from app.llm.tokens import messages_tokens
+
+    return messages_tokens([str(m.get("content") or "") for m in messages])
 
 
 def bounded_messages(
@@ -121,23 +150,53 @@ def bounded_messages(
     """`build_messages`, refused with `ContextBudgetError` when the prompt plus the answer's
     PM_LLM_MAX_TOKENS would not fit PM_LLM_CONTEXT_TOKENS: nothing that cannot fit is sent.
 
-    A step (run in a worker by the service): rendering and counting a long chat is CPU work.
     The messages are exactly `build_messages`'s, so a chat that fits sends the same request.
     """
-    from app.errors import ContextBudgetError
-    from app.llm.tokens import messages_tokens, tokenizer_name
-
     messages = build_messages(transcript, schema=schema)
-    prompt = messages_tokens([str(m.get("content") or "") for m in messages])
+    prompt = prompt_tokens(messages)
     if prompt + answer_tokens > context_tokens:
-        raise ContextBudgetError(
-            f"the chat is too long for the model: the prompt is {prompt:,} tokens "
-            f"({tokenizer_name()}) and the answer may take {answer_tokens:,} "
-            f"(PM_LLM_MAX_TOKENS), over the {context_tokens:,}-token context "
-            "(PM_LLM_CONTEXT_TOKENS); nothing was sent to the LLM",
-            hint="send only the hours of the incident (since/until), use engine 'extractive', "
-            "or raise PM_LLM_CONTEXT_TOKENS if the model's context is larger",
-            prompt_tokens=prompt,
-            context_tokens=context_tokens,
-        )
+        raise _too_long(prompt, context_tokens, answer_tokens, "")
     return messages
+
+
+@dataclass(frozen=True)
+class ExtractionPlan:
+    """How a transcript is extracted: in one request (`messages`: the chat fits the context),
+    or in `chunks` (map-reduce, `app.llm.map_reduce`)."""
+
+    message_count: int
+    messages: list[ChatCompletionMessageParam] | None = None
+    chunks: tuple[Chunk, ...] = ()
+
+
+def plan_extraction(
+    transcript: Transcript | Deferred[Transcript],
+    schema: dict[str, Any] | None,
+    chunk_schema: dict[str, Any] | None,
+    context_tokens: int,
+    answer_tokens: int,
+) -> ExtractionPlan:
+    """A step (run in a worker by the service): the one request when the chat fits (exactly
+    `build_messages`'s, so a chat that fits sends the same request), else the chunks whose
+    prompts each fit; `ContextBudgetError` when the context cannot hold even a part.
+
+    `schema` / `chunk_schema` are written into the prompts in json_object mode (else None)."""
+    from app.llm.chunking import MIN_CHUNK_TOKENS, plan_chunks
+    from app.llm.long_prompt import chunk_overhead
+
+    chat = opened(transcript)
+    messages = build_messages(chat, schema=schema)
+    prompt = prompt_tokens(messages)
+    count = len(chat.messages)
+    if prompt + answer_tokens <= context_tokens:
+        return ExtractionPlan(message_count=count, messages=messages)
+    lines_budget = context_tokens - answer_tokens - chunk_overhead(chat, chunk_schema)
+    if lines_budget < MIN_CHUNK_TOKENS:
+        raise _too_long(
+            prompt,
+            context_tokens,
+            answer_tokens,
+            f", and it leaves too little room to read the chat in parts (at least "
+            f"{MIN_CHUNK_TOKENS:,} tokens per part beside the prompt and the answer)",
+        )
+    return ExtractionPlan(message_count=count, chunks=tuple(plan_chunks(chat, lines_budget)))

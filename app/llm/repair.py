@@ -215,10 +215,15 @@ def problems_json(problems: list[Problem], transcript: Transcript) -> str:
 
 
 def repair_messages(
-    problems: list[Problem], transcript: Transcript, *, schema: dict[str, Any] | None = None
+    problems: list[Problem],
+    transcript: Transcript,
+    *,
+    schema: dict[str, Any] | None = None,
+    shown: Transcript | None = None,
 ) -> list[ChatCompletionMessageParam]:
     """System and user messages for one repair request (the schema in the system prompt only
-    in json_object mode, where the server does not enforce it)."""
+    in json_object mode, where the server does not enforce it). `shown`: only these messages
+    of the transcript (an excerpt, for a chat too long for the context)."""
     system = render_prompt(
         SYSTEM_TEMPLATE, schema_json=json.dumps(schema, ensure_ascii=False) if schema else None
     )
@@ -226,7 +231,8 @@ def repair_messages(
         USER_TEMPLATE,
         participants=transcript.participants,
         message_count=len(transcript.messages),
-        transcript=numbered_transcript(transcript),
+        excerpt=shown is not None,
+        transcript=numbered_transcript(shown or transcript),
         problem_count=len(problems),
         problems_json=problems_json(problems, transcript),
     )
@@ -236,10 +242,24 @@ def repair_messages(
     ]
 
 
+def excerpt_around(
+    problems: list[Problem], transcript: Transcript, neighbours: int = 2
+) -> Transcript:
+    """The messages the problems involve, with `neighbours` on each side, in chat order."""
+    wanted: set[int] = set()
+    for problem in problems:
+        ids = [*problem.item.evidence, *(i for v in problem.verdicts for i in v.evidence)]
+        for message_id in ids:
+            wanted.update(range(message_id - neighbours, message_id + neighbours + 1))
+    messages = [m for m in transcript.messages if m.id in wanted]
+    return transcript.model_copy(update={"messages": messages})
+
+
 def reask_messages(
-    answer: str, errors: list[str], problems: list[Problem], transcript: Transcript
+    answer: str, errors: list[str], problems: list[Problem], transcript: Transcript | int
 ) -> list[ChatCompletionMessageParam]:
-    """The rejected answer and a message quoting why (at most 20 errors)."""
+    """The rejected answer and a message quoting why (at most 20 errors); `transcript`: the
+    chat, or its number of messages."""
     shown = errors[:20]
     if len(errors) > len(shown):
         shown.append(f"... and {len(errors) - len(shown)} more problems of the same kinds")
@@ -247,7 +267,7 @@ def reask_messages(
         REASK_TEMPLATE,
         errors=shown,
         items=[p.key for p in problems],
-        message_count=len(transcript.messages),
+        message_count=transcript if isinstance(transcript, int) else len(transcript.messages),
     )
     return [
         {"role": "assistant", "content": answer},

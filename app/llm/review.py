@@ -20,11 +20,13 @@ repair (the failing items are left out, a warning says why) and nothing of it is
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from app.errors import PostmortemError
+from app.llm.prompt import prompt_tokens
 from app.llm.repair import (
     REPAIR_SCHEMA_NAME,
     ItemPath,
@@ -33,6 +35,7 @@ from app.llm.repair import (
     RepairAnswer,
     RepairRecord,
     apply_repairs,
+    excerpt_around,
     reask_messages,
     records,
     repair_cache_key,
@@ -43,8 +46,11 @@ from app.llm.structured import ResponseSpec, ask_structured
 from app.models import IncidentReport, Transcript, Usage
 from app.schemas import load_repair_response_schema, repair_schema_version
 from app.verify import JudgeRequest, JudgeVerdict, VerificationReport
+from app.workers import INLINE, Deferred, StepRunner, opened
 
 if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
     from app.engines.registry import EngineRegistry
 
 # No repair is started with less time than this left of the budget.
@@ -124,18 +130,74 @@ def _add(usage: Usage, spent: Usage) -> None:
     usage.completion_tokens += spent.completion_tokens
 
 
+# From this many messages a repair answer is checked in a worker step (see app.engines.llm).
+OFFLOAD_MESSAGES = 300
+
+
+@dataclass(frozen=True)
+class RepairRequest:
+    """The repair call's messages (within the context budget) and its cache key."""
+
+    messages: list[ChatCompletionMessageParam]
+    key: str
+    message_count: int
+
+
+def repair_request(
+    problems: list[Problem],
+    transcript: Transcript | Deferred[Transcript],
+    model: str,
+    schema: dict[str, Any] | None,
+    context_tokens: int,
+    answer_tokens: int,
+) -> RepairRequest | None:
+    """A step: the repair request for `problems` (the schema in the prompt in json_object
+    mode). A chat too long for the context is shown as the messages the problems involve and
+    their neighbours; None when even that cannot fit (nothing is sent)."""
+    chat = opened(transcript)
+    key = repair_cache_key(problems, chat, model, repair_schema_version())
+    messages = repair_messages(problems, chat, schema=schema)
+    if prompt_tokens(messages) + answer_tokens > context_tokens:
+        messages = repair_messages(
+            problems, chat, schema=schema, shown=excerpt_around(problems, chat)
+        )
+        if prompt_tokens(messages) + answer_tokens > context_tokens:
+            return None
+    return RepairRequest(messages=messages, key=key, message_count=len(chat.messages))
+
+
+def ask_repair_settings(engines: EngineRegistry) -> tuple[str, dict[str, Any] | None, int, int]:
+    """What `repair_request` needs besides the problems and the transcript."""
+    endpoint = engines.llm_endpoint()
+    json_object = endpoint.response_format == "json_object"
+    schema = load_repair_response_schema() if json_object else None
+    settings = engines.settings
+    return endpoint.model, schema, settings.llm_context_tokens, settings.llm_max_tokens
+
+
 async def ask_repair(
     problems: list[Problem],
-    transcript: Transcript,
+    request: RepairRequest | None,
+    transcript: Transcript | Deferred[Transcript],
     engines: EngineRegistry,
     deadline: Deadline,
+    *,
+    steps: StepRunner = INLINE,
 ) -> tuple[RepairAnswer | None, Usage, str | None]:
     """One repair call (or the cached answer to the same question): the answer, its cost, and a
-    warning when there is no answer."""
+    warning when there is no answer. `request` is `repair_request`'s (None: it cannot fit)."""
     usage = Usage()
     endpoint = engines.llm_endpoint()
-    key = repair_cache_key(problems, transcript, endpoint.model, repair_schema_version())
-    cached = engines.repair_cache.get(key)
+    if request is None:
+        return (
+            None,
+            usage,
+            (
+                f"the repair request for the {len(problems)} item(s) that failed the fact check "
+                "does not fit PM_LLM_CONTEXT_TOKENS; they were left out"
+            ),
+        )
+    cached = engines.repair_cache.get(request.key)
     if isinstance(cached, RepairAnswer):
         return cached.model_copy(deep=True), usage, None
     if deadline.remaining() < MIN_REPAIR_SECONDS:
@@ -147,20 +209,21 @@ async def ask_repair(
                 "that failed the fact check; they were left out"
             ),
         )
-    schema = load_repair_response_schema()
-    json_object = endpoint.response_format == "json_object"
+    count = request.message_count
     spec = ResponseSpec(
         model=RepairAnswer,
         schema_name=REPAIR_SCHEMA_NAME,
-        schema=schema,
+        schema=load_repair_response_schema(),
         task="repair the report's failed items",
         context={"transcript": transcript, "problems": problems},
-        reask=lambda text, errors: reask_messages(text, errors, problems, transcript),
+        reask=lambda text, errors: reask_messages(text, errors, problems, count),
         max_attempts=engines.settings.llm_max_attempts,
+        offload=count >= OFFLOAD_MESSAGES,
     )
-    messages = repair_messages(problems, transcript, schema=schema if json_object else None)
     try:
-        answer = await ask_structured(endpoint, messages, spec, deadline=deadline)
+        answer = await ask_structured(
+            endpoint, request.messages, spec, deadline=deadline, steps=steps
+        )
     except PostmortemError as exc:  # upstream failures, invalid answers, every slot busy
         spent = exc.extra.get("usage")
         if isinstance(spent, dict):
@@ -174,5 +237,5 @@ async def ask_repair(
             ),
         )
     _add(usage, answer.usage)
-    engines.repair_cache.put(key, answer.value.model_copy(deep=True))
+    engines.repair_cache.put(request.key, answer.value.model_copy(deep=True))
     return answer.value, usage, None

@@ -46,6 +46,19 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text.encode("utf-8")) / _BYTES_PER_TOKEN)
 
 
+def truncate_to_tokens(text: str, tokens: int) -> str:
+    """The start of `text`, at most `tokens` tokens long (by the same count as `count_tokens`)."""
+    encoding = _encoding()
+    if encoding is not None:
+        encoded = encoding.encode_ordinary(text)
+        if len(encoded) <= tokens:
+            return text
+        return str(encoding.decode(encoded[:tokens], errors="ignore"))
+    data = text.encode("utf-8")
+    limit = int(tokens * _BYTES_PER_TOKEN)
+    return text if len(data) <= limit else data[:limit].decode("utf-8", "ignore")
+
+
 def messages_tokens(contents: list[str]) -> int:
     """Tokens of a chat request's messages (plus a few per message for the chat format)."""
     return sum(count_tokens(content) + 4 for content in contents)

@@ -18,6 +18,7 @@ from app.api.body import (
     decode_json,
     decode_text,
     media_type,
+    off_the_loop_if_large,
     parse_json_model,
     read_body,
     read_form,
@@ -247,19 +248,26 @@ async def read_draft_input(
     else:
         if kind not in TEXT_TYPES:
             raise unsupported(kind)
-        text = decode_text(await read_body(request, body_cap(kind, settings)))
-        data = decode_json(text) if kind == "application/json" else None
-        if kind == "application/json" and not _is_raw_export(data):
-            body = parse_json_model(text, DraftRequest, extra=query, data=data)
-        else:
-            body = validate_fields(DraftRequest, {"transcript": text, **query})
-        transcript = str(body.transcript)
+        raw = await read_body(request, body_cap(kind, settings))
+        body, transcript = await off_the_loop_if_large(raw, decode_draft_body, raw, kind, query)
         check_size(
             transcript, settings.max_transcript_chars, "transcript", "PM_MAX_TRANSCRIPT_CHARS"
         )
         source = text_source(transcript, body, settings)
         options = body.options()
     return source, options
+
+
+def decode_draft_body(raw: bytes, kind: str, query: dict[str, Any]) -> tuple[DraftRequest, str]:
+    """A JSON or text body as a `DraftRequest` (JSON: the request, or an export posted as it
+    is), and its transcript text."""
+    text = decode_text(raw)
+    data = decode_json(text) if kind == "application/json" else None
+    if kind == "application/json" and not _is_raw_export(data):
+        body = parse_json_model(text, DraftRequest, extra=query, data=data)
+    else:
+        body = validate_fields(DraftRequest, {"transcript": text, **query})
+    return body, str(body.transcript)
 
 
 def _is_raw_export(data: Any) -> bool:

@@ -13,6 +13,7 @@ from app.api.body import (
     check_size,
     decode_text,
     media_type,
+    off_the_loop_if_large,
     parse_json_model,
     read_body,
     read_form,
@@ -29,6 +30,7 @@ from app.api.uploads import (
     unsupported,
 )
 from app.pipeline import VerifyOutcome, verify_text_json
+from app.verify.judge_call import JudgeModelCall
 
 router = APIRouter(tags=["verification"])
 
@@ -103,7 +105,8 @@ async def post_verify(
         source = await form_source(upload, fields.get("transcript"), body, settings)
     elif kind in ("application/json", ""):
         cap = body_cap("application/json", settings) + settings.max_draft_chars * 6
-        request_body = parse_json_model(decode_text(await read_body(request, cap)), VerifyRequest)
+        raw = await read_body(request, cap)
+        request_body = await off_the_loop_if_large(raw, _decode_verify_body, raw)
         transcript = str(request_body.transcript)
         check_size(
             transcript, settings.max_transcript_chars, "transcript", "PM_MAX_TRANSCRIPT_CHARS"
@@ -112,16 +115,27 @@ async def post_verify(
         body, source = request_body, text_source(transcript, request_body, settings)
     else:
         raise unsupported(kind)
-    judges = engines.claim_judge(engines.deadline()) if body.use_llm_judge else None
+    judge = None
+    if body.use_llm_judge and engines.llm_verification_enabled():
+        judge = JudgeModelCall(  # its prompt is built in a worker step with the questions
+            engines.judge_endpoint(),
+            deadline=engines.deadline(),
+            max_attempts=settings.llm_max_attempts,
+        )
     outcome = await verify_text_json(
         source,
         body.draft,
         format=body.format,
         date=body.date,
         timezone=body.timezone,
-        judge=judges[0] if judges is not None else None,
+        judge=judge,
         steps=steps,
         llm_slots=engines.llm_slots,
         max_claims=settings.verify_max_claims,
     )
     return Response(outcome, media_type="application/json")  # a VerifyOutcome, serialized
+
+
+def _decode_verify_body(raw: bytes) -> VerifyRequest:
+    """A JSON body as a `VerifyRequest`."""
+    return parse_json_model(decode_text(raw), VerifyRequest)
