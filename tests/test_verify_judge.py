@@ -22,6 +22,7 @@ from app.verify import (
     JudgeVerdict,
     LLMClaimJudge,
     split_claims,
+    verify_draft,
     verify_draft_with_judge,
 )
 from app.verify.assessment import assess_claim
@@ -299,3 +300,52 @@ def test_the_prompt_version_is_part_of_the_cache_key(
     monkeypatch.setattr("app.verify.judge_cache.judge_prompt_version", lambda: "3.deadbeef")
     assert JudgeCache.key(claims, seed, "m") != before
     assert judge_prompt_version().split(".")[0] == "2"
+
+
+def _assessed(text: str, transcript: Transcript) -> Any:
+    (claim,) = split_claims(text)
+    return assess_claim(claim, SourceIndex(transcript))
+
+
+def test_a_claim_failed_only_by_reading_its_meaning_is_asked_not_final() -> None:
+    """Polarity, done-versus-planned and "all" misread faithful paraphrases more often than the
+    fact checks misread facts: without a judge such a failure stands, with one the judge
+    decides it. A failed time stays final either way."""
+    chat = parse_transcript(
+        "[14:04] Ben: checkout-service is slow. catalog-service and user-service are fine\n"
+        "[14:08] Ben: rolling back the cache config to v5.3 now\n"
+        "[14:12] Ben: rollback done, v5.3 live, hit rate back to 96%"
+    )
+    opposite = _assessed("catalog-service was slow too. [m1]", chat)
+    assert opposite.status == "contradicted" and "polarity:contradicted" in opposite.checks
+    assert needs_judge(opposite)
+    wrong_time = _assessed("13:50 the rollback was done, v5.3 live [m3]", chat)
+    assert wrong_time.status == "contradicted" and "times:contradicted" in wrong_time.checks
+    assert not needs_judge(wrong_time)
+
+
+async def test_the_judge_overrules_a_meaning_check_and_its_verdict_ships(
+    judge: LLMClaimJudge,
+) -> None:
+    """A faithful paraphrase the polarity check reads as its opposite ("left without labels"
+    against "waiting on labels"; found on a dev incident's labelled answer): the rules alone
+    contradict it, the judge reads it and its "supported" ships."""
+    chat = parse_transcript(
+        "[08:14] Ana: update: 4,870 shipments are waiting on labels at Rotterdam and Poznań.\n"
+        "[08:26] Ana: backlog cleared, all labels printed"
+    )
+    draft = "4,870 shipments were left without labels at Rotterdam and Poznań. [m1]"
+    rules = verify_draft(draft, chat).claims[0]
+    assert rules.status == "contradicted" and "polarity:contradicted" in rules.checks
+    answer = {
+        "verdicts": [{"index": 0, "status": "supported", "evidence": [1], "reason": "m1 says so"}]
+    }
+    with respx.mock(base_url=BASE_URL) as mock:
+        route = mock.post("/chat/completions").mock(
+            return_value=httpx.Response(200, json=chat_completion(json.dumps(answer)))
+        )
+        report = await verify_draft_with_judge(draft, chat, judge)
+    assert route.call_count == 1
+    sent = json.loads(route.calls[0].request.content)["messages"][1]["content"]
+    assert "were left without labels" in sent
+    assert report.claims[0].judged_by == "llm" and report.claims[0].status == "supported"

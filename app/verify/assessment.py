@@ -2,6 +2,12 @@
 
 - A hard check fails: the claim is *contradicted* (the chat states something else, and the reason
   names the message) or *unsupported* (a hard fact the chat does not contain). Contradicted wins.
+- A failure found only by the checks that read meaning rather than facts (`INTERPRETIVE`:
+  polarity, done-versus-planned, "all" for a part) stands when there is no judge (it names a
+  cited message that says the opposite), but it is not final: with a judge, the claim is asked
+  like a flagged one, and the judge's verdict replaces it. These checks misread faithful
+  paraphrases and quotes more often than the fact checks do (measured on the dev incidents'
+  labelled answers: most correct facts the rules dropped were dropped by them).
 - Otherwise a soft signal may be raised (a flag from a check; words the chat never uses; too few
   of the claim's words in the messages it rests on). A flagged claim is *open*: the judge decides
   it when there is one, and without one it ships as "unconfirmed".
@@ -52,6 +58,9 @@ CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_done,
     check_silence,
 )
+# Checks that read what a sentence means (negation, mood, scope), not a fact it states: their
+# failure alone does not settle a claim when a judge can read it (see the module docstring).
+INTERPRETIVE = frozenset({"polarity", "done", "quantifiers"})
 # Checks whose pass confirms a fact of the claim (an identifier or a citation that exists
 # confirms nothing by itself).
 ANCHORS = frozenset(
@@ -75,7 +84,9 @@ class Assessment:
     reason: str
     evidence: list[int]
     checks: list[str]
-    settled: bool = False  # by hard checks: failed, or every hard fact confirmed, no flag
+    # By hard checks: failed, or every hard fact confirmed, no flag. A claim failed only by the
+    # interpretive checks is not settled: a judge, when there is one, decides it.
+    settled: bool = False
     candidates: list[int] = field(default_factory=list)  # retrieved messages, best first
 
 
@@ -89,13 +100,14 @@ def _failure(ctx: ClaimContext, applied: list[CheckResult]) -> Assessment | None
         failed = [r for r in applied if r.outcome == failing]
         if failed:
             status: ClaimStatus = "contradicted" if failing == "contradicted" else "unsupported"
+            every_failure = [r for r in applied if r.outcome in ("contradicted", "unsupported")]
             return Assessment(
                 ctx.claim,
                 status,
                 "; ".join(r.reason for r in failed),
                 _unique([i for r in failed for i in r.evidence]),
                 labels,
-                settled=True,
+                settled=not all(r.name in INTERPRETIVE for r in every_failure),
                 candidates=[mid for mid, _ in ctx.ranked],
             )
     return None

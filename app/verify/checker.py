@@ -1,7 +1,8 @@
 """Verdicts for a draft's claims: the rules first, then (optionally) the LLM judge.
 
-The rules settle what hard checks can (`assessment`). Every claim they leave open, and every
-claim supported by its words alone, goes to the judge in one batched call when there is one;
+The rules settle what hard checks can (`assessment`). Every claim they leave open, every claim
+supported by its words alone, and every claim failed only by a check that reads meaning
+(polarity, done-versus-planned, "all"), goes to the judge in one batched call when there is one;
 without a judge an open claim ships as "unconfirmed" (nothing contradicts it; the rules could not
 confirm it). A draft is cut into at most `MAX_CLAIMS` claims; past that the request is refused
 (`TooManyClaimsError`, 413) rather than answered slowly.
@@ -53,7 +54,8 @@ def rules_verdict(assessment: Assessment) -> ClaimVerdict:
 
 
 def needs_judge(assessment: Assessment) -> bool:
-    """True for a claim the hard checks did not settle: open, or supported by words alone."""
+    """True for a claim the hard checks did not settle: open, supported by words alone, or failed
+    only by the interpretive checks (`assessment.INTERPRETIVE`)."""
     return not assessment.settled
 
 
