@@ -260,3 +260,37 @@ def test_a_contradicted_time_says_which_times_the_cited_message_has() -> None:
     assert verdict.reason == (
         "09:48 is neither the time of the cited m1 (09:18) nor one it writes (09:00)"
     )
+
+
+# A German chat writes thousands with dots and decimals with commas (found on a dev incident's
+# labelled answer: "3.400" in the chat, "3,400" in a correct claim, was contradicted).
+GERMAN = chat(
+    ("07:02", "Jonas", "Laut Gateway-Log ca. 3.400 fehlgeschlagene Scans, davon 2.870 in Halle 3."),
+    ("07:05", "Jonas", "Latenz 8,4s im Peak, Sequenz bei 1.234.567"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "About 3,400 scans failed, 2,870 of them in one hall. [m1]",
+        "About 3400 scans failed. [m1]",
+        "Latency peaked at 8.4s. [m2]",
+        "The sequence stood at 1,234,567. [m2]",
+    ],
+)
+def test_figures_in_either_separator_convention_agree(claim: str) -> None:
+    verdict = check(claim, GERMAN)
+    assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "About 4,100 scans failed. [m1]",
+        "Latency peaked at 9.4s. [m2]",
+        "The sequence stood at 1,234,000. [m2]",
+    ],
+)
+def test_a_different_figure_still_fails_across_conventions(claim: str) -> None:
+    assert check(claim, GERMAN).status in FAILED

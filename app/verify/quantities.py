@@ -28,7 +28,8 @@ FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money", "d
 # by its look-behind, so runs of digits, commas or dots are read in one pass.
 _FIGURE = re.compile(
     r"(?<![\w.#/:,\-])(?P<cur>[$€£])?+"
-    r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d++(?:\.\d++)?+)"
+    r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d{1,3}(?:\.\d{3}){2,}+(?:,\d++)?+"
+    r"|\d++,\d{1,2}(?=[ \t]?(?:%|ms\b|s\b|h\b|min|sec|[KMGT]i?B\b|x\b))|\d++(?:\.\d++)?+)"
     r"(?![.,]?\d|:\d|-\d{1,2}-\d|/7\b|(?:st|nd|rd|th)\b)"
     r"\+?+(?P<mult>[kK](?![a-zA-Z])|[MB](?![a-zA-Z])|[ \t]?(?:thousand|million|billion)\b)?+"
     r"(?:[ \t]?-?[ \t]?(?P<unit>%|percent\b|per[ \t]?cent\b|ms\b|milliseconds?\b|msec\b"
@@ -179,6 +180,9 @@ class Figure:
     magnitude: bool = False  # "thousands of": at least `value`, below 1000 times it
     vague: bool = False  # "twice", "half", "an hour": everyday words, never a hard fact alone
     fraction: bool = False  # "4 of 6", "one in five", "4/6": a share written as a fraction
+    # The other reading of a number whose separator is ambiguous: "3.400" is 3.4 in English
+    # and 3,400 in German (or French, Dutch...): it is the same figure as either.
+    alternative: float | None = None
 
     @cached_property
     def context(self) -> frozenset[str]:
@@ -191,6 +195,13 @@ class Figure:
         return f"#fig:{self.kind}:{_order(self.value)}"
 
     @property
+    def filed_under(self) -> tuple[str, ...]:
+        """The index keys of each of its readings ("3.400": 3.4 and 3,400)."""
+        if self.alternative is None:
+            return (self.key,)
+        return (self.key, f"#fig:{self.kind}:{_order(self.alternative)}")
+
+    @property
     def occurrences(self) -> bool:
         """A factor written "N times" with a number: it may count occurrences ("shown 1,900
         times") as well as multiply ("8 times the normal rate")."""
@@ -198,6 +209,9 @@ class Figure:
 
     def keys(self) -> list[str]:
         """Index keys that a figure equal to this one may be filed under."""
+        if self.alternative is not None:
+            other = replace(self, value=self.alternative, alternative=None)
+            return list(dict.fromkeys(replace(self, alternative=None).keys() + other.keys()))
         order = _order(self.value)
         kinds = [self.kind]
         if self.occurrences:
@@ -213,7 +227,15 @@ class Figure:
         return [f"#fig:{k}:{o}" for k in kinds for o in (order - 1, order, order + 1)]
 
     def same(self, other: Figure) -> bool:
-        """True when both figures state the same quantity."""
+        """True when both figures state the same quantity (in either reading of an ambiguous
+        separator)."""
+        for mine in _readings(self):
+            for theirs in _readings(other):
+                if mine._same(theirs):
+                    return True
+        return False
+
+    def _same(self, other: Figure) -> bool:
         kinds = {self.kind, other.kind}
         if kinds == {"size", "count"}:
             kinds = {"count"}  # "512M" of memory is 512 MB
@@ -240,6 +262,32 @@ class Figure:
         if kinds == {"size"} or kinds == {"count"} and "size" in {self.kind, other.kind}:
             tolerance = max(tolerance, 0.05 * largest)  # 2 GB and 2048 MB
         return abs(self.value - other.value) <= tolerance + 1e-9
+
+
+def _readings(figure: Figure) -> list[Figure]:
+    if figure.alternative is None:
+        return [figure]
+    scale = figure.alternative / figure.value if figure.value else 1.0
+    other = replace(
+        figure, value=figure.alternative, precision=0.5 * scale / 1000, alternative=None
+    )
+    return [replace(figure, alternative=None), other]
+
+
+def _number(written: str) -> tuple[float, float, float | None]:
+    """The value of a written number, half the unit of its last digit, and its other reading:
+    "2,300" is 2300; "3.400" is 3.4 or 3400; "1.234.567" is 1234567 and "8,4" 8.4 (German)."""
+    if written.count(".") >= 2 or ("." in written and "," in written.split(".")[-1]):
+        european = written.replace(".", "").replace(",", ".")
+        return float(european), _precision(european), None
+    if "," in written and "." not in written and len(written.split(",")[-1]) < 3:
+        european = written.replace(",", ".")
+        return float(european), _precision(european), None
+    value = float(written.replace(",", ""))
+    head, _, tail = written.partition(".")
+    if len(tail) == 3 and "," not in head and 1 <= len(head) <= 3 and head != "0":
+        return value, _precision(written), float(head + tail)
+    return value, _precision(written), None
 
 
 def _order(value: float) -> int:
@@ -269,7 +317,7 @@ def _is_http_status(match: re.Match[str], text: str) -> bool:
     """'500s' in "a flood of 500s" is HTTP 500 responses, not 500 seconds."""
     return (
         match["unit"] == "s"
-        and "." not in match["num"]
+        and match["num"].isdigit()
         and 100 <= float(match["num"]) < 600
         and text[match.end("num") : match.end("num") + 1] == "s"
     )
@@ -331,18 +379,27 @@ _BOUNDS = ("within", "under", "below", "less than", "fewer than", "at most", "up
 
 def _figure_of(match: re.Match[str], text: str) -> Figure:
     start, end = match.span()
-    number = float(match["num"].replace(",", ""))
-    precision = _precision(match["num"])
+    number, precision, alternative = _number(match["num"])
     mult = (match["mult"] or "").strip().lower()
     if mult:
         number *= _MULTIPLIERS[mult]
         precision *= _MULTIPLIERS[mult]
+        alternative = None  # "1.500k" is no German thousand
     unit = (match["unit"] or "").lower().replace(" ", "").replace("\t", "")
     written = match.group(0).strip()
     context = _context(text, start, end)
     approximate = _approximate(text, start) or text[match.end("num") : match.end("num") + 1] == "+"
     if match["cur"] or unit in {"usd", "eur", "gbp"}:
-        return Figure("money", number, written, start, context, precision, approximate)
+        return Figure(
+            "money",
+            number,
+            written,
+            start,
+            context,
+            precision,
+            approximate,
+            alternative=alternative,
+        )
     if unit == "%" or unit.startswith("per"):
         return Figure("ratio", number / 100, written, start, context, precision / 100, approximate)
     if unit in {"x", "times", "fold"}:
@@ -362,7 +419,9 @@ def _figure_of(match: re.Match[str], text: str) -> Figure:
                 scaled = 0.5 * _SECONDS[rest["unit"]]
                 written = text[start : rest.end()].strip()
         return Figure("duration", seconds, written, start, context, scaled, approximate)
-    return Figure("count", number, written, start, context, precision, approximate)
+    return Figure(
+        "count", number, written, start, context, precision, approximate, alternative=alternative
+    )
 
 
 def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figure]:

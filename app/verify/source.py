@@ -222,7 +222,7 @@ class SourceIndex:
         words = index_terms(text)
         clocks = clock_times(text)
         figs = figures(text, clocks=clocks)
-        extra = [f.key for f in figs]
+        extra = [key for f in figs for key in f.filed_under]
         extra += [f"#time:{v}" for t in clocks for v in t.values]
         if message.author:
             if message.author not in self._author_terms:
@@ -246,9 +246,10 @@ class SourceIndex:
             if len(self.ranges[minutes]) < KEY_CAP:
                 self.ranges[minutes].append(message.id)
         for figure in figs:
-            holders = self.figure_index[figure.key]
-            if len(holders) < KEY_CAP:
-                holders.append((message.id, figure))
+            for key in figure.filed_under:
+                holders = self.figure_index[key]
+                if len(holders) < KEY_CAP:
+                    holders.append((message.id, figure))
         if any(sep in text for sep in "-_.") or any(c.isupper() for c in text[1:]):
             for ident in identifiers(text):
                 self.entity_keys.update(part_runs(ident))
