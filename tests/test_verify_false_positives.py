@@ -260,3 +260,17 @@ def test_a_contradicted_time_says_which_times_the_cited_message_has() -> None:
     assert verdict.reason == (
         "09:48 is neither the time of the cited m1 (09:18) nor one it writes (09:00)"
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "said"),
+    [
+        # the inflected form of a stop word ("look", "looks") is a word the chat uses
+        ("Nobody looked. [m1]", "Nobody looked at the balancer for weeks"),
+        ("Nobody was looking at the disk graphs. [m1]", "nobody was looking at the disk graphs"),
+    ],
+)
+def test_a_word_the_chat_uses_is_not_reported_missing(claim: str, said: str) -> None:
+    verdict = check(claim, chat(("10:00", "Ana", said)))
+    assert "never uses" not in verdict.reason, verdict.reason
+    assert verdict.status == "supported", verdict.reason

@@ -156,6 +156,10 @@ ASSIGNING = re.compile(
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
+# A list line that opens with a handle and goes on with the work: "@rafa.kt add the disk alert".
+HANDLE_TASK = re.compile(
+    r"^@(?P<name>[A-Za-z][\w.]{0,30}+)[ \t,]++(?P<task>[A-Za-z]\S*+(?:[ \t]++\S++)++)$"
+)
 LEAD_NUMBER = re.compile(r"^[ \t]*+#?+(\d{1,2})[.):]?+[ \t]")
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|one)\b", re.IGNORECASE)
 LEAD_WORDS = re.compile(
