@@ -274,3 +274,44 @@ def test_a_word_the_chat_uses_is_not_reported_missing(claim: str, said: str) -> 
     verdict = check(claim, chat(("10:00", "Ana", said)))
     assert "never uses" not in verdict.reason, verdict.reason
     assert verdict.status == "supported", verdict.reason
+
+
+# A chat written for these tests: every statement in it is hedged or asked, then one is settled.
+HEDGES = chat(
+    ("10:00", "Ana", "not sure catalog-service is fine yet"),
+    ("10:01", "Ben", "I think the cache config is the cause"),
+    ("10:02", "Ana", "maybe the nightly job filled the cache?"),
+    ("10:03", "Ben", "might be the eviction policy"),
+    ("10:04", "Ana", "is user-service healthy?"),
+    ("10:05", "Ben", "confirmed: the nightly job filled the cache at 09:55"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "catalog-service is fine. [m1]",
+        "The cache config was the cause. [m2]",
+        "The eviction policy was the cause. [m4]",
+        "user-service is healthy. [m5]",
+    ],
+)
+def test_a_hedge_or_a_question_confirms_nothing(claim: str) -> None:
+    verdict = check(claim, HEDGES)
+    assert verdict.status == "unconfirmed", verdict.reason
+    assert "hedge" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a plain statement elsewhere among the cited messages settles it
+        "The nightly job filled the cache. [m3, m6]",
+        # the claim is as uncertain as its source
+        "The cause may be the cache config. [m2]",
+    ],
+)
+def test_a_plain_statement_or_a_hedged_claim_is_not_flagged(claim: str) -> None:
+    verdict = check(claim, HEDGES)
+    assert "hedge:flag" not in verdict.checks, verdict.reason
+    assert verdict.status not in FAILED, verdict.reason
