@@ -315,3 +315,29 @@ def test_a_plain_statement_or_a_hedged_claim_is_not_flagged(claim: str) -> None:
     verdict = check(claim, HEDGES)
     assert "hedge:flag" not in verdict.checks, verdict.reason
     assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize("heading", ["recap:", "what we did:", "done so far:", "Summary so far:"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The checkout pods were restarted. [m2]",
+        "The pricing config was rolled back to v5.3. [m2]",
+        "The memory limit was raised to 2Gi. [m2]",
+    ],
+)
+def test_a_recap_lists_what_was_done_not_follow_up_work(heading: str, claim: str) -> None:
+    transcript = chat(
+        ("10:00", "Ana", "checkout errors up, pods OOMing"),
+        (
+            "10:30",
+            "Ana",
+            f"{heading}\n- memory limit raised to 2Gi\n- restart of the checkout pods\n"
+            "- rollback of the pricing config to v5.3",
+        ),
+        ("10:31", "Ana", "follow-ups:\n- add a memory alert\n- load test the new limit"),
+    )
+    verdict = check(claim, transcript)
+    assert verdict.status == "supported", verdict.reason
+    # the follow-ups after it are still follow-ups
+    assert check("A memory alert was added. [m3]", transcript).status == "contradicted"

@@ -15,8 +15,9 @@ owner is the participant who took it or was given it:
   reply template?" then "yes"; "Ravi, can you take 2?" then "sure thing";
 - a commitment: "I'll run load tests on staging", or "I'll take that one" / "mine" right after a
   single proposal ("someone should add an alert").
-Posting a list is not owning it: an item nobody takes stays a follow-up with no owner, as does a
-proposal ("we should add a health check").
+A list under a heading that reports what was done ("recap:", "what we did:", "done so far:")
+lists no follow-ups. Posting a list is not owning it: an item nobody takes stays a follow-up
+with no owner, as does a proposal ("we should add a health check").
 
 Every pattern is anchored or bounded, and the walk keeps only the last list and the open
 requests, so it is linear in the chat.
@@ -137,6 +138,8 @@ def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, s
     lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
     items: list[tuple[int | None, str]] = []
     header_at = next((i for i, line in enumerate(lines) if cues.HEADER.search(line)), None)
+    if header_at is not None and cues.RECAP.search(lines[header_at]):
+        return [], False  # "recap:" lists what was done: its lines are read as prose
     for index, line in enumerate(lines):
         match = cues.ITEM.match(line)
         if match is not None:
