@@ -341,3 +341,37 @@ def test_a_recap_lists_what_was_done_not_follow_up_work(heading: str, claim: str
     assert verdict.status == "supported", verdict.reason
     # the follow-ups after it are still follow-ups
     assert check("A memory alert was added. [m3]", transcript).status == "contradicted"
+
+
+# A chat written for these tests: which component does what.
+CALLS = chat(
+    ("14:14", "Ana", "login is hanging too, auth calls profile-service on every login"),
+    ("14:15", "Ben", "gw retries checkout-api 3 times before giving up"),
+    ("14:16", "Ana", "notifications service queued ~12k push notifications meanwhile"),
+    ("14:17", "Ben", "after that it calls the payments-api with the same token"),
+)
+
+
+def test_the_component_that_does_it_is_the_subject_of_the_chat_clause() -> None:
+    verdict = check(
+        "Login hung because the notifications service calls profile-service on every login. [m1]",
+        CALLS,
+    )
+    assert verdict.status == "contradicted", verdict.reason
+    assert "auth" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Auth calls profile-service on every login. [m1]",
+        # a shorthand of the component is the component
+        "The gateway retries checkout-api 3 times before giving up. [m2]",
+        # a pronoun or a stop word before the verb names no rival
+        "checkout-api calls the payments-api with the same token. [m4]",
+        "The notifications service queued about 12k push notifications. [m3]",
+    ],
+)
+def test_a_subject_the_chat_agrees_with_is_not_contradicted(claim: str) -> None:
+    verdict = check(claim, CALLS)
+    assert verdict.status != "contradicted", verdict.reason
