@@ -375,3 +375,21 @@ def test_the_component_that_does_it_is_the_subject_of_the_chat_clause() -> None:
 def test_a_subject_the_chat_agrees_with_is_not_contradicted(claim: str) -> None:
     verdict = check(claim, CALLS)
     assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_correction_long_after_the_first_time_still_corrects_it() -> None:
+    filler = [(f"14:{20 + i:02d}", "Ben", f"still watching graph {i}") for i in range(18)]
+    transcript = chat(
+        ("14:18", "Viktor", "the blocker is the migration job: V212 started 2:05 PM"),
+        *filler,
+        (
+            "14:41",
+            "Viktor",
+            "correction on the start: the job started at 2:05 but V211 ran first. "
+            "V212 only took the lock at 2:07",
+        ),
+    )
+    wrong = check("14:05 — V212 took the lock [m1]", transcript)
+    assert wrong.status == "contradicted" and "2:07" in wrong.reason, wrong.reason
+    right = check("14:07 — V212 took the lock [m20]", transcript)
+    assert right.status not in FAILED, right.reason

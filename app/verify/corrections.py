@@ -25,8 +25,9 @@ MARKER = re.compile(
     r"wrong|wrong)\b|\bmy[ \t]++mistake\b|\bmis-?read\b",
     re.IGNORECASE,
 )
-# A correction supersedes what was said at most this many messages before it.
-REACH = 10
+# A correction supersedes what was said at most this many messages before it (an incident
+# channel corrects its start time long after: 24 messages later in one of the dev chats).
+REACH = 30
 
 
 @dataclass(frozen=True)
