@@ -393,3 +393,12 @@ def test_a_correction_long_after_the_first_time_still_corrects_it() -> None:
     assert wrong.status == "contradicted" and "2:07" in wrong.reason, wrong.reason
     right = check("14:07 — V212 took the lock [m20]", transcript)
     assert right.status not in FAILED, right.reason
+
+
+def test_a_correction_of_a_written_time_leaves_the_post_time_alone() -> None:
+    transcript = chat(
+        ("14:18", "Viktor", "the blocker is the migration job: V212 started 2:05 PM"),
+        ("14:41", "Viktor", "correction on the start: V212 only took the lock at 2:07"),
+    )
+    verdict = check("14:18 Viktor found migration V212 was the blocker [m1]", transcript)
+    assert verdict.status not in FAILED, verdict.reason
