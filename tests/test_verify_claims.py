@@ -74,6 +74,17 @@ def texts(draft: str) -> list[str]:
             "No follow-up work was agreed in the chat.",
             ["No follow-up work was agreed in the chat."],
         ),
+        # a citation closes what it cites: a label after it starts the next claim
+        (
+            "“rollback complete” [m5] Root cause: osd.12 is full [m1]",
+            ["“rollback complete”", "Root cause: osd.12 is full"],
+        ),
+        (
+            "Rolled back at 09:18 [m4] Impact: 12 minutes of errors [m2, m9]",
+            ["Rolled back at 09:18", "Impact: 12 minutes of errors"],
+        ),
+        # a lower-case word after a citation goes on with the same sentence
+        ("Errors rose [m2] and then fell [m3].", ["Errors rose and then fell."]),
     ],
 )
 def test_split_claims(draft: str, expected: list[str]) -> None:

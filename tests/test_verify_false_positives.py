@@ -262,6 +262,148 @@ def test_a_contradicted_time_says_which_times_the_cited_message_has() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("claim", "said"),
+    [
+        # the inflected form of a stop word ("look", "looks") is a word the chat uses
+        ("Nobody looked. [m1]", "Nobody looked at the balancer for weeks"),
+        ("Nobody was looking at the disk graphs. [m1]", "nobody was looking at the disk graphs"),
+    ],
+)
+def test_a_word_the_chat_uses_is_not_reported_missing(claim: str, said: str) -> None:
+    verdict = check(claim, chat(("10:00", "Ana", said)))
+    assert "never uses" not in verdict.reason, verdict.reason
+    assert verdict.status == "supported", verdict.reason
+
+
+# A chat written for these tests: every statement in it is hedged or asked, then one is settled.
+HEDGES = chat(
+    ("10:00", "Ana", "not sure catalog-service is fine yet"),
+    ("10:01", "Ben", "I think the cache config is the cause"),
+    ("10:02", "Ana", "maybe the nightly job filled the cache?"),
+    ("10:03", "Ben", "might be the eviction policy"),
+    ("10:04", "Ana", "is user-service healthy?"),
+    ("10:05", "Ben", "confirmed: the nightly job filled the cache at 09:55"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "catalog-service is fine. [m1]",
+        "The cache config was the cause. [m2]",
+        "The eviction policy was the cause. [m4]",
+        "user-service is healthy. [m5]",
+    ],
+)
+def test_a_hedge_or_a_question_confirms_nothing(claim: str) -> None:
+    verdict = check(claim, HEDGES)
+    assert verdict.status == "unconfirmed", verdict.reason
+    assert "hedge" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # a plain statement elsewhere among the cited messages settles it
+        "The nightly job filled the cache. [m3, m6]",
+        # the claim is as uncertain as its source
+        "The cause may be the cache config. [m2]",
+    ],
+)
+def test_a_plain_statement_or_a_hedged_claim_is_not_flagged(claim: str) -> None:
+    verdict = check(claim, HEDGES)
+    assert "hedge:flag" not in verdict.checks, verdict.reason
+    assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize("heading", ["recap:", "what we did:", "done so far:", "Summary so far:"])
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The checkout pods were restarted. [m2]",
+        "The pricing config was rolled back to v5.3. [m2]",
+        "The memory limit was raised to 2Gi. [m2]",
+    ],
+)
+def test_a_recap_lists_what_was_done_not_follow_up_work(heading: str, claim: str) -> None:
+    transcript = chat(
+        ("10:00", "Ana", "checkout errors up, pods OOMing"),
+        (
+            "10:30",
+            "Ana",
+            f"{heading}\n- memory limit raised to 2Gi\n- restart of the checkout pods\n"
+            "- rollback of the pricing config to v5.3",
+        ),
+        ("10:31", "Ana", "follow-ups:\n- add a memory alert\n- load test the new limit"),
+    )
+    verdict = check(claim, transcript)
+    assert verdict.status == "supported", verdict.reason
+    # the follow-ups after it are still follow-ups
+    assert check("A memory alert was added. [m3]", transcript).status == "contradicted"
+
+
+# A chat written for these tests: which component does what.
+CALLS = chat(
+    ("14:14", "Ana", "login is hanging too, auth calls profile-service on every login"),
+    ("14:15", "Ben", "gw retries checkout-api 3 times before giving up"),
+    ("14:16", "Ana", "notifications service queued ~12k push notifications meanwhile"),
+    ("14:17", "Ben", "after that it calls the payments-api with the same token"),
+)
+
+
+def test_the_component_that_does_it_is_the_subject_of_the_chat_clause() -> None:
+    verdict = check(
+        "Login hung because the notifications service calls profile-service on every login. [m1]",
+        CALLS,
+    )
+    assert verdict.status == "contradicted", verdict.reason
+    assert "auth" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Auth calls profile-service on every login. [m1]",
+        # a shorthand of the component is the component
+        "The gateway retries checkout-api 3 times before giving up. [m2]",
+        # a pronoun or a stop word before the verb names no rival
+        "checkout-api calls the payments-api with the same token. [m4]",
+        "The notifications service queued about 12k push notifications. [m3]",
+    ],
+)
+def test_a_subject_the_chat_agrees_with_is_not_contradicted(claim: str) -> None:
+    verdict = check(claim, CALLS)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_correction_long_after_the_first_time_still_corrects_it() -> None:
+    filler = [(f"14:{20 + i:02d}", "Ben", f"still watching graph {i}") for i in range(18)]
+    transcript = chat(
+        ("14:18", "Viktor", "the blocker is the migration job: V212 started 2:05 PM"),
+        *filler,
+        (
+            "14:41",
+            "Viktor",
+            "correction on the start: the job started at 2:05 but V211 ran first. "
+            "V212 only took the lock at 2:07",
+        ),
+    )
+    wrong = check("14:05 — V212 took the lock [m1]", transcript)
+    assert wrong.status == "contradicted" and "2:07" in wrong.reason, wrong.reason
+    right = check("14:07 — V212 took the lock [m20]", transcript)
+    assert right.status not in FAILED, right.reason
+
+
+def test_a_correction_of_a_written_time_leaves_the_post_time_alone() -> None:
+    transcript = chat(
+        ("14:18", "Viktor", "the blocker is the migration job: V212 started 2:05 PM"),
+        ("14:41", "Viktor", "correction on the start: V212 only took the lock at 2:07"),
+    )
+    verdict = check("14:18 Viktor found migration V212 was the blocker [m1]", transcript)
+    assert verdict.status not in FAILED, verdict.reason
+
+
 # A German chat writes thousands with dots and decimals with commas (found on a dev incident's
 # labelled answer: "3.400" in the chat, "3,400" in a correct claim, was contradicted).
 GERMAN = chat(

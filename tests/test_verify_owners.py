@@ -141,6 +141,20 @@ STYLES = {
         ("Raj", "not me this time"),
         ("Tom", "we'll take it, I'll put it in our sprint"),
     ),
+    # a handle, then the work as an order, one line each under a heading
+    "a handle before each task": bracket_chat(
+        (
+            "Tom",
+            "follow-ups:\n@Nina add a disk usage alert at 80%\n@Raj rotate the debug logs\n"
+            "@Tom lower the lag threshold to 60s",
+        ),
+    ),
+    # the same, one message each, in prose
+    "a handle and an order per message": bracket_chat(
+        ("Tom", "@Nina add a disk usage alert at 80%"),
+        ("Tom", "@Raj rotate the debug logs"),
+        ("Tom", "I'll take the lag threshold"),
+    ),
 }
 OWNERS = {
     "add a disk usage alert at 80%": "Nina",
@@ -254,3 +268,31 @@ def test_an_owner_cell_that_names_nobody_claims_no_owner(cell: str) -> None:
     transcript = bracket_chat(("Tom", LIST), ("Tom", "3 can wait, not assigning it now"))
     verdict = owner_of(transcript, "lower the lag threshold to 60s", cell)
     assert verdict.status not in ("unsupported", "contradicted"), verdict.reason
+
+
+def dotted_chat(*messages: tuple[str, str]) -> Transcript:
+    """A chat whose participants write under dotted handles ("rafa.kt", "diego.r")."""
+    joined = [("rafa.kt", "here"), ("diego.r", "here"), ("tom", "here"), *messages]
+    return parse_transcript(
+        "\n\n".join(f"[10:{i:02d}] {who}\n{text}" for i, (who, text) in enumerate(joined))
+    )
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [("tom", "follow-ups:\n@rafa.kt add a disk usage alert at 80%\n@diego.r rotate the logs")],
+        [("tom", "@rafa.kt add a disk usage alert at 80%")],
+        [
+            ("tom", "follow-ups:\n1. add a disk usage alert at 80%\n2. rotate the logs"),
+            ("tom", "rafa.kt, can you take 1?"),
+            ("rafa.kt", "yes"),
+        ],
+    ],
+)
+def test_a_dotted_handle_is_the_owner_it_was_given(messages: list[tuple[str, str]]) -> None:
+    transcript = dotted_chat(*messages)
+    verdict = owner_of(transcript, "add a disk usage alert at 80%", "rafa.kt")
+    assert verdict.status == "supported", verdict.reason
+    other = owner_of(transcript, "add a disk usage alert at 80%", "diego.r")
+    assert other.status == "contradicted" and "rafa.kt" in other.reason

@@ -30,6 +30,7 @@ from app.verify.done_check import check_done
 from app.verify.entity_check import check_identifiers, check_names
 from app.verify.figure_check import check_figures
 from app.verify.header_checks import HEADER_CHECKS, check_citations
+from app.verify.hedge_check import check_hedge
 from app.verify.people_check import check_people
 from app.verify.placeholder_check import check_placeholders
 from app.verify.polarity_check import check_polarity
@@ -57,6 +58,7 @@ CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_polarity,
     check_done,
     check_silence,
+    check_hedge,
 )
 # Checks that read what a sentence means (negation, mood, scope), not a fact it states: their
 # failure alone does not settle a claim when a judge can read it (see the module docstring).

@@ -21,6 +21,15 @@ HEADER = re.compile(
     r"next[ \t]++steps?)[ \t]*+[:.!]?+[ \t]*+$",
     re.IGNORECASE,
 )
+# A list heading that reports what was done, not what is to do: "recap:", "what we did:",
+# "summary so far:", "done so far:", "mitigations applied:".
+RECAP = re.compile(
+    r"\b(?:recap|summary|timeline|so[ \t]++far|done|completed|fixed|what[ \t]++"
+    r"(?:we|i|they|was|has[ \t]++been|have[ \t]++been)[ \t]++(?:did|done|tried|changed|"
+    r"happened)|what[ \t]++happened|(?:changes|steps|actions)[ \t]++(?:made|taken)|"
+    r"mitigations?[ \t]++(?:applied|taken)|actions?[ \t]++so[ \t]++far)\b[^:\n]{0,40}+:[ \t]*+$",
+    re.IGNORECASE,
+)
 # "Ben: throttle", "Me - runbook", "@maria — alert".
 NAME_FIRST = re.compile(
     r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+(?::|—|–|-(?=[ \t]))[ \t]*+(?P<task>\S.*)$"
@@ -156,6 +165,10 @@ ASSIGNING = re.compile(
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"^@(?P<name>[A-Za-z][\w.]{0,30}+)")
+# A list line that opens with a handle and goes on with the work: "@rafa.kt add the disk alert".
+HANDLE_TASK = re.compile(
+    r"^@(?P<name>[A-Za-z][\w.]{0,30}+)[ \t,]++(?P<task>[A-Za-z]\S*+(?:[ \t]++\S++)++)$"
+)
 LEAD_NUMBER = re.compile(r"^[ \t]*+#?+(\d{1,2})[.):]?+[ \t]")
 ANAPHOR = re.compile(r"\b(?:that|it|this|those|them|one)\b", re.IGNORECASE)
 LEAD_WORDS = re.compile(

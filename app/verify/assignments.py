@@ -15,8 +15,9 @@ owner is the participant who took it or was given it:
   reply template?" then "yes"; "Ravi, can you take 2?" then "sure thing";
 - a commitment: "I'll run load tests on staging", or "I'll take that one" / "mine" right after a
   single proposal ("someone should add an alert").
-Posting a list is not owning it: an item nobody takes stays a follow-up with no owner, as does a
-proposal ("we should add a health check").
+A list under a heading that reports what was done ("recap:", "what we did:", "done so far:")
+lists no follow-ups. Posting a list is not owning it: an item nobody takes stays a follow-up
+with no owner, as does a proposal ("we should add a health check").
 
 Every pattern is anchored or bounded, and the walk keeps only the last list and the open
 requests, so it is linear in the chat.
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 from app.models import Message
 from app.verify import assignment_cues as cues
+from app.verify.mood import IMPERATIVES
 from app.verify.people import PeopleIndex
 from app.verify.text import clauses, content_stems
 
@@ -136,6 +138,8 @@ def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, s
     lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
     items: list[tuple[int | None, str]] = []
     header_at = next((i for i, line in enumerate(lines) if cues.HEADER.search(line)), None)
+    if header_at is not None and cues.RECAP.search(lines[header_at]):
+        return [], False  # "recap:" lists what was done: its lines are read as prose
     for index, line in enumerate(lines):
         match = cues.ITEM.match(line)
         if match is not None:
@@ -202,6 +206,11 @@ def _owner_on_line(walk: _Walk, text: str, author: str | None) -> tuple[str | No
         owner = walk.resolve(verb["name"], author)
         if owner is not None:
             return owner, verb["task"]
+    handle = cues.HANDLE_TASK.match(text)  # "@rafa.kt add the disk alert": addressed, given
+    if handle is not None:
+        owner = walk.resolve(handle["name"], author)
+        if owner is not None:
+            return owner, handle["task"]
     last = cues.NAME_LAST.search(text)
     if last is not None:
         name = last["name"] or last["pname"]
@@ -278,7 +287,12 @@ def _read_clause(
                 tasks = [walk.proposal[0]]
             walk.pending[person] = _Request(tasks, position, message.id)
             return
-        if numbers or cues.NAME_VERB.match(clause.strip()) or cues.NAME_COLON.match(clause.strip()):
+        if (
+            numbers
+            or cues.NAME_VERB.match(clause.strip())
+            or cues.NAME_COLON.match(clause.strip())
+            or _handed_over(clause, rest)
+        ):
             for number in numbers:
                 item = walk.item(number)
                 if item is not None:
@@ -335,6 +349,17 @@ def _read_clause(
     if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
         walk.proposal = (clause, message.id, position)
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
+
+
+def _handed_over(clause: str, rest: str) -> bool:
+    """ "@rafa.kt add the disk alert": a handle, then the work as an order, gives it to them."""
+    first = rest.split(maxsplit=1)[:1]
+    return (
+        clause.lstrip().startswith("@")
+        and bool(first)
+        and first[0].lower() in IMPERATIVES
+        and len(task_stems(rest)) >= 2
+    )
 
 
 def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:

@@ -30,9 +30,10 @@ from app.verify.components import (
 )
 from app.verify.context import CheckResult, ClaimContext
 from app.verify.entities import squash
+from app.verify.mood import is_past_form
 from app.verify.quantities import figures
 from app.verify.source import MessageDoc
-from app.verify.text import GENERIC, content_stems, stem, words
+from app.verify.text import GENERIC, content_stems, is_content, stem, words
 
 KIND_STEMS = frozenset(stem(w) for w in KIND_WORDS)
 
@@ -153,6 +154,73 @@ def _clauses(ctx: ClaimContext, event: frozenset[str], docs: list[MessageDoc]) -
     return sorted(found, key=lambda c: (-c.score, ctx.source.positions[c.doc.message.id]))
 
 
+def _named_elsewhere(reports: list[_Clause], best: _Clause, component: Component) -> bool:
+    """A clause that names the component reports the event half as well as the best one."""
+    return any(
+        r.score >= OWN_SHARE * best.score and names(squash(r.text), _forms(r.text), component)
+        for r in reports
+    )
+
+
+def _abbreviates(short: str, key: str) -> bool:
+    """True when `short`'s letters come in order in `key` ("gw" for gateway, "notif")."""
+    rest = iter(key)
+    return all(letter in rest for letter in short)
+
+
+def _finite_verb(raw: str) -> bool:
+    """A verb form that has a subject: a past form ("called") or a third-person one ("calls")."""
+    plain = raw.isalpha() and raw not in KIND_WORDS
+    return plain and (is_past_form(raw) or (len(raw) > 3 and raw.endswith("s") and raw[-2] != "s"))
+
+
+def _other_subject(ctx: ClaimContext, component: Component, report: str) -> str | None:
+    """The word the chat's clause puts where the claim puts the component, as the doer of the
+    same verb: "the notifications service calls profile-service" against "auth calls
+    profile-service on every login" gives "auth". Only a plain subject right before the verb
+    counts: a content word the claim does not use, not a kind word, a person, a number or a
+    shorthand of the component; anything else gives None."""
+    tokens = ctx.tokens
+    at = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if t.raw.removesuffix("'s") in _forms(component.written)
+            or squash(t.raw) == component.key
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    after = at + 1
+    while after < len(tokens) and (
+        tokens[after].raw in KIND_WORDS or tokens[after].stem in _forms(component.written)
+    ):
+        after += 1
+    if after >= len(tokens) or not is_content(tokens[after]):
+        return None
+    verb = tokens[after]
+    if not _finite_verb(verb.raw):
+        return None
+    said = words(report)
+    claim_stems = {t.stem for t in tokens}
+    for index, token in enumerate(said):
+        if token.stem != verb.stem or index == 0:
+            continue
+        before = said[index - 1]
+        if (
+            not is_content(before)
+            or before.stem in claim_stems
+            or before.raw in KIND_WORDS
+            or ctx.source.people.resolve(before.raw) is not None
+            or _abbreviates(before.raw, component.key)
+            or (index >= 2 and is_content(said[index - 2]))  # "the auth team": not one word
+        ):
+            return None
+        return before.raw
+    return None
+
+
 def _forms(text: str) -> frozenset[str]:
     return frozenset(t.raw for t in words(text))
 
@@ -182,6 +250,16 @@ def check_components(ctx: ClaimContext) -> CheckResult:
             and c.key not in claim_key
             and (not c.identifier or c.key in ctx.source.named_systems)
         }
+        if not rivals:
+            subject = _other_subject(ctx, component, best.text)
+            if subject is not None and not _named_elsewhere(reports, best, component):
+                return CheckResult(
+                    "components",
+                    "contradicted",
+                    f"{best.doc.when()} has {subject!r} do this, not {component.written}: "
+                    f"{best.text[:80]!r}",
+                    (best.doc.message.id,),
+                )
         if len(rivals) != 1:
             continue  # none, or several: which one the clause speaks of is not clear
         own = [

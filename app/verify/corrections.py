@@ -25,8 +25,9 @@ MARKER = re.compile(
     r"wrong|wrong)\b|\bmy[ \t]++mistake\b|\bmis-?read\b",
     re.IGNORECASE,
 )
-# A correction supersedes what was said at most this many messages before it.
-REACH = 10
+# A correction supersedes what was said at most this many messages before it (an incident
+# channel corrects its start time long after: 24 messages later in one of the dev chats).
+REACH = 30
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,10 @@ def corrected_time(
     words the earlier message wrote beside the claimed time, for a time only `holders` bore
     out, and does not give the claimed one beside them."""
     for doc in holders:
+        if doc.times and not any(set(t.values) & set(values) for t in doc.times):
+            # the claimed time is the message's own, and it writes another: a correction of
+            # that other time ("V212, started 2:05 PM") leaves the time it was posted alone
+            continue
         said = _said_at(doc, values)
         for fix in _corrections_after(source, doc):
             beside = [(t, anchor_words(fix.message.text, t.start, t.end)) for t in fix.times]

@@ -32,7 +32,7 @@ set replace build move rerun redeploy pin bump communicate send publish backfill
 ACTION_STEMS = frozenset(stem(w) for w in _ACTION_WORDS)
 INCEPTION_STEMS = frozenset({stem("start")})
 
-_IMPERATIVES = frozenset(
+IMPERATIVES = frozenset(
     """
 add implement update create fix run write move make set review document audit investigate automate
 enable disable introduce build schedule migrate rotate configure validate verify test deploy remove
@@ -266,7 +266,7 @@ def analyse_clause(text: str) -> ClauseFacts:
     first = next((t for t in tokens if t.raw not in {"also", "then", "and", "please", "we"}), None)
     imperative = bool(
         first is not None
-        and first.raw in _IMPERATIVES
+        and first.raw in IMPERATIVES
         and first.start <= 2
         and len(tokens) > 1
         and not ({r for r in raws} & {"ready", "done", "complete", "completed", "finished"})

@@ -25,6 +25,7 @@ from itertools import chain
 from operator import itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
+from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
 from app.verify.components import chat_component_words, identifier_components, used_as_names
 from app.verify.entities import identifiers, part_runs, proper_names, squash
@@ -122,12 +123,19 @@ class MessageDoc:
         """The message's clauses with mood and polarity (computed on first use)."""
         found: list[ClauseFacts] = []
         planned = False  # lines after "Action items:" are plans, whatever their grammar
+        recap = False  # lines after "recap:" or "what we did:" report what was done
         for line in self.message.text.splitlines():
             for clause in clauses(line):
                 facts = analyse_clause(clause)
-                found.append(replace(facts, planned=True) if planned else facts)
+                if planned:
+                    facts = replace(facts, planned=True)
+                elif recap and not facts.planned:
+                    facts = replace(facts, imperative=False, done_marker=True)
+                found.append(facts)
             if line.rstrip().endswith(":") and PLANNED_HEADING.search(line):
-                planned = True
+                planned, recap = True, False
+            elif RECAP.search(line):
+                planned, recap = False, True
         return found
 
     def when(self) -> str:

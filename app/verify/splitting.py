@@ -53,7 +53,12 @@ _ABBREVIATIONS = re.compile(
 )
 # A sentence ends before the next capital, quote or bracket, never before a citation `[m7]`: a
 # citation after a full stop belongs to the sentence it follows.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?+[ \t\n]++(?=[\"“(*_A-Z0-9$]|\[(?!m\d))")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)]?+[ \t\n]++(?=[\"“(*_A-Z0-9$]|\[(?!m\d))"
+    # A citation closes what it cites: a label after it starts a new claim ('"rollback
+    # complete" [m5] Root cause: osd.12 is full [m1]' is two).
+    r"|(?<=\d\])[ \t]++(?=[A-Z][A-Za-z /&-]{0,30}+:[ \t])"
+)
 _LINK = re.compile(r"\[(?P<text>[^\[\]\n]{1,300}+)\]\((?P<target>[^()\n]{0,500}+)\)")
 _EMPHASIS = re.compile(r"\*\*|__|`")
 _LONE_EMPHASIS = re.compile(r"(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")

@@ -285,7 +285,9 @@ def _index_forms(raw: str) -> WordTerms:
     """A word's retrieval terms, its forms, and the stems of its content forms (see `_forms`)."""
     forms = _forms(raw)
     return (
-        tuple(s for _, s in forms if s not in STOP_STEMS),
+        # A stop word's stem is left out only for the stop word itself: "looked" is content even
+        # though "look" is a stop word, and a claim that uses it must find it in the chat.
+        tuple(s for f, s in forms if s not in STOP_STEMS or f not in _NOT_CONTENT),
         tuple(f for f, _ in forms),
         tuple(s for f, s in forms if f not in _NOT_CONTENT and len(f) > 1 and not f[0].isdigit()),
     )
