@@ -210,7 +210,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     # ---- owners and lists -------------------------------------------------------------------
     "owner_claim": (
-        ["i'll own the alert one", "2 is mine", "i've got the runbook", "i'm doing the pool fix"],
+        [
+            "i'll own the alert one",
+            "2 is mine",
+            "i've got the runbook",
+            "i'm doing the pool fix",
+            "the disk alert → mine",
+            "runbook update: mine, after lunch",
+        ],
         ["who owns the alert?", "the runbook is yours", "kofi has the pool fix"],
     ),
     "owner_pledge": (
@@ -237,6 +244,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "list_header": (
         ["action items:", "follow-ups", "next steps for the db", "things to fix:", "to do:"],
         ["the action was quick", "we followed the runbook", "stepped in at 10"],
+    ),
+    "follow_up_record": (
+        ["Follow-up created by Ana Ruiz", "Action item added by kofi", "task opened: rotate keys"],
+        ["we should follow up with the vendor", "the ticket was created by the bot", "add a task"],
     ),
     "item_claim": (
         ["- add the disk alert (mine)", "that's mine", "i'll take this"],

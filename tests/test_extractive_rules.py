@@ -7,7 +7,7 @@ import pytest
 from app.engines.extractive import extract_report
 from app.engines.extractive.bot_messages import addresses_bot as addresses_assistant
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import split_sentences, strip_filler, strip_markup
+from app.engines.extractive.text import is_pasted, split_sentences, strip_filler, strip_markup
 from app.models import IncidentReport, Message, Transcript
 
 Row = tuple[str | None, str, str]
@@ -461,3 +461,52 @@ def test_numbered_lessons_across_messages_with_a_claim_on_the_line() -> None:
 def test_detection(rows: list[Row], evidence: list[int]) -> None:
     detection = report(rows).detection
     assert detection is not None and detection.evidence == evidence
+
+
+def test_follow_ups_an_incident_tool_recorded_form_one_numbered_list() -> None:
+    rows: list[Row] = [
+        ("09:30", "Ama", "Follow-up created by Ama\nAdd a disk alert on the replicas\nUnassigned"),
+        (
+            "09:31",
+            "Ama",
+            "Follow-up created by Ama\nDocument the failover\nAssigned to Kofi  ·  Priority: High",
+        ),
+        ("09:32", "Ama", "Action item added by Ama\nReview the retry budget\nUnassigned"),
+        ("09:40", "Efua", "the disk alert one → mine"),
+        ("09:41", "Bo", "I'll take #3"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [(a.description, a.owner) for a in items] == [
+        ("Add a disk alert on the replicas", "Efua"),
+        ("Document the failover", "Kofi"),
+        ("Review the retry budget", "Bo"),
+    ]
+
+
+def test_pasted_output_and_a_trailing_contrast_are_not_the_cause() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Bo", "repro: a 403 with an HTML page, not our JSON:\n< HTTP/2 403"),
+        ("11:05", "Ada", "The cause is the new WAF rule that blocks bodies over 512 keys."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "WAF rule" in root_cause.text
+    assert "HTTP/2" not in root_cause.text
+
+
+@pytest.mark.parametrize(
+    ("line", "pasted"),
+    [
+        ("< HTTP/2 403", True),
+        ("> GET /v3/basket HTTP/2", True),
+        ("$ dig +short api.example.com", True),
+        ("<title>Access denied</title>", True),
+        ("at com.example.Reader(Reader.java:42)", True),
+        ("the cache is < 10% full", False),
+        ("> 40 items break it", False),
+        ("at 10:14 the ruleset updated", False),
+    ],
+)
+def test_pasted_lines(line: str, pasted: bool) -> None:
+    assert is_pasted(line) is pasted

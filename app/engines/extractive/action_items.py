@@ -89,6 +89,19 @@ _INLINE_OWNER = [
     ),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]{1,40}+)")
+FOLLOW_UP_RECORD = family(
+    "follow_up_record",
+    "an incident tool's record of one follow-up: 'Follow-up created by X', 'Action item added'",
+    r"^\W{0,3}+(?:follow[- ]?up|action[- ]item|task|to[- ]?do|ticket)\s++"
+    r"(?:created|added|opened|filed|logged|raised)\b",
+)
+# The record's own field lines: "Assigned to Kwame Asante · Priority: Medium", "Unassigned".
+_ASSIGNED = cue(
+    r"^\s*+(?:assigned to|assignee|owner)\b\s*+:?\s*+(?P<name>[^·|,;\n]+?)\s*+(?:[·|,;]|$)"
+)
+_RECORD_FIELD = cue(
+    r"^\s*+(?:unassigned|assigned to|assignee|owner|priority|status|due|created by)\b"
+)
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
 _LIMIT = 15
 
@@ -153,14 +166,46 @@ class ActionList:
     preamble: bool = False  # the header message says something before its list
 
 
+def _record(message: Message, roster: Roster) -> Item | None:
+    """The follow-up an incident tool's record message holds: its first line after the record
+    header, with the owner of its "Assigned to" field ("Unassigned": none)."""
+    lines = [x for x in own_words(message).splitlines() if x.strip()]
+    if not lines or not FOLLOW_UP_RECORD(lines[0].lower()):
+        return None
+    body = [x for x in lines[1:] if not _RECORD_FIELD.match(x.lower())]
+    if not body:
+        return None
+    item = _item(body[0], message, roster)
+    if item is None:
+        return None
+    item.owner = None  # the record's author filed it; the field says who owns it
+    for line in lines[1:]:
+        assigned = _ASSIGNED.match(line)
+        if assigned and (who := roster.resolve(assigned["name"].strip())):
+            item.owner = who
+    return item
+
+
 def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
-    """Every action-item list, in chat order (one pass over the chat)."""
+    """Every action-item list, in chat order (one pass over the chat). Follow-ups an incident
+    tool recorded one per message form one list, numbered in the order they were filed."""
     lists: list[ActionList] = []
     position = 0
     messages = chat.messages
     while position < len(messages):
         message = messages[position]
         position += 1
+        record = _record(message, chat.roster)
+        if record is not None:
+            records = [record]
+            while position < len(messages) and len(records) < limit:
+                more = _record(messages[position], chat.roster)
+                if more is None:
+                    break
+                records.append(more)
+                position += 1
+            lists.append(ActionList(message, records))
+            continue
         lines, has_header, header_line = _list_lines(message)
         numbered = bool(_LIST_START.match(own_words(message)))
         second = position < len(messages) and bool(_SECOND.match(messages[position].text))

@@ -32,7 +32,7 @@ CLAIM = family(
     r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b[^.!?]{0,30}?\b(?:own|take|handle|grab|"
     r"do|cover|claim|pick up|tackle|got|have|work on|drive|look at|write|add|set up|go through|"
     r"doing|taking|handling|owning|writing|adding|on it)\b|"
-    r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b",
+    r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b|(?:->|→|=>|:|—|–)\s{0,3}+mine\b",
 )
 PLEDGE = family(
     "owner_pledge",

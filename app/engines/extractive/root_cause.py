@@ -44,7 +44,7 @@ from app.engines.extractive.cues import (
     cue,
 )
 from app.engines.extractive.impact import IMPACT_RECOVERED, states_impact
-from app.engines.extractive.text import content_words, is_question, tidy
+from app.engines.extractive.text import content_words, is_pasted, is_question, tidy
 from app.models import Message
 
 # A firm cause: stated outright, owned as a slip, confirmed, or concluded without a hedge.
@@ -179,7 +179,10 @@ def _states_cause(sentence: Sentence) -> bool:
     """A sentence that can carry an announced cause: not an action being taken or planned."""
     lower = sentence.lower
     return bool(sentence.text) and not (
-        MITIGATION(lower) or cc.INTENT(lower) or is_question(sentence.raw)
+        MITIGATION(lower)
+        or cc.INTENT(lower)
+        or is_question(sentence.raw)
+        or is_pasted(sentence.raw)
     )
 
 
@@ -195,6 +198,11 @@ def _bare_fault(sentence: Sentence) -> bool:
         or cc.MISTAKE(lower)
         or cc.ADMISSION(lower)
     )
+
+
+def _opens_with(match: re.Match[str] | None, lower: str) -> bool:
+    """A cue that opens its sentence: at most one content word before it ("ok, not the db")."""
+    return match is not None and len(content_words(lower[: match.start()])) <= 1
 
 
 def _bare(sentence: Sentence) -> bool:
@@ -271,8 +279,9 @@ class _Gatherer:
             lower[correction.end() :] if correction else ""
         )
         if negated and not (names_new and _new_cause_words(sentence)):
-            # "Not the session bug then." followed by the real cause in the same message
-            if self._announces_more(sentence):
+            # "Not the session bug then." followed by the real cause in the same message; a
+            # trailing contrast ("403 with an HTML page, not our JSON") rules out, announces none
+            if _opens_with(correction, lower) and self._announces_more(sentence):
                 self.keep(_Candidate(3, sentence, announces=True))
             return
         earlier = self.chat.sentences(sentence.message)[: sentence.index]
@@ -337,7 +346,7 @@ def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
         for m in chat.messages
         if m.id not in skip_ids
         for s in chat.sentences(m)
-        if s.text and not is_question(s.raw) and not FOLLOW_UP(s.lower)
+        if s.text and not is_question(s.raw) and not is_pasted(s.raw) and not FOLLOW_UP(s.lower)
     ]
 
 

@@ -177,6 +177,20 @@ def first_person(text: str) -> bool:
     return any(m.group(0) != "US" for m in _FIRST_PERSON.finditer(text))
 
 
+# A line pasted from a terminal or a log: an HTTP exchange ("< HTTP/2 403"), a prompt ("$ dig"),
+# a markup tag ("<title>"), a stack frame ("at com.x.Y(...)"): evidence, never a statement.
+_PASTED = re.compile(
+    r"^\s*+(?:[<>]\s(?:HTTP/|(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s|[\w-]++:\s)|\$\s|"
+    r"<[a-z!/][\w-]*+[\s>]|>>>\s|at [\w$.]++\()",
+    re.IGNORECASE,
+)
+
+
+def is_pasted(sentence: str) -> bool:
+    """A line of pasted output, not something a person says."""
+    return bool(_PASTED.match(sentence))
+
+
 def is_question(sentence: str) -> bool:
     """A sentence that asks rather than states."""
     return sentence.rstrip().endswith("?")
