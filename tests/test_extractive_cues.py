@@ -59,8 +59,12 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["the page is slow", "error budget is gone", "nobody touched it"],
     ),
     "past_trigger": (
-        ["pushed a fix to the parser this morning", "the latest release added retries"],
-        ["we will release on friday", "release notes are in the wiki"],
+        [
+            "pushed a fix to the parser this morning",
+            "the latest release added retries",
+            "ledger 3.1 went out last night",
+        ],
+        ["we will release on friday", "release notes are in the wiki", "the lights went out"],
     ),
     "investigation": (
         ["investigating the spike now", "digging through the traces", "checking the logs on edge"],

@@ -510,3 +510,30 @@ def test_pasted_output_and_a_trailing_contrast_are_not_the_cause() -> None:
 )
 def test_pasted_lines(line: str, pasted: bool) -> None:
     assert is_pasted(line) is pasted
+
+
+def test_a_bare_found_it_keeps_the_change_its_speaker_was_checking() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        (
+            "11:02",
+            "Bo",
+            "ledger 3.1 went out last night, it moved rounding into round_half(). checking",
+        ),
+        ("11:09", "Bo", "found it. the helper rounds before the tax is added, so totals drift."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "round_half" in root_cause.text and "rounds before the tax" in root_cause.text
+    assert root_cause.evidence[:2] == [3, 2]
+
+
+def test_a_found_it_after_someone_elses_change_does_not_borrow_it() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Ada", "ledger 3.1 went out last night."),
+        ("11:09", "Bo", "found it. the helper rounds before the tax is added, so totals drift."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "ledger" not in root_cause.text

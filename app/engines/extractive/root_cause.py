@@ -490,6 +490,29 @@ def _premise(chat: Chat, candidate: _Candidate, position: dict[int, int]) -> Quo
     return _quote(run)
 
 
+def _change_before(chat: Chat, message: Message, position: dict[int, int]) -> Quote | None:
+    """For a cause that opens with a bare announcement ("found it. <what is wrong>"), the change
+    its speaker was checking just before ("5.2.0 went out yesterday, it moved the conversion into
+    toMinorUnits(). checking that"): what the finding is a defect of. Only the speaker's own
+    message, at most two back."""
+    opening = next((s for s in chat.sentences(message) if s.text), None)
+    if opening is None or not cc.CAUSE_STATED(opening.lower):
+        return None
+    if len(content_words(_own_text(opening)) - _CUE_WORDS) >= 2:
+        return None
+    here = position.get(message.id, 0)
+    for earlier in reversed(chat.messages[max(0, here - 2) : here]):
+        if earlier.author != message.author:
+            continue
+        changes = [
+            s
+            for s in chat.sentences(earlier)
+            if PAST_TRIGGER(s.lower) and _states_cause(s) and not _signals(s)
+        ]
+        return _quote(changes[:1]) if changes else None
+    return None
+
+
 def _signals(sentence: Sentence) -> bool:
     """An alert or a report of trouble: the symptom, never the premise of a cause."""
     author = (sentence.message.author or "").lower()
@@ -655,6 +678,9 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
             earlier = _explanation(chat, built_on, gatherer.position)
             seen = {p.message.id for p in parts}
             parts[:0] = [p for p in earlier.parts if p.message.id not in seen]
+        change = _change_before(chat, parts[0].message, gatherer.position)
+        if change is not None and change.message.id not in {p.message.id for p in parts}:
+            parts.insert(0, change)
         shallower = _why_chain(chat, candidate, ranked)
         if shallower is not None:
             earlier = _explanation(chat, shallower, gatherer.position)
