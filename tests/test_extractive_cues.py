@@ -291,8 +291,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["deploy went out", "rollback complete", "standup at 10"],
     ),
     "broken_state": (
-        ["the cert expired at midnight", "the slot is inactive", "pool is exhausted"],
-        ["the cert renews monthly", "the slot was created", "pool size is 20"],
+        [
+            "the cert expired at midnight",
+            "the slot is inactive",
+            "pool is exhausted",
+            "the renewal job hasn't run since friday",
+            "the sync stopped running after the upgrade",
+        ],
+        ["the cert renews monthly", "the slot was created", "pool size is 20", "the job has run"],
     ),
     "mistake": (
         ["typed 50 instead of 5", "fat-fingered the region", "forgot to renew it"],

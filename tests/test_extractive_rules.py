@@ -537,3 +537,16 @@ def test_a_found_it_after_someone_elses_change_does_not_borrow_it() -> None:
     root_cause = report(rows).root_cause
     assert root_cause is not None
     assert "ledger" not in root_cause.text
+
+
+def test_a_short_conclusion_stands_on_the_premise_before_it() -> None:
+    rows: list[Row] = [
+        ("11:00", "mon", "Synthetics: sms otp delivery failing"),
+        ("11:04", "Jo", "the sms vendor status page shows degraded delivery in EU"),
+        ("11:06", "Al", "so it's on their side"),
+        ("11:10", "Jo", "switched otp to the backup provider"),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "degraded delivery" in root_cause.text
+    assert root_cause.evidence[:2] == [3, 2]

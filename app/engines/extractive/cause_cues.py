@@ -69,6 +69,8 @@ BROKEN_STATE = family(
     r"corrupt\w*|leak\w*|deadlock\w*|locked|stuck|hung|overloaded|saturated|maxed out|ran out|"
     r"out of|unset|empty|invalid|misconfigured|incompatible|oom\w*|crash(?:ed|es|ing)|regression|"
     r"skew\w*|stripped|overwritten|truncated|orphaned|pinning|blocking|exceed\w*|"
+    r"(?:has|have|had)(?: not|n'?t) (?:run|fired|renewed|synced|been running)|never (?:ran|renewed|"
+    r"fired|synced)|stopped (?:running|renewing|syncing)|"
     r"(?:points?|pointing) (?:at|to) (?:the )?(?:old|wrong|retired|stale|dead))\b",
 )
 MISTAKE = family(

@@ -656,15 +656,16 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
     guess: Finding | None = None
     for candidate in ranked:
         finding = _explanation(chat, candidate, gatherer.position)
-        if len(content_words(finding.text) - _CUE_WORDS) < 2:
-            continue
+        premise = _premise(chat, candidate, gatherer.position)
+        said = finding.text + " " + (" ".join(premise.texts) if premise is not None else "")
+        if len(content_words(said) - _CUE_WORDS) < 2:
+            continue  # a conclusion as short as "so it's on their side" stands on its premise
         if candidate.strength < 3 and ruled.covers(finding.text, share=0.6):
             continue  # the same hypothesis the chat ruled out, said again
         if candidate.strength < FIRM:
             guess = guess or finding
             continue
         parts = list(finding.parts)
-        premise = _premise(chat, candidate, gatherer.position)
         if premise is not None and premise.message.id not in finding.evidence:
             parts.insert(0, premise)
         elif premise is not None and parts and parts[0].message.id == premise.message.id:
