@@ -270,8 +270,21 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "warum: die sequence ist voll",
             "cause : le certificat a expiré",
             "traced it to the retry middleware",
+            "cause — the pool was sized for the old fleet",
+            "problem here is the stale dns entry",
+            "the old template is to blame",
+            "la causa fue el límite del pool",
+            "die ursache war ein abgelaufenes zertifikat",
+            "le problème était le cache",
         ],
-        ["what caused this?", "the cause is unknown for now?", "we found the dashboard"],
+        [
+            "what caused this?",
+            "the cause is unknown for now?",
+            "we found the dashboard",
+            "because — see above",
+            "nobody is to be blamed",
+            "el problema sigue",
+        ],
     ),
     "cause_link": (
         [

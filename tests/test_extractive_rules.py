@@ -550,3 +550,44 @@ def test_a_short_conclusion_stands_on_the_premise_before_it() -> None:
     assert root_cause is not None
     assert "degraded delivery" in root_cause.text
     assert root_cause.evidence[:2] == [3, 2]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "about 2k orders failed because of this",
+        "it took long to fix because nobody had access to the repo",
+        "also the status page didn't update because the webhook token expired",
+    ],
+)
+def test_a_because_said_after_the_incident_is_over_does_not_replace_the_cause(later: str) -> None:
+    rows: list[Row] = [
+        _ALERT,
+        (
+            "11:02",
+            "Cy",
+            "the proxy template set max_conns to 100, so the fleet refused connections",
+        ),
+        ("11:05", "Bo", "raised max_conns to 2000 on the proxy fleet"),
+        ("11:20", "Ops", "errors back to normal, resolved"),
+        ("11:25", "Dee", later),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "max_conns to 100" in root_cause.text
+
+
+def test_a_cause_found_only_after_the_incident_is_over_still_counts() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:05", "Bo", "restarted the proxies"),
+        ("11:20", "Ops", "errors back to normal, resolved"),
+        (
+            "11:40",
+            "Cy",
+            "dug in: the proxies leaked file descriptors because the new tls lib never closes them",
+        ),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "leaked file descriptors" in root_cause.text

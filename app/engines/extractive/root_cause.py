@@ -38,6 +38,7 @@ from app.engines.extractive.cues import (
     RECOVERY,
     REQUEST,
     RESOLUTION,
+    STILL_ONGOING,
     SYSTEM_MOTION,
     USER_REPORT,
     WEIGHED,
@@ -513,6 +514,32 @@ def _change_before(chat: Chat, message: Message, position: dict[int, int]) -> Qu
     return None
 
 
+_NOT_SETTLED = cue(
+    r"\bresolved (?:to|as|by|into|from|the|a|an)\b|\bonce (?:it'?s |this is )?resolved"
+)
+
+
+def _settled_at(chat: Chat, skip_ids: set[int]) -> int:
+    """Position of the first message declaring the incident over ("resolved", "all clear");
+    past the end when none does."""
+    for position, message in enumerate(chat.messages):
+        if message.id in skip_ids:
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if is_question(sentence.raw) or not RESOLUTION(lower):
+                continue
+            if (
+                STILL_ONGOING(lower)
+                or NEGATED(lower)
+                or FUTURE(lower)
+                or _NOT_SETTLED.search(lower)
+            ):
+                continue
+            return position
+    return len(chat.messages)
+
+
 def _signals(sentence: Sentence) -> bool:
     """An alert or a report of trouble: the symptom, never the premise of a cause."""
     author = (sentence.message.author or "").lower()
@@ -641,11 +668,15 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
         gatherer.add(sentence)
     alive = [c for c in gatherer.kept if c.alive]
     _acted_on(chat, alive, gatherer.position, skip_ids)
-    # At equal strength the cause where it was found beats a recap that retells it later
+    settled = _settled_at(chat, skip_ids)
+    # At equal strength the cause where it was found beats a recap that retells it later, and
+    # one stated while the incident was on beats a "because" said once it was over (about
+    # impact, the response or a side issue), unless that one names the cause outright
     ranked = sorted(
         alive,
         key=lambda c: (
             c.strength,
+            c.strength >= 3 or gatherer.position[c.sentence.message.id] <= settled,
             not c.acted_on,
             not RECAP(own_words(c.sentence.message).lower()),
             c.recency,
