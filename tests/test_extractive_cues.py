@@ -221,6 +221,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "i'm doing the pool fix",
             "the disk alert → mine",
             "runbook update: mine, after lunch",
+            "runbook → me",
+            "taking #2",
         ],
         ["who owns the alert?", "the runbook is yours", "kofi has the pool fix"],
     ),

@@ -591,3 +591,42 @@ def test_a_cause_found_only_after_the_incident_is_over_still_counts() -> None:
     root_cause = report(rows).root_cause
     assert root_cause is not None
     assert "leaked file descriptors" in root_cause.text
+
+
+_LIST: Row = (
+    "09:20",
+    "Ama",
+    "Action items:\n1. add backlog alert\n2. fix the retry loop\n3. runbook",
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("@Kofi 1, @Efua 2 please", ["Kofi", "Efua", None]),
+        ("Kofi: 1 and 3. Efua: 2", ["Kofi", "Efua", "Kofi"]),
+        ("assigning 1 to Kofi and 2 to Efua", ["Kofi", "Efua", None]),
+        ("Efua: 2 more pods are restarting", [None, None, None]),
+        ("we need 2 of those by Friday", [None, None, None]),
+    ],
+)
+def test_names_paired_with_item_numbers(line: str, expected: list[str | None]) -> None:
+    rows: list[Row] = [
+        _LIST,
+        ("09:21", "Ama", line),
+        ("09:22", "Kofi", "ok"),
+        ("09:23", "Efua", "hi"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [a.owner for a in items] == expected
+
+
+def test_claims_by_arrow_and_mine_with_a_number() -> None:
+    rows: list[Row] = [
+        _LIST,
+        ("09:21", "Kofi", "2 → me"),
+        ("09:22", "Efua", "mine: 3"),
+        ("09:23", "Ama", "taking #1"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [a.owner for a in items] == ["Ama", "Kofi", "Efua"]
