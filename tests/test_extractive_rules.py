@@ -630,3 +630,51 @@ def test_claims_by_arrow_and_mine_with_a_number() -> None:
     ]
     items = report(_RESOLVED + rows).action_items
     assert [a.owner for a in items] == ["Ama", "Kofi", "Efua"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            [
+                ("09:30", "Kofi", "we should add an alert on queue age"),
+                ("09:31", "Efua", "and we need to document the failover"),
+            ],
+            [("Add an alert on queue age", None), ("Document the failover", None)],
+        ),
+        (
+            [
+                ("09:30", "Kofi", "filed OPS-123 to add an alert on queue age"),
+                ("09:31", "Efua", "created OPS-124: document the failover, assigned to me"),
+            ],
+            [("Add an alert on queue age", None), ("Document the failover", "Efua")],
+        ),
+        (
+            [
+                ("09:30", "Ama", "AI(@Kofi): add an alert on queue age"),
+                ("09:31", "Ama", "todo: document the failover, mine"),
+            ],
+            # a "todo: ..." line is a one-item list, and lists come before one-line items
+            [("Document the failover", "Ama"), ("Add an alert on queue age", "Kofi")],
+        ),
+        (
+            [("09:30", "Ama", "Follow-ups:\n* [ ] add an alert on queue age @Kofi")],
+            [("Add an alert on queue age @Kofi", "Kofi")],
+        ),
+    ],
+    ids=["we-should", "tickets", "ai-owner-and-tail-claim", "checkbox"],
+)
+def test_follow_up_habits_without_a_numbered_list(
+    rows: list[Row], expected: list[tuple[str, str | None]]
+) -> None:
+    items = report(_RESOLVED + rows).action_items
+    assert [(a.description, a.owner) for a in items] == expected
+
+
+def test_we_should_during_the_incident_is_not_an_action_item() -> None:
+    rows: list[Row] = [
+        ("09:00", "Kofi", "Paged for queue-worker backlog."),
+        ("09:02", "Ama", "we should restart the workers"),
+        ("09:10", "Ama", "Restarted queue-worker, backlog gone, recovered."),
+    ]
+    assert report(rows).action_items == []

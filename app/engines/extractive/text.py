@@ -115,7 +115,7 @@ def _split_line(line: str) -> list[str]:
 
 def strip_bullet(line: str) -> str:
     """A list line without its bullet or number ("1. Add x" -> "Add x")."""
-    return _BULLET.sub("", line, count=1).strip()
+    return _BULLET.sub("", _BULLET.sub("", line, count=1), count=1).strip()  # "* [ ] add x"
 
 
 def is_list_line(line: str) -> bool:
