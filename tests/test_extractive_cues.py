@@ -357,8 +357,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "scratch that",
             "dropping the cache theory",
             "storage metrics are clean, not it",
+            "the cert is valid till 2027, not that",
         ],
-        ["it's the network", "dns is down", "the cdn is caching everything"],
+        [
+            "it's the network",
+            "dns is down",
+            "the cdn is caching everything",
+            "not that i know of",
+        ],
     ),
     "dismissal": (
         ["that's a red herring", "ruled out the kernel", "the deploy was not involved"],

@@ -678,3 +678,15 @@ def test_we_should_during_the_incident_is_not_an_action_item() -> None:
         ("09:10", "Ama", "Restarted queue-worker, backlog gone, recovered."),
     ]
     assert report(rows).action_items == []
+
+
+def test_a_pronoun_correction_rules_out_what_its_clause_names() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Bo", "looks like the cert expired"),
+        ("11:05", "Cy", "cert is valid till 2027, not that"),
+        ("11:20", "Ops", "errors gone, resolved"),
+    ]
+    result = report(rows)
+    assert result.root_cause is None  # the only hypothesis was ruled out: an open question
+    assert "What was the root cause?" in result.open_questions

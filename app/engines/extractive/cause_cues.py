@@ -147,6 +147,7 @@ CORRECTION = family(
     r"it wasn'?t|ruled? out|rules? out|red herring|false alarm|scratch that|never ?mind|nvm|"
     r"ignore (?:that|my last)|i was wrong|wrong about|correction|"
     r"actually,? (?:it'?s|it is|it was|the)|probably not|not it\b|nope\b|dead end|"
+    r"[,;—–]\s{0,3}+(?:so\s{1,3}+)?not (?:that|this)(?=\W{0,3}+$)|"
     r"doesn'?t explain|unrelated|not related|not involved|nothing to do with|"
     r"(?:is|are|was|were|looks?) (?:fine|clean|ok|normal|healthy)\b[^.!?]{0,20}?(?:,|$|so)|"
     r"(?:drop|dropp|park|scrap|shelv|abandon|discard|kill)\w* (?:the|that|this|my|our) "
