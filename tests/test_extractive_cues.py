@@ -59,8 +59,12 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["the page is slow", "error budget is gone", "nobody touched it"],
     ),
     "past_trigger": (
-        ["pushed a fix to the parser this morning", "the latest release added retries"],
-        ["we will release on friday", "release notes are in the wiki"],
+        [
+            "pushed a fix to the parser this morning",
+            "the latest release added retries",
+            "ledger 3.1 went out last night",
+        ],
+        ["we will release on friday", "release notes are in the wiki", "the lights went out"],
     ),
     "investigation": (
         ["investigating the spike now", "digging through the traces", "checking the logs on edge"],
@@ -210,7 +214,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     # ---- owners and lists -------------------------------------------------------------------
     "owner_claim": (
-        ["i'll own the alert one", "2 is mine", "i've got the runbook", "i'm doing the pool fix"],
+        [
+            "i'll own the alert one",
+            "2 is mine",
+            "i've got the runbook",
+            "i'm doing the pool fix",
+            "the disk alert → mine",
+            "runbook update: mine, after lunch",
+            "runbook → me",
+            "taking #2",
+        ],
         ["who owns the alert?", "the runbook is yours", "kofi has the pool fix"],
     ),
     "owner_pledge": (
@@ -238,6 +251,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["action items:", "follow-ups", "next steps for the db", "things to fix:", "to do:"],
         ["the action was quick", "we followed the runbook", "stepped in at 10"],
     ),
+    "follow_up_record": (
+        ["Follow-up created by Ana Ruiz", "Action item added by kofi", "task opened: rotate keys"],
+        ["we should follow up with the vendor", "the ticket was created by the bot", "add a task"],
+    ),
     "item_claim": (
         ["- add the disk alert (mine)", "that's mine", "i'll take this"],
         ["- add the disk alert", "that's the one", "take the stairs"],
@@ -255,8 +272,21 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "warum: die sequence ist voll",
             "cause : le certificat a expiré",
             "traced it to the retry middleware",
+            "cause — the pool was sized for the old fleet",
+            "problem here is the stale dns entry",
+            "the old template is to blame",
+            "la causa fue el límite del pool",
+            "die ursache war ein abgelaufenes zertifikat",
+            "le problème était le cache",
         ],
-        ["what caused this?", "the cause is unknown for now?", "we found the dashboard"],
+        [
+            "what caused this?",
+            "the cause is unknown for now?",
+            "we found the dashboard",
+            "because — see above",
+            "nobody is to be blamed",
+            "el problema sigue",
+        ],
     ),
     "cause_link": (
         [
@@ -276,8 +306,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["deploy went out", "rollback complete", "standup at 10"],
     ),
     "broken_state": (
-        ["the cert expired at midnight", "the slot is inactive", "pool is exhausted"],
-        ["the cert renews monthly", "the slot was created", "pool size is 20"],
+        [
+            "the cert expired at midnight",
+            "the slot is inactive",
+            "pool is exhausted",
+            "the renewal job hasn't run since friday",
+            "the sync stopped running after the upgrade",
+        ],
+        ["the cert renews monthly", "the slot was created", "pool size is 20", "the job has run"],
     ),
     "mistake": (
         ["typed 50 instead of 5", "fat-fingered the region", "forgot to renew it"],
@@ -321,8 +357,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "scratch that",
             "dropping the cache theory",
             "storage metrics are clean, not it",
+            "the cert is valid till 2027, not that",
         ],
-        ["it's the network", "dns is down", "the cdn is caching everything"],
+        [
+            "it's the network",
+            "dns is down",
+            "the cdn is caching everything",
+            "not that i know of",
+        ],
     ),
     "dismissal": (
         ["that's a red herring", "ruled out the kernel", "the deploy was not involved"],

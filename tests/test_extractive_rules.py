@@ -7,7 +7,7 @@ import pytest
 from app.engines.extractive import extract_report
 from app.engines.extractive.bot_messages import addresses_bot as addresses_assistant
 from app.engines.extractive.people import Roster
-from app.engines.extractive.text import split_sentences, strip_filler, strip_markup
+from app.engines.extractive.text import is_pasted, split_sentences, strip_filler, strip_markup
 from app.models import IncidentReport, Message, Transcript
 
 Row = tuple[str | None, str, str]
@@ -461,3 +461,232 @@ def test_numbered_lessons_across_messages_with_a_claim_on_the_line() -> None:
 def test_detection(rows: list[Row], evidence: list[int]) -> None:
     detection = report(rows).detection
     assert detection is not None and detection.evidence == evidence
+
+
+def test_follow_ups_an_incident_tool_recorded_form_one_numbered_list() -> None:
+    rows: list[Row] = [
+        ("09:30", "Ama", "Follow-up created by Ama\nAdd a disk alert on the replicas\nUnassigned"),
+        (
+            "09:31",
+            "Ama",
+            "Follow-up created by Ama\nDocument the failover\nAssigned to Kofi  ·  Priority: High",
+        ),
+        ("09:32", "Ama", "Action item added by Ama\nReview the retry budget\nUnassigned"),
+        ("09:40", "Efua", "the disk alert one → mine"),
+        ("09:41", "Bo", "I'll take #3"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [(a.description, a.owner) for a in items] == [
+        ("Add a disk alert on the replicas", "Efua"),
+        ("Document the failover", "Kofi"),
+        ("Review the retry budget", "Bo"),
+    ]
+
+
+def test_pasted_output_and_a_trailing_contrast_are_not_the_cause() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Bo", "repro: a 403 with an HTML page, not our JSON:\n< HTTP/2 403"),
+        ("11:05", "Ada", "The cause is the new WAF rule that blocks bodies over 512 keys."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "WAF rule" in root_cause.text
+    assert "HTTP/2" not in root_cause.text
+
+
+@pytest.mark.parametrize(
+    ("line", "pasted"),
+    [
+        ("< HTTP/2 403", True),
+        ("> GET /v3/basket HTTP/2", True),
+        ("$ dig +short api.example.com", True),
+        ("<title>Access denied</title>", True),
+        ("at com.example.Reader(Reader.java:42)", True),
+        ("the cache is < 10% full", False),
+        ("> 40 items break it", False),
+        ("at 10:14 the ruleset updated", False),
+    ],
+)
+def test_pasted_lines(line: str, pasted: bool) -> None:
+    assert is_pasted(line) is pasted
+
+
+def test_a_bare_found_it_keeps_the_change_its_speaker_was_checking() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        (
+            "11:02",
+            "Bo",
+            "ledger 3.1 went out last night, it moved rounding into round_half(). checking",
+        ),
+        ("11:09", "Bo", "found it. the helper rounds before the tax is added, so totals drift."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "round_half" in root_cause.text and "rounds before the tax" in root_cause.text
+    assert root_cause.evidence[:2] == [3, 2]
+
+
+def test_a_found_it_after_someone_elses_change_does_not_borrow_it() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Ada", "ledger 3.1 went out last night."),
+        ("11:09", "Bo", "found it. the helper rounds before the tax is added, so totals drift."),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "ledger" not in root_cause.text
+
+
+def test_a_short_conclusion_stands_on_the_premise_before_it() -> None:
+    rows: list[Row] = [
+        ("11:00", "mon", "Synthetics: sms otp delivery failing"),
+        ("11:04", "Jo", "the sms vendor status page shows degraded delivery in EU"),
+        ("11:06", "Al", "so it's on their side"),
+        ("11:10", "Jo", "switched otp to the backup provider"),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "degraded delivery" in root_cause.text
+    assert root_cause.evidence[:2] == [3, 2]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        "about 2k orders failed because of this",
+        "it took long to fix because nobody had access to the repo",
+        "also the status page didn't update because the webhook token expired",
+    ],
+)
+def test_a_because_said_after_the_incident_is_over_does_not_replace_the_cause(later: str) -> None:
+    rows: list[Row] = [
+        _ALERT,
+        (
+            "11:02",
+            "Cy",
+            "the proxy template set max_conns to 100, so the fleet refused connections",
+        ),
+        ("11:05", "Bo", "raised max_conns to 2000 on the proxy fleet"),
+        ("11:20", "Ops", "errors back to normal, resolved"),
+        ("11:25", "Dee", later),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "max_conns to 100" in root_cause.text
+
+
+def test_a_cause_found_only_after_the_incident_is_over_still_counts() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:05", "Bo", "restarted the proxies"),
+        ("11:20", "Ops", "errors back to normal, resolved"),
+        (
+            "11:40",
+            "Cy",
+            "dug in: the proxies leaked file descriptors because the new tls lib never closes them",
+        ),
+    ]
+    root_cause = report(rows).root_cause
+    assert root_cause is not None
+    assert "leaked file descriptors" in root_cause.text
+
+
+_LIST: Row = (
+    "09:20",
+    "Ama",
+    "Action items:\n1. add backlog alert\n2. fix the retry loop\n3. runbook",
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("@Kofi 1, @Efua 2 please", ["Kofi", "Efua", None]),
+        ("Kofi: 1 and 3. Efua: 2", ["Kofi", "Efua", "Kofi"]),
+        ("assigning 1 to Kofi and 2 to Efua", ["Kofi", "Efua", None]),
+        ("Efua: 2 more pods are restarting", [None, None, None]),
+        ("we need 2 of those by Friday", [None, None, None]),
+    ],
+)
+def test_names_paired_with_item_numbers(line: str, expected: list[str | None]) -> None:
+    rows: list[Row] = [
+        _LIST,
+        ("09:21", "Ama", line),
+        ("09:22", "Kofi", "ok"),
+        ("09:23", "Efua", "hi"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [a.owner for a in items] == expected
+
+
+def test_claims_by_arrow_and_mine_with_a_number() -> None:
+    rows: list[Row] = [
+        _LIST,
+        ("09:21", "Kofi", "2 → me"),
+        ("09:22", "Efua", "mine: 3"),
+        ("09:23", "Ama", "taking #1"),
+    ]
+    items = report(_RESOLVED + rows).action_items
+    assert [a.owner for a in items] == ["Ama", "Kofi", "Efua"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (
+            [
+                ("09:30", "Kofi", "we should add an alert on queue age"),
+                ("09:31", "Efua", "and we need to document the failover"),
+            ],
+            [("Add an alert on queue age", None), ("Document the failover", None)],
+        ),
+        (
+            [
+                ("09:30", "Kofi", "filed OPS-123 to add an alert on queue age"),
+                ("09:31", "Efua", "created OPS-124: document the failover, assigned to me"),
+            ],
+            [("Add an alert on queue age", None), ("Document the failover", "Efua")],
+        ),
+        (
+            [
+                ("09:30", "Ama", "AI(@Kofi): add an alert on queue age"),
+                ("09:31", "Ama", "todo: document the failover, mine"),
+            ],
+            # a "todo: ..." line is a one-item list, and lists come before one-line items
+            [("Document the failover", "Ama"), ("Add an alert on queue age", "Kofi")],
+        ),
+        (
+            [("09:30", "Ama", "Follow-ups:\n* [ ] add an alert on queue age @Kofi")],
+            [("Add an alert on queue age @Kofi", "Kofi")],
+        ),
+    ],
+    ids=["we-should", "tickets", "ai-owner-and-tail-claim", "checkbox"],
+)
+def test_follow_up_habits_without_a_numbered_list(
+    rows: list[Row], expected: list[tuple[str, str | None]]
+) -> None:
+    items = report(_RESOLVED + rows).action_items
+    assert [(a.description, a.owner) for a in items] == expected
+
+
+def test_we_should_during_the_incident_is_not_an_action_item() -> None:
+    rows: list[Row] = [
+        ("09:00", "Kofi", "Paged for queue-worker backlog."),
+        ("09:02", "Ama", "we should restart the workers"),
+        ("09:10", "Ama", "Restarted queue-worker, backlog gone, recovered."),
+    ]
+    assert report(rows).action_items == []
+
+
+def test_a_pronoun_correction_rules_out_what_its_clause_names() -> None:
+    rows: list[Row] = [
+        _ALERT,
+        ("11:02", "Bo", "looks like the cert expired"),
+        ("11:05", "Cy", "cert is valid till 2027, not that"),
+        ("11:20", "Ops", "errors gone, resolved"),
+    ]
+    result = report(rows)
+    assert result.root_cause is None  # the only hypothesis was ruled out: an open question
+    assert "What was the root cause?" in result.open_questions

@@ -273,3 +273,22 @@ def test_a_cause_a_recap_retells_is_placed_where_it_was_first_said() -> None:
     diagnosis = [e for e in result.timeline if e.kind == "investigation"]
     assert any(e.time[:5] == "09:58" for e in diagnosis)
     assert not any(e.time[:5] == "15:20" for e in diagnosis)
+
+
+def test_an_entry_that_only_retells_an_earlier_one_is_left_out() -> None:
+    from app.engines.extractive.events import Event
+    from app.engines.extractive.timeline import timeline_entries
+    from app.models import Message
+
+    def at(n: int, time: str, text: str) -> Event:
+        message = Message(id=n, time=time, day=0, author="Ama", text=text, line_start=n, line_end=n)
+        return Event("mitigation", message, time, text, None)
+
+    entries = timeline_entries(
+        [
+            at(1, "08:36", "Visibility timeout on the jobs queue raised to 1800s."),
+            at(2, "08:47", "Mitigation: visibility timeout on the jobs queue raised 08:36."),
+            at(3, "08:50", "Fleet capped at 40 instances, visibility timeout stays raised."),
+        ]
+    )
+    assert [e["time"] for e in entries] == ["08:36", "08:50"]

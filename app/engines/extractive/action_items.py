@@ -38,7 +38,7 @@ ITEM_CLAIM = family(
     "item_claim",
     "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine'",
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
-    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)",
+    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)|[,;—–]\s{0,3}+mine\W{0,3}+$",
 )
 # A line ending in ':' that speaks of follow-up work ("quick list before we forget, for the
 # postmortem:"), taken as a header only when list lines follow it.
@@ -50,8 +50,8 @@ _INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to[- ]?dos?|next steps
 _LIST_START = re.compile(r"^\s*+(?:1[.)]|#1\b)\s")
 _SECOND = re.compile(r"^\s*+(?:2[.)]|#2\b)\s")
 _PREFIXED = re.compile(
-    r"^(?:AI|[Aa]ction(?: [Ii]tem)?|ACTION(?: ITEM)?|TODO|[Tt]odo|[Ff]ollow[- ]?up)\s*+[:\-–—]\s*+"
-    r"(?P<rest>.+)$"
+    r"^(?:AI|[Aa]ction(?: [Ii]tem)?|ACTION(?: ITEM)?|TODO|[Tt]odo|[Ff]ollow[- ]?up)"
+    r"(?:\s*+\(\s*+@?(?P<who>[\w.\-]{1,40}+)\s*+\))?\s*+[:\-–—]\s*+(?P<rest>.+)$"
 )
 _VERBS = (
     r"(?:add|create|write|update|document|automate|file|open|draft|implement|improve|build|audit|"
@@ -61,6 +61,17 @@ _VERBS = (
 _X_TO_DO = cue(
     rf"^@?(?P<name>[A-Za-z][\w.\-]{{0,40}}+)\s{{1,3}}+(?:to|will|is going to)\s{{1,3}}+"
     rf"(?P<task>{_VERBS}\b.+)$"
+)
+# A team's "we should ..." once the incident is over, when no list was written.
+_PROPOSAL = cue(
+    rf"^(?:(?:i think|i guess|so|and|also|ok(?:ay)?),?\s{{1,3}}+)?(?:we|let'?s)\s{{0,3}}+"
+    rf"(?:(?:should|need to|must|have to|ought to)\s{{1,3}}+)?(?:also\s{{1,3}}+)?"
+    rf"(?P<task>{_VERBS}\b.+)$"
+)
+# A ticket filed for follow-up work: "filed OPS-123 to add an alert", "created OPS-9: rotate".
+_TICKET = cue(
+    r"\b(?:filed|opened|created|raised|logged)\s{1,3}+(?:a\s{1,3}+)?(?:ticket\s{1,3}+|issue\s{1,3}+)?"
+    r"[A-Z][A-Z0-9]{1,9}+-\d{1,6}+\s{0,3}+(?:to\s{1,3}+|for\s{1,3}+|:\s{0,3}+)(?P<task>.+)$"
 )
 _COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$")
 _PLEASE = cue(
@@ -89,6 +100,23 @@ _INLINE_OWNER = [
     ),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]{1,40}+)")
+FOLLOW_UP_RECORD = family(
+    "follow_up_record",
+    "an incident tool's record of one follow-up: 'Follow-up created by X', 'Action item added'",
+    r"^\W{0,3}+(?:follow[- ]?up|action[- ]item|task|to[- ]?do|ticket)\s++"
+    r"(?:created|added|opened|filed|logged|raised)\b",
+)
+# The record's own field lines: "Assigned to Kwame Asante · Priority: Medium", "Unassigned".
+_ASSIGNED = cue(
+    r"^\s*+(?:assigned to|assignee|owner)\b\s*+:?\s*+(?P<name>[^·|,;\n]+?)\s*+(?:[·|,;]|$)"
+)
+_RECORD_FIELD = cue(
+    r"^\s*+(?:unassigned|assigned to|assignee|owner|priority|status|due|created by)\b"
+)
+# A claim written after the task ("automate the renewal, mine"): the owner, not the task.
+_CLAIM_TAIL = cue(
+    r"[,;—–]\s{0,3}+(?:mine|assigned to me|i'?ll (?:do|take|own) (?:it|this))\W{0,3}+$"
+)
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
 _LIMIT = 15
 
@@ -110,7 +138,7 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
             owner = roster.resolve(mention["name"])
             if owner is not None and mention.start() == 0:
                 line = line[mention.end() :].lstrip(" ,:—–-")  # "@kofi add alert": the task
-    description = tidy(line)
+    description = tidy(_CLAIM_TAIL.sub("", line))
     words = content_words(description)
     if not words or description.lower().strip(" .") in _EMPTY:
         return None
@@ -153,14 +181,46 @@ class ActionList:
     preamble: bool = False  # the header message says something before its list
 
 
+def _record(message: Message, roster: Roster) -> Item | None:
+    """The follow-up an incident tool's record message holds: its first line after the record
+    header, with the owner of its "Assigned to" field ("Unassigned": none)."""
+    lines = [x for x in own_words(message).splitlines() if x.strip()]
+    if not lines or not FOLLOW_UP_RECORD(lines[0].lower()):
+        return None
+    body = [x for x in lines[1:] if not _RECORD_FIELD.match(x.lower())]
+    if not body:
+        return None
+    item = _item(body[0], message, roster)
+    if item is None:
+        return None
+    item.owner = None  # the record's author filed it; the field says who owns it
+    for line in lines[1:]:
+        assigned = _ASSIGNED.match(line)
+        if assigned and (who := roster.resolve(assigned["name"].strip())):
+            item.owner = who
+    return item
+
+
 def find_lists(chat: Chat, limit: int = 20) -> list[ActionList]:
-    """Every action-item list, in chat order (one pass over the chat)."""
+    """Every action-item list, in chat order (one pass over the chat). Follow-ups an incident
+    tool recorded one per message form one list, numbered in the order they were filed."""
     lists: list[ActionList] = []
     position = 0
     messages = chat.messages
     while position < len(messages):
         message = messages[position]
         position += 1
+        record = _record(message, chat.roster)
+        if record is not None:
+            records = [record]
+            while position < len(messages) and len(records) < limit:
+                more = _record(messages[position], chat.roster)
+                if more is None:
+                    break
+                records.append(more)
+                position += 1
+            lists.append(ActionList(message, records))
+            continue
         lines, has_header, header_line = _list_lines(message)
         numbered = bool(_LIST_START.match(own_words(message)))
         second = position < len(messages) and bool(_SECOND.match(messages[position].text))
@@ -235,6 +295,8 @@ def _one_liner(chat: Chat, raw: str, message: Message, author: str | None) -> It
     prefixed = _PREFIXED.match(raw.strip())
     if prefixed:
         item = _item(prefixed["rest"], message, chat.roster)
+        if item is not None and prefixed["who"] and (who := chat.roster.resolve(prefixed["who"])):
+            item.owner = who
         commit = _COMMIT.search(prefixed["rest"])
         if item is not None and item.owner is None and commit:
             item.owner = author
@@ -261,7 +323,16 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
         if item is not None:
             item.owner = author
         return item
+    found = _TICKET.search(raw) or _PROPOSAL.match(raw.strip())
+    if found:
+        item = _item(found["task"], message, chat.roster)
+        if item is not None and item.owner is None and _SELF_ASSIGNED.search(raw):
+            item.owner = author
+        return item
     return None
+
+
+_SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
 
 
 def _same_item(a: Item, b: Item) -> bool:

@@ -15,14 +15,20 @@ CAUSE_STATED = family(
     "cause_stated",
     "a cause stated outright: 'the root cause is', 'caused by', 'turns out', 'found the bug'",
     r"\broot[- ]?caused?\b\s*(?:is|was|:|=|—|-|here|looks|seems|appears)|\brca\s*[:=]|"
-    r"^\W{0,3}+(?:probable |likely |actual |real )?(?:cause|why)\s{0,3}+:|"
+    r"^\W{0,3}+(?:probable |likely |actual |real )?(?:cause|why)\s{0,3}+(?::|—|–)|"
     r"^\W{0,3}+(?:ursache|grund|warum|causa(?: ra[ií]z)?|cause(?: racine)?|oorzaak|"
     r"raison)\s{0,3}+:|"
     r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b"
     r"(?! (?:unknown|unclear|not|still))|\bcaused by\b|"
     r"\bfound (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
-    r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:is|was)\b|"
+    r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:here |then )?(?:is|was)\b|"
+    r"^\W{0,3}+(?:problem|issue) here (?:is|was)\b|\b(?:is|are|was|were) to blame\b|"
+    # the same in German, French, Spanish, Italian, Portuguese and Dutch
+    r"\b(?:die )?ursache (?:war|ist)\b|\bdas problem (?:war|ist)\b|\bla cause (?:est|était)\b|"
+    r"\ble problème (?:est|était)\b|\bla causa (?:fue|es|era|è|era)\b|"
+    r"\bel problema (?:fue|es|era)\b|\bil problema (?:è|era)\b|\ba causa (?:foi|é)\b|"
+    r"\bde oorzaak (?:is|was)\b|"
     r"\bculprit\b|\bit'?s because\b|\b(?:was|is) due to\b|"
     r"\bthat'?s (?:the|our) (?:real |actual |underlying |root )?(?:problem|issue|cause|bug)\b|"
     r"\bthe reason (?:is|was)\b|"
@@ -69,6 +75,8 @@ BROKEN_STATE = family(
     r"corrupt\w*|leak\w*|deadlock\w*|locked|stuck|hung|overloaded|saturated|maxed out|ran out|"
     r"out of|unset|empty|invalid|misconfigured|incompatible|oom\w*|crash(?:ed|es|ing)|regression|"
     r"skew\w*|stripped|overwritten|truncated|orphaned|pinning|blocking|exceed\w*|"
+    r"(?:has|have|had)(?: not|n'?t) (?:run|fired|renewed|synced|been running)|never (?:ran|renewed|"
+    r"fired|synced)|stopped (?:running|renewing|syncing)|"
     r"(?:points?|pointing) (?:at|to) (?:the )?(?:old|wrong|retired|stale|dead))\b",
 )
 MISTAKE = family(
@@ -139,6 +147,7 @@ CORRECTION = family(
     r"it wasn'?t|ruled? out|rules? out|red herring|false alarm|scratch that|never ?mind|nvm|"
     r"ignore (?:that|my last)|i was wrong|wrong about|correction|"
     r"actually,? (?:it'?s|it is|it was|the)|probably not|not it\b|nope\b|dead end|"
+    r"[,;—–]\s{0,3}+(?:so\s{1,3}+)?not (?:that|this)(?=\W{0,3}+$)|"
     r"doesn'?t explain|unrelated|not related|not involved|nothing to do with|"
     r"(?:is|are|was|were|looks?) (?:fine|clean|ok|normal|healthy)\b[^.!?]{0,20}?(?:,|$|so)|"
     r"(?:drop|dropp|park|scrap|shelv|abandon|discard|kill)\w* (?:the|that|this|my|our) "

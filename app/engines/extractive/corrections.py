@@ -49,7 +49,17 @@ def ruled_out_words(sentence: Sentence) -> set[str]:
     for pattern in (_NEGATED_OBJECT, _NAMED_HERRING, _ABANDONED):
         for match in pattern.finditer(sentence.raw):
             found |= content_words(match["what"])
-    return found - _NOT_A_HYPOTHESIS
+    found -= _NOT_A_HYPOTHESIS
+    pointer = _POINTER.search(sentence.raw)
+    if not found and pointer:
+        # "cert is valid till 2027, not that": the pronoun points at what the clause before names
+        found = content_words(sentence.raw[: pointer.start()]) - _NOT_A_HYPOTHESIS - _EVIDENCE
+    return found
+
+
+# A correction pointing back with a pronoun at what its own clause just named.
+_POINTER = cue(r"[,;—–-]\s{0,3}+(?:so\s{1,3}+)?(?:not (?:that|it|this)|nope)\W{0,3}+$")
+_EVIDENCE = content_words("valid till until fine ok okay green healthy normal good still")
 
 
 @dataclass

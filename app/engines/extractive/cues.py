@@ -106,6 +106,8 @@ PAST_TRIGGER = family(
     "past_trigger",
     "a change named as already made: 'deployed', 'the release', 'last night's migration'",
     r"\b(?:deployed|pushed|merged|rolled out|released|shipped|upgraded|flipped|enabled|bumped|"
+    r"(?<=\d )went (?:out|live)|"
+    r"(?:release|build|version|fix|patch|change|pr|update) went (?:out|live)|"
     r"(?:the|a|my|our|this|that|last|latest|recent|new) (?:deploy|deployment|release|"
     r"config change|migration|upgrade|rollout|version|build))\b",
 )

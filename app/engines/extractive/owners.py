@@ -32,7 +32,8 @@ CLAIM = family(
     r"\b(?:i'?ll|i will|i can|i'?m|i've got|i got|i'?d|i)\b[^.!?]{0,30}?\b(?:own|take|handle|grab|"
     r"do|cover|claim|pick up|tackle|got|have|work on|drive|look at|write|add|set up|go through|"
     r"doing|taking|handling|owning|writing|adding|on it)\b|"
-    r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b",
+    r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b|"
+    r"(?:->|→|=>|:|—|–)\s{0,3}+(?:mine|me)\b|^\W{0,3}+(?:taking|grabbing|owning|claiming)\b",
 )
 PLEDGE = family(
     "owner_pledge",
@@ -76,8 +77,20 @@ _ARROW = cue(
 _NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
     r"\s{1,3}+#?(?P<b>\d{1,2})\b|^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+(?:is|are)\s{1,3}+mine\b|"
-    r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b"
+    r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
+    r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
+    r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:)\s{0,3}+(?:me|mine)\b"
 )
+# A name paired with item numbers in one assignment line: "@cy 1, @bo 2", "cy: 1 and 3. bo: 2",
+# "assigning 1 to cy": each name takes the numbers written right after (or before "to") it.
+_NAME_NUMBERS = cue(
+    r"(?:^|[\s,;.(])@?(?P<name>[A-Za-z][\w.\-]{0,40}+)\s{0,3}+[:=→-]?\s{0,3}+"
+    r"(?P<nums>#?\d{1,2}(?:\s{0,3}+(?:,|and|&|\+)\s{0,3}+#?\d{1,2}){0,5}+)\b"
+    r"(?=\s{0,3}+(?:[,.;)]|$|and\b|please\b|pls\b|@|thanks\b))"
+)
+_NUMBERS_TO = cue(r"#?(?P<num>\d{1,2})\s{1,3}+to\s{1,3}+@?(?P<name>[A-Za-z][\w.\-]{0,40}+)")
+_ASSIGNING = cue(r"\b(?:assign\w*|owners?)\b")
+_DIGITS = cue(r"\d{1,2}")
 _MENTION = cue(r"@(?P<name>[\w.\-]{1,40}+)")
 _GENERIC = content_words(
     "add update make do take handle own care check fix item items run can you maybe please "
@@ -111,7 +124,9 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
     """Items a sentence names by number, else the one item it shares distinctive words with."""
     numbers: list[int] = []
     for match in _NUMBER_REF.finditer(sentence):
-        number = int(match["a"] or match["b"] or match["c"] or match["d"])
+        number = int(
+            match["a"] or match["b"] or match["c"] or match["d"] or match["e"] or match["f"]
+        )
         if 1 <= number <= len(items) and number not in numbers:
             numbers.append(number)
     if numbers:
@@ -198,6 +213,7 @@ class _Walk:
             number, who = int(match["num"]), roster.resolve(match["name"])
             if who and 1 <= number <= len(items) and ("#" in match.group(0) or "->" in lower):
                 items[number - 1].assign(who, message.id)
+        self._pairs(sentence)
         named = referenced(sentence.raw, items)
         if not named:
             return
@@ -214,6 +230,22 @@ class _Walk:
         elif author and (claims(lower) or PLEDGE(lower)) and not DEFERRAL(lower):
             for item in named:
                 item.assign(author, message.id)
+
+    def _pairs(self, sentence: Sentence) -> None:
+        """Names paired with item numbers: "@cy 1, @bo 2", "cy: 1 and 3", "assigning 1 to cy"."""
+        roster, items, message = self.chat.roster, self.items, sentence.message
+        pairs: list[tuple[str, str]] = []
+        for match in _NAME_NUMBERS.finditer(sentence.raw):
+            pairs.append((match["name"], match["nums"]))
+        if _ASSIGNING.search(sentence.lower):
+            pairs.extend((m["name"], m["num"]) for m in _NUMBERS_TO.finditer(sentence.raw))
+        for name, numbers in pairs:
+            who = roster.resolve(name)
+            if who is None:
+                continue
+            for digits in _DIGITS.findall(numbers):
+                if 1 <= int(digits) <= len(items):
+                    items[int(digits) - 1].assign(who, message.id)
 
 
 def assign_owners(chat: Chat, header: Message, items: list[Item], until_id: int | None) -> None:

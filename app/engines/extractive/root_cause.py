@@ -38,13 +38,14 @@ from app.engines.extractive.cues import (
     RECOVERY,
     REQUEST,
     RESOLUTION,
+    STILL_ONGOING,
     SYSTEM_MOTION,
     USER_REPORT,
     WEIGHED,
     cue,
 )
 from app.engines.extractive.impact import IMPACT_RECOVERED, states_impact
-from app.engines.extractive.text import content_words, is_question, tidy
+from app.engines.extractive.text import content_words, is_pasted, is_question, tidy
 from app.models import Message
 
 # A firm cause: stated outright, owned as a slip, confirmed, or concluded without a hedge.
@@ -179,7 +180,10 @@ def _states_cause(sentence: Sentence) -> bool:
     """A sentence that can carry an announced cause: not an action being taken or planned."""
     lower = sentence.lower
     return bool(sentence.text) and not (
-        MITIGATION(lower) or cc.INTENT(lower) or is_question(sentence.raw)
+        MITIGATION(lower)
+        or cc.INTENT(lower)
+        or is_question(sentence.raw)
+        or is_pasted(sentence.raw)
     )
 
 
@@ -195,6 +199,11 @@ def _bare_fault(sentence: Sentence) -> bool:
         or cc.MISTAKE(lower)
         or cc.ADMISSION(lower)
     )
+
+
+def _opens_with(match: re.Match[str] | None, lower: str) -> bool:
+    """A cue that opens its sentence: at most one content word before it ("ok, not the db")."""
+    return match is not None and len(content_words(lower[: match.start()])) <= 1
 
 
 def _bare(sentence: Sentence) -> bool:
@@ -271,8 +280,9 @@ class _Gatherer:
             lower[correction.end() :] if correction else ""
         )
         if negated and not (names_new and _new_cause_words(sentence)):
-            # "Not the session bug then." followed by the real cause in the same message
-            if self._announces_more(sentence):
+            # "Not the session bug then." followed by the real cause in the same message; a
+            # trailing contrast ("403 with an HTML page, not our JSON") rules out, announces none
+            if _opens_with(correction, lower) and self._announces_more(sentence):
                 self.keep(_Candidate(3, sentence, announces=True))
             return
         earlier = self.chat.sentences(sentence.message)[: sentence.index]
@@ -337,7 +347,7 @@ def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
         for m in chat.messages
         if m.id not in skip_ids
         for s in chat.sentences(m)
-        if s.text and not is_question(s.raw) and not FOLLOW_UP(s.lower)
+        if s.text and not is_question(s.raw) and not is_pasted(s.raw) and not FOLLOW_UP(s.lower)
     ]
 
 
@@ -481,6 +491,55 @@ def _premise(chat: Chat, candidate: _Candidate, position: dict[int, int]) -> Quo
     return _quote(run)
 
 
+def _change_before(chat: Chat, message: Message, position: dict[int, int]) -> Quote | None:
+    """For a cause that opens with a bare announcement ("found it. <what is wrong>"), the change
+    its speaker was checking just before ("5.2.0 went out yesterday, it moved the conversion into
+    toMinorUnits(). checking that"): what the finding is a defect of. Only the speaker's own
+    message, at most two back."""
+    opening = next((s for s in chat.sentences(message) if s.text), None)
+    if opening is None or not cc.CAUSE_STATED(opening.lower):
+        return None
+    if len(content_words(_own_text(opening)) - _CUE_WORDS) >= 2:
+        return None
+    here = position.get(message.id, 0)
+    for earlier in reversed(chat.messages[max(0, here - 2) : here]):
+        if earlier.author != message.author:
+            continue
+        changes = [
+            s
+            for s in chat.sentences(earlier)
+            if PAST_TRIGGER(s.lower) and _states_cause(s) and not _signals(s)
+        ]
+        return _quote(changes[:1]) if changes else None
+    return None
+
+
+_NOT_SETTLED = cue(
+    r"\bresolved (?:to|as|by|into|from|the|a|an)\b|\bonce (?:it'?s |this is )?resolved"
+)
+
+
+def _settled_at(chat: Chat, skip_ids: set[int]) -> int:
+    """Position of the first message declaring the incident over ("resolved", "all clear");
+    past the end when none does."""
+    for position, message in enumerate(chat.messages):
+        if message.id in skip_ids:
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if is_question(sentence.raw) or not RESOLUTION(lower):
+                continue
+            if (
+                STILL_ONGOING(lower)
+                or NEGATED(lower)
+                or FUTURE(lower)
+                or _NOT_SETTLED.search(lower)
+            ):
+                continue
+            return position
+    return len(chat.messages)
+
+
 def _signals(sentence: Sentence) -> bool:
     """An alert or a report of trouble: the symptom, never the premise of a cause."""
     author = (sentence.message.author or "").lower()
@@ -609,11 +668,15 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
         gatherer.add(sentence)
     alive = [c for c in gatherer.kept if c.alive]
     _acted_on(chat, alive, gatherer.position, skip_ids)
-    # At equal strength the cause where it was found beats a recap that retells it later
+    settled = _settled_at(chat, skip_ids)
+    # At equal strength the cause where it was found beats a recap that retells it later, and
+    # one stated while the incident was on beats a "because" said once it was over (about
+    # impact, the response or a side issue), unless that one names the cause outright
     ranked = sorted(
         alive,
         key=lambda c: (
             c.strength,
+            c.strength >= 3 or gatherer.position[c.sentence.message.id] <= settled,
             not c.acted_on,
             not RECAP(own_words(c.sentence.message).lower()),
             c.recency,
@@ -624,15 +687,16 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
     guess: Finding | None = None
     for candidate in ranked:
         finding = _explanation(chat, candidate, gatherer.position)
-        if len(content_words(finding.text) - _CUE_WORDS) < 2:
-            continue
+        premise = _premise(chat, candidate, gatherer.position)
+        said = finding.text + " " + (" ".join(premise.texts) if premise is not None else "")
+        if len(content_words(said) - _CUE_WORDS) < 2:
+            continue  # a conclusion as short as "so it's on their side" stands on its premise
         if candidate.strength < 3 and ruled.covers(finding.text, share=0.6):
             continue  # the same hypothesis the chat ruled out, said again
         if candidate.strength < FIRM:
             guess = guess or finding
             continue
         parts = list(finding.parts)
-        premise = _premise(chat, candidate, gatherer.position)
         if premise is not None and premise.message.id not in finding.evidence:
             parts.insert(0, premise)
         elif premise is not None and parts and parts[0].message.id == premise.message.id:
@@ -646,6 +710,9 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
             earlier = _explanation(chat, built_on, gatherer.position)
             seen = {p.message.id for p in parts}
             parts[:0] = [p for p in earlier.parts if p.message.id not in seen]
+        change = _change_before(chat, parts[0].message, gatherer.position)
+        if change is not None and change.message.id not in {p.message.id for p in parts}:
+            parts.insert(0, change)
         shallower = _why_chain(chat, candidate, ranked)
         if shallower is not None:
             earlier = _explanation(chat, shallower, gatherer.position)

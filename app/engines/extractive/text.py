@@ -115,7 +115,7 @@ def _split_line(line: str) -> list[str]:
 
 def strip_bullet(line: str) -> str:
     """A list line without its bullet or number ("1. Add x" -> "Add x")."""
-    return _BULLET.sub("", line, count=1).strip()
+    return _BULLET.sub("", _BULLET.sub("", line, count=1), count=1).strip()  # "* [ ] add x"
 
 
 def is_list_line(line: str) -> bool:
@@ -175,6 +175,20 @@ _FIRST_PERSON = re.compile(
 def first_person(text: str) -> bool:
     """Written in the first person ("I merged", "we rolled back", "our config")."""
     return any(m.group(0) != "US" for m in _FIRST_PERSON.finditer(text))
+
+
+# A line pasted from a terminal or a log: an HTTP exchange ("< HTTP/2 403"), a prompt ("$ dig"),
+# a markup tag ("<title>"), a stack frame ("at com.x.Y(...)"): evidence, never a statement.
+_PASTED = re.compile(
+    r"^\s*+(?:[<>]\s(?:HTTP/|(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s|[\w-]++:\s)|\$\s|"
+    r"<[a-z!/][\w-]*+[\s>]|>>>\s|at [\w$.]++\()",
+    re.IGNORECASE,
+)
+
+
+def is_pasted(sentence: str) -> bool:
+    """A line of pasted output, not something a person says."""
+    return bool(_PASTED.match(sentence))
 
 
 def is_question(sentence: str) -> bool:

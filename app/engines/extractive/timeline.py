@@ -600,14 +600,29 @@ def _still_ongoing(chat: Chat, skip_ids: set[int], events: list[Event]) -> list[
     return [replace(e, kind="other") if e.kind in ("recovery", "resolution") else e for e in events]
 
 
+_ENTRY_LABEL = re.compile(r"^\W{0,3}+[A-Za-z][\w -]{0,24}+:\W{0,3}+")  # "**Mitigation:** ..."
+_RETELL_WINDOW = 6  # entries back in which a later one may only retell an earlier one
+
+
+def _repeats(words: set[str], earlier: set[str]) -> bool:
+    """Most of an entry's words already said by an earlier entry: a retelling, not an event."""
+    return len(words) >= 4 and len(words & earlier) >= 0.85 * len(words)
+
+
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
     """Timeline entries for the events that have a time; untimed events are left out."""
     entries: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
+    kept: list[set[str]] = []
     for found in events:
         if found.time is None or (found.time, found.description) in seen:
             continue
+        said = _ENTRY_LABEL.sub("", found.description, count=1)
+        words = {w for w in content_words(said) if not w[:1].isdigit()}
+        if any(_repeats(words, earlier) for earlier in kept[-_RETELL_WINDOW:]):
+            continue  # "Mitigation: timeout raised 08:36" after "timeout raised" at 08:36
         seen.add((found.time, found.description))
+        kept.append(words)
         entries.append(
             {
                 "time": found.time,
