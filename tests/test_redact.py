@@ -586,3 +586,23 @@ def test_redaction_of_spliced_pastes_is_idempotent_and_never_fails() -> None:
         text = a[: rng.randint(0, len(a))] + b[rng.randint(0, len(b)) :]
         once, _ = redact_text(text)
         assert redact_text(once) == (once, []), text
+
+
+def test_every_vendor_pattern_has_an_anchor_so_the_prefilter_keeps_its_matches() -> None:
+    """`vendor_spans` skips a text holding none of `_ANCHORS`; each pattern must contain one
+    (as a piece every match has), or its tokens would be skipped."""
+    from app.redact import vendors
+
+    for pattern, kind, _ in vendors._VENDORS:
+        assert any(anchor in pattern for anchor in vendors._ANCHORS), kind
+
+
+def test_any_gate_finds_a_text_exactly_when_one_gate_occurs_in_it() -> None:
+    from app.redact.spans import any_gate, mentions
+
+    lists = [("pass", "pw"), ("log", "sign"), ("a.b",)]
+    scan = any_gate(lists)
+    for text in ("", "password", "the pwd", "blog", "axb", "a.b", "nothing here", "signal"):
+        assert bool(scan.search(text)) == any(mentions(text, gates) for gates in lists), text
+    with pytest.raises(ValueError):
+        any_gate([("pass",), ()])

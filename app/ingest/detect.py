@@ -98,6 +98,8 @@ def score_format(
     name: str, fmt: LineFormat, keys: list[str], inside: list[bool], thread_chrome: bool
 ) -> FormatScore:
     """Score one line format on every line of the text."""
+    if name == "slack-thread" and not thread_chrome:
+        return FormatScore(name, 0, 0, False, None)  # decided before scoring every line
     headers, rank, first_rank, cues = 0, 0, None, 0
     authors: set[str] = set()
     by_line: dict[int, str | None] = {}
@@ -121,8 +123,6 @@ def score_format(
                 first_rank = rank
                 starts = rank == 0
         rank += 1
-    if name == "slack-thread" and not thread_chrome:
-        return FormatScore(name, 0, 0, False, None)
     return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line)
 
 

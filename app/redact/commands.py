@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from app.redact.spans import Span, mentions
+from app.redact.spans import Span, any_gate, mentions
 from app.redact.values import coded_password, is_real_value
 
 _VALUE = r"""(?P<value>'[^'\n]{1,256}+'|"[^"\n]{1,256}+"|[^\s"'|;&]{1,256}+)"""
@@ -317,11 +317,15 @@ def _secret_literal_spans(text: str) -> list[Span]:
     return spans
 
 
+_ANY_COMMAND = any_gate(gates for *_, gates in _COMMANDS)
+
+
 def command_spans(text: str) -> list[Span]:
     """Passwords and tokens passed to the command-line tools listed above."""
     spans: list[Span] = []
     lowered = text.lower()
-    for pattern, kind, label, gates in _COMMANDS:
+    commands = _COMMANDS if _ANY_COMMAND.search(lowered) else ()
+    for pattern, kind, label, gates in commands:
         if not mentions(lowered, gates):
             continue
         for match in pattern.finditer(text):

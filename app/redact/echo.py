@@ -73,8 +73,8 @@ class EchoIndex:
 
     def find(self, text: str) -> list[tuple[int, int, Span]]:
         """Non-overlapping (start, end, span) of known secrets in `text`, leftmost longest."""
-        if not self._shapes:
-            return []
+        if not self._shapes or self._shapes.keys().isdisjoint(_RUN.findall(text)):
+            return []  # no word of the text is a known secret's key: one C-level pass
         hits: list[tuple[int, int, Span]] = []
         for run in _RUN.finditer(text):
             shapes = self._shapes.get(run.group())

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from app.redact.spans import Span, mentions
+from app.redact.spans import Span, any_gate, mentions
 from app.redact.values import (
     coded_password,
     inside_url_or_arn,
@@ -149,11 +149,15 @@ _FAMILIES: tuple[tuple[re.Pattern[str], tuple[str, ...], _Check], ...] = (
 )
 
 
+_ANY_FAMILY = any_gate(gates for _, gates, _ in _FAMILIES)
+
+
 def prose_spans(text: str) -> list[Span]:
     """Passwords and secrets stated in sentences."""
     lowered = text.lower()
     spans: list[Span] = []
-    for pattern, gates, check in _FAMILIES:
+    families = _FAMILIES if _ANY_FAMILY.search(lowered) else ()
+    for pattern, gates, check in families:
         if not mentions(lowered, gates):
             continue
         for match in pattern.finditer(text):

@@ -116,10 +116,19 @@ class _Redactor:
         for value in known_secrets:
             self.index.add(value, Span(0, len(value), "known-secret", "secret"), always=True)
 
-    def first_pass(self, text: str, message_id: int | None) -> tuple[str, list[Finding]]:
-        spans = _detect(text)
-        for span in spans:
-            self.index.add(text[span.start : span.end], span)
+    def first_pass(
+        self, text: str, message_id: int | None, seen: dict[str, list[Span]] | None = None
+    ) -> tuple[str, list[Finding]]:
+        """`seen` holds the spans of texts already detected (`_detect` is a function of the
+        text alone, and adding a known secret again changes nothing): a chat's few authors
+        are detected once each, not once per message."""
+        spans = seen.get(text) if seen is not None else None
+        if spans is None:
+            spans = _detect(text)
+            if seen is not None:
+                seen[text] = spans
+            for span in spans:
+                self.index.add(text[span.start : span.end], span)
         return _apply(text, spans), [_finding(span, message_id) for span in spans]
 
     def echo_pass(self, text: str, message_id: int | None) -> tuple[str, list[Finding]]:
@@ -160,11 +169,12 @@ def redact_transcript(transcript: Transcript) -> Redaction:
     redactor = _Redactor()
     findings: list[Finding] = []
     firsts: list[tuple[Message, str, str | None]] = []
+    authors: dict[str, list[Span]] = {}
     for message in transcript.messages:
         text, found = redactor.first_pass(message.text, message.id)
         author = message.author
         if author:
-            author, author_found = redactor.first_pass(author, message.id)
+            author, author_found = redactor.first_pass(author, message.id, authors)
             found += author_found
         findings += found
         firsts.append((message, text, author))
