@@ -209,6 +209,12 @@ def test_failed_claims_are_dropped_or_marked_unverified() -> None:
         ("db-primary-03 filled up", "An internal server filled up"),
         ("web-01..04 restarted", "An internal server restarted"),
         ("tracked in INC-4471", "tracked in a ticket"),
+        ("the fix (PR #812) is live", "the fix (a code change) is live"),
+        (
+            "merge request !42 and pull request 1893 shipped",
+            "a code change and a code change shipped",
+        ),
+        ("a PRIMARY key and 12 PRs", "a PRIMARY key and 12 PRs"),
         ("errors fell [m12] quickly [m3, m4]", "errors fell quickly"),
         ("ConnectionRefusedError everywhere", "Errors everywhere"),
         ("It will be fixed soon", "It will be fixed soon"),  # "Will" the person, not the verb

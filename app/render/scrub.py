@@ -35,6 +35,11 @@ _ERRNO = re.compile(r"E[A-Z]{4,15}+")  # ECONNREFUSED, ETIMEDOUT
 _SNAKE = re.compile(r"[A-Za-z0-9]{1,60}+(?:_[A-Za-z0-9]{1,60}+)++(?:\(\))?")
 _FLAG = re.compile(r"--?[a-z][a-z0-9-]{1,60}+(?:=\S{0,100}+)?")
 _TICKET = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]{1,9}+)-\d{2,7}+")
+# A code change by its number: "PR #812", "MR !42", "pull request 1893".
+_CHANGE = re.compile(
+    r"\b(?:PRs?|MRs?|pull[ \t]++requests?|merge[ \t]++requests?)[ \t]*+[#!]?\d{1,7}+\b",
+    re.IGNORECASE,
+)
 _NOT_TICKETS = frozenset({"SEV", "ISO", "RFC", "UTF", "CVE", "HTTP", "TLS", "IPV"})
 # "db-primary-03", "web-prod-2", "pg-03": two name parts, or a zero-padded number.
 _NUMBERED_HOST = re.compile(
@@ -188,6 +193,7 @@ def scrub_for_stakeholders(text: str, participants: Iterable[str], bots: Iterabl
     scrubbed = _CITATION.sub("", text)
     scrubbed = _REDACTED.sub("a credential", scrubbed)
     scrubbed = _CODE_SPAN.sub("an internal command", scrubbed)
+    scrubbed = _CHANGE.sub("a code change", scrubbed)
     scrubbed = clean_text(scrubbed)
     scrubbed = _TOKEN.sub(_replace_token, scrubbed)
     for words, tools in _TOOLS.items():
