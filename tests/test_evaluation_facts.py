@@ -52,3 +52,25 @@ def test_a_reworded_fact_is_unlabelled_not_silently_counted() -> None:
     result = measure_retention(labels, report(**data))
     assert "root_cause: Prod env var values were never set." in result.unlabelled_shipped
     assert "root_cause: Prod env var values were not updated." in result.lost
+
+
+def test_only_facts_this_run_wrote_are_weighed() -> None:
+    """The labels of a recording also hold repairs that another run (the judge on) wrote: a run
+    that never wrote a repair is not charged with losing it, while a run that shipped one counts
+    it, and the first text of the repaired item stays lost."""
+    labels = _labels(wrong=set())
+    repaired = "Prod env var values were never set."
+    labels.facts.append(LabelledFact(unit="root_cause", text=repaired, label="correct"))
+    answer = report()
+    data = report_data()
+    data["root_cause"] = None  # the rules dropped it; this run wrote no repair
+    without_repair = measure_retention(labels, report(**data), answer)
+    assert without_repair.correct == len(labels.facts) - 1
+    assert without_repair.lost == ["root_cause: Prod env var values were not updated."]
+    data["root_cause"] = {"text": repaired, "evidence": [3]}
+    with_repair = measure_retention(labels, report(**data), answer)
+    assert with_repair.correct == len(labels.facts)
+    assert with_repair.correct_shipped == with_repair.correct - 1
+    assert with_repair.lost == ["root_cause: Prod env var values were not updated."]
+    every = measure_retention(labels, report(**data))  # no answer given: every label counts
+    assert every.correct == len(labels.facts)

@@ -130,12 +130,25 @@ class Retention:
     lost: list[str]
 
 
-def measure_retention(labels: FactLabels, shipped: IncidentReport) -> Retention:
-    """How many correct facts the shipped report kept, and how many wrong ones it let through."""
+def measure_retention(
+    labels: FactLabels, shipped: IncidentReport, answer: IncidentReport | None = None
+) -> Retention:
+    """How many correct facts the shipped report kept, and how many wrong ones it let through.
+
+    The facts weighed are the labelled facts of `answer` (the extraction answer, before any
+    check) and of the shipped report (which adds what a repair wrote and the checks kept); a
+    labels file also holds the repairs of other runs of the same recording (the judge on, the
+    judge off), which this run never wrote. An item that was repaired counts its first text as
+    lost and its repaired text as kept, so a repair is never counted as a fact kept unchanged.
+    Without `answer`, every labelled fact is weighed."""
     shipped_keys = {fact.key for fact in report_facts(shipped)}
     known = labels.by_key()
-    correct = [f for f in labels.facts if f.label == "correct"]
-    wrong = [f for f in labels.facts if f.label == "wrong"]
+    facts = labels.facts
+    if answer is not None:
+        written = shipped_keys | {fact.key for fact in report_facts(answer)}
+        facts = [f for f in facts if Fact(f.unit, f.text).key in written]
+    correct = [f for f in facts if f.label == "correct"]
+    wrong = [f for f in facts if f.label == "wrong"]
     kept = [f for f in correct if Fact(f.unit, f.text).key in shipped_keys]
     let_through = [f for f in wrong if Fact(f.unit, f.text).key in shipped_keys]
     unlabelled = [f"{f.unit}: {f.text}" for f in report_facts(shipped) if f.key not in known]

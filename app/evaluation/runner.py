@@ -228,6 +228,10 @@ async def run_incident(
     transcript, _, _ = ingest(text)
     checked = verify_draft(engineering.draft.text, transcript)
     labels = load_labels(incident.recordings_dir, model) if model else None
+    answer = None
+    if labels is not None:
+        # The extraction answer before any check: cached by the first draft, no new call.
+        answer = (await engines.get(setup.spec.engine).extract(transcript)).report
     if isinstance(transport, ReplayTransport) and transport.collect_dir and model:
         extraction = await engines.get(setup.spec.engine).extract(transcript)  # cached: no call
         write_worksheet(
@@ -246,6 +250,7 @@ async def run_incident(
         costs=[_cost(engineering, eng_ms), _cost(stakeholder, stk_ms)],
         gold_messages=incident.messages,
         labels=labels,
+        answer=answer,
     )
 
 

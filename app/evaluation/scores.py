@@ -34,7 +34,7 @@ from app.evaluation.prose import (
 )
 
 if TYPE_CHECKING:
-    from app.models import Transcript
+    from app.models import IncidentReport, Transcript
     from app.pipeline import DraftResult
     from app.verify import VerificationReport
 
@@ -139,6 +139,7 @@ def score_incident(
     costs: list[DraftCost],
     gold_messages: tuple[GoldMessage, ...] | None = None,
     labels: FactLabels | None = None,
+    answer: IncidentReport | None = None,
 ) -> IncidentScore:
     """Score both drafts of one incident against its gold annotations."""
     report = engineering.incident
@@ -166,7 +167,7 @@ def score_incident(
     ) + first_person_sentences(email, allow_we=True)
     private = stakeholder_private_terms(email, _private_terms(gold))
     debris = chat_debris(drafts)
-    retention = measure_retention(labels, report) if labels is not None else None
+    retention = measure_retention(labels, report, answer) if labels is not None else None
     return IncidentScore(
         incident=gold.id,
         engine=engine,
