@@ -1,0 +1,118 @@
+"""The offline engine's extraction of a long chat, against a baseline revision, as a ratio.
+
+Run: `.venv/bin/python bench/bench_extract_offline.py [--messages 10000] [--runs 3]
+[--baseline 36e7d36]`.
+
+The chat is `bench_verify.build_chat` (the sample chats replayed), parsed once per process;
+the baseline revision is extracted with `git archive` and run in the same virtualenv, each side
+in its own process, the runs interleaved, times in CPU seconds (`time.process_time`) of
+`extract_report` alone. Both sides also extract every dev-split eval transcript (test-split
+incidents are frozen and skipped unread); a digest of every extraction's JSON (report and
+warnings) is compared, and the script exits non-zero when the two sides differ: a speed-up must
+not change any output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+_WORKER = """
+import gc, hashlib, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from app.ingest import parse_transcript
+from app.engines.extractive import extract_report
+text = open(sys.argv[2], encoding="utf-8").read()
+evals = json.loads(open(sys.argv[3], encoding="utf-8").read())
+def dump(extraction):
+    return extraction.report.model_dump_json() + json.dumps(extraction.warnings)
+h = hashlib.sha256()
+for path in evals:
+    h.update(dump(extract_report(parse_transcript(open(path, encoding="utf-8").read()))).encode())
+eval_digest = h.hexdigest()[:16]
+transcript = parse_transcript(text)
+gc.collect()
+t0 = time.process_time()
+extraction = extract_report(transcript)
+t1 = time.process_time()
+digest = hashlib.sha256(dump(extraction).encode()).hexdigest()[:16]
+print(json.dumps({"extract": t1 - t0, "digest": digest, "eval_digest": eval_digest,
+                  "messages": len(transcript.messages)}))
+"""
+
+
+def _dev_transcripts() -> list[str]:
+    paths = []
+    for gold in sorted((ROOT / "eval" / "incidents").glob("*/gold.json")):
+        if json.loads(gold.read_text(encoding="utf-8")).get("split") != "dev":
+            continue  # the test split is frozen: not opened
+        transcript = gold.parent / "transcript.txt"
+        if transcript.exists():
+            paths.append(str(transcript))
+    return paths
+
+
+def _run(code_dir: Path, chat: Path, evals: Path) -> dict[str, float | str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _WORKER, str(code_dir), str(chat), str(evals)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, float | str] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", default="36e7d36", help="git revision to compare with")
+    args = parser.parse_args()
+
+    from bench_verify import build_chat
+
+    with tempfile.TemporaryDirectory(prefix="pm-extract-") as where:
+        chat = Path(where) / "chat.txt"
+        chat.write_text(build_chat(args.messages), encoding="utf-8")
+        evals = Path(where) / "evals.json"
+        dev = _dev_transcripts()
+        evals.write_text(json.dumps(dev), encoding="utf-8")
+        old_dir = Path(where) / "baseline"
+        old_dir.mkdir()
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(old_dir)], input=archive, check=True)
+        runs: dict[str, list[dict[str, float | str]]] = {"old": [], "new": []}
+        for _ in range(args.runs):
+            runs["old"].append(_run(old_dir, chat, evals))
+            runs["new"].append(_run(ROOT, chat, evals))
+
+    print(
+        f"{args.messages:,} requested messages -> {runs['new'][0]['messages']} parsed; "
+        f"{len(dev)} dev eval transcripts; CPU seconds of extract_report, {args.runs} runs each"
+    )
+    medians = {}
+    for side, label in (("old", f"baseline {args.baseline}"), ("new", "this tree")):
+        values = [float(r["extract"]) for r in runs[side]]
+        medians[side] = statistics.median(values)
+        print(f"  {label:<20} best {min(values):.3f} s  median {medians[side]:.3f} s")
+    print(f"ratio extract new / old = {medians['new'] / medians['old']:.2f}")
+    digests = {(str(r["digest"]), str(r["eval_digest"])) for side in runs.values() for r in side}
+    same = len(digests) == 1
+    print("same output (10k chat and dev evals):", "yes" if same else f"NO ({digests})")
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
