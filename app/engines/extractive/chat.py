@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.engines.extractive.bot_messages import addresses_bot
 from app.engines.extractive.people import Roster
@@ -51,7 +52,7 @@ class Sentence:
     raw: str
     text: str
 
-    @property
+    @cached_property
     def lower(self) -> str:
         return self.raw.lower().replace("’", "'")
 

@@ -14,8 +14,10 @@ input: alternations of words, gaps bounded by a fixed length, no nested unbounde
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from app.engines.extractive import memo
 
 Phase = Literal["start", "progress", "done", "other"]
 
@@ -32,13 +34,19 @@ class CueFamily:
     name: str
     note: str
     pattern: re.Pattern[str]
+    _seen: dict[str, bool] = field(
+        default_factory=memo.table, init=False, repr=False, compare=False, hash=False
+    )
 
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in `text` (a sentence, usually lower-cased), or None."""
         return self.pattern.search(text)
 
     def __call__(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        seen = self._seen.get(text)
+        if seen is None:
+            seen = self._seen[text] = self.pattern.search(text) is not None
+        return seen
 
 
 FAMILIES: dict[str, CueFamily] = {}

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.engines.extractive import memo
 from app.engines.extractive.action_items import (
     find_action_items,
     find_lists,
@@ -60,6 +61,13 @@ class ExtractiveEngine:
 
 def extract_report(transcript: Transcript) -> Extraction:
     """Run every rule over the transcript and validate the result against it."""
+    try:
+        return _extract(transcript)
+    finally:
+        memo.forget()
+
+
+def _extract(transcript: Transcript) -> Extraction:
     if not transcript.messages:
         raise TranscriptFormatError(
             "the transcript has no messages", hint="send a chat log with at least one message"

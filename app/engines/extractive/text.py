@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from app.engines.extractive import memo
+
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(@#~\w])")
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|incl|min|max|avg)\.$", re.I)
 _NUMBER_SIGN = re.compile(r"\bno\.$", re.I)  # "No. 5" is one sentence, "oh no. it" is two
@@ -211,8 +213,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
+_CONTENT: dict[str, frozenset[str]] = memo.table()
+
+
 def content_words(text: str) -> set[str]:
-    """Stems of the words that carry meaning (no stop words, no bare numbers)."""
+    """Stems of the words that carry meaning (no stop words, no bare numbers); a new set."""
+    known = _CONTENT.get(text)
+    if known is None:
+        known = _CONTENT[text] = frozenset(_content_words(text))
+    return set(known)
+
+
+def _content_words(text: str) -> set[str]:
     found = set()
     for word in words(text):
         word = word[:-2] if word.endswith("'s") else word  # "the scheduler's" is the scheduler
