@@ -1,7 +1,7 @@
 """The offline engine's extraction of a long chat, against a baseline revision, as a ratio.
 
 Run: `.venv/bin/python bench/bench_extract_offline.py [--messages 10000] [--runs 3]
-[--baseline 36e7d36]`.
+[--baseline 36e7d36] [--unique]`.
 
 The chat is `bench_verify.build_chat` (the sample chats replayed), parsed once per process;
 the baseline revision is extracted with `git archive` and run in the same virtualenv, each side
@@ -9,7 +9,9 @@ in its own process, the runs interleaved, times in CPU seconds (`time.process_ti
 `extract_report` alone. Both sides also extract every dev-split eval transcript (test-split
 incidents are frozen and skipped unread); a digest of every extraction's JSON (report and
 warnings) is compared, and the script exits non-zero when the two sides differ: a speed-up must
-not change any output.
+not change any output. The replayed chat repeats the sample chats' sentences, which a memo of
+a text's answers profits from more than a real chat would; `--unique` ends every message with a
+made-up word of its own, so that no two messages (and no two last sentences) are alike.
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ def _dev_transcripts() -> list[str]:
     return paths
 
 
+def _letters(n: int) -> str:
+    """`n` written in letters (a word no rule reads as a figure): 0 -> 'a', 27 -> 'bb'."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if n == 0:
+            return word
+
+
 def _run(code_dir: Path, chat: Path, evals: Path) -> dict[str, float | str]:
     out = subprocess.run(
         [sys.executable, "-c", _WORKER, str(code_dir), str(chat), str(evals)],
@@ -76,13 +88,21 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default="36e7d36", help="git revision to compare with")
+    parser.add_argument(
+        "--unique",
+        action="store_true",
+        help="end every message with a word of its own, so that no two texts are alike",
+    )
     args = parser.parse_args()
 
     from bench_verify import build_chat
 
     with tempfile.TemporaryDirectory(prefix="pm-extract-") as where:
         chat = Path(where) / "chat.txt"
-        chat.write_text(build_chat(args.messages), encoding="utf-8")
+        text = build_chat(args.messages)
+        if args.unique:
+            text = "\n\n[".join(f"{b} zq{_letters(i)}" for i, b in enumerate(text.split("\n\n[")))
+        chat.write_text(text, encoding="utf-8")
         evals = Path(where) / "evals.json"
         dev = _dev_transcripts()
         evals.write_text(json.dumps(dev), encoding="utf-8")
@@ -97,9 +117,11 @@ def main() -> None:
             runs["old"].append(_run(old_dir, chat, evals))
             runs["new"].append(_run(ROOT, chat, evals))
 
+    unique = " every message unique;" if args.unique else ""
     print(
         f"{args.messages:,} requested messages -> {runs['new'][0]['messages']} parsed; "
-        f"{len(dev)} dev eval transcripts; CPU seconds of extract_report, {args.runs} runs each"
+        f"{len(dev)} dev eval transcripts;{unique} CPU seconds of extract_report, "
+        f"{args.runs} runs each"
     )
     medians = {}
     for side, label in (("old", f"baseline {args.baseline}"), ("new", "this tree")):
