@@ -38,9 +38,17 @@ class CueFamily:
         default_factory=memo.table, init=False, repr=False, compare=False, hash=False
     )
 
+    _found: dict[str, re.Match[str] | None] = field(
+        default_factory=memo.table, init=False, repr=False, compare=False, hash=False
+    )
+
     def search(self, text: str) -> re.Match[str] | None:
         """The first match in `text` (a sentence, usually lower-cased), or None."""
-        return self.pattern.search(text)
+        try:
+            return self._found[text]
+        except KeyError:
+            found = self._found[text] = self.pattern.search(text)
+            return found
 
     def __call__(self, text: str) -> bool:
         seen = self._seen.get(text)

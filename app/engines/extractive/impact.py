@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from app.engines.extractive import cues
+from app.engines.extractive import cues, memo
 from app.engines.extractive.chat import Chat, Finding, Sentence
 from app.engines.extractive.cues import family
 from app.engines.extractive.text import is_question, join_sentences
@@ -134,10 +134,21 @@ def has_figure(text: str) -> bool:
     return bool(FIGURE.search(text) or COUNT.search(text) or MONEY.search(text))
 
 
+_SCORES: dict[str, int] = memo.table()
+
+
 def score(sentence: Sentence) -> int:
     """How strongly a sentence states what users experienced, with figures; 0: not at all."""
     lower = sentence.lower
-    if is_question(sentence.raw) or cues.FOLLOW_UP(lower) or ESTIMATE(lower):
+    known = _SCORES.get(lower)
+    if known is None:
+        known = _SCORES[lower] = _score(lower)
+    return known
+
+
+def _score(lower: str) -> int:
+    # A function of the lower-cased text alone: lower-casing keeps a closing "?".
+    if is_question(lower) or cues.FOLLOW_UP(lower) or ESTIMATE(lower):
         return 0
     if cues.HYPOTHETICAL(lower) or cues.FUTURE(lower):
         return 0
