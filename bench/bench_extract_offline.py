@@ -3,15 +3,16 @@
 Run: `.venv/bin/python bench/bench_extract_offline.py [--messages 10000] [--runs 3]
 [--baseline 36e7d36] [--unique]`.
 
-The chat is `bench_verify.build_chat` (the sample chats replayed), parsed once per process;
-the baseline revision is extracted with `git archive` and run in the same virtualenv, each side
-in its own process, the runs interleaved, times in CPU seconds (`time.process_time`) of
-`extract_report` alone. Both sides also extract every dev-split eval transcript (test-split
-incidents are frozen and skipped unread); a digest of every extraction's JSON (report and
-warnings) is compared, and the script exits non-zero when the two sides differ: a speed-up must
-not change any output. The replayed chat repeats the sample chats' sentences, which a memo of
-a text's answers profits from more than a real chat would; `--unique` ends every message with a
-made-up word of its own, so that no two messages (and no two last sentences) are alike.
+The chat is `bench_verify.build_chat` (the sample chats replayed), parsed once per process; the
+baseline revision is extracted with `git archive` and run in the same virtualenv, each side in its
+own process, the runs interleaved, times in CPU seconds (`time.process_time`) of `extract_report`
+alone. Both sides also extract every dev-split eval incident's pasted transcript (test-split
+incidents are frozen and their transcripts never opened; exports are left out); a digest of every
+extraction's JSON (report and warnings) is compared, and the script exits non-zero when the two
+sides differ: a speed-up must not change any output. The replayed chat repeats the sample chats'
+sentences, which a memo of a text's answers profits from more than a real chat would; `--unique`
+ends every message with a made-up word of its own, so that no two messages (and no two last
+sentences) are alike.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ evals = json.loads(open(sys.argv[3], encoding="utf-8").read())
 def dump(extraction):
     return extraction.report.model_dump_json() + json.dumps(extraction.warnings)
 h = hashlib.sha256()
-for path in evals:
-    h.update(dump(extract_report(parse_transcript(open(path, encoding="utf-8").read()))).encode())
+for source in evals:
+    h.update(dump(extract_report(parse_transcript(source))).encode())
 eval_digest = h.hexdigest()[:16]
 transcript = parse_transcript(text)
 gc.collect()
@@ -52,14 +53,17 @@ print(json.dumps({"extract": t1 - t0, "digest": digest, "eval_digest": eval_dige
 
 
 def _dev_transcripts() -> list[str]:
-    paths = []
-    for gold in sorted((ROOT / "eval" / "incidents").glob("*/gold.json")):
-        if json.loads(gold.read_text(encoding="utf-8")).get("split") != "dev":
-            continue  # the test split is frozen: not opened
-        transcript = gold.parent / "transcript.txt"
-        if transcript.exists():
-            paths.append(str(transcript))
-    return paths
+    """The pasted transcripts of the dev-split eval incidents (test ones are never read)."""
+    from app.evaluation.gold import discover_incidents
+
+    texts = []
+    for incident in discover_incidents(ROOT / "eval" / "incidents"):
+        if incident.gold.split != "dev":
+            continue  # the test split is frozen: its transcript is not opened
+        source = incident.source()
+        if isinstance(source, str):  # exports (JSON, ZIP, folders) are left out
+            texts.append(source)
+    return texts
 
 
 def _letters(n: int) -> str:
@@ -120,7 +124,7 @@ def main() -> None:
     unique = " every message unique;" if args.unique else ""
     print(
         f"{args.messages:,} requested messages -> {runs['new'][0]['messages']} parsed; "
-        f"{len(dev)} dev eval transcripts;{unique} CPU seconds of extract_report, "
+        f"{len(dev)} dev eval transcripts (pasted text);{unique} CPU seconds of extract_report, "
         f"{args.runs} runs each"
     )
     medians = {}
