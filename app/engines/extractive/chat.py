@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from app.engines.extractive import memo
 from app.engines.extractive.bot_messages import addresses_bot
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
@@ -38,9 +39,16 @@ _REPLY_QUOTE = re.compile(
 )
 
 
+_OWN_WORDS: dict[str, str] = memo.table()
+
+
 def own_words(message: Message) -> str:
     """The message's text without a quote of the message it replies to."""
-    return _REPLY_QUOTE.sub("", message.text, count=1)
+    text = message.text
+    own = _OWN_WORDS.get(text)
+    if own is None:
+        own = _OWN_WORDS[text] = _REPLY_QUOTE.sub("", text, count=1)
+    return own
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,18 @@ STOPWORDS = frozenset(
 )
 
 
+_SENTENCES: dict[str, tuple[str, ...]] = memo.table()
+
+
 def split_sentences(text: str) -> list[str]:
     """Split a message into sentences; every line starts a new one, fenced code is skipped."""
+    known = _SENTENCES.get(text)
+    if known is None:
+        known = _SENTENCES[text] = tuple(_split_sentences(text))
+    return list(known)
+
+
+def _split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     in_code = False
     for line in text.splitlines():
