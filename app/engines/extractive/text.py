@@ -71,6 +71,11 @@ _TRAILING_CHATTER = re.compile(
     r"(?=[.!?…]*+\s*+$)",
     re.IGNORECASE,
 )
+# Where `_TRAILING_CHATTER` can match: its last run ends in a chatter word or an emoji, followed
+# only by [.!?…] and spaces, so the text without those ends in one. Tested on the last few
+# characters alone (a cut there only adds word boundaries: never a miss), it spares the full
+# pattern, tried at every position of every sentence, the sentences that end otherwise.
+_CHATTER_END = re.compile(rf"(?:\b(?:{'|'.join(_CHATTER_WORDS)})|[{_EMOJI}])\Z", re.IGNORECASE)
 
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be been before being below
@@ -169,9 +174,15 @@ def strip_markup(sentence: str) -> str:
     return text.strip()
 
 
+def _without_chatter(text: str) -> str:
+    if not _CHATTER_END.search(text.rstrip().rstrip(".!?…")[-6:]):
+        return text  # `_TRAILING_CHATTER` has nowhere to match
+    return _TRAILING_CHATTER.sub("", text)
+
+
 def tidy(sentence: str) -> str:
     """Capitalise the first letter of a trimmed clause and drop dangling punctuation."""
-    text = _TRAILING.sub("", _TRAILING_CHATTER.sub("", sentence.strip()))
+    text = _TRAILING.sub("", _without_chatter(sentence.strip()))
     if text and text[0].islower() and _LOWER_WORD.match(text):
         text = text[0].upper() + text[1:]
     return text
