@@ -105,13 +105,14 @@ def score_format(
     by_line: dict[int, str | None] = {}
     starts = False
     skip = 0
+    match = fmt.matcher()
     for index, key in enumerate(keys):
         if skip:
             skip -= 1
             continue
         if not key:
             continue
-        header = None if inside[index] else fmt.match(keys, index)
+        header = None if inside[index] else match(keys, index)
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue

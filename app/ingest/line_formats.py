@@ -73,6 +73,25 @@ class LineFormat:
             header = other._match_own(keys, index)
         return header
 
+    def matcher(self) -> Callable[[Sequence[str], int], Header | None]:
+        """`match` as one function, for the loops that try every line: the same answer for
+        every line, without the checks a format without covered lines, footers or mixed-in
+        shapes does not need."""
+        if self.covered or self.footers or self.also:
+            return self.match
+        line, stack = self.match_line, self.match_stack
+        if stack is None:
+            return lambda keys, index: line(keys[index])
+
+        def stacked_or_line(keys: Sequence[str], index: int) -> Header | None:
+            if index + 1 < len(keys):
+                header = stack(keys, index)
+                if header is not None:
+                    return header
+            return line(keys[index])
+
+        return stacked_or_line
+
     def _match_own(self, keys: Sequence[str], index: int) -> Header | None:
         if self.match_stack is not None and index + 1 < len(keys):
             stacked = self.match_stack(keys, index)
