@@ -75,10 +75,26 @@ class LineFormat:
 
     def matcher(self) -> Callable[[Sequence[str], int], Header | None]:
         """`match` as one function, for the loops that try every line: the same answer for
-        every line, without the checks a format without covered lines, footers or mixed-in
-        shapes does not need."""
-        if self.covered or self.footers or self.also:
-            return self.match
+        every line, with the format's checks and its mixed-in shapes bound once."""
+        own = self._own_matcher()
+        if not (self.covered or self.footers or self.also):
+            return own
+        skipped = self.covered | self.footers
+        shapes = (own, *(other._own_matcher() for other in self.also))
+
+        def mixed(keys: Sequence[str], index: int) -> Header | None:
+            if index in skipped:
+                return None
+            for shape in shapes:
+                header = shape(keys, index)
+                if header is not None:
+                    return header
+            return None
+
+        return mixed
+
+    def _own_matcher(self) -> Callable[[Sequence[str], int], Header | None]:
+        """`_match_own` as one function."""
         line, stack = self.match_line, self.match_stack
         if stack is None:
             return lambda keys, index: line(keys[index])
