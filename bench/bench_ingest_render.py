@@ -87,7 +87,7 @@ def _run(code_dir: Path, chat: Path, evals: Path) -> dict[str, float | str]:
 def _dev_transcripts() -> list[str]:
     chats = []
     for gold in sorted((ROOT / "eval" / "incidents").glob("*/gold.json")):
-        if json.loads(gold.read_text(encoding="utf-8")).get("split") == "dev":
+        if json.loads(gold.read_text(encoding="utf-8")).get("split", "dev") == "dev":
             transcript = sorted(gold.parent.glob("transcript.*"))[0]
             chats.append(transcript.read_text(encoding="utf-8-sig"))
     return chats

@@ -192,9 +192,11 @@ def match_teams_classic(line: str, *, day_first: bool = False) -> Header | None:
     match = _TEAMS_CLASSIC.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     author = clean_author(match["rest"].removesuffix(":"))
-    if clock is None or author is None:
+    if author is None:
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     if match["wd"] and match["wd"].lower() not in WEEKDAYS:
         return None

@@ -156,9 +156,11 @@ def match_bracket_header(line: str) -> Header | None:
     match = _BRACKET_PREFIX.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     author = clean_author(match["rest"].rstrip().removesuffix(":"))
-    if clock is None or author is None:
+    if author is None:  # the usual miss ('[09:14] Priya: text'), before building the clock
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     return Header(author=author, clock=clock)
 
@@ -168,9 +170,11 @@ def _inline_header(prefix: re.Pattern[str], line: str) -> Header | None:
     match = prefix.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     parts = split_inline(match["rest"])
-    if clock is None or parts is None:
+    if parts is None:  # the usual miss ('[09:14] Priya'), before building the clock
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     return Header(author=parts[0], clock=clock, text=parts[1])
 
