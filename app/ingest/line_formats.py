@@ -211,19 +211,20 @@ def match_irc(line: str) -> Header | None:
     match = _IRC_PREFIX.match(line)
     if not match:
         return None
+    rest = match["rest"].rstrip()
+    event = _IRC_EVENT.match(rest)
+    said = None if event else _IRC_SAY.match(rest)
+    action = None if event or said else _IRC_ACTION.match(rest)
+    if not (event or said or action):
+        return None  # the usual miss ('[09:14] Priya: text'), before building the clock
     clock = clock_from_match(match)
     if clock is None:
         return None
-    rest = match["rest"].rstrip()
-    if _IRC_EVENT.match(rest):
+    if event:
         return Header(author=None, clock=clock, text=rest)
-    said = _IRC_SAY.match(rest)
     if said:
         return Header(author=said["nick"], clock=clock, text=(said["text"] or "").strip())
-    action = _IRC_ACTION.match(rest)
-    if action:
-        return Header(author=action["nick"], clock=clock, text=rest)
-    return None
+    return Header(author=action["nick"], clock=clock, text=rest) if action else None
 
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
