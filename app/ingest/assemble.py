@@ -123,13 +123,14 @@ def _candidates(
     found: list[Header | None] = [None] * len(keys)
     depths: Counter[int] = Counter()
     skip = 0
+    match = fmt.matcher()
     for index, key in enumerate(keys):
         if skip:
             skip -= 1
             continue
         if not key:
             continue
-        header = fmt.match(keys, index)
+        header = match(keys, index)
         if header is not None:
             found[index] = header
             depths[lines[index].quote_depth] += 1

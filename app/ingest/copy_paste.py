@@ -59,8 +59,24 @@ _SLACK_HEADER = re.compile(
 _TIME_ONLY = re.compile(rf"\A\s*(?P<open>\[\s*)?{CLOCK_PATTERN}(?P<close>\s*\])?$")
 
 
+def may_end_in_time(line: str) -> bool:
+    """False only for a line that cannot end in a clock or an 'N minutes ago' (so no
+    `_SLACK_HEADER`, `_DISCORD_HEADER` or `_TIME_ONLY` match): without trailing space and a
+    closing ']', such a line ends in a digit (any Unicode digit), an AM/PM 'm' or 'm.', or 'ago'.
+    A cheap test before those patterns, which try many split points on every prose line."""
+    end = line.rstrip()
+    if end.endswith("]"):
+        end = end[:-1].rstrip()
+    last = end[-1:]
+    if last.isdecimal() or last in ("M", "m") or end.endswith("ago"):
+        return True
+    return last == "." and end[-2:-1] in ("M", "m")
+
+
 def match_time_only(line: str) -> Header | None:
     """A line holding only a time: a follow-up message by the previous author."""
+    if not may_end_in_time(line):
+        return None
     match = _TIME_ONLY.match(line) if len(line) <= MAX_HEADER_CHARS else None
     if not match or bool(match["open"]) != bool(match["close"]):
         return None
@@ -70,7 +86,7 @@ def match_time_only(line: str) -> Header | None:
 
 def match_slack_copy(line: str) -> Header | None:
     """'Priya Sharma  10:02 AM' and variants; a bare time line continues the last author."""
-    if len(line) > MAX_HEADER_CHARS:
+    if len(line) > MAX_HEADER_CHARS or not may_end_in_time(line):
         return None
     match = _SLACK_HEADER.match(line)
     if not match:
@@ -123,7 +139,7 @@ def _discord_date(match: re.Match[str], day_first: bool) -> dt.date | None:
 
 def match_discord_copy(line: str, *, day_first: bool = False) -> Header | None:
     """'kofi — 07/02/2025 09:12' or 'kofi — Today at 9:12 AM'; a bare time continues."""
-    if len(line) > MAX_HEADER_CHARS:
+    if len(line) > MAX_HEADER_CHARS or not may_end_in_time(line):
         return None
     match = _DISCORD_HEADER.match(line)
     if not match:
@@ -176,9 +192,11 @@ def match_teams_classic(line: str, *, day_first: bool = False) -> Header | None:
     match = _TEAMS_CLASSIC.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     author = clean_author(match["rest"].removesuffix(":"))
-    if clock is None or author is None:
+    if author is None:
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     if match["wd"] and match["wd"].lower() not in WEEKDAYS:
         return None

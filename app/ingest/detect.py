@@ -66,6 +66,9 @@ class Detection:
     mixed_with: tuple[str, ...]
     scores: list[FormatScore]
     stray_lines: tuple[int, ...] = ()
+    tuned: dict[str, tuple[LineFormat, list[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )  # each format's recogniser as `line_format` tuned it to these lines, for the parse
 
 
 def looks_like_json(text: str) -> bool:
@@ -105,13 +108,14 @@ def score_format(
     by_line: dict[int, str | None] = {}
     starts = False
     skip = 0
+    match = fmt.matcher()
     for index, key in enumerate(keys):
         if skip:
             skip -= 1
             continue
         if not key:
             continue
-        header = None if inside[index] else fmt.match(keys, index)
+        header = None if inside[index] else match(keys, index)
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue
@@ -131,9 +135,9 @@ def detect_format(lines: list[SourceLine]) -> Detection:
     keys = matching_keys(lines)
     inside = short_fences(lines)
     thread_chrome = any(line.ui == "thread" for line in lines)
+    tuned = {name: line_format(name, keys) for name in DETECTION_ORDER}
     scores = [
-        score_format(name, line_format(name, keys)[0], keys, inside, thread_chrome)
-        for name in DETECTION_ORDER
+        score_format(name, tuned[name][0], keys, inside, thread_chrome) for name in DETECTION_ORDER
     ]
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)
@@ -141,8 +145,8 @@ def detect_format(lines: list[SourceLine]) -> Detection:
         untimed = score_format("untimed", line_format("untimed", keys)[0], keys, inside, False)
         filled = sum(1 for key in keys if key)
         if untimed.qualifies and untimed.authors >= 2 and untimed.headers * 10 >= filled * 3:
-            return Detection("untimed", (), [untimed, *ranked])
-        return Detection(None, (), ranked)
+            return Detection("untimed", (), [untimed, *ranked], tuned=tuned)
+        return Detection(None, (), ranked, tuned=tuned)
     known = {a.lower() for a in best.by_line.values() if a}
     mixed = []
     for other in ranked:
@@ -168,4 +172,4 @@ def detect_format(lines: list[SourceLine]) -> Detection:
             if line not in explained and author and author.lower() in known
         }
     )
-    return Detection(best.name, tuple(mixed), ranked, tuple(stray))
+    return Detection(best.name, tuple(mixed), ranked, tuple(stray), tuned=tuned)

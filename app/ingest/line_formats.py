@@ -73,6 +73,41 @@ class LineFormat:
             header = other._match_own(keys, index)
         return header
 
+    def matcher(self) -> Callable[[Sequence[str], int], Header | None]:
+        """`match` as one function, for the loops that try every line: the same answer for
+        every line, with the format's checks and its mixed-in shapes bound once."""
+        own = self._own_matcher()
+        if not (self.covered or self.footers or self.also):
+            return own
+        skipped = self.covered | self.footers
+        shapes = (own, *(other._own_matcher() for other in self.also))
+
+        def mixed(keys: Sequence[str], index: int) -> Header | None:
+            if index in skipped:
+                return None
+            for shape in shapes:
+                header = shape(keys, index)
+                if header is not None:
+                    return header
+            return None
+
+        return mixed
+
+    def _own_matcher(self) -> Callable[[Sequence[str], int], Header | None]:
+        """`_match_own` as one function."""
+        line, stack = self.match_line, self.match_stack
+        if stack is None:
+            return lambda keys, index: line(keys[index])
+
+        def stacked_or_line(keys: Sequence[str], index: int) -> Header | None:
+            if index + 1 < len(keys):
+                header = stack(keys, index)
+                if header is not None:
+                    return header
+            return line(keys[index])
+
+        return stacked_or_line
+
     def _match_own(self, keys: Sequence[str], index: int) -> Header | None:
         if self.match_stack is not None and index + 1 < len(keys):
             stacked = self.match_stack(keys, index)
@@ -121,9 +156,11 @@ def match_bracket_header(line: str) -> Header | None:
     match = _BRACKET_PREFIX.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     author = clean_author(match["rest"].rstrip().removesuffix(":"))
-    if clock is None or author is None:
+    if author is None:  # the usual miss ('[09:14] Priya: text'), before building the clock
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     return Header(author=author, clock=clock)
 
@@ -133,9 +170,11 @@ def _inline_header(prefix: re.Pattern[str], line: str) -> Header | None:
     match = prefix.match(line)
     if not match:
         return None
-    clock = clock_from_match(match)
     parts = split_inline(match["rest"])
-    if clock is None or parts is None:
+    if parts is None:  # the usual miss ('[09:14] Priya'), before building the clock
+        return None
+    clock = clock_from_match(match)
+    if clock is None:
         return None
     return Header(author=parts[0], clock=clock, text=parts[1])
 
@@ -172,19 +211,20 @@ def match_irc(line: str) -> Header | None:
     match = _IRC_PREFIX.match(line)
     if not match:
         return None
+    rest = match["rest"].rstrip()
+    event = _IRC_EVENT.match(rest)
+    said = None if event else _IRC_SAY.match(rest)
+    action = None if event or said else _IRC_ACTION.match(rest)
+    if not (event or said or action):
+        return None  # the usual miss ('[09:14] Priya: text'), before building the clock
     clock = clock_from_match(match)
     if clock is None:
         return None
-    rest = match["rest"].rstrip()
-    if _IRC_EVENT.match(rest):
+    if event:
         return Header(author=None, clock=clock, text=rest)
-    said = _IRC_SAY.match(rest)
     if said:
         return Header(author=said["nick"], clock=clock, text=(said["text"] or "").strip())
-    action = _IRC_ACTION.match(rest)
-    if action:
-        return Header(author=action["nick"], clock=clock, text=rest)
-    return None
+    return Header(author=action["nick"], clock=clock, text=rest) if action else None
 
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}

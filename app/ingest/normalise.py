@@ -107,6 +107,8 @@ class SourceLine:
 
 def clean_invisible(text: str) -> str:
     """Text without zero-width or bidi characters, with Unicode spaces as plain spaces."""
+    if text.isascii():  # every character either table maps is outside ASCII
+        return text
     return text.translate(_INVISIBLE).translate(_SPACES)
 
 

@@ -33,7 +33,7 @@ from app.ingest.formats import (
     formats_help,
     line_format,
 )
-from app.ingest.line_formats import datetime_problem
+from app.ingest.line_formats import LineFormat, datetime_problem
 from app.ingest.normalise import SourceLine, normalise
 from app.ingest.records import RawMessage
 from app.ingest.report import IngestReport
@@ -142,10 +142,14 @@ def _from_text(
         return _finish_export(result, date, zone)
     lines = normalise(text)
     keys = matching_keys(lines)
-    name, mixed, stray = (forced, (), ()) if forced else _detect(lines)
-    fmt, warnings = line_format(name, keys)
+    name, mixed, stray, tuned = (forced, (), (), {}) if forced else _detect(lines)
+
+    def recogniser(of: str) -> tuple[LineFormat, list[str]]:
+        return tuned.get(of) or line_format(of, keys)  # detection tuned it to these lines
+
+    fmt, warnings = recogniser(name)
     if mixed:
-        fmt = replace(fmt, also=tuple(line_format(other, keys)[0] for other in mixed))
+        fmt = replace(fmt, also=tuple(recogniser(other)[0] for other in mixed))
     assembly = group_messages(lines, keys, fmt)
     if forced and not any(r.author or r.clock for r in assembly.messages[1:] or assembly.messages):
         guess = detect_format(lines).name
@@ -270,7 +274,9 @@ def _check_encodable(records: list[RawMessage]) -> None:
                 ) from None
 
 
-def _detect(lines: list[SourceLine]) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+def _detect(
+    lines: list[SourceLine],
+) -> tuple[str, tuple[str, ...], tuple[int, ...], dict[str, tuple[LineFormat, list[str]]]]:
     detection = detect_format(lines)
     if detection.name is None:
         for line in lines[:200]:
@@ -288,7 +294,7 @@ def _detect(lines: list[SourceLine]) -> tuple[str, tuple[str, ...], tuple[int, .
             "No chat messages recognised: no line looks like a message header (a time and an "
             "author) in any supported format."
         )
-    return detection.name, detection.mixed_with, detection.stray_lines
+    return detection.name, detection.mixed_with, detection.stray_lines, detection.tuned
 
 
 def _format_error(problem: str) -> TranscriptFormatError:
