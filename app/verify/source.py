@@ -269,7 +269,9 @@ class SourceIndex:
     def search(self, terms: Iterable[str], k: int = 5) -> list[tuple[int, float]]:
         """The `k` best messages for the query terms, as (message id, BM25 score), best first."""
         scores: dict[int, float] = defaultdict(float)
-        for term in set(terms) - STOP_STEMS:
+        for term in sorted(
+            set(terms) - STOP_STEMS
+        ):  # sorted: the float sums never depend on hash order
             postings = self._postings.get(term)
             if not postings:
                 continue
