@@ -15,9 +15,11 @@ every query term in a Python loop (linear in the corpus per term).
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -61,6 +63,9 @@ _END_STEMS = frozenset(
 )
 _TERMS, _FORMS, _CONTENT = itemgetter(0), itemgetter(1), itemgetter(2)  # of `index_terms` items
 _ANCHOR_BREAKS = {"after", "before", "since", "until", "till", "from", "to", "by", "around"}
+# Indexes kept by `SourceIndex.of`: a draft checks the same chat twice (the rules pass, then
+# verify and render), and each index is built once.
+INDEXES_KEPT = 2
 
 
 def _best_first(item: tuple[int, float]) -> tuple[float, int]:
@@ -167,8 +172,38 @@ def anchor_words(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(content_stems(" ".join(reversed(left)) + " " + " ".join(right)))
 
 
+def _fingerprint(transcript: Transcript) -> bytes:
+    """A digest of everything the transcript holds (its JSON): equal digests, equal chats."""
+    return hashlib.sha256(transcript.model_dump_json().encode()).digest()
+
+
 class SourceIndex:
     """A transcript prepared for fact checking."""
+
+    _kept: OrderedDict[bytes, SourceIndex] = OrderedDict()
+    _kept_lock = threading.Lock()
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> SourceIndex:
+        """The index of a transcript, built once for the last `INDEXES_KEPT` distinct chats:
+        a chat equal in every field to one indexed before (its JSON's digest) gets that index,
+        whose every lookup and cached reading is a function of the chat alone. An index whose
+        transcript was changed in place since is dropped, not reused."""
+        key = _fingerprint(transcript)
+        with cls._kept_lock:
+            found = cls._kept.get(key)
+        if found is not None and _fingerprint(found.transcript) == key:
+            with cls._kept_lock:
+                if key in cls._kept:
+                    cls._kept.move_to_end(key)
+            return found
+        index = cls(transcript)
+        with cls._kept_lock:
+            cls._kept[key] = index
+            cls._kept.move_to_end(key)
+            while len(cls._kept) > INDEXES_KEPT:
+                cls._kept.popitem(last=False)
+        return index
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
