@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -53,38 +54,43 @@ def passes(transcript, report):
     return t1 - t0, t2 - t1, blob
 
 digest = hashlib.sha256()
+items = {}
 for gold in sorted((root / "eval" / "incidents").glob("*/gold.json")):
     if json.loads(gold.read_text("utf-8")).get("split") != "dev":
         continue
     chat = next(p for p in sorted(gold.parent.glob("transcript.*")))
     t = prepared(chat.read_text("utf-8"))
-    digest.update(passes(t, extract_offline(t).report)[2].encode())
+    blob = passes(t, extract_offline(t).report)[2]
+    digest.update(blob.encode())
+    items[gold.parent.name] = hashlib.sha256(blob.encode()).hexdigest()[:8]
 for case in sorted((root / "eval" / "checker" / "cases").glob("*.json")):
     spec = json.loads(case.read_text("utf-8"))
     if spec.get("split", "dev") != "dev":
         continue
     t = prepared((case.parent / spec["transcript"]).read_text("utf-8"))
     draft = (case.parent / spec["draft"]).read_text("utf-8")
-    digest.update(verify_draft(draft, t).model_dump_json().encode())
+    blob = verify_draft(draft, t).model_dump_json()
+    digest.update(blob.encode())
+    items[case.stem] = hashlib.sha256(blob.encode()).hexdigest()[:8]
 eval_digest = digest.hexdigest()[:16]
 transcript = prepared(open(sys.argv[2], encoding="utf-8").read())
 report = extract_offline(transcript).report
 gc.collect()
 rules, verify, blob = passes(transcript, report)
-print(json.dumps({"rules": rules, "verify": verify, "eval": eval_digest,
+print(json.dumps({"rules": rules, "verify": verify, "eval": eval_digest, "items": items,
                   "digest": hashlib.sha256(blob.encode()).hexdigest()[:16],
                   "messages": len(transcript.messages)}))
 """
 
 
-def _run(code_dir: Path, chat: Path) -> dict[str, float | str]:
+def _run(code_dir: Path, chat: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-c", _WORKER, str(code_dir), str(chat)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    result: dict[str, float | str] = json.loads(out.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
 
 
@@ -110,7 +116,7 @@ def main() -> None:
             ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(old_dir)], input=archive, check=True)
-        runs: dict[str, list[dict[str, float | str]]] = {"old": [], "new": []}
+        runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
         for _ in range(args.runs):
             runs["old"].append(_run(old_dir, chat))
             runs["new"].append(_run(ROOT, chat))
@@ -138,6 +144,10 @@ def main() -> None:
         digests = {str(r[key]) for side in runs.values() for r in side}
         print(f"same output ({what}):", "yes" if len(digests) == 1 else f"NO ({digests})")
         same = same and len(digests) == 1
+    if not same:
+        every = [r["items"] for side in runs.values() for r in side]
+        differ = sorted({name for r in every for name in r if r[name] != every[0].get(name)})
+        print("differing incidents and cases:", ", ".join(differ) or "none")
     if not same:
         sys.exit(1)
 

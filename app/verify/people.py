@@ -14,6 +14,7 @@ from app.verify.text import STOPWORDS
 
 _WORD = re.compile(r"@?+[A-Za-z][A-Za-z0-9]*+(?:[.'’\-][A-Za-z0-9]++)*+")
 _POSSESSIVE = ("'s", "’s")
+_RESOLVED_KEPT = 65536  # words whose answer one index remembers
 
 
 @dataclass
@@ -22,6 +23,8 @@ class PeopleIndex:
 
     participants: list[str]
     keys: dict[str, str] = field(default_factory=dict)  # lower-case word or name -> participant
+    # `resolve`'s answers by word: a chat writes the same few words over and over
+    _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, participants: list[str]) -> PeopleIndex:
@@ -42,6 +45,14 @@ class PeopleIndex:
 
     def resolve(self, word: str) -> str | None:
         """The participant a word names ("@hannah", "Jonas's", "nina"), or None."""
+        if word in self._resolved:
+            return self._resolved[word]
+        found = self._resolve(word)
+        if len(self._resolved) < _RESOLVED_KEPT:
+            self._resolved[word] = found
+        return found
+
+    def _resolve(self, word: str) -> str | None:
         bare = word.lower().lstrip("@").rstrip(".,:;!?)")
         if word[:1].islower() and bare in STOPWORDS:
             return None  # "will", "may": a word, not Will or May
