@@ -437,7 +437,7 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
         begin = max(0, digit.start() - 1)
         for match in _FIGURE.finditer(text, begin):
             start = match.start("num")
-            if any(s <= start < e for s, e in taken):
+            if taken and any(s <= start < e for s, e in taken):
                 continue
             day = _day_of_date(match, text)
             if day is not None:

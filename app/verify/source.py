@@ -15,16 +15,18 @@ every query term in a Python loop (linear in the corpus per term).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain
-from operator import itemgetter
+from operator import add, itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
@@ -172,6 +174,21 @@ def anchor_words(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(content_stems(" ".join(reversed(left)) + " " + " ".join(right)))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """CPython's cyclic collector off while an index is built: building allocates a few hundred
+    thousand small containers (postings, documents, sets) that the collector would otherwise
+    walk, with the whole heap, many times over; none of them is garbage."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _fingerprint(transcript: Transcript) -> bytes:
     """A digest of everything the transcript holds (its JSON): equal digests, equal chats."""
     return hashlib.sha256(transcript.model_dump_json().encode()).digest()
@@ -197,7 +214,8 @@ class SourceIndex:
                 if key in cls._kept:
                     cls._kept.move_to_end(key)
             return found
-        index = cls(transcript)
+        with _collector_paused():
+            index = cls(transcript)
         with cls._kept_lock:
             cls._kept[key] = index
             cls._kept.move_to_end(key)
@@ -274,9 +292,9 @@ class SourceIndex:
         counts = Counter(chain(chain.from_iterable(map(_TERMS, words)), extra))
         forms = list(chain.from_iterable(map(_FORMS, words)))
         self.raw_tokens.update(forms)
-        self.entity_keys.update(squash(f) for f in forms)
-        for first, second in zip(forms, forms[1:], strict=False):
-            self.entity_keys.add(squash(first + second))  # "replica 2" meets "replica-2"
+        self.entity_keys.update(map(squash, forms))
+        # "replica 2" meets "replica-2": every two neighbouring forms, joined
+        self.entity_keys.update(map(squash, map(add, forms, forms[1:])))
         if message.time:
             self.by_time[hhmm(message.time)].append(message.id)
         for written in clocks:
@@ -449,10 +467,10 @@ class SourceIndex:
         starts: list[int] = self.order[:3]
         ends: list[int] = self.order[-1:]
         for mid in self.order:
-            stems = self.docs[mid].stems
-            if stems & _START_STEMS and len(starts) < MILESTONES:
+            terms = self.docs[mid].term_counts  # its `stems`, without building the set
+            if len(starts) < MILESTONES and not _START_STEMS.isdisjoint(terms):
                 starts.append(mid)
-            if stems & _END_STEMS and len(ends) < MILESTONES:
+            if len(ends) < MILESTONES and not _END_STEMS.isdisjoint(terms):
                 ends.append(mid)
         return list(dict.fromkeys(starts)), list(dict.fromkeys(ends))
 
