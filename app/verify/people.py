@@ -25,6 +25,8 @@ class PeopleIndex:
     keys: dict[str, str] = field(default_factory=dict)  # lower-case word or name -> participant
     # `resolve`'s answers by word: a chat writes the same few words over and over
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # first words of the two-word keys ("nina" of "nina patel"), found on first use
+    _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, participants: list[str]) -> PeopleIndex:
@@ -68,11 +70,15 @@ class PeopleIndex:
         """Participants named in `text`, as (participant, start, end), in order."""
         found: list[tuple[str, int, int]] = []
         words = list(_WORD.finditer(text))
+        if self._pair_firsts is None:
+            self._pair_firsts = frozenset(k.split(" ", 1)[0] for k in self.keys if " " in k)
+        firsts = self._pair_firsts
         taken = -1
         for index, match in enumerate(words):
             if match.start() < taken:
                 continue
-            if index + 1 < len(words):  # a two-word name ("Nina Patel")
+            # a two-word name ("Nina Patel"): only where a key starts with the first word
+            if index + 1 < len(words) and firsts and match.group(0).lower().lstrip("@") in firsts:
                 pair = f"{match.group(0)} {words[index + 1].group(0)}".lower().lstrip("@")
                 full = self.keys.get(pair)
                 if full is not None and " " in pair:
