@@ -311,7 +311,7 @@ class SourceIndex:
                 holders = self.figure_index[key]
                 if len(holders) < KEY_CAP:
                     holders.append((message.id, figure))
-        if any(sep in text for sep in "-_.") or any(c.isupper() for c in text[1:]):
+        if any(sep in text for sep in "-_.") or any(map(str.isupper, text[1:])):
             for ident in identifiers(text):
                 self.entity_keys.update(part_runs(ident))
                 self.entity_keys.add(squash(ident))
@@ -448,7 +448,7 @@ class SourceIndex:
         named = {
             name.lower()
             for d in self.docs.values()
-            if any(c.isupper() for c in d.message.text[1:])
+            if any(map(str.isupper, d.message.text[1:]))
             for name in proper_names(d.message.text)
             if " " not in name
         }
