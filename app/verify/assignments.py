@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from app.models import Message
 from app.verify import assignment_cues as cues
@@ -127,6 +128,7 @@ class _Walk:
         return self.people.resolve(name)
 
 
+@lru_cache(maxsize=8192)
 def task_stems(task: str) -> frozenset[str]:
     """The content stems of a task, without the words of taking ("I'll own", "that one")."""
     return frozenset(content_stems(task)) - cues.TAKING_WORDS
@@ -455,6 +457,8 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
     reply that takes "it" or "that one" takes the item just posted."""
     walk = _Walk(people)
     running_since: int | None = None  # position of the last item of a list posted item by item
+    owned_in: set[int] = set()  # message ids of the owned follow-ups in walk.found[:scanned]
+    scanned = 0
     for position, message in enumerate(messages):
         open_list = running_since is not None and position - running_since <= RUN_GAP
         item = _running_item(message, open_list)
@@ -465,7 +469,10 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
             _accept(walk, message, position)
             _list_item(walk, number, text, message)
             listed = walk.items[-1]
-            if not any(f.message_id == message.id and f.owner for f in walk.found):
+            # walk.found only grows: its owned entries are indexed once each, not rescanned
+            owned_in.update(f.message_id for f in walk.found[scanned:] if f.owner)
+            scanned = len(walk.found)
+            if message.id not in owned_in:
                 walk.proposal = (listed.text, message.id, position)
                 for clause in clauses(text)[1:]:  # "3) auth should ... unsynced. jlee?"
                     _read_clause(walk, clause, message, position, listed.number)

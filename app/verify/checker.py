@@ -143,7 +143,7 @@ def verify_claims(
     claims: Sequence[Claim], transcript: Transcript, *, max_claims: int = MAX_CLAIMS
 ) -> VerificationReport:
     """Verdicts for already-split claims, deterministic and offline."""
-    source = SourceIndex(transcript)
+    source = SourceIndex.of(transcript)
     assessments = assess_all([(c, True) for c in claims], source, max_claims=max_claims)
     return VerificationReport.of([rules_verdict(a) for a in assessments])
 
@@ -156,7 +156,7 @@ async def verify_claims_with_judge(
     max_claims: int = MAX_CLAIMS,
 ) -> VerificationReport:
     """`verify_claims`, with the claims the hard checks did not settle judged in one batch."""
-    source = SourceIndex(transcript)
+    source = SourceIndex.of(transcript)
     assessments = assess_all([(c, True) for c in claims], source, max_claims=max_claims)
     judged = await judge_open(assessments, source, judge)
     return VerificationReport.of(
@@ -177,7 +177,7 @@ async def verify_draft_with_judge(
 ) -> VerificationReport:
     """Like `verify_draft`, but the claims the hard checks did not settle go to `judge` in one
     batch."""
-    source = SourceIndex(transcript)
+    source = SourceIndex.of(transcript)
     claims = [(c, True) for c in split_claims(draft)]
     assessments = assess_all(claims, source, max_claims=max_claims)
     judged = await judge_open(assessments, source, judge)

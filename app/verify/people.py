@@ -14,6 +14,7 @@ from app.verify.text import STOPWORDS
 
 _WORD = re.compile(r"@?+[A-Za-z][A-Za-z0-9]*+(?:[.'’\-][A-Za-z0-9]++)*+")
 _POSSESSIVE = ("'s", "’s")
+_RESOLVED_KEPT = 65536  # words whose answer one index remembers
 
 
 @dataclass
@@ -22,6 +23,10 @@ class PeopleIndex:
 
     participants: list[str]
     keys: dict[str, str] = field(default_factory=dict)  # lower-case word or name -> participant
+    # `resolve`'s answers by word: a chat writes the same few words over and over
+    _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # first words of the two-word keys ("nina" of "nina patel"), found on first use
+    _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, participants: list[str]) -> PeopleIndex:
@@ -42,6 +47,14 @@ class PeopleIndex:
 
     def resolve(self, word: str) -> str | None:
         """The participant a word names ("@hannah", "Jonas's", "nina"), or None."""
+        if word in self._resolved:
+            return self._resolved[word]
+        found = self._resolve(word)
+        if len(self._resolved) < _RESOLVED_KEPT:
+            self._resolved[word] = found
+        return found
+
+    def _resolve(self, word: str) -> str | None:
         bare = word.lower().lstrip("@").rstrip(".,:;!?)")
         if word[:1].islower() and bare in STOPWORDS:
             return None  # "will", "may": a word, not Will or May
@@ -57,11 +70,15 @@ class PeopleIndex:
         """Participants named in `text`, as (participant, start, end), in order."""
         found: list[tuple[str, int, int]] = []
         words = list(_WORD.finditer(text))
+        if self._pair_firsts is None:
+            self._pair_firsts = frozenset(k.split(" ", 1)[0] for k in self.keys if " " in k)
+        firsts = self._pair_firsts
         taken = -1
         for index, match in enumerate(words):
             if match.start() < taken:
                 continue
-            if index + 1 < len(words):  # a two-word name ("Nina Patel")
+            # a two-word name ("Nina Patel"): only where a key starts with the first word
+            if index + 1 < len(words) and firsts and match.group(0).lower().lstrip("@") in firsts:
                 pair = f"{match.group(0)} {words[index + 1].group(0)}".lower().lstrip("@")
                 full = self.keys.get(pair)
                 if full is not None and " " in pair:

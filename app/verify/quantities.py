@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import accumulate
 from typing import Literal
 
 from app.verify.text import STOPWORDS, content_stems
@@ -435,7 +437,7 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
         begin = max(0, digit.start() - 1)
         for match in _FIGURE.finditer(text, begin):
             start = match.start("num")
-            if any(s <= start < e for s, e in taken):
+            if taken and any(s <= start < e for s, e in taken):
                 continue
             day = _day_of_date(match, text)
             if day is not None:
@@ -444,7 +446,7 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
             if _not_a_figure(match, text):
                 continue
             found.append(_figure_of(match, text))
-        found = [f for f in found if not _inside_compound(f, found)]
+        found = _outside_compounds(found)
     if "half" in folded or "third" in folded or "quarter" in folded:
         for match in _WORD_FRACTION.finditer(text):
             context = _context(text, match.start(), match.end())
@@ -588,11 +590,19 @@ def _with_bound(text: str, figure: Figure) -> Figure:
     return figure
 
 
-def _inside_compound(figure: Figure, found: list[Figure]) -> bool:
-    """The "12s" of "5m12s", already counted in the compound duration."""
-    return any(
-        other is not figure
-        and other.kind == "duration"
-        and other.start < figure.start < other.start + len(other.written)
-        for other in found
-    )
+def _outside_compounds(found: list[Figure]) -> list[Figure]:
+    """The figures not inside a compound duration: the "12s" of "5m12s" is already counted in
+    it. A figure is inside when a duration starts before it and ends after its start; with the
+    durations sorted by start and the furthest end reached so far, that is one bisection per
+    figure (a message with thousands of figures is not compared pair by pair)."""
+    durations = sorted((f.start, f.start + len(f.written)) for f in found if f.kind == "duration")
+    if not durations:
+        return found
+    starts = [start for start, _ in durations]
+    reach = list(accumulate((end for _, end in durations), max))
+
+    def inside(figure: Figure) -> bool:
+        before = bisect_left(starts, figure.start)  # durations starting before the figure
+        return before > 0 and reach[before - 1] > figure.start
+
+    return [f for f in found if not inside(f)]

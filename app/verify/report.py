@@ -189,7 +189,7 @@ def verify_report(
     """Check each printed field against its cited evidence; drop the failures unless
     `keep_failed`. Returns the (filtered) report and every field's verdict; a verdict's `item`
     names where it lives ('timeline[2]', 'action_items[0].plain', 'summary.plain[1]', 'title')."""
-    source = SourceIndex(transcript)
+    source = SourceIndex.of(transcript)
     claims = report_claims(report)
     assessments = assess_all(claims, source, max_claims=max(MAX_CLAIMS, len(claims)))
     return _finish(report, claims, [rules_verdict(a) for a in assessments], keep_failed)
@@ -200,7 +200,7 @@ async def verify_report_with_judge(
 ) -> tuple[IncidentReport, VerificationReport]:
     """Like `verify_report`, but the fields the hard checks did not settle go to `judge` in one
     batch (an LLM's paraphrase of what the chat says is often beyond the lexical rules)."""
-    source = SourceIndex(transcript)
+    source = SourceIndex.of(transcript)
     claims = report_claims(report)
     assessments = assess_all(claims, source, max_claims=max(MAX_CLAIMS, len(claims)))
     judged = await judge_open(assessments, source, judge)

@@ -15,14 +15,18 @@ every query term in a Python loop (linear in the corpus per term).
 
 from __future__ import annotations
 
+import gc
+import hashlib
 import heapq
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain
-from operator import itemgetter
+from operator import add, itemgetter
 
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
@@ -61,6 +65,9 @@ _END_STEMS = frozenset(
 )
 _TERMS, _FORMS, _CONTENT = itemgetter(0), itemgetter(1), itemgetter(2)  # of `index_terms` items
 _ANCHOR_BREAKS = {"after", "before", "since", "until", "till", "from", "to", "by", "around"}
+# Indexes kept by `SourceIndex.of`: a draft checks the same chat twice (the rules pass, then
+# verify and render), and each index is built once.
+INDEXES_KEPT = 2
 
 
 def _best_first(item: tuple[int, float]) -> tuple[float, int]:
@@ -167,8 +174,54 @@ def anchor_words(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(content_stems(" ".join(reversed(left)) + " " + " ".join(right)))
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """CPython's cyclic collector off while an index is built: building allocates a few hundred
+    thousand small containers (postings, documents, sets) that the collector would otherwise
+    walk, with the whole heap, many times over; none of them is garbage."""
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fingerprint(transcript: Transcript) -> bytes:
+    """A digest of everything the transcript holds (its JSON): equal digests, equal chats."""
+    return hashlib.sha256(transcript.model_dump_json().encode()).digest()
+
+
 class SourceIndex:
     """A transcript prepared for fact checking."""
+
+    _kept: OrderedDict[bytes, SourceIndex] = OrderedDict()
+    _kept_lock = threading.Lock()
+
+    @classmethod
+    def of(cls, transcript: Transcript) -> SourceIndex:
+        """The index of a transcript, built once for the last `INDEXES_KEPT` distinct chats:
+        a chat equal in every field to one indexed before (its JSON's digest) gets that index,
+        whose every lookup and cached reading is a function of the chat alone. An index whose
+        transcript was changed in place since is dropped, not reused."""
+        key = _fingerprint(transcript)
+        with cls._kept_lock:
+            found = cls._kept.get(key)
+        if found is not None and _fingerprint(found.transcript) == key:
+            with cls._kept_lock:
+                if key in cls._kept:
+                    cls._kept.move_to_end(key)
+            return found
+        with _collector_paused():
+            index = cls(transcript)
+        with cls._kept_lock:
+            cls._kept[key] = index
+            cls._kept.move_to_end(key)
+            while len(cls._kept) > INDEXES_KEPT:
+                cls._kept.popitem(last=False)
+        return index
 
     def __init__(self, transcript: Transcript) -> None:
         self.transcript = transcript
@@ -239,9 +292,9 @@ class SourceIndex:
         counts = Counter(chain(chain.from_iterable(map(_TERMS, words)), extra))
         forms = list(chain.from_iterable(map(_FORMS, words)))
         self.raw_tokens.update(forms)
-        self.entity_keys.update(squash(f) for f in forms)
-        for first, second in zip(forms, forms[1:], strict=False):
-            self.entity_keys.add(squash(first + second))  # "replica 2" meets "replica-2"
+        self.entity_keys.update(map(squash, forms))
+        # "replica 2" meets "replica-2": every two neighbouring forms, joined
+        self.entity_keys.update(map(squash, map(add, forms, forms[1:])))
         if message.time:
             self.by_time[hhmm(message.time)].append(message.id)
         for written in clocks:
@@ -258,7 +311,7 @@ class SourceIndex:
                 holders = self.figure_index[key]
                 if len(holders) < KEY_CAP:
                     holders.append((message.id, figure))
-        if any(sep in text for sep in "-_.") or any(c.isupper() for c in text[1:]):
+        if any(sep in text for sep in "-_.") or any(map(str.isupper, text[1:])):
             for ident in identifiers(text):
                 self.entity_keys.update(part_runs(ident))
                 self.entity_keys.add(squash(ident))
@@ -397,7 +450,7 @@ class SourceIndex:
         named = {
             name.lower()
             for d in self.docs.values()
-            if any(c.isupper() for c in d.message.text[1:])
+            if any(map(str.isupper, d.message.text[1:]))
             for name in proper_names(d.message.text)
             if " " not in name
         }
@@ -416,10 +469,10 @@ class SourceIndex:
         starts: list[int] = self.order[:3]
         ends: list[int] = self.order[-1:]
         for mid in self.order:
-            stems = self.docs[mid].stems
-            if stems & _START_STEMS and len(starts) < MILESTONES:
+            terms = self.docs[mid].term_counts  # its `stems`, without building the set
+            if len(starts) < MILESTONES and not _START_STEMS.isdisjoint(terms):
                 starts.append(mid)
-            if stems & _END_STEMS and len(ends) < MILESTONES:
+            if len(ends) < MILESTONES and not _END_STEMS.isdisjoint(terms):
                 ends.append(mid)
         return list(dict.fromkeys(starts)), list(dict.fromkeys(ends))
 

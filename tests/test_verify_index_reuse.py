@@ -1,0 +1,47 @@
+"""The checker's index is built once per chat, and never reused for a chat that changed."""
+
+from __future__ import annotations
+
+from app.ingest import parse_transcript
+from app.verify import verify_draft
+from app.verify.quantities import figures
+from app.verify.source import SourceIndex
+
+CHAT = """[10:00] Nina
+checkout errors at 45% after the deploy
+[10:05] Ben
+rolled back, errors at 2%
+[10:09] Nina
+recovered, took 5m12s
+"""
+
+
+def test_equal_chats_share_one_index() -> None:
+    first = SourceIndex.of(parse_transcript(CHAT))
+    again = SourceIndex.of(parse_transcript(CHAT))  # a new object, equal in every field
+    assert again is first
+
+
+def test_a_chat_changed_in_place_gets_a_new_index() -> None:
+    transcript = parse_transcript(CHAT + "[10:20] Ben\nall green\n")
+    before = SourceIndex.of(transcript)
+    changed = transcript.messages[1].model_copy(update={"text": "rolled back, errors at 9%"})
+    transcript.messages[1] = changed
+    after = SourceIndex.of(transcript)
+    assert after is not before
+    assert after.docs[changed.id].message.text == "rolled back, errors at 9%"
+
+
+def test_the_cached_index_checks_like_a_fresh_one() -> None:
+    transcript = parse_transcript(CHAT)
+    draft = "Errors reached 45% at 10:00. Ben rolled back and errors fell to 3%."
+    cached = verify_draft(draft, transcript)
+    SourceIndex._kept.clear()
+    fresh = verify_draft(draft, transcript)
+    assert cached == fresh
+    assert [c.status for c in cached.claims][-1] in {"contradicted", "unsupported"}
+
+
+def test_a_figure_inside_a_compound_duration_is_counted_once() -> None:
+    found = figures("recovered, took 5m12s; then 3 pods")
+    assert [f.written for f in found] == ["5m12s", "3"]
