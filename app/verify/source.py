@@ -322,9 +322,8 @@ class SourceIndex:
     def search(self, terms: Iterable[str], k: int = 5) -> list[tuple[int, float]]:
         """The `k` best messages for the query terms, as (message id, BM25 score), best first."""
         scores: dict[int, float] = defaultdict(float)
-        for term in sorted(
-            set(terms) - STOP_STEMS
-        ):  # sorted: the float sums never depend on hash order
+        # Sorted: the float sums (and so ties between messages) never depend on hash order.
+        for term in sorted(set(terms) - STOP_STEMS):
             postings = self._postings.get(term)
             if not postings:
                 continue
