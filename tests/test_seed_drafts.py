@@ -112,3 +112,17 @@ def test_no_placeholders_and_unknowns_become_open_questions(
         assert not re.search(r"\[(X|date|amount|Your Name[^\]]*)\]", result.draft.text)
     questions = " ".join(engineering.incident.open_questions).lower()
     assert "customer" in questions or "how many" in questions
+
+
+def test_the_stakeholder_email_states_one_impact_window() -> None:
+    """The summary's "lasted approximately 8 minutes, from 09:14 to 09:22" and the renderer's own
+    "lasted about 12 minutes, from 09:10 to 09:22" both reached one email: a reader sees two
+    durations. The email keeps the summary's window and adds none of its own."""
+    from pathlib import Path
+
+    chat = (
+        Path(__file__).parents[1] / "eval" / "incidents" / "01-checkout-config" / "transcript.txt"
+    )
+    email = _draft(chat.read_text(encoding="utf-8"), "stakeholder").draft.text
+    windows = re.findall(r"lasted (?:about|approximately) \d+ minutes", email)
+    assert len(windows) == 1, email

@@ -86,6 +86,10 @@ def _taken(entries: list[TimelineEntry], plain: _Plain) -> list[str]:
     return found
 
 
+# A sentence that states how long the incident lasted, by its window ("from 09:14 to 09:22").
+_STATES_WINDOW = re.compile(r"\bfrom[ \t]++\d{1,2}:\d{2}\b[^.\n]{0,40}?\bto[ \t]++\d{1,2}:\d{2}\b")
+
+
 def stakeholder_context(
     report: IncidentReport, transcript: Transcript, review: Review | None
 ) -> dict[str, Any]:
@@ -97,9 +101,11 @@ def stakeholder_context(
     summary = [t for s in report.summary.plain if (t := plain.text(s.text))]
     impact = [t for s in report.impact if (t := plain.text(s.plain, marked=_marked(s.text)))]
     window = impact_window(report, transcript)
-    if window is not None and not (
-        _marked(window.start.description) or _marked(window.end.description)
-    ):
+    if (
+        window is not None
+        and not (_marked(window.start.description) or _marked(window.end.description))
+        and not any(_STATES_WINDOW.search(t) for t in summary)
+    ):  # one window per email: a summary that already says how long it lasted keeps its own
         impact.append(
             f"The impact lasted about {window.minutes} minutes, from {hhmm(window.start.time)} "
             f"to {hhmm(window.end.time)}{_zone(transcript)}."
