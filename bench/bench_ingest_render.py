@@ -20,10 +20,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from baseline import run_worker, unpack_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -73,15 +74,7 @@ print(json.dumps({"parse": t1 - t0, "render": t3 - t2, "digest": digest.hexdiges
 
 
 def _run(code_dir: Path, chat: Path, evals: Path) -> dict[str, float | str]:
-    out = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(code_dir), str(chat), str(evals)],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=code_dir,
-    ).stdout
-    result: dict[str, float | str] = json.loads(out.strip().splitlines()[-1])
-    return result
+    return run_worker(_WORKER, code_dir, chat, evals, cwd=code_dir)
 
 
 def _dev_transcripts() -> list[str]:
@@ -113,12 +106,7 @@ def main() -> None:
         chat.write_text(text, encoding="utf-8")
         evals = Path(where) / "evals.json"
         evals.write_text(json.dumps(dev), encoding="utf-8")
-        old_dir = Path(where) / "baseline"
-        old_dir.mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(old_dir)], input=archive, check=True)
+        old_dir = unpack_revision(args.baseline, Path(where) / "baseline")
         runs: dict[str, list[dict[str, float | str]]] = {"old": [], "new": []}
         for _ in range(args.runs):
             runs["old"].append(_run(old_dir, chat, evals))

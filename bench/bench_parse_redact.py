@@ -17,12 +17,12 @@ change any output.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from baseline import run_worker, times_line, unpack_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -47,18 +47,7 @@ print(json.dumps({"parse": t1 - t0, "redact": t2 - t1, "digest": digest,
 
 
 def _run(code_dir: Path, chat: Path) -> dict[str, float | str]:
-    out = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(code_dir), str(chat)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, float | str] = json.loads(out.strip().splitlines()[-1])
-    return result
-
-
-def _line(label: str, values: list[float]) -> str:
-    return f"{label:<22} best {min(values):.3f} s  median {statistics.median(values):.3f} s"
+    return run_worker(_WORKER, code_dir, chat)
 
 
 def main() -> None:
@@ -78,12 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pm-parse-redact-") as where:
         chat = Path(where) / "chat.txt"
         chat.write_text(text, encoding="utf-8")
-        old_dir = Path(where) / "baseline"
-        old_dir.mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(old_dir)], input=archive, check=True)
+        old_dir = unpack_revision(args.baseline, Path(where) / "baseline")
         runs: dict[str, list[dict[str, float | str]]] = {"old": [], "new": []}
         for _ in range(args.runs):
             runs["old"].append(_run(old_dir, chat))
@@ -101,10 +85,10 @@ def main() -> None:
         for step in ("parse", "redact"):
             values = [float(r[step]) for r in runs[side]]
             medians[side][step] = statistics.median(values)
-            print("  " + _line(step, values))
+            print("  " + times_line(step, values))
         totals = [float(r["parse"]) + float(r["redact"]) for r in runs[side]]
         medians[side]["total"] = statistics.median(totals)
-        print("  " + _line("parse + redact", totals))
+        print("  " + times_line("parse + redact", totals))
     for step in ("parse", "redact", "total"):
         print(f"ratio {step:<7} new / old = {medians['new'][step] / medians['old'][step]:.2f}")
     digests = {str(r["digest"]) for side in runs.values() for r in side}

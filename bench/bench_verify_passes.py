@@ -18,13 +18,13 @@ Test-split incidents and cases are never read.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from baseline import run_worker, times_line, unpack_revision
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -84,18 +84,7 @@ print(json.dumps({"rules": rules, "verify": verify, "eval": eval_digest, "items"
 
 
 def _run(code_dir: Path, chat: Path) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-c", _WORKER, str(code_dir), str(chat)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
-    return result
-
-
-def _line(label: str, values: list[float]) -> str:
-    return f"{label:<22} best {min(values):.3f} s  median {statistics.median(values):.3f} s"
+    return run_worker(_WORKER, code_dir, chat)
 
 
 def main() -> None:
@@ -110,12 +99,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pm-verify-passes-") as where:
         chat = Path(where) / "chat.txt"
         chat.write_text(build_chat(args.messages), encoding="utf-8")
-        old_dir = Path(where) / "baseline"
-        old_dir.mkdir()
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
-        ).stdout
-        subprocess.run(["tar", "-x", "-C", str(old_dir)], input=archive, check=True)
+        old_dir = unpack_revision(args.baseline, Path(where) / "baseline")
         runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
         for _ in range(args.runs):
             runs["old"].append(_run(old_dir, chat))
@@ -133,10 +117,10 @@ def main() -> None:
         for step in ("rules", "verify"):
             values = [float(r[step]) for r in runs[side]]
             medians[side][step] = statistics.median(values)
-            print("  " + _line(f"{step} pass", values))
+            print("  " + times_line(f"{step} pass", values))
         totals = [float(r["rules"]) + float(r["verify"]) for r in runs[side]]
         medians[side]["total"] = statistics.median(totals)
-        print("  " + _line("both passes", totals))
+        print("  " + times_line("both passes", totals))
     for step in ("rules", "verify", "total"):
         print(f"ratio {step:<7} new / old = {medians['new'][step] / medians['old'][step]:.2f}")
     same = True
