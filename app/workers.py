@@ -31,6 +31,7 @@ import threading
 import time
 import traceback
 import uuid
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -55,11 +56,12 @@ _opened_lock = threading.Lock()
 _in_worker = False
 
 
-class Deferred(Generic[T]):
+class Deferred(ABC, Generic[T]):
     """A value a step opens where it runs (a `Parcel`, or a part of one)."""
 
+    @abstractmethod
     def open(self) -> T:
-        raise NotImplementedError
+        """The value, where the step runs."""
 
 
 class Parcel(Deferred[T]):
