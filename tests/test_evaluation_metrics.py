@@ -100,6 +100,11 @@ def test_one_to_one_uses_each_item_once() -> None:
         ("for 13minutes", "13 minutes", True),
         ("errors at 4.5%", "45%", False),
         ("Down 1H45M", "1h45m", True),
+        ("6,214 addresses were cut", "6.214", True),
+        ("6.214 Adressen", "6,214", True),
+        ("1.234.567 rows", "1,234,567", True),
+        ("took 6.2 s", "6,214", False),
+        ("2,14 s", "2.14", False),
     ],
 )
 def test_figures_compare_without_spaces(text: str, figure: str, expected: bool) -> None:

@@ -66,6 +66,25 @@ def squash(text: str) -> str:
     return _WHITESPACE.sub("", text).casefold()
 
 
+# A number grouped in thousands ("6.214", "1,234,567"): the same number in either convention.
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}+(?:[.,]\d{3}+)++(?![\d.,])")
+
+
+def _regrouped(figure: str) -> str:
+    """`figure` with its thousands separators swapped ('6.214' -> '6,214'); unchanged without."""
+
+    def swap(match: re.Match[str]) -> str:
+        number = match.group(0)
+        if "." in number and "," in number:
+            return number  # already mixed ("1,234.5" never matches: decimals are not groups)
+        return number.translate(str.maketrans(".,", ",."))
+
+    return _GROUPED.sub(swap, figure)
+
+
 def contains_figure(text: str, figure: str) -> bool:
-    """True when `figure` occurs in `text` once spaces are removed from both ('1.5 s' = '1.5s')."""
-    return squash(figure) in squash(text)
+    """True when `figure` occurs in `text` once spaces are removed from both ('1.5 s' = '1.5s'),
+    a number grouped in thousands matching in either convention ('6.214' = '6,214', as a German
+    chat and an English draft write it)."""
+    haystack = squash(text)
+    return squash(figure) in haystack or squash(_regrouped(figure)) in haystack
