@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
-from app.engines.extractive.owners import Item, assign_owners
+from app.engines.extractive.owners import ASKS, Item, assign_owners
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -44,7 +44,8 @@ ITEM_CLAIM = family(
 # postmortem:"), taken as a header only when list lines follow it.
 _LOOSE_HEADER = cue(
     r"\b(?:list|postmortem|post-mortem|retro\w*|follow\w*|todo|action|next|fix\w*|improv\w*|"
-    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan)\b"
+    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan|"
+    r"owners?|owned|assign\w*|claim\w*|tickets?)\b"
 )
 _INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to[- ]?dos?|next steps)\b")
 _LIST_START = re.compile(r"^\s*+(?:1[.)]|#1\b)\s")
@@ -134,6 +135,8 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
             break
     else:
         mention = _MENTION.search(line)
+        if mention and (ASKS(line.lower()) or line.rstrip().endswith("?")):
+            mention = None  # "@lukas can you take this?" asks; the owner is who accepts it
         if mention and owner is None:
             owner = roster.resolve(mention["name"])
             if owner is not None and mention.start() == 0:
@@ -155,14 +158,16 @@ def _list_lines(message: Message) -> tuple[list[str], bool, int]:
         header = LIST_HEADER.search(line)
         if not header:
             header = _LOOSE_HEADER.search(line) if line.rstrip().endswith(":") else None
-            bullets = [x for x in lines[index + 1 :] if x.strip()]
-            if header is None or len(bullets) < 2 or not all(is_list_line(x) for x in bullets):
+            bullets = _bulleted_run([x for x in lines[index + 1 :] if x.strip()])
+            if header is None or len(bullets) < 2:
                 continue
         short = len(line.split()) <= 6
         tail = line[header.end() :].lstrip()
         if not (short or line.rstrip().endswith(":") or tail.startswith(":")):
             continue
         after = [x for x in lines[index + 1 :] if x.strip()]
+        if after and is_list_line(after[0]):
+            after = _bulleted_run(after)
         if after:
             return after, True, index
         head, colon, rest = line.partition(":")
@@ -170,6 +175,17 @@ def _list_lines(message: Message) -> tuple[list[str], bool, int]:
             return [p for p in rest.split(";") if p.strip()], True, index
         return [], line.rstrip().endswith(":"), index
     return [], False, 0
+
+
+def _bulleted_run(lines: list[str]) -> list[str]:
+    """The bulleted or numbered lines a list is made of, up to its last one: a remark after the
+    list ("please claim", "thoughts?") is no item. Empty when the lines do not open with one."""
+    last = max((n for n, x in enumerate(lines) if is_list_line(x)), default=-1)
+    if not lines or not is_list_line(lines[0]):
+        return []
+    run = lines[: last + 1]
+    # a list is mostly its bullets: a log or a paragraph with one dash in it is not
+    return run if 2 * sum(is_list_line(x) for x in run) >= len(run) else []
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,8 @@ TRIGGER = family(
     "trigger",
     "a change to the system: a deploy, release, merge, migration, upgrade or config change",
     r"\b(?:deploy(?:ed|ment|ments|s)?|pushed|merged|rolled out|roll-?out|released|release|"
-    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled|bump(?:ed)?)\b",
+    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled|bump(?:ed)?|"
+    r"promoted|published|cut ?over)\b",
 )
 PAST_TRIGGER = family(
     "past_trigger",
