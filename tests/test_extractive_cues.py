@@ -24,8 +24,15 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "the disk alarm went off on db-7",
             "synthetic checks failing from two regions",
             "CRITICAL: api latency above slo",
+            "⚠ nightly reconciliation check FAILED for 11/02",
+            ":rotating_light: checkout synthetic red in two regions",
         ],
-        ["the dashboard looks calm", "let's tune the thresholds later", "the pager rota is wrong"],
+        [
+            "the dashboard looks calm",
+            "let's tune the thresholds later",
+            "the pager rota is wrong",
+            "we should check failed jobs ⚠",
+        ],
     ),
     "alert_resolved": (
         ["[RESOLVED] QueueDepthHigh billing-events", "alert cleared on its own", "ok: disk usage"],

@@ -191,3 +191,16 @@ def test_claims_in_german_and_a_request_on_the_list_line() -> None:
     ]
     owners = [a.owner for a in report(rows).action_items]
     assert owners == [None, "omar", "kai"]
+
+
+def test_counts_of_people_in_general_words_are_impact() -> None:
+    # a count of whoever was affected, in the words of any business: people, contractors
+    rows: list[Row] = [
+        _PAGE,
+        ("02:10", "lena", "~40 people in the forum say their invoices never arrived"),
+        ("02:20", "omar", "duplicate payout emails went to 2,317 contractors"),
+        ("02:25", "omar", "the export host has 6 cores"),
+    ]
+    impact = " ".join(i.text for i in report(rows).impact)
+    assert "40 people" in impact and "2,317 contractors" in impact
+    assert "6 cores" not in impact
