@@ -204,3 +204,17 @@ def test_counts_of_people_in_general_words_are_impact() -> None:
     impact = " ".join(i.text for i in report(rows).impact)
     assert "40 people" in impact and "2,317 contractors" in impact
     assert "6 cores" not in impact
+
+
+def test_a_symptom_told_by_its_witness_is_no_cause() -> None:
+    # "a customer says it broke past 40 items" reports the symptom; "broke" links nothing here
+    rows: list[Row] = [
+        _PAGE,
+        ("02:05", "omar", "the renderer crashes because the fonts package lacks glyphs"),
+        ("02:09", "lena", "support says one customer's export broke once she had 40+ invoices"),
+        ("02:11", "lena", "restarted the renderer with the new fonts"),
+        ("02:30", "kai", "customers say exports work again"),
+    ]
+    cause = report(rows).root_cause
+    assert cause is not None and "fonts package" in cause.text
+    assert "customer" not in cause.text

@@ -108,6 +108,8 @@ def _strength(sentence: Sentence) -> int:
     if cc.CAUSE_STATED(lower):
         strength = 2 if hedged else 3
         return strength - 1 if _only_a_gap(lower) or _ADDED.search(lower) else strength
+    if USER_REPORT(lower) or MONITOR_AUTHOR((sentence.message.author or "").lower()):
+        return 0  # "one customer says it broke past 40 items": the symptom, told by its witness
     if cc.ADMISSION(lower) or (cc.MISTAKE(lower) and not FUTURE(lower)):
         return 2
     correction = cc.CORRECTION.search(lower)
