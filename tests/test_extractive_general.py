@@ -218,3 +218,22 @@ def test_a_symptom_told_by_its_witness_is_no_cause() -> None:
     cause = report(rows).root_cause
     assert cause is not None and "fonts package" in cause.text
     assert "customer" not in cause.text
+
+
+def test_commitments_without_a_list_in_more_forms() -> None:
+    # "I'm adding ...", "I'll ping ... tomorrow" while the incident is still on, "I'll put ..."
+    rows: list[Row] = [
+        _PAGE,
+        ("02:05", "omar", "the renderer crashes because the fonts package lacks glyphs"),
+        ("02:10", "lena", "I'll ping the fonts vendor tomorrow about the missing glyphs"),
+        ("02:20", "kai", "restarted the renderer with the new fonts, exports work again"),
+        ("02:25", "omar", "I'm adding a render smoke test to the release checklist"),
+        ("02:26", "kai", "I'll put the nightly export back on its schedule at 09:00"),
+        ("02:27", "lena", "I'll be around for a bit"),
+    ]
+    items = [(a.description, a.owner) for a in report(rows).action_items]
+    assert items == [
+        ("Ping the fonts vendor tomorrow about the missing glyphs", "lena"),
+        ("Adding a render smoke test to the release checklist", "omar"),
+        ("Put the nightly export back on its schedule at 09:00", "kai"),
+    ]

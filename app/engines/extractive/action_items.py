@@ -57,7 +57,10 @@ _PREFIXED = re.compile(
 _VERBS = (
     r"(?:add|create|write|update|document|automate|file|open|draft|implement|improve|build|audit|"
     r"review|tune|schedule|set up|setup|fix|investigate|look into|follow up|migrate|remove|"
-    r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade)"
+    r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade|"
+    r"ping|ask|page|replay|reprocess|resubmit|wrap|discuss|raise|verify|revisit|reach out to|"
+    r"contact|notify|email|send|write up|reply to|refund|re-?enable|re-?export|split|pin|put|"
+    r"wire|hook up|turn|track|file)"
 )
 _X_TO_DO = cue(
     rf"^@?(?P<name>[A-Za-z][\w.\-]{{0,40}}+)\s{{1,3}}+(?:to|will|is going to)\s{{1,3}}+"
@@ -74,7 +77,12 @@ _TICKET = cue(
     r"\b(?:filed|opened|created|raised|logged)\s{1,3}+(?:a\s{1,3}+)?(?:ticket\s{1,3}+|issue\s{1,3}+)?"
     r"[A-Z][A-Z0-9]{1,9}+-\d{1,6}+\s{0,3}+(?:to\s{1,3}+|for\s{1,3}+|:\s{0,3}+)(?P<task>.+)$"
 )
-_COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$")
+_COMMIT = cue(
+    rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$|"
+    # the work already under way by its owner: "I'm adding a pre-check to the template"
+    r"\bi'?m\s++(?P<doing>(?:adding|writing|filing|opening|creating|drafting|setting up|building)"
+    r"\s.+)$"
+)
 _PLEASE = cue(
     rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
     rf"(?P<task>{_VERBS}\b.+)$"
@@ -298,7 +306,8 @@ def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: b
         for sentence in split_sentences(own_words(message)):
             raw = strip_filler(sentence)
             item = _one_liner(chat, raw, message, author)
-            if item is None and not has_list and message.id > follow_up_from:
+            later = message.id > follow_up_from or bool(_DEFERRED.search(raw))
+            if item is None and not has_list and later:
                 item = _commitment(chat, raw, message, author)
             if item is not None:
                 found.append(item)
@@ -335,7 +344,7 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
         return item
     commit = _COMMIT.search(raw)
     if commit and author:
-        item = _item(commit["task"], message, chat.roster)
+        item = _item(commit["task"] or commit["doing"], message, chat.roster)
         if item is not None:
             item.owner = author
         return item
@@ -348,6 +357,13 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
     return None
 
 
+# Work put after the incident in so many words ("I'll ping the client team tomorrow"): a
+# follow-up even while the incident is still on.
+_DEFERRED = cue(
+    r"\b(?:tomorrow|next (?:week|sprint)|on monday|after (?:this|the incident)|"
+    r"once (?:the|this|it|we)\b[^.!?]{0,40}?(?:over|done|gone|resolved|fixed|stable)|"
+    r"in the morning|postmortem|post-mortem|retro)\b"
+)
 _SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
 
 
