@@ -238,8 +238,15 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "3 nehm ich",
             "4 ist meins",
             "je prends le 2",
+            "2 is a checkbox in the console, mine",
         ],
-        ["who owns the alert?", "the runbook is yours", "kofi has the pool fix", "ich nehme an"],
+        [
+            "who owns the alert?",
+            "the runbook is yours",
+            "kofi has the pool fix",
+            "ich nehme an",
+            "that one is not mine",
+        ],
     ),
     "owner_pledge": (
         ["i'll write it tonight", "i will take that", "i'm going to add it"],

@@ -237,3 +237,16 @@ def test_commitments_without_a_list_in_more_forms() -> None:
         ("Adding a render smoke test to the release checklist", "omar"),
         ("Put the nightly export back on its schedule at 09:00", "kai"),
     ]
+
+
+def test_claims_that_open_with_the_number_and_end_with_mine() -> None:
+    rows: list[Row] = [
+        ("09:00", "kai", "exports recovered, all clear"),
+        ("09:05", "kai", "list:\n1. pin the fonts package\n2. smoke test\n3. runbook\n4. alarm"),
+        ("09:06", "lena", "1 is a one-line change, mine"),
+        ("09:07", "omar", "3 mine"),
+        ("09:08", "kai", "I'll write 4 myself"),
+        ("09:09", "lena", "2 is not mine"),
+    ]
+    owners = [a.owner for a in report(rows).action_items]
+    assert owners == ["lena", None, "omar", "kai"]

@@ -37,6 +37,7 @@ CLAIM = family(
     r"^\W{0,3}+#?\d{1,2}\s{1,3}+(?:is|are|for|goes to)\s{1,3}+(?:me|mine)\b|"
     # the same in German, French and Spanish: "nehm ich", "ist meins", "je prends", "lo hago yo"
     r"\b(?:nehm(?:e)?|mach(?:e)?|übernehm(?:e)?) ich\b|\b(?:ist|sind) meins?\b|"
+    r"(?<!not )(?<!n't )\bmine\W{0,3}+$|"
     r"\bje (?:prends|m'en occupe|m'occupe)\b|\bc'est pour moi\b|\b(?:lo|me lo) (?:hago|tomo)\b|"
     r"\bme (?:encargo|ocupo)\b",
 )
@@ -82,12 +83,16 @@ _ARROW = cue(
 )
 _NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own(?:s|ing)?|tak(?:e|es|ing)|handl(?:e|es|ing)|grab(?:s|bing)?|"
-    r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|items?|numbers?|and|&|,|\+)"
+    r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|writ(?:e|es|ing)|draft(?:s|ing)?|fix(?:es|ing)?|"
+    r"items?|numbers?|and|&|,|\+)"
     r"\s{1,3}+#?(?P<b>\d{1,2})\b|"
     r"^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+"
     r"(?:(?:is|are|for|goes to|ist|sind)\s{1,3}+(?:mine|me|meins?)|"
     r"(?:nehm|mach|übernehm)\w{0,2}+\s{1,3}+ich|je prends|je m'en occupe)\b|"
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
+    # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
+    r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?#?(?P<g>\d{1,2})\b"
+    r"(?=[^\n]{0,80}?(?<!not )\bmine\W{0,3}+$)|"
     r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
     r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:)\s{0,3}+(?:me|mine)\b"
 )
@@ -135,7 +140,13 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
     numbers: list[int] = []
     for match in _NUMBER_REF.finditer(sentence):
         number = int(
-            match["a"] or match["b"] or match["c"] or match["d"] or match["e"] or match["f"]
+            match["a"]
+            or match["b"]
+            or match["c"]
+            or match["d"]
+            or match["e"]
+            or match["f"]
+            or match["g"]
         )
         if 1 <= number <= len(items) and number not in numbers:
             numbers.append(number)
