@@ -24,8 +24,15 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "the disk alarm went off on db-7",
             "synthetic checks failing from two regions",
             "CRITICAL: api latency above slo",
+            "⚠ nightly reconciliation check FAILED for 11/02",
+            ":rotating_light: checkout synthetic red in two regions",
         ],
-        ["the dashboard looks calm", "let's tune the thresholds later", "the pager rota is wrong"],
+        [
+            "the dashboard looks calm",
+            "let's tune the thresholds later",
+            "the pager rota is wrong",
+            "we should check failed jobs ⚠",
+        ],
     ),
     "alert_resolved": (
         ["[RESOLVED] QueueDepthHigh billing-events", "alert cleared on its own", "ok: disk usage"],
@@ -55,7 +62,12 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     # ---- changes and actions ----------------------------------------------------------------
     "trigger": (
-        ["we deployed 4.2 an hour ago", "the migration ran at noon", "flipped the flag for beta"],
+        [
+            "we deployed 4.2 an hour ago",
+            "the migration ran at noon",
+            "flipped the flag for beta",
+            "model v7 was promoted to 100% at 10:02",
+        ],
         ["the page is slow", "error budget is gone", "nobody touched it"],
     ),
     "past_trigger": (
@@ -223,15 +235,30 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "runbook update: mine, after lunch",
             "runbook → me",
             "taking #2",
+            "3 nehm ich",
+            "4 ist meins",
+            "je prends le 2",
+            "2 is a checkbox in the console, mine",
         ],
-        ["who owns the alert?", "the runbook is yours", "kofi has the pool fix"],
+        [
+            "who owns the alert?",
+            "the runbook is yours",
+            "kofi has the pool fix",
+            "ich nehme an",
+            "that one is not mine",
+        ],
     ),
     "owner_pledge": (
         ["i'll write it tonight", "i will take that", "i'm going to add it"],
         ["you'll write it", "he will take that", "they added it"],
     ),
     "owner_request": (
-        ["can you take the alert?", "maybe you can update the doc", "would you own #3?"],
+        [
+            "can you take the alert?",
+            "maybe you can update the doc",
+            "would you own #3?",
+            "@lukas kannst du das übernehmen?",
+        ],
         ["i'll take the alert", "the doc is updated", "#3 is done"],
     ),
     "owner_deferral": (
@@ -266,6 +293,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "this was caused by a bad index",
             "turns out the token was revoked",
             "found the bug in the parser",
+            "ok found it: the pool is sized for the old fleet",
+            "i think we found the culprit, the retry loop",
             "cause: the balancer was off",
             "that's a quota problem",
             "the nightly cron was the culprit",
@@ -283,6 +312,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "what caused this?",
             "the cause is unknown for now?",
             "we found the dashboard",
+            "the vendor found it in their queue and will delete it",
             "because — see above",
             "nobody is to be blamed",
             "el problema sigue",
@@ -337,7 +367,22 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "conclusion": (
         ["so the token is dead", "so, the cache never expires"],
-        ["so what now?", "so far so good", "also the token"],
+        ["so what now?", "so far so good", "also the token", "so are we paying twice or not"],
+    ),
+    "connective": (
+        [
+            "the import ran twice because of the clock change",
+            "queue backed up due to a stuck consumer",
+            "logins failed as a result of the key rotation",
+            "der export lief doppelt aufgrund der zeitumstellung",
+        ],
+        [
+            "because",
+            "the consumer is stuck",
+            "due tomorrow: the review",
+            "as a result, nothing",
+            "@lukas ping wegen punkt 1",
+        ],
     ),
     "confirmation": (["yep that's it", "exactly", "bingo", "makes sense"], ["maybe", "no idea"]),
     "firm_confirmation": (["confirmed", "that's the one", "yes, bingo"], ["yes", "maybe so", "ok"]),

@@ -411,3 +411,21 @@ def test_a_ruled_out_service_never_names_the_incident() -> None:
         ]
     )
     assert "cdn" not in result.title.lower()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [
+            ("09:14", "ana", "payments are failing for every card, 40% of checkouts"),
+            ("09:20", "bo", "restarted the payment workers, checkouts succeed again"),
+        ],
+        [("09:14", "ana", "the login page is down for everyone"), ("09:20", "bo", "ok")],
+    ],
+)
+def test_technical_summary_of_a_short_chat_says_each_sentence_once(rows: list[Row]) -> None:
+    # the opening report is both the detection and the first impact line: said once
+    texts = [s.text for s in report(rows).summary.technical]
+    opening = tidy(rows[0][2])
+    assert sum(opening.rstrip(".") in t for t in texts) == 1, texts
+    assert len(texts) == len(set(texts))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
-from app.engines.extractive.owners import Item, assign_owners
+from app.engines.extractive.owners import ASKS, Item, assign_owners
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -44,7 +44,8 @@ ITEM_CLAIM = family(
 # postmortem:"), taken as a header only when list lines follow it.
 _LOOSE_HEADER = cue(
     r"\b(?:list|postmortem|post-mortem|retro\w*|follow\w*|todo|action|next|fix\w*|improv\w*|"
-    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan)\b"
+    r"prevent\w*|lessons?|remediat\w*|items?|learnings?|changes|need|needs|should|must|plan|"
+    r"owners?|owned|assign\w*|claim\w*|tickets?)\b"
 )
 _INLINE_LIST = cue(r"\b(?:action[- ]items?|follow[- ]?ups|to[- ]?dos?|next steps)\b")
 _LIST_START = re.compile(r"^\s*+(?:1[.)]|#1\b)\s")
@@ -56,7 +57,10 @@ _PREFIXED = re.compile(
 _VERBS = (
     r"(?:add|create|write|update|document|automate|file|open|draft|implement|improve|build|audit|"
     r"review|tune|schedule|set up|setup|fix|investigate|look into|follow up|migrate|remove|"
-    r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade)"
+    r"enforce|introduce|require|alert|monitor|make|own|clean up|backfill|rotate|upgrade|"
+    r"ping|ask|page|replay|reprocess|resubmit|wrap|discuss|raise|verify|revisit|reach out to|"
+    r"contact|notify|email|send|write up|reply to|refund|re-?enable|re-?export|split|pin|put|"
+    r"wire|hook up|turn|track|file)"
 )
 _X_TO_DO = cue(
     rf"^@?(?P<name>[A-Za-z][\w.\-]{{0,40}}+)\s{{1,3}}+(?:to|will|is going to)\s{{1,3}}+"
@@ -73,7 +77,12 @@ _TICKET = cue(
     r"\b(?:filed|opened|created|raised|logged)\s{1,3}+(?:a\s{1,3}+)?(?:ticket\s{1,3}+|issue\s{1,3}+)?"
     r"[A-Z][A-Z0-9]{1,9}+-\d{1,6}+\s{0,3}+(?:to\s{1,3}+|for\s{1,3}+|:\s{0,3}+)(?P<task>.+)$"
 )
-_COMMIT = cue(rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$")
+_COMMIT = cue(
+    rf"\b(?:i'?ll|i will|i'?m going to|i can)\s++(?P<task>(?:also\s++)?{_VERBS}\b.+)$|"
+    # the work already under way by its owner: "I'm adding a pre-check to the template"
+    r"\bi'?m\s++(?P<doing>(?:adding|writing|filing|opening|creating|drafting|setting up|building)"
+    r"\s.+)$"
+)
 _PLEASE = cue(
     rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
     rf"(?P<task>{_VERBS}\b.+)$"
@@ -134,6 +143,8 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
             break
     else:
         mention = _MENTION.search(line)
+        if mention and (ASKS(line.lower()) or line.rstrip().endswith("?")):
+            mention = None  # "@lukas can you take this?" asks; the owner is who accepts it
         if mention and owner is None:
             owner = roster.resolve(mention["name"])
             if owner is not None and mention.start() == 0:
@@ -155,14 +166,16 @@ def _list_lines(message: Message) -> tuple[list[str], bool, int]:
         header = LIST_HEADER.search(line)
         if not header:
             header = _LOOSE_HEADER.search(line) if line.rstrip().endswith(":") else None
-            bullets = [x for x in lines[index + 1 :] if x.strip()]
-            if header is None or len(bullets) < 2 or not all(is_list_line(x) for x in bullets):
+            bullets = _bulleted_run([x for x in lines[index + 1 :] if x.strip()])
+            if header is None or len(bullets) < 2:
                 continue
         short = len(line.split()) <= 6
         tail = line[header.end() :].lstrip()
         if not (short or line.rstrip().endswith(":") or tail.startswith(":")):
             continue
         after = [x for x in lines[index + 1 :] if x.strip()]
+        if after and is_list_line(after[0]):
+            after = _bulleted_run(after)
         if after:
             return after, True, index
         head, colon, rest = line.partition(":")
@@ -170,6 +183,17 @@ def _list_lines(message: Message) -> tuple[list[str], bool, int]:
             return [p for p in rest.split(";") if p.strip()], True, index
         return [], line.rstrip().endswith(":"), index
     return [], False, 0
+
+
+def _bulleted_run(lines: list[str]) -> list[str]:
+    """The bulleted or numbered lines a list is made of, up to its last one: a remark after the
+    list ("please claim", "thoughts?") is no item. Empty when the lines do not open with one."""
+    last = max((n for n, x in enumerate(lines) if is_list_line(x)), default=-1)
+    if not lines or not is_list_line(lines[0]):
+        return []
+    run = lines[: last + 1]
+    # a list is mostly its bullets: a log or a paragraph with one dash in it is not
+    return run if 2 * sum(is_list_line(x) for x in run) >= len(run) else []
 
 
 @dataclass(frozen=True)
@@ -282,7 +306,8 @@ def _one_liners(chat: Chat, skip_ids: set[int], follow_up_from: int, has_list: b
         for sentence in split_sentences(own_words(message)):
             raw = strip_filler(sentence)
             item = _one_liner(chat, raw, message, author)
-            if item is None and not has_list and message.id > follow_up_from:
+            later = message.id > follow_up_from or bool(_DEFERRED.search(raw))
+            if item is None and not has_list and later:
                 item = _commitment(chat, raw, message, author)
             if item is not None:
                 found.append(item)
@@ -319,7 +344,7 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
         return item
     commit = _COMMIT.search(raw)
     if commit and author:
-        item = _item(commit["task"], message, chat.roster)
+        item = _item(commit["task"] or commit["doing"], message, chat.roster)
         if item is not None:
             item.owner = author
         return item
@@ -332,6 +357,13 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
     return None
 
 
+# Work put after the incident in so many words ("I'll ping the client team tomorrow"): a
+# follow-up even while the incident is still on.
+_DEFERRED = cue(
+    r"\b(?:tomorrow|next (?:week|sprint)|on monday|after (?:this|the incident)|"
+    r"once (?:the|this|it|we)\b[^.!?]{0,40}?(?:over|done|gone|resolved|fixed|stable)|"
+    r"in the morning|postmortem|post-mortem|retro)\b"
+)
 _SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
 
 

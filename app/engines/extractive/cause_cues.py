@@ -20,7 +20,9 @@ CAUSE_STATED = family(
     r"raison)\s{0,3}+:|"
     r"\bthe (?:actual |real |underlying )?cause (?:is|was|seems|looks)\b"
     r"(?! (?:unknown|unclear|not|still))|\bcaused by\b|"
-    r"\bfound (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
+    # the speaker's own find: "found it", "i think we found the bug"; not "the bank found it"
+    r"(?:^\W{0,3}+|\b(?:i|we|i'?ve|we'?ve|think|finally|ok(?:ay)?|so|and|yes|yep|oh|ah)\W{1,3}+)"
+    r"found (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
     r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:here |then )?(?:is|was)\b|"
     r"^\W{0,3}+(?:problem|issue) here (?:is|was)\b|\b(?:is|are|was|were) to blame\b|"
@@ -113,7 +115,15 @@ LOCATED = family(
 CONCLUSION = family(
     "conclusion",
     "a sentence that draws a conclusion from what came before: 'so the token is dead'",
-    r"^\W{0,3}+so,?\s{1,3}+(?!far\b|yeah\b|what\b|who\b|how\b|should\b|do\b|can\b)",
+    r"^\W{0,3}+so,?\s{1,3}+(?!far\b|yeah\b|what\b|who\b|how\b|should\b|do\b|can\b|"
+    # "so are they paid twice or not": a question without its mark asks, it concludes nothing
+    r"(?:are|is|was|were|did|does|will|would|could|has|have|any|anyone|where|when|why)\s)",
+)
+CONNECTIVE = family(
+    "connective",
+    "an explicit causal connective naming a cause after it: because of, due to, as a result of",
+    r"\b(?:because(?: of)?|due to|as a result of|on account of|owing to|aufgrund|"
+    r"parce que|à cause d\w*|porque|debido a|a causa de|omdat|vanwege)\s",
 )
 CONFIRMATION = family(
     "confirmation",

@@ -81,7 +81,11 @@ ALERTING = family(
     r"\bmonitors? (?:fired|triggered|caught|flagged|went off|is red)\b|"
     r"\bsynthetics? (?:\w+ )?fail\w*|\bhealth ?checks? (?:are |is )?(?:fail\w*|red)\b|"
     r"\buptime (?:check|monitor)\b|\bwarning fired\b|"
-    r"(?:^|[\s\W])(?:down|critical|firing|alarm|alert|incident|outage|pager|page)\s?:",
+    r"(?:^|[\s\W])(?:down|critical|firing|alarm|alert|incident|outage|pager|page)\s?:|"
+    # an automated check's warning sign or verdict: "⚠ Settlement pre-check FAILED", "🚨 ..."
+    r"^[\s>*_]{0,3}+(?:⚠|🚨|🔴|❗|:rotating_light:|:warning:|:red_circle:)|"
+    r"\b(?:pre-?)?checks? (?:\w+ )?failed\b"
+    r"(?!\s{1,3}+(?:jobs?|runs?|builds?|tests?|items?|ones?)\b)",
 )
 ALERT_RESOLVED = family(
     "alert_resolved",
@@ -116,7 +120,8 @@ TRIGGER = family(
     "trigger",
     "a change to the system: a deploy, release, merge, migration, upgrade or config change",
     r"\b(?:deploy(?:ed|ment|ments|s)?|pushed|merged|rolled out|roll-?out|released|release|"
-    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled|bump(?:ed)?)\b",
+    r"shipped|config(?:uration)? change|migration|upgraded?|flipped|enabled|bump(?:ed)?|"
+    r"promoted|published|cut ?over)\b",
 )
 PAST_TRIGGER = family(
     "past_trigger",

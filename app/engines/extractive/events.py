@@ -48,8 +48,18 @@ def matching(chat: Chat, message: Message, pattern: cues.CueFamily) -> list[Sent
     return [
         s
         for s in chat.sentences(message)
-        if s.text and pattern(s.lower) and not is_question(s.raw) and not cues.FOLLOW_UP(s.lower)
+        if s.text
+        and pattern(s.lower)
+        and not is_question(s.raw)
+        and not cues.FOLLOW_UP(s.lower)
+        and not part_of_a_quote(s.raw)
     ]
+
+
+def part_of_a_quote(raw: str) -> bool:
+    """A piece of a quotation that spans sentences (an address, a customer's email pasted in
+    quotes): it opens or closes a quote it does not finish, so it is not the speaker's report."""
+    return raw.count('"') % 2 == 1 or raw.count("“") != raw.count("”")
 
 
 def adjacent(sentences: list[Sentence], limit: int = 2) -> list[Sentence]:

@@ -23,12 +23,17 @@ _COUNTED = (
     r"purchases|bookings|subscribers|devices|visitors|shoppers|records|events|pages|uploads|"
     r"attempts|invoices|searches|responses|deliveries|webhooks|notifications|reminders|"
     r"refunds|charges|shipments|downloads|queries|drivers|members|players|students|patients|"
-    r"files|images|videos|documents|reports|rows|items|carts|deployments|builds|sites|stores"
+    r"files|images|videos|documents|reports|rows|items|carts|deployments|builds|sites|stores|"
+    r"people|persons|folks|contractors|employees|staff|partners|clients|buyers|sellers|creators|"
+    r"guests|riders|passengers|readers|viewers|developers|workspaces|organi[sz]ations|orgs|"
+    r"parcels|packages|labels|addresses|matches|games|payouts|renewals|subscriptions|trips|rides"
 )
 _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
     r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups|drivers|"
-    r"members|players|students|patients|devices|stores|sites"
+    r"members|players|students|patients|devices|stores|sites|people|persons|contractors|"
+    r"employees|partners|clients|buyers|sellers|creators|guests|riders|passengers|readers|"
+    r"viewers|workspaces|organi[sz]ations|parcels|packages|addresses"
 )
 # A number starts where a number starts, never right after a digit or "digit," (or "digit."
 # for amounts), and is read as digit groups with single separators, possessively: nothing that

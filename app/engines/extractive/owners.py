@@ -33,7 +33,13 @@ CLAIM = family(
     r"do|cover|claim|pick up|tackle|got|have|work on|drive|look at|write|add|set up|go through|"
     r"doing|taking|handling|owning|writing|adding|on it)\b|"
     r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b|"
-    r"(?:->|→|=>|:|—|–)\s{0,3}+(?:mine|me)\b|^\W{0,3}+(?:taking|grabbing|owning|claiming)\b",
+    r"(?:->|→|=>|:|—|–)\s{0,3}+(?:mine|me)\b|^\W{0,3}+(?:taking|grabbing|owning|claiming)\b|"
+    r"^\W{0,3}+#?\d{1,2}\s{1,3}+(?:is|are|for|goes to)\s{1,3}+(?:me|mine)\b|"
+    # the same in German, French and Spanish: "nehm ich", "ist meins", "je prends", "lo hago yo"
+    r"\b(?:nehm(?:e)?|mach(?:e)?|übernehm(?:e)?) ich\b|\b(?:ist|sind) meins?\b|"
+    r"(?<!not )(?<!n't )\bmine\W{0,3}+$|"
+    r"\bje (?:prends|m'en occupe|m'occupe)\b|\bc'est pour moi\b|\b(?:lo|me lo) (?:hago|tomo)\b|"
+    r"\bme (?:encargo|ocupo)\b",
 )
 PLEDGE = family(
     "owner_pledge",
@@ -43,7 +49,8 @@ PLEDGE = family(
 ASKS = family(
     "owner_request",
     "asking a person to take work: 'can you', 'could you', 'maybe you can', 'mind taking'",
-    r"\b(?:can you|could you|would you|will you|please|maybe you|you can|mind|want to|able to)\b",
+    r"\b(?:can you|could you|would you|will you|please|maybe you|you can|mind|want to|able to|"
+    r"kannst du|könntest du|bitte|peux-tu|pourrais-tu|puedes|podrías)\b",
 )
 DEFERRAL = family(
     "owner_deferral",
@@ -75,9 +82,17 @@ _ARROW = cue(
     r"#?(?P<num>\d{1,2})\s{0,3}+(?:->|→|=>|:|\bto\b|\bfor\b)\s{0,3}+@?(?P<name>[A-Za-z][\w.\-]{0,40}+)"
 )
 _NUMBER_REF = cue(
-    r"#\s?(?P<a>\d{1,2})\b|\b(?:own|take|handle|grab|do|cover|claim|items?|numbers?|and|&|,|\+)"
-    r"\s{1,3}+#?(?P<b>\d{1,2})\b|^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+(?:is|are)\s{1,3}+mine\b|"
+    r"#\s?(?P<a>\d{1,2})\b|\b(?:own(?:s|ing)?|tak(?:e|es|ing)|handl(?:e|es|ing)|grab(?:s|bing)?|"
+    r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|writ(?:e|es|ing)|draft(?:s|ing)?|fix(?:es|ing)?|"
+    r"items?|numbers?|and|&|,|\+)"
+    r"\s{1,3}+#?(?P<b>\d{1,2})\b|"
+    r"^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+"
+    r"(?:(?:is|are|for|goes to|ist|sind)\s{1,3}+(?:mine|me|meins?)|"
+    r"(?:nehm|mach|übernehm)\w{0,2}+\s{1,3}+ich|je prends|je m'en occupe)\b|"
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
+    # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
+    r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?#?(?P<g>\d{1,2})\b"
+    r"(?=[^\n]{0,80}?(?<!not )\bmine\W{0,3}+$)|"
     r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
     r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:)\s{0,3}+(?:me|mine)\b"
 )
@@ -125,14 +140,30 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
     numbers: list[int] = []
     for match in _NUMBER_REF.finditer(sentence):
         number = int(
-            match["a"] or match["b"] or match["c"] or match["d"] or match["e"] or match["f"]
+            match["a"]
+            or match["b"]
+            or match["c"]
+            or match["d"]
+            or match["e"]
+            or match["f"]
+            or match["g"]
         )
         if 1 <= number <= len(items) and number not in numbers:
             numbers.append(number)
     if numbers:
         return [items[n - 1] for n in numbers]
     best = match_by_words(sentence, items)
-    return [best] if best else []
+    # one claim may name several items by their words ("mine: the re-export, and the key
+    # rotation"): each clause that points at another item adds it
+    found = [best] if best is not None else []
+    for clause in _CLAUSE.split(sentence):
+        other = match_by_words(clause, items)
+        if other is not None and other not in found:
+            found.append(other)
+    return found if best is not None or len(found) > 1 else []
+
+
+_CLAUSE = cue(r"[,;]|\band\b|\+")
 
 
 def match_by_words(text: str, items: list[Item]) -> Item | None:

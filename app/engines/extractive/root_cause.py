@@ -40,6 +40,7 @@ from app.engines.extractive.cues import (
     RESOLUTION,
     STILL_ONGOING,
     SYSTEM_MOTION,
+    TRIGGER,
     USER_REPORT,
     WEIGHED,
     cue,
@@ -107,6 +108,8 @@ def _strength(sentence: Sentence) -> int:
     if cc.CAUSE_STATED(lower):
         strength = 2 if hedged else 3
         return strength - 1 if _only_a_gap(lower) or _ADDED.search(lower) else strength
+    if USER_REPORT(lower) or MONITOR_AUTHOR((sentence.message.author or "").lower()):
+        return 0  # "one customer says it broke past 40 items": the symptom, told by its witness
     if cc.ADMISSION(lower) or (cc.MISTAKE(lower) and not FUTURE(lower)):
         return 2
     correction = cc.CORRECTION.search(lower)
@@ -118,6 +121,13 @@ def _strength(sentence: Sentence) -> int:
     located = cc.LOCATED.search(lower)
     if located:
         return 1 if hedged or not located["so"] else 2
+    connective = cc.CONNECTIVE.search(lower)
+    if (
+        connective
+        and not (REQUEST(lower) or lower.startswith("@"))
+        and len(content_words(lower[connective.end() :]) - _GENERIC) >= 2
+    ):
+        return 1 if hedged else 2  # "ran twice because of the clock change", fault word or not
     if not cc.FAULT(lower):
         return 0
     if cc.CAUSE_LINK(lower) or cc.CONCLUSION(lower):
@@ -184,6 +194,23 @@ def _states_cause(sentence: Sentence) -> bool:
         or cc.INTENT(lower)
         or is_question(sentence.raw)
         or is_pasted(sentence.raw)
+    )
+
+
+def _reads_as_cause(sentence: Sentence) -> bool:
+    """A sentence whose own words say why: a fault, a broken state, a slip, a link, a culprit
+    located or a change made before ("it's the clock change", "the pool is too small")."""
+    lower = sentence.lower
+    return bool(
+        cc.FAULT(lower)
+        or cc.BROKEN_STATE(lower)
+        or cc.MISTAKE(lower)
+        or cc.CAUSE_LINK(lower)
+        or cc.CAUSE_STATED(lower)
+        or cc.LOCATED(lower)
+        or PAST_TRIGGER(lower)
+        or TRIGGER(lower)
+        or ACTION(lower)
     )
 
 
@@ -282,7 +309,7 @@ class _Gatherer:
         if negated and not (names_new and _new_cause_words(sentence)):
             # "Not the session bug then." followed by the real cause in the same message; a
             # trailing contrast ("403 with an HTML page, not our JSON") rules out, announces none
-            if _opens_with(correction, lower) and self._announces_more(sentence):
+            if _opens_with(correction, lower) and self._announces_more(sentence, causal=True):
                 self.keep(_Candidate(3, sentence, announces=True))
             return
         earlier = self.chat.sentences(sentence.message)[: sentence.index]
@@ -303,9 +330,15 @@ class _Gatherer:
         if strength:
             self.keep(_Candidate(strength, sentence))
 
-    def _announces_more(self, sentence: Sentence) -> bool:
+    def _announces_more(self, sentence: Sentence, causal: bool = False) -> bool:
+        """Sentences after this one in its message that can carry the cause it announces; with
+        `causal`, one of them must read as a cause itself ("not the brokers. thanks for checking"
+        announces nothing)."""
         rest = self.chat.sentences(sentence.message)[sentence.index + 1 :]
-        return any(_states_cause(s) for s in rest)
+        stating = [s for s in rest if _states_cause(s)]
+        if not causal:
+            return bool(stating)
+        return any(_reads_as_cause(s) for s in stating)
 
     def _confirm(self, sentence: Sentence) -> bool:
         """Promote the hypothesis this reply confirms; True when there was one."""
@@ -616,6 +649,37 @@ def _acted_on(
                         candidate.acted_on = True
 
 
+_RECAP_SHARED = 2  # distinctive words a recap's cause must share with a candidate to back it
+
+
+def _recapped(gatherer: _Gatherer, alive: list[_Candidate]) -> None:
+    """A recap that retells a cause ("summary: ... ran twice because of the DST change") backs
+    the earlier candidate it repeats: what follows its connective shares that candidate's
+    distinctive words. The candidate becomes firm, confirmed by the recap. Candidates are found
+    through the word index, so each recap costs the size of its own words' lists."""
+    for recap in alive:
+        sentence = recap.sentence
+        if not RECAP(own_words(sentence.message).lower()):
+            continue
+        linked = cc.CONNECTIVE.search(sentence.lower) or cc.CAUSE_STATED.search(sentence.lower)
+        if linked is None:
+            continue
+        wanted = content_words(sentence.raw[linked.end() :]) - _GENERIC - _CUE_WORDS
+        shared: dict[int, int] = defaultdict(int)
+        by_id: dict[int, _Candidate] = {}
+        for word in wanted:
+            for candidate in gatherer.by_word.get(word, ()):
+                if candidate.alive and candidate.sentence.message.id < sentence.message.id:
+                    shared[id(candidate)] += 1
+                    by_id[id(candidate)] = candidate
+        backed = [by_id[k] for k, n in shared.items() if n >= _RECAP_SHARED]
+        for candidate in backed:
+            if RECAP(own_words(candidate.sentence.message).lower()):
+                continue
+            candidate.strength = max(candidate.strength, 3)
+            candidate.confirmed_by = (*candidate.confirmed_by, sentence.message.id)
+
+
 def _not_an_action(sentence: Sentence) -> bool:
     lower = sentence.lower
     author = (sentence.message.author or "").lower()
@@ -668,6 +732,7 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
         gatherer.add(sentence)
     alive = [c for c in gatherer.kept if c.alive]
     _acted_on(chat, alive, gatherer.position, skip_ids)
+    _recapped(gatherer, alive)
     settled = _settled_at(chat, skip_ids)
     # At equal strength the cause where it was found beats a recap that retells it later, and
     # one stated while the incident was on beats a "because" said once it was over (about

@@ -54,15 +54,27 @@ def _reading(message: Message, written: str) -> tuple[str, int] | None:
     return None
 
 
+# A baseline a figure is compared with ("down 11% vs same time last week"): no background event
+_COMPARED = re.compile(
+    r"\b(?:vs\.?|versus|compared (?:to|with)|than|same time)\s[^,.;!?]{0,30}", re.IGNORECASE
+)
+# What a short sentence with a written time needs to be an event: a change, an alert, an action
+# or a recovery ("promoted at 14:02 via the registry")
+_HAPPENED = (cues.TRIGGER, cues.ALERTING, cues.MITIGATION, cues.RECOVERY)
+
+
 def _reports(sentence: Sentence) -> bool:
     lower = sentence.lower
     if is_question(sentence.raw):
         return False
     if cues.FUTURE(lower) or cues.REQUEST(lower) or cues.HYPOTHETICAL(lower):
         return False
-    if cues.FOLLOW_UP(lower) or cues.PAST_BACKGROUND(lower) or cues.WEIGHED(lower):
+    if cues.FOLLOW_UP(lower) or cues.WEIGHED(lower):
         return False
-    return len(content_words(sentence.raw)) >= 3
+    if cues.PAST_BACKGROUND(_COMPARED.sub(" ", lower)):
+        return False
+    words = len(content_words(sentence.raw))
+    return words >= 3 or (words == 2 and any(f(lower) for f in _HAPPENED))
 
 
 def _kind(lower: str) -> TimelineKind:

@@ -81,7 +81,24 @@ def technical_summary(facts: Facts) -> list[dict[str, object]]:
         parts.append(_sentences(facts.resolution_label, facts.resolution.finding, 1, limit=200))
     if len(parts) < 3 and facts.impact and facts.impact[0] is not lead:
         parts.insert(1, _sentences("", facts.impact[0], 1))
-    return [s for part in parts for s in part]
+    # the detection and the first impact line are often the same statement (a short chat's
+    # opening report): a sentence already said is not said again
+    said: set[str] = set()
+    unique: list[dict[str, object]] = []
+    for sentence in (s for part in parts for s in part):
+        key = _said_key(str(sentence["text"]))
+        if key in said:
+            continue
+        said.add(key)
+        unique.append(sentence)
+    return unique
+
+
+def _said_key(text: str) -> str:
+    """A sentence's words without its label, case and punctuation: what makes two the same."""
+    for label in ("Root cause: ", "Resolution: ", "Fix: "):
+        text = text.removeprefix(label)
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 _NOUN_SYMPTOM = re.compile(

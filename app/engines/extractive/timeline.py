@@ -26,6 +26,7 @@ from app.engines.extractive.events import (
     Event,
     event,
     matching,
+    part_of_a_quote,
     widened,
     written_earlier,
 )
@@ -226,6 +227,8 @@ def _step(sentence: Sentence) -> bool:
     lower = sentence.lower
     if not sentence.text or is_question(sentence.raw) or is_alert(sentence):
         return False
+    if part_of_a_quote(sentence.raw):
+        return False  # a piece of a quoted address or email, not the speaker's step
     if cues.FUTURE(lower) and not _NOW.search(lower):
         return False
     if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.HYPOTHETICAL(lower):
@@ -294,6 +297,39 @@ def _findings(finder: _Finder, after: int, ruled: RuledOut) -> None:
         if _claims_a_cause(sentence.lower) or ruled.covers(sentence.raw, share=0.2):
             continue  # a guess or a claim of cause, or what the chat ruled out, is no finding
         finder.add(event("investigation", [sentence], "finding"))
+        added += 1
+    _ruled_out(finder, after, ruled)
+
+
+_RULED_CAP = 2  # hypotheses ruled out that the timeline shows
+# a hypothesis named and negated at the head of its clause: "so not the driver", "not dns"
+_NAMED_NOT = re.compile(
+    r"(?:^|[.,;:—–]\s{0,3}+)(?:so,?\s{1,3}+|ok,?\s{1,3}+)?(?:not|wasn'?t|isn'?t)\s"
+)
+
+
+def _ruled_out(finder: _Finder, after: int, ruled: RuledOut) -> None:
+    """The first hypotheses the team ruled out ("gpu-l4-a crashes too. so not the driver",
+    "ok brokers are a red herring then"): the moment the investigation turned, in the words of
+    the sentence that ruled it out and the evidence said just before it in the same message."""
+    usable = {m.id for m in finder.messages}
+    added = 0
+    for sentence in ruled.sentences:
+        message = sentence.message
+        if added == _RULED_CAP:
+            break
+        if message.id < after or message.id in finder.used or message.id not in usable:
+            continue
+        if message.time is None or is_question(sentence.raw) or "?" in sentence.raw:
+            continue
+        if cues.MONITOR_AUTHOR((message.author or "").lower()) or cc.HEDGE(sentence.lower):
+            continue
+        if not (cc.DISMISSAL(sentence.lower) or _NAMED_NOT.search(sentence.lower)):
+            continue  # "x is fine" checks a part; only a hypothesis named and dismissed turns
+        sentences = finder.chat.sentences(message)
+        before = sentences[sentence.index - 1] if sentence.index else None
+        run = [before, sentence] if before is not None and before.text else [sentence]
+        finder.add(event("investigation", [s for s in run if not is_question(s.raw)], "ruled out"))
         added += 1
 
 
