@@ -150,9 +150,11 @@ def check_names(ctx: ClaimContext) -> CheckResult:
         return CheckResult(
             "names", "unsupported", f"the chat never mentions {', '.join(unknown[:4])}"
         )
-    strange = [a for a in dict.fromkeys(ctx.acronyms) if not ctx.source.knows_name(a)]
+    strange = [a for a in dict.fromkeys(ctx.acronyms) if not ctx.source.knows_acronym(a)]
     if strange:
-        return CheckResult("names", "flag", f"the chat never uses {', '.join(strange[:4])}")
+        return CheckResult(
+            "names", "unsupported", f"the chat never writes {', '.join(strange[:4])}"
+        )
     if not names:
         return CheckResult("names", "skip")
     return CheckResult("names", "pass", "the names it uses occur in the chat")

@@ -19,6 +19,7 @@ import gc
 import hashlib
 import heapq
 import math
+import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
@@ -424,6 +425,25 @@ class SourceIndex:
         )
 
     @cached_property
+    def initials(self) -> frozenset[str]:
+        """Initials of every run of two to five consecutive words the chat writes ("idp" of
+        "identity provider", "cm" of "certificate manager"): what an abbreviation of the chat's
+        own words spells."""
+        found: set[str] = set()
+        for doc in self.docs.values():
+            letters = [w[0] for w in _WORD_RUN.findall(doc.message.text.lower())]
+            for start in range(len(letters)):
+                for end in range(start + 2, min(start + 5, len(letters)) + 1):
+                    found.add("".join(letters[start:end]))
+        return frozenset(found)
+
+    def knows_acronym(self, acronym: str) -> bool:
+        """True when an upper-case abbreviation occurs in the chat in any case or form (see
+        `knows_word`), or spells the initials of words the chat writes."""
+        bare = acronym[:-1] if acronym.endswith("s") and len(acronym) > 2 else acronym
+        return self.knows_word(acronym) or self.knows_word(bare) or bare.lower() in self.initials
+
+    @cached_property
     def system_keys(self) -> frozenset[str]:
         """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
         return frozenset(
@@ -502,6 +522,7 @@ class SourceIndex:
         return doc.message.elapsed_seconds() if doc else None
 
 
+_WORD_RUN = re.compile(r"[a-z][a-z0-9']*+")
 _NOT_ABBREVIATIONS = STOPWORDS | {"am", "pm", "ms", "ok", "min", "sec", "hrs", "yes", "yep", "lol"}
 
 

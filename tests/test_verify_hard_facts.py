@@ -1,0 +1,67 @@
+"""Hard checks that decide on their own (issue 8): names, identifiers, components, times and
+figures a claim states must be the chat's, attached to what the claim says. Every chat and claim
+here is written for these tests; each rule has claims it must fail and claims it must let
+through."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.ingest import parse_transcript
+from app.models import Transcript
+from app.verify import ClaimVerdict, verify_draft
+
+FAILED = ("unsupported", "contradicted")
+
+
+def chat(*messages: tuple[str, str, str]) -> Transcript:
+    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
+
+
+def check(claim: str, transcript: Transcript) -> ClaimVerdict:
+    report = verify_draft(claim, transcript)
+    assert len(report.claims) == 1, [c.text for c in report.claims]
+    return report.claims[0]
+
+
+# A certificate incident, written for these tests.
+CERTS = chat(
+    ("10:02", "alert_bot", "FIRING TLSHandshakeErrors on edge-lb-2"),
+    ("10:04", "Priya", "the partner cert on edge-lb-2 expired at 10:00, renewal cron failed"),
+    ("10:06", "Marco", "the identity provider is fine, only the partner endpoint is affected"),
+    ("10:11", "Priya", "uploaded the renewed cert via the certificate manager, handshakes ok"),
+    ("10:15", "Marco", "error rate back to 0, closing. the GCP project was not involved"),
+)
+
+
+# --- acronyms: an upper-case abbreviation the chat never writes, in any case, and that spells
+# no run of the chat's words, is an invented name (unsupported), not an open question ---------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The renewal ran through AWS and failed.",
+        "The cert was stored in HSM storage on edge-lb-2.",
+    ],
+)
+def test_an_acronym_the_chat_never_writes_is_unsupported(claim: str) -> None:
+    verdict = check(claim, CERTS)
+    assert verdict.status == "unsupported", verdict.reason
+    assert "never writes" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # written in the chat as it is
+        "The GCP project was not involved.",
+        # the initials of the chat's own words: "identity provider", "certificate manager"
+        "Priya uploaded the renewed cert via the CM at 10:11.",
+        # an everyday abbreviation of incident talk
+        "The partner cert on edge-lb-2 expired at 10:00 UTC.",
+    ],
+)
+def test_an_acronym_the_chat_writes_or_spells_out_is_no_invention(claim: str) -> None:
+    verdict = check(claim, CERTS)
+    assert verdict.status not in FAILED, verdict.reason
