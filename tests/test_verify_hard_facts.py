@@ -65,3 +65,41 @@ def test_an_acronym_the_chat_never_writes_is_unsupported(claim: str) -> None:
 def test_an_acronym_the_chat_writes_or_spells_out_is_no_invention(claim: str) -> None:
     verdict = check(claim, CERTS)
     assert verdict.status not in FAILED, verdict.reason
+
+
+# --- figures the chat corrects: a figure that a later correction sets aside, giving another one
+# for the same thing, is contradicted by the correction; a figure the correction keeps for what
+# the claim says, a claim that tells of the correction, or a chat whose "typo" is the incident,
+# is not ----------------------------------------------------------------------------------------
+
+BACKLOG = chat(
+    ("11:02", "Ana", "export queue backlog peaked at 84k jobs, workers pinned"),
+    ("11:05", "Bo", "correction: backlog peak was 61k. 84k is the jobs submitted, not the backlog"),
+    ("11:09", "Ana", "scaled workers from 4 to 12, backlog draining"),
+    ("11:20", "Bo", "the config typo set workers to 4 instead of 40; 3 regions affected"),
+    ("11:24", "Ana", "backlog at 0, all 3 regions healthy"),
+)
+
+
+def test_a_figure_the_chat_corrects_is_contradicted_by_the_correction() -> None:
+    verdict = check("The export backlog peaked at 84k jobs.", BACKLOG)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "corrects it to 61k" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the corrected figure itself
+        "The export backlog peaked at 61k jobs.",
+        # the superseded figure for what the correction keeps it for
+        "84k jobs were submitted that day.",
+        # a claim that tells of the correction
+        "A first report of an 84k backlog was corrected to 61k.",
+        # "typo" is what the incident was about, not a correction of its figures
+        "The config typo affected 3 regions.",
+    ],
+)
+def test_a_figure_the_correction_keeps_or_the_claim_corrects_stands(claim: str) -> None:
+    verdict = check(claim, BACKLOG)
+    assert verdict.status != "contradicted", verdict.reason

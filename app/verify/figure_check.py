@@ -18,6 +18,7 @@ from itertools import combinations
 
 from app.models import clock_seconds
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.corrections import corrected_figure
 from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
 from app.verify.source import MessageDoc, written_seconds
 from app.verify.text import GENERIC
@@ -147,6 +148,16 @@ def _one_figure(
             "figures",
             "contradicted",
             f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
+        )
+    fix = corrected_figure(ctx.source, [(ctx.source.docs[m], o) for m, o in holders], figure)
+    if fix is not None and not any(f.same(fix.said) for f in ctx.figures):
+        # (a claim that gives the corrected figure too tells of the correction)
+        return CheckResult(
+            "figures",
+            "contradicted",
+            f"{fix.earlier.when()} gives {figure.written}, but {fix.doc.when()} corrects it to "
+            f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
+            (fix.doc.message.id,),
         )
     close = [mid for mid, other in holders if (figure.context - GENERIC) & other.context]
     if close:
