@@ -10,6 +10,7 @@ import pytest
 from app.ingest import parse_transcript
 from app.models import Transcript
 from app.verify import ClaimVerdict, verify_draft
+from app.verify.times import clock_times
 
 FAILED = ("unsupported", "contradicted")
 
@@ -103,3 +104,51 @@ def test_a_figure_the_chat_corrects_is_contradicted_by_the_correction() -> None:
 def test_a_figure_the_correction_keeps_or_the_claim_corrects_stands(claim: str) -> None:
     verdict = check(claim, BACKLOG)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- chat spelling: a negation written without its apostrophe ("arent") is still a negation,
+# and an ISO 8601 time ("2026-11-01T06:30:14Z", "dump_20261101T063014Z") is a clock time -------
+
+STORE = chat(
+    (
+        "09:20",
+        "Kai",
+        "cdn is fine, hit ratio on the search api is 0, search responses arent cached",
+    ),
+    (
+        "09:22",
+        "Lu",
+        "the export dump_20261101T063014Z.gz was written, the next at 2026-11-01T07:45:00Z",
+    ),
+    ("09:25", "Kai", "the reindex didnt finish, workers are stuck"),
+)
+
+
+def test_a_negation_without_its_apostrophe_agrees_with_a_denial() -> None:
+    verdict = check("Search responses are not cached at the CDN.", STORE)
+    assert verdict.status not in FAILED, verdict.reason
+
+
+def test_a_negation_without_its_apostrophe_still_denies() -> None:
+    verdict = check("The reindex finished at 09:25.", STORE)
+    assert verdict.status != "supported", verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("dump_20261101T063014Z.gz", ["06:30"]),
+        ("at 2026-11-01T07:45:00Z", ["07:45"]),
+        ("build 20261101T2359", ["23:59"]),
+        # not a time: no date before the T, or an hour past 23
+        ("ab12T0630", []),
+        ("20261101T2530", []),
+    ],
+)
+def test_iso_8601_times_are_clock_times(text: str, values: list[str]) -> None:
+    assert [t.value for t in clock_times(text)] == values
+
+
+def test_a_time_in_a_cited_file_name_bears_the_claim_out() -> None:
+    verdict = check("06:30 The export dump was written [m2].", STORE)
+    assert verdict.status not in FAILED, verdict.reason
