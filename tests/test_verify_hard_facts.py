@@ -152,3 +152,38 @@ def test_iso_8601_times_are_clock_times(text: str, values: list[str]) -> None:
 def test_a_time_in_a_cited_file_name_bears_the_claim_out() -> None:
     verdict = check("06:30 The export dump was written [m2].", STORE)
     assert verdict.status not in FAILED, verdict.reason
+
+
+# --- a figure on the wrong subject: the chat states the figure of something else, and the
+# message the claim cites gives another figure, on the same scale, for what the claim says ------
+
+LOGINS = chat(
+    ("07:02", "pager", "login failure rate on sso-eu at 41% over the last 10m"),
+    ("07:06", "Ines", "48% of the bind requests go to the empty replica"),
+    ("07:15", "Ines", "reset script finished, counter set to 1"),
+    ("07:20", "Ola", "audit found 1,350 rows with a stale counter"),
+)
+
+
+def test_a_figure_moved_to_the_wrong_subject_is_contradicted_by_the_cited_message() -> None:
+    verdict = check("The login failure rate on sso-eu peaked at 48% [m1].", LOGINS)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "41%" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        # the figure where the chat puts it
+        "48% of bind requests went to the empty replica [m2].",
+        # citing nothing: another message's figure may be what the claim paraphrases
+        "The login failure rate on sso-eu peaked at 48%.",
+        # the cited message's other figure is not on the same scale ("set to 1")
+        "The reset script finished on 1,350 accounts [m3].",
+        # the cited figure is the claim's own other figure
+        "The login failure rate on sso-eu was 41%, and 48% of binds went to the replica [m1].",
+    ],
+)
+def test_a_figure_the_cited_message_does_not_give_otherwise_stands(claim: str) -> None:
+    verdict = check(claim, LOGINS)
+    assert verdict.status != "contradicted", verdict.reason

@@ -9,7 +9,11 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
 - the claim's own range spans another duration: *contradicted*;
 - the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
   "thousands of transactions daily");
-- the chat states it, but about something else: a soft flag.
+- the chat states it, but about something else: *contradicted* when a cited message gives
+  another figure of its kind, on the same scale (`MOVED_SCALE`), for what the claim says it of
+  (the figure was moved to the wrong subject); else a soft flag;
+- the chat corrects the figure (`corrections.corrected_figure`): *contradicted* by the
+  correction.
 """
 
 from __future__ import annotations
@@ -62,6 +66,17 @@ def _rival(
             if wanted & other.context or (not wanted and ctx.content & other.context):
                 return doc, other
     return None
+
+
+# A figure put on the wrong subject is contradicted only by a figure of that subject on the same
+# scale (within this factor): "resets export_count to 1" is no rival to "1,874 rows".
+MOVED_SCALE = 2.0
+
+
+def _comparable(figure: Figure, other: Figure) -> bool:
+    """True when two figures of a kind are within `MOVED_SCALE` of each other."""
+    low, high = sorted((abs(figure.value), abs(other.value)))
+    return low > 0 and high / low <= MOVED_SCALE
 
 
 def _about_the_claim(ctx: ClaimContext) -> list[MessageDoc]:
@@ -185,6 +200,25 @@ def _one_figure(
             )
     if holders:  # the chat states this very figure, about something else as far as words go
         mid = holders[0][0]
+        moved = None
+        if not (figure.vague or figure.fraction):
+            moved = _rival(ctx, figure, ctx.cited_docs)
+        if (
+            moved is not None
+            and moved[0].message.id not in {m for m, _ in holders}
+            and not any(moved[1].same(f) for f in ctx.figures)  # the claim's other figure
+            and _comparable(figure, moved[1])
+        ):
+            # the figure of something else, put on the claim's subject, for which the message
+            # it cites gives another figure of the kind
+            doc, other = moved
+            return CheckResult(
+                "figures",
+                "contradicted",
+                f"{doc.when()} gives {other.written} for this; the chat's {figure.written} "
+                f"(m{mid}) is about something else",
+                (doc.message.id, mid),
+            )
         return CheckResult(
             "figures",
             "flag",
