@@ -10,6 +10,7 @@ import pytest
 from app.ingest import parse_transcript
 from app.models import Transcript
 from app.verify import ClaimVerdict, verify_draft
+from app.verify.entities import range_members
 from app.verify.times import clock_times
 
 FAILED = ("unsupported", "contradicted")
@@ -187,3 +188,47 @@ def test_a_figure_moved_to_the_wrong_subject_is_contradicted_by_the_cited_messag
 def test_a_figure_the_cited_message_does_not_give_otherwise_stands(claim: str) -> None:
     verdict = check(claim, LOGINS)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- a numbered range the chat writes ("origin-01..04") names each of its members -------------
+
+NODES = chat(
+    ("09:12", "Sol", "cache-01..04 all pinned at max connections"),
+    ("09:14", "Sol", "web-2 to web-5 restarted, db-07 through 09 untouched"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "cache-01 to cache-04 were pinned at max connections.",
+        "cache-03 was pinned at max connections.",
+        "web-4 was restarted at 09:14.",
+        "db-08 was untouched.",
+    ],
+)
+def test_a_member_of_a_range_the_chat_writes_occurs_in_it(claim: str) -> None:
+    verdict = check(claim, NODES)
+    assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim", ["cache-05 was pinned at max connections.", "web-6 was restarted at 09:14."]
+)
+def test_a_name_past_the_range_does_not_occur(claim: str) -> None:
+    verdict = check(claim, NODES)
+    assert verdict.status in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "members"),
+    [
+        ("origin-01..04 nginx", ["origin-01", "origin-02", "origin-03", "origin-04"]),
+        ("pg-orders-1 to 3", ["pg-orders-1", "pg-orders-2", "pg-orders-3"]),
+        ("scaled 4 to 8", []),  # no name
+        ("x-5..2", []),  # backwards
+        ("h-1..900", []),  # too many to stand for
+    ],
+)
+def test_range_members(text: str, members: list[str]) -> None:
+    assert range_members(text) == members

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.entities import TECH_PARTS, family, squash
+from app.verify.entities import TECH_PARTS, family, range_members, squash
 from app.verify.source import MessageDoc
 from app.verify.text import content_stems
 
@@ -68,6 +68,8 @@ def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
             other = ctx.source.docs[message_id]
             if key in squash(other.message.text):
                 return True
+            if any(squash(m) == key for m in range_members(other.message.text)):
+                return True  # "origin-01..04" names origin-03
             forms = {f for word in other.words for f in word[1]}
             if len(ident.split("-")) > 1 and distinct <= forms:
                 return True

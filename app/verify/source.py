@@ -33,7 +33,7 @@ from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
 from app.verify.components import chat_component_words, identifier_components, used_as_names
-from app.verify.entities import identifiers, part_runs, proper_names, squash
+from app.verify.entities import identifiers, part_runs, proper_names, range_members, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
 from app.verify.quantities import Figure, figures
@@ -313,7 +313,7 @@ class SourceIndex:
                 if len(holders) < KEY_CAP:
                     holders.append((message.id, figure))
         if any(sep in text for sep in "-_.") or any(map(str.isupper, text[1:])):
-            for ident in identifiers(text):
+            for ident in identifiers(text) + range_members(text):
                 self.entity_keys.update(part_runs(ident))
                 self.entity_keys.add(squash(ident))
         return MessageDoc(message, counts, words, figs, clocks)
