@@ -232,3 +232,32 @@ def test_a_name_past_the_range_does_not_occur(claim: str) -> None:
 )
 def test_range_members(text: str, members: list[str]) -> None:
     assert range_members(text) == members
+
+
+# --- "sorry, 41% not 14%": a message that owns an error and writes one figure in place of
+# another replaces it, whatever words stand beside them ------------------------------------------
+
+PANEL = chat(
+    ("09:14", "Mo", "edge hit ratio fell off a cliff. was 96%, now 14%"),
+    ("09:15", "Mo", "sorry misread the panel, 41% not 14%. still terrible"),
+    ("09:20", "Ria", "origin at 70% cpu, we want 30% not 70%"),
+)
+
+
+def test_a_figure_the_chat_swaps_for_another_is_contradicted() -> None:
+    verdict = check("The edge hit ratio fell from 96% to 14% [m1].", PANEL)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "corrects it to 41%" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "The edge hit ratio fell from 96% to 41%.",
+        # "30% not 70%" without an owned error is a wish, not a correction
+        "Origin CPU was at 70% [m3].",
+    ],
+)
+def test_a_figure_no_owned_error_swaps_stands(claim: str) -> None:
+    verdict = check(claim, PANEL)
+    assert verdict.status != "contradicted", verdict.reason

@@ -14,7 +14,9 @@ figure borne out only by messages that a later correction supersedes is *contrad
 correction's sentence with its marker (`FIGURE_MARKER`) gives another figure of its kind beside
 a word of the claim's and a word the earlier message wrote beside the figure, the correction
 writes the claimed figure too (to set it aside), and no sentence of it gives the claimed figure
-beside the claim's words without denying it. A claim that gives both figures tells of the
+beside the claim's words without denying it. A message that owns an error ("sorry", "actually",
+a correction marker) and writes "41% not 14%" (or "instead of", "rather than") replaces the
+second figure with the first outright. A claim that gives both figures tells of the
 correction (`figure_check`). Finding the corrections of a chat is one pass over it; a claim then
 looks at the few messages after the ones that bear its time or figure out.
 """
@@ -59,7 +61,7 @@ class Correction:
 
 
 def _corrections_after(
-    source: SourceIndex, doc: MessageDoc, *, marked: bool = False
+    source: SourceIndex, doc: MessageDoc, *, marked: bool = False, swaps: bool = False
 ) -> list[MessageDoc]:
     """The corrections of time (or, `marked`, any message with a correction marker) at most
     `REACH` messages after `doc`."""
@@ -69,7 +71,15 @@ def _corrections_after(
     later = source.order[position + 1 : position + 1 + REACH]
     if marked:
         docs = [source.docs[i] for i in later]
-        return [d for d in docs if d.figures and FIGURE_MARKER.search(d.message.text)]
+        return [
+            d
+            for d in docs
+            if d.figures
+            and (
+                FIGURE_MARKER.search(d.message.text)
+                or (swaps and len(d.figures) > 1 and _INSTEAD.search(d.message.text))
+            )
+        ]
     return [source.docs[i] for i in later if i in source.correction_ids]
 
 
@@ -126,7 +136,9 @@ def corrected_figure(
         return None
     found: FigureCorrection | None = None
     for doc, stated in holders:
-        if FIGURE_MARKER.search(doc.message.text) and not _restates(doc, figure, wanted):
+        if _swapped(doc, figure) is not None or (
+            FIGURE_MARKER.search(doc.message.text) and not _restates(doc, figure, wanted)
+        ):
             continue  # a correction that names the figure only to set it aside
         said = stated.context - GENERIC
         fix = _figure_fix(source, doc, figure, wanted, said)
@@ -147,6 +159,28 @@ def _restates(doc: MessageDoc, figure: Figure, wanted: frozenset[str]) -> bool:
     return False
 
 
+# "41% not 14%", "1,200, not 1,900", "41% instead of 14%": the first figure replaces the second.
+_INSTEAD = re.compile(
+    r"[ \t]{0,3}+[,(]?+[ \t]{0,3}+(?:not|instead[ \t]{1,3}+of|rather[ \t]{1,3}+than)[ \t]{1,3}+"
+)
+# A message that says it replaces a figure this way needs only an apology or a correction word.
+_OWNED_ERROR = re.compile(r"\bsorry\b|\bactually\b", re.IGNORECASE)
+
+
+def _swapped(doc: MessageDoc, figure: Figure) -> Figure | None:
+    """The figure a message writes in place of the claimed one ("41% not 14%")."""
+    text = doc.message.text
+    if not (MARKER.search(text) or _OWNED_ERROR.search(text)):
+        return None
+    written = doc.figures
+    for new, old in zip(written, written[1:], strict=False):
+        between = text[new.start + len(new.written) : old.start]
+        if old.same(figure) and not new.same(figure) and new.kind == figure.kind:
+            if _INSTEAD.fullmatch(between):
+                return new
+    return None
+
+
 def _figure_fix(
     source: SourceIndex,
     doc: MessageDoc,
@@ -154,7 +188,10 @@ def _figure_fix(
     wanted: frozenset[str],
     said: frozenset[str],
 ) -> FigureCorrection | None:
-    for fix in _corrections_after(source, doc, marked=True):
+    for fix in _corrections_after(source, doc, marked=True, swaps=True):
+        swapped = _swapped(fix, figure)
+        if swapped is not None:
+            return FigureCorrection(fix, swapped, doc)
         other: Figure | None = None
         for sentence in _SENTENCE.split(fix.message.text):
             stems = frozenset(content_stems(sentence))

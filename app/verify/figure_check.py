@@ -149,6 +149,16 @@ def _one_figure(
         for mid, other in ctx.source.figure_holders(figure)
         if other.kind == figure.kind or _same_words(figure, other)
     ]
+    fix = corrected_figure(ctx.source, [(ctx.source.docs[m], o) for m, o in holders], figure)
+    if fix is not None and not any(f.same(fix.said) for f in ctx.figures):
+        # (a claim that gives the corrected figure too tells of the correction)
+        return CheckResult(
+            "figures",
+            "contradicted",
+            f"{fix.earlier.when()} gives {figure.written}, but {fix.doc.when()} corrects it to "
+            f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
+            (fix.doc.message.id,),
+        )
     cited = set(ctx.cited)
     in_cited = [mid for mid, _ in holders if mid in cited]
     if in_cited:
@@ -163,16 +173,6 @@ def _one_figure(
             "figures",
             "contradicted",
             f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
-        )
-    fix = corrected_figure(ctx.source, [(ctx.source.docs[m], o) for m, o in holders], figure)
-    if fix is not None and not any(f.same(fix.said) for f in ctx.figures):
-        # (a claim that gives the corrected figure too tells of the correction)
-        return CheckResult(
-            "figures",
-            "contradicted",
-            f"{fix.earlier.when()} gives {figure.written}, but {fix.doc.when()} corrects it to "
-            f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
-            (fix.doc.message.id,),
         )
     close = [mid for mid, other in holders if (figure.context - GENERIC) & other.context]
     if close:
