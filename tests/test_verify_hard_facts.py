@@ -261,3 +261,41 @@ def test_a_figure_the_chat_swaps_for_another_is_contradicted() -> None:
 def test_a_figure_no_owned_error_swaps_stands(claim: str) -> None:
     verdict = check(claim, PANEL)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- a time given to the wrong event: the cited message writes the claimed time for something
+# else, and another time for what the claim says -------------------------------------------------
+
+BATCH = chat(
+    (
+        "09:17",
+        "Dev",
+        "export job logs: started 01:00, upload step from 02:10 onward is all timeouts",
+    ),
+    ("09:30", "Kim", "the batch was stuck since ~03:40 but the alert fired at 05:12"),
+    ("09:40", "Kim", "uploads fine again (tested 09:41), the last timeout at 09:38"),
+)
+
+
+def test_a_time_the_cited_message_gives_to_another_event_is_contradicted() -> None:
+    verdict = check("02:10 The export job started [m1].", BATCH)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "01:00" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "02:10 Upload steps started timing out [m1].",
+        "01:00 The export job started [m1].",
+        # "since ~03:40": the time's own stretch of the message says it
+        "03:40 The batch got stuck [m2].",
+        # the stretch at 09:38 shares a word with the claim: it may be what it paraphrases
+        "09:38 Uploads worked again after the last timeout [m3].",
+        # both times of a range
+        "01:00 to 02:10 the export job ran [m1].",
+    ],
+)
+def test_a_time_the_cited_message_gives_to_the_claims_event_stands(claim: str) -> None:
+    verdict = check(claim, BATCH)
+    assert verdict.status != "contradicted", verdict.reason
