@@ -299,3 +299,39 @@ def test_a_time_the_cited_message_gives_to_another_event_is_contradicted() -> No
 def test_a_time_the_cited_message_gives_to_the_claims_event_stands(claim: str) -> None:
     verdict = check(claim, BATCH)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- a service claimed for what the cited message says of another: the message names one other
+# service, not the claimed one, and is about the claim's other words ------------------------------
+
+DEPLOYS = chat(
+    ("08:50", "alert", "search-api p99 latency high"),
+    ("09:07", "Omar", "fwiw we deployed web-storefront v2.18 at 08:45, cache header changes"),
+    ("09:10", "Ana", "search-api reads products from the index, no deploy there"),
+    ("09:12", "Ana", "dns for orders-db.svc.internal flapped, that is the resolver"),
+)
+
+
+def test_a_service_the_cited_message_does_not_name_is_contradicted() -> None:
+    verdict = check("08:45 search-api v2.18 was deployed with cache header changes [m2].", DEPLOYS)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "web-storefront" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "08:45 web-storefront v2.18 was deployed with cache header changes [m2].",
+        # citing nothing: retrieval is no citation
+        "search-api v2.18 was deployed with cache header changes.",
+        # a domain is not of a service's sort
+        "The resolver for search-api flapped [m4].",
+        # the cited message is about something else than the claim's other words
+        "search-api latency was high [m2].",
+    ],
+)
+def test_a_service_the_cited_message_names_or_cannot_rival_stands(claim: str) -> None:
+    verdict = check(claim, DEPLOYS)
+    assert not (verdict.status == "contradicted" and "says this of" in verdict.reason), (
+        verdict.reason
+    )
