@@ -11,6 +11,7 @@ from app.ingest import parse_transcript
 from app.models import Transcript
 from app.verify import ClaimVerdict, verify_draft
 from app.verify.entities import range_members
+from app.verify.region_check import regions
 from app.verify.times import clock_times
 
 FAILED = ("unsupported", "contradicted")
@@ -335,3 +336,46 @@ def test_a_service_the_cited_message_names_or_cannot_rival_stands(claim: str) ->
     assert not (verdict.status == "contradicted" and "says this of" in verdict.reason), (
         verdict.reason
     )
+
+
+# --- regions: "eu-west-1", "eu-west" and "euw" are one region; a claim citing a message that
+# says its event of another region is contradicted ------------------------------------------------
+
+ZONES = chat(
+    ("23:34", "Kofi", "us-east and ap-south login rates look normal. only euw"),
+    ("23:35", "Ana", "we shipped keycloak 24.0.3 to euw at 17:40 today"),
+    ("23:40", "Ana", "bastion rules changed in ap-south only, nothing in eu-west-1"),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("only euw, eu-west-1 and eu-west", {"eu-w"}),
+        ("use1 apse2 usw2 eu-central-1", {"us-e", "ap-se", "us-w", "eu-c"}),
+        ("men use sae", set()),  # words, not regions
+    ],
+)
+def test_regions_meet_by_area_and_direction(text: str, keys: set[str]) -> None:
+    assert set(regions(text)) == keys
+
+
+def test_a_region_the_cited_message_does_not_name_is_contradicted() -> None:
+    verdict = check("17:40 keycloak 24.0.3 was shipped to ap-south [m2].", ZONES)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "euw" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "17:40 keycloak 24.0.3 was shipped to eu-west-1 [m2].",
+        # uncited: nothing to hold it against
+        "17:40 keycloak 24.0.3 was shipped to ap-south.",
+        # the cited message names several regions: which one is not clear
+        "Bastion rules changed in us-east [m3].",
+    ],
+)
+def test_a_region_the_cited_message_names_or_cannot_settle_stands(claim: str) -> None:
+    verdict = check(claim, ZONES)
+    assert verdict.status != "contradicted", verdict.reason
