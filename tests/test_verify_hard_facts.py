@@ -379,3 +379,30 @@ def test_a_region_the_cited_message_does_not_name_is_contradicted() -> None:
 def test_a_region_the_cited_message_names_or_cannot_settle_stands(claim: str) -> None:
     verdict = check(claim, ZONES)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- names in any script: "Tomás" is a person of the chat as much as "Tom" ----------------------
+
+TEAM = chat(
+    ("09:05", "Tomás", "cluster health on search-2 is yellow"),
+    ("09:17", "Dev", "job logs: enrichment step full of 429 Too Many Requests"),
+    ("09:20", "Zoë", "I restarted the enrichment workers"),
+)
+
+
+def test_an_accented_name_is_read_as_a_person() -> None:
+    verdict = check("Tomás found the 429 errors in the enrichment job logs [m2].", TEAM)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "Dev's report" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Zoë restarted the enrichment workers [m3].",
+        "Tomás reported that cluster health on search-2 was yellow [m1].",
+    ],
+)
+def test_an_accented_name_that_acted_is_linked(claim: str) -> None:
+    verdict = check(claim, TEAM)
+    assert verdict.status not in FAILED, verdict.reason
