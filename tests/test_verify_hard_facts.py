@@ -406,3 +406,36 @@ def test_an_accented_name_is_read_as_a_person() -> None:
 def test_an_accented_name_that_acted_is_linked(claim: str) -> None:
     verdict = check(claim, TEAM)
     assert verdict.status not in FAILED, verdict.reason
+
+
+# --- false contradictions the blind cases found: a question word opening a follow-up is no
+# owner, and a duration in one part of a claim is not held against a range in another ---------
+
+OWNERS = chat(
+    ("10:00", "Lena", "follow-ups: 1) how to detect launch crashes before main. Carla, yours?"),
+    ("10:01", "Carla", "yes, I'll take it"),
+    (
+        "10:02",
+        "Femi",
+        "two primaries for ~40 minutes. carts changed between 14:46 and 15:10 are lost",
+    ),
+)
+
+
+def test_a_question_word_opening_a_follow_up_is_no_owner() -> None:
+    verdict = check("How to detect launch crashes before main.", OWNERS)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_duration_and_a_range_in_different_parts_are_different_things() -> None:
+    claim = (
+        "Redis had two primaries for about 40 minutes; "
+        "carts changed between 14:46 and 15:10 were lost."
+    )
+    verdict = check(claim, OWNERS)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_duration_of_its_own_range_is_still_held_to_it() -> None:
+    verdict = check("Carts changed between 14:46 and 15:10, about 40 minutes, were lost.", OWNERS)
+    assert verdict.status == "contradicted", verdict.reason

@@ -95,6 +95,16 @@ def _own_range(ctx: ClaimContext) -> tuple[str, str, int] | None:
     return first.value, second.value, range_seconds(first.value, second.value)
 
 
+def _with_range(ctx: ClaimContext, figure: Figure) -> bool:
+    """True when the duration and the claim's range stand in one part of it: "for about 40
+    minutes; cart changes made between 14:46 and 15:10 were lost" gives the two of different
+    things."""
+    first, second = ctx.ranges[0]
+    low, high = sorted((figure.start, first.start))
+    high = max(high, second.start)
+    return not any(mark in ctx.text[low:high] for mark in (";", ". "))
+
+
 def duration_slack(figure: Figure) -> float:
     """How far a duration computed from the chat's own ranges or from its impact window (first
     alert to recovery) may be from the claimed one: a minute (timestamps have minute
@@ -292,7 +302,8 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
     passed: list[int] = []
     flags: list[CheckResult] = []
     for figure in ctx.figures:
-        range_for_it = own_range if durations == [figure] else None
+        alone = durations == [figure] and own_range is not None and _with_range(ctx, figure)
+        range_for_it = own_range if alone else None
         result = _one_figure(ctx, figure, range_for_it)
         if result.outcome in ("contradicted", "unsupported"):
             return result
