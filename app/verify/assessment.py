@@ -35,6 +35,7 @@ from app.verify.people_check import check_people
 from app.verify.placeholder_check import check_placeholders
 from app.verify.polarity_check import check_polarity
 from app.verify.quantifier_check import check_quantifiers
+from app.verify.region_check import check_regions
 from app.verify.silence_check import check_silence
 from app.verify.source import SourceIndex
 from app.verify.time_check import check_times
@@ -53,6 +54,7 @@ CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_identifiers,
     check_names,
     check_components,
+    check_regions,
     check_people,
     check_quantifiers,
     check_polarity,

@@ -29,7 +29,7 @@ from app.verify.components import (
     pieces,
 )
 from app.verify.context import CheckResult, ClaimContext
-from app.verify.entities import squash
+from app.verify.entities import range_members, squash
 from app.verify.mood import is_past_form
 from app.verify.quantities import figures
 from app.verify.source import MessageDoc
@@ -156,10 +156,7 @@ def _clauses(ctx: ClaimContext, event: frozenset[str], docs: list[MessageDoc]) -
 
 def _named_elsewhere(reports: list[_Clause], best: _Clause, component: Component) -> bool:
     """A clause that names the component reports the event half as well as the best one."""
-    return any(
-        r.score >= OWN_SHARE * best.score and names(squash(r.text), _forms(r.text), component)
-        for r in reports
-    )
+    return any(r.score >= OWN_SHARE * best.score and _names_in(r.text, component) for r in reports)
 
 
 def _abbreviates(short: str, key: str) -> bool:
@@ -221,6 +218,14 @@ def _other_subject(ctx: ClaimContext, component: Component, report: str) -> str 
     return None
 
 
+def _names_in(text: str, component: Component) -> bool:
+    """True when a chat clause names the component: whole, by its distinctive parts, or as a
+    member of a numbered range it writes ("origin-01..04" names origin-03)."""
+    if names(squash(text), _forms(text), component):
+        return True
+    return component.identifier and any(squash(m) == component.key for m in range_members(text))
+
+
 def _forms(text: str) -> frozenset[str]:
     return frozenset(t.raw for t in words(text))
 
@@ -240,7 +245,7 @@ def check_components(ctx: ClaimContext) -> CheckResult:
         if not reports:
             continue
         best = reports[0]
-        if names(squash(best.text), _forms(best.text), component):
+        if _names_in(best.text, component):
             confirmed.append(best.doc.message.id)
             continue
         rivals = {
@@ -263,10 +268,7 @@ def check_components(ctx: ClaimContext) -> CheckResult:
         if len(rivals) != 1:
             continue  # none, or several: which one the clause speaks of is not clear
         own = [
-            r
-            for r in reports
-            if r.score >= OWN_SHARE * best.score
-            and names(squash(r.text), _forms(r.text), component)
+            r for r in reports if r.score >= OWN_SHARE * best.score and _names_in(r.text, component)
         ]
         if own:
             confirmed.append(own[0].doc.message.id)

@@ -6,10 +6,19 @@ A correction is a message with a correction marker (`MARKER`) that gives a time;
 the time an earlier message (at most `REACH` messages before it) gave the same thing: the words
 beside both times share one, and one of the claim's words. A claim that repeats the superseded
 time is *contradicted* by the correction, unless the correction restates that time beside the
-claim's words. (Figures are left alone: a correction restates and contextualises figures too
-often, "1.9M is the total published counter, not depth", for the rules to tell which it
-replaces.) Finding the corrections of a chat is one pass over it; a claim then looks at the
-few messages after the ones that bear its time out.
+claim's words.
+
+Figures the same way, read one sentence at a time (a correction restates and explains figures:
+"correction, peak depth was 1.2M. 1.9M is the total published counter, not depth"): a claim's
+figure borne out only by messages that a later correction supersedes is *contradicted* when the
+correction's sentence with its marker (`FIGURE_MARKER`) gives another figure of its kind beside
+a word of the claim's and a word the earlier message wrote beside the figure, the correction
+writes the claimed figure too (to set it aside), and no sentence of it gives the claimed figure
+beside the claim's words without denying it. A message that owns an error ("sorry", "actually",
+a correction marker) and writes "41% not 14%" (or "instead of", "rather than") replaces the
+second figure with the first outright. A claim that gives both figures tells of the
+correction (`figure_check`). Finding the corrections of a chat is one pass over it; a claim then
+looks at the few messages after the ones that bear its time or figure out.
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.verify.quantities import Figure, figures
 from app.verify.source import MessageDoc, SourceIndex, anchor_words
+from app.verify.text import GENERIC, content_stems
 
 MARKER = re.compile(
     r"\bcorrection\b|\bcorrect(?:ed|ing)[ \t]++(?:myself|that|this|the)\b|\bi[ \t]++misspoke\b|"
@@ -25,9 +36,19 @@ MARKER = re.compile(
     r"wrong|wrong)\b|\bmy[ \t]++mistake\b|\bmis-?read\b",
     re.IGNORECASE,
 )
+# The markers that correct a figure: a chat about a typo or a misread config writes "typo" and
+# "misread" of the incident itself, beside its figures.
+FIGURE_MARKER = re.compile(
+    r"\bcorrection\b|\bcorrect(?:ed|ing)[ \t]++(?:myself|that|this|the)\b|\bi[ \t]++misspoke\b|"
+    r"\bscratch[ \t]++that\b|\bsorry,?+[ \t]++(?:i[ \t]++meant|that[ \t]++was[ \t]++wrong|wrong)\b|"
+    r"\bmy[ \t]++mistake\b",
+    re.IGNORECASE,
+)
 # A correction supersedes what was said at most this many messages before it (an incident
 # channel corrects its start time long after: 24 messages later in one of the dev chats).
 REACH = 30
+_NEGATION = re.compile(r"\b(?:not|no|never)\b|n['’]t\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?;])[ \t\n]++|\n++")
 
 
 @dataclass(frozen=True)
@@ -39,11 +60,26 @@ class Correction:
     earlier: MessageDoc
 
 
-def _corrections_after(source: SourceIndex, doc: MessageDoc) -> list[MessageDoc]:
+def _corrections_after(
+    source: SourceIndex, doc: MessageDoc, *, marked: bool = False, swaps: bool = False
+) -> list[MessageDoc]:
+    """The corrections of time (or, `marked`, any message with a correction marker) at most
+    `REACH` messages after `doc`."""
     position = source.positions.get(doc.message.id)
     if position is None:
         return []
     later = source.order[position + 1 : position + 1 + REACH]
+    if marked:
+        docs = [source.docs[i] for i in later]
+        return [
+            d
+            for d in docs
+            if d.figures
+            and (
+                FIGURE_MARKER.search(d.message.text)
+                or (swaps and len(d.figures) > 1 and _INSTEAD.search(d.message.text))
+            )
+        ]
     return [source.docs[i] for i in later if i in source.correction_ids]
 
 
@@ -78,3 +114,97 @@ def _said_at(doc: MessageDoc, values: tuple[str, ...]) -> frozenset[str]:
     if written:
         return frozenset().union(*(anchor_words(doc.message.text, t.start, t.end) for t in written))
     return doc.content
+
+
+@dataclass(frozen=True)
+class FigureCorrection:
+    """A correcting message, the figure it gives instead, and the message it supersedes."""
+
+    doc: MessageDoc
+    said: Figure
+    earlier: MessageDoc
+
+
+def corrected_figure(
+    source: SourceIndex, holders: list[tuple[MessageDoc, Figure]], figure: Figure
+) -> FigureCorrection | None:
+    """A later correction of the figure each of `holders` (message, its figure equal to the
+    claim's) states, giving another figure of its kind for what the claim says it of (see the
+    module docstring); None when any holder stands uncorrected."""
+    wanted = figure.context - GENERIC
+    if not wanted or not holders:
+        return None
+    found: FigureCorrection | None = None
+    for doc, stated in holders:
+        if _swapped(doc, figure) is not None or (
+            FIGURE_MARKER.search(doc.message.text) and not _restates(doc, figure, wanted)
+        ):
+            continue  # a correction that names the figure only to set it aside
+        said = stated.context - GENERIC
+        fix = _figure_fix(source, doc, figure, wanted, said)
+        if fix is None:
+            return None  # this message's figure stands
+        found = found or fix
+    return found
+
+
+def _restates(doc: MessageDoc, figure: Figure, wanted: frozenset[str]) -> bool:
+    """True when a sentence of the message gives the figure beside one of the claim's words,
+    and not to deny it ("84k is the jobs submitted, not the backlog" keeps 84k for no backlog)."""
+    for sentence in _SENTENCE.split(doc.message.text):
+        if _NEGATION.search(sentence) or not any(f.same(figure) for f in figures(sentence)):
+            continue
+        if frozenset(content_stems(sentence)) & wanted:
+            return True
+    return False
+
+
+# "41% not 14%", "1,200, not 1,900", "41% instead of 14%": the first figure replaces the second.
+_INSTEAD = re.compile(
+    r"[ \t]{0,3}+[,(]?+[ \t]{0,3}+(?:not|instead[ \t]{1,3}+of|rather[ \t]{1,3}+than)[ \t]{1,3}+"
+)
+# A message that says it replaces a figure this way needs only an apology or a correction word.
+_OWNED_ERROR = re.compile(r"\bsorry\b|\bactually\b", re.IGNORECASE)
+
+
+def _swapped(doc: MessageDoc, figure: Figure) -> Figure | None:
+    """The figure a message writes in place of the claimed one ("41% not 14%")."""
+    text = doc.message.text
+    if not (MARKER.search(text) or _OWNED_ERROR.search(text)):
+        return None
+    written = doc.figures
+    for new, old in zip(written, written[1:], strict=False):
+        between = text[new.start + len(new.written) : old.start]
+        if old.same(figure) and not new.same(figure) and new.kind == figure.kind:
+            if _INSTEAD.fullmatch(between):
+                return new
+    return None
+
+
+def _figure_fix(
+    source: SourceIndex,
+    doc: MessageDoc,
+    figure: Figure,
+    wanted: frozenset[str],
+    said: frozenset[str],
+) -> FigureCorrection | None:
+    for fix in _corrections_after(source, doc, marked=True, swaps=True):
+        swapped = _swapped(fix, figure)
+        if swapped is not None:
+            return FigureCorrection(fix, swapped, doc)
+        other: Figure | None = None
+        for sentence in _SENTENCE.split(fix.message.text):
+            stems = frozenset(content_stems(sentence))
+            for written in figures(sentence):
+                if written.same(figure):
+                    if stems & wanted and not _NEGATION.search(sentence):
+                        return None  # the correction says the claimed figure too
+                    continue
+                rival = written.kind == figure.kind and not written.magnitude
+                beside = stems & wanted & said
+                if rival and other is None and beside and FIGURE_MARKER.search(sentence):
+                    other = written
+        names_it = any(f.same(figure) for f in figures(fix.message.text))
+        if other is not None and names_it:
+            return FigureCorrection(fix, other, doc)
+    return None

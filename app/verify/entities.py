@@ -64,6 +64,16 @@ _COMMON_ACRONYMS = frozenset(
     API URL DNS CDN CPU RAM SQL HTTP HTTPS TLS SSL CI CD QA PR OK US EU UK ID IP VPN SSO MFA DB
     SEV PII GDPR JSON XML YAML HTML CSS UI UX SDK CLI OS VM AZ TTL IO""".split()
 )
+# A run of numbered names written as a range: "origin-01..04", "web-1 to web-6",
+# "db-03 through 05" (the base is repeated or not).
+_NUMBERED_RANGE = re.compile(
+    r"(?<![\w\-.])(?P<base>[a-z][a-z0-9]*+(?:-[a-z][a-z0-9]*+)*+)-(?P<a>\d{1,3}+)"
+    r"(?:\.\.|[ \t]{0,2}+(?:to|through|thru|–)[ \t]{0,2}+(?:(?P=base)-)?+)"
+    r"(?P<b>\d{1,3}+)(?![\w\-])",
+    re.IGNORECASE,
+)
+# The most names one range stands for.
+RANGE_MEMBERS = 64
 _CAPITALISED = re.compile(r"(?<![\w'’\-])[A-Z][a-z]{2,}+(?![\w\-])")
 
 
@@ -181,3 +191,17 @@ def _starts_sentence(text: str, position: int) -> bool:
 
 
 _BREAKS = frozenset('.!?:;("“‘[|')
+
+
+def range_members(text: str) -> list[str]:
+    """The names a numbered range written in `text` stands for, in the range's own digits:
+    "origin-01..04" gives origin-01, origin-02, origin-03 and origin-04 (a range of more than
+    `RANGE_MEMBERS` names, or a backwards one, gives none)."""
+    found: list[str] = []
+    for match in _NUMBERED_RANGE.finditer(text):
+        first, last = int(match["a"]), int(match["b"])
+        if not first < last or last - first >= RANGE_MEMBERS:
+            continue
+        width = len(match["a"]) if match["a"].startswith("0") else 1
+        found += [f"{match['base']}-{n:0{width}d}" for n in range(first, last + 1)]
+    return found

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 
+from app.verify.components import identifier_components, is_system_name
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.entities import TECH_PARTS, family, squash
+from app.verify.entities import TECH_PARTS, family, range_members, squash
 from app.verify.source import MessageDoc
 from app.verify.text import content_stems
 
@@ -68,10 +69,63 @@ def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
             other = ctx.source.docs[message_id]
             if key in squash(other.message.text):
                 return True
+            if any(squash(m) == key for m in range_members(other.message.text)):
+                return True  # "origin-01..04" names origin-03
             forms = {f for word in other.words for f in word[1]}
             if len(ident.split("-")) > 1 and distinct <= forms:
                 return True
     return False
+
+
+def _other_service_cited(ctx: ClaimContext, ident: str) -> CheckResult | None:
+    """A service the chat names, claimed for what the cited message says of another one:
+    "search-api v2.18 deployed [m6]" where m6 says "we deployed web-storefront v2.18". The sort
+    is a system name with no trailing number (numbered hosts and versions have their own
+    checks); a domain is no rival of a service. Contradicted when no cited message names the
+    claimed service (whole, by its distinctive parts, or in a range), and one cited message
+    about the claim's other words names exactly one other service the chat uses as a name and
+    the claim does not."""
+    if not ctx.cited_docs or not _service_sort(ident):
+        return None
+    key = squash(ident)
+    distinct = distinctive_parts(ident)
+    for doc in ctx.cited_docs:
+        forms = {f for word in doc.words for f in word[1]}
+        if key in squash(doc.message.text) or distinct <= forms:
+            return None
+        if any(squash(m) == key for m in range_members(doc.message.text)):
+            return None
+    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    rest = frozenset(w for w in rest if ctx.source.known(w))
+    if len(rest) < 2:
+        return None
+    claim_key = squash(ctx.text)
+    for doc in ctx.cited_docs:
+        if overlap(set(rest), set(doc.stems)) < SAME_THING:
+            continue
+        rivals = {
+            c.key: c.written
+            for c in identifier_components(doc.message.text)
+            if _service_sort(c.written)
+            and ("." in c.written) == ("." in ident)  # a domain is no rival of a service
+            and c.key in ctx.source.named_systems
+            and c.key not in claim_key
+        }
+        if len(rivals) == 1:
+            (other,) = rivals.values()
+            return CheckResult(
+                "identifiers",
+                "contradicted",
+                f"the cited {doc.when()} says this of {other}, not {ident}",
+                (doc.message.id,),
+            )
+    return None
+
+
+def _service_sort(name: str) -> bool:
+    """A system name of the service sort: hyphenated or dotted, not a version, a file or a
+    numbered host ("search-api", "web-storefront"; not "auth-7", "v2.18")."""
+    return is_system_name(name) and family(name) != "version" and not name[-1:].isdigit()
 
 
 def _about(ctx: ClaimContext, ident: str) -> list[MessageDoc]:
@@ -98,6 +152,9 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
         return CheckResult("identifiers", "skip")
     for ident in ctx.identifiers:
         if ctx.source.has_entity(ident):
+            swapped = _other_service_cited(ctx, ident)
+            if swapped is not None:
+                return swapped
             # The chat names it, but is it the one the chat names for this? The cited messages
             # decide; for a claim citing none, the messages that say most of what it says.
             # (a version the chat writes is no wrong one by retrieval alone: "rolled back from
@@ -150,9 +207,11 @@ def check_names(ctx: ClaimContext) -> CheckResult:
         return CheckResult(
             "names", "unsupported", f"the chat never mentions {', '.join(unknown[:4])}"
         )
-    strange = [a for a in dict.fromkeys(ctx.acronyms) if not ctx.source.knows_name(a)]
+    strange = [a for a in dict.fromkeys(ctx.acronyms) if not ctx.source.knows_acronym(a)]
     if strange:
-        return CheckResult("names", "flag", f"the chat never uses {', '.join(strange[:4])}")
+        return CheckResult(
+            "names", "unsupported", f"the chat never writes {', '.join(strange[:4])}"
+        )
     if not names:
         return CheckResult("names", "skip")
     return CheckResult("names", "pass", "the names it uses occur in the chat")

@@ -9,7 +9,11 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
 - the claim's own range spans another duration: *contradicted*;
 - the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
   "thousands of transactions daily");
-- the chat states it, but about something else: a soft flag.
+- the chat states it, but about something else: *contradicted* when a cited message gives
+  another figure of its kind, on the same scale (`MOVED_SCALE`), for what the claim says it of
+  (the figure was moved to the wrong subject); else a soft flag;
+- the chat corrects the figure (`corrections.corrected_figure`): *contradicted* by the
+  correction.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from itertools import combinations
 
 from app.models import clock_seconds
 from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.corrections import corrected_figure
 from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
 from app.verify.source import MessageDoc, written_seconds
 from app.verify.text import GENERIC
@@ -63,6 +68,17 @@ def _rival(
     return None
 
 
+# A figure put on the wrong subject is contradicted only by a figure of that subject on the same
+# scale (within this factor): "resets export_count to 1" is no rival to "1,874 rows".
+MOVED_SCALE = 2.0
+
+
+def _comparable(figure: Figure, other: Figure) -> bool:
+    """True when two figures of a kind are within `MOVED_SCALE` of each other."""
+    low, high = sorted((abs(figure.value), abs(other.value)))
+    return low > 0 and high / low <= MOVED_SCALE
+
+
 def _about_the_claim(ctx: ClaimContext) -> list[MessageDoc]:
     """Retrieved messages that say most of what the claim says (for a claim citing none)."""
     known = frozenset(w for w in ctx.content if ctx.source.known(w))
@@ -77,6 +93,16 @@ def _own_range(ctx: ClaimContext) -> tuple[str, str, int] | None:
         return None
     first, second = ctx.ranges[0]
     return first.value, second.value, range_seconds(first.value, second.value)
+
+
+def _with_range(ctx: ClaimContext, figure: Figure) -> bool:
+    """True when the duration and the claim's range stand in one part of it: "for about 40
+    minutes; cart changes made between 14:46 and 15:10 were lost" gives the two of different
+    things."""
+    first, second = ctx.ranges[0]
+    low, high = sorted((figure.start, first.start))
+    high = max(high, second.start)
+    return not any(mark in ctx.text[low:high] for mark in (";", ". "))
 
 
 def duration_slack(figure: Figure) -> float:
@@ -133,6 +159,16 @@ def _one_figure(
         for mid, other in ctx.source.figure_holders(figure)
         if other.kind == figure.kind or _same_words(figure, other)
     ]
+    fix = corrected_figure(ctx.source, [(ctx.source.docs[m], o) for m, o in holders], figure)
+    if fix is not None and not any(f.same(fix.said) for f in ctx.figures):
+        # (a claim that gives the corrected figure too tells of the correction)
+        return CheckResult(
+            "figures",
+            "contradicted",
+            f"{fix.earlier.when()} gives {figure.written}, but {fix.doc.when()} corrects it to "
+            f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
+            (fix.doc.message.id,),
+        )
     cited = set(ctx.cited)
     in_cited = [mid for mid, _ in holders if mid in cited]
     if in_cited:
@@ -174,6 +210,25 @@ def _one_figure(
             )
     if holders:  # the chat states this very figure, about something else as far as words go
         mid = holders[0][0]
+        moved = None
+        if not (figure.vague or figure.fraction):
+            moved = _rival(ctx, figure, ctx.cited_docs)
+        if (
+            moved is not None
+            and moved[0].message.id not in {m for m, _ in holders}
+            and not any(moved[1].same(f) for f in ctx.figures)  # the claim's other figure
+            and _comparable(figure, moved[1])
+        ):
+            # the figure of something else, put on the claim's subject, for which the message
+            # it cites gives another figure of the kind
+            doc, other = moved
+            return CheckResult(
+                "figures",
+                "contradicted",
+                f"{doc.when()} gives {other.written} for this; the chat's {figure.written} "
+                f"(m{mid}) is about something else",
+                (doc.message.id, mid),
+            )
         return CheckResult(
             "figures",
             "flag",
@@ -247,7 +302,8 @@ def check_figures(ctx: ClaimContext) -> CheckResult:
     passed: list[int] = []
     flags: list[CheckResult] = []
     for figure in ctx.figures:
-        range_for_it = own_range if durations == [figure] else None
+        alone = durations == [figure] and own_range is not None and _with_range(ctx, figure)
+        range_for_it = own_range if alone else None
         result = _one_figure(ctx, figure, range_for_it)
         if result.outcome in ("contradicted", "unsupported"):
             return result

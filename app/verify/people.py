@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from app.verify.text import STOPWORDS
 
-_WORD = re.compile(r"@?+[A-Za-z][A-Za-z0-9]*+(?:[.'’\-][A-Za-z0-9]++)*+")
+# Letters of any script: "Tomás", "Zoë" and "Müller" are names as much as "Tom".
+_WORD = re.compile(r"@?+[^\W\d_][^\W_]*+(?:[.'’\-][^\W_]++)*+")
 _POSSESSIVE = ("'s", "’s")
 _RESOLVED_KEPT = 65536  # words whose answer one index remembers
 

@@ -22,7 +22,7 @@ from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.mood import PLANNED_HEADING, is_past_form
 from app.verify.source import MessageDoc
 from app.verify.splitting import no_owner
-from app.verify.text import GENERIC, content_stems, stem, words
+from app.verify.text import GENERIC, STOPWORDS, content_stems, stem, words
 
 # A follow-up matches a claim's task from this (IDF-weighted) share of the smaller side.
 TASK_MATCH = 0.5
@@ -71,7 +71,9 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     leading = _LEADING_NAME.match(ctx.text)  # a name the chat mentions but who never wrote
     if leading is not None and _OWNER_VERB.match(ctx.text[leading.end() : leading.end() + 24]):
         name = leading["name"]
-        if name.lower() not in _NOT_NAMES and ctx.source.knows_name(name):
+        lowered = name.lower()
+        # "How to detect ...", "Where to ...": a question word opening the line is no owner
+        if lowered not in _NOT_NAMES and lowered not in STOPWORDS and ctx.source.knows_name(name):
             return name
     return None
 

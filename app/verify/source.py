@@ -19,6 +19,7 @@ import gc
 import hashlib
 import heapq
 import math
+import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
@@ -32,7 +33,7 @@ from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
 from app.verify.components import chat_component_words, identifier_components, used_as_names
-from app.verify.entities import identifiers, part_runs, proper_names, squash
+from app.verify.entities import identifiers, part_runs, proper_names, range_members, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
 from app.verify.quantities import Figure, figures
@@ -312,7 +313,7 @@ class SourceIndex:
                 if len(holders) < KEY_CAP:
                     holders.append((message.id, figure))
         if any(sep in text for sep in "-_.") or any(map(str.isupper, text[1:])):
-            for ident in identifiers(text):
+            for ident in identifiers(text) + range_members(text):
                 self.entity_keys.update(part_runs(ident))
                 self.entity_keys.add(squash(ident))
         return MessageDoc(message, counts, words, figs, clocks)
@@ -424,6 +425,25 @@ class SourceIndex:
         )
 
     @cached_property
+    def initials(self) -> frozenset[str]:
+        """Initials of every run of two to five consecutive words the chat writes ("idp" of
+        "identity provider", "cm" of "certificate manager"): what an abbreviation of the chat's
+        own words spells."""
+        found: set[str] = set()
+        for doc in self.docs.values():
+            letters = [w[0] for w in _WORD_RUN.findall(doc.message.text.lower())]
+            for start in range(len(letters)):
+                for end in range(start + 2, min(start + 5, len(letters)) + 1):
+                    found.add("".join(letters[start:end]))
+        return frozenset(found)
+
+    def knows_acronym(self, acronym: str) -> bool:
+        """True when an upper-case abbreviation occurs in the chat in any case or form (see
+        `knows_word`), or spells the initials of words the chat writes."""
+        bare = acronym[:-1] if acronym.endswith("s") and len(acronym) > 2 else acronym
+        return self.knows_word(acronym) or self.knows_word(bare) or bare.lower() in self.initials
+
+    @cached_property
     def system_keys(self) -> frozenset[str]:
         """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
         return frozenset(
@@ -502,6 +522,7 @@ class SourceIndex:
         return doc.message.elapsed_seconds() if doc else None
 
 
+_WORD_RUN = re.compile(r"[a-z][a-z0-9']*+")
 _NOT_ABBREVIATIONS = STOPWORDS | {"am", "pm", "ms", "ok", "min", "sec", "hrs", "yes", "yep", "lol"}
 
 

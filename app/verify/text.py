@@ -184,6 +184,13 @@ NEGATIONS = frozenset(
         "shouldn’t",
     }
 )
+# Chat writes negations without the apostrophe ("search responses arent cached"); the few that
+# are English words of their own ("cant", "wont") are left out.
+APOSTROPHELESS_NEGATIONS = frozenset(
+    """didnt doesnt dont isnt wasnt werent arent hasnt havent hadnt couldnt wouldnt
+    shouldnt""".split()
+)
+NEGATIONS = NEGATIONS | APOSTROPHELESS_NEGATIONS
 
 
 # "-ation" loses only "-ion" ("rotation" -> "rotat", as "rotate"; "validation" -> "valid").

@@ -29,7 +29,7 @@ from app.verify.corrections import corrected_time
 from app.verify.quantities import figures
 from app.verify.source import MessageDoc, anchor_words
 from app.verify.text import GENERIC, content_stems, stem
-from app.verify.times import WrittenTime
+from app.verify.times import WrittenTime, time_ranges
 
 # A message is about an event when it has this share of the event's words the chat uses.
 EVENT_OVERLAP = 0.34
@@ -245,6 +245,59 @@ def _reference_point(text: str, written: WrittenTime) -> bool:
     return bool(before) and before[-1] in _REFERENCE
 
 
+# The claim's event is what another written time of the message is about from this many words.
+OTHER_EVENT_WORDS = 2
+
+
+def _given_to_another_event(
+    ctx: ClaimContext, written: WrittenTime, holder: MessageDoc
+) -> CheckResult | None:
+    """The cited message writes the claimed time, but for something else: "started 01:00,
+    enrichment step from 02:10 onward" for "02:10 job starts". Contradicted when the time is
+    not the message's own, the stretch it stands in shares no word with the claim, and the
+    stretch of another time it writes (not the claim's, not a range with it) shares two of the
+    claim's event."""
+    values = set(written.values)
+    if holder.message.time is not None and hhmm(holder.message.time) in values:
+        return None
+    text = holder.message.text
+    mine = [t for t in holder.times if set(t.values) & values]
+    others = [t for t in holder.times if not set(t.values) & values]
+    if not mine or not others:
+        return None
+    joined = {id(t) for pair in time_ranges(text, holder.times) for t in pair}
+    if any(id(t) in joined for t in mine):
+        return None  # "from 01:00 to 02:10": the event spans both
+    event = _event_words(ctx, written) - ctx.name_stems
+    if any(_segment_words(text, t) & (event | ctx.content) for t in mine):
+        return None  # what the message says at that time shares a word with the claim
+    claimed = {v for t in ctx.times for v in t.values}
+    for other in others:
+        if set(other.values) & claimed or id(other) in joined:
+            continue
+        shared = _segment_words(text, other) & event
+        if len(shared) >= OTHER_EVENT_WORDS:
+            return CheckResult(
+                "times",
+                "contradicted",
+                f"the cited {holder.when()} gives {other.value} for this, and {written.value} "
+                f"for something else: {text[:80]!r}",
+                (holder.message.id,),
+            )
+    return None
+
+
+_SEGMENT_BREAK = re.compile(r"[,;!?]|\.(?=[ \t\n]|$)|\n|[ \t](?:but|and|then)[ \t]")
+
+
+def _segment_words(text: str, written: WrittenTime) -> frozenset[str]:
+    """The content words of the stretch of a message a written time stands in: between the
+    punctuation, "but", "and" or "then" around it ("the task was stuck since ~02:10")."""
+    start = max((m.end() for m in _SEGMENT_BREAK.finditer(text, 0, written.start)), default=0)
+    after = _SEGMENT_BREAK.search(text, written.end)
+    return frozenset(content_stems(text[start : after.start() if after else len(text)]))
+
+
 def _not_at(value: str, doc: MessageDoc) -> str:
     """Why a claimed time is not the cited message's: "09:48 is neither the time of the cited m9
     (09:18) nor one it writes (09:00)"."""
@@ -293,6 +346,9 @@ def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     source = ctx.source
     holder = next((d for d in ctx.cited_docs if any(v in d.clock_values for v in values)), None)
     if holder is not None:  # the cited message's own time, or any time written in it
+        elsewhere = _given_to_another_event(ctx, written, holder)
+        if elsewhere is not None:
+            return elsewhere
         return CheckResult("times", "pass", f"{holder.when()} gives {value}", (holder.message.id,))
     event = _event_words(ctx, written)
     about = [(d, _score(event, d)) for d in ctx.cited_docs if d.clock_values]

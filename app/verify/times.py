@@ -1,10 +1,12 @@
 """Clock times written in text, and the ranges they form.
 
-"09:10", "9:10 AM", "9:10:30", "21:05", "9 AM", "2:55 PM" are all read as 24-hour 'HH:MM'. A time
-written without AM/PM whose hour could be either ("2:16" in a chat of afternoon messages) is
-*ambiguous* and stands for both readings (02:16 and 14:16). Two times joined by a short connector
-("14:02-14:10", "from 13:58 to 14:21", "between 9:10 and 9:23 AM", "from 2:01 PM until the gateway
-refresh at 2:21 PM") form a range, and an AM/PM written on one end applies to the other.
+"09:10", "9:10 AM", "9:10:30", "21:05", "9 AM", "2:55 PM" and ISO 8601 times
+("2026-11-01T06:30:14Z", the basic "payrun_20261101T063014Z" of a file name) are all read as
+24-hour 'HH:MM'. A time written without AM/PM whose hour could be either ("2:16" in a chat of
+afternoon messages) is *ambiguous* and stands for both readings (02:16 and 14:16). Two times
+joined by a short connector ("14:02-14:10", "from 13:58 to 14:21", "between 9:10 and 9:23 AM",
+"from 2:01 PM until the gateway refresh at 2:21 PM") form a range, and an AM/PM written on one
+end applies to the other.
 
 The pattern is linear on any input: its only unbounded parts are anchored (`(?<![\\w:.])` before
 the hour) and its optional spaces are bounded and possessive.
@@ -18,9 +20,10 @@ from dataclasses import dataclass, replace
 from app.models import to_24h
 
 CLOCK = re.compile(
-    r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d)"
+    r"(?:(?<![\w:.])|(?<=\dT))(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?::(?P<s>[0-5]\d))?(?!\d)"
     r"(?:[ \t]{0,2}+(?P<ampm>[AaPp]\.?[ \t]?[Mm]\b\.?))?(?!:\d)"
     r"|(?<![\w:.])(?P<bh>1[0-2]|0?[1-9])[ \t]{0,2}+(?P<bampm>[AaPp]\.?[Mm]\b\.?)"
+    r"|(?<!\d)\d{8}+T(?P<ih>[01]\d|2[0-3])(?P<im>[0-5]\d)(?:[0-5]\d)?+(?![\d:])"
 )
 # What may stand between the two ends of a range ("-", " to ", " until ", " and ").
 _CONNECTOR = re.compile(r"[ \t]{0,3}+(?:-|–|—|to|until|till|through|thru|and)[ \t]{0,3}+")
@@ -65,6 +68,10 @@ def clock_times(text: str) -> list[WrittenTime]:
             marker = match["ampm"]
             value = f"{to_24h(hours, marker):02d}:{match['m']}"
             ambiguous = marker is None and 1 <= hours <= 12 and not match["h"].startswith("0")
+        elif match["ih"] is not None:  # ISO 8601 basic, in a file or job name: 24-hour
+            marker = None
+            value = f"{match['ih']}:{match['im']}"
+            ambiguous = False
         else:
             marker = match["bampm"]
             value = f"{to_24h(int(match['bh']), marker):02d}:00"
