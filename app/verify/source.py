@@ -209,7 +209,10 @@ class SourceIndex:
         key = _fingerprint(transcript)
         with cls._kept_lock:
             found = cls._kept.get(key)
-        if found is not None and _fingerprint(found.transcript) == key:
+        # (the same object was just digested: only another one need be checked for changes)
+        if found is not None and (
+            found.transcript is transcript or _fingerprint(found.transcript) == key
+        ):
             with cls._kept_lock:
                 if key in cls._kept:
                     cls._kept.move_to_end(key)
