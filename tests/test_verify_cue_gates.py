@@ -1,4 +1,4 @@
-"""The cheap word tests the follow-up walk runs before its cue patterns never turn a match away.
+"""The cheap tests the checker's text readings run before their patterns never turn a match away.
 
 Each gate (`may_say` with a cue's words, `may_give`, `may_head`, the digit test) is False only
 for texts its pattern cannot match: held to the patterns on every line of the fixtures and the
@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.verify import assignment_cues as cues
+from app.verify import components
 from app.verify.assignments import _numbers
 
 ROOT = Path(__file__).parent.parent
@@ -29,6 +30,8 @@ GATES: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (cues.HEADER, cues.may_head),
     (cues.NUMBER, lambda t: cues.DIGIT.search(t) is not None),
     (cues.VERB_NUMBER, lambda t: cues.DIGIT.search(t) is not None),
+    # identifier_components: a system name has a '-' or a '.'
+    (components._SYSTEM_TOKEN, lambda t: "-" in t or "." in t),
 ]
 _PIECES = [
     *cues.ORDINALS, "one", "item", "point", "bullet", "we", "someone", "one of us", "should",
@@ -41,7 +44,8 @@ _PIECES = [
     "let me", "i got", "i've got", "dibs", "put me", "for me", "on me", "happy to", "claiming",
     "i volunteer", "leave it with me", "on my plate", "i'd like to take", "owning", "handle",
     ":", "->", "→", "=>", "ok", "so", "take", "do", "#", "2", "12", "٣", "١٢", "and", "mine",
-    "the runbook", "İ", "ı", "ſ", "\u212a", "\t", " ", "  ", ".", "!", "?", ",", "\n",
+    "the runbook", "checkout-api", "pool.ntp.org", "a", "b2", "İ", "ı", "ſ", "\u212a", "\t",
+    " ", "  ", ".", "!", "?", ",", "\n",
 ]  # fmt: skip
 
 

@@ -31,7 +31,12 @@ from operator import add, itemgetter
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
-from app.verify.components import chat_component_words, identifier_components, used_as_names
+from app.verify.components import (
+    Component,
+    chat_component_words,
+    identifier_components,
+    names_among,
+)
 from app.verify.entities import identifiers, part_runs, proper_names, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
@@ -429,15 +434,19 @@ class SourceIndex:
     @cached_property
     def system_keys(self) -> frozenset[str]:
         """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
-        return frozenset(
-            c.key for d in self.docs.values() for c in identifier_components(d.message.text)
-        )
+        return frozenset(c.key for _, found in self._components for c in found)
+
+    @cached_property
+    def _components(self) -> list[tuple[str, list[Component]]]:
+        """Each message's text and the system names it writes, in chat order (read by
+        `system_keys` and `named_systems`, found once)."""
+        return [(d.message.text, identifier_components(d.message.text)) for d in self.docs.values()]
 
     @cached_property
     def named_systems(self) -> frozenset[str]:
         """Keys of the system names the chat uses as names, not as words in passing (see
         `used_as_names`): the only ones that may be a claim's rival component."""
-        return used_as_names(d.message.text for d in self.docs.values())
+        return names_among(self._components)
 
     @cached_property
     def component_words(self) -> frozenset[str]:
