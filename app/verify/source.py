@@ -260,7 +260,10 @@ class SourceIndex:
         average = sum(lengths.values()) / count if self.docs else 1.0
         self._norm = {mid: _K1 * (1 - _B + _B * n / average) for mid, n in lengths.items()}
         self._count = count
-        self._postings = {term: self._ranked(entries) for term, entries in postings.items()}
+        # Each term's postings are ranked on first use: a draft's queries touch a few hundred
+        # of the chat's terms, and ranking them all was a tenth of the build.
+        self._entries: dict[str, list[tuple[int, int]]] = dict(postings)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
         self._prefixes: dict[str, set[str]] = defaultdict(set)
         self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
         for token in self.raw_tokens:
@@ -277,6 +280,17 @@ class SourceIndex:
             self.entity_keys.add(squash(lowered))
             self.entity_keys.update(part_runs(lowered))
             self.raw_tokens.update(w for w in lowered.replace("_", " ").split() if w.isalpha())
+
+    def _ranked_postings(self, term: str) -> list[tuple[int, float]] | None:
+        """A term's postings, best first (see `_ranked`), or None for a term the chat never
+        uses."""
+        ranked = self._postings.get(term)
+        if ranked is None:
+            entries = self._entries.get(term)
+            if entries is None:
+                return None
+            ranked = self._postings[term] = self._ranked(entries)
+        return ranked
 
     def _ranked(self, entries: list[tuple[int, int]]) -> list[tuple[int, float]]:
         """A term's postings as (message id, BM25 weight without IDF), best first."""
@@ -332,7 +346,7 @@ class SourceIndex:
         scores: dict[int, float] = defaultdict(float)
         # Sorted: the float sums (and so ties between messages) never depend on hash order.
         for term in sorted(set(terms) - STOP_STEMS):
-            postings = self._postings.get(term)
+            postings = self._ranked_postings(term)
             if not postings:
                 continue
             idf = self.idf(term)
@@ -344,7 +358,7 @@ class SourceIndex:
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a term (0 for a term the chat never uses)."""
-        postings = self._postings.get(term)
+        postings = self._ranked_postings(term)
         if not postings:
             return 0.0
         frequency = len(postings)  # capped: a very common term's IDF is near 0 anyway
