@@ -45,6 +45,7 @@ from serving_parts import (  # noqa: E402
     long_chat,
     non_llm_work,
     startup_ratio,
+    use_cpu_time,
 )
 
 SEED = (ROOT / "tests" / "data" / "seed_000_checkout_chat.txt").read_text(encoding="utf-8")
@@ -436,6 +437,9 @@ def main() -> None:
     )
     parser.add_argument("--skip", default="", help="comma-separated: startup,work,served,long")
     parser.add_argument(
+        "--cpu", action="store_true", help="time the non-LLM work in CPU seconds (shared machine)"
+    )
+    parser.add_argument(
         "--only", default="", help=f"served targets to run, comma-separated: {','.join(SERVED)}"
     )
     parser.add_argument(
@@ -451,6 +455,8 @@ def main() -> None:
         results.append(startup_ratio(ROOT, args.baseline))
     if "work" not in skip:
         sizes = [int(s) for s in args.sizes.split(",")]
+        if args.cpu:
+            use_cpu_time()
         results.extend(non_llm_work(sizes, args.long))
     if "served" not in skip:
         asyncio.run(served_targets(args, results))

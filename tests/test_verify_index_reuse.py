@@ -45,3 +45,21 @@ def test_the_cached_index_checks_like_a_fresh_one() -> None:
 def test_a_figure_inside_a_compound_duration_is_counted_once() -> None:
     found = figures("recovered, took 5m12s; then 3 pods")
     assert [f.written for f in found] == ["5m12s", "3"]
+
+
+def test_postings_ranked_on_first_use_score_as_ranked_up_front() -> None:
+    transcript = parse_transcript(CHAT + "[10:20] Ben\nerrors gone, rollback held\n")
+    SourceIndex._kept.clear()
+    lazy = SourceIndex.of(transcript)
+    assert lazy._postings == {}  # nothing ranked until a query asks
+    SourceIndex._kept.clear()
+    eager = SourceIndex.of(transcript)
+    for term in sorted(eager.vocabulary):  # every term ranked, in another order
+        eager.idf(term)
+    queries = [["error", "rollback"], ["ben", "gone"], ["checkout", "deploy", "45"], ["absent"]]
+    for terms in queries:
+        assert lazy.search(terms) == eager.search(terms)
+        assert [lazy.idf(t) for t in terms] == [eager.idf(t) for t in terms]
+    assert lazy.search(["rollback"]) and lazy.search(["error"])  # the queries find messages
+    assert lazy.idf("absent") == 0.0 and lazy.search(["absent"]) == []
+    assert set(lazy._postings) < lazy.vocabulary  # only the terms asked about were ranked

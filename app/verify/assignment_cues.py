@@ -176,6 +176,58 @@ LEAD_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# Cheap exact gates, tried before a pattern that cannot match without one of these words
+# (`may_say`): most clauses of a chat hold no cue at all, and each case-insensitive pattern
+# would be tried at every position of every clause.
+HEADER_WORDS = ("action", "follow", "todo", "to-do", "next")  # HEADER's line ending without ':'
+ORDINAL_WORDS = ORDINALS
+PROPOSAL_WORDS = (
+    "should", "need", "must", "ought", "could", "has", "have", "let", "who", "can", "follow",
+    "todo", "to-do", "action",
+)  # fmt: skip
+DEFERRAL_WORDS = (
+    "whoever", "backlog", "unassigned", "unowned", "owner", "else", "not", "tbd", "later",
+    "wait", "board", "nobody", "one",
+)  # fmt: skip
+ASSIGNING_WORDS = ("assign",)
+TAKING_WORDS_GATE = (
+    "i'", "i’", "we'", "we’", "i will", "i can", "i am", "let me", "i got", "mine", "taking",
+    "grabbing", "claiming", "owning", "dibs", "put me", "sign me", "count me", "for me", "on me",
+    "happy to", "i volunteer", "leave it with me", "on my plate",
+)  # fmt: skip
+_ALONE_ME = re.compile(r"^[\W_]*+me[\W_]*+$", re.IGNORECASE)  # TAKING's last alternative
+# Letters that IGNORECASE matches to an ASCII letter which `str.lower` does not give: 'İ' and
+# 'ı' (i), 'ſ' (s). A text holding one is always tried.
+_UNLOWERED = frozenset("\u0130\u0131\u017f")
+DIGIT = re.compile(r"\d")
+
+
+def may_say(text: str, words: tuple[str, ...]) -> bool:
+    """False only when `text` holds none of `words` in any case: a case-insensitive pattern
+    that needs one of them cannot match it."""
+    lowered = text.lower()
+    for word in words:
+        if word in lowered:
+            return True
+    return not text.isascii() and not _UNLOWERED.isdisjoint(text)
+
+
+def may_take(text: str) -> bool:
+    """False only when TAKING cannot match `text`: none of its phrases, and not 'me' alone."""
+    return may_say(text, TAKING_WORDS_GATE) or _ALONE_ME.match(text) is not None
+
+
+def may_give(text: str) -> bool:
+    """False only when `text` has none of TASK_THEN_NAME's arrows or a colon."""
+    return ":" in text or "->" in text or "→" in text or "=>" in text
+
+
+def may_head(line: str) -> bool:
+    """False only when HEADER cannot match `line` (one line, no line break inside): it ends in
+    ':' (then spaces), or it holds one of `HEADER_WORDS`."""
+    return line.rstrip(" \t\n").endswith(":") or may_say(line, HEADER_WORDS)
+
+
 TAKING_WORDS = frozenset(
     stem(w)
     for w in """own take care handle grab pick do it on mine that this one can will item items

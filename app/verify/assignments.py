@@ -139,7 +139,10 @@ def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, s
     least two item lines, or a header line ending in ':' followed by lines."""
     lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
     items: list[tuple[int | None, str]] = []
-    header_at = next((i for i, line in enumerate(lines) if cues.HEADER.search(line)), None)
+    header_at = next(
+        (i for i, line in enumerate(lines) if cues.may_head(line) and cues.HEADER.search(line)),
+        None,
+    )
     if header_at is not None and cues.RECAP.search(lines[header_at]):
         return [], False  # "recap:" lists what was done: its lines are read as prose
     for index, line in enumerate(lines):
@@ -239,9 +242,12 @@ def _names_it(text: str) -> bool:
 
 def _numbers(clause: str) -> list[int]:
     """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
-    found = [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
-    found += [int(m["n"]) for m in cues.VERB_NUMBER.finditer(clause)]
-    found += [cues.ORDINALS.index(m["word"].lower()) + 1 for m in cues.ORDINAL.finditer(clause)]
+    found: list[int] = []
+    if cues.DIGIT.search(clause) is not None:
+        found += [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
+        found += [int(m["n"]) for m in cues.VERB_NUMBER.finditer(clause)]
+    if cues.may_say(clause, cues.ORDINAL_WORDS):
+        found += [cues.ORDINALS.index(m["word"].lower()) + 1 for m in cues.ORDINAL.finditer(clause)]
     return list(dict.fromkeys(found))
 
 
@@ -302,7 +308,10 @@ def _read_clause(
             if not numbers:
                 walk.give(person, rest, message.id, "delegated", None)
             return
-    given = cues.TASK_THEN_NAME.match(clause.strip()) or cues.ASSIGNING.search(clause.strip())
+    stripped = clause.strip()
+    given = cues.TASK_THEN_NAME.match(stripped) if cues.may_give(stripped) else None
+    if given is None and cues.may_say(stripped, cues.ASSIGNING_WORDS):
+        given = cues.ASSIGNING.search(stripped)
     if given is not None:
         owner = walk.resolve(given["name"], author)
         if owner is not None:  # "runbook: Priya", "assigning the runbook to Priya"
@@ -312,7 +321,7 @@ def _read_clause(
             return
     if author is None:
         return
-    if cues.DEFERRAL.search(clause):
+    if cues.may_say(clause, cues.DEFERRAL_WORDS) and cues.DEFERRAL.search(clause):
         _leave_unassigned(walk, clause, message, numbers)
         return
     recent = walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
@@ -328,7 +337,7 @@ def _read_clause(
         walk.give(author, task, message.id, "took the proposal", item)
         walk.proposal = None
         return
-    if cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
+    if cues.may_take(clause) and cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
         if numbers:
             for number in numbers:
                 item = walk.item(number)
@@ -348,7 +357,11 @@ def _read_clause(
             # "I'll do the alert": the listed item it names by its words, or work of its own
             walk.give(author, clause, message.id, "committed", named)
             return
-    if cues.PROPOSAL.search(clause) and len(task_stems(clause)) >= 2:
+    if (
+        cues.may_say(clause, cues.PROPOSAL_WORDS)
+        and cues.PROPOSAL.search(clause)
+        and len(task_stems(clause)) >= 2
+    ):
         walk.proposal = (clause, message.id, position)
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
 
@@ -366,7 +379,7 @@ def _handed_over(clause: str, rest: str) -> bool:
 
 def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:
     """ "runbook: Priya", "alerting -> @Diego": one line that gives named work to someone."""
-    given = cues.TASK_THEN_NAME.match(line)
+    given = cues.TASK_THEN_NAME.match(line) if cues.may_give(line) else None
     owner = walk.resolve(given["name"], message.author) if given else None
     if given is None or owner is None:
         return False
@@ -486,7 +499,8 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
             _read_list(walk, message, items)
             continue
         if len(lines) == 1 and (
-            cues.HEADER.search(lines[0]) or cues.RUNNING_HEAD.fullmatch(lines[0].strip())
+            (cues.may_head(lines[0]) and cues.HEADER.search(lines[0]))
+            or cues.RUNNING_HEAD.fullmatch(lines[0].strip())
         ):
             walk.items, walk.list_author = [], message.author  # "follow-ups:" alone
             running_since = position

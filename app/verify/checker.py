@@ -10,7 +10,10 @@ confirm it). A draft is cut into at most `MAX_CLAIMS` claims; past that the requ
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
+from dataclasses import replace
 
 from app.errors import TooManyClaimsError
 from app.models import Transcript
@@ -24,6 +27,13 @@ from app.verify.verdicts import ClaimStatus, ClaimVerdict, VerificationReport
 MAX_CLAIMS = 500
 # Messages of context a judged claim takes beyond its citations and their neighbours.
 JUDGE_RETRIEVED = 5
+# The rules' assessments made against each live index, by claim (its JSON) and `retrieve`: a
+# draft's passes over one chat (the rules pass, verify with the judge's verdicts, the repair's
+# plan and its re-verify) assess the same claims again, and an assessment is a function of the
+# claim and the chat alone. Dropped with the index (`SourceIndex.of` keeps the last two chats).
+_Kept = dict[tuple[str, bool], tuple[Assessment, bool]]  # and whether it holds the claim given
+_ASSESSED: weakref.WeakKeyDictionary[SourceIndex, _Kept] = weakref.WeakKeyDictionary()
+_ASSESSED_LOCK = threading.Lock()
 
 
 def rules_verdict(assessment: Assessment) -> ClaimVerdict:
@@ -117,7 +127,29 @@ def assess_all(
             claims=len(claims),
             limit=max_claims,
         )
-    return [assess_claim(claim, source, retrieve=retrieve) for claim, retrieve in claims]
+    with _ASSESSED_LOCK:
+        known = _ASSESSED.setdefault(source, {})
+    found: list[Assessment] = []
+    for claim, retrieve in claims:
+        key = (claim.model_dump_json(), retrieve)
+        kept = known.get(key)
+        if kept is None:
+            assessment = assess_claim(claim, source, retrieve=retrieve)
+            kept = known[key] = (assessment, assessment.claim is claim)
+        found.append(_copy(kept, claim))
+    return found
+
+
+def _copy(kept: tuple[Assessment, bool], claim: Claim) -> Assessment:
+    """A kept assessment for `claim` (equal to the claim assessed), its lists its own."""
+    assessment, holds_claim = kept
+    return replace(
+        assessment,
+        claim=claim if holds_claim else assessment.claim,
+        evidence=list(assessment.evidence),
+        checks=list(assessment.checks),
+        candidates=list(assessment.candidates),
+    )
 
 
 async def judge_open(

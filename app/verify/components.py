@@ -113,6 +113,8 @@ def identifier_components(text: str) -> list[Component]:
     """The system names a text writes ("media-origin", "checkout-api", "pool.ntp.org"; see
     `is_system_name`), English compounds ("on-call", "follow-up", "non-existent") aside."""
     found: list[Component] = []
+    if "-" not in text and "." not in text:
+        return found  # every system token has a '-' or a '.'
     for match in _SYSTEM_TOKEN.finditer(text):
         name = match.group(0).rstrip(".")
         parts = _NAME_SEPARATOR.split(name)
@@ -154,10 +156,14 @@ def used_as_names(texts: Iterable[str]) -> frozenset[str]:
     opens a clause, the subject of what it says, in two messages or more ("media-origin is
     down", "media-origin 5xx back to baseline"). An English compound the chat only writes in
     passing ("a non-existent endpoint", "long-running queries") is none of these."""
+    return names_among((text, identifier_components(text)) for text in texts)
+
+
+def names_among(pairs: Iterable[tuple[str, list[Component]]]) -> frozenset[str]:
+    """`used_as_names` of texts whose `identifier_components` are found already."""
     named: set[str] = set()
     openings: dict[str, int] = {}
-    for text in texts:
-        components = identifier_components(text)
+    for text, components in pairs:
         if not components:
             continue
         lowered = text.lower()

@@ -70,10 +70,18 @@ class PeopleIndex:
     def mentioned(self, text: str) -> list[tuple[str, int, int]]:
         """Participants named in `text`, as (participant, start, end), in order."""
         found: list[tuple[str, int, int]] = []
-        words = list(_WORD.finditer(text))
         if self._pair_firsts is None:
             self._pair_firsts = frozenset(k.split(" ", 1)[0] for k in self.keys if " " in k)
         firsts = self._pair_firsts
+        if not firsts:  # no two-word name: every word is looked up alone
+            resolved = self._resolved
+            for match in _WORD.finditer(text):
+                word = match.group(0)
+                person = resolved[word] if word in resolved else self.resolve(word)
+                if person is not None:
+                    found.append((person, match.start(), match.end()))
+            return found
+        words = list(_WORD.finditer(text))
         taken = -1
         for index, match in enumerate(words):
             if match.start() < taken:

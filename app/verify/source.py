@@ -32,7 +32,12 @@ from operator import add, itemgetter
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
-from app.verify.components import chat_component_words, identifier_components, used_as_names
+from app.verify.components import (
+    Component,
+    chat_component_words,
+    identifier_components,
+    names_among,
+)
 from app.verify.entities import identifiers, part_runs, proper_names, range_members, squash
 from app.verify.mood import PLANNED_HEADING, ClauseFacts, analyse_clause
 from app.verify.people import PeopleIndex
@@ -210,7 +215,10 @@ class SourceIndex:
         key = _fingerprint(transcript)
         with cls._kept_lock:
             found = cls._kept.get(key)
-        if found is not None and _fingerprint(found.transcript) == key:
+        # (the same object was just digested: only another one need be checked for changes)
+        if found is not None and (
+            found.transcript is transcript or _fingerprint(found.transcript) == key
+        ):
             with cls._kept_lock:
                 if key in cls._kept:
                     cls._kept.move_to_end(key)
@@ -253,7 +261,10 @@ class SourceIndex:
         average = sum(lengths.values()) / count if self.docs else 1.0
         self._norm = {mid: _K1 * (1 - _B + _B * n / average) for mid, n in lengths.items()}
         self._count = count
-        self._postings = {term: self._ranked(entries) for term, entries in postings.items()}
+        # Each term's postings are ranked on first use: a draft's queries touch a few hundred
+        # of the chat's terms, and ranking them all was a tenth of the build.
+        self._entries: dict[str, list[tuple[int, int]]] = dict(postings)
+        self._postings: dict[str, list[tuple[int, float]]] = {}
         self._prefixes: dict[str, set[str]] = defaultdict(set)
         self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
         for token in self.raw_tokens:
@@ -270,6 +281,17 @@ class SourceIndex:
             self.entity_keys.add(squash(lowered))
             self.entity_keys.update(part_runs(lowered))
             self.raw_tokens.update(w for w in lowered.replace("_", " ").split() if w.isalpha())
+
+    def _ranked_postings(self, term: str) -> list[tuple[int, float]] | None:
+        """A term's postings, best first (see `_ranked`), or None for a term the chat never
+        uses."""
+        ranked = self._postings.get(term)
+        if ranked is None:
+            entries = self._entries.get(term)
+            if entries is None:
+                return None
+            ranked = self._postings[term] = self._ranked(entries)
+        return ranked
 
     def _ranked(self, entries: list[tuple[int, int]]) -> list[tuple[int, float]]:
         """A term's postings as (message id, BM25 weight without IDF), best first."""
@@ -325,7 +347,7 @@ class SourceIndex:
         scores: dict[int, float] = defaultdict(float)
         # Sorted: the float sums (and so ties between messages) never depend on hash order.
         for term in sorted(set(terms) - STOP_STEMS):
-            postings = self._postings.get(term)
+            postings = self._ranked_postings(term)
             if not postings:
                 continue
             idf = self.idf(term)
@@ -337,7 +359,7 @@ class SourceIndex:
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a term (0 for a term the chat never uses)."""
-        postings = self._postings.get(term)
+        postings = self._ranked_postings(term)
         if not postings:
             return 0.0
         frequency = len(postings)  # capped: a very common term's IDF is near 0 anyway
@@ -446,15 +468,19 @@ class SourceIndex:
     @cached_property
     def system_keys(self) -> frozenset[str]:
         """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
-        return frozenset(
-            c.key for d in self.docs.values() for c in identifier_components(d.message.text)
-        )
+        return frozenset(c.key for _, found in self._components for c in found)
+
+    @cached_property
+    def _components(self) -> list[tuple[str, list[Component]]]:
+        """Each message's text and the system names it writes, in chat order (read by
+        `system_keys` and `named_systems`, found once)."""
+        return [(d.message.text, identifier_components(d.message.text)) for d in self.docs.values()]
 
     @cached_property
     def named_systems(self) -> frozenset[str]:
         """Keys of the system names the chat uses as names, not as words in passing (see
         `used_as_names`): the only ones that may be a claim's rival component."""
-        return used_as_names(d.message.text for d in self.docs.values())
+        return names_among(self._components)
 
     @cached_property
     def component_words(self) -> frozenset[str]:
