@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.fold import word_key
 from app.ingest.report import IngestReport
 
 Audience = Literal["engineering", "stakeholder"]
@@ -157,7 +158,7 @@ def clock_readings(text: str) -> list[str]:
         if not match["ampm"] and 1 <= hours <= 11:
             readings.append(f"{hours + 12:02d}:{match['m']}")
     for match in _DAY_WORDS.finditer(text):
-        readings.append("00:00" if match["word"].lower() == "midnight" else "12:00")
+        readings.append("00:00" if word_key(match["word"]) == "midnight" else "12:00")
     return readings
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from functools import partial
 
+from app.fold import word_key
 from app.ingest.clock import CLOCK_PATTERN, clock_from_match
 from app.ingest.dates import WEEKDAYS, date_order, numeric_date
 from app.ingest.line_formats import LineFormat, clean_author
@@ -149,7 +150,7 @@ def match_discord_copy(line: str, *, day_first: bool = False) -> Header | None:
     if clock is None or author is None:
         return None
     if match["rel"]:
-        relative = 0 if match["rel"].lower() == "today" else -1
+        relative = 0 if word_key(match["rel"]) == "today" else -1
         return Header(author=author, clock=clock, relative_day=relative)
     date = _discord_date(match, day_first)
     return Header(author=author, clock=clock, date=date) if date else None
@@ -198,7 +199,7 @@ def match_teams_classic(line: str, *, day_first: bool = False) -> Header | None:
     clock = clock_from_match(match)
     if clock is None:
         return None
-    if match["wd"] and match["wd"].lower() not in WEEKDAYS:
+    if match["wd"] and word_key(match["wd"]) not in WEEKDAYS:
         return None
     a, b, y = match["a"] or match["a2"], match["b"] or match["b2"], match["y"] or match["y2"]
     date = None

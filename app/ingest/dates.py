@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app.errors import TranscriptFormatError
+from app.fold import word_key
 
 Order = Literal["day-first", "month-first"]
 
@@ -112,7 +113,7 @@ def read_date_separator(key: str) -> DateMark | None:
     worded = _WORD_DATE.match(core)
     if not worded:
         return None
-    if worded["wd"] and worded["wd"].lower() not in WEEKDAYS:
+    if worded["wd"] and word_key(worded["wd"]) not in WEEKDAYS:
         return None
     month = MONTHS.get((worded["mon"] or worded["mon2"]).lower())
     day = int(worded["d1"] or worded["d2"])

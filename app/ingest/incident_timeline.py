@@ -35,6 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.fold import word_key
 from app.ingest.clock import CLOCK_PATTERN, clock_from_match
 from app.ingest.dates import MONTHS, safe_date
 from app.ingest.line_formats import LineFormat
@@ -118,7 +119,7 @@ def year_of_page(keys: Sequence[str]) -> int | None:
     """The year of the first full month-name date in the first lines (see `_FULL_DATE`)."""
     for key in keys[:_YEAR_LINES]:
         found = _FULL_DATE.search(key[:400])
-        if found and MONTHS.get(found["mon"].lower()):
+        if found and MONTHS.get(word_key(found["mon"])):
             return int(found["y"])
     return None
 

@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
+from app.fold import word_key
 from app.ingest.clock import CLOCK_PATTERN, Clock, clock_from_match
 from app.ingest.copy_paste import MAX_HEADER_CHARS, match_slack_copy, match_time_only
 from app.ingest.dates import MONTHS, WEEKDAYS, Order, date_order, numeric_date, safe_date
@@ -199,8 +200,8 @@ def _google_when(line: str) -> When | None:
     if match["rel"]:
         return When(clock, relative_day=0 if match["rel"] == "Today" else -1)
     if match["wd"]:
-        return When(clock) if match["wd"].lower() in WEEKDAYS else None
-    month = MONTHS.get(match["mon"].lower())
+        return When(clock) if word_key(match["wd"]) in WEEKDAYS else None
+    month = MONTHS.get(word_key(match["mon"]))
     if month is None:
         return None
     date = safe_date(int(match["y"]), month, int(match["d"])) if match["y"] else None
@@ -238,10 +239,10 @@ def _slack_when(line: str) -> When | None:
     clock = clock_from_match(match)
     if clock is None:
         return None
-    if match["wd"] and match["wd"].lower() not in WEEKDAYS:
+    if match["wd"] and word_key(match["wd"]) not in WEEKDAYS:
         return None
     if match["mon"]:
-        month = MONTHS.get(match["mon"].lower())
+        month = MONTHS.get(word_key(match["mon"]))
         if month is None:
             return None
         date = safe_date(int(match["y"]), month, int(match["d"])) if match["y"] else None
@@ -273,7 +274,7 @@ def _teams_when(line: str, order: Order) -> When | None:
     if match["rel"]:
         return When(clock, relative_day=0 if match["rel"] == "Today" else -1)
     if match["wd"]:
-        return When(clock) if match["wd"].lower() in WEEKDAYS else None
+        return When(clock) if word_key(match["wd"]) in WEEKDAYS else None
     if match["y"] is None:
         return When(clock)  # '1/15 10:02 AM': this year, which the chat does not say
     date = numeric_date(int(match["a"]), int(match["b"]), match["y"], order)

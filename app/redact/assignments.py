@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from app.fold import word_key
 from app.redact.library import SECRET_KEYWORDS, is_templated, is_uuid
 from app.redact.spans import Span, mentions
 from app.redact.values import inside_url_or_arn, is_real_value, is_word, looks_generated
@@ -317,7 +318,7 @@ def _flag_spans(text: str) -> list[Span]:
             continue
         if _FILE_PATH.fullmatch(value):
             continue  # --credentials ./sa.json
-        keyword = match["kw"].lower()
+        keyword = word_key(match["kw"])
         if value.isdigit() and not keyword.startswith("pass"):
             continue  # --max-token 4096
         kind, label = _kind_and_label(match["head"] + keyword, keyword)
@@ -361,7 +362,7 @@ def assignment_spans(text: str) -> list[Span]:
                 continue
             if _is_weak(match["kw"]) and not looks_generated(value, match["kw"]):
                 continue
-            if match["tail"].lower() == "s" and (is_word(value) or _IDENTIFIER.fullmatch(value)):
+            if word_key(match["tail"]) == "s" and (is_word(value) or _IDENTIFIER.fullmatch(value)):
                 continue  # "secrets: db-creds" lists the names of Secret objects
             kind, label = _kind_and_label(key, match["kw"])
             spans.append(Span(bounds[0], bounds[1], kind, label))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from app.fold import word_key
 from app.redact.spans import Span, is_placeholder_text, mentions
 
 _AUTH_HEADER = re.compile(
@@ -63,7 +64,7 @@ def _authorization_spans(text: str) -> list[Span]:
         group, scheme = "first", ""
         if match["second"] and _SCHEME.fullmatch(match["first"]):
             if not _random_looking(match["first"]):
-                group, scheme = "second", match["first"].lower()
+                group, scheme = "second", word_key(match["first"])
         value = match[group]
         if value.isalpha() and not (scheme and len(value) >= 12):
             continue  # "authorization: denied", "Authorization: Bearer token"
@@ -79,7 +80,7 @@ def _cookie_spans(text: str) -> list[Span]:
     for header in _COOKIES.finditer(text):
         offset = header.start("cookies")
         for cookie in _COOKIE.finditer(header["cookies"]):
-            name, value = cookie["name"].lower(), cookie["value"]
+            name, value = word_key(cookie["name"]), cookie["value"]
             if not any(word in name for word in _SESSION_NAMES) or len(value) < 8:
                 continue
             if is_placeholder_text(value) or value.startswith("$") or not _mixed(value):
@@ -108,7 +109,7 @@ def header_spans(text: str) -> list[Span]:
             value = match["value"]
             if not is_placeholder_text(value) and not value.startswith("$"):
                 start, end = match.span("value")
-                name = match["name"].lower()
+                name = word_key(match["name"])
                 if name.startswith(("pass", "pwd")):
                     spans.append(Span(start, end, "url-password", "password"))
                 elif name in ("client_secret", "secret"):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from app.fold import word_key
 from app.redact.spans import Span, any_gate, mentions
 from app.redact.values import (
     coded_password,
@@ -176,7 +177,7 @@ def prose_spans(text: str) -> list[Span]:
             if found is None:
                 continue
             start, end, value, quoted = found
-            name = match["name"].lower()
+            name = word_key(match["name"])
             if "secret" in name:
                 if paired_password(value, quoted):
                     spans.append(Span(start, end, "secret", "secret"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from app.fold import word_key
 from app.redact.spans import Span
 from app.redact.values import is_real_value
 
@@ -123,7 +124,7 @@ def url_credential_spans(text: str) -> list[Span]:
             password = text[start:end]
             if not is_real_value(password) or password.startswith(("$", "<", "{{")):
                 continue
-            scheme = _SCHEME_KIND.get(match["scheme"].lower(), "url")
+            scheme = _SCHEME_KIND.get(word_key(match["scheme"]), "url")
             spans.append(Span(start, end, f"{scheme}-password", "password"))
     if "@tcp(" in text or "@unix(" in text or "@udp(" in text:
         for match in _GO_DSN.finditer(text):

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from app.fold import word_key
 from app.models import Message
 from app.verify import assignment_cues as cues
 from app.verify.mood import IMPERATIVES
@@ -247,7 +248,9 @@ def _numbers(clause: str) -> list[int]:
         found += [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
         found += [int(m["n"]) for m in cues.VERB_NUMBER.finditer(clause)]
     if cues.may_say(clause, cues.ORDINAL_WORDS):
-        found += [cues.ORDINALS.index(m["word"].lower()) + 1 for m in cues.ORDINAL.finditer(clause)]
+        found += [
+            cues.ORDINALS.index(word_key(m["word"])) + 1 for m in cues.ORDINAL.finditer(clause)
+        ]
     return list(dict.fromkeys(found))
 
 

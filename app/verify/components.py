@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from app.fold import word_key
 from app.verify.entities import TECH_PARTS, family, squash
 from app.verify.text import STOPWORDS
 
@@ -236,7 +237,7 @@ def components_in(text: str, known_words: frozenset[str]) -> list[Component]:
     found = identifier_components(text)
     taken = {c.key for c in found}
     for match in _WORD.finditer(text):
-        word = match.group(0).lower().removesuffix("'s").removesuffix("’s")
+        word = word_key(match.group(0)).removesuffix("'s").removesuffix("’s")
         if word in known_words and squash(word) not in taken:
             found.append(Component(match.group(0), squash(word), False))
             taken.add(squash(word))

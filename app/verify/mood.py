@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from app.fold import word_key
 from app.verify.text import EXPANSIONS, NEGATIONS, Token, is_content, stem, words
 
 State = Literal["bad", "good"]
@@ -112,7 +113,7 @@ def universal_spans(text: str) -> list[tuple[str, int]]:
     """Words claiming totality ("all", "every", "100%", "never") outside set phrases, with the
     offset where each ends."""
     cleaned = _NOT_UNIVERSAL.sub(lambda m: " " * len(m.group(0)), text)
-    return [(m.group(1).lower(), m.end()) for m in _UNIVERSAL.finditer(cleaned)]
+    return [(word_key(m.group(1)), m.end()) for m in _UNIVERSAL.finditer(cleaned)]
 
 
 def universal_quantifiers(text: str) -> list[str]:

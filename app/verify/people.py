@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.fold import word_key
 from app.verify.text import STOPWORDS
 
 # Letters of any script: "Tomás", "Zoë" and "Müller" are names as much as "Tom".
@@ -87,7 +88,7 @@ class PeopleIndex:
             if match.start() < taken:
                 continue
             # a two-word name ("Nina Patel"): only where a key starts with the first word
-            if index + 1 < len(words) and firsts and match.group(0).lower().lstrip("@") in firsts:
+            if index + 1 < len(words) and firsts and word_key(match.group(0)).lstrip("@") in firsts:
                 pair = f"{match.group(0)} {words[index + 1].group(0)}".lower().lstrip("@")
                 full = self.keys.get(pair)
                 if full is not None and " " in pair:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from app.fold import word_key
 from app.verify.context import CheckResult, ClaimContext
 
 # Every repeat is bounded, so a run of "[" or "{{" costs one pass.
@@ -56,7 +57,7 @@ def _fills_a_slot(text: str, match: re.Match[str]) -> bool:
     if inside == "x" or (inside == "X" and _LIST_ITEM.search(before)):
         return False  # a ticked checkbox
     tag = _TAG.fullmatch(inside)
-    return not (tag and tag["word"].lower() in _TAGS)
+    return not (tag and word_key(tag["word"]) in _TAGS)
 
 
 def placeholders(text: str) -> list[str]:

@@ -21,6 +21,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Literal
 
+from app.fold import word_key
 from app.verify.text import STOPWORDS, content_stems
 from app.verify.times import WrittenTime, clock_times
 
@@ -450,9 +451,9 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
     if "half" in folded or "third" in folded or "quarter" in folded:
         for match in _WORD_FRACTION.finditer(text):
             context = _context(text, match.start(), match.end())
-            value = _FRACTIONS[match["word"].lower()]
+            value = _FRACTIONS[word_key(match["word"])]
             if match["unit"]:  # "half an hour", "a quarter of an hour"
-                seconds = value * _SECONDS[match["unit"].lower()]
+                seconds = value * _SECONDS[word_key(match["unit"])]
                 figure = Figure(
                     "duration", seconds, match.group(0), match.start(), context, 60, vague=True
                 )
@@ -466,28 +467,28 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
     if "doubl" in folded or "twice" in folded or "tripl" in folded or "fold" in folded:
         for match in _WORD_FACTOR.finditer(text):
             context = _context(text, match.start(), match.end())
-            value = float(_FACTORS[match["word"].lower()])
+            value = float(_FACTORS[word_key(match["word"])])
             found.append(
                 Figure("factor", value, match["word"], match.start(), context, 0.5, vague=True)
             )
     if "ions" in folded or "dreds" in folded or "sands" in folded or "dozens" in folded:
         for match in _MAGNITUDE.finditer(text):
             context = _context(text, match.start(), match.end())
-            value = _MAGNITUDES[match["word"].lower()]
+            value = _MAGNITUDES[word_key(match["word"])]
             found.append(
                 Figure("count", value, match["word"], match.start(), context, magnitude=True)
             )
     if "second" in folded or "minute" in folded or "hour" in folded or "day" in folded:
         fractions = [f.start for f in found if f.kind == "duration" and "half" in f.written.lower()]
         for match in _WORD_DURATION.finditer(text):
-            word = match["word"].lower()
+            word = word_key(match["word"])
             if any(s <= match.start() <= s + 12 for s in fractions):
                 continue  # the "an hour" of "half an hour"
-            if word == "a few" or (word in {"a", "an"} and match["unit"].lower() == "second"):
+            if word == "a few" or (word in {"a", "an"} and word_key(match["unit"]) == "second"):
                 continue  # "a few minutes" states no figure; "a second replica" is no duration
             if _is_frequency(text, match.start()):
                 continue  # "once a day", "every hour": how often, not how long
-            unit = match["unit"].lower()
+            unit = word_key(match["unit"])
             context = _context(text, match.start(), match.end())
             seconds = _WORD_NUMBERS[word] * _SECONDS[unit]
             precision = 0.5 * _SECONDS[unit]

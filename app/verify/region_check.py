@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from app.fold import word_key
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.text import content_stems
 
@@ -52,7 +53,7 @@ def regions(text: str) -> dict[str, str]:
     for match in _LONG.finditer(text):
         found.setdefault(_key(match["area"], match["dir"]), match.group(0))
     for match in _SHORT.finditer(text):
-        if match.group(0).lower() not in _NOT_REGIONS:
+        if word_key(match.group(0)) not in _NOT_REGIONS:
             found.setdefault(_key(match["area"], match["dir"]), match.group(0))
     return found
 

@@ -16,6 +16,7 @@ from app.engines.extractive import cause_cues as cc
 from app.engines.extractive.chat import Chat, Finding
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.text import STOPWORDS, content_words, is_question
+from app.fold import word_key
 
 _SERVICE = re.compile(
     r"(?<![a-z0-9])(?<![a-z0-9][-_])"  # start at the name's first segment, not at every one
@@ -46,10 +47,10 @@ def _services(text: str, focus: bool = False) -> list[str]:
         found += [
             m.group(0)
             for m in _HYPHENATED.finditer(text)
-            if not _SERVICE.fullmatch(m.group(0)) and m.group(1).lower() not in _PREFIXES
+            if not _SERVICE.fullmatch(m.group(0)) and word_key(m.group(1)) not in _PREFIXES
         ]
     for match in _NAMED.finditer(text):
-        if match["name"].lower() not in _NOT_A_NAME and not _SERVICE.search(match.group(0)):
+        if word_key(match["name"]) not in _NOT_A_NAME and not _SERVICE.search(match.group(0)):
             found.append(f"{match['name']} {match['kind']}")
     found.extend(m.group(0) for m in INFRA.finditer(text))
     return found
@@ -127,7 +128,7 @@ def affected_thing(chat: Chat, focus: list[Finding], skip_ids: set[int]) -> str 
         for texts, weight in ((focus_texts, 3), (other, 1)):
             for text in texts:
                 for match in pattern.finditer(text):
-                    word = match["thing"].lower()
+                    word = word_key(match["thing"])
                     if word in NOT_A_THING or word in _NOT_COUNTED_THINGS:
                         continue
                     if chat.roster.resolve(word) is not None:

@@ -18,6 +18,7 @@ from app.engines.extractive.events import Event
 from app.engines.extractive.milestones import Resolution
 from app.engines.extractive.service import NOT_A_THING
 from app.engines.extractive.text import content_words, join_sentences, split_sentences
+from app.fold import word_key
 
 _NOT_THINGS = frozenset(
     "the some many more few all any most more other with without and high low new old our "
@@ -112,7 +113,7 @@ def _symptom_phrase(findings: list[Finding]) -> tuple[str, Finding] | None:
     """The chat's own words for what failed ("checkout errors") and the finding saying them."""
     for finding in findings:
         for match in _NOUN_SYMPTOM.finditer(finding.text):
-            thing = match["thing"].lower()
+            thing = word_key(match["thing"])
             if thing in NOT_A_THING or thing in _NOT_THINGS or not thing.isalpha():
                 continue
             return f"{thing} {match['symptom'].lower()}", finding

@@ -38,6 +38,7 @@ from app.engines.extractive.text import (
     join_sentences,
     split_sentences,
 )
+from app.fold import word_key
 from app.models import Message, TimelineKind, times_in_text
 
 _BACKGROUND = re.compile(
@@ -402,11 +403,11 @@ def trigger_noun(phrase: str) -> str:
     names none."""
     match = _TRIGGER_NOUN.search(phrase)
     if match:
-        noun = match["noun"].lower()
+        noun = word_key(match["noun"])
         noun = "deployment" if noun.startswith("deploy") else noun
         return noun[0].upper() + noun[1:]
     verb = _VERB.search(phrase)
-    return _VERB_NOUNS[verb.group(0).lower()] if verb else "Change"
+    return _VERB_NOUNS[word_key(verb.group(0))] if verb else "Change"
 
 
 def _changed_thing(phrase: str) -> str | None:

@@ -15,6 +15,7 @@ from app.engines.extractive.cues import cue
 from app.engines.extractive.events import Event
 from app.engines.extractive.impact import AFFECTED_COUNT
 from app.engines.extractive.service import INFRA, NOT_A_THING, SYMPTOM
+from app.fold import word_key
 
 # Kinds of trouble, in the order they are tried; each names what a user meets.
 KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -68,8 +69,8 @@ def user_thing(service: str | None, impact_text: str) -> str | None:
         ):
             return " ".join(words)
     match = SYMPTOM.search(impact_text)
-    if match and match["thing"].lower() not in NOT_A_THING and match["thing"].isalpha():
-        word = match["thing"].lower()
+    if match and word_key(match["thing"]) not in NOT_A_THING and match["thing"].isalpha():
+        word = word_key(match["thing"])
         if word not in _INTERNAL_THINGS and not INFRA.fullmatch(word):
             return word
     return None
@@ -150,14 +151,14 @@ def impact_plain(text: str, people: list[str]) -> str | None:
     facts: list[str] = []
     share = _SHARE_OF.search(text)
     if share:
-        what = share["what"].lower()
+        what = word_key(share["what"])
         facts.append(f"About {share['share'].replace(' ', '')} of {what} were affected.")
     count = AFFECTED_COUNT.search(text)
     if count and not share:
         facts.append(f"{_capitalised(_about(count.group(0)))} were affected.")
     unable = _UNABLE.search(text)
     if unable:
-        who = unable["who"].lower()
+        who = word_key(unable["who"])
         who = who if who.endswith("s") else who + "s"
         facts.append(f"Some {who} could not {unable['what'].lower().strip()}.")
     errors = _ERRORS_AT.search(text)
