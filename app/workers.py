@@ -46,10 +46,14 @@ logger = logging.getLogger("postmortem.api")
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# Modules every worker needs; the fork server imports them once, before it forks any worker.
-_PRELOAD = ["app.steps"]
-
-
+# Modules every worker needs; the fork server imports them once, before it forks any worker
+# (`app.worker_warmup` also loads what the steps would load on first use: the tokenizer).
+_PRELOAD = ["app.steps", "app.worker_warmup"]
+# Workers run at a lower CPU priority than the server process (nice +10): when the CPUs are
+# busy with steps, the event loop still runs at once, to answer /healthz and to send and
+# receive the LLM calls that the other requests wait on. A step gets every CPU cycle the event
+# loop does not need, as before.
+WORKER_NICENESS = 10
 _OPENED_PER_WORKER = 4  # parcels a worker keeps unpickled (a few requests' transcripts)
 _opened: OrderedDict[str, Any] = OrderedDict()
 _opened_lock = threading.Lock()
@@ -174,13 +178,22 @@ def _timed(
 
 
 def _worker_init() -> None:
-    """Every worker redacts its log records like the server does, and keeps parcels it opens."""
+    """Every worker redacts its log records like the server does, keeps parcels it opens, and
+    yields the CPU to the server process (`WORKER_NICENESS`)."""
     global _in_worker
     from app.redact import RedactingFilter
 
     _in_worker = True
+    _lower_priority()
     for name in ("", "postmortem", "postmortem.api", "postmortem.llm"):
         logging.getLogger(name).addFilter(RedactingFilter())
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:  # pragma: no cover - a platform that refuses: run at the server's priority
+        logger.warning("could not lower the CPU workers' priority; they run at the server's")
 
 
 class WorkerPool:
