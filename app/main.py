@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.state.settings = settings
     app.state.store = store
     app.state.engines = engines or EngineRegistry(settings, store=store)
-    app.state.workers = shared_pool(settings.cpu_workers or None)
+    app.state.workers = shared_pool(settings.cpu_workers or None, settings.cpu_worker_nice)
     app.state.jobs = build_jobs(settings, store, app.state.engines, app.state.workers)
     install_problem_handlers(app)
     # Outermost last: request id -> CORS (when origins are configured) -> access guard -> app.

@@ -115,6 +115,17 @@ async def test_workers_yield_the_cpu_to_the_server_and_start_with_the_tokenizer_
     assert tokenizer == 1
 
 
+async def test_pm_cpu_worker_nice_0_runs_the_workers_at_the_servers_priority() -> None:
+    settings = Settings(cpu_worker_nice=0)
+    assert Settings.model_fields["cpu_worker_nice"].default == WORKER_NICENESS
+    even = WorkerPool(1, settings.cpu_worker_nice)
+    try:
+        niceness, _ = await even.steps(30).run("probe", priority_and_tokenizer)
+    finally:
+        even.close()
+    assert niceness == os.getpriority(os.PRIO_PROCESS, 0)
+
+
 async def test_the_inline_runner_runs_the_step_in_place() -> None:
     assert await INLINE.run("here", sleepy_pid, 0) == os.getpid()
 
