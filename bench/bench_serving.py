@@ -88,6 +88,8 @@ class HealthProbe:
         self.url = url
         self.interval = interval
         self.latencies: list[float] = []
+        self.sent: list[float] = []  # seconds after the measurement began (negative: before)
+        self.lead_in = 0.0
         self._process: subprocess.Popen[bytes] | None = None
         self._out = ""
 
@@ -102,7 +104,9 @@ class HealthProbe:
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+        began = time.monotonic()
         time.sleep(0.2)  # a few probes of the quiet server first
+        self.lead_in = time.monotonic() - began
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -110,9 +114,18 @@ class HealthProbe:
         self._process.terminate()
         self._process.wait(30)
         out = Path(self._out)
-        self.latencies = [float(line) for line in out.read_text().split()]
+        rows = [line.split() for line in out.read_text().splitlines() if line.strip()]
+        self.latencies = [float(row[0]) for row in rows]
+        self.sent = [float(row[1]) - self.lead_in for row in rows]
         out.unlink()
         Path(self._out + ".ready").unlink(missing_ok=True)
+
+    def slowest(self, count: int = 3) -> str:
+        """The slowest probes and when they were sent: 'ms at s' (which wave held the loop)."""
+        worst = sorted(zip(self.latencies, self.sent, strict=True), reverse=True)[:count]
+        return ", ".join(
+            f"{ms:.0f} ms at {at:.2f} s" for ms, at in sorted(worst, key=lambda w: w[1])
+        )
 
     def p99(self) -> float:
         ordered = sorted(self.latencies) or [float("nan")]
@@ -328,7 +341,7 @@ async def _burst(
         bool(ideal) and len(ok) == len(answers) and wall / ideal <= 1.3,
     ))  # fmt: skip
     results.append(Result(
-        "/healthz p99 during the burst",
+        f"/healthz p99 during the burst (slowest: {health.slowest()})",
         f"{health.p99():.1f} ms ({len(health.latencies)} probes)",
         "<= 50 ms",
         health.p99() <= 50,
