@@ -188,6 +188,15 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("PM_CPU_WORKERS"),
         description="Worker processes for that CPU work in each server process; 0: one per CPU.",
     )
+    cpu_worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        validation_alias=AliasChoices("PM_CPU_WORKER_NICE"),
+        description="How much lower the CPU workers' priority is than the server process's "
+        "(nice): the event loop gets the CPU first; 0 on a machine shared with other work, "
+        "where niced workers would also yield to it.",
+    )
 
     api_keys: SecretStr | None = Field(
         default=None,

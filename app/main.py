@@ -46,6 +46,13 @@ def install_log_redaction() -> None:
     install_record_redaction(REDACTED_LOGGERS)
 
 
+def load_llm_client() -> None:
+    """Import the LLM client (the OpenAI SDK: 0.7 s) at start-up, before the first request: it
+    is imported on first use (so offline commands start fast), which in the service was inside
+    the first llm draft, on the event loop, while every other request and /healthz waited."""
+    import app.llm.client  # noqa: F401
+
+
 def _api_keys(settings: Settings) -> ApiKeys:
     secret = settings.api_keys.get_secret_value() if settings.api_keys else None
     return ApiKeys.load(secret, settings.api_keys_file)
@@ -58,6 +65,8 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.llm_configured:
+            load_llm_client()
         yield
         await app.state.jobs.close()
         await store.close()
@@ -73,7 +82,7 @@ def create_app(settings: Settings | None = None, engines: EngineRegistry | None 
     app.state.settings = settings
     app.state.store = store
     app.state.engines = engines or EngineRegistry(settings, store=store)
-    app.state.workers = shared_pool(settings.cpu_workers or None)
+    app.state.workers = shared_pool(settings.cpu_workers or None, settings.cpu_worker_nice)
     app.state.jobs = build_jobs(settings, store, app.state.engines, app.state.workers)
     install_problem_handlers(app)
     # Outermost last: request id -> CORS (when origins are configured) -> access guard -> app.

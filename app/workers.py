@@ -46,10 +46,14 @@ logger = logging.getLogger("postmortem.api")
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# Modules every worker needs; the fork server imports them once, before it forks any worker.
-_PRELOAD = ["app.steps"]
-
-
+# Modules every worker needs; the fork server imports them once, before it forks any worker
+# (`app.worker_warmup` also loads what the steps would load on first use: the tokenizer).
+_PRELOAD = ["app.steps", "app.worker_warmup"]
+# Workers run at a lower CPU priority than the server process (nice +10, PM_CPU_WORKER_NICE):
+# when the CPUs are busy with steps, the event loop still runs at once, to answer /healthz and
+# to send and receive the LLM calls that the other requests wait on. A step gets every CPU
+# cycle the event loop does not need, as before.
+WORKER_NICENESS = 10
 _OPENED_PER_WORKER = 4  # parcels a worker keeps unpickled (a few requests' transcripts)
 _opened: OrderedDict[str, Any] = OrderedDict()
 _opened_lock = threading.Lock()
@@ -173,21 +177,33 @@ def _timed(
     return time.monotonic() - start, result
 
 
-def _worker_init() -> None:
-    """Every worker redacts its log records like the server does, and keeps parcels it opens."""
+def _worker_init(niceness: int = WORKER_NICENESS) -> None:
+    """Every worker redacts its log records like the server does, keeps parcels it opens, and
+    yields the CPU to the server process (`niceness`)."""
     global _in_worker
     from app.redact import RedactingFilter
 
     _in_worker = True
+    _lower_priority(niceness)
     for name in ("", "postmortem", "postmortem.api", "postmortem.llm"):
         logging.getLogger(name).addFilter(RedactingFilter())
+
+
+def _lower_priority(niceness: int) -> None:
+    if niceness <= 0:
+        return
+    try:
+        os.nice(niceness)
+    except OSError:  # pragma: no cover - a platform that refuses: run at the server's priority
+        logger.warning("could not lower the CPU workers' priority; they run at the server's")
 
 
 class WorkerPool:
     """A process pool for the pipeline's CPU steps, started on first use."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, niceness: int = WORKER_NICENESS) -> None:
         self.workers = max(1, workers)
+        self.niceness = niceness
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()
 
@@ -197,7 +213,10 @@ class WorkerPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(_PRELOAD)
                 self._pool = ProcessPool(
-                    max_workers=self.workers, initializer=_worker_init, context=context
+                    max_workers=self.workers,
+                    initializer=_worker_init,
+                    initargs=(self.niceness,),
+                    context=context,
                 )
             return self._pool
 
@@ -249,12 +268,12 @@ _shared: WorkerPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_pool(workers: int | None = None) -> WorkerPool:
+def shared_pool(workers: int | None = None, niceness: int = WORKER_NICENESS) -> WorkerPool:
     """The process-wide pool (one per server process; apps built in tests share it)."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = WorkerPool(workers or default_workers())
+            _shared = WorkerPool(workers or default_workers(), niceness)
             atexit.register(_shared.close)
         return _shared
 

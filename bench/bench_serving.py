@@ -1,7 +1,12 @@
 """Every serving target of issue 12, measured and printed as ratios to the ideal.
 
 Run: `.venv/bin/python bench/bench_serving.py` (about 3 minutes on 2 cores; `--quick` for a
-smaller run). Servers are real processes on loopback: a fake OpenAI-compatible LLM with a fixed
+smaller run). `--only burst --against REV --runs N` serves the burst N times from this tree and
+from revision REV (git archive), interleaved, and prints the medians of both side by side: wall
+time, `/healthz` p99 and CPU seconds per process (on a machine shared with other work, the CPU
+seconds are what compares; wall time and p99 move with the load).
+
+Servers are real processes on loopback: a fake OpenAI-compatible LLM with a fixed
 latency (`bench/fake_llm.py`) and the service (`uvicorn app.main:app`, one server process, its
 CPU worker pool). Prints one line per target: what was measured, the goal, and whether it holds.
 
@@ -60,8 +65,10 @@ def _free_port() -> int:
         return port
 
 
-def _start(argv: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=ROOT)
+def _start(
+    argv: list[str], env: dict[str, str], url: str, cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(argv, env={**os.environ, **env}, cwd=cwd)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -82,6 +89,8 @@ class HealthProbe:
         self.url = url
         self.interval = interval
         self.latencies: list[float] = []
+        self.sent: list[float] = []  # seconds after the measurement began (negative: before)
+        self.lead_in = 0.0
         self._process: subprocess.Popen[bytes] | None = None
         self._out = ""
 
@@ -96,7 +105,9 @@ class HealthProbe:
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.01)
+        began = time.monotonic()
         time.sleep(0.2)  # a few probes of the quiet server first
+        self.lead_in = time.monotonic() - began
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -104,9 +115,18 @@ class HealthProbe:
         self._process.terminate()
         self._process.wait(30)
         out = Path(self._out)
-        self.latencies = [float(line) for line in out.read_text().split()]
+        rows = [line.split() for line in out.read_text().splitlines() if line.strip()]
+        self.latencies = [float(row[0]) for row in rows]
+        self.sent = [float(row[1]) - self.lead_in for row in rows]
         out.unlink()
         Path(self._out + ".ready").unlink(missing_ok=True)
+
+    def slowest(self, count: int = 3) -> str:
+        """The slowest probes and when they were sent: 'ms at s' (which wave held the loop)."""
+        worst = sorted(zip(self.latencies, self.sent, strict=True), reverse=True)[:count]
+        return ", ".join(
+            f"{ms:.0f} ms at {at:.2f} s" for ms, at in sorted(worst, key=lambda w: w[1])
+        )
 
     def p99(self) -> float:
         ordered = sorted(self.latencies) or [float("nan")]
@@ -184,7 +204,27 @@ SERVED = ("burst", "identical", "long-health", "second-audience", "long-channel"
 LONG_BUDGET = 32_000  # PM_LLM_CONTEXT_TOKENS of the served benchmark (the long-channel target)
 
 
-async def served_targets(args: argparse.Namespace, results: list[Result]) -> None:
+class BurstSample(NamedTuple):
+    """One burst, in numbers (for --against)."""
+
+    wall: float
+    ideal: float
+    p99: float
+    probes: int
+    ok: int
+    sent: int
+    cpu: dict[str, float]
+
+
+async def served_targets(
+    args: argparse.Namespace,
+    results: list[Result],
+    *,
+    tree: Path = ROOT,
+    samples: list[BurstSample] | None = None,
+) -> None:
+    """The served targets, with the service running the code in `tree` (this one, or a
+    baseline revision's files); each burst's numbers are also added to `samples`."""
     llm_port, api_port = _free_port(), _free_port()
     llm = _start(
         [sys.executable, "bench/fake_llm.py", "--port", str(llm_port), "--latency",
@@ -204,11 +244,14 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
         "PM_STORE_URL": f"sqlite:///{store}/store.sqlite3",
         "PM_LLM_CONTEXT_TOKENS": str(LONG_BUDGET),  # only the long channel is over it
     }
+    if tree != ROOT:
+        env["PYTHONPATH"] = str(tree)
     api = _start(
         [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(api_port),
          "--log-level", "warning", "--backlog", "4096"],
         env,
         f"http://127.0.0.1:{api_port}/healthz",
+        cwd=tree,
     )  # fmt: skip
     served = Served(api, llm, f"http://127.0.0.1:{api_port}/healthz")
     wanted = set(args.only.split(",")) if args.only else set(SERVED)
@@ -226,7 +269,9 @@ async def served_targets(args: argparse.Namespace, results: list[Result]) -> Non
             await client.post("/draft", json={"transcript": SEED, "engine": "extractive"})
             await client.post("/draft", json={"transcript": f"{SEED}\nwarm-up\n", "engine": "llm"})
             if "burst" in wanted:
-                await _burst(client, served, args, results)
+                sample = await _burst(client, served, args, results)
+                if samples is not None:
+                    samples.append(sample)
             if "identical" in wanted:
                 await _identical(client, fake, results)
             if "long-health" in wanted:
@@ -273,7 +318,7 @@ class _PySpy:
 
 async def _burst(
     client: httpx.AsyncClient, served: Served, args: argparse.Namespace, results: list[Result]
-) -> None:
+) -> BurstSample:
     bodies = [
         {"transcript": f"{SEED}\n[09:40] Sara\nburst request {n}\n", "engine": "llm"}
         for n in range(args.burst)
@@ -297,11 +342,58 @@ async def _burst(
         bool(ideal) and len(ok) == len(answers) and wall / ideal <= 1.3,
     ))  # fmt: skip
     results.append(Result(
-        "/healthz p99 during the burst",
+        f"/healthz p99 during the burst (slowest: {health.slowest()})",
         f"{health.p99():.1f} ms ({len(health.latencies)} probes)",
         "<= 50 ms",
         health.p99() <= 50,
     ))  # fmt: skip
+    return BurstSample(
+        wall, ideal, health.p99(), len(health.latencies), len(ok), len(answers), cpu.spent
+    )
+
+
+def compare_bursts(args: argparse.Namespace) -> list[Result]:
+    """The burst served `args.runs` times from this tree and from revision `args.against`,
+    interleaved (this tree first); one line per tree with the medians, and the ratios."""
+    import statistics
+
+    from baseline import unpack_revision
+
+    args.only = "burst"
+    runs: dict[str, list[BurstSample]] = {"this tree": [], args.against: []}
+    with tempfile.TemporaryDirectory(prefix="pm-against-") as scratch:
+        base = unpack_revision(args.against, Path(scratch) / "tree")
+        for _ in range(args.runs):
+            for name, tree in (("this tree", ROOT), (args.against, base)):
+                asyncio.run(served_targets(args, [], tree=tree, samples=runs[name]))
+    results = []
+    medians: dict[str, dict[str, float]] = {}
+    for name, samples in runs.items():
+        cpu_names = list(samples[0].cpu)
+        median = {
+            "wall": statistics.median(s.wall for s in samples),
+            "p99": statistics.median(s.p99 for s in samples),
+            **{k: statistics.median(s.cpu[k] for s in samples) for k in cpu_names},
+        }
+        medians[name] = median
+        ideal = samples[0].ideal
+        cpu = ", ".join(f"{k} {median[k]:.2f}" for k in cpu_names)
+        walls = ", ".join(f"{s.wall:.2f}" for s in samples)
+        p99s = ", ".join(f"{s.p99:.0f}" for s in samples)
+        results.append(Result(
+            f"{name}: {args.burst} drafts, median of {len(samples)} (walls {walls} s; p99 "
+            f"{p99s} ms; {sum(s.ok for s in samples)}/{sum(s.sent for s in samples)} ok)",
+            f"{median['wall']:.2f} s = {median['wall'] / ideal:.2f} x ideal, p99 "
+            f"{median['p99']:.0f} ms; CPU s: {cpu}",
+            "<= 1.3 x ideal, p99 <= 50 ms",
+            median["wall"] / ideal <= 1.3 and median["p99"] <= 50,
+        ))  # fmt: skip
+    mine, theirs = medians["this tree"], medians[args.against]
+    ratios = ", ".join(f"{k} {mine[k] / theirs[k]:.2f}" for k in mine if theirs[k] > 0)
+    results.append(Result(
+        f"this tree / {args.against} (medians)", ratios, "lower is better", True
+    ))  # fmt: skip
+    return results
 
 
 async def _identical(
@@ -445,6 +537,10 @@ def main() -> None:
     parser.add_argument(
         "--py-spy", default=None, help="record the service with py-spy during the burst (raw)"
     )
+    parser.add_argument(
+        "--against", default=None, help="with --only burst: also serve revision REV, interleaved"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="bursts per tree with --against")
     args = parser.parse_args()
     if args.quick:
         args.burst, args.long, args.sizes = 50, 2000, "1000,2000,4000"
@@ -458,7 +554,9 @@ def main() -> None:
         if args.cpu:
             use_cpu_time()
         results.extend(non_llm_work(sizes, args.long))
-    if "served" not in skip:
+    if args.against:
+        results.extend(compare_bursts(args))
+    elif "served" not in skip:
         asyncio.run(served_targets(args, results))
     print()
     width = max(len(r.target) for r in results)

@@ -3,7 +3,8 @@
 Run by bench_serving.py while it measures: in its own process the probe's latency is the
 server's, not the delay of the benchmark's own event loop (which drives hundreds of requests
 at once). Blocking `http.client` on one kept-alive connection, reconnecting after an error;
-stops on SIGTERM and writes one latency per line.
+stops on SIGTERM and writes one line per probe: its latency, and when it was sent (seconds since
+the probe started).
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ def main() -> None:
     url = urlsplit(args.url)
     host, port = url.hostname or "127.0.0.1", url.port or 80
     latencies: list[float] = []
+    sent: list[float] = []
+    began = time.perf_counter()
     connection: http.client.HTTPConnection | None = None
     Path(args.out + ".ready").write_text("ready")
     while _running:
         started = time.perf_counter()
+        sent.append(started - began)
         try:
             if connection is None:
                 connection = http.client.HTTPConnection(host, port, timeout=60)
@@ -49,7 +53,8 @@ def main() -> None:
             connection = None
             latencies.append((time.perf_counter() - started) * 1000)
         time.sleep(args.interval)
-    Path(args.out).write_text("".join(f"{value:.3f}\n" for value in latencies))
+    lines = (f"{ms:.3f} {at:.3f}\n" for ms, at in zip(latencies, sent, strict=True))
+    Path(args.out).write_text("".join(lines))
 
 
 if __name__ == "__main__":

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
+from typing import Any
 
 import httpx
+import pytest
+import respx
 
 from app.llm.pool import ShardedTransport
 
@@ -80,3 +84,37 @@ async def test_a_failed_request_gives_its_slot_back() -> None:
             except httpx.ConnectError:
                 pass
         assert transport._busy == [0]  # one pool, never left looking busy
+
+
+async def test_the_pools_share_one_tls_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """httpx loads the CA bundle for each transport it builds (17 ms of CPU); the pools of a
+    burst are opened on the event loop, so they share the first pool's context."""
+    made: list[ssl.SSLContext] = []
+    create = ssl.create_default_context
+
+    def counted(*args: Any, **kwargs: Any) -> ssl.SSLContext:
+        made.append(create(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ssl, "create_default_context", counted)
+    gate = asyncio.Event()
+    arrived: list[httpx.Request] = []
+
+    async def held(request: httpx.Request) -> httpx.Response:
+        arrived.append(request)
+        await gate.wait()
+        return httpx.Response(200, text="ok")
+
+    transport = ShardedTransport(max_connections=6, shard_size=2)
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get("https://llm.test/").mock(side_effect=held)
+        async with httpx.AsyncClient(transport=transport, base_url="https://llm.test") as client:
+            calls = [asyncio.ensure_future(client.get("/")) for _ in range(6)]
+            for _ in range(500):  # until all six are in flight (a loaded machine is slow)
+                if len(arrived) == 6:
+                    break
+                await asyncio.sleep(0.01)
+            assert transport.shards == 3
+            gate.set()
+            assert all(a.text == "ok" for a in await asyncio.gather(*calls))
+    assert len(made) == 1  # one CA bundle load for three pools

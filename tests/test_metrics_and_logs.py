@@ -7,6 +7,7 @@ import json
 import logging
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -163,3 +164,26 @@ def test_offline_commands_do_not_import_the_openai_sdk() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_service_loads_the_llm_client_at_start_up_only_when_an_llm_is_configured(
+    tmp_path: Path,
+) -> None:
+    """Imported on the first llm draft instead, the SDK held the event loop for 0.7 s."""
+    code = (
+        "import asyncio, sys\n"
+        "from app.config import Settings\n"
+        "from app.main import create_app\n"
+        "async def main():\n"
+        "    app = create_app(Settings(**dict(a.split('=', 1) for a in sys.argv[1:])))\n"
+        "    async with app.router.lifespan_context(app):\n"
+        "        print('openai' in sys.modules)\n"
+        "asyncio.run(main())\n"
+    )
+    store = f"store_url=sqlite:///{tmp_path}/store.sqlite3"
+    llm = ["llm_base_url=http://127.0.0.1:9/v1", "llm_model=m", store]
+    for args, imported in (([store], "False"), (llm, "True")):
+        result = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == imported

@@ -17,7 +17,7 @@ import pytest
 from app.config import Settings
 from app.errors import CpuDeadlineError, TranscriptFormatError
 from app.main import create_app
-from app.workers import INLINE, StepCrashed, WorkerPool
+from app.workers import INLINE, WORKER_NICENESS, StepCrashed, WorkerPool
 
 PROBLEM = "application/problem+json"
 
@@ -26,6 +26,13 @@ def sleepy_pid(seconds: float) -> int:
     """A step that takes `seconds` and says which worker ran it."""
     time.sleep(seconds)
     return os.getpid()
+
+
+def priority_and_tokenizer() -> tuple[int, int]:
+    """A step: this worker's niceness, and whether the tokenizer was loaded before any step."""
+    from app.llm.tokens import _encoding
+
+    return os.getpriority(os.PRIO_PROCESS, 0), _encoding.cache_info().currsize
 
 
 def fails_with(kind: str) -> None:
@@ -94,6 +101,29 @@ async def test_errors_in_a_step_come_back_as_domain_errors_or_a_crash_with_trace
         await steps.run("parsing", fails_with, "bug")
     assert crash.value.kind == "ValueError"
     assert "a bug in a step" in crash.value.trace and "fails_with" in crash.value.trace
+
+
+async def test_workers_yield_the_cpu_to_the_server_and_start_with_the_tokenizer_loaded(
+    pool: WorkerPool,
+) -> None:
+    """Steps run at a lower priority than the event loop (nice +10), so /healthz and the LLM
+    calls of other requests are served at once however busy the CPUs are; and a fresh worker's
+    first llm draft does not load the tokenizer (the fork server did, once)."""
+    niceness, tokenizer = await pool.steps(30).run("probe", priority_and_tokenizer)
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    assert niceness == min(19, server + WORKER_NICENESS) and niceness > server or server == 19
+    assert tokenizer == 1
+
+
+async def test_pm_cpu_worker_nice_0_runs_the_workers_at_the_servers_priority() -> None:
+    settings = Settings(cpu_worker_nice=0)
+    assert Settings.model_fields["cpu_worker_nice"].default == WORKER_NICENESS
+    even = WorkerPool(1, settings.cpu_worker_nice)
+    try:
+        niceness, _ = await even.steps(30).run("probe", priority_and_tokenizer)
+    finally:
+        even.close()
+    assert niceness == os.getpriority(os.PRIO_PROCESS, 0)
 
 
 async def test_the_inline_runner_runs_the_step_in_place() -> None:

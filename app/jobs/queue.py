@@ -79,7 +79,7 @@ async def _startup(ctx: dict[str, Any]) -> None:
     ctx["store"] = store
     ctx["engines"] = EngineRegistry(settings, store=store)
     ctx["book"] = JobBook(store, settings.job_ttl)
-    ctx["pool"] = shared_pool(settings.cpu_workers or None)
+    ctx["pool"] = shared_pool(settings.cpu_workers or None, settings.cpu_worker_nice)
     logger.info("postmortem worker ready: %d jobs at a time", settings.job_concurrency)
 
 
