@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.ingest import parse_transcript
 from app.verify import verify_draft
 from app.verify.quantities import figures
@@ -63,3 +65,22 @@ def test_postings_ranked_on_first_use_score_as_ranked_up_front() -> None:
     assert lazy.search(["rollback"]) and lazy.search(["error"])  # the queries find messages
     assert lazy.idf("absent") == 0.0 and lazy.search(["absent"]) == []
     assert set(lazy._postings) < lazy.vocabulary  # only the terms asked about were ranked
+
+
+def test_indexes_are_kept_by_a_budget_of_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many small chats stay indexed (a burst runs their rules passes before their verify
+    passes); once the budget of messages is spent the oldest go, but never the last two."""
+    import app.verify.source as source
+
+    SourceIndex._kept.clear()
+    chats = [parse_transcript(CHAT + f"[10:3{i}] Ben\nnote {i}\n") for i in range(8)]
+    first = [SourceIndex.of(chat) for chat in chats]
+    assert all(SourceIndex.of(chat) is index for chat, index in zip(chats, first, strict=True))
+    monkeypatch.setattr(source, "INDEXED_MESSAGES_KEPT", 3 * 4)
+    SourceIndex.of(parse_transcript(CHAT + "[11:00] Nina\nlast one\n"))
+    assert len(SourceIndex._kept) == 3  # three chats of four messages fill the budget
+    assert SourceIndex.of(chats[0]) is not first[0]  # the oldest was dropped
+    monkeypatch.setattr(source, "INDEXED_MESSAGES_KEPT", 0)
+    SourceIndex.of(chats[1])
+    assert len(SourceIndex._kept) == source.INDEXES_KEPT
+    SourceIndex._kept.clear()

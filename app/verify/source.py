@@ -72,8 +72,11 @@ _END_STEMS = frozenset(
 _TERMS, _FORMS, _CONTENT = itemgetter(0), itemgetter(1), itemgetter(2)  # of `index_terms` items
 _ANCHOR_BREAKS = {"after", "before", "since", "until", "till", "from", "to", "by", "around"}
 # Indexes kept by `SourceIndex.of`: a draft checks the same chat twice (the rules pass, then
-# verify and render), and each index is built once.
+# verify and render), and each index is built once. Under a burst a worker runs many drafts'
+# rules passes before their verify passes, so indexes are kept up to a budget of messages (the
+# index's size grows with them), and never fewer than the last `INDEXES_KEPT`.
 INDEXES_KEPT = 2
+INDEXED_MESSAGES_KEPT = 5_000  # about 18 KB an indexed message: some 90 MB a worker
 
 
 def _best_first(item: tuple[int, float]) -> tuple[float, int]:
@@ -208,7 +211,8 @@ class SourceIndex:
 
     @classmethod
     def of(cls, transcript: Transcript) -> SourceIndex:
-        """The index of a transcript, built once for the last `INDEXES_KEPT` distinct chats:
+        """The index of a transcript, built once for the last distinct chats (at least
+        `INDEXES_KEPT`, more while they hold `INDEXED_MESSAGES_KEPT` messages in all):
         a chat equal in every field to one indexed before (its JSON's digest) gets that index,
         whose every lookup and cached reading is a function of the chat alone. An index whose
         transcript was changed in place since is dropped, not reused."""
@@ -228,7 +232,9 @@ class SourceIndex:
         with cls._kept_lock:
             cls._kept[key] = index
             cls._kept.move_to_end(key)
-            while len(cls._kept) > INDEXES_KEPT:
+            while len(cls._kept) > INDEXES_KEPT and (
+                sum(len(kept.order) for kept in cls._kept.values()) > INDEXED_MESSAGES_KEPT
+            ):
                 cls._kept.popitem(last=False)
         return index
 
