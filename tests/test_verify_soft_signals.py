@@ -1,0 +1,99 @@
+"""Soft signals never remove a claim on their own (issue 8, point 1): polarity, done-vs-planned
+and quantifier findings are `contradicted` only when a cited message states the same predicate
+about the same subject the other way; anything weaker ships as `unconfirmed` (rules only). Each
+rule comes with sentences written for it, one that must stay hard and one that must go soft."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.ingest import parse_transcript
+from app.models import Transcript
+from app.verify import ClaimVerdict, verify_draft
+from app.verify.mood import analyse_clause
+
+FAILED = ("unsupported", "contradicted")
+
+
+def check(claim: str, transcript: Transcript) -> ClaimVerdict:
+    report = verify_draft(claim, transcript)
+    assert len(report.claims) == 1, [c.text for c in report.claims]
+    return report.claims[0]
+
+
+def chat(*messages: tuple[str, str, str]) -> Transcript:
+    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
+
+
+def _two(said: str) -> Transcript:
+    return chat(("10:00", "Ana", "checkout-service is throwing 502s."), ("10:05", "Ben", said))
+
+
+@pytest.mark.parametrize(
+    ("text", "modal"),
+    [
+        ("the upgrade was supposed to be a separate step, not bundled with the fix", True),
+        ("we should not have shipped it on a friday", True),
+        ("it was meant to go out next week and not today", True),
+        ("the upgrade was not bundled with the fix", False),
+        ("the service would not start", False),  # a plain negation in the past
+        ("we should ship it on monday", False),  # a modal with nothing negated
+    ],
+)
+def test_a_negation_under_a_modal_is_read_as_one(text: str, modal: bool) -> None:
+    assert analyse_clause(text).modal_negation is modal
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "hard"),
+    [
+        # the negation sits under "supposed to": what was meant, not what happened
+        (
+            "The deploy bundled the schema upgrade and the cache fix.",
+            "the schema upgrade was supposed to ship next week, not bundled with the cache fix",
+            False,
+        ),
+        # the same predicate denied plainly in the cited message stays hard
+        (
+            "The deploy bundled the schema upgrade and the cache fix.",
+            "the deploy had the cache fix only, the schema upgrade was not bundled",
+            True,
+        ),
+    ],
+)
+def test_a_modal_negation_is_no_plain_opposite(claim: str, said: str, hard: bool) -> None:
+    verdict = check(f"{claim} [m2]", _two(said))
+    if hard:
+        assert verdict.status == "contradicted" and said in verdict.reason
+    else:
+        assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "said", "hard"),
+    [
+        # "crash-free 99.6%" states no trouble, and never says "affected"
+        (
+            "The android app 7.4.0 was not affected: crash-free users stayed at 99.6%.",
+            "android app 7.4.0 at 20% rollout, crash-free 99.6%, same as 7.3.2",
+            False,
+        ),
+        # the same predicate the other way in the cited message
+        (
+            "The android app 7.4.0 was not affected by the crash.",
+            "android app 7.4.0 is affected by the crash as well",
+            True,
+        ),
+    ],
+)
+def test_a_denial_clashes_only_with_its_own_predicate(claim: str, said: str, hard: bool) -> None:
+    verdict = check(f"{claim} [m2]", _two(said))
+    if hard:
+        assert verdict.status == "contradicted", verdict.reason
+    else:
+        assert verdict.status not in FAILED, verdict.reason
+
+
+def test_free_compounds_state_no_trouble() -> None:
+    assert analyse_clause("crash-free 99.6% on 7.4.0").state is None
+    assert analyse_clause("the app crashed on 7.4.0").state == "bad"
