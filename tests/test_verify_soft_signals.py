@@ -97,3 +97,51 @@ def test_a_denial_clashes_only_with_its_own_predicate(claim: str, said: str, har
 def test_free_compounds_state_no_trouble() -> None:
     assert analyse_clause("crash-free 99.6% on 7.4.0").state is None
     assert analyse_clause("the app crashed on 7.4.0").state == "bad"
+
+
+@pytest.mark.parametrize(
+    ("said", "hard"),
+    [
+        # work under way, a plan, a request: the work may have finished since, so it asks
+        ("resizing replica-2 to the larger class now", False),
+        ("I'll resize replica-2 to the larger class tonight", False),
+        ("can you resize replica-2 to the larger class?", False),
+        # the cited message says it was not done, or called it off: the other way
+        ("replica-2 is not resized to the larger class yet", True),
+        ("the resize of replica-2 to the larger class was cancelled", True),
+    ],
+)
+def test_done_is_contradicted_only_by_not_done(said: str, hard: bool) -> None:
+    verdict = check("Replica-2 has been resized to the larger class. [m2]", _two(said))
+    if hard:
+        assert verdict.status == "contradicted" and "done:contradicted" in verdict.checks
+    else:
+        assert verdict.status == "unconfirmed" and "done:flag" in verdict.checks, verdict.reason
+
+
+def test_a_negation_of_another_word_is_no_not_done() -> None:
+    # "not 70%" negates a figure, not the claimed action
+    verdict = check(
+        "Replica-2 was resized to the larger class. [m2]", _two("resized, cpu 30% not 70%")
+    )
+    assert "done:contradicted" not in verdict.checks, verdict.reason
+
+
+@pytest.mark.parametrize(("host", "hard"), [("batch-03", True), ("batch-02", False)])
+def test_a_bare_cited_message_takes_its_host_from_the_request_it_answers(
+    host: str, hard: bool
+) -> None:
+    """ "done, cron disabled" names no host: the request two messages up does, and the next
+    message naming batch-03 speaks of another job. A hard identifier check, so the done check
+    need not catch the wrong host by accident."""
+    transcript = chat(
+        ("08:35", "Dana", "Marcus pls disable the payroll-export cron on batch-02 now"),
+        ("08:36", "Marcus", "commenting out the entry"),
+        ("08:38", "Marcus", "done, cron disabled"),
+        ("08:40", "Yusuf", "fyi batch-03 has the same schedule for benefits-export"),
+    )
+    verdict = check(f"The payroll-export cron was disabled on {host}. [m3]", transcript)
+    if hard:
+        assert verdict.status == "contradicted" and "identifiers:contradicted" in verdict.checks
+    else:
+        assert verdict.status not in FAILED, verdict.reason
