@@ -145,3 +145,22 @@ def test_a_bare_cited_message_takes_its_host_from_the_request_it_answers(
         assert verdict.status == "contradicted" and "identifiers:contradicted" in verdict.checks
     else:
         assert verdict.status not in FAILED, verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("claim", "hard"),
+    [
+        # a share against a partial figure for the same thing stays hard
+        ("All checkout requests failed. [m2]", True),
+        # "never" is totality over time: a share does not answer it
+        ("The crash reporter never saw a checkout crash. [m2]", False),
+        # the claim states the very figure: it cannot be held against it
+        ("The reporter showed 45% of checkout requests failing, not all of them. [m2]", False),
+    ],
+)
+def test_a_quantifier_is_contradicted_only_by_a_counted_part(claim: str, hard: bool) -> None:
+    verdict = check(claim, _two("checkout requests failing at 45%, crash reporter quiet"))
+    if hard:
+        assert verdict.status == "contradicted" and "quantifiers:contradicted" in verdict.checks
+    else:
+        assert "quantifiers:contradicted" not in verdict.checks, verdict.reason
