@@ -164,3 +164,46 @@ def test_a_quantifier_is_contradicted_only_by_a_counted_part(claim: str, hard: b
         assert verdict.status == "contradicted" and "quantifiers:contradicted" in verdict.checks
     else:
         assert "quantifiers:contradicted" not in verdict.checks, verdict.reason
+
+
+# A chat written for the owner tests: the lead hands the draft over and reviews it.
+DRAFTING = chat(
+    ("16:04", "Lena", "for comms: do you want me to email all 1,187 cart owners? or just the 37"),
+    ("16:06", "Dana", "just the 37 for now. Lena draft the email to them, I'll review"),
+    ("16:07", "Dana", "and Raj: rotate the session key, I'll check the config after"),
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        # the order names Lena; Dana's "I'll review" is the reviewer's part
+        ("Draft the email to the 37 customers for Dana to review (owner: Lena).", "supported"),
+        ("Draft the email to the 37 customers (owner: Dana).", "contradicted"),
+    ],
+)
+def test_a_reviewer_named_in_the_item_is_not_its_owner(claim: str, status: str) -> None:
+    verdict = check(claim, DRAFTING)
+    assert verdict.status == status, verdict.reason
+
+
+SUMMARY = chat(
+    ("11:00", "Ana", "someone needs to send the incident summary to support"),
+    ("11:01", "Dana", "I'll send the incident summary to support tonight"),
+    ("11:02", "Lena", "thanks"),
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        # Dana is named as the recipient: the chat giving Dana the work only asks
+        ("Send the incident summary for Dana to review (owner: Lena).", "unconfirmed"),
+        ("Send the incident summary to Dana (owner: Lena).", "unconfirmed"),
+        # no other role for Dana in the item: the chat gave it to Dana, not Lena
+        ("Send the incident summary to support (owner: Lena).", "contradicted"),
+    ],
+)
+def test_an_owner_named_as_reviewer_or_recipient_only_asks(claim: str, status: str) -> None:
+    verdict = check(claim, SUMMARY)
+    assert verdict.status == status, verdict.reason
