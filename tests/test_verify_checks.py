@@ -104,7 +104,8 @@ def check(claim: str, transcript: Transcript) -> ClaimVerdict:
         ("All checkout requests failed.", "contradicted", "quantifiers:contradicted"),
         ("Every customer was notified by email.", "unconfirmed", "quantifiers:flag"),
         # done versus planned: hard against a cited plan with the same verb
-        ("Load tests have been run on staging. [m19]", "contradicted", "done:contradicted"),
+        # a plan ("I'll run load tests") is no "not done": it may have happened since (issue 8)
+        ("Load tests have been run on staging. [m19]", "unconfirmed", "done:flag"),
         ("Load tests have been run on staging.", "unconfirmed", "done:flag"),
         ("The support team was notified.", "supported", "done:pass"),
         # placeholders and citations
@@ -132,7 +133,8 @@ def test_check_on_seed(seed: Transcript, claim: str, status: str, check_label: s
         ("Both services recovered at 10:09 with a 4% error rate.", "contradicted"),
         ("Leo will add a replica health alert.", "contradicted"),
         ("Mia will add a replica health alert.", "supported"),
-        ("The failover runbook has been written. [m6]", "contradicted"),
+        # a request ("can you write the failover runbook?") is no "not done": it asks (issue 8)
+        ("The failover runbook has been written. [m6]", "unconfirmed"),
         ("Services now read from products-db-3. [m3]", "contradicted"),
     ],
 )

@@ -339,8 +339,10 @@ def test_a_recap_lists_what_was_done_not_follow_up_work(heading: str, claim: str
     )
     verdict = check(claim, transcript)
     assert verdict.status == "supported", verdict.reason
-    # the follow-ups after it are still follow-ups
-    assert check("A memory alert was added. [m3]", transcript).status == "contradicted"
+    # the follow-ups after it are still follow-ups: planned work, which may have been done
+    # since, so a "done" claim about one asks (issue 8) and never reads as confirmed
+    follow_up = check("A memory alert was added. [m3]", transcript)
+    assert follow_up.status == "unconfirmed" and "done:flag" in follow_up.checks
 
 
 # A chat written for these tests: which component does what.

@@ -369,15 +369,21 @@ def _read_clause(
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
 
 
+# Orders that hand work over besides the general imperatives ("Lena draft it").
+_HANDING_VERBS = IMPERATIVES | {"draft"}
+
+
 def _handed_over(clause: str, rest: str) -> bool:
-    """ "@rafa.kt add the disk alert": a handle, then the work as an order, gives it to them."""
+    """ "@rafa.kt add the disk alert", "Lena draft it, I'll review": a handle or a name opening
+    the clause, then the work as an order, gives it to them (the author who adds "I'll review"
+    reviews it; the work is the named person's)."""
     first = rest.split(maxsplit=1)[:1]
-    return (
-        clause.lstrip().startswith("@")
-        and bool(first)
-        and first[0].lower() in IMPERATIVES
-        and len(task_stems(rest)) >= 2
-    )
+    if not first or first[0].lower() not in _HANDING_VERBS:
+        return False
+    if clause.lstrip().startswith("@"):
+        return len(task_stems(rest)) >= 2
+    # a plain name first: the order follows it ("Lena draft it"), not a name at the end
+    return not clause.strip().startswith(rest.strip())
 
 
 def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:

@@ -2,11 +2,13 @@
 since been resized") needs a message saying it was done; a plan ("will add"), a request, or work
 under way ("running tests now") is not enough.
 
-Hard only when the same action about the same thing is stated as planned or under way in a
-message the claim cites (a follow-up the chat lists or assigns counts as planned) and no message
-says it was done: the claim is *contradicted*, naming that message. A plan or work under way
-phrased with another verb, found elsewhere, or against a claim that cites nothing is a soft
-flag.
+Hard only when a message the claim cites says the same action about the same thing was *not*
+done ("the index is not added yet", "we won't resize replica-2") or was called off ("the resize
+was cancelled", "reverted the flag change") and no message says it was done: the claim is
+*contradicted*, naming that message. A plan ("will add"), a follow-up the chat lists, or work
+under way ("scaling the asg 4->8", "escalating to account mgmt") is not the other way of a done
+claim: the work may have finished since, so it is a soft flag, as is anything found elsewhere or
+against a claim that cites nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ NOT_DONE_OVERLAP = 0.4
 # A "done" statement with another verb supports a done claim only from this share of its words.
 OTHER_VERB_DONE = 0.8
 
+# Words that call an action off: a cited clause with one of them says it was not done.
+_CALLED_OFF = frozenset(
+    stem(w)
+    for w in "cancel cancelled canceled abandon abandoned revert reverted undo undid".split()
+)
 _COMPLETION = frozenset(stem(w) for w in "done complete finished ready successful".split())
 # Verbs that name the same action (narrower than polarity's variants: "added" is no "updated").
 _SAME_ACTIONS = (
@@ -74,15 +81,27 @@ def _as_follow_up(
             or not verbs & frozenset(content_stems(follow_up.task))
         ):
             continue
-        hard = bool({follow_up.message_id, follow_up.owner_message} & set(ctx.cited))
+        # A follow-up is planned work, which may have been done since: never the other way.
         return CheckResult(
             "done",
-            "contradicted" if hard else "flag",
+            "flag",
             f"claims this was done, but the chat has it as follow-up work: "
             f"{follow_up.task[:80]!r} (m{follow_up.message_id})",
             (follow_up.message_id,),
         )
     return None
+
+
+def _says_not_done(clause: ClauseFacts, verbs: frozenset[str]) -> bool:
+    """The clause says the claim's action was not done ("the index isn't added yet", "we won't
+    resize it") or was called off ("the resize was cancelled"); not under a modal ("it should
+    not be resized" advises) and not when the claimed action is itself the reverting."""
+    if clause.modal_negation or clause.planned and not clause.negated:
+        return False
+    if clause.negated and verbs & clause.denied:
+        return True  # the negator governs the claim's own verb, not another word of the clause
+    called_off = clause.stems & _CALLED_OFF
+    return bool(called_off) and not verbs & (_CALLED_OFF | {stem("rollback")})
 
 
 def check_done(ctx: ClaimContext) -> CheckResult:
@@ -97,11 +116,16 @@ def check_done(ctx: ClaimContext) -> CheckResult:
     verbs = frozenset().union(*(_same_action(v) for v in done_verbs)) - target
     not_done: tuple[MessageDoc, ClauseFacts, str, float] | None = None
     finished: MessageDoc | None = None  # a message saying the same action was done
+    undone: tuple[MessageDoc, ClauseFacts] | None = None  # a cited "not done" or "cancelled"
+    cited = set(ctx.cited)
     for doc in ctx.wide_docs():
         for clause in doc.clauses:
+            score = overlap(set(target), set(clause.content))
+            if undone is None and doc.message.id in cited and score >= SAME_SUBJECT:
+                if _says_not_done(clause, verbs):
+                    undone = (doc, clause)
             if clause.negated:
                 continue
-            score = overlap(set(target), set(clause.content))
             mood = clause.mood_of(verbs)
             general = clause.general_mood()
             shared = len(target & clause.content)
@@ -122,6 +146,14 @@ def check_done(ctx: ClaimContext) -> CheckResult:
             ):
                 how = mood if same_verb else general
                 not_done = (doc, clause, ("same:" if same_verb else "other:") + how, score)
+    if finished is None and undone is not None:
+        doc, clause = undone
+        return CheckResult(
+            "done",
+            "contradicted",
+            f'claims this was done, but {doc.when()} says it was not: "{clause.text}"',
+            (doc.message.id,),
+        )
     if finished is None:
         listed = _as_follow_up(ctx, target, verbs)
         if listed is not None:
@@ -144,12 +176,12 @@ def check_done(ctx: ClaimContext) -> CheckResult:
             f"{finished.when()} says it was done",
             (finished.message.id, doc.message.id),
         )
-    verb_kind, said_as = how_said.split(":")
-    hard = verb_kind == "same" and doc.message.id in ctx.cited and score >= SAME_SUBJECT
+    said_as = how_said.split(":")[1]
     said = "as planned or requested" if said_as == "planned" else "as under way"
+    # A plan or work under way is not the other way of a done claim: it may have finished since.
     return CheckResult(
         "done",
-        "contradicted" if hard else "flag",
+        "flag",
         f'claims this was done, but the chat only mentions it {said}: "{clause.text}" '
         f"({doc.when()})",
         (doc.message.id,),

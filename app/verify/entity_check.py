@@ -58,13 +58,38 @@ def distinctive_parts(ident: str) -> frozenset[str]:
     return frozenset(parts - TECH_PARTS) or frozenset(parts)
 
 
+def _about_the_same(ctx: ClaimContext, ident: str, doc: MessageDoc) -> bool:
+    """A message speaks of what the claim says of `ident` (half its other known words)."""
+    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    rest = frozenset(w for w in rest if ctx.source.known(w))
+    return bool(rest) and overlap(set(rest), set(doc.stems)) >= SAME_THING
+
+
+def _context_of(ctx: ClaimContext, ident: str, doc: MessageDoc) -> list[MessageDoc]:
+    """The messages up to two places around a cited one that speak of the same thing: where
+    a bare "done, cron disabled" gets its host from ("pls disable the payroll-export cron on
+    batch-02"), not the next message about another job that happens to name batch-03."""
+    return [
+        ctx.source.docs[i]
+        for i in ctx.source.neighbours(doc.message.id, NEAR + 1)
+        if _about_the_same(ctx, ident, ctx.source.docs[i])
+    ]
+
+
 def _named_near(ctx: ClaimContext, ident: str, docs: list[MessageDoc]) -> bool:
     """True when `ident` is written in one of `docs` or a message next to one, whole or by its
-    distinctive parts ("checkout 500s" names checkout-service)."""
+    distinctive parts ("checkout 500s" names checkout-service). A message that names no
+    identifier of the claimed one's family counts its neighbours only when they speak of the
+    same thing (`_context_of`)."""
     key = squash(ident)
     distinct = distinctive_parts(ident)
+    kind = family(ident)
     for doc in docs:
-        ids = [doc.message.id, *ctx.source.neighbours(doc.message.id, NEAR)]
+        bare = not any(family(i) == kind for i in doc.identifiers)
+        if bare:
+            ids = [doc.message.id, *(d.message.id for d in _context_of(ctx, ident, doc))]
+        else:
+            ids = [doc.message.id, *ctx.source.neighbours(doc.message.id, NEAR)]
         for message_id in ids:
             other = ctx.source.docs[message_id]
             if key in squash(other.message.text):
@@ -162,6 +187,10 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
             about = ctx.cited_docs or ([] if family(ident) == "version" else _about(ctx, ident))
             if about and not _named_near(ctx, ident, about):
                 rival = _rival_in(ctx, ident, about)
+                if rival is None and ctx.cited_docs:
+                    # a bare cited message ("done, cron disabled"): its context names the host
+                    around = [d for doc in about for d in _context_of(ctx, ident, doc)]
+                    rival = _rival_in(ctx, ident, around)
                 if rival is not None:
                     doc, other = rival
                     cited = "the cited " if ctx.cited else ""

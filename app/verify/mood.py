@@ -140,6 +140,9 @@ class ClauseFacts:
     scope_also: bool
     universal: tuple[str, ...]
     denied: frozenset[str] = frozenset()
+    # A negation under a modal ("was supposed to be step 2, not bundled", "should not have
+    # shipped"): it says what was meant or advised, not that something did not happen.
+    modal_negation: bool = False
 
     @property
     def negative(self) -> bool:
@@ -166,6 +169,24 @@ class ClauseFacts:
         if self.progressive & ACTION_STEMS:
             return "progress"
         return "other"
+
+
+# Modal phrases that put a negation after them in the mood of intent or advice.
+_MODAL = re.compile(
+    r"\b(?:(?:supposed|meant|going|ought|planned|expected|intended)[ \t]++to|should|shouldn't|"
+    r"might|must|needs?[ \t]++to)\b"
+)
+# A negator as a word of its own ("not", "never", "no", "n't").
+_NEGATOR_WORD = re.compile(r"\b(?:not|never|no|without)\b|n't\b")
+# "crash-free", "error-free": the compound reports the absence of the first word.
+_FREE_OF = re.compile(r"\b([a-z0-9]++)-free\b")
+
+
+def _modal_negation(lowered: str) -> bool:
+    """True when a negator follows a modal phrase in the clause ("the move was supposed to be
+    step 2 next week, not bundled"; "we should not have shipped it")."""
+    modal = _MODAL.search(lowered)
+    return modal is not None and _NEGATOR_WORD.search(lowered, modal.end()) is not None
 
 
 def is_past_form(raw: str) -> bool:
@@ -283,7 +304,8 @@ def analyse_clause(text: str) -> ClauseFacts:
     lowered = text.lower()
     done_marker = any((w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS)
     state: State | None = None
-    if (stems - _failed_to(raws)) & _BAD:
+    free_of = frozenset(stem(m.group(1)) for m in _FREE_OF.finditer(lowered))
+    if (stems - _failed_to(raws) - free_of) & _BAD:
         state = "bad"
     elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
@@ -306,6 +328,7 @@ def analyse_clause(text: str) -> ClauseFacts:
         scope_also=bool(_ALSO.search(lowered)),
         universal=tuple(universal_quantifiers(text)),
         denied=denied,
+        modal_negation=negated and _modal_negation(lowered),
     )
 
 

@@ -49,6 +49,14 @@ _ASSIGNED_TO = re.compile(
 _LEADING_NAME = re.compile(r"^[ \t*_-]*+@?+(?P<name>[A-Z][a-z]++)\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|i['’]ve|i['’]m|i['’]ll|we|we['’]ve|me|my)\b", re.IGNORECASE)
 _OWNER_TEXT = re.compile(r"\(owner:[ \t]*+(?P<name>[^()]{1,60}+)\)", re.IGNORECASE)
+# Words around a name that make it the item's reviewer or recipient, not its owner ("for Dana
+# to review", "reviewed by Dana", "send it to Dana", "cc Dana").
+_ROLE_BEFORE = re.compile(r"\b(?:for|to|by|cc|with|from)[ \t]*+$", re.IGNORECASE)
+_ROLE_AFTER = re.compile(
+    r"^['’]?s?+[ \t]++(?:to[ \t]++(?:review|approve|sign|check|read|look)|review|approval|"
+    r"sign[- ]off)\b",
+    re.IGNORECASE,
+)
 _NOT_TASK = frozenset(stem(w) for w in "owner owners own owns assigned assignee".split())
 
 
@@ -103,6 +111,22 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
     return sorted(scored, key=lambda pair: -pair[0])
 
 
+def _named_in_another_role(ctx: ClaimContext, person: str) -> bool:
+    """The item's own text names `person` as its reviewer or recipient ("Draft the email ...
+    for Dana to review (owner: Lena)"): the chat giving Dana a part of it does not make the
+    claimed owner wrong."""
+    owner_text = _OWNER_TEXT.search(ctx.text)
+    body = ctx.text[: owner_text.start()] if owner_text else ctx.text
+    for name, start, end in ctx.mentions:
+        if name != person or end > len(body):
+            continue
+        if _ROLE_BEFORE.search(body[max(0, start - 8) : start]):
+            return True
+        if _ROLE_AFTER.match(body[end : end + 24]):
+            return True
+    return False
+
+
 def check_owner(ctx: ClaimContext, owner: str) -> CheckResult:
     """The claimed owner is who the chat gave the follow-up to."""
     participant = owner in ctx.source.people.participants
@@ -138,6 +162,14 @@ def check_owner(ctx: ClaimContext, owner: str) -> CheckResult:
     if others:
         other = others[0]
         where = other.owner_message or other.message_id
+        if other.owner is not None and _named_in_another_role(ctx, other.owner):
+            return CheckResult(
+                "owner",
+                "flag",
+                f"the chat gave part of this to {other.owner} (m{where}), whom the item names as "
+                f"its reviewer or recipient",
+                (where,),
+            )
         return CheckResult(
             "owner",
             "contradicted",

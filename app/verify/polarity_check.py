@@ -8,7 +8,9 @@ instead of clashing with its first). A part clashes with a chat clause only when
 states the same predicate (or a close variant: "set"/"updated") about the same subject the other
 way; a negative chat clause agrees with a denial.
 
-The clash is *hard* (the claim is contradicted, naming the clause) only when it fits the claim
+The clash is *hard* (the claim is contradicted, naming the clause) only when the clause uses the
+part's own predicate word (or a close variant) without a modal ("supposed to ..., not bundled"
+says what was meant: `same_predicate_other_way`), when it fits the claim
 better than any agreeing statement (states change during an incident: "latency jumped", later
 "latency normal"), and only when it is in a message the claim cites or, for a claim that cites
 nothing, when it gives the opposite state to the same name, an identifier or a component
@@ -272,6 +274,28 @@ def _unrelated(ctx: ClaimContext) -> CheckResult | None:
     return None
 
 
+def _predicates(facts: ClauseFacts) -> frozenset[str]:
+    """The words that carry what a clause asserts or denies: its denied predicates, its state
+    words ("affected", "fine") and its verbs of things done."""
+    own = facts.denied | (facts.stems & STATE_STEMS) | facts.past
+    return frozenset().union(*(predicate_variants(p) for p in own)) if own else frozenset()
+
+
+def same_predicate_other_way(
+    part_facts: ClauseFacts, clause: ClauseFacts, clause_state: str | None = None
+) -> bool:
+    """A clash is plain only when the chat clause uses the claim part's own predicate (or a
+    close variant) and states it without a modal: "Android 7.4.0 was not affected" is not
+    answered the other way by "crash-free 99.6%, same as 7.3.2", which never says "affected"
+    nor any other state ("failed as well" against "it's fine" is a state against a state);
+    "the move was supposed to be step 2, not bundled" says what was meant, not what happened."""
+    if clause.modal_negation or part_facts.modal_negation:
+        return False
+    if part_facts.state is not None and (clause_state or clause.stems & STATE_STEMS):
+        return True  # a state word against a state word: "failed as well" and "it's fine"
+    return bool(_predicates(part_facts) & clause.stems)
+
+
 def check_polarity(ctx: ClaimContext) -> CheckResult:
     """Denials and states agree with the chat (see the module docstring)."""
     unrelated = _unrelated(ctx)
@@ -308,7 +332,9 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         doc, clause, score, part = clash
         # A message the claim cites makes it hard; for a claim citing nothing, the same
         # identifier or figure in the clashing clause does.
-        hard = doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause))
+        hard = (
+            doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause))
+        ) and same_predicate_other_way(part.facts, clause, _clause_state(clause, part.says_other))
         return CheckResult(
             "polarity",
             "contradicted" if hard else "flag",

@@ -1,7 +1,9 @@
 """ "All", "every", "entire", "100%", "never": a claim of totality needs the chat to say as much.
 
-Hard only when a message the claim cites (or, for a claim that cites nothing, one retrieved for
-it) gives a partial figure for the same thing ("all payment attempts failed" against "errors
+Hard only for a share ("all", "every", "entire", "100%"; not "never" or "always", totality over
+time, which no share answers) when a message the claim cites (or, for a claim that cites
+nothing, one retrieved for it) gives a partial figure, other than one the claim itself states,
+for the same thing ("all payment attempts failed" against "errors
 spiking to 45%"; "every balance read was stale" against "about half of balance reads"): the claim
 is *contradicted*, naming it. The chat saying the same quantifier about the same thing confirms
 it; anything else is a soft flag, since "all" is often a fair reading ("all pods restarted").
@@ -32,11 +34,22 @@ def _quantified(ctx: ClaimContext) -> frozenset[str]:
     return found or ctx.content
 
 
-def _partial(docs: list[MessageDoc], covered: frozenset[str]) -> tuple[MessageDoc, str] | None:
+# Words of totality over time ("never saw the crash", "always retried"): a share ("99.7%
+# crash-free") is no counted part of them, so no figure contradicts them.
+_OVER_TIME = frozenset({"never", "always"})
+
+
+def _partial(
+    docs: list[MessageDoc], covered: frozenset[str], own: frozenset[float] = frozenset()
+) -> tuple[MessageDoc, str] | None:
+    """A share below 100% of what the quantifier covers, in one of `docs`; not one the claim
+    itself states (`own`): "Crashlytics reported 99.7% crash-free" cannot be held against it."""
     for doc in docs:
         for figure in doc.figures:
             if figure.fraction:
                 continue  # "5/6 regions green" while "all regions except one" is said of it
+            if figure.kind == "ratio" and figure.value in own:
+                continue
             if figure.kind == "ratio" and 0 < figure.value < 1 and figure.context & covered:
                 return doc, figure.written
     return None
@@ -69,22 +82,27 @@ def check_quantifiers(ctx: ClaimContext) -> CheckResult:
         if not words:
             return CheckResult("quantifiers", "pass", "the chat denies it too", denying[:3])
     covered = _quantified(ctx)
+    shares = [w for w in words if w not in _OVER_TIME]
     for doc in docs:
         said = universal_quantifiers(doc.message.text)
         if set(said) & set(words) and covered & doc.content:
             return CheckResult(
                 "quantifiers", "pass", f"{doc.when()} also says {said[0]!r}", (doc.message.id,)
             )
-    partial = _partial(ctx.cited_docs, covered)
+    if not shares:
+        # "never" and "always" are totality over time: only the judge can weigh them
+        return CheckResult("quantifiers", "flag", f"the chat does not say {words[0]!r} of this")
+    own = frozenset(f.value for f in ctx.figures if f.kind == "ratio")
+    partial = _partial(ctx.cited_docs, covered, own)
     if partial is None and not ctx.cited:
         about = [ctx.source.docs[mid] for mid, _ in ctx.source.search(covered, k=5)]
-        partial = _partial(docs + about, covered)
+        partial = _partial(docs + about, covered, own)
     if partial is not None:
         doc, written = partial
         return CheckResult(
             "quantifiers",
             "contradicted",
-            f"{doc.when()} reports {written}, not {words[0]!r}",
+            f"{doc.when()} reports {written}, not {shares[0]!r}",
             (doc.message.id,),
         )
     return CheckResult("quantifiers", "flag", f"the chat does not say {words[0]!r} of this")
