@@ -46,6 +46,38 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "je regarde"],
         ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
     ),
+    "platform_notice": (
+        [
+            "📌 pinned message · ola brandt.",
+            "(deleted message)",
+            "note added by ines park.",
+            "task created by the incident bot",
+            "notified the on-call via sms.",
+            "this message was deleted",
+        ],
+        [
+            "we added a note to the runbook",
+            "the pinned version broke the build",
+            "support notified customers by email",
+            "deleted the stale dns record",
+        ],
+    ),
+    "work_chatter": (
+        [
+            "approved.",
+            "lgtm, ship it",
+            "thanks all, great work",
+            "no blame, the review missed it too",
+            "adding that to my todo",
+            "pinned in #ops-handbook",
+        ],
+        [
+            "the refund batch was approved by finance at noon",
+            "rollback approved, starting",
+            "we pinned the image digest",
+            "nobody noticed the cert",
+        ],
+    ),
     "bot_notice": (
         ["export_daily marked success by ana", "build #88 passed", "kim joined the channel"],
         ["export_daily failed", "sla miss on export_daily", "queue depth 40k"],

@@ -314,6 +314,22 @@ COMMUNICATION_DONE = family(
     r"went out)\b",
 )
 
+PLATFORM_NOTICE = family(
+    "platform_notice",
+    "a chat tool's own line, not a report: pinned or deleted message, 'note added by', 'via SMS'",
+    r"^\W{0,3}+(?:pinned (?:a )?message\b|\(?deleted message\)?|"
+    r"(?:this )?message (?:was )?deleted\b|"
+    r"(?:note|follow-?up|task|action item|status page|reminder|incident) (?:was )?"
+    r"(?:added|created|updated|posted|edited|assigned) by\b|"
+    r"notified [^.!?]{1,40}? via (?:sms|push|e-?mail|phone|voice|slack|app)\b)",
+)
+WORK_CHATTER = family(
+    "work_chatter",
+    "talk about the team's own work, not the incident: approved, thanks, no blame, 'to my list'",
+    r"^\W{0,3}+(?:approved|lgtm|thanks|thank you|thx|ty|no blame|noted|"
+    r"adding (?:it |that |this |them )?to my \w+|pinned (?:in|to)\b)",
+)
+
 # --------------------------------------------------------------------------------------------
 # How people talk: plans, requests, negation
 # --------------------------------------------------------------------------------------------

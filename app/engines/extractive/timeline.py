@@ -598,9 +598,33 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    wide = [widened(chat, e) for e in finder.events]
+    wide = [w for w in (widened(chat, e) for e in finder.events) if not chatter(w.description)]
     settled = _still_ongoing(chat, skip_ids, wide)
     return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
+
+
+_EVENT_CUES = (
+    cues.TRIGGER,
+    cues.MITIGATION,
+    cues.RECOVERY,
+    cues.RESOLUTION,
+    cues.ALERTING,
+    cues.USER_REPORT,
+)
+
+
+def chatter(description: str) -> bool:
+    """A row that is no key event: the chat tool's own notice ("📌 Pinned message", "Note added
+    by ...") that carries no statement of its own or files a follow-up, or talk about the
+    team's work ("Approved, thanks", "no blame, we all approved that PR") that names no change,
+    action, recovery, alert or report."""
+    lower = description.lower()
+    if cues.PLATFORM_NOTICE(lower):
+        # a notice may carry what it is about ("📌 Pinned message · Ana. 8.12 went to 50%"),
+        # unless it files a follow-up ("Follow-up created by Ana. Pin the versions")
+        notice, *rest = split_sentences(description)
+        return cues.FOLLOW_UP(notice.lower()) or len(content_words(" ".join(rest))) < 3
+    return cues.WORK_CHATTER(lower) and not any(cue(lower) for cue in _EVENT_CUES)
 
 
 def _recovered(found: Event) -> bool:
