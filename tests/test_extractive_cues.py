@@ -46,6 +46,19 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "je regarde"],
         ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
     ),
+    "drafted": (
+        [
+            "say 'payments are back, we are monitoring'",
+            "tell them: 'exports resume at noon'",
+            'post "we are investigating slow logins"',
+            "status page: 'degraded performance on uploads'",
+        ],
+        [
+            "they say it's fixed on their side",
+            "posted the update to the status page",
+            "the customer wrote 'still broken' in the ticket",
+        ],
+    ),
     "platform_notice": (
         [
             "📌 pinned message · ola brandt.",

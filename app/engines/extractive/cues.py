@@ -334,6 +334,12 @@ WORK_CHATTER = family(
 # How people talk: plans, requests, negation
 # --------------------------------------------------------------------------------------------
 
+DRAFTED = family(
+    "drafted",
+    "words proposed for a message, not a report: say '...', tell them '...', post: '...'",
+    r"^\W{0,3}+(?:say|tell (?:them|customers|users|support|people)|post|write|reply|draft|"
+    r"status page|update)\b[^.!?'‘\"“]{0,20}?(?::\s{0,3}+)?['‘\"“]",
+)
 FOLLOW_UP = family(
     "follow_up",
     "talk about preventing a repeat: 'we should', 'going forward', action items, postmortem",

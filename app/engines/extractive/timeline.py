@@ -191,8 +191,18 @@ def _reported_done(finder: _Finder, start: Sentence) -> Sentence | None:
 
 def _recovering(sentences: list[Sentence]) -> list[Sentence]:
     """Recovery said of the incident, not a component checked and found fine ("LBs healthy,
-    no packet loss"): no negation, no correction."""
-    return [s for s in _affirmative(sentences) if not cc.CORRECTION(s.lower)]
+    no packet loss"): no negation, no correction, no words drafted for a message ("say 'fix
+    applied'"), no plan."""
+    return [
+        s
+        for s in _affirmative(sentences)
+        if not (cc.CORRECTION(s.lower) or cues.DRAFTED(s.lower) or _planned(s))
+    ]
+
+
+def _planned(sentence: Sentence) -> bool:
+    """A recovery planned or expected ("I'll put strict-geo back at 09:00"), not seen."""
+    return cues.FUTURE(sentence.lower) and not _NOW.search(sentence.lower)
 
 
 def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
@@ -615,10 +625,13 @@ _EVENT_CUES = (
 
 def chatter(description: str) -> bool:
     """A row that is no key event: the chat tool's own notice ("📌 Pinned message", "Note added
-    by ...") that carries no statement of its own or files a follow-up, or talk about the
+    by ...") that carries no statement of its own or files a follow-up, words drafted for a
+    message ("Say 'fix applied'"), or talk about the
     team's work ("Approved, thanks", "no blame, we all approved that PR") that names no change,
     action, recovery, alert or report."""
     lower = description.lower()
+    if cues.DRAFTED(lower):
+        return True  # "Say 'fix applied, recovery expected'": words for a message, not an event
     if cues.PLATFORM_NOTICE(lower):
         # a notice may carry what it is about ("📌 Pinned message · Ana. 8.12 went to 50%"),
         # unless it files a follow-up ("Follow-up created by Ana. Pin the versions")
@@ -671,18 +684,24 @@ def _repeats(words: set[str], earlier: set[str]) -> bool:
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
-    """Timeline entries for the events that have a time; untimed events are left out."""
+    """Timeline entries for the events that have a time, one per kind and minute; untimed
+    events are left out."""
     entries: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
+    kinds: set[tuple[object, str]] = set()
     kept: list[set[str]] = []
     for found in events:
         if found.time is None or (found.time, found.description) in seen:
             continue
+        minute = found.time[:5] if found.seconds is None else found.seconds // 60
+        if (minute, found.kind) in kinds:
+            continue  # a second row of the same kind in the same minute retells the first
         said = _ENTRY_LABEL.sub("", found.description, count=1)
         words = {w for w in content_words(said) if not w[:1].isdigit()}
         if any(_repeats(words, earlier) for earlier in kept[-_RETELL_WINDOW:]):
             continue  # "Mitigation: timeout raised 08:36" after "timeout raised" at 08:36
         seen.add((found.time, found.description))
+        kinds.add((minute, found.kind))
         kept.append(words)
         entries.append(
             {
