@@ -224,3 +224,22 @@ def test_another_problem_added_on_is_a_factor_not_the_cause() -> None:
         ]
     )
     assert "session cache" in text
+
+
+def test_an_announced_cause_keeps_up_to_three_sentences_of_what_follows() -> None:
+    # "found it." then the evidence and, third, the change that explains it
+    found = cause(
+        [
+            ("11:02", "mon-bot", "[FIRING] ThumbnailErrors high on thumb-svc"),
+            ("11:05", "ivo", "looking at the thumb-svc workers"),
+            (
+                "11:20",
+                "ivo",
+                "found it. thumbnails from batch 88 are 40MB each, batch 87 were 2MB. "
+                "every image is stored as raw bitmap. the new resize script dropped the "
+                "--jpeg flag, so the output defaults to bitmap now.",
+            ),
+            ("11:24", "ivo", "rerunning batch 88 with --jpeg, errors dropping"),
+        ]
+    )
+    assert "--jpeg flag" in found and "40MB" in found

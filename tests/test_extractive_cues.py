@@ -59,6 +59,31 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "the customer wrote 'still broken' in the ticket",
         ],
     ),
+    "habitual": (
+        [
+            "the compactor runs at 03:00 every night",
+            "prices are refreshed nightly at 01:00",
+            "the 06:30 slot is fine all year",
+            "der export läuft täglich um 5:00",
+        ],
+        [
+            "the batch started at 07:00 like every day",
+            "the export ran at 05:00 as every day",
+            "the nightly build broke",
+        ],
+    ),
+    "spoken_at": (
+        [
+            "correction to what i said at 23:05",
+            "as ana wrote at 10:12, the pool is full",
+            "my message at 09:40 was wrong",
+        ],
+        [
+            "the pool filled at 10:12",
+            "ana said the pool is full",
+            "the message queue at 09:40 was full",
+        ],
+    ),
     "platform_notice": (
         [
             "📌 pinned message · ola brandt.",
@@ -175,8 +200,13 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["renewed it", "restarted the pool", "reverted", "drained the node"],
     ),
     "commentary": (
-        ["scaling out makes it worse", "restarting just moves the problem", "restarting the db..."],
-        ["restarting the db now", "scaled out to 12 pods", "rolling back"],
+        [
+            "scaling out makes it worse",
+            "restarting just moves the problem",
+            "restarting the db...",
+            "and failing over would only move the lock",
+        ],
+        ["restarting the db now", "scaled out to 12 pods", "rolling back", "and restarting now"],
     ),
     "past_background": (
         ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from app.engines.extractive import extract_report
+from app.engines.extractive.chat import Chat
 from app.engines.extractive.events import part_of_a_quote
-from app.engines.extractive.timeline import chatter
+from app.engines.extractive.timeline import chatter, observed
 from app.models import IncidentReport, Message, Transcript
 
 Row = tuple[str | None, str, str]
@@ -133,3 +134,83 @@ def test_one_row_per_kind_and_minute() -> None:
 )
 def test_a_sentence_that_is_one_single_quote_is_drafted_words(sentence: str, quoted: bool) -> None:
     assert part_of_a_quote(sentence) is quoted
+
+
+def test_a_step_that_quotes_a_pasted_text_gets_no_row() -> None:
+    # a spot check quoting a customer's address is evidence, not a step (and no place for it)
+    result = report(
+        [
+            ("10:00", "lena", "labels print with cut-off street names, order 5512 for example"),
+            ("10:20", "piet", "the migration shortened street to 40 chars, restoring from backup"),
+            ("11:40", "piet", "restore done, street column back to 120 chars"),
+            ("11:45", "lena", 'checked: order 5512 shows "Lindenweg 12, Hinterhaus, 2. OG" ✅'),
+        ]
+    )
+    described = " | ".join(e.description for e in result.timeline)
+    assert "restore done" in described.lower()
+    assert "Lindenweg" not in described
+
+
+def test_a_standing_schedule_a_guess_or_the_time_of_a_message_is_no_event() -> None:
+    result = report(
+        [
+            ("04:10", "mon-bot", "[FIRING] ExportLag high on ledger-export"),
+            ("04:14", "ada", "the compactor runs at 03:00 every night, it holds the table lock"),
+            ("04:16", "ada", "pretty sure the archiver does the same thing at 02:30"),
+            ("04:20", "ivo", "correction to what I said at 04:12, the lock is the vacuum's"),
+            ("04:25", "ivo", "the export started at 03:05 and has been waiting on the lock since"),
+            ("04:30", "ivo", "cancelled the vacuum, export moving again"),
+        ]
+    )
+    times = {e.time[:5] for e in result.timeline}
+    assert "03:05" in times
+    assert not times & {"03:00", "02:30", "04:12"}
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("grouped the failures by region: all of them are eu-west", True),
+        ("the replica is 40 minutes behind the primary", True),
+        ("I want to restart the primary and bounce the web tier", False),
+        ("or pin the old image, but then the new flag is gone", False),
+        ("last time it ran twice we double-billed", False),
+        ("https://git.example.org/ledger/pull/88", False),
+        ("writing down the skipped offsets so we can replay them later", False),
+    ],
+)
+def test_a_finding_is_something_seen(text: str, seen: bool) -> None:
+    message = Message(id=1, time="10:00", author="ada", text=text, line_start=1, line_end=1)
+    chat = Chat.of(Transcript(format="test", messages=[message]))
+    assert observed(chat.sentences(message)[0]) is seen
+
+
+def test_a_label_that_names_the_cause_or_a_window_named_for_someone_is_no_mitigation() -> None:
+    result = report(
+        [
+            ("01:00", "mon-bot", "[FIRING] ApiLatencyHigh on wp-api"),
+            ("01:10", "ana", "first timeout 00:51. during kim's restart window."),
+            ("01:20", "ana", "cause: shared storage was throttled by the image resize job"),
+            ("01:25", "kim", "paused the image resize job, latency dropping"),
+        ]
+    )
+    mitigations = [e.description.lower() for e in result.timeline if e.kind == "mitigation"]
+    assert any("paused" in d for d in mitigations)
+    assert not any("restart window" in d or d.startswith("cause") for d in mitigations)
+
+
+def test_an_alert_firing_again_is_an_event_of_its_own() -> None:
+    alert = "[FIRING:1] PodCrashLooping deployment=ledger-consumer, {n}/6 pods restarted"
+    result = report(
+        [
+            ("20:00", "alertmanager", alert.format(n=6)),
+            ("20:05", "ana", "the consumer panics on an empty amount field"),
+            ("20:10", "ana", "skipped the bad offset, consumer restarted"),
+            ("20:12", "ana", "pods up, consuming again"),
+            ("20:14", "ana", "lag back to normal on p0"),
+            ("20:16", "kim", "posted an update in #status"),
+            ("20:20", "ana", "merged the guard for empty amounts"),
+            ("20:31", "alertmanager", alert.format(n=4)),
+        ]
+    )
+    assert "20:31" in {e.time[:5] for e in result.timeline}

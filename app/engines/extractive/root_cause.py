@@ -476,7 +476,7 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
                 break  # the next "fix: ..." line, or a sentence that is not about the cause
             texts.append(after.text)
         return Finding.of([Quote(message, texts)], also=confirmers)
-    following = _contiguous(own_sentences[sentence.index + 1 :], limit=2)
+    following = _contiguous(own_sentences[sentence.index + 1 :], limit=3)
     lead = (
         own_text
         if own_text and own_words and not candidate.announces and not cc.REALISATION(sentence.lower)
