@@ -224,3 +224,47 @@ def test_another_problem_added_on_is_a_factor_not_the_cause() -> None:
         ]
     )
     assert "session cache" in text
+
+
+def test_an_announced_cause_keeps_up_to_three_sentences_of_what_follows() -> None:
+    # "found it." then the evidence and, third, the change that explains it
+    found = cause(
+        [
+            ("11:02", "mon-bot", "[FIRING] ThumbnailErrors high on thumb-svc"),
+            ("11:05", "ivo", "looking at the thumb-svc workers"),
+            (
+                "11:20",
+                "ivo",
+                "found it. thumbnails from batch 88 are 40MB each, batch 87 were 2MB. "
+                "every image is stored as raw bitmap. the new resize script dropped the "
+                "--jpeg flag, so the output defaults to bitmap now.",
+            ),
+            ("11:24", "ivo", "rerunning batch 88 with --jpeg, errors dropping"),
+        ]
+    )
+    assert "--jpeg flag" in found and "40MB" in found
+
+
+def test_a_cause_keeps_the_answer_to_the_question_that_digs_beneath_it() -> None:
+    rows: list[Row] = [
+        ("02:10", "cron-bot", "SLA miss: nightly_rollup still running after 3h"),
+        ("02:14", "ada", "partition 41 is 58 GB, median 200 MB. the root cause is a hot key"),
+        ("02:16", "ben", "could the loader have run twice?"),
+        ("02:20", "ada", "checked, no duplicate rows"),
+        ("02:22", "ada", "which tenant is in partition 41?"),
+        ("02:25", "ada", "tenant 7731 = Northwind, 41% of yesterday's events, migrated monday"),
+        ("02:40", "ada", "salted the key, the rerun finished in 12 min"),
+    ]
+    found = cause(rows)
+    assert "hot key" in found and "Northwind" in found
+
+
+def test_a_question_about_something_else_adds_nothing_to_the_cause() -> None:
+    rows: list[Row] = [
+        ("02:10", "cron-bot", "SLA miss: nightly_rollup still running after 3h"),
+        ("02:14", "ada", "partition 41 is 58 GB, median 200 MB. the root cause is a hot key"),
+        ("02:22", "ben", "which channel is finance on?"),
+        ("02:25", "ada", "#fin-ops, I'll ping them"),
+        ("02:40", "ada", "salted the key, the rerun finished in 12 min"),
+    ]
+    assert "fin-ops" not in cause(rows)

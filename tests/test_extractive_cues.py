@@ -46,6 +46,76 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["ack", "looking", "on it!", "checking now", "eyes on it", "here.", "je regarde"],
         ["looking at the diff again", "checking dupes", "here is the graph", "ack the alert?"],
     ),
+    "drafted": (
+        [
+            "say 'payments are back, we are monitoring'",
+            "tell them: 'exports resume at noon'",
+            'post "we are investigating slow logins"',
+            "status page: 'degraded performance on uploads'",
+        ],
+        [
+            "they say it's fixed on their side",
+            "posted the update to the status page",
+            "the customer wrote 'still broken' in the ticket",
+        ],
+    ),
+    "habitual": (
+        [
+            "the compactor runs at 03:00 every night",
+            "prices are refreshed nightly at 01:00",
+            "the 06:30 slot is fine all year",
+            "der export läuft täglich um 5:00",
+        ],
+        [
+            "the batch started at 07:00 like every day",
+            "the export ran at 05:00 as every day",
+            "the nightly build broke",
+        ],
+    ),
+    "spoken_at": (
+        [
+            "correction to what i said at 23:05",
+            "as ana wrote at 10:12, the pool is full",
+            "my message at 09:40 was wrong",
+        ],
+        [
+            "the pool filled at 10:12",
+            "ana said the pool is full",
+            "the message queue at 09:40 was full",
+        ],
+    ),
+    "platform_notice": (
+        [
+            "📌 pinned message · ola brandt.",
+            "(deleted message)",
+            "note added by ines park.",
+            "task created by the incident bot",
+            "notified the on-call via sms.",
+            "this message was deleted",
+        ],
+        [
+            "we added a note to the runbook",
+            "the pinned version broke the build",
+            "support notified customers by email",
+            "deleted the stale dns record",
+        ],
+    ),
+    "work_chatter": (
+        [
+            "approved.",
+            "lgtm, ship it",
+            "thanks all, great work",
+            "no blame, the review missed it too",
+            "adding that to my todo",
+            "pinned in #ops-handbook",
+        ],
+        [
+            "the refund batch was approved by finance at noon",
+            "rollback approved, starting",
+            "we pinned the image digest",
+            "nobody noticed the cert",
+        ],
+    ),
     "bot_notice": (
         ["export_daily marked success by ana", "build #88 passed", "kim joined the channel"],
         ["export_daily failed", "sla miss on export_daily", "queue depth 40k"],
@@ -130,8 +200,13 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["renewed it", "restarted the pool", "reverted", "drained the node"],
     ),
     "commentary": (
-        ["scaling out makes it worse", "restarting just moves the problem", "restarting the db..."],
-        ["restarting the db now", "scaled out to 12 pods", "rolling back"],
+        [
+            "scaling out makes it worse",
+            "restarting just moves the problem",
+            "restarting the db...",
+            "and failing over would only move the lock",
+        ],
+        ["restarting the db now", "scaled out to 12 pods", "rolling back", "and restarting now"],
     ),
     "past_background": (
         ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],

@@ -690,3 +690,22 @@ def test_a_pronoun_correction_rules_out_what_its_clause_names() -> None:
     result = report(rows)
     assert result.root_cause is None  # the only hypothesis was ruled out: an open question
     assert "What was the root cause?" in result.open_questions
+
+
+def test_split_sentences_keeps_an_ordinal_with_a_full_stop_inside_its_sentence() -> None:
+    # German writes ordinals "3." ("3. OG" is the third floor): inside an open quote or after
+    # the word an ordinal follows, the full stop ends no sentence
+    address = 'Label zeigt: "Hafenstr. 9, Aufgang B, 4. OG rechts, c/o Meier". Bekannt?'
+    assert split_sentences(address) == [
+        'Label zeigt: "Hafenstr. 9, Aufgang B, 4. OG rechts, c/o Meier".',
+        "Bekannt?",
+    ]
+    assert split_sentences("Treffen am 12. Mai im 2. Stock. Passt das?") == [
+        "Treffen am 12. Mai im 2. Stock.",
+        "Passt das?",
+    ]
+    # a number that ends a sentence still ends it
+    assert split_sentences("Scaled the pool to 12. Errors dropped.") == [
+        "Scaled the pool to 12.",
+        "Errors dropped.",
+    ]

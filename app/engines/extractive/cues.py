@@ -216,7 +216,8 @@ MODAL = family(
 COMMENTARY = family(
     "commentary",
     "an action talked about as a subject, not taken: 'scaling out makes it worse', 'X...'",
-    r"^\W{0,3}+[a-z]+ing\b[^.!?]{0,40}?\b(?:makes?|made|just|only|is|was|won'?t|doesn'?t|"
+    r"^\W{0,3}+(?:(?:and|but|also|plus)\s{1,3}+)?+[a-z]+ing\b[^.!?]{0,40}?\b"
+    r"(?:makes?|made|just|only|is|was|won'?t|doesn'?t|"
     r"didn'?t|would|will|helps?|helped|did nothing)\b|\.\.\.\W{0,3}+$|…\W{0,3}+$",
 )
 PAST_BACKGROUND = family(
@@ -314,10 +315,48 @@ COMMUNICATION_DONE = family(
     r"went out)\b",
 )
 
+PLATFORM_NOTICE = family(
+    "platform_notice",
+    "a chat tool's own line, not a report: pinned or deleted message, 'note added by', 'via SMS'",
+    r"^\W{0,3}+(?:pinned (?:a )?message\b|\(?deleted message\)?|"
+    r"(?:this )?message (?:was )?deleted\b|"
+    r"(?:note|follow-?up|task|action item|status page|reminder|incident) (?:was )?"
+    r"(?:added|created|updated|posted|edited|assigned) by\b|"
+    r"notified [^.!?]{1,40}? via (?:sms|push|e-?mail|phone|voice|slack|app)\b)",
+)
+WORK_CHATTER = family(
+    "work_chatter",
+    "talk about the team's own work, not the incident: approved, thanks, no blame, 'to my list'",
+    r"^\W{0,3}+(?:approved|lgtm|thanks|thank you|thx|ty|no blame|noted|"
+    r"adding (?:it |that |this |them )?to my \w+|pinned (?:in|to)\b)",
+)
+
 # --------------------------------------------------------------------------------------------
 # How people talk: plans, requests, negation
 # --------------------------------------------------------------------------------------------
 
+DRAFTED = family(
+    "drafted",
+    "words proposed for a message, not a report: say '...', tell them '...', post: '...'",
+    r"^\W{0,3}+(?:say|tell (?:them|customers|users|support|people)|post|write|reply|draft|"
+    r"status page|update)\b[^.!?'‘\"“]{0,20}?(?::\s{0,3}+)?['‘\"“]",
+)
+HABITUAL = family(
+    "habitual",
+    "a standing schedule or state, not an event: 'runs at 16:30 every day', 'refreshed nightly'",
+    r"(?<!like )(?<!as )(?<!same as )\b(?:every (?:day|night|morning|evening|hour|week|weekday|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
+    r"(?<=s |d )(?:nightly|daily|hourly)|all year|"
+    r"year-round|each (?:day|night|morning|evening)|jeden (?:tag|morgen|abend)|täglich|"
+    r"tous les jours|chaque (?:jour|nuit))\b",
+)
+SPOKEN_AT = family(
+    "spoken_at",
+    "a time that dates what someone said, not an event: 'what I said at 23:05', 'as I wrote at'",
+    r"\b(?:what|as|like) (?:i|you|we|he|she|they|\w+) (?:said|wrote|posted|mentioned|asked|"
+    r"typed|claimed) (?:at|around|about)\b|\b(?:my|your|his|her|the) (?:message|comment|"
+    r"post|note) (?:at|from)\b",
+)
 FOLLOW_UP = family(
     "follow_up",
     "talk about preventing a repeat: 'we should', 'going forward', action items, postmortem",

@@ -36,6 +36,9 @@ def bot_alert(sentence: Sentence) -> bool:
     )
 
 
+_ASKED = 4  # content words a question needs to be an alert quoted with a puzzled "??"
+
+
 def _signal(sentence: Sentence) -> bool:
     lower = sentence.lower
     # a bot's message is an alert when it reports trouble, not when it announces a deploy
@@ -44,8 +47,9 @@ def _signal(sentence: Sentence) -> bool:
         return False
     if not (alert or cues.USER_REPORT(lower) or states_impact(sentence)):
         return False
-    if is_question(sentence.raw) and not alert:
-        return False  # "users affected?" asks; an alert quoted with a puzzled "??" still counts
+    if is_question(sentence.raw) and not (alert and len(content_words(sentence.raw)) >= _ASKED):
+        return False  # "users affected?", "anything in the alerts?" ask; an alert quoted with a
+        # puzzled "??" still counts
     return reports(sentence)
 
 

@@ -58,8 +58,19 @@ def matching(chat: Chat, message: Message, pattern: cues.CueFamily) -> list[Sent
 
 def part_of_a_quote(raw: str) -> bool:
     """A piece of a quotation that spans sentences (an address, a customer's email pasted in
-    quotes): it opens or closes a quote it does not finish, so it is not the speaker's report."""
-    return raw.count('"') % 2 == 1 or raw.count("“") != raw.count("”")
+    quotes): it opens or closes a quote it does not finish, so it is not the speaker's report.
+    A sentence that is one quote in single quotes ("'some users can't log in, investigating'")
+    is words drafted for a message, not a report either."""
+    if raw.count('"') % 2 == 1 or raw.count("“") != raw.count("”"):
+        return True
+    return bool(_QUOTED_WHOLE.match(raw))
+
+
+# one quote in single quotes, maybe after a "yes," that answers "should I post ...?"
+_QUOTED_WHOLE = re.compile(
+    r"^[^\w'‘]{0,3}+(?:(?:yes|yeah|yep|ok|okay|sure)\b[,:]?+\s{0,3}+)?+['‘][^\n]{4,}['’]\W{0,3}+$",
+    re.IGNORECASE,
+)
 
 
 def adjacent(sentences: list[Sentence], limit: int = 2) -> list[Sentence]:

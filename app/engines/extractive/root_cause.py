@@ -476,7 +476,7 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
                 break  # the next "fix: ..." line, or a sentence that is not about the cause
             texts.append(after.text)
         return Finding.of([Quote(message, texts)], also=confirmers)
-    following = _contiguous(own_sentences[sentence.index + 1 :], limit=2)
+    following = _contiguous(own_sentences[sentence.index + 1 :], limit=3)
     lead = (
         own_text
         if own_text and own_words and not candidate.announces and not cc.REALISATION(sentence.lower)
@@ -712,6 +712,32 @@ def _why_chain(chat: Chat, chosen: _Candidate, ranked: list[_Candidate]) -> _Can
     return None
 
 
+_DIG_WINDOW = 6  # messages after a cause in which a "which key is it?" may dig beneath it
+
+
+def _dug_beneath(
+    chat: Chat, message: Message, position: dict[int, int], skip_ids: set[int]
+) -> Quote | None:
+    """The answer to a question that digs beneath a cause just stated ("a skew problem" ...
+    "which key is in task 199?" ... "merchant 88031, 38% of all rows"): the statement right
+    after a "why"/"which ... is" question about the same thing, in its own words."""
+    here = position.get(message.id)
+    if here is None:
+        return None
+    said = content_words(message.text) - _GENERIC
+    later = [m for m in chat.messages[here + 1 : here + 1 + _DIG_WINDOW] if m.id not in skip_ids]
+    for n, asked in enumerate(later):
+        questions = [s for s in chat.sentences(asked) if is_question(s.raw)]
+        if not any(cc.WHY_QUESTION(q.lower) and content_words(q.raw) & said for q in questions):
+            continue
+        for reply in later[n + 1 : n + 3]:
+            run = _contiguous(chat.sentences(reply), limit=2)
+            if run and not any(cc.CORRECTION(s.lower) or _signals(s) for s in run):
+                return _quote(run)
+        return None
+    return None
+
+
 @dataclass(frozen=True)
 class CauseSearch:
     """What the root-cause search found: the firm cause, or the best guess when none is firm."""
@@ -725,7 +751,8 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
     candidate is firm (the engine then leaves the root cause to an open question).
 
     A cause stated across messages keeps each message's words as its own quote: the premise a
-    "so ..." conclusion draws on, and an "and ..." that carries it on."""
+    "so ..." conclusion draws on, an "and ..." that carries it on, and the answer to a "which
+    key is it?" that digs beneath it."""
     ruled = ruled or RuledOut.of(chat, skip_ids)
     gatherer = _Gatherer(chat, skip_ids)
     for sentence in _eligible(chat, skip_ids):
@@ -778,6 +805,9 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
         change = _change_before(chat, parts[0].message, gatherer.position)
         if change is not None and change.message.id not in {p.message.id for p in parts}:
             parts.insert(0, change)
+        answer = _dug_beneath(chat, candidate.sentence.message, gatherer.position, skip_ids)
+        if answer is not None and answer.message.id not in {p.message.id for p in parts}:
+            parts.append(answer)
         shallower = _why_chain(chat, candidate, ranked)
         if shallower is not None:
             earlier = _explanation(chat, shallower, gatherer.position)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from app.engines.extractive import cause_cues as cc
 from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.events import Event
@@ -31,6 +32,7 @@ _MARKED = re.compile(
 _LINE_TIME = re.compile(rf"^\W{{0,3}}+(?P<time>{_TIME})(?:\s?[-–—:])?\s", re.IGNORECASE)
 _DEADLINE = re.compile(r"\b(?:by|before|until|till|bis|avant|antes de)\s{1,3}+$", re.IGNORECASE)
 _CAP = 4
+_SURE = re.compile(r"\b(?:pretty|fairly|quite) sure\b|\bi bet\b")  # a guess said with confidence
 _MIN_EARLIER = 120  # seconds: a time a minute before the message is the message's own event
 
 
@@ -71,6 +73,8 @@ def _reports(sentence: Sentence) -> bool:
         return False
     if cues.FOLLOW_UP(lower) or cues.WEIGHED(lower):
         return False
+    if cc.HEDGE(lower) or _SURE.search(lower) or cues.HABITUAL(lower) or cues.SPOKEN_AT(lower):
+        return False  # a guess, a standing schedule or the time of a message is no event
     if cues.PAST_BACKGROUND(_COMPARED.sub(" ", lower)):
         return False
     words = len(content_words(sentence.raw))

@@ -13,7 +13,10 @@ from functools import lru_cache
 from app.engines.extractive import memo
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“'(@#~\w])")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|etc|approx|ca|incl|min|max|avg)\.$", re.I)
+# "e.g.", "approx.", German "Hafenstr." (Straße), "Nr.", "bzw." end no sentence
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|vs|etc|approx|ca|incl|min|max|avg|nr|bzw|usw)|str)\.$", re.I
+)
 _NUMBER_SIGN = re.compile(r"\bno\.$", re.I)  # "No. 5" is one sentence, "oh no. it" is two
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪–]|\d{1,2}[.)]|#\d{1,2}[.):]?|\[\s?[xX ]?\s?\])\s+")
@@ -123,11 +126,28 @@ def _split_line(line: str) -> list[str]:
         if not part:
             continue
         number = bool(_NUMBER_SIGN.search(parts[-1])) and part[0].isdigit() if parts else False
-        if parts and (_ABBREVIATION.search(parts[-1]) or number):
+        if parts and (_ABBREVIATION.search(parts[-1]) or number or _ordinal(parts[-1], part)):
             parts[-1] = f"{parts[-1]} {part}"  # "e.g. foo" is one sentence
         else:
             parts.append(part)
     return parts
+
+
+_ORDINAL_END = re.compile(r"(?:^|\s)\d{1,3}\.$")
+# a word that comes before an ordinal written "3." in German ("im 3. Stock", "am 5. Mai")
+_ORDINAL_WORD = re.compile(
+    r"\b(?:im|am|zum|zur|vom|beim|ins|der|die|das|den|dem|des|ab|bis|jeden|jede|jedes)\s\d{1,3}\.$",
+    re.IGNORECASE,
+)
+
+
+def _ordinal(before: str, after: str) -> bool:
+    """A number with a full stop that is an ordinal, not a sentence end: "3. OG" inside a quoted
+    address, "im 3. Stock", "am 5. Mai" (German writes ordinals so)."""
+    if not after[:1].isalpha() or not _ORDINAL_END.search(before):
+        return False
+    open_quote = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    return open_quote or bool(_ORDINAL_WORD.search(before))
 
 
 def strip_bullet(line: str) -> str:

@@ -43,9 +43,10 @@ from app.models import Message, TimelineKind, times_in_text
 
 _BACKGROUND = re.compile(
     r"\b(?:since|after|before|during|from)\s+(?:the|a|an|this|that|last|yesterday'?s|"
-    r"this morning'?s|last night'?s)\s+[^,.;!?]{0,40}",
+    r"this morning'?s|last night'?s|[a-z]{2,20}+'s)\s+[^,.;!?]{0,40}",
     re.IGNORECASE,
 )
+_CAUSE_LABEL = re.compile(r"^\W{0,3}+(?:root[- ]?)?cause[*_\s]{0,3}+:")
 _NOW = re.compile(r"\b(?:now|right away|starting)\b")
 _CLOCK_LIKE = re.compile(r"\d{1,2}[.:]\d{2}")
 _CAPS: dict[TimelineKind, int] = {"mitigation": 4, "recovery": 2, "communication": 2}
@@ -94,6 +95,8 @@ def _acts(sentence: Sentence) -> bool:
     asked for, denied ("restarts didn't help"), reported by an alert ("pod restarted 3 times")
     or named as background ("under-replicated since the rolling restart this morning")."""
     lower = _BACKGROUND.sub("", sentence.lower)
+    if _CAUSE_LABEL.match(lower):
+        return False  # "Cause: storage was throttled by the image job" is the diagnosis
     if cues.ALERTING(lower) or cues.MONITOR_AUTHOR((sentence.message.author or "").lower()):
         return False
     if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.NEGATED(lower):
@@ -191,8 +194,18 @@ def _reported_done(finder: _Finder, start: Sentence) -> Sentence | None:
 
 def _recovering(sentences: list[Sentence]) -> list[Sentence]:
     """Recovery said of the incident, not a component checked and found fine ("LBs healthy,
-    no packet loss"): no negation, no correction."""
-    return [s for s in _affirmative(sentences) if not cc.CORRECTION(s.lower)]
+    no packet loss"): no negation, no correction, no words drafted for a message ("say 'fix
+    applied'"), no plan."""
+    return [
+        s
+        for s in _affirmative(sentences)
+        if not (cc.CORRECTION(s.lower) or cues.DRAFTED(s.lower) or _planned(s))
+    ]
+
+
+def _planned(sentence: Sentence) -> bool:
+    """A recovery planned or expected ("I'll put strict-geo back at 09:00"), not seen."""
+    return cues.FUTURE(sentence.lower) and not _NOW.search(sentence.lower)
 
 
 def _recoveries(finder: _Finder, after: int, until: int | None) -> None:
@@ -221,6 +234,9 @@ _DONE_MARK = re.compile(
 )
 
 
+_QUOTED_TEXT = re.compile(r"[\"“«][^\"“”«»]{12,}+[\"”»]")  # a pasted text: an address, an email
+
+
 def _step(sentence: Sentence) -> bool:
     """A sentence reporting a step the team took: it opens with the action ("set the
     full-ratio to 0.97", "paused the restore") or reports one done ("7.3.1 submitted to
@@ -228,8 +244,8 @@ def _step(sentence: Sentence) -> bool:
     lower = sentence.lower
     if not sentence.text or is_question(sentence.raw) or is_alert(sentence):
         return False
-    if part_of_a_quote(sentence.raw):
-        return False  # a piece of a quoted address or email, not the speaker's step
+    if part_of_a_quote(sentence.raw) or _QUOTED_TEXT.search(sentence.raw):
+        return False  # a quoted address or email, or a piece of one, is not the speaker's step
     if cues.FUTURE(lower) and not _NOW.search(lower):
         return False
     if cues.WEIGHED(lower) or cues.REQUEST(lower) or cues.HYPOTHETICAL(lower):
@@ -297,11 +313,30 @@ def _findings(finder: _Finder, after: int, ruled: RuledOut) -> None:
             continue
         if _claims_a_cause(sentence.lower) or ruled.covers(sentence.raw, share=0.2):
             continue  # a guess or a claim of cause, or what the chat ruled out, is no finding
+        if not observed(sentence):
+            continue
         finder.add(event("investigation", [sentence], "finding"))
         added += 1
     _ruled_out(finder, after, ruled)
 
 
+_OPTION = re.compile(r"^\W{0,3}+(?:or|either|alternatively|otherwise)\b")
+_BARE_LINK = re.compile(r"^\W{0,3}+(?:https?://|www\.)\S++\W{0,3}+$")
+
+
+def observed(sentence: Sentence) -> bool:
+    """A finding is something seen: not a wish or plan ("I want to restart the primary"), a
+    request, an option ("or weak-link it"), an earlier time ("last time it ran twice") or a
+    bare link."""
+    lower = sentence.lower
+    if cues.MODAL(lower) or cues.FUTURE(lower) or cues.WEIGHED(lower) or cues.REQUEST(lower):
+        return False
+    if cues.PAST_BACKGROUND(lower) or _LAST_TIME.search(lower):
+        return False
+    return not (_OPTION.search(lower) or _BARE_LINK.match(sentence.raw))
+
+
+_LAST_TIME = re.compile(r"\b(?:last|previous) time\b")
 _RULED_CAP = 2  # hypotheses ruled out that the timeline shows
 # a hypothesis named and negated at the head of its clause: "so not the driver", "not dns"
 _NAMED_NOT = re.compile(
@@ -598,9 +633,36 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    wide = [widened(chat, e) for e in finder.events]
+    wide = [w for w in (widened(chat, e) for e in finder.events) if not chatter(w.description)]
     settled = _still_ongoing(chat, skip_ids, wide)
     return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
+
+
+_EVENT_CUES = (
+    cues.TRIGGER,
+    cues.MITIGATION,
+    cues.RECOVERY,
+    cues.RESOLUTION,
+    cues.ALERTING,
+    cues.USER_REPORT,
+)
+
+
+def chatter(description: str) -> bool:
+    """A row that is no key event: the chat tool's own notice ("📌 Pinned message", "Note added
+    by ...") that carries no statement of its own or files a follow-up, words drafted for a
+    message ("Say 'fix applied'"), or talk about the
+    team's work ("Approved, thanks", "no blame, we all approved that PR") that names no change,
+    action, recovery, alert or report."""
+    lower = description.lower()
+    if cues.DRAFTED(lower):
+        return True  # "Say 'fix applied, recovery expected'": words for a message, not an event
+    if cues.PLATFORM_NOTICE(lower):
+        # a notice may carry what it is about ("📌 Pinned message · Ana. 8.12 went to 50%"),
+        # unless it files a follow-up ("Follow-up created by Ana. Pin the versions")
+        notice, *rest = split_sentences(description)
+        return cues.FOLLOW_UP(notice.lower()) or len(content_words(" ".join(rest))) < 3
+    return cues.WORK_CHATTER(lower) and not any(cue(lower) for cue in _EVENT_CUES)
 
 
 def _recovered(found: Event) -> bool:
@@ -647,18 +709,26 @@ def _repeats(words: set[str], earlier: set[str]) -> bool:
 
 
 def timeline_entries(events: list[Event]) -> list[dict[str, object]]:
-    """Timeline entries for the events that have a time; untimed events are left out."""
+    """Timeline entries for the events that have a time, one per kind and minute; untimed
+    events are left out."""
     entries: list[dict[str, object]] = []
     seen: set[tuple[str, str]] = set()
+    kinds: set[tuple[object, str]] = set()
     kept: list[set[str]] = []
     for found in events:
         if found.time is None or (found.time, found.description) in seen:
             continue
+        minute = found.time[:5] if found.seconds is None else found.seconds // 60
+        if (minute, found.kind) in kinds:
+            continue  # a second row of the same kind in the same minute retells the first
         said = _ENTRY_LABEL.sub("", found.description, count=1)
         words = {w for w in content_words(said) if not w[:1].isdigit()}
-        if any(_repeats(words, earlier) for earlier in kept[-_RETELL_WINDOW:]):
-            continue  # "Mitigation: timeout raised 08:36" after "timeout raised" at 08:36
+        retold = any(_repeats(words, earlier) for earlier in kept[-_RETELL_WINDOW:])
+        if retold and found.label != "alert":
+            continue  # "Mitigation: timeout raised 08:36" after "timeout raised" at 08:36;
+            # an alert's template repeats its words each time it fires again
         seen.add((found.time, found.description))
+        kinds.add((minute, found.kind))
         kept.append(words)
         entries.append(
             {
