@@ -296,3 +296,22 @@ def test_a_dotted_handle_is_the_owner_it_was_given(messages: list[tuple[str, str
     assert verdict.status == "supported", verdict.reason
     other = owner_of(transcript, "add a disk usage alert at 80%", "diego.r")
     assert other.status == "contradicted" and "rafa.kt" in other.reason
+
+
+@pytest.mark.parametrize(
+    "recap",
+    [
+        "Items 1 and 2 done, 3 unowned",
+        "recap: 1 and 2 in progress, 3 unowned for now",
+    ],
+)
+def test_a_recap_leaves_unowned_only_the_item_its_part_names(recap: str) -> None:
+    """A recap that reports several items and calls one unowned ("1 and 2 done, 3 unowned")
+    takes the owner from that item alone, not from every item it mentions."""
+    transcript = bracket_chat(
+        ("Tom", LIST), ("Nina", "1 is mine"), ("Raj", "I'll take 2"), ("Tom", recap)
+    )
+    assert owner_of(transcript, "add a disk usage alert at 80%", "Nina").status == "supported"
+    assert owner_of(transcript, "rotate the debug logs", "Raj").status == "supported"
+    verdict = owner_of(transcript, "lower the lag threshold to 60s", "Tom")
+    assert verdict.status == "contradicted" and "unassigned" in verdict.reason

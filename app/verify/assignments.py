@@ -25,6 +25,7 @@ requests, so it is linear in the chat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -325,7 +326,7 @@ def _read_clause(
     if author is None:
         return
     if cues.may_say(clause, cues.DEFERRAL_WORDS) and cues.DEFERRAL.search(clause):
-        _leave_unassigned(walk, clause, message, numbers)
+        _leave_unassigned(walk, clause, message, _deferred_numbers(walk, clause, numbers))
         return
     recent = walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
     if (
@@ -397,6 +398,27 @@ def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:
     for item in items:
         walk.give(owner, item.text if item else given["task"], message.id, "given", item)
     return True
+
+
+_PARTS = re.compile(r"[,;]")
+_LEADING_NUMBER = re.compile(r"[ \t]*+#?+(?P<n>\d{1,2}+)\b")
+
+
+def _deferred_numbers(walk: _Walk, clause: str, numbers: list[int]) -> list[int]:
+    """Of the items a clause names, those named in its part that says the work has no owner:
+    in "Items 1 and 2 done, 3/5/6 in progress, 4 unowned" only item 4 is left without one (parts
+    are cut at commas and semicolons, and a part may open with the item's bare number); when no
+    such part names an item, all the clause's items are left."""
+    parts = _PARTS.split(clause)
+    if len(parts) == 1:
+        return numbers
+    own: list[int] = []
+    for part in parts:
+        if cues.DEFERRAL.search(part):
+            leading = _LEADING_NUMBER.match(part)
+            own += _numbers(part) + ([int(leading["n"])] if leading else [])
+    named = [n for n in dict.fromkeys(own) if walk.item(n) is not None]
+    return named or numbers
 
 
 def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[int]) -> None:
