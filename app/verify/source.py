@@ -210,7 +210,7 @@ class _TextReading:
     words: tuple[WordTerms, ...]
     clocks: tuple[WrittenTime, ...]
     figures: tuple[Figure, ...]
-    counts: Counter[str]  # its terms without the author's name; copied for each message
+    counts: dict[str, int]  # its terms without the author's name; copied for each message
     ranges: tuple[int, ...]  # minutes each of its time ranges spans
 
 
@@ -286,6 +286,7 @@ class SourceIndex:
         # of the chat's terms, and ranking them all was a tenth of the build.
         self._entries: dict[str, list[tuple[int, int]]] = dict(postings)
         self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._idf: dict[str, float] = {}  # `idf`'s answers by term
         self._prefixes: dict[str, set[str]] = defaultdict(set)
         self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
         for token in self.raw_tokens:
@@ -328,11 +329,12 @@ class SourceIndex:
         if reading is None:
             reading = self._readings[text] = self._read(text)
         words, clocks, figs, ranges = reading.words, reading.clocks, reading.figures, reading.ranges
-        counts = Counter(reading.counts)
+        counts = dict(reading.counts)  # (a plain dict: the checks only read its terms)
         if message.author:
             if message.author not in self._author_terms:
                 self._author_terms[message.author] = [stem(w) for w in message.author.split()]
-            counts.update(self._author_terms[message.author])
+            for term in self._author_terms[message.author]:
+                counts[term] = counts.get(term, 0) + 1
         if message.time:
             self.by_time[hhmm(message.time)].append(message.id)
         for written in clocks:
@@ -394,11 +396,18 @@ class SourceIndex:
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a term (0 for a term the chat never uses)."""
-        postings = self._ranked_postings(term)
-        if not postings:
-            return 0.0
-        frequency = len(postings)  # capped: a very common term's IDF is near 0 anyway
-        return math.log(1 + (self._count - frequency + 0.5) / (frequency + 0.5))
+        known = self._idf.get(term)
+        if known is None:
+            entries = self._entries.get(term)
+            if not entries:
+                known = 0.0
+            else:
+                # as many as its ranked postings hold (capped: a very common term's IDF is
+                # near 0 anyway), without ranking them
+                frequency = min(len(entries), POSTINGS_SCORED)
+                known = math.log(1 + (self._count - frequency + 0.5) / (frequency + 0.5))
+            self._idf[term] = known
+        return known
 
     def doc(self, message_id: int) -> MessageDoc | None:
         """The prepared message with this id, or None."""
