@@ -1,7 +1,7 @@
 """The checker's two passes over a long chat, against a baseline revision, as a ratio.
 
 Run: `.venv/bin/python bench/bench_verify_passes.py [--messages 10000] [--runs 3]
-[--baseline 36e7d36]`.
+[--baseline 36e7d36] [--unique]`.
 
 What a draft's non-LLM work spends in the checker: the rules pass (`steps.report_judge_requests`:
 `SourceIndex` and every claim of the report assessed, the judge's questions recorded) and the
@@ -12,7 +12,10 @@ own process, the runs interleaved, and times are CPU seconds (`time.process_time
 long chat, every dev incident of `eval/incidents` (offline report, both passes) and every dev case
 of `eval/checker` (`verify_draft` of its draft) is checked on both sides: a digest of the judge's
 questions, the verdicts and the marked report must be the same, or the script exits non-zero.
-Test-split incidents and cases are never read.
+Test-split incidents and cases are never read. `--unique` ends every message of the long chat
+with a word of its own (as `bench_extract_offline.py --unique` does): the replay repeats its
+sample chats' texts, which what is read once per distinct text profits from more than a real
+chat would.
 """
 
 from __future__ import annotations
@@ -92,13 +95,22 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", default="36e7d36", help="git revision to compare with")
+    parser.add_argument(
+        "--unique",
+        action="store_true",
+        help="end every message with a word of its own, so that no two texts are alike",
+    )
     args = parser.parse_args()
 
+    from bench_extract_offline import _letters
     from bench_verify import build_chat
 
     with tempfile.TemporaryDirectory(prefix="pm-verify-passes-") as where:
         chat = Path(where) / "chat.txt"
-        chat.write_text(build_chat(args.messages), encoding="utf-8")
+        text = build_chat(args.messages)
+        if args.unique:  # the replay repeats its sample chats' texts; a real chat less so
+            text = "\n\n[".join(f"{b} zq{_letters(i)}" for i, b in enumerate(text.split("\n\n[")))
+        chat.write_text(text, encoding="utf-8")
         old_dir = unpack_revision(args.baseline, Path(where) / "baseline")
         runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
         for _ in range(args.runs):

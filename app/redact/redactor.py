@@ -121,7 +121,7 @@ class _Redactor:
     ) -> tuple[str, list[Finding]]:
         """`seen` holds the spans of texts already detected (`_detect` is a function of the
         text alone, and adding a known secret again changes nothing): a chat's few authors
-        are detected once each, not once per message."""
+        and its repeated messages are detected once each, not once per message."""
         spans = seen.get(text) if seen is not None else None
         if spans is None:
             spans = _detect(text)
@@ -170,8 +170,9 @@ def redact_transcript(transcript: Transcript) -> Redaction:
     findings: list[Finding] = []
     firsts: list[tuple[Message, str, str | None]] = []
     authors: dict[str, list[Span]] = {}
+    texts: dict[str, list[Span]] = {}  # a chat repeats its alerts, acks and pastes
     for message in transcript.messages:
-        text, found = redactor.first_pass(message.text, message.id)
+        text, found = redactor.first_pass(message.text, message.id, texts)
         author = message.author
         if author:
             author, author_found = redactor.first_pass(author, message.id, authors)

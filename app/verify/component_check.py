@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.verify.components import (
     KIND_WORDS,
@@ -109,8 +110,10 @@ def _written_run(text: str, component: Component) -> str:
     return text[start : end if end >= 0 else len(text)]
 
 
+@lru_cache(maxsize=4096)
 def _terms(text: str) -> frozenset[str]:
-    """Content stems and figure keys of a text (both sides of the comparison)."""
+    """Content stems and figure keys of a text (both sides of the comparison; a chat's clauses
+    are read again for every claim about a component, so the answers are kept)."""
     return frozenset(content_stems(text)) | {f.key for f in figures(text)}
 
 

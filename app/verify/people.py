@@ -29,6 +29,10 @@ class PeopleIndex:
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     # first words of the two-word keys ("nina" of "nina patel"), found on first use
     _pair_firsts: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # `mentioned`'s answers by text: the follow-up walk and the checks read the same clauses
+    _mentions: dict[str, tuple[tuple[str, int, int], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, participants: list[str]) -> PeopleIndex:
@@ -70,6 +74,14 @@ class PeopleIndex:
 
     def mentioned(self, text: str) -> list[tuple[str, int, int]]:
         """Participants named in `text`, as (participant, start, end), in order."""
+        known = self._mentions.get(text)
+        if known is None:
+            known = tuple(self._mentioned(text))
+            if len(self._mentions) < _RESOLVED_KEPT:
+                self._mentions[text] = known
+        return list(known)
+
+    def _mentioned(self, text: str) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
         if self._pair_firsts is None:
             self._pair_firsts = frozenset(k.split(" ", 1)[0] for k in self.keys if " " in k)

@@ -100,11 +100,12 @@ def _task(ctx: ClaimContext) -> frozenset[str]:
 
 def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, FollowUp]]:
     scored: list[tuple[float, FollowUp]] = []
+    own = _weight(ctx, task)
     for follow_up in ctx.source.follow_ups_about(task):
         shared = task & follow_up.stems
         if not shared:
             continue
-        smaller = min(_weight(ctx, task), _weight(ctx, follow_up.stems)) or 1.0
+        smaller = min(own, _weight(ctx, follow_up.stems)) or 1.0
         score = _weight(ctx, shared) / smaller
         if score >= TASK_MATCH and (len(shared) >= 2 or score >= 0.75):
             scored.append((score, follow_up))

@@ -203,6 +203,17 @@ def _fingerprint(transcript: Transcript) -> bytes:
     return hashlib.sha256(transcript.model_dump_json().encode()).digest()
 
 
+@dataclass(frozen=True, slots=True)
+class _TextReading:
+    """What `SourceIndex._read` finds in one text, shared by the messages that write it."""
+
+    words: tuple[WordTerms, ...]
+    clocks: tuple[WrittenTime, ...]
+    figures: tuple[Figure, ...]
+    counts: dict[str, int]  # its terms without the author's name; copied for each message
+    ranges: tuple[int, ...]  # minutes each of its time ranges spans
+
+
 class SourceIndex:
     """A transcript prepared for fact checking."""
 
@@ -253,6 +264,9 @@ class SourceIndex:
         postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         lengths: dict[int, int] = {}
         self._author_terms: dict[str, list[str]] = {}
+        # What a message's text alone decides, read once per distinct text of the build (a
+        # chat repeats its bots' alerts, acks and pastes); dropped when the build ends.
+        self._readings: dict[str, _TextReading] = {}
         for message in transcript.messages:
             doc = self._prepare(message)
             for term, tf in doc.term_counts.items():
@@ -260,6 +274,7 @@ class SourceIndex:
             lengths[message.id] = sum(doc.term_counts.values())
             self.docs[message.id] = doc
             self.order.append(message.id)
+        del self._readings
         self._know_participants(transcript.participants)
         self.positions = {mid: index for index, mid in enumerate(self.order)}
         self.vocabulary = frozenset(postings)
@@ -271,6 +286,7 @@ class SourceIndex:
         # of the chat's terms, and ranking them all was a tenth of the build.
         self._entries: dict[str, list[tuple[int, int]]] = dict(postings)
         self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._idf: dict[str, float] = {}  # `idf`'s answers by term
         self._prefixes: dict[str, set[str]] = defaultdict(set)
         self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
         for token in self.raw_tokens:
@@ -309,21 +325,16 @@ class SourceIndex:
     def _prepare(self, message: Message) -> MessageDoc:
         """One message's terms (words, figures, times, author), as indexed."""
         text = message.text
-        words = index_terms(text)
-        clocks = clock_times(text)
-        figs = figures(text, clocks=clocks)
-        extra = [key for f in figs for key in f.filed_under]
-        extra += [f"#time:{v}" for t in clocks for v in t.values]
+        reading = self._readings.get(text)
+        if reading is None:
+            reading = self._readings[text] = self._read(text)
+        words, clocks, figs, ranges = reading.words, reading.clocks, reading.figures, reading.ranges
+        counts = dict(reading.counts)  # (a plain dict: the checks only read its terms)
         if message.author:
             if message.author not in self._author_terms:
                 self._author_terms[message.author] = [stem(w) for w in message.author.split()]
-            extra += self._author_terms[message.author]
-        counts = Counter(chain(chain.from_iterable(map(_TERMS, words)), extra))
-        forms = list(chain.from_iterable(map(_FORMS, words)))
-        self.raw_tokens.update(forms)
-        self.entity_keys.update(map(squash, forms))
-        # "replica 2" meets "replica-2": every two neighbouring forms, joined
-        self.entity_keys.update(map(squash, map(add, forms, forms[1:])))
+            for term in self._author_terms[message.author]:
+                counts[term] = counts.get(term, 0) + 1
         if message.time:
             self.by_time[hhmm(message.time)].append(message.id)
         for written in clocks:
@@ -331,8 +342,7 @@ class SourceIndex:
                 mentions = self.time_mentions[value]
                 if len(mentions) < KEY_CAP:
                     mentions.append(TimeMention(message.id, text, written))
-        for start, end in time_ranges(text, clocks):
-            minutes = round(range_seconds(start.value, end.value) / 60)
+        for minutes in ranges:
             if len(self.ranges[minutes]) < KEY_CAP:
                 self.ranges[minutes].append(message.id)
         for figure in figs:
@@ -340,11 +350,32 @@ class SourceIndex:
                 holders = self.figure_index[key]
                 if len(holders) < KEY_CAP:
                     holders.append((message.id, figure))
+        return MessageDoc(message, counts, list(words), list(figs), list(clocks))
+
+    def _read(self, text: str) -> _TextReading:
+        """What a text alone decides for the index: its words, clock times, figures, the terms
+        they count (the author's aside) and the minutes of its time ranges. The chat's raw
+        tokens and entity keys take the text's forms and identifiers here, once per text."""
+        words = index_terms(text)
+        clocks = clock_times(text)
+        figs = figures(text, clocks=clocks)
+        extra = [key for f in figs for key in f.filed_under]
+        extra += [f"#time:{v}" for t in clocks for v in t.values]
+        counts = Counter(chain(chain.from_iterable(map(_TERMS, words)), extra))
+        forms = list(chain.from_iterable(map(_FORMS, words)))
+        self.raw_tokens.update(forms)
+        self.entity_keys.update(map(squash, forms))
+        # "replica 2" meets "replica-2": every two neighbouring forms, joined
+        self.entity_keys.update(map(squash, map(add, forms, forms[1:])))
+        ranges = tuple(
+            round(range_seconds(start.value, end.value) / 60)
+            for start, end in time_ranges(text, clocks)
+        )
         if any(sep in text for sep in "-_.") or any(map(str.isupper, text[1:])):
             for ident in identifiers(text) + range_members(text):
                 self.entity_keys.update(part_runs(ident))
                 self.entity_keys.add(squash(ident))
-        return MessageDoc(message, counts, words, figs, clocks)
+        return _TextReading(tuple(words), tuple(clocks), tuple(figs), counts, ranges)
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -365,11 +396,18 @@ class SourceIndex:
 
     def idf(self, term: str) -> float:
         """BM25 inverse document frequency of a term (0 for a term the chat never uses)."""
-        postings = self._ranked_postings(term)
-        if not postings:
-            return 0.0
-        frequency = len(postings)  # capped: a very common term's IDF is near 0 anyway
-        return math.log(1 + (self._count - frequency + 0.5) / (frequency + 0.5))
+        known = self._idf.get(term)
+        if known is None:
+            entries = self._entries.get(term)
+            if not entries:
+                known = 0.0
+            else:
+                # as many as its ranked postings hold (capped: a very common term's IDF is
+                # near 0 anyway), without ranking them
+                frequency = min(len(entries), POSTINGS_SCORED)
+                known = math.log(1 + (self._count - frequency + 0.5) / (frequency + 0.5))
+            self._idf[term] = known
+        return known
 
     def doc(self, message_id: int) -> MessageDoc | None:
         """The prepared message with this id, or None."""
@@ -458,8 +496,8 @@ class SourceIndex:
         "identity provider", "cm" of "certificate manager"): what an abbreviation of the chat's
         own words spells."""
         found: set[str] = set()
-        for doc in self.docs.values():
-            letters = [w[0] for w in _WORD_RUN.findall(doc.message.text.lower())]
+        for text in self._texts:
+            letters = [w[0] for w in _WORD_RUN.findall(text.lower())]
             for start in range(len(letters)):
                 for end in range(start + 2, min(start + 5, len(letters)) + 1):
                     found.add("".join(letters[start:end]))
@@ -472,6 +510,12 @@ class SourceIndex:
         return self.knows_word(acronym) or self.knows_word(bare) or bare.lower() in self.initials
 
     @cached_property
+    def _texts(self) -> list[str]:
+        """The chat's distinct message texts, in chat order: what a chat-wide reading that only
+        collects a set needs to read once (a chat repeats its alerts, acks and pastes)."""
+        return list(dict.fromkeys(d.message.text for d in self.docs.values()))
+
+    @cached_property
     def system_keys(self) -> frozenset[str]:
         """Squashed system names the chat writes ("mediaorigin" of "media-origin")."""
         return frozenset(c.key for _, found in self._components for c in found)
@@ -480,7 +524,15 @@ class SourceIndex:
     def _components(self) -> list[tuple[str, list[Component]]]:
         """Each message's text and the system names it writes, in chat order (read by
         `system_keys` and `named_systems`, found once)."""
-        return [(d.message.text, identifier_components(d.message.text)) for d in self.docs.values()]
+        found: dict[str, list[Component]] = {}  # a text's names, found once (read-only lists)
+        pairs = []
+        for doc in self.docs.values():
+            text = doc.message.text
+            components = found.get(text)
+            if components is None:
+                components = found[text] = identifier_components(text)
+            pairs.append((text, components))
+        return pairs
 
     @cached_property
     def named_systems(self) -> frozenset[str]:
@@ -492,7 +544,7 @@ class SourceIndex:
     def component_words(self) -> frozenset[str]:
         """Words the chat uses as names of components ("thumbnailer" of "thumbnailer pods"),
         lower case."""
-        return chat_component_words(d.message.text for d in self.docs.values())
+        return chat_component_words(self._texts)
 
     @cached_property
     def vendor_words(self) -> frozenset[str]:
@@ -500,9 +552,9 @@ class SourceIndex:
         "Fastly"), people aside, lower case: rivals of a component the claim names."""
         named = {
             name.lower()
-            for d in self.docs.values()
-            if any(map(str.isupper, d.message.text[1:]))
-            for name in proper_names(d.message.text)
+            for text in self._texts
+            if any(map(str.isupper, text[1:]))
+            for name in proper_names(text)
             if " " not in name
         }
         return frozenset(n for n in named if n not in self.people.keys)
