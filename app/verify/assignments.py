@@ -401,7 +401,7 @@ def _given_in_prose(walk: _Walk, line: str, message: Message) -> bool:
 
 
 _PARTS = re.compile(r"[,;]")
-_LEADING_NUMBER = re.compile(r"[ \t]*+#?+(?P<n>\d{1,2}+)\b")
+_LEADING_NUMBER = re.compile(r"\A[ \t]*+#?+(?P<n>\d{1,2}+)\b")
 
 
 def _deferred_numbers(walk: _Walk, clause: str, numbers: list[int]) -> list[int]:
