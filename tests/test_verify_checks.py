@@ -9,11 +9,12 @@ import pytest
 
 from app.ingest import parse_transcript
 from app.models import Transcript
-from app.verify import ClaimVerdict, split_claims, verify_draft
+from app.verify import split_claims
 from app.verify.assessment import assess_claim
 from app.verify.quantities import figures
 from app.verify.source import SourceIndex
 from app.verify.times import clock_times, time_ranges
+from tests.claim_checks import check
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,12 +27,6 @@ def seed() -> Transcript:
 @pytest.fixture(scope="module")
 def catalog() -> Transcript:
     return parse_transcript((DATA / "verify" / "catalog_down_chat.txt").read_text("utf-8"))
-
-
-def check(claim: str, transcript: Transcript) -> ClaimVerdict:
-    report = verify_draft(claim, transcript)
-    assert len(report.claims) == 1, [c.text for c in report.claims]
-    return report.claims[0]
 
 
 @pytest.mark.parametrize(

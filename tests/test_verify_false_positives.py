@@ -9,27 +9,17 @@ import pytest
 
 from app.ingest import parse_transcript
 from app.models import IncidentReport, Transcript
-from app.verify import ClaimVerdict, verify_draft, verify_report
+from app.verify import verify_report
 from app.verify.placeholder_check import placeholders
+from tests.claim_checks import FAILED, chat, check
 from tests.llm_fakes import seed_report
 
 DATA = Path(__file__).parent / "data"
-FAILED = ("unsupported", "contradicted")
 
 
 @pytest.fixture(scope="module")
 def seed() -> Transcript:
     return parse_transcript((DATA / "seed_000_checkout_chat.txt").read_text(encoding="utf-8"))
-
-
-def check(claim: str, transcript: Transcript) -> ClaimVerdict:
-    report = verify_draft(claim, transcript)
-    assert len(report.claims) == 1, [c.text for c in report.claims]
-    return report.claims[0]
-
-
-def chat(*messages: tuple[str, str, str]) -> Transcript:
-    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
 
 
 # A chat written for these tests: a cache incident with an alert bot, a lead and a rollback.

@@ -9,23 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.ingest import parse_transcript
-from app.models import Transcript
-from app.verify import ClaimVerdict, split_claims, verify_draft
+from app.verify import split_claims, verify_draft
 from app.verify.placeholder_check import placeholders
 from app.verify.quantities import figures
-
-FAILED = ("unsupported", "contradicted")
-
-
-def chat(*messages: tuple[str, str, str]) -> Transcript:
-    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
-
-
-def check(claim: str, transcript: Transcript) -> ClaimVerdict:
-    report = verify_draft(claim, transcript)
-    assert len(report.claims) == 1, [c.text for c in report.claims]
-    return report.claims[0]
-
+from tests.claim_checks import FAILED, chat, check
 
 # A queue incident, written for these tests.
 QUEUE = chat(

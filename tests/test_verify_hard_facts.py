@@ -7,25 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.ingest import parse_transcript
-from app.models import Transcript
-from app.verify import ClaimVerdict, verify_draft
 from app.verify.entities import range_members
 from app.verify.region_check import regions
 from app.verify.times import clock_times
-
-FAILED = ("unsupported", "contradicted")
-
-
-def chat(*messages: tuple[str, str, str]) -> Transcript:
-    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
-
-
-def check(claim: str, transcript: Transcript) -> ClaimVerdict:
-    report = verify_draft(claim, transcript)
-    assert len(report.claims) == 1, [c.text for c in report.claims]
-    return report.claims[0]
-
+from tests.claim_checks import FAILED, chat, check
 
 # A certificate incident, written for these tests.
 CERTS = chat(

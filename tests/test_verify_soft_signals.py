@@ -7,22 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.ingest import parse_transcript
 from app.models import Transcript
-from app.verify import ClaimVerdict, verify_draft
 from app.verify.mood import analyse_clause
-
-FAILED = ("unsupported", "contradicted")
-
-
-def check(claim: str, transcript: Transcript) -> ClaimVerdict:
-    report = verify_draft(claim, transcript)
-    assert len(report.claims) == 1, [c.text for c in report.claims]
-    return report.claims[0]
-
-
-def chat(*messages: tuple[str, str, str]) -> Transcript:
-    return parse_transcript("\n\n".join(f"[{time}] {who}\n{text}" for time, who, text in messages))
+from tests.claim_checks import FAILED, chat, check
 
 
 def _two(said: str) -> Transcript:
