@@ -67,16 +67,6 @@ def _dev_transcripts() -> list[str]:
     return texts
 
 
-def _letters(n: int) -> str:
-    """`n` written in letters (a word no rule reads as a figure): 0 -> 'a', 27 -> 'bb'."""
-    word = ""
-    while True:
-        n, digit = divmod(n, 26)
-        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
-        if n == 0:
-            return word
-
-
 def _run(code_dir: Path, chat: Path, evals: Path) -> dict[str, float | str]:
     return run_worker(_WORKER, code_dir, chat, evals)
 
@@ -93,13 +83,13 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from bench_verify import build_chat
+    from bench_verify import build_chat, with_unique_texts
 
     with tempfile.TemporaryDirectory(prefix="pm-extract-") as where:
         chat = Path(where) / "chat.txt"
         text = build_chat(args.messages)
         if args.unique:
-            text = "\n\n[".join(f"{b} zq{_letters(i)}" for i, b in enumerate(text.split("\n\n[")))
+            text = with_unique_texts(text)
         chat.write_text(text, encoding="utf-8")
         evals = Path(where) / "evals.json"
         dev = _dev_transcripts()

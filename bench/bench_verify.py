@@ -57,6 +57,22 @@ _HEADER = re.compile(r"^\[(\d{2}):(\d{2})\] (.+)$")
 _INLINE = re.compile(r"^\[?\d{1,2}:\d{2}\]? <?(\w+)>?:? (.+)$")
 
 
+def _letters(n: int) -> str:
+    """`n` written in letters (a word no rule reads as a figure): 0 -> 'a', 27 -> 'bb'."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if n == 0:
+            return word
+
+
+def with_unique_texts(chat: str) -> str:
+    """`build_chat`'s chat with every message ending in a word of its own, so that no two texts
+    are alike (the replay repeats its sample chats' texts; a real chat less so)."""
+    return "\n\n[".join(f"{b} zq{_letters(i)}" for i, b in enumerate(chat.split("\n\n[")))
+
+
 def build_chat(messages: int) -> str:
     """A `[HH:MM] Name` chat of `messages` messages, replaying the sample chats."""
     blocks: list[tuple[str, str]] = []

@@ -102,14 +102,13 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    from bench_extract_offline import _letters
-    from bench_verify import build_chat
+    from bench_verify import build_chat, with_unique_texts
 
     with tempfile.TemporaryDirectory(prefix="pm-verify-passes-") as where:
         chat = Path(where) / "chat.txt"
         text = build_chat(args.messages)
         if args.unique:  # the replay repeats its sample chats' texts; a real chat less so
-            text = "\n\n[".join(f"{b} zq{_letters(i)}" for i, b in enumerate(text.split("\n\n[")))
+            text = with_unique_texts(text)
         chat.write_text(text, encoding="utf-8")
         old_dir = unpack_revision(args.baseline, Path(where) / "baseline")
         runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
