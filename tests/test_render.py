@@ -150,6 +150,17 @@ def test_stakeholder_subject_says_what_users_saw() -> None:
     assert "checkout-service errors after deploy" not in text
 
 
+def test_a_recovery_step_without_a_stated_resolution_is_no_resolved_email() -> None:
+    # the model marks a partial recovery ("pods stable", backlog still draining) as recovery
+    # but leaves the resolution null: the email is an update, not "Resolved"
+    text = render_draft(report(resolution=None), CHAT, "stakeholder").text
+    assert text.startswith("Subject: Update: service incident\n"), text
+    assert "It has been resolved" not in text
+    assert "ongoing" not in text  # and never the opposite claim either
+    resolved = render_draft(report(), CHAT, "stakeholder").text
+    assert resolved.startswith("Subject: Resolved: service incident\n")
+
+
 def test_stakeholder_email_prints_only_the_plain_language_fields() -> None:
     data = report_data(plain_title="Some customers could not check out")
     data["impact"].append({"text": "ConnectionRefusedError on 12 pods", "evidence": [2]})
