@@ -161,6 +161,18 @@ def test_a_recovery_step_without_a_stated_resolution_is_no_resolved_email() -> N
     assert resolved.startswith("Subject: Resolved: service incident\n")
 
 
+def test_a_person_the_chat_mentions_but_who_never_wrote_is_not_named_to_stakeholders() -> None:
+    chat = transcript_of(
+        [*((m.time, m.author, m.text) for m in CHAT.messages)]
+        + [("09:26", "Sara", "@Deshawn Pryor can you take the runbook? @here thanks")]
+    )
+    data = report_data()
+    data["action_items"][1]["plain"] = "Deshawn Pryor will update the runbook here."
+    text = render_draft(IncidentReport.model_validate(data), chat, "stakeholder").text
+    assert "Deshawn" not in text and "Pryor" not in text, text
+    assert "The team will update the runbook here." in text  # "@here" names no one
+
+
 def test_stakeholder_email_prints_only_the_plain_language_fields() -> None:
     data = report_data(plain_title="Some customers could not check out")
     data["impact"].append({"text": "ConnectionRefusedError on 12 pods", "evidence": [2]})

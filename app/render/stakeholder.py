@@ -19,7 +19,7 @@ from app.models import IncidentReport, TimelineEntry, Transcript, hhmm
 from app.render.engineering import split_mark
 from app.render.prose import first_person_singular
 from app.render.review import UNVERIFIED_MARK, Review
-from app.render.scrub import scrub_for_stakeholders
+from app.render.scrub import mentioned_people, scrub_for_stakeholders
 from app.render.timing import impact_window, sorted_timeline
 
 # Unfilled template slots: "[X]", "[Your Name]", "{{count}}", "<insert date>", TBD, TODO.
@@ -55,7 +55,8 @@ class _Plain:
         authors = transcript.participants
         people = report.participants or authors
         known = {p.lower() for p in people}
-        self.people = people
+        mentioned = mentioned_people(m.text for m in transcript.messages)
+        self.people = people + [n for n in mentioned if n.lower() not in known]
         self.bots = [a for a in authors if a.lower() not in known]
 
     def text(self, plain: str | None, *, marked: bool = False) -> str | None:
