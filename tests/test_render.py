@@ -81,6 +81,19 @@ def test_a_labelled_sentence_keeps_its_label_outside_the_quote() -> None:
     assert "Root cause: “I merged the env var change.” [m3]" in text
 
 
+def test_a_first_person_label_stays_inside_the_quote() -> None:
+    chat = transcript_of(
+        [*((m.time, m.author, m.text) for m in CHAT.messages)]
+        + [("09:30", "Ravi", "Correction on my numbers: errors peaked at 41%, not 45%.")]
+    )
+    data = report_data()
+    data["impact"] = [
+        {"text": "Correction on my numbers: errors peaked at 41%, not 45%.", "evidence": [9]}
+    ]
+    text = render_draft(IncidentReport.model_validate(data), chat, "engineering").text
+    assert "- At 09:30: “Correction on my numbers: errors peaked at 41%, not 45%.” [m9]" in text
+
+
 def test_duration_is_computed_from_the_timeline() -> None:
     window = impact_window(report(), CHAT)
     assert window is not None

@@ -89,7 +89,9 @@ class _Writer:
         label, rest = split_label(body)
         source = speaks_as_chat(rest, evidence, self.transcript)
         if source is None:
-            return mark + inline_markdown(label + third_person(rest))
+            return mark + inline_markdown(third_person(body))
+        if first_person(label):  # "Correction on my numbers: ...": the label is the chat's too
+            label, rest = "", body
         # The time goes before the quote: a parenthesis after it would start the next sentence.
         when = posted_at(source, self.transcript) if timed else None
         lead = label.rstrip(": ")
