@@ -50,6 +50,7 @@ def test_clean_text_removes_chat_debris(text: str, expected: str) -> None:
         ("Traffic from the US region dropped", False),
         ("Item I of the plan", True),  # a bare capital I reads as the pronoun: quote it
         ("Usage went up", False),
+        ("EBS I/O credits ran out", False),  # "I/O" is no pronoun: never restated or quoted
     ],
 )
 def test_first_person(text: str, expected: bool) -> None:

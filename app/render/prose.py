@@ -38,12 +38,13 @@ _SPACES = re.compile(r"\s++")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<! ) ++(?=[.,;:!?])")  # from a run's first space only
 # What would start a Markdown block if it began a line: headings, quotes, lists, tables, rules.
 _BLOCK_START = re.compile(r"^(?:#{1,6}+(?=\s|$)|>|[-+*](?=\s)|\d{1,9}+[.)](?=\s)|\||={3,}+|-{3,}+)")
+# "I/O" is no pronoun: a slash on either side of a form keeps it a word of something else.
 _FIRST_PERSON = re.compile(
-    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
-    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
+    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
 )
 _FIRST_SINGULAR = re.compile(
-    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’/-])"
 )
 _NOT_WORD = re.compile(r"[^\w]++")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /-]{1,30}+):[ \t]++(?=\S)")
@@ -140,8 +141,8 @@ _THIRD_PERSON = {
     "myself": "the responder",
 }
 _FIRST_PERSON_FORM = re.compile(
-    r"(?<![\w'’-])(?:(?:[Ww]e|I)(?:['’](?:re|ve|ll|d|m)|[ \t]++(?:are|were|have|am|was))"
-    r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:(?:[Ww]e|I)(?:['’](?:re|ve|ll|d|m)|[ \t]++(?:are|were|have|am|was))"
+    r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?][ \t]++)$")
 
