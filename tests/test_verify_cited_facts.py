@@ -247,3 +247,90 @@ def test_an_owner_other_than_the_cited_list_line_names_is_contradicted() -> None
 def test_list_lines_that_fit_or_say_other_work_do_not_contradict(claim: str) -> None:
     verdict = check(claim, LIST)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- what a cited claim is not contradicted by: a retrieved message about another host, a
+# round figure for its own range, and denials written "cant", "zero ...", "didn't ... until"
+
+HOSTS = chat(
+    ("08:10", "Ana", "val-euw-01 synced: yes, offset +0.002s"),
+    ("08:20", "Ana", "val-aps-01 is 62s behind, val-aps-03 only 12s behind"),
+    ("08:26", "Ana", "val-aps-03 is only 12s behind, the rest of aps is worse"),
+    ("08:40", "Ana", "revoked keys cant be restored. making a new one"),
+    ("08:50", "Ana", "zero token rejections in the last 10 min across all regions"),
+    ("08:55", "Ana", "euw alone was under 95% from ~06:40 but global didnt cross until 07:42"),
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "In ap-south, val-aps-01 was 62 s behind [m2]",
+        "Orders failed for a little over an hour, between 06:44 and 07:53.",
+        "Revoked keys cannot be restored, so a new key was made [m4]",
+        "08:50 — no token rejections in 10 minutes [m5]",
+        "eu-west alone was below 95% from about 06:40, but the global rate only crossed at 07:42 "
+        "[m6]",
+    ],
+)
+def test_faithful_claims_are_not_contradicted(claim: str) -> None:
+    verdict = check(claim, HOSTS)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_retrieved_message_about_another_host_does_not_contradict_a_cited_claim() -> None:
+    hosts = chat(
+        (
+            "08:20",
+            "Ana",
+            "aps:\nval-aps-01  synced: no   offset -62s\nval-aps-03  synced: no   offset -12s",
+        ),
+        ("08:22", "Ben", "so 3 hosts broken"),
+        ("08:26", "Cy", "2 actually. aps-03 is only 12s behind, inside the leeway"),
+    )
+    verdict = check("In ap-south, val-aps-01 was 62 s behind [m1]", hosts)
+    assert "components:contradicted" not in verdict.checks, verdict.reason
+    uncited = check("In ap-south, val-aps-01 was only 12 s behind", hosts)  # cites nothing
+    assert "components:contradicted" in uncited.checks, uncited.reason
+
+
+# --- a running count is no total; a correction sets aside only the time it names; a share of
+# 99% or more is "every" in plain words; a lead's "name: task" line states no present state
+
+COUNTS = chat(
+    ("08:07", "Ines", "support here: 212 tickets since 6am about login failures"),
+    ("08:30", "kofi", "ok freed 140G, backfill running"),
+    ("08:40", "tomas", "correction on my earlier msg - the export ran mon 07:00 not 06:00, fine"),
+    ("09:26", "Ines", "99.7% of iOS pushes rejected with 403 since 07:41"),
+    ("09:40", "Ines", "347 tickets total, all closed with the macro"),
+)
+
+
+def test_a_running_count_given_as_the_total_is_contradicted_by_the_later_total() -> None:
+    verdict = check("Support received 212 tickets in total [m1]", COUNTS)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "347" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Support had 212 tickets by 08:07 [m1]",  # a count at a time, not the total
+        "Support received 347 tickets in total [m5]",
+        "08:30 — Backfill running after 140G freed [m2]",  # the correction sets aside 06:00
+        "Every iOS push was rejected with 403 from 07:41 [m4]",  # 99.7%
+    ],
+)
+def test_counts_corrections_shares_and_task_lines_do_not_contradict(claim: str) -> None:
+    verdict = check(claim, COUNTS)
+    assert verdict.status != "contradicted", verdict.reason
+
+
+def test_a_leads_task_line_states_nothing_a_denial_could_contradict() -> None:
+    irc = parse_transcript(
+        "[11:40] <mags> ok calling it mitigated at 11:40. followups:\n"
+        "[11:41] <mags> kofi: schema contract check on inbound csv headers before load. by fri\n"
+        "[11:42] <kofi> ack"
+    )
+    verdict = check("No header check runs on inbound CSVs before load [m2]", irc)
+    assert verdict.status != "contradicted", verdict.reason

@@ -11,6 +11,8 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
   own and those written in them) give two or more, no two of which span it: *contradicted*
   (`_cited_span`); a cited message that gives another figure of its kind beside the same word,
   where the figure is stated only in uncited messages, contradicts it too (`_cited_restates`);
+- a count the claim gives as the total ("in total", "overall", "final") where a later message
+  gives a bigger total of the same noun: *contradicted* by it (`_superseded_total`);
 - the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
   "thousands of transactions daily");
 - the chat states it, but about something else: *contradicted* when a cited message gives
@@ -94,6 +96,45 @@ def _unit_noun(text: str, figure: Figure) -> str | None:
     if not following or following[0].start > 1 or not is_content(following[0]):
         return None
     return following[0].stem
+
+
+_TOTAL = frozenset({"total", "overall", "final"})
+
+
+def _superseded_total(
+    ctx: ClaimContext, figure: Figure, holders: list[tuple[int, Figure]]
+) -> CheckResult | None:
+    """A running count given as the total: the claim says "in total" (or "overall", "final")
+    of a figure the chat states of the same noun, and a later message gives another figure of
+    that noun, itself called a total ("212 tickets since 6am", later "347 tickets total"):
+    *contradicted* by the later total. Counts move during an incident; a total is the last."""
+    if not holders or figure.vague or figure.fraction or figure.kind != "count":
+        return None
+    if not {w.raw for w in words(ctx.text)} & _TOTAL:
+        return None
+    noun = _unit_noun(ctx.text, figure)
+    if noun is None:
+        return None
+    source = ctx.source
+    last = max(source.positions.get(mid, 0) for mid, _ in holders)
+    for doc in source.docs.values():
+        if source.positions.get(doc.message.id, 0) <= last:
+            continue
+        if not {w.raw for w in words(doc.message.text)} & _TOTAL:
+            continue
+        for other in doc.figures:
+            if other.kind != figure.kind or other.same(figure) or other.fraction:
+                continue
+            if _unit_noun(doc.message.text, other) == noun and other.value > figure.value:
+                mid = holders[0][0]
+                return CheckResult(
+                    "figures",
+                    "contradicted",
+                    f"{doc.when()} gives the total as {other.written}; {figure.written} "
+                    f"(m{mid}) was an earlier count",
+                    (doc.message.id, mid),
+                )
+    return None
 
 
 def _cited_restates(
@@ -300,6 +341,9 @@ def _one_figure(
             f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
             (fix.doc.message.id,),
         )
+    superseded = _superseded_total(ctx, figure, holders)
+    if superseded is not None:
+        return superseded
     cited = set(ctx.cited)
     in_cited = [mid for mid, _ in holders if mid in cited]
     if in_cited:
@@ -310,6 +354,14 @@ def _one_figure(
         first, last, seconds = own_range
         if abs(seconds - figure.value) <= DURATION_SLACK_S:
             return CheckResult("figures", "pass", f"{first} to {last} is {figure.written}")
+        if figure.vague or figure.bound:
+            # "a little over an hour" for 69 minutes: an everyday round figure or a bound
+            return CheckResult(
+                "figures",
+                "flag",
+                f"{first} to {last} is {round(seconds / 60)} minutes; the claim says "
+                f"{figure.written!r}",
+            )
         return CheckResult(
             "figures",
             "contradicted",
