@@ -334,3 +334,27 @@ def test_a_leads_task_line_states_nothing_a_denial_could_contradict() -> None:
     )
     verdict = check("No header check runs on inbound CSVs before load [m2]", irc)
     assert verdict.status != "contradicted", verdict.reason
+
+
+# --- owners: an item of a list of plans that ends with a dash and a name names its owner
+
+PLANS = chat(
+    (
+        "09:31",
+        "Marta",
+        "follow ups, pls ack:\n1. Liesel - fix the golden image\n"
+        "2. Liesel - image smoke test\n3. Dev - offset alert on all auth hosts, paging over 5 s",
+    ),
+    ("09:32", "Liesel", "ack 1 and 2"),
+    ("09:33", "Dev", "ack 3, will do the offset alert"),
+)
+
+
+def test_a_trailing_dash_name_is_the_items_owner() -> None:
+    wrong = check("## Action items\n\n- Add an offset alert on all auth hosts — Liesel", PLANS)
+    assert wrong.status == "contradicted", wrong.reason
+    right = check("## Action items\n\n- Add an offset alert on all auth hosts — Dev", PLANS)
+    assert right.status != "contradicted", right.reason
+    # outside a list of plans a dash and a name are no owner
+    prose = check("The offset alert was discussed — Liesel.", PLANS)
+    assert not any(c.startswith("owner:") for c in prose.checks), prose.checks

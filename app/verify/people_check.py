@@ -69,7 +69,7 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     named = ctx.claim.owner
     if named is None:
         match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
-        named = match["name"].strip() if match else None
+        named = match["name"].strip() if match else _trailing_owner(ctx)
     if named is not None and no_owner(named):
         return None  # "(owner: none yet)" names no one
     if named is not None:
@@ -91,6 +91,21 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
 
 
 _NOT_NAMES = frozenset({"we", "it", "this", "that", "they", "team", "support", "nobody"})
+# "... paging if the offset exceeds 5 s — Liesel Brandt.": an item of a list of plans that ends
+# with a dash and a name.
+_TRAILING_NAME = re.compile(
+    r"[ \t][—–-][ \t]++(?P<name>[A-Z][\w.'-]{0,30}+(?:[ \t][A-Z][\w.'-]{0,30}+)?+)\.?+[ \t]*+\Z"
+)
+
+
+def _trailing_owner(ctx: ClaimContext) -> str | None:
+    """The participant a follow-up item names after a final dash, under a heading for plans."""
+    if not ctx.planned_section:
+        return None
+    match = _TRAILING_NAME.search(ctx.text)
+    if match is None or ctx.source.people.resolve(match["name"]) is None:
+        return None
+    return match["name"]
 
 
 def _told_to(ctx: ClaimContext, start: int, verb: str) -> bool:
