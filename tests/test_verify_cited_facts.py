@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app.ingest import parse_transcript
-from app.verify.entity_check import _said_of
+from app.verify.entity_check import _said_of, siblings
 from tests.claim_checks import FAILED, chat, check
 
 # A storage incident, written for these tests.
@@ -358,3 +358,23 @@ def test_a_trailing_dash_name_is_the_items_owner() -> None:
     # outside a list of plans a dash and a name are no owner
     prose = check("The offset alert was discussed — Liesel.", PLANS)
     assert not any(c.startswith("owner:") for c in prose.checks), prose.checks
+
+
+# --- identifiers of one shape ("us-east1", "us-central1"): the cited message names the other
+
+QUOTA = chat(
+    ("09:40", "Olu", "N2_CPUS us-central1 at 1496 of 1500"),
+    ("09:44", "Olu", "increase request filed in console, N2_CPUS us-central1 1500 -> 3000"),
+    ("10:02", "Olu", "us-east1 is fine, plenty of headroom there"),
+)
+
+
+def test_a_sibling_the_cited_message_names_instead_contradicts() -> None:
+    claim = "Olu filed a quota increase request for N2_CPUS in us-east1 from 1500 to 3000 [m2]"
+    verdict = check(claim, QUOTA)
+    assert verdict.status == "contradicted", verdict.reason
+    assert "us-central1" in verdict.reason
+    right = "Olu filed a quota increase request for N2_CPUS in us-central1 from 1500 to 3000 [m2]"
+    assert check(right, QUOTA).status != "contradicted"
+    assert siblings("us-east1", "us-central1") and siblings("etl-sched-01", "etl-worker-03")
+    assert not siblings("us-east1", "eu-west1") and not siblings("api-gateway", "api")

@@ -37,18 +37,36 @@ def _rival_in(
     if not rest:
         return None  # nothing says what the claim is about: no message can be "about it"
     key = squash(ident)
+    # a sibling of another shape counts only in what the claim cites: the same predicate
+    cited_only = bool(ctx.cited) and all(d.message.id in ctx.cited for d in docs)
     for doc in docs:
         if overlap(set(rest), set(doc.stems)) < SAME_THING:
             continue  # another service in a message about something else is no rival
         named = {squash(i) for i in ctx.identifiers}
         for other in doc.identifiers:
             squashed = squash(other)
-            if family(other) != kind or key in squashed or squashed in key:
-                continue  # the same one ("replica-2" of "ledger-db-replica-2"), or another kind
+            if not (family(other) == kind or (cited_only and siblings(ident, other))):
+                continue  # another kind
+            if key in squashed or squashed in key:
+                continue  # the same one ("replica-2" of "ledger-db-replica-2")
             if any(squashed in n or n in squashed for n in named):
                 continue  # the claim names that one too
             return doc, other
     return None
+
+
+def siblings(first: str, second: str) -> bool:
+    """Two names of one shape that differ in a middle part: as many parts, the same first one,
+    both ending in a number or neither ("us-east1" and "us-central1", "etl-sched-01" and
+    "etl-worker-03"), though their last parts (`family`) differ."""
+    one = [p for p in _PARTS.split(first.lower()) if p]
+    two = [p for p in _PARTS.split(second.lower()) if p]
+    return (
+        len(one) == len(two) >= 2
+        and one[0] == two[0]
+        and one != two
+        and one[-1][-1:].isdigit() == two[-1][-1:].isdigit()
+    )
 
 
 def distinctive_parts(ident: str) -> frozenset[str]:
