@@ -17,7 +17,7 @@ from app.render.prose import (
     third_person,
 )
 from app.render.scrub import scrub_for_stakeholders
-from tests.report_builders import CHAT
+from tests.report_builders import CHAT, transcript_of
 
 
 @pytest.mark.parametrize(
@@ -72,6 +72,10 @@ def test_chat_voice_is_copied_text_or_first_person() -> None:
     assert speaks_as_chat("The env var change reached prod unvalidated.", [3], CHAT) is None
     # first person that no cited message says is no quote: it would put words in the chat's mouth
     assert speaks_as_chat("I merged it", [3], CHAT) is None
+    # an extract taken sentence by sentence is still the message's words
+    said = transcript_of([("09:17", "Alex", "We moved it last week. So the service broke.")])
+    assert quoted_from("We moved it last week. The service broke.", [1], said) == 1
+    assert quoted_from("We moved it last week. The database broke.", [1], said) is None
 
 
 @pytest.mark.parametrize(

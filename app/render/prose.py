@@ -93,14 +93,24 @@ def split_label(text: str) -> tuple[str, str]:
     return text[: match.end()], text[match.end() :]
 
 
+# Where a text's sentences end, for a quote taken sentence by sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]++")
+
+
 def quoted_from(text: str, evidence: list[int], transcript: Transcript) -> int | None:
-    """The id of the cited message `text` is copied from word for word, if any."""
+    """The id of the cited message `text` is copied from word for word, if any: whole, or
+    sentence by sentence (an extract that drops a connective between sentences: "... values.
+    The service is ..." from "... values. So the service is ...")."""
     wanted = _normalised(text)
     if len(wanted.split()) < 2:
         return None
+    sentences = [n for part in _SENTENCE_END.split(text) if (n := _normalised(part))]
     for message_id in evidence:
         message = transcript.message(message_id)
-        if message is not None and wanted in _normalised(message.text):
+        if message is None:
+            continue
+        said = _normalised(message.text)
+        if wanted in said or (len(sentences) > 1 and all(p in said for p in sentences)):
             return message_id
     return None
 
