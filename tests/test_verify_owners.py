@@ -224,6 +224,31 @@ def test_work_the_chat_leaves_unassigned_contradicts_an_owner() -> None:
     assert verdict.status == "contradicted" and "unassigned" in verdict.reason
 
 
+def test_declining_new_work_while_naming_ones_own_items_keeps_them() -> None:
+    transcript = bracket_chat(
+        ("Tom", LIST),
+        ("Raj", "I'll take 2 and 3"),
+        ("Nina", "could someone also pick up a canary for the cron?"),
+        ("Raj", "not me, I've got 2 and 3"),
+    )
+    verdict = owner_of(transcript, "lower the lag threshold to 60s", "Raj")
+    assert verdict.status == "supported", verdict.reason
+    declined = bracket_chat(("Tom", LIST), ("Raj", "I'll take 3"), ("Raj", "not me for 3, sorry"))
+    verdict = owner_of(declined, "lower the lag threshold to 60s", "Raj")
+    assert verdict.status == "contradicted", verdict.reason  # a refusal of the item itself
+
+
+def test_a_name_opening_an_action_item_line_is_its_owner() -> None:
+    transcript = bracket_chat(("Tom", LIST), ("Nina", "I'll take 3"))
+    draft = "## Action items\n- {}: lower the lag threshold to 60s [m4, m5]\n"
+    (given,) = verify_draft(draft.format("Raj"), transcript).claims
+    assert given.status == "contradicted" and "Nina" in given.reason, given.reason
+    (owned,) = verify_draft(draft.format("Nina"), transcript).claims
+    assert owned.status == "supported", owned.reason
+    (labelled,) = verify_draft(draft.format("Monitoring"), transcript).claims
+    assert labelled.status not in ("contradicted", "unsupported"), labelled.reason  # no person
+
+
 def check_line(transcript: Transcript, line: str) -> ClaimVerdict:
     (verdict,) = verify_draft(line, transcript).claims
     return verdict

@@ -408,7 +408,8 @@ def _deferred_numbers(walk: _Walk, clause: str, numbers: list[int]) -> list[int]
     """Of the items a clause names, those named in its part that says the work has no owner:
     in "Items 1 and 2 done, 3/5/6 in progress, 4 unowned" only item 4 is left without one (parts
     are cut at commas and semicolons, and a part may open with the item's bare number); when no
-    such part names an item, all the clause's items are left."""
+    such part names an item, all the clause's items are left but those a part takes ("not me,
+    I've got 3 and 5" leaves none)."""
     parts = _PARTS.split(clause)
     if len(parts) == 1:
         return numbers
@@ -418,7 +419,17 @@ def _deferred_numbers(walk: _Walk, clause: str, numbers: list[int]) -> list[int]
             leading = _LEADING_NUMBER.match(part)
             own += _numbers(part) + ([int(leading["n"])] if leading else [])
     named = [n for n in dict.fromkeys(own) if walk.item(n) is not None]
-    return named or numbers
+    if named:
+        return named
+    # "not me, I've got 3 and 5": the refusal is of the work asked before; the items named
+    # after a verb of taking are the author's own
+    taken = {
+        n
+        for part in parts
+        if not cues.DEFERRAL.search(part) and cues.VERB_NUMBER.search(part)
+        for n in _numbers(part)
+    }
+    return [n for n in numbers if n not in taken]
 
 
 def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[int]) -> None:

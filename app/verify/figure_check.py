@@ -60,11 +60,14 @@ def _same_words(figure: Figure, other: Figure) -> bool:
 def _rival(
     ctx: ClaimContext, figure: Figure, docs: list[MessageDoc]
 ) -> tuple[MessageDoc, Figure] | None:
-    """A different figure of the same kind about the same thing in `docs`."""
+    """A different figure of the same kind about the same thing in `docs`; a figure the claim
+    itself states is accounted for ("7-day aggregates 16h old" against "16h" has no rival)."""
     wanted = figure.context - GENERIC - ctx.name_stems
     for doc in docs:
         for other in doc.figures:
             if other.kind != figure.kind or other.same(figure) or other.magnitude:
+                continue
+            if any(other.same(own) for own in ctx.figures):
                 continue
             if other.fraction:
                 continue  # a share written "5/6" moves during an incident

@@ -276,6 +276,10 @@ def _finite(text: str, tokens: list[Token], index: int) -> bool:
     return following in _FOLLOWERS
 
 
+# A list item's marker: "(b) ", "b) ", "2. ", "- ".
+_ITEM_MARKER = re.compile(r"\A[ \t]*+(?:\([a-z0-9]\)|[a-z0-9][.)]|[-*•])[ \t]++", re.IGNORECASE)
+
+
 @lru_cache(maxsize=8192)
 def analyse_clause(text: str) -> ClauseFacts:
     """Read a clause's negation, mood (done / in progress / planned) and state polarity (cached:
@@ -288,11 +292,20 @@ def analyse_clause(text: str) -> ClauseFacts:
     # "global didn't cross until 07:42": it crossed, at 07:42
     not_until = negated and "until" in raws and not {"never", "no", "none", "nothing"} & set(raws)
     negated = negated and not not_until
-    first = next((t for t in tokens if t.raw not in {"also", "then", "and", "please", "we"}), None)
+    marker = _ITEM_MARKER.match(text)  # "(b) send the key": the order starts after the marker
+    opens = marker.end() if marker else 0
+    first = next(
+        (
+            t
+            for t in tokens
+            if t.start >= opens and t.raw not in {"also", "then", "and", "please", "we"}
+        ),
+        None,
+    )
     imperative = bool(
         first is not None
         and first.raw in IMPERATIVES
-        and first.start <= 2
+        and first.start <= opens + 2
         and len(tokens) > 1
         and not ({r for r in raws} & {"ready", "done", "complete", "completed", "finished"})
         and text[first.start + len(first.raw) : first.start + len(first.raw) + 1] != ":"
@@ -316,7 +329,13 @@ def analyse_clause(text: str) -> ClauseFacts:
     if not_until:
         denied = frozenset()
     if state is not None and negated and (denied & STATE_STEMS or not denied):
-        state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
+        stated = (stems - _failed_to(raws) - free_of) & STATE_STEMS
+        if denied and stated - frozenset().union(*(predicate_variants(d) for d in denied)):
+            # "calls failing, 2,870 delayed (none lost)": the denial covers one state word of
+            # several; which state the clause gives is not for the rules to say
+            state = None
+        else:
+            state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
     return ClauseFacts(
         text=text,
         stems=stems,
@@ -401,6 +420,22 @@ def _looks_verbal(token: Token) -> bool:
     return token.raw.endswith(("ed", "ing")) or token.raw in _IRREGULAR_PAST_RAW
 
 
+# Negators that can stand as a verb's object ("paged nobody", "found nothing", "changed none").
+_OBJECT_NEGATORS = frozenset({"nobody", "nothing", "none"})
+
+
+def _verb_before(text: str, tokens: list[Token], index: int) -> Token | None:
+    """The verb just before an object negator, in the same stretch of the sentence."""
+    for back in range(index - 1, max(index - 3, -1), -1):
+        token = tokens[back]
+        between = text[token.start + len(token.raw) : tokens[index].start]
+        if _SCOPE_END.search(between):
+            return None
+        if _looks_verbal(token) and is_content(token):
+            return token
+    return None
+
+
 @lru_cache(maxsize=8192)
 def denied_predicates(text: str) -> frozenset[str]:
     """Stems of what a sentence denies: the predicate each negator governs ("values were never
@@ -423,6 +458,10 @@ def denied_predicates(text: str) -> frozenset[str]:
             if t.start < stop and is_content(t) and t.raw not in _NOT_PREDICATES
         ]
         if not scope:
+            if negator.raw in _OBJECT_NEGATORS:  # "paged nobody", "found nothing": the verb before
+                before = _verb_before(text, tokens, index)
+                if before is not None:
+                    found.add(before.stem)
             continue
         if negator.raw in _DETERMINER_NEGATORS:
             verb = next((t for t in scope[1:] if _looks_verbal(t)), scope[0])

@@ -70,6 +70,10 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     if named is None:
         match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
         named = match["name"].strip() if match else _trailing_owner(ctx)
+    if named is None and ctx.planned_section and ctx.claim.label:
+        # "- Olu: add a quota alert" under "Action items": the splitter keeps the name as the
+        # line's label; a participant's name there gives the item to them
+        named = ctx.source.people.resolve(ctx.claim.label.strip())
     if named is not None and no_owner(named):
         return None  # "(owner: none yet)" names no one
     if named is not None:

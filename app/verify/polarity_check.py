@@ -63,6 +63,13 @@ _UNRELATED = re.compile(
 )
 
 
+# A claim that sets its subject against another ("the VM fleet, which unlike the Kubernetes
+# workloads does not take it"): the chat stating the other side's state is no plain clash.
+_CONTRAST = re.compile(
+    r"\b(?:unlike|whereas|in[ \t]++contrast[ \t]++to|as[ \t]++opposed[ \t]++to)\b"
+)
+
+
 @dataclass(frozen=True)
 class _Part:
     facts: ClauseFacts
@@ -75,13 +82,13 @@ def _squashed(text: str) -> str:
     return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
-def _quotes(part: _Part, doc: MessageDoc) -> bool:
+def _quotes(part: _Part, doc: MessageDoc) -> str | None:
     """The part is written word for word in the message, from the start of one of its clauses
     that plans, asks or denies nothing: a quote cannot say the opposite of its own source ("Only
     checkout-service is impacted. catalog-service and user-service are fine." against that very
     message), while "catalog is fine" taken out of "not sure catalog is fine?" is no quote."""
     if len(part.quoted) < _QUOTE_MIN:
-        return False
+        return None
     for clause in doc.clauses:
         if clause.general_mood() == "planned" or clause.text.rstrip().endswith("?"):
             continue
@@ -89,8 +96,8 @@ def _quotes(part: _Part, doc: MessageDoc) -> bool:
             continue
         said = _squashed(clause.text)
         if said and (said.startswith(part.quoted) or part.quoted.startswith(said)):
-            return True
-    return False
+            return clause.text
+    return None
 
 
 def _parts(ctx: ClaimContext) -> list[_Part]:
@@ -318,13 +325,16 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         return CheckResult("polarity", "skip")
     cited = set(ctx.cited)
     agree: list[int] = []
+    agreeing: set[str] = set()  # clauses some part of the claim says the same as
     clash: tuple[MessageDoc, ClauseFacts, float, _Part] | None = None  # the strongest part's
     for part in parts:
         part_best = 0.0  # each part is weighed on its own: one part's quote is no other's
         part_clash: tuple[MessageDoc, ClauseFacts, float, _Part] | None = None
         for doc in ctx.docs():
-            if _quotes(part, doc):
+            quoted = _quotes(part, doc)
+            if quoted is not None:
                 agree.append(doc.message.id)
+                agreeing.add(quoted)
                 part_best = 1.0
                 continue
             for clause in doc.clauses:
@@ -334,6 +344,7 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
                 agrees, score = found
                 if agrees:
                     agree.append(doc.message.id)
+                    agreeing.add(clause.text)
                     part_best = max(part_best, score)
                 elif part_clash is None or score > part_clash[2]:
                     part_clash = (doc, clause, score, part)
@@ -348,6 +359,9 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
             (doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause)))
             and same_predicate_other_way(part.facts, clause, _clause_state(clause, part.says_other))
             and not _gives_work(ctx, doc)
+            and not _mixed(part.facts)  # "degraded (4.2s vs ~300ms normal)" contrasts two states
+            and not _CONTRAST.search(ctx.text.lower())
+            and clause.text not in agreeing  # another part of the claim says what it says
         )
         return CheckResult(
             "polarity",

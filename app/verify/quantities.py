@@ -38,6 +38,9 @@ _FIGURE = re.compile(
     r"(?:[ \t]?-?[ \t]?(?P<unit>%|percent\b|per[ \t]?cent\b|ms\b|milliseconds?\b|msec\b"
     r"|s\b|secs?\b|seconds?\b|m\b|m(?=\d{1,2}s\b)|mins?\b|minutes?\b|h\b|h(?=\d{1,2}m\b)|hrs?\b"
     r"|hours?\b|days?\b|weeks?\b"
+    # the same units in the languages teams mix in ("5 jours", "3 Tage", "2 horas")
+    r"|jours?\b|heures?\b|semaines?\b|[Tt]ag(?:e|en)?+\b|[Ss]tunden?+\b|[Ww]ochen?+\b"
+    r"|d[ií]as?\b|horas?\b|semanas?\b|minutos?\b|segundos?\b"
     r"|x\b|times\b|fold\b|[KMGT]i?B\b|[KMGT]i\b|[GT]\b|bytes?\b|(?:kilo|mega|giga|tera)bytes?\b"
     r"|gigs?\b|USD\b|EUR\b|GBP\b))?+",
 )
@@ -92,6 +95,14 @@ _SECONDS = {
     "week": 604800.0,
     "weeks": 604800.0,
 }
+for _words, _seconds in (
+    ("segundo segundos", 1.0),
+    ("minuto minutos", 60.0),
+    ("heure heures stunde stunden hora horas", 3600.0),
+    ("jour jours tag tage tagen dia dias día días", 86400.0),
+    ("semaine semaines woche wochen semana semanas", 604800.0),
+):
+    _SECONDS |= dict.fromkeys(_words.split(), _seconds)
 # Binary and decimal units are read alike: chats mix "512Mi", "512 MiB" and "512 MB" freely.
 _BYTES = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 1e3, "mib": 1e6}
 _BYTES |= {"gib": 1e9, "tib": 1e12, "byte": 1.0, "bytes": 1.0}

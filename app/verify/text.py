@@ -183,6 +183,23 @@ NEGATIONS = frozenset(
         "couldn’t",
         "wouldn’t",
         "shouldn’t",
+        # teams mix languages: French, German, Spanish and Portuguese negators that are no
+        # English words ("ne change rien", "kein Fehler", "nunca llegó", "não funcionou")
+        "ne",
+        "pas",
+        "rien",
+        "jamais",
+        "aucun",
+        "aucune",
+        "nicht",
+        "kein",
+        "keine",
+        "keinen",
+        "nunca",
+        "nada",
+        "ningún",
+        "ninguna",
+        "não",
     }
 )
 # Chat writes negations without the apostrophe ("search responses arent cached"); the few that
@@ -321,7 +338,11 @@ def is_content(token: Token) -> bool:
 # Clause breaks: after end punctuation, line breaks, a spaced dash, a colon before a capital.
 # Each whitespace run is tried from its first character only (`(?<!\s)`), so a long run of
 # spaces costs one pass, not one per position.
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;])\s++|\n++|(?<!\s)[ \t]++[—–][ \t]++|(?<=:)[ \t]++(?=[A-Z])")
+# Also before an in-line list item: "two parts: (a) pin retries, (b) send the key".
+_CLAUSE_SPLIT = re.compile(
+    r"(?<=[.!?;])\s++|\n++|(?<!\s)[ \t]++[—–][ \t]++|(?<=:)[ \t]++(?=[A-Z])"
+    r"|(?<![ \t])[ \t]++(?=\([a-z0-9]\)[ \t])"
+)
 
 
 def clauses(text: str) -> list[str]:

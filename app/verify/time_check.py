@@ -360,6 +360,17 @@ def _done_later(ctx: ClaimContext, written: WrittenTime, holder: MessageDoc) -> 
     return None
 
 
+# Words that make a written time a bound of the event rather than its moment.
+_BOUND_WORDS = frozenset({"until", "till", "since", "before", "after", "by", "from"})
+
+
+def _relative(ctx: ClaimContext, written: WrittenTime) -> bool:
+    """The claim writes the time as a bound ("until about 07:00", "since 13:58")."""
+    before = ctx.text[max(0, written.start - 16) : written.start].lower().split()
+    before = [w for w in before if w not in {"about", "around", "roughly", "approximately", "~"}]
+    return bool(before) and before[-1] in _BOUND_WORDS
+
+
 def _not_at(value: str, doc: MessageDoc) -> str:
     """Why a claimed time is not the cited message's: "09:48 is neither the time of the cited m9
     (09:18) nor one it writes (09:00)"."""
@@ -426,6 +437,15 @@ def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
                 "flag",
                 f"the cited {doc.when()} does not give {value}; m{near} next to it does",
                 (near, doc.message.id),
+            )
+        if _relative(ctx, written) and any(source.occurs(v) for v in values):
+            # "delayed the symptoms until about 07:00": a bound of the event, not its moment,
+            # so the cited message's own time says nothing against it; the chat has the time
+            return CheckResult(
+                "times",
+                "flag",
+                f"the cited {doc.when()} does not give {value}, which the chat writes elsewhere",
+                (doc.message.id,),
             )
         return CheckResult("times", "contradicted", _not_at(value, doc), (doc.message.id,))
     at_score, at_id = _at_time(ctx, values, event)

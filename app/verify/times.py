@@ -77,8 +77,45 @@ def clock_times(text: str) -> list[WrittenTime]:
             value = f"{to_24h(int(match['bh']), marker):02d}:00"
             ambiguous = False
         found.append(WrittenTime(value, match.start(), match.end(), ambiguous, marker))
+    found += _clock_words(text, digit.start())
     if len(found) > 1:
+        found = sorted(found, key=lambda t: t.start)
         found = _share_markers(text, found)
+    return found
+
+
+# Clock times as other languages write them: French "23h30" / "14h05" (24-hour), and an hour
+# after a clock preposition: "à 7h", "vers 16h", "a las 7", "às 10h", "um 9 Uhr". A bare "16h"
+# is left alone: in English chats it is a duration ("features 16h old").
+_CLOCK_WORDS = re.compile(
+    r"(?<![\w:.])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)(?![\w:])"
+    r"|(?<!\w)(?:à|a[ \t]las|a[ \t]la|hacia[ \t]las|hasta[ \t]las|desde[ \t]las|vers|dès|"
+    r"jusqu['’]à|às|ás)[ \t]++(?P<bh>[01]?\d|2[0-3])(?:[ \t]?h\b)?+(?![\w:.,%])"
+    r"|(?<!\w)(?:um|gegen|ab)[ \t]++(?P<gh>[01]?\d|2[0-3])[ \t]?Uhr\b",
+    re.IGNORECASE,
+)
+
+
+def _clock_words(text: str, start: int) -> list[WrittenTime]:
+    found: list[WrittenTime] = []
+    for match in _CLOCK_WORDS.finditer(text, max(0, start - 20)):
+        if match["h"] is not None:
+            value = f"{int(match['h']):02d}:{match['m']}"
+            found.append(WrittenTime(value, match.start(), match.end()))
+            continue
+        hour = match["bh"] or match["gh"]
+        hours = int(hour)
+        ambiguous = 1 <= hours <= 12 and not hour.startswith("0")
+        found.append(WrittenTime(f"{hours:02d}:00", match.start(), match.end(), ambiguous))
+    return found
+    for match in _CLOCK_WORDS.finditer(text, start if start < 3 else start - 12):
+        if match["h"] is not None:
+            value = f"{int(match['h']):02d}:{match['m']}"
+            found.append(WrittenTime(value, match.start(), match.end()))
+            continue
+        hours = int(match["bh"])
+        ambiguous = 1 <= hours <= 12 and not match["bh"].startswith("0")
+        found.append(WrittenTime(f"{hours:02d}:00", match.start("bh"), match.end(), ambiguous))
     return found
 
 
