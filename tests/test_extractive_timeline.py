@@ -82,6 +82,16 @@ def test_a_bare_afternoon_time_is_read_as_the_latest_before_the_message() -> Non
     assert not rows_at(result, "01:30")
 
 
+def test_a_bare_time_that_is_the_message_s_own_moment_is_not_read_twelve_hours_back() -> None:
+    result = report(
+        [
+            ("16:05", "ivo", "payments page throws 500 for everyone"),
+            ("16:20:40", "ivo", "rolled the hotfix out at 4:20, pods are restarting"),
+        ]
+    )
+    assert not rows_at(result, "04:20")
+
+
 def test_an_action_told_with_its_earlier_time_is_not_an_action_now() -> None:
     result = report(
         [
