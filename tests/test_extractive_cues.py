@@ -224,8 +224,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "everything green again",
             "429s at baseline",
             "all 12 stores back",
+            "the 403s are gone",
+            "crashes stopped after the patch",
         ],
-        ["errors climbing", "still broken for eu users", "latency above baseline"],
+        [
+            "errors climbing",
+            "still broken for eu users",
+            "latency above baseline",
+            "403s climbing",
+            "crashes in 403 handler",
+        ],
     ),
     "still_ongoing": (
         [
@@ -443,6 +451,38 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "conclusion": (
         ["so the token is dead", "so, the cache never expires"],
         ["so what now?", "so far so good", "also the token", "so are we paying twice or not"],
+    ),
+    "situation_report": (
+        [
+            "where we stand (14:20): - api pods restarting on bad input",
+            "Status 09:10 - writes blocked since 08:55",
+            "interim summary: queue stuck, consumer patched",
+            "update: mitigated, the new rule is in log mode",
+            "handover: lag falling, cause known",
+            "Stand 16:40: Import läuft wieder",
+        ],
+        [
+            "status page updated: investigating",
+            "can someone write a summary later",
+            "the update went out at 10:02",
+            "where we are going with this is unclear",
+        ],
+    ),
+    "changed_thing": (
+        [
+            "the new ruleset went live at 10:14",
+            "since the v3.2 rollout",
+            "crashing on events new in app 7.1",
+            "the cert on the edge",
+            "raised the quota for the bucket",
+            "moved the job schedule to utc",
+        ],
+        [
+            "disk at 91% on db-2",
+            "customers can't log in",
+            "pods restarting every 30s",
+            "latency at 0.97 seconds",
+        ],
     ),
     "connective": (
         [

@@ -223,3 +223,20 @@ ANAPHOR = family(
     "a sentence that opens by pointing back at the one before: 'its ...', 'this means ...'",
     r"^\W{0,3}+(?:its|their|this|these|that|those|they|which|it (?!is\b|was\b|'s\b))\b",
 )
+SITUATION_REPORT = family(
+    "situation_report",
+    "a lead's message telling where the incident stands: 'summary:', 'where we are', 'status:'",
+    r"^\W{0,3}+(?:(?:final|quick|short|incident|channel|current|interim|latest)\s{1,3}+)?"
+    r"(?:summary|recap|tl;?dr|status(?!\s{0,3}+page)(?: update)?|update|sitrep|situation|"
+    r"handover|hand-?off|wrap[- ]?up|where we (?:are|stand)|state of play|for the record|"
+    r"zusammenfassung|stand|r[ée]sum[ée]|resumen|riepilogo|samenvatting)\b[^.!?\n:]{0,40}+:",
+)
+CHANGED_THING = family(
+    "changed_thing",
+    "a part of the system someone changes: a config, deploy, release, rule, cert, quota, limit",
+    r"\b(?:config\w*|settings?|deploy\w*|release[sd]?|rollout|roll(?:ed)? out|version|upgrade[sd]?|"
+    r"update[sd]?|migrat\w*|schema|rules?(?:set)?|polic(?:y|ies)|certs?|certificates?|keys?|"
+    r"tokens?|secrets?|credentials?|quotas?|limits?|thresholds?|flags?|toggles?|"
+    r"time ?zones?|schedules?|cron\w*|index(?:es)?|dns|records?|routes?|patch(?:ed)?|"
+    r"commit|pr|merge[ds]?|image|build|v\d++(?:\.\d++)*+|\d++\.\d++\.\d++|new in)\b",
+)

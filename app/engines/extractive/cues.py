@@ -247,7 +247,8 @@ RECOVERY = family(
     r"\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
     r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
     r"back to|coming down|shrinking)|"
-    r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
+    r"(?:error rates?|errors|latency|[45]xx|[45]\d\ds|failures|timeouts|crashes|rejections)\b"
+    r"[^.!?]{0,40}"
     r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|gone|cleared|"
     r"back(?= (?:to|under|below|down|at|in|near|within)\b)|"
     r"stopped|normal|ok|fine|green|healthy|at zero))\b",
