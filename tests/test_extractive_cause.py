@@ -327,3 +327,18 @@ def test_a_check_of_the_fix_is_no_cause_whatever_fault_words_it_repeats() -> Non
         ]
     )
     assert "ingress upgrade" in text and "last block" not in text
+
+
+def test_a_report_line_about_what_let_it_go_unnoticed_is_not_the_cause() -> None:
+    rows = [
+        ("13:20", "eli", "carousel add-to-cart down 18% since this morning"),
+        (
+            "14:55",
+            "cam",
+            "Point à 14h55 (FR puis EN)\n- nobody got alerted, eli saw it on a dashboard\n"
+            "- serving reads stale values without errors, so nothing alerted\n"
+            "- features not written since 23:00, the new job was created paused by the "
+            "scheduler migration\n- job unpaused 14:41, backfill running",
+        ),
+    ]
+    assert "created paused" in cause(rows)

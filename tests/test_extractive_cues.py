@@ -390,6 +390,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "la causa fue el límite del pool",
             "die ursache war ein abgelaufenes zertifikat",
             "le problème était le cache",
+            "trouvé. le job tourne deux fois",
+            "gefunden: der cronjob läuft doppelt",
         ],
         [
             "what caused this?",
@@ -399,6 +401,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "because — see above",
             "nobody is to be blamed",
             "el problema sigue",
+            "on a trouvé une salle pour le call",
+            "trouvée la doc du runbook?",
         ],
     ),
     "cause_link": (
@@ -460,12 +464,15 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "update: mitigated, the new rule is in log mode",
             "handover: lag falling, cause known",
             "Stand 16:40: Import läuft wieder",
+            "Point à 16h10 (FR puis EN)",
         ],
         [
             "status page updated: investigating",
             "can someone write a summary later",
             "the update went out at 10:02",
             "where we are going with this is unclear",
+            "point of contact for the vendor is tom",
+            "update the runbook at 4 please",
         ],
     ),
     "changed_thing": (
@@ -596,6 +603,15 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "user_facing": (
         ["20% of requests fail", "checkouts are timing out", "p99 is 3s"],
         ["heap at 90%", "cpu is pegged", "gc pauses are long"],
+    ),
+    "figure_revision": (
+        [
+            "correction: it's 1,204 orders, not 1,540",
+            "the real number is 77 stores",
+            "revised count after dedupe: 310 accounts",
+            "Korrektur: es waren 212 Kunden",
+        ],
+        ["the fix needs a correction to the config", "the number of stores is 77"],
     ),
     "impact_recovered": (
         ["errors down to 2%", "latency back to 200ms", "p99 is normal"],

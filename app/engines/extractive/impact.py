@@ -105,6 +105,23 @@ IMPACT_RECOVERED = family(
     r"(?:ok|fine|green|working|normal) again|"
     r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b",
 )
+FIGURE_REVISION = family(
+    "figure_revision",
+    "a figure corrected by a later one: 'correction:', 'the real figure is', 'revised count'",
+    r"^\W{0,3}+correction\b|\b(?:corrections? (?:on|to|of) (?:my|our|the) (?:numbers|figures|"
+    r"counts?|totals?)|corrected|revised|revising|updated (?:numbers|figures|counts?|totals?)|"
+    r"(?:real|actual|correct|true|final|revised) (?:figures?|numbers?|counts?|totals?)"
+    r"(?: is| are| was|:)|korrektur|korrigiert|rectificaci[oó]n|rectificatif)\b",
+)
+# A number written in a figure: "412", "41,870", "38212.40" ("2+" and clock times aside).
+_WRITTEN_NUMBER = re.compile(r"(?<![\d:.,])\d++(?:[.,]\d++)*+(?![\d:])")
+
+
+def _numbers(text: str) -> set[str]:
+    found = (n.replace(",", "") for n in _WRITTEN_NUMBER.findall(text))
+    return {n for n in found if len(n) >= 2}
+
+
 _WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
     r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
@@ -232,6 +249,9 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
         if message.id in skip_ids:
             continue
         value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        if kept and FIGURE_REVISION(message.text.lower()):
+            candidates, kept = _revised(candidates, kept, message.text)
+            value = value if kept else 0
         recent += 1
         if kept:
             text = join_sentences(kept, limit=360)
@@ -254,6 +274,21 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
         seen |= found
     chosen.sort(key=lambda pair: pair[0].id)
     return [Finding.quote(message, text) for message, text in chosen]
+
+
+def _revised(
+    candidates: list[tuple[int, Message, str, set[str]]], kept: list[str], said: str
+) -> tuple[list[tuple[int, Message, str, set[str]]], list[str]]:
+    """A correction of earlier figures ("correction: the 412 included 24 resellers, real figure
+    is 388"): the earlier statements of a number it names are superseded, and its own sentences
+    that only retell the old number are left out. Costs the candidates kept so far, once per
+    correction."""
+    named = _numbers(said)
+    old = set().union(*(_numbers(c[2]) for c in candidates)) & named if candidates else set()
+    if not old:
+        return candidates, kept
+    current = [c for c in candidates if not _numbers(c[2]) & old]
+    return current, [text for text in kept if not _numbers(text) & old]
 
 
 def states_count(chat: Chat) -> bool:

@@ -408,13 +408,15 @@ def _report_score(sentence: Sentence, start: int = 0) -> int:
     causal = bool(cc.CONNECTIVE(lower) or cc.CAUSE_STATED(lower) or cc.CAUSE_LINK(lower))
     if RECOVERY(lower) or RESOLUTION(lower) or IMPACT_RECOVERED(lower):
         return 0
-    if not causal and MITIGATION(lower):
-        return 0  # "failover" in a line with a connective is the cause, in one without the fix
     changed = bool(cc.CHANGED_THING(lower))
+    fault = bool(cc.BROKEN_STATE(lower) or cc.FAULT(lower))
+    if not (causal or (changed and fault)) and MITIGATION(lower):
+        return 0  # "failover" with a connective, or "created paused by the migration", is the
+        # cause; without either it is the fix
     if not (causal or changed) and states_impact(sentence):
         return 0  # the symptom alone; "crashing since 20:51 on input new in 2.14" names more
-    fault = bool(cc.BROKEN_STATE(lower) or cc.FAULT(lower))
-    return 2 * causal + fault + changed
+    unnoticed = 2 if cc.GAP(lower) and _UNNOTICED.search(lower) else 0  # why it lasted
+    return 2 * causal + fault + changed - unnoticed
 
 
 def reported_cause(sentences: list[Sentence]) -> Sentence | None:
