@@ -302,3 +302,28 @@ def test_an_entry_that_only_retells_an_earlier_one_is_left_out() -> None:
         ]
     )
     assert [e["time"] for e in entries] == ["08:36", "08:50"]
+
+
+def test_words_said_to_a_participant_are_no_event() -> None:
+    result = report(
+        [
+            ("09:00", "Rui Costa", "renewals charging customers twice"),
+            ("09:40", "Ines Duarte", "deployed the fix to prod, worker still at 0"),
+            ("09:44", "Rui Costa", "Ines roll back the deploy now"),
+            ("10:30", "Tomas Reis", "all good, 120 refunds done"),
+        ]
+    )
+    assert not any("roll back" in e.description.lower() for e in result.timeline)
+
+
+def test_a_report_about_a_participant_is_not_an_instruction() -> None:
+    from app.engines.extractive.people import Roster
+
+    roster = Roster(["Ines Duarte", "Rui Costa", "Dev Malhotra"])
+    assert roster.instructs("Ines bring the workers back")
+    assert roster.instructs("rui you just pasted a key")
+    assert roster.instructs("@Rui Costa check the alert")
+    assert not roster.instructs("Ines restarted the pods")
+    assert not roster.instructs("Ines took over the backfill")
+    assert not roster.instructs("@Rui Costa pulling in the db team")
+    assert not roster.instructs("dev deploy went out at 10")

@@ -37,6 +37,7 @@ from app.engines.extractive.text import (
     is_question,
     join_sentences,
     split_sentences,
+    strip_bullet,
 )
 from app.fold import word_key
 from app.models import Message, TimelineKind, times_in_text
@@ -633,7 +634,11 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    wide = [w for w in (widened(chat, e) for e in finder.events) if not chatter(w.description)]
+    wide = [
+        w
+        for w in (widened(chat, e) for e in finder.events)
+        if not chatter(w.description) and not _told(chat, w)
+    ]
     settled = _still_ongoing(chat, skip_ids, wide)
     return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
 
@@ -646,6 +651,15 @@ _EVENT_CUES = (
     cues.ALERTING,
     cues.USER_REPORT,
 )
+
+
+def _told(chat: Chat, found: Event) -> bool:
+    """A row quoting words said to a participant ("Hana bring the worker back", "Lwazi you just
+    pasted the key, rotate it"): an instruction or a remark to them, not an event."""
+    sentences = chat.sentences(found.message)
+    quoted = [sentences[i] for i in found.sentences if i < len(sentences)] or sentences
+    said = [s for s in quoted if len(content_words(s.raw)) >= 2]  # past a "great." or "ok"
+    return bool(said) and chat.roster.instructs(strip_bullet(said[0].raw))
 
 
 def chatter(description: str) -> bool:
