@@ -317,6 +317,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "the disk alert → mine",
             "runbook update: mine, after lunch",
             "runbook → me",
+            "5 - me",
             "taking #2",
             "3 nehm ich",
             "4 ist meins",

@@ -285,6 +285,23 @@ _RESOLVED: list[Row] = [
             ],
             [("Add backlog alert", None)],
         ),
+        (
+            [
+                (
+                    "09:20",
+                    "Ama",
+                    "Next steps:\n1. Add backlog alert\n2. Tune worker concurrency\n"
+                    "3. Rotate worker credentials",
+                ),
+                ("09:21", "Kofi", "3 - me"),
+                ("09:22", "Bob", "ok I've got 1 as well"),
+            ],
+            [
+                ("Add backlog alert", "Bob"),
+                ("Tune worker concurrency", None),
+                ("Rotate worker credentials", "Kofi"),
+            ],
+        ),
     ],
     ids=[
         "inline-owners",
@@ -293,6 +310,7 @@ _RESOLVED: list[Row] = [
         "please-and-commitment",
         "request-by-content",
         "request-not-answered",
+        "dash-me-and-got",
     ],
 )
 def test_action_item_owners(rows: list[Row], expected: list[tuple[str, str | None]]) -> None:
