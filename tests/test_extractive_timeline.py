@@ -327,3 +327,16 @@ def test_a_report_about_a_participant_is_not_an_instruction() -> None:
     assert not roster.instructs("Ines took over the backfill")
     assert not roster.instructs("@Rui Costa pulling in the db team")
     assert not roster.instructs("dev deploy went out at 10")
+
+
+def test_a_situation_report_retells_events_and_gives_no_row_of_its_own() -> None:
+    result = report(
+        [
+            ("10:00", "Lia", "[FIRING] ApiErrorRate orders-api 12%"),
+            ("10:12", "Max", "rolled back orders-api to 4.1.2"),
+            ("10:16", "Max", "error rate back to normal"),
+            ("10:40", "Lia", "Status 10:40 - mitigation: rolled back 4.1.3, errors gone at 10:16"),
+        ]
+    )
+    assert not rows_at(result, "10:40")
+    assert rows_at(result, "10:12")

@@ -65,9 +65,7 @@ class _Finder:
     def __init__(self, chat: Chat, skip_ids: set[int]) -> None:
         self.chat = chat
         self.messages = [
-            m
-            for m in chat.messages
-            if m.id not in skip_ids and not cues.RECAP(own_words(m).lower())
+            m for m in chat.messages if m.id not in skip_ids and not _sums_up(own_words(m).lower())
         ]
         self.used: set[int] = set()
         self.events: list[Event] = []
@@ -519,11 +517,17 @@ def _origin(chat: Chat, finder: _Finder, retold: Message, words: str) -> Event |
     return event("investigation", [chosen], "diagnosis")
 
 
+def _sums_up(lower: str) -> bool:
+    """A recap ("summary so far:") or a lead's situation report ("where we are (21:46):",
+    "status 08:14 UTC - ..."): it retells events, its own time is none of theirs."""
+    return bool(cues.RECAP(lower) or cc.SITUATION_REPORT(lower))
+
+
 def _retells(message: Message) -> bool:
     """A recap or a summary that retells the incident ("summary:", several label lines)."""
     text = own_words(message)
     labels = sum(1 for line in text.splitlines() if _LABEL_LINE.match(line.strip()))
-    return bool(cues.RECAP(text.lower())) or labels >= 2
+    return _sums_up(text.lower()) or labels >= 2
 
 
 _LABEL_LINE = re.compile(r"^\W{0,3}+[\w /-]{1,25}+:\s")
