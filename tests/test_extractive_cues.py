@@ -127,8 +127,32 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "we're getting a bunch of complaints about logins",
             "12 tickets so far about refunds",
             "people saying the page just spins",
+            "lager meldet: etiketten ohne hausnummer",
+            "les clients signalent des paiements refusés",
+            "los usuarios reportan fotos rotas",
         ],
-        ["the customer table has 3m rows", "support rota starts at 9", "users table migrated fine"],
+        [
+            "the customer table has 3m rows",
+            "support rota starts at 9",
+            "users table migrated fine",
+            "ich melde mich nach dem call",
+            "hat sich niemand gemeldet",
+        ],
+    ),
+    "decision": (
+        [
+            "decision: roll back to 4.1.2",
+            "ok, decided: we restore from the snapshot",
+            "go for the negative ids",
+            "we decided to keep the flag off until monday",
+            "Entscheidung: wir drehen die Sequence",
+        ],
+        [
+            "what did we decide?",
+            "go to the dashboard",
+            "let's go",
+            "the decision log lives in confluence",
+        ],
     ),
     # ---- changes and actions ----------------------------------------------------------------
     "trigger": (
@@ -604,6 +628,24 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "user_facing": (
         ["20% of requests fail", "checkouts are timing out", "p99 is 3s"],
         ["heap at 90%", "cpu is pegged", "gc pauses are long"],
+    ),
+    "proposal_abroad": (
+        [
+            "habría que subir el timeout del worker",
+            "il faudrait une alerte sur la file",
+            "wir sollten die quota im terraform festhalten",
+            "deberíamos mover los logs a otro bucket",
+        ],
+        ["hay problemas con la cola", "on a devré le rollback", "sollten wir?"],
+    ),
+    "commit_abroad": (
+        [
+            "yo mañana preparo el runbook",
+            "je vais ajouter un test de charge",
+            "ich kümmere mich um die rotation",
+            "voy a revisar las otras colas",
+        ],
+        ["yo no sé", "tu vas voir", "ich weiß nicht", "yo"],
     ),
     "figure_revision": (
         [

@@ -727,3 +727,17 @@ def test_split_sentences_keeps_an_ordinal_with_a_full_stop_inside_its_sentence()
         "Scaled the pool to 12.",
         "Errors dropped.",
     ]
+
+
+def test_follow_ups_proposed_and_taken_in_another_language_without_a_list() -> None:
+    items = report(
+        [
+            ("14:00", "Ana", "las fotos del catálogo devuelven 404"),
+            ("14:30", "Luis", "regla restaurada, todo vuelve a funcionar"),
+            ("14:40", "Ana", "la caché de errores de 5 minutos es mucho, habría que bajarla a 10s"),
+            ("14:42", "Luis", "y yo mañana preparo una alerta sobre los borrados del bucket"),
+        ]
+    ).action_items
+    found = {(a.description.lower(), a.owner) for a in items}
+    assert any("bajarla a 10s" in d and owner is None for d, owner in found)
+    assert any("alerta sobre los borrados" in d and owner == "Luis" for d, owner in found)

@@ -340,3 +340,27 @@ def test_a_situation_report_retells_events_and_gives_no_row_of_its_own() -> None
     )
     assert not rows_at(result, "10:40")
     assert rows_at(result, "10:12")
+
+
+def test_the_course_the_team_settles_on_is_a_row() -> None:
+    result = report(
+        [
+            ("05:10", "mon", "[FIRING] ScanWriteErrors wms-api"),
+            ("05:14", "kai", "sequence on scan_ids is at its int4 maximum"),
+            ("05:20", "kai", "alter to bigint would lock the table for hours"),
+            ("05:23", "lea", "go for the negative ids. kai, do it"),
+            ("05:26", "kai", "sequence restarted at -1, scans saving again"),
+        ]
+    )
+    assert rows_at(result, "05:23")
+
+
+def test_work_taken_on_is_no_detection() -> None:
+    result = report(
+        [
+            ("06:07", "timo", "Halle 3: kein Scanner kann mehr speichern"),
+            ("06:15", "deniz", "die Sequence ist am int4 Maximum, neue IDs gehen nicht"),
+            ("07:13", "sabine", "Alert mache ich heute, für alle Sequences über 80%"),
+        ]
+    )
+    assert result.detection is None or "Alert" not in result.detection.text

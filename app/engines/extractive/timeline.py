@@ -280,6 +280,24 @@ def _steps(finder: _Finder, after: int) -> None:
         added += 1
 
 
+_DECISION_CAP = 2
+
+
+def _decisions(finder: _Finder, after: int) -> None:
+    """The course the team settled on ("decision: roll back", "go for negative IDs"), at most
+    a couple: a key event even before anyone acts on it. No question, guess or plan."""
+    added = 0
+    for sentences in finder.candidates(cues.DECISION, after):
+        sentence = sentences[0]
+        lower = sentence.lower
+        if is_question(sentence.raw) or cc.HEDGE(lower) or cues.FOLLOW_UP(lower):
+            continue
+        finder.add(event("mitigation", [sentence], "decision"))
+        added += 1
+        if added == _DECISION_CAP:
+            return
+
+
 _FINDING_CAP = 3
 _FINDING_SCORE = 2.0
 
@@ -628,6 +646,7 @@ def find_events(
     if investigations:
         finder.add(event("investigation", investigations[0]))
     _steps(finder, anchor)
+    _decisions(finder, anchor)
     _findings(finder, anchor, ruled)
     last = len(chat.transcript.messages) + 1
     before = min(min(mitigation_ids, default=last), diagnosed_at or last)
