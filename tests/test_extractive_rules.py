@@ -302,6 +302,18 @@ _RESOLVED: list[Row] = [
                 ("Rotate worker credentials", "Kofi"),
             ],
         ),
+        (
+            [
+                (
+                    "09:20",
+                    "Ama",
+                    "Follow-ups, I need names:\n1. Add backlog alert\n2. Tune worker concurrency",
+                ),
+                ("09:21", "Kofi", "1 is obviously on me"),
+                ("09:23", "Bob", "> Follow-ups, I need names:…\n2 is mine, after the standup"),
+            ],
+            [("Add backlog alert", "Kofi"), ("Tune worker concurrency", "Bob")],
+        ),
     ],
     ids=[
         "inline-owners",
@@ -311,6 +323,7 @@ _RESOLVED: list[Row] = [
         "request-by-content",
         "request-not-answered",
         "dash-me-and-got",
+        "quoted-reply-and-on-me",
     ],
 )
 def test_action_item_owners(rows: list[Row], expected: list[tuple[str, str | None]]) -> None:

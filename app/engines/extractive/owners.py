@@ -93,7 +93,7 @@ _NUMBER_REF = cue(
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
     # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
     r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?#?(?P<g>\d{1,2})\b"
-    r"(?=[^\n]{0,80}?(?<!not )\bmine\W{0,3}+$)|"
+    r"(?=[^\n]{0,80}?(?<!not )\b(?:mine|on me)\W{0,3}+$)|"
     r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
     r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:|-|—|–)\s{0,3}+(?:me|mine)\b"
 )
