@@ -244,22 +244,27 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
     already reported is dropped unless it states impact in words.
     """
     candidates: list[tuple[int, Message, str, set[str]]] = []
+    by_number: dict[str, list[int]] = {}  # a number -> the candidates stating it
+    superseded: set[int] = set()
     recent = 0  # messages since the last impact statement or "impact?" question
     for message in chat.messages:
         if message.id in skip_ids:
             continue
         value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
         if kept and FIGURE_REVISION(message.text.lower()):
-            candidates, kept = _revised(candidates, kept, message.text)
+            kept = _revised(by_number, superseded, kept, message.text)
             value = value if kept else 0
         recent += 1
         if kept:
             text = join_sentences(kept, limit=360)
+            for number in _numbers(text):
+                by_number.setdefault(number, []).append(len(candidates))
             candidates.append((value, message, text, figures(text)))
             recent = 0
         elif _IMPACT_WORD.search(message.text) and is_question(message.text):
             recent = 0
-    ranked = sorted(candidates, key=lambda c: (-c[0], c[1].id))
+    current = [c for n, c in enumerate(candidates) if n not in superseded]
+    ranked = sorted(current, key=lambda c: (-c[0], c[1].id))
     chosen: list[tuple[Message, str]] = []
     seen: set[str] = set()
     for _value, message, text, found in ranked:
@@ -277,18 +282,18 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
 
 
 def _revised(
-    candidates: list[tuple[int, Message, str, set[str]]], kept: list[str], said: str
-) -> tuple[list[tuple[int, Message, str, set[str]]], list[str]]:
+    by_number: dict[str, list[int]], superseded: set[int], kept: list[str], said: str
+) -> list[str]:
     """A correction of earlier figures ("correction: the 412 included 24 resellers, real figure
-    is 388"): the earlier statements of a number it names are superseded, and its own sentences
-    that only retell the old number are left out. Costs the candidates kept so far, once per
-    correction."""
-    named = _numbers(said)
-    old = set().union(*(_numbers(c[2]) for c in candidates)) & named if candidates else set()
+    is 388"): the earlier statements of a number it names are superseded (marked in
+    `superseded`), and its own sentences that only retell an old number are left out. Found
+    through the number index, so each correction costs the size of its own numbers' lists."""
+    old = {n for n in _numbers(said) if by_number.get(n)}
     if not old:
-        return candidates, kept
-    current = [c for c in candidates if not _numbers(c[2]) & old]
-    return current, [text for text in kept if not _numbers(text) & old]
+        return kept
+    for number in old:
+        superseded.update(by_number.pop(number))
+    return [text for text in kept if not _numbers(text) & old]
 
 
 def states_count(chat: Chat) -> bool:
