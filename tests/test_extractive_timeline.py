@@ -364,3 +364,21 @@ def test_work_taken_on_is_no_detection() -> None:
         ]
     )
     assert result.detection is None or "Alert" not in result.detection.text
+
+
+def test_a_retold_cause_without_its_origin_gets_no_row_at_the_recap_time() -> None:
+    result = report(
+        [
+            ("08:00", "mon", "[FIRING] PayoutFilesDuplicated"),
+            ("08:05", "raj", "oh no. it's the clock change, 1:30 happened twice"),
+            ("08:30", "raj", "suspended the cron job"),
+            (
+                "09:10",
+                "kim",
+                "Summary for the record: the payout job ran twice because of the DST fall-back "
+                "with the America/Chicago zone; the bank deleted the second file",
+            ),
+        ]
+    )
+    assert result.root_cause is not None and "DST" in result.root_cause.text
+    assert not rows_at(result, "09:10")

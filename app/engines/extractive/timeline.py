@@ -560,7 +560,7 @@ def _diagnosis(chat: Chat, diagnosis: Finding, finder: _Finder) -> None:
         origin = _origin(chat, finder, message, lead.text if lead else diagnosis.text)
         if origin is not None:
             finder.add(origin)
-            return
+        return  # without its origin, a retold cause has no time of its own on the timeline
     words = lead.text if lead is not None else diagnosis.text
     description = join_sentences(split_sentences(words), limit=200)
     others = tuple(i for i in diagnosis.evidence if i != message.id)
