@@ -268,3 +268,77 @@ def test_a_question_about_something_else_adds_nothing_to_the_cause() -> None:
         ("02:40", "ada", "salted the key, the rerun finished in 12 min"),
     ]
     assert "fin-ops" not in cause(rows)
+
+
+# A lead's situation report settles the cause the discussion circled around.
+_REPORTED = [
+    ("14:02", "alertbot", "[FIRING] ExportJobDuplicateRows billing-export"),
+    ("14:04", "ana", "looking. export ran twice overnight"),
+    ("14:06", "tom", "we set the scheduler region to eu-west for the new latency budget"),
+    ("14:07", "tom", "root cause is the region move, the cron fires twice in eu-west"),
+    ("14:09", "ana", "hmm the leader lock looks odd, two holders at 02:00"),
+    ("14:15", "tom", "lock ttl is 30s and the run takes 4 min, that could do it"),
+    ("14:30", "ana", "deleted the duplicate rows, totals match again"),
+    (
+        "14:41",
+        "lee",
+        "where we stand (14:40):\n- export ran twice because the leader lock expired mid-run "
+        "(ttl 30s, run 4 min)\n- duplicates deleted, totals match\n- brokers fine, "
+        "the region change was a coincidence\nfollow-ups:\n- alert when the config drifts",
+    ),
+]
+
+
+def test_a_situation_report_states_the_cause_the_chat_settled_on() -> None:
+    text = cause(_REPORTED)  # over an earlier "root cause is ..." that nobody took back
+    assert "leader lock expired" in text
+    assert "region" not in text and "deleted" not in text and "follow" not in text.lower()
+
+
+def test_a_report_line_that_only_guesses_or_rules_out_states_no_cause() -> None:
+    rows = [
+        ("10:00", "pat", "orders api throwing 500s"),
+        ("10:20", "pat", "status: maybe the cache, probably not the deploy\n- still looking"),
+    ]
+    assert report(rows).root_cause is None
+
+
+def test_a_symptom_line_of_a_report_names_the_cause_with_the_change_it_came_with() -> None:
+    rows = [
+        ("21:00", "monitor", "[FIRING] PodCrashLooping scorer"),
+        (
+            "21:40",
+            "mia",
+            "where we are (21:40):\n- scorer crashing since 20:51 on empty payloads new in "
+            "app 4.2.0\n- no scores for anyone since 20:51\n- fix in progress",
+        ),
+    ]
+    assert "new in app 4.2.0" in cause(rows)
+
+
+def test_a_check_of_the_fix_is_no_cause_whatever_fault_words_it_repeats() -> None:
+    text = cause(
+        [
+            ("09:02", "ops", "signups failing with 413 for some users"),
+            ("09:20", "nia", "since the ingress upgrade 3m forms exceed the proxy body limit"),
+            ("09:24", "nia", "raised the proxy body limit to 8m"),
+            ("09:27", "dev", "413s gone. big forms go through, proxy shows last block at 09:25"),
+            ("09:33", "nia", "applied the same proxy setting on staging"),
+        ]
+    )
+    assert "ingress upgrade" in text and "last block" not in text
+
+
+def test_a_report_line_about_what_let_it_go_unnoticed_is_not_the_cause() -> None:
+    rows = [
+        ("13:20", "eli", "carousel add-to-cart down 18% since this morning"),
+        (
+            "14:55",
+            "cam",
+            "Point à 14h55 (FR puis EN)\n- nobody got alerted, eli saw it on a dashboard\n"
+            "- serving reads stale values without errors, so nothing alerted\n"
+            "- features not written since 23:00, the new job was created paused by the "
+            "scheduler migration\n- job unpaused 14:41, backfill running",
+        ),
+    ]
+    assert "created paused" in cause(rows)

@@ -127,8 +127,32 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "we're getting a bunch of complaints about logins",
             "12 tickets so far about refunds",
             "people saying the page just spins",
+            "lager meldet: etiketten ohne hausnummer",
+            "les clients signalent des paiements refusés",
+            "los usuarios reportan fotos rotas",
         ],
-        ["the customer table has 3m rows", "support rota starts at 9", "users table migrated fine"],
+        [
+            "the customer table has 3m rows",
+            "support rota starts at 9",
+            "users table migrated fine",
+            "ich melde mich nach dem call",
+            "hat sich niemand gemeldet",
+        ],
+    ),
+    "decision": (
+        [
+            "decision: roll back to 4.1.2",
+            "ok, decided: we restore from the snapshot",
+            "go for the negative ids",
+            "we decided to keep the flag off until monday",
+            "Entscheidung: wir drehen die Sequence",
+        ],
+        [
+            "what did we decide?",
+            "go to the dashboard",
+            "let's go",
+            "the decision log lives in confluence",
+        ],
     ),
     # ---- changes and actions ----------------------------------------------------------------
     "trigger": (
@@ -224,8 +248,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "everything green again",
             "429s at baseline",
             "all 12 stores back",
+            "the 403s are gone",
+            "crashes stopped after the patch",
         ],
-        ["errors climbing", "still broken for eu users", "latency above baseline"],
+        [
+            "errors climbing",
+            "still broken for eu users",
+            "latency above baseline",
+            "403s climbing",
+            "crashes in 403 handler",
+        ],
     ),
     "still_ongoing": (
         [
@@ -309,6 +341,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "the disk alert → mine",
             "runbook update: mine, after lunch",
             "runbook → me",
+            "5 - me",
             "taking #2",
             "3 nehm ich",
             "4 ist meins",
@@ -382,6 +415,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "la causa fue el límite del pool",
             "die ursache war ein abgelaufenes zertifikat",
             "le problème était le cache",
+            "trouvé. le job tourne deux fois",
+            "gefunden: der cronjob läuft doppelt",
         ],
         [
             "what caused this?",
@@ -391,6 +426,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "because — see above",
             "nobody is to be blamed",
             "el problema sigue",
+            "on a trouvé une salle pour le call",
+            "trouvée la doc du runbook?",
         ],
     ),
     "cause_link": (
@@ -443,6 +480,41 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "conclusion": (
         ["so the token is dead", "so, the cache never expires"],
         ["so what now?", "so far so good", "also the token", "so are we paying twice or not"],
+    ),
+    "situation_report": (
+        [
+            "where we stand (14:20): - api pods restarting on bad input",
+            "Status 09:10 - writes blocked since 08:55",
+            "interim summary: queue stuck, consumer patched",
+            "update: mitigated, the new rule is in log mode",
+            "handover: lag falling, cause known",
+            "Stand 16:40: Import läuft wieder",
+            "Point à 16h10 (FR puis EN)",
+        ],
+        [
+            "status page updated: investigating",
+            "can someone write a summary later",
+            "the update went out at 10:02",
+            "where we are going with this is unclear",
+            "point of contact for the vendor is tom",
+            "update the runbook at 4 please",
+        ],
+    ),
+    "changed_thing": (
+        [
+            "the new ruleset went live at 10:14",
+            "since the v3.2 rollout",
+            "crashing on events new in app 7.1",
+            "the cert on the edge",
+            "raised the quota for the bucket",
+            "moved the job schedule to utc",
+        ],
+        [
+            "disk at 91% on db-2",
+            "customers can't log in",
+            "pods restarting every 30s",
+            "latency at 0.97 seconds",
+        ],
     ),
     "connective": (
         [
@@ -556,6 +628,33 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     "user_facing": (
         ["20% of requests fail", "checkouts are timing out", "p99 is 3s"],
         ["heap at 90%", "cpu is pegged", "gc pauses are long"],
+    ),
+    "proposal_abroad": (
+        [
+            "habría que subir el timeout del worker",
+            "il faudrait une alerte sur la file",
+            "wir sollten die quota im terraform festhalten",
+            "deberíamos mover los logs a otro bucket",
+        ],
+        ["hay problemas con la cola", "on a devré le rollback", "sollten wir?"],
+    ),
+    "commit_abroad": (
+        [
+            "yo mañana preparo el runbook",
+            "je vais ajouter un test de charge",
+            "ich kümmere mich um die rotation",
+            "voy a revisar las otras colas",
+        ],
+        ["yo no sé", "tu vas voir", "ich weiß nicht", "yo"],
+    ),
+    "figure_revision": (
+        [
+            "correction: it's 1,204 orders, not 1,540",
+            "the real number is 77 stores",
+            "revised count after dedupe: 310 accounts",
+            "Korrektur: es waren 212 Kunden",
+        ],
+        ["the fix needs a correction to the config", "the number of stores is 77"],
     ),
     "impact_recovered": (
         ["errors down to 2%", "latency back to 200ms", "p99 is normal"],

@@ -139,3 +139,23 @@ def test_title_never_a_persons_name() -> None:
 def test_title_keeps_a_named_service() -> None:
     r = report([("10:00", "Ada", "ledger-service timeouts, p99 9s for 40% of payouts")])
     assert r.title.startswith("ledger-service")
+
+
+def test_a_corrected_figure_supersedes_the_first_count() -> None:
+    r = report(
+        [
+            ("15:00", "Ines", "invoice emails going out twice"),
+            ("15:12", "Ines", "first count: 1,540 customers got a second invoice, $12,300 billed"),
+            ("15:20", "Bo", "looking at the mailer"),
+            (
+                "15:41",
+                "Ines",
+                "correction: the 1,540 included 36 resellers with two accounts. "
+                "real figure is 1,504 customers, $11,980 billed twice",
+            ),
+        ]
+    )
+    text = impact_text(r)
+    assert "1,504 customers" in text
+    assert "1,540" not in text and "$12,300" not in text
+    assert all(item.plain is None or "1,540" not in item.plain for item in r.impact)

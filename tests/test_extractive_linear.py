@@ -74,8 +74,9 @@ def test_hostile_text_is_linear(name: str) -> None:
 
 
 def _channel(rounds: int) -> Transcript:
-    """A long channel: guesses, corrections, retractions, confirmations and action lists, again
-    and again (each correction and list must cost the same however much came before)."""
+    """A long channel: guesses, corrections, retractions, confirmations, action lists, figures
+    and their corrections, situation reports and instructions, again and again (each correction
+    and list must cost the same however much came before)."""
     texts: list[str] = []
     for r in range(rounds):
         texts += [
@@ -91,6 +92,10 @@ def _channel(rounds: int) -> Transcript:
             "I'll take #1",
             "bo can you do 2?",
             "sure",
+            f"{r + 100} customers saw errors, {r * 10 + 500} orders failed",
+            f"correction: the real figure is {r + 90} customers, not {r + 100}",
+            f"where we are: svc{r} failed because the config points at the old queue",
+            f"ana roll back svc{r} again",
         ]
     return _transcript(texts)
 

@@ -285,6 +285,35 @@ _RESOLVED: list[Row] = [
             ],
             [("Add backlog alert", None)],
         ),
+        (
+            [
+                (
+                    "09:20",
+                    "Ama",
+                    "Next steps:\n1. Add backlog alert\n2. Tune worker concurrency\n"
+                    "3. Rotate worker credentials",
+                ),
+                ("09:21", "Kofi", "3 - me"),
+                ("09:22", "Bob", "ok I've got 1 as well"),
+            ],
+            [
+                ("Add backlog alert", "Bob"),
+                ("Tune worker concurrency", None),
+                ("Rotate worker credentials", "Kofi"),
+            ],
+        ),
+        (
+            [
+                (
+                    "09:20",
+                    "Ama",
+                    "Follow-ups, I need names:\n1. Add backlog alert\n2. Tune worker concurrency",
+                ),
+                ("09:21", "Kofi", "1 is obviously on me"),
+                ("09:23", "Bob", "> Follow-ups, I need names:…\n2 is mine, after the standup"),
+            ],
+            [("Add backlog alert", "Kofi"), ("Tune worker concurrency", "Bob")],
+        ),
     ],
     ids=[
         "inline-owners",
@@ -293,6 +322,8 @@ _RESOLVED: list[Row] = [
         "please-and-commitment",
         "request-by-content",
         "request-not-answered",
+        "dash-me-and-got",
+        "quoted-reply-and-on-me",
     ],
 )
 def test_action_item_owners(rows: list[Row], expected: list[tuple[str, str | None]]) -> None:
@@ -709,3 +740,17 @@ def test_split_sentences_keeps_an_ordinal_with_a_full_stop_inside_its_sentence()
         "Scaled the pool to 12.",
         "Errors dropped.",
     ]
+
+
+def test_follow_ups_proposed_and_taken_in_another_language_without_a_list() -> None:
+    items = report(
+        [
+            ("14:00", "Ana", "las fotos del catálogo devuelven 404"),
+            ("14:30", "Luis", "regla restaurada, todo vuelve a funcionar"),
+            ("14:40", "Ana", "la caché de errores de 5 minutos es mucho, habría que bajarla a 10s"),
+            ("14:42", "Luis", "y yo mañana preparo una alerta sobre los borrados del bucket"),
+        ]
+    ).action_items
+    found = {(a.description.lower(), a.owner) for a in items}
+    assert any("bajarla a 10s" in d and owner is None for d, owner in found)
+    assert any("alerta sobre los borrados" in d and owner == "Luis" for d, owner in found)

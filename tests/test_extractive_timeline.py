@@ -82,6 +82,16 @@ def test_a_bare_afternoon_time_is_read_as_the_latest_before_the_message() -> Non
     assert not rows_at(result, "01:30")
 
 
+def test_a_bare_time_that_is_the_message_s_own_moment_is_not_read_twelve_hours_back() -> None:
+    result = report(
+        [
+            ("16:05", "ivo", "payments page throws 500 for everyone"),
+            ("16:20:40", "ivo", "rolled the hotfix out at 4:20, pods are restarting"),
+        ]
+    )
+    assert not rows_at(result, "04:20")
+
+
 def test_an_action_told_with_its_earlier_time_is_not_an_action_now() -> None:
     result = report(
         [
@@ -292,3 +302,83 @@ def test_an_entry_that_only_retells_an_earlier_one_is_left_out() -> None:
         ]
     )
     assert [e["time"] for e in entries] == ["08:36", "08:50"]
+
+
+def test_words_said_to_a_participant_are_no_event() -> None:
+    result = report(
+        [
+            ("09:00", "Rui Costa", "renewals charging customers twice"),
+            ("09:40", "Ines Duarte", "deployed the fix to prod, worker still at 0"),
+            ("09:44", "Rui Costa", "Ines roll back the deploy now"),
+            ("10:30", "Tomas Reis", "all good, 120 refunds done"),
+        ]
+    )
+    assert not any("roll back" in e.description.lower() for e in result.timeline)
+
+
+def test_a_report_about_a_participant_is_not_an_instruction() -> None:
+    from app.engines.extractive.people import Roster
+
+    roster = Roster(["Ines Duarte", "Rui Costa", "Dev Malhotra"])
+    assert roster.instructs("Ines bring the workers back")
+    assert roster.instructs("rui you just pasted a key")
+    assert roster.instructs("@Rui Costa check the alert")
+    assert not roster.instructs("Ines restarted the pods")
+    assert not roster.instructs("Ines took over the backfill")
+    assert not roster.instructs("@Rui Costa pulling in the db team")
+    assert not roster.instructs("dev deploy went out at 10")
+
+
+def test_a_situation_report_retells_events_and_gives_no_row_of_its_own() -> None:
+    result = report(
+        [
+            ("10:00", "Lia", "[FIRING] ApiErrorRate orders-api 12%"),
+            ("10:12", "Max", "rolled back orders-api to 4.1.2"),
+            ("10:16", "Max", "error rate back to normal"),
+            ("10:40", "Lia", "Status 10:40 - mitigation: rolled back 4.1.3, errors gone at 10:16"),
+        ]
+    )
+    assert not rows_at(result, "10:40")
+    assert rows_at(result, "10:12")
+
+
+def test_the_course_the_team_settles_on_is_a_row() -> None:
+    result = report(
+        [
+            ("05:10", "mon", "[FIRING] ScanWriteErrors wms-api"),
+            ("05:14", "kai", "sequence on scan_ids is at its int4 maximum"),
+            ("05:20", "kai", "alter to bigint would lock the table for hours"),
+            ("05:23", "lea", "go for the negative ids. kai, do it"),
+            ("05:26", "kai", "sequence restarted at -1, scans saving again"),
+        ]
+    )
+    assert rows_at(result, "05:23")
+
+
+def test_work_taken_on_is_no_detection() -> None:
+    result = report(
+        [
+            ("06:07", "timo", "Halle 3: kein Scanner kann mehr speichern"),
+            ("06:15", "deniz", "die Sequence ist am int4 Maximum, neue IDs gehen nicht"),
+            ("07:13", "sabine", "Alert mache ich heute, für alle Sequences über 80%"),
+        ]
+    )
+    assert result.detection is None or "Alert" not in result.detection.text
+
+
+def test_a_retold_cause_without_its_origin_gets_no_row_at_the_recap_time() -> None:
+    result = report(
+        [
+            ("08:00", "mon", "[FIRING] PayoutFilesDuplicated"),
+            ("08:05", "raj", "oh no. it's the clock change, 1:30 happened twice"),
+            ("08:30", "raj", "suspended the cron job"),
+            (
+                "09:10",
+                "kim",
+                "Summary for the record: the payout job ran twice because of the DST fall-back "
+                "with the America/Chicago zone; the bank deleted the second file",
+            ),
+        ]
+    )
+    assert result.root_cause is not None and "DST" in result.root_cause.text
+    assert not rows_at(result, "09:10")

@@ -83,6 +83,24 @@ _COMMIT = cue(
     r"\bi'?m\s++(?P<doing>(?:adding|writing|filing|opening|creating|drafting|setting up|building)"
     r"\s.+)$"
 )
+# The same two habits in other languages: a proposal ("habría que bajarlo a 10s", "il faudrait
+# une alerte", "wir sollten ...") and the speaker's own commitment ("yo mañana monto la
+# notificación", "je vais ajouter", "ich kümmere mich um").
+PROPOSAL_ABROAD = family(
+    "proposal_abroad",
+    "follow-up work proposed in another language: 'habría que', 'il faudrait', 'wir sollten'",
+    r"\b(?:habría que|deberíamos|tendríamos que|hay que|il faudrait|faudrait|on devrait|"
+    r"wir sollten|man sollte|man müsste|wir müssten|dovremmo|bisognerebbe|we zouden moeten)"
+    r"\s{1,3}+(?P<task>\w.+)$",
+)
+COMMIT_ABROAD = family(
+    "commit_abroad",
+    "the speaker takes follow-up work in another language: 'yo mañana monto', 'je vais'",
+    r"\b(?:voy a|me encargo de|je vais|je m'occupe de|ich werde|ich kümmere mich um|"
+    r"vado a|mi occupo di|ik ga)\s{1,3}+(?P<task>\w.+)$|"
+    r"\byo\s{1,3}+(?:(?:mañana|luego|después|esta tarde|el lunes)\s{1,3}+)?"
+    r"(?P<own>(?!no\b)\w{2,20}?o\b\s{1,3}+\w.+)$",
+)
 _PLEASE = cue(
     rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
     rf"(?P<task>{_VERBS}\b.+)$"
@@ -348,6 +366,18 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
         if item is not None:
             item.owner = author
         return item
+    abroad = COMMIT_ABROAD.search(raw.lower())
+    if abroad and author:
+        start = abroad.start("task") if abroad["task"] else abroad.start("own")
+        item = _item(raw[start:], message, chat.roster)
+        if item is not None:
+            item.owner = author
+        return item
+    proposed = PROPOSAL_ABROAD.search(raw.lower())
+    if proposed:
+        task = raw[proposed.start("task") :]
+        # "the 404 caching at 300s is too much, habría que bajarlo a 10s": the object is before
+        return _item(task if len(content_words(task)) >= 4 else raw, message, chat.roster)
     found = _TICKET.search(raw) or _PROPOSAL.match(raw.strip())
     if found:
         item = _item(found["task"], message, chat.roster)
@@ -362,7 +392,8 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
 _DEFERRED = cue(
     r"\b(?:tomorrow|next (?:week|sprint)|on monday|after (?:this|the incident)|"
     r"once (?:the|this|it|we)\b[^.!?]{0,40}?(?:over|done|gone|resolved|fixed|stable)|"
-    r"in the morning|postmortem|post-mortem|retro)\b"
+    r"in the morning|postmortem|post-mortem|retro|mañana|esta tarde|demain|morgen|domani|"
+    r"post-?mortem|próxima semana|la semaine prochaine|nächste woche)\b"
 )
 _SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
 

@@ -23,6 +23,8 @@ CAUSE_STATED = family(
     # the speaker's own find: "found it", "i think we found the bug"; not "the bank found it"
     r"(?:^\W{0,3}+|\b(?:i|we|i'?ve|we'?ve|think|finally|ok(?:ay)?|so|and|yes|yep|oh|ah)\W{1,3}+)"
     r"found (?:it|the (?:issue|problem|bug|culprit|cause))\b|\bturn(?:s|ed) out\b|"
+    r"^\W{0,3}+(?:trouvé|j'ai trouvé|gefunden|hab(?:'s| es) gefunden|encontrado|lo encontré|"
+    r"trovato|gevonden)(?!\w)|"
     r"\bi know what happened\b|\bfigured (?:it )?out\b|"
     r"\bthe (?:real |actual |underlying )?(?:problem|issue|bug) (?:here |then )?(?:is|was)\b|"
     r"^\W{0,3}+(?:problem|issue) here (?:is|was)\b|\b(?:is|are|was|were) to blame\b|"
@@ -222,4 +224,25 @@ ANAPHOR = family(
     "anaphor",
     "a sentence that opens by pointing back at the one before: 'its ...', 'this means ...'",
     r"^\W{0,3}+(?:its|their|this|these|that|those|they|which|it (?!is\b|was\b|'s\b))\b",
+)
+SITUATION_REPORT = family(
+    "situation_report",
+    "a lead's message telling where the incident stands: 'summary:', 'where we are', 'status:'",
+    r"^\W{0,3}+(?:(?:final|quick|short|incident|channel|current|interim|latest)\s{1,3}+)?"
+    r"(?:summary|recap|tl;?dr|status(?!\s{0,3}+page)(?: update)?|update|sitrep|situation|"
+    r"handover|hand-?off|wrap[- ]?up|where we (?:are|stand)|state of play|for the record|"
+    r"zusammenfassung|stand|r[ée]sum[ée]|resumen|riepilogo|samenvatting|statut|estado|"
+    r"point(?= (?:de situation|à|at|\d)))\b"
+    # "summary for the record:", or a heading line of its own with a time: "point à 14h55"
+    r"(?:[^.!?\n:]{0,40}+:|\s{1,3}+(?:(?:à|at|um|a las|alle|om)\s{1,3}+)?\d{1,2}(?:[:h.]\d{2})?+"
+    r"[^.!?\n:]{0,30}+$)",
+)
+CHANGED_THING = family(
+    "changed_thing",
+    "a part of the system someone changes: a config, deploy, release, rule, cert, quota, limit",
+    r"\b(?:config\w*|settings?|deploy\w*|release[sd]?|rollout|roll(?:ed)? out|version|upgrade[sd]?|"
+    r"update[sd]?|migrat\w*|schema|rules?(?:set)?|polic(?:y|ies)|certs?|certificates?|keys?|"
+    r"tokens?|secrets?|credentials?|quotas?|limits?|thresholds?|flags?|toggles?|"
+    r"time ?zones?|schedules?|cron\w*|index(?:es)?|dns|records?|routes?|patch(?:ed)?|"
+    r"commit|pr|merge[ds]?|image|build|v\d++(?:\.\d++)*+|\d++\.\d++\.\d++|new in)\b",
 )

@@ -32,6 +32,8 @@ from app.engines.extractive.text import (
 from app.models import Message, Transcript, hhmm
 
 # A reply that quotes its parent on its first line ("Commented on ana's message: follow-ups:").
+# Leading "> ..." lines: a quote of the message replied to (Slack, Discord, Markdown).
+_QUOTED_LINES = re.compile(r"\A(?:[ \t]*+>[^\n]*+\n)++")
 _REPLY_QUOTE = re.compile(
     r"^(?:commented on|replying to|in reply to|reply to|replied to)\b[^\n]{0,300}?message\b"
     r"[^\n]{0,300}+(?:\n|$)",
@@ -47,7 +49,11 @@ def own_words(message: Message) -> str:
     text = message.text
     own = _OWN_WORDS.get(text)
     if own is None:
-        own = _OWN_WORDS[text] = _REPLY_QUOTE.sub("", text, count=1)
+        own = _REPLY_QUOTE.sub("", text, count=1)
+        quoted = _QUOTED_LINES.match(own)
+        if quoted and own[quoted.end() :].strip():
+            own = own[quoted.end() :]  # "> follow-ups, I need names:…" then the reply itself
+        _OWN_WORDS[text] = own
     return own
 
 

@@ -110,7 +110,10 @@ USER_REPORT = family(
     r"\b(?:support |cs )?tickets? (?:coming|pouring|flooding|piling|spiking)\b|"
     r"\b(?:escalation|complaints?) from\b|\b\d{1,5}+ (?:support )?tickets\b|"
     r"\b(?:getting|got|bunch of|lots of|flood of|wave of|spike in|influx of|more) "
-    r"[^.!?]{0,60}?\b(?:tickets|complaints|reports|chats|calls|emails)\b",
+    r"[^.!?]{0,60}?\b(?:tickets|complaints|reports|chats|calls|emails)\b|"
+    # the same in German, French, Spanish and Italian: "Halle 3 meldet", "les clients signalent"
+    r"\b(?:meldet|(?:kunden|nutzer|händler|filialen) melden|beschweren sich|signalent|"
+    r"se plaignent|reportan|se quejan|reclaman|segnalano)\b",
 )
 # --------------------------------------------------------------------------------------------
 # Changes, mitigations, recovery, resolution, communication
@@ -228,6 +231,14 @@ PAST_BACKGROUND = family(
     r"saturday|sunday)|(?:\d{1,2}|a|two|three|few) (?:days|weeks|months) ago|"
     r"during the maintenance|in the maintenance window)\b",
 )
+DECISION = family(
+    "decision",
+    "the team settling on a course of action: 'decision:', 'we decided to', 'go for X'",
+    r"^\W{0,3}+(?:ok(?:ay)?[,.]?\s{1,3}+)?(?:decision|decided|entscheidung|décision|decisión|"
+    r"beslissing)\s{0,3}+[:—–-]|\b(?:we(?:'ve| have)? decided|decided to|the decision is|"
+    r"let'?s go with|we(?:'ll| will)? go with|wir haben entschieden|on a décidé|decidimos|"
+    r"go (?:for|für|pour|con) (?:the |a |an |option |plan )?\w)",
+)
 RECAP = family(
     "recap",
     "a message that sums up what already happened: 'summary:', 'recap', 'tl;dr', 'status:'",
@@ -247,7 +258,8 @@ RECOVERY = family(
     r"\ball\b[^.!?]{0,25}\bback\b(?! to\b)|"
     r"(?:queue|backlog|lag)\b[^.!?]{0,30}\b(?:drained|draining|cleared|gone|at zero|zero|"
     r"back to|coming down|shrinking)|"
-    r"(?:error rates?|errors|latency|5xx|4xx|500s|429s|failures|timeouts)\b[^.!?]{0,40}"
+    r"(?:error rates?|errors|latency|[45]xx|[45]\d\ds|failures|timeouts|crashes|rejections)\b"
+    r"[^.!?]{0,40}"
     r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|gone|cleared|"
     r"back(?= (?:to|under|below|down|at|in|near|within)\b)|"
     r"stopped|normal|ok|fine|green|healthy|at zero))\b",

@@ -17,6 +17,7 @@ from app.engines.extractive import cues
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.events import AT_TIME, Event, event, reports, written_earlier
 from app.engines.extractive.impact import IMPACT_CONTEXT, states_impact
+from app.engines.extractive.owners import claims
 from app.engines.extractive.text import content_words, is_question, tidy
 from app.models import Message
 
@@ -47,6 +48,8 @@ def _signal(sentence: Sentence) -> bool:
         return False
     if not (alert or cues.USER_REPORT(lower) or states_impact(sentence)):
         return False
+    if claims(lower) or cues.FOLLOW_UP(lower):
+        return False  # "Alert mache ich heute", "I'll take the alert one": work taken, no signal
     if is_question(sentence.raw) and not (alert and len(content_words(sentence.raw)) >= _ASKED):
         return False  # "users affected?", "anything in the alerts?" ask; an alert quoted with a
         # puzzled "??" still counts

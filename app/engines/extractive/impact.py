@@ -105,6 +105,23 @@ IMPACT_RECOVERED = family(
     r"(?:ok|fine|green|working|normal) again|"
     r"(?:rates?|latency|traffic|errors?|p9\d) (?:is |are |looks? )?(?:normal|fine|ok))\b",
 )
+FIGURE_REVISION = family(
+    "figure_revision",
+    "a figure corrected by a later one: 'correction:', 'the real figure is', 'revised count'",
+    r"^\W{0,3}+correction\b|\b(?:corrections? (?:on|to|of) (?:my|our|the) (?:numbers|figures|"
+    r"counts?|totals?)|corrected|revised|revising|updated (?:numbers|figures|counts?|totals?)|"
+    r"(?:real|actual|correct|true|final|revised) (?:figures?|numbers?|counts?|totals?)"
+    r"(?: is| are| was|:)|korrektur|korrigiert|rectificaci[oó]n|rectificatif)\b",
+)
+# A number written in a figure: "412", "41,870", "38212.40" ("2+" and clock times aside).
+_WRITTEN_NUMBER = re.compile(r"(?<![\d:.,])\d++(?:[.,]\d++)*+(?![\d:])")
+
+
+def _numbers(text: str) -> set[str]:
+    found = (n.replace(",", "") for n in _WRITTEN_NUMBER.findall(text))
+    return {n for n in found if len(n) >= 2}
+
+
 _WINDOW = cues.cue(
     r"\b(?:total|in total|of (?:impact|degradation|downtime|exposure|outage|errors|disruption|"
     r"failures|partial outage)|impact window|resolved in|(?:down|degraded|stale|broken|failing|"
@@ -227,19 +244,27 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
     already reported is dropped unless it states impact in words.
     """
     candidates: list[tuple[int, Message, str, set[str]]] = []
+    by_number: dict[str, list[int]] = {}  # a number -> the candidates stating it
+    superseded: set[int] = set()
     recent = 0  # messages since the last impact statement or "impact?" question
     for message in chat.messages:
         if message.id in skip_ids:
             continue
         value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        if kept and FIGURE_REVISION(message.text.lower()):
+            kept = _revised(by_number, superseded, kept, message.text)
+            value = value if kept else 0
         recent += 1
         if kept:
             text = join_sentences(kept, limit=360)
+            for number in _numbers(text):
+                by_number.setdefault(number, []).append(len(candidates))
             candidates.append((value, message, text, figures(text)))
             recent = 0
         elif _IMPACT_WORD.search(message.text) and is_question(message.text):
             recent = 0
-    ranked = sorted(candidates, key=lambda c: (-c[0], c[1].id))
+    current = [c for n, c in enumerate(candidates) if n not in superseded]
+    ranked = sorted(current, key=lambda c: (-c[0], c[1].id))
     chosen: list[tuple[Message, str]] = []
     seen: set[str] = set()
     for _value, message, text, found in ranked:
@@ -254,6 +279,21 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
         seen |= found
     chosen.sort(key=lambda pair: pair[0].id)
     return [Finding.quote(message, text) for message, text in chosen]
+
+
+def _revised(
+    by_number: dict[str, list[int]], superseded: set[int], kept: list[str], said: str
+) -> list[str]:
+    """A correction of earlier figures ("correction: the 412 included 24 resellers, real figure
+    is 388"): the earlier statements of a number it names are superseded (marked in
+    `superseded`), and its own sentences that only retell an old number are left out. Found
+    through the number index, so each correction costs the size of its own numbers' lists."""
+    old = {n for n in _numbers(said) if by_number.get(n)}
+    if not old:
+        return kept
+    for number in old:
+        superseded.update(by_number.pop(number))
+    return [text for text in kept if not _numbers(text) & old]
 
 
 def states_count(chat: Chat) -> bool:

@@ -33,7 +33,7 @@ CLAIM = family(
     r"do|cover|claim|pick up|tackle|got|have|work on|drive|look at|write|add|set up|go through|"
     r"doing|taking|handling|owning|writing|adding|on it)\b|"
     r"\b(?:is|are) (?:mine|on me)\b|\bon me\b|^\W{0,3}+mine\b|"
-    r"(?:->|→|=>|:|—|–)\s{0,3}+(?:mine|me)\b|^\W{0,3}+(?:taking|grabbing|owning|claiming)\b|"
+    r"(?:->|→|=>|:|—|–|\s-)\s{0,3}+(?:mine|me)\b|^\W{0,3}+(?:taking|grabbing|owning|claiming)\b|"
     r"^\W{0,3}+#?\d{1,2}\s{1,3}+(?:is|are|for|goes to)\s{1,3}+(?:me|mine)\b|"
     # the same in German, French and Spanish: "nehm ich", "ist meins", "je prends", "lo hago yo"
     r"\b(?:nehm(?:e)?|mach(?:e)?|übernehm(?:e)?) ich\b|\b(?:ist|sind) meins?\b|"
@@ -84,6 +84,7 @@ _ARROW = cue(
 _NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own(?:s|ing)?|tak(?:e|es|ing)|handl(?:e|es|ing)|grab(?:s|bing)?|"
     r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|writ(?:e|es|ing)|draft(?:s|ing)?|fix(?:es|ing)?|"
+    r"got|have|has|"
     r"items?|numbers?|and|&|,|\+)"
     r"\s{1,3}+#?(?P<b>\d{1,2})\b|"
     r"^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+"
@@ -92,9 +93,9 @@ _NUMBER_REF = cue(
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
     # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
     r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?#?(?P<g>\d{1,2})\b"
-    r"(?=[^\n]{0,80}?(?<!not )\bmine\W{0,3}+$)|"
+    r"(?=[^\n]{0,80}?(?<!not )\b(?:mine|on me)\W{0,3}+$)|"
     r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
-    r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:)\s{0,3}+(?:me|mine)\b"
+    r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:|-|—|–)\s{0,3}+(?:me|mine)\b"
 )
 # A name paired with item numbers in one assignment line: "@cy 1, @bo 2", "cy: 1 and 3. bo: 2",
 # "assigning 1 to cy": each name takes the numbers written right after (or before "to") it.

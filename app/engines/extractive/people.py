@@ -12,6 +12,16 @@ from collections import defaultdict
 _NAME_SPLIT = re.compile(r"[\s._]+")
 _TOKEN = re.compile(r"@?[A-Za-z][\w.\-]*")
 _ADDRESS = re.compile(r"^@?(?P<name>[A-Za-z][\w.\-]*)(?P<rest>\s*(?:[,:—–]|-\s)?\s*)")
+_FIRST_WORD = re.compile(r"[a-z']++")
+_BASE_ING = frozenset(("bring", "ping", "sing"))  # a plain verb that only looks like "-ing"
+# After a vocative name: words that tell or ask the person something ...
+_TOLD = frozenset("you pls please can could would can't don't".split())
+# ... and words of a report about them or a statement ("Hana has it", "Karim took over").
+_REPORTED = frozenset(
+    "is was has had says said will would did took ran sent put made got went set saw found "
+    "left kept brought began wrote thinks knows and or the a an to on in at from for of with "
+    "too also here it i we they he she done back thanks thx ok okay yes yep no nope".split()
+)
 
 
 class Roster:
@@ -49,6 +59,30 @@ class Roster:
         if match and self.resolve(match["name"]) and match["rest"].strip():
             return sentence.strip()[match.end() :].strip()
         return sentence.strip()
+
+    def instructs(self, sentence: str) -> bool:
+        """A sentence that opens by addressing a participant and goes on to tell or ask them
+        something ("Hana bring the worker back at 2 replicas", "Lwazi you just pasted the key",
+        "@ana pls rotate it"), not a report of what they did ("Hana restarted the pods")."""
+        match = _ADDRESS.match(sentence.strip())
+        who = self.resolve(match["name"]) if match else None
+        if match is None or who is None:
+            return False
+        rest = sentence.strip()[match.end() :].lower()
+        for part in _NAME_SPLIT.split(who.lower())[1:]:  # "@Priscilla Tan pulling in ..."
+            if part and rest.startswith(part):
+                rest = rest[len(part) :].lstrip(" ,:—–-")
+        word = _FIRST_WORD.match(rest)
+        if word is None:
+            return False
+        first = word.group(0)
+        if first in _TOLD or first in _REPORTED:
+            return first in _TOLD
+        if not (sentence.lstrip().startswith("@") or match["name"][0].isupper()):
+            return False  # "dev deploy went out": a lower-case word, not a name called out
+        if first in _BASE_ING:
+            return True
+        return not first.endswith(("ed", "s", "ing", "'s", "n't"))
 
     def mentioned(self, text: str) -> list[str]:
         """Participants named anywhere in `text` (whole words, first names included)."""

@@ -51,6 +51,9 @@ from app.models import Message
 
 # A firm cause: stated outright, owned as a slip, confirmed, or concluded without a hedge.
 FIRM = 2
+# The cause a lead's situation report ("summary: ...", "where we are: ...") settles on: above
+# every statement of the discussion it sums up; a later report wins over an earlier one.
+REPORTED = 4
 _CONFIRM_WINDOW = 3  # a confirmation refers to a hypothesis at most this many messages back
 _RECENT = 32  # candidates kept at hand for confirmations (more than a window ever holds)
 _CUE_WORDS = content_words(
@@ -140,6 +143,8 @@ def _strength(sentence: Sentence) -> int:
         return 0
     if reports_action(lower) or RECOVERY(lower):
         return 0  # what was done about it, or that it got better ("rabbit failed over" is not)
+    if RECOVERY(own_words(sentence.message).lower()):
+        return 0  # "403s gone. big baskets fine, last block at 11:33": a check of the fix
     return 1 if len(content_words(sentence.raw) - _GENERIC) >= 2 else 0
 
 
@@ -251,10 +256,16 @@ class _Gatherer:
     recent: deque[_Candidate] = field(default_factory=lambda: deque(maxlen=_RECENT))
 
     opening: set[int] = field(default_factory=set)
+    reported: dict[int, int] = field(default_factory=dict)  # message id -> its cause sentence
 
     def __post_init__(self) -> None:
         self.position = {m.id: n for n, m in enumerate(self.chat.messages)}
         self.opening = opening_report(self.chat, self.skip_ids)
+        for message in self.chat.messages:
+            if message.id not in self.skip_ids:
+                line = reported_cause(self.chat.sentences(message))
+                if line is not None:
+                    self.reported[message.id] = line.index
 
     def keep(self, candidate: _Candidate) -> None:
         self.kept.append(candidate)
@@ -302,6 +313,9 @@ class _Gatherer:
             self._rule_out(sentence, negated)
         else:
             self._retract(sentence)
+        if self.reported.get(sentence.message.id) == sentence.index:
+            self.keep(_Candidate(REPORTED, sentence))
+            return
         correction = cc.CORRECTION.search(lower)
         names_new = bool(correction) and cc.NEW_CAUSE(
             lower[correction.end() :] if correction else ""
@@ -372,6 +386,56 @@ class _Gatherer:
                 self.keep(_Candidate(3, stated[0], False, (sentence.message.id,), True))
                 return True
         return False
+
+
+_REPORT_MIN = 2  # a causal connective, or a fault together with a changed part
+_PLAN_HEADING = cue(
+    r"^\W{0,3}+(?:follow[- ]?ups?|action items?|actions|next steps?|to-?dos?|open items|"
+    r"next)\b\W{0,3}+(?:$|:)"
+)
+
+
+def _report_score(sentence: Sentence, start: int = 0) -> int:
+    """How plainly a line of a situation report states why: a causal connective or a cause
+    stated counts 2, a fault or broken state 1, a changed part (config, release, rule) 1. Lines
+    about impact, the fix, recovery, plans, guesses and ruled-out suspects count 0. `start`
+    skips the report's own heading ("update:")."""
+    lower = sentence.lower[start:]
+    if is_question(sentence.raw) or is_pasted(sentence.raw) or cc.HEDGE(lower):
+        return 0
+    if cc.CORRECTION(lower) or cc.DISMISSAL(lower) or FOLLOW_UP(lower) or cc.INTENT(lower):
+        return 0
+    causal = bool(cc.CONNECTIVE(lower) or cc.CAUSE_STATED(lower) or cc.CAUSE_LINK(lower))
+    if RECOVERY(lower) or RESOLUTION(lower) or IMPACT_RECOVERED(lower):
+        return 0
+    changed = bool(cc.CHANGED_THING(lower))
+    fault = bool(cc.BROKEN_STATE(lower) or cc.FAULT(lower))
+    if not (causal or (changed and fault)) and MITIGATION(lower):
+        return 0  # "failover" with a connective, or "created paused by the migration", is the
+        # cause; without either it is the fix
+    if not (causal or changed) and states_impact(sentence):
+        return 0  # the symptom alone; "crashing since 20:51 on input new in 2.14" names more
+    unnoticed = 2 if cc.GAP(lower) and _UNNOTICED.search(lower) else 0  # why it lasted
+    return 2 * causal + fault + changed - unnoticed
+
+
+def reported_cause(sentences: list[Sentence]) -> Sentence | None:
+    """The line of a situation report ("summary: ...", "where we are (21:46): ...", "update:
+    ...") that states the cause: the one scoring highest in `_report_score`, the first on a tie;
+    None when the message is no report or no line states a cause."""
+    said = [s for s in sentences if s.text]
+    if not said or not cc.SITUATION_REPORT(said[0].lower):
+        return None
+    heading = cc.SITUATION_REPORT.search(said[0].lower)
+    best: Sentence | None = None
+    best_score = _REPORT_MIN - 1
+    for sentence in said:
+        if _PLAN_HEADING.match(sentence.lower):
+            break  # "follow-ups:", "next steps": what comes after is work, not the cause
+        score = _report_score(sentence, heading.end() if heading and sentence is said[0] else 0)
+        if score > best_score:
+            best, best_score = sentence, score
+    return best
 
 
 def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
@@ -462,6 +526,13 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
     if candidate.whole:
         run = _contiguous(own_sentences)
         return Finding.of([_quote(run or [sentence])], also=confirmers)
+    if candidate.strength == REPORTED and not _LABELLED.search(sentence.lower):
+        # one line of a report, the next is another topic; a "cause:" label goes on after it
+        heading = cc.SITUATION_REPORT.pattern.match(sentence.text)
+        text = tidy(sentence.text[heading.end() :]) if heading else ""
+        before = _antecedent(own_sentences, sentence)  # "3.9.0 deployed. Its models ..."
+        texts = [before.text] if before is not None and before.index > 0 else []
+        return Finding.of([Quote(message, [*texts, text or sentence.text])], also=confirmers)
     explains_effect = cc.EXPLAINS_EFFECT(sentence.lower)
     own_text = _own_text(sentence)
     own_words = content_words(own_text) - _CUE_WORDS

@@ -40,12 +40,16 @@ def _reading(message: Message, written: str) -> tuple[str, int] | None:
     """The reading of a written time that is earlier than the message: ('HH:MM', seconds since
     the first day's midnight). The afternoon reading of a bare "1:30" counts when it is the
     latest one before the message; a time later than the message is read as the day before only
-    after midnight ("at 23:50", written at 00:10)."""
+    after midnight ("at 23:50", written at 00:10). A reading within a couple of minutes of the
+    message is the message's own moment: no earlier event, whatever the other readings."""
     if message.time is None:
         return None
     posted = clock_seconds(message.time)
     day = message.day
     readings = sorted({r for r in clock_readings(written) if r in clock_readings(message.text)})
+    past = [r for r in readings if clock_seconds(r) <= posted + _MIN_EARLIER]
+    if past and clock_seconds(past[-1]) > posted - _MIN_EARLIER:
+        return None  # "released at 3:41", posted 15:41: the message's own moment, not 03:41
     earlier = [r for r in readings if clock_seconds(r) <= posted - _MIN_EARLIER]
     if earlier:
         chosen = earlier[-1]

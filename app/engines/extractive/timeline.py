@@ -37,6 +37,7 @@ from app.engines.extractive.text import (
     is_question,
     join_sentences,
     split_sentences,
+    strip_bullet,
 )
 from app.fold import word_key
 from app.models import Message, TimelineKind, times_in_text
@@ -64,9 +65,7 @@ class _Finder:
     def __init__(self, chat: Chat, skip_ids: set[int]) -> None:
         self.chat = chat
         self.messages = [
-            m
-            for m in chat.messages
-            if m.id not in skip_ids and not cues.RECAP(own_words(m).lower())
+            m for m in chat.messages if m.id not in skip_ids and not _sums_up(own_words(m).lower())
         ]
         self.used: set[int] = set()
         self.events: list[Event] = []
@@ -279,6 +278,24 @@ def _steps(finder: _Finder, after: int) -> None:
         finder.add(event("mitigation", sentences, "step"))
         said.append(words)
         added += 1
+
+
+_DECISION_CAP = 2
+
+
+def _decisions(finder: _Finder, after: int) -> None:
+    """The course the team settled on ("decision: roll back", "go for negative IDs"), at most
+    a couple: a key event even before anyone acts on it. No question, guess or plan."""
+    added = 0
+    for sentences in finder.candidates(cues.DECISION, after):
+        sentence = sentences[0]
+        lower = sentence.lower
+        if is_question(sentence.raw) or cc.HEDGE(lower) or cues.FOLLOW_UP(lower):
+            continue
+        finder.add(event("mitigation", [sentence], "decision"))
+        added += 1
+        if added == _DECISION_CAP:
+            return
 
 
 _FINDING_CAP = 3
@@ -518,11 +535,17 @@ def _origin(chat: Chat, finder: _Finder, retold: Message, words: str) -> Event |
     return event("investigation", [chosen], "diagnosis")
 
 
+def _sums_up(lower: str) -> bool:
+    """A recap ("summary so far:") or a lead's situation report ("where we are (21:46):",
+    "status 08:14 UTC - ..."): it retells events, its own time is none of theirs."""
+    return bool(cues.RECAP(lower) or cc.SITUATION_REPORT(lower))
+
+
 def _retells(message: Message) -> bool:
     """A recap or a summary that retells the incident ("summary:", several label lines)."""
     text = own_words(message)
     labels = sum(1 for line in text.splitlines() if _LABEL_LINE.match(line.strip()))
-    return bool(cues.RECAP(text.lower())) or labels >= 2
+    return _sums_up(text.lower()) or labels >= 2
 
 
 _LABEL_LINE = re.compile(r"^\W{0,3}+[\w /-]{1,25}+:\s")
@@ -537,7 +560,7 @@ def _diagnosis(chat: Chat, diagnosis: Finding, finder: _Finder) -> None:
         origin = _origin(chat, finder, message, lead.text if lead else diagnosis.text)
         if origin is not None:
             finder.add(origin)
-            return
+        return  # without its origin, a retold cause has no time of its own on the timeline
     words = lead.text if lead is not None else diagnosis.text
     description = join_sentences(split_sentences(words), limit=200)
     others = tuple(i for i in diagnosis.evidence if i != message.id)
@@ -623,6 +646,7 @@ def find_events(
     if investigations:
         finder.add(event("investigation", investigations[0]))
     _steps(finder, anchor)
+    _decisions(finder, anchor)
     _findings(finder, anchor, ruled)
     last = len(chat.transcript.messages) + 1
     before = min(min(mitigation_ids, default=last), diagnosed_at or last)
@@ -633,7 +657,11 @@ def find_events(
     nearby = [m for m in chat.messages[opening:] if m.id not in skip_ids]
     taken = [e.seconds for e in finder.events if e.seconds is not None]
     finder.events.extend(stated_events(chat, nearby, taken))
-    wide = [w for w in (widened(chat, e) for e in finder.events) if not chatter(w.description)]
+    wide = [
+        w
+        for w in (widened(chat, e) for e in finder.events)
+        if not chatter(w.description) and not _told(chat, w)
+    ]
     settled = _still_ongoing(chat, skip_ids, wide)
     return sorted(settled, key=lambda e: (e.seconds or 0, e.message.id))
 
@@ -646,6 +674,15 @@ _EVENT_CUES = (
     cues.ALERTING,
     cues.USER_REPORT,
 )
+
+
+def _told(chat: Chat, found: Event) -> bool:
+    """A row quoting words said to a participant ("Hana bring the worker back", "Lwazi you just
+    pasted the key, rotate it"): an instruction or a remark to them, not an event."""
+    sentences = chat.sentences(found.message)
+    quoted = [sentences[i] for i in found.sentences if i < len(sentences)] or sentences
+    said = [s for s in quoted if len(content_words(s.raw)) >= 2]  # past a "great." or "ok"
+    return bool(said) and chat.roster.instructs(strip_bullet(said[0].raw))
 
 
 def chatter(description: str) -> bool:
