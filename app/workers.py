@@ -60,8 +60,14 @@ _PRELOAD = ["app.steps", "app.worker_warmup"]
 # to send and receive the LLM calls that the other requests wait on. A step gets every CPU
 # cycle the event loop does not need, as before.
 WORKER_NICENESS = 10
-_OPENED_PER_WORKER = 4  # parcels a worker keeps unpickled (a few requests' transcripts)
-_opened: OrderedDict[str, Any] = OrderedDict()
+# Parcels a worker keeps unpickled: the requests homed on it (`WorkerPool`) reopen theirs at
+# each step, and under a burst a worker has a hundred requests in flight at once; at most
+# _OPENED_PER_WORKER of them, and no more than _OPENED_BYTES of their pickled size together
+# (a 10,000-message transcript is about 3 MB pickled).
+_OPENED_PER_WORKER = 64
+_OPENED_BYTES = 32 * 1024 * 1024
+_opened: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+_opened_bytes = 0
 _opened_lock = threading.Lock()
 _in_worker = False
 
@@ -92,17 +98,17 @@ class Parcel(Deferred[T]):
             with _opened_lock:
                 if self.key in _opened:
                     _opened.move_to_end(self.key)
-                    self._value = _opened[self.key]
+                    self._value = _opened[self.key][0]
             if self._value is None:
                 assert self._data is not None, "a parcel of nothing"
                 self._value = pickle.loads(self._data)
-                _remember(self.key, self._value)
+                _remember(self.key, self._value, len(self._data))
         return self._value
 
     def __getstate__(self) -> tuple[str, bytes]:
         if self._data is None:
             self._data = pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
-            _remember(self.key, self._value)  # the worker that made it may open it next
+            _remember(self.key, self._value, len(self._data))  # its worker may open it next
         return self.key, self._data
 
     def __setstate__(self, state: tuple[str, bytes]) -> None:
@@ -110,14 +116,19 @@ class Parcel(Deferred[T]):
         self._value = None
 
 
-def _remember(key: str, value: Any) -> None:
+def _remember(key: str, value: Any, size: int) -> None:
+    global _opened_bytes
     if not _in_worker:  # the server process holds parcels only as long as their requests
         return
     with _opened_lock:
-        _opened[key] = value
-        _opened.move_to_end(key)
-        while len(_opened) > _OPENED_PER_WORKER:
-            _opened.popitem(last=False)
+        if key in _opened:
+            _opened_bytes -= _opened.pop(key)[1]
+        _opened[key] = (value, size)
+        _opened_bytes += size
+        while len(_opened) > 1 and (
+            len(_opened) > _OPENED_PER_WORKER or _opened_bytes > _OPENED_BYTES
+        ):
+            _opened_bytes -= _opened.popitem(last=False)[1][1]
 
 
 class Part(Deferred[T]):
