@@ -26,6 +26,8 @@ from app.models import Message
         ("> I'll take the runbook\n\nThe runbook update is owned by Priya.", False, 0),
         ("Phase two of the migration ran in us-east-1.", False, 0),  # 'us' inside a word
         ("Engineers restored service at 09:22.", False, 0),
+        ("Disk I/O on the primary saturated.", False, 0),  # "I/O" is no pronoun
+        ("Checkout failed for US customers. Tell us.", False, 1),  # the country is not "us"
     ],
 )
 def test_first_person_sentences(text: str, allow_we: bool, expected: int) -> None:

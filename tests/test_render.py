@@ -81,6 +81,19 @@ def test_a_labelled_sentence_keeps_its_label_outside_the_quote() -> None:
     assert "Root cause: “I merged the env var change.” [m3]" in text
 
 
+def test_a_first_person_label_stays_inside_the_quote() -> None:
+    chat = transcript_of(
+        [*((m.time, m.author, m.text) for m in CHAT.messages)]
+        + [("09:30", "Ravi", "Correction on my numbers: errors peaked at 41%, not 45%.")]
+    )
+    data = report_data()
+    data["impact"] = [
+        {"text": "Correction on my numbers: errors peaked at 41%, not 45%.", "evidence": [9]}
+    ]
+    text = render_draft(IncidentReport.model_validate(data), chat, "engineering").text
+    assert "- At 09:30: “Correction on my numbers: errors peaked at 41%, not 45%.” [m9]" in text
+
+
 def test_duration_is_computed_from_the_timeline() -> None:
     window = impact_window(report(), CHAT)
     assert window is not None
@@ -148,6 +161,29 @@ def test_stakeholder_subject_says_what_users_saw() -> None:
     text = render_draft(report(), CHAT, "stakeholder").text
     assert text.startswith("Subject: Resolved: service incident\n")
     assert "checkout-service errors after deploy" not in text
+
+
+def test_a_recovery_step_without_a_stated_resolution_is_no_resolved_email() -> None:
+    # the model marks a partial recovery ("pods stable", backlog still draining) as recovery
+    # but leaves the resolution null: the email is an update, not "Resolved"
+    text = render_draft(report(resolution=None), CHAT, "stakeholder").text
+    assert text.startswith("Subject: Update: service incident\n"), text
+    assert "It has been resolved" not in text
+    assert "ongoing" not in text  # and never the opposite claim either
+    resolved = render_draft(report(), CHAT, "stakeholder").text
+    assert resolved.startswith("Subject: Resolved: service incident\n")
+
+
+def test_a_person_the_chat_mentions_but_who_never_wrote_is_not_named_to_stakeholders() -> None:
+    chat = transcript_of(
+        [*((m.time, m.author, m.text) for m in CHAT.messages)]
+        + [("09:26", "Sara", "@Deshawn Pryor can you take the runbook? @here thanks")]
+    )
+    data = report_data()
+    data["action_items"][1]["plain"] = "Deshawn Pryor will update the runbook here."
+    text = render_draft(IncidentReport.model_validate(data), chat, "stakeholder").text
+    assert "Deshawn" not in text and "Pryor" not in text, text
+    assert "The team will update the runbook here." in text  # "@here" names no one
 
 
 def test_stakeholder_email_prints_only_the_plain_language_fields() -> None:

@@ -14,6 +14,7 @@ from app.render.prose import (
     inline_markdown,
     quoted_from,
     speaks_as_chat,
+    third_person,
 )
 from app.render.scrub import scrub_for_stakeholders
 from tests.report_builders import CHAT
@@ -49,6 +50,7 @@ def test_clean_text_removes_chat_debris(text: str, expected: str) -> None:
         ("Traffic from the US region dropped", False),
         ("Item I of the plan", True),  # a bare capital I reads as the pronoun: quote it
         ("Usage went up", False),
+        ("EBS I/O credits ran out", False),  # "I/O" is no pronoun: never restated or quoted
     ],
 )
 def test_first_person(text: str, expected: bool) -> None:
@@ -66,8 +68,28 @@ def test_chat_voice_is_copied_text_or_first_person() -> None:
     assert quoted_from("Rollback complete — errors dropping", [4, 5], CHAT) == 5
     assert quoted_from("Rollback finished", [5], CHAT) is None
     assert quoted_from("complete", [5], CHAT) is None  # one word is not a quote
-    assert speaks_as_chat("I merged it", [3], CHAT) == 3
+    assert speaks_as_chat("I merged the env var change", [3], CHAT) == 3
     assert speaks_as_chat("The env var change reached prod unvalidated.", [3], CHAT) is None
+    # first person that no cited message says is no quote: it would put words in the chat's mouth
+    assert speaks_as_chat("I merged it", [3], CHAT) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "We rolled back after our change broke it.",
+            "The team rolled back after the team's change broke it.",
+        ),
+        ("I merged it; we're done.", "The responder merged it; the team is done."),
+        ("We were paged. I'll own the fix.", "The team was paged. The responder will own the fix."),
+        ("Did we alert customers?", "Did the team alert customers?"),
+        ("The US region told us.", "The US region told the team."),  # "US" is no pronoun
+        ("Iris and Mike reviewed it.", "Iris and Mike reviewed it."),  # names, not pronouns
+    ],
+)
+def test_first_person_is_restated_in_the_third_person(text: str, expected: str) -> None:
+    assert third_person(text) == expected
 
 
 @pytest.mark.parametrize(

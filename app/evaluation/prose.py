@@ -22,11 +22,13 @@ from collections.abc import Iterable
 # An opening quote never spans another opening quote, so every start scans a disjoint stretch.
 _QUOTED = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"|^[ \t]{0,3}+>[^\n]*+$", re.MULTILINE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# "I/O" and "US" (the country) are no pronouns: a slash keeps a form a word of something else,
+# and "us" is matched in lower case only.
 _FIRST_SINGULAR = re.compile(
-    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’/-])"
 )
 _FIRST_PLURAL = re.compile(
-    r"(?<![\w'’-])(?:we(?:['’](?:re|ve|ll|d))?|our|ours|us|ourselves)(?![\w'’-])", re.IGNORECASE
+    r"(?<![\w'’/-])(?:(?i:we(?:['’](?:re|ve|ll|d))?|our|ours|ourselves)|us)(?![\w'’/-])"
 )
 _ONGOING = re.compile(
     r"\b(?:ongoing|still (?:under ?way|in progress|happening)|not yet (?:resolved|fixed))\b",

@@ -27,6 +27,7 @@ from app.render.prose import (
     speaks_as_chat,
     split_label,
     table_cell,
+    third_person,
 )
 from app.render.review import SECTIONS, UNVERIFIED_MARK, Review, count_items
 from app.render.timing import ImpactWindow, impact_window, sorted_timeline
@@ -88,7 +89,9 @@ class _Writer:
         label, rest = split_label(body)
         source = speaks_as_chat(rest, evidence, self.transcript)
         if source is None:
-            return mark + inline_markdown(body)
+            return mark + inline_markdown(third_person(body))
+        if first_person(label):  # "Correction on my numbers: ...": the label is the chat's too
+            label, rest = "", body
         # The time goes before the quote: a parenthesis after it would start the next sentence.
         when = posted_at(source, self.transcript) if timed else None
         lead = label.rstrip(": ")
@@ -110,15 +113,13 @@ class _Writer:
 
     def cell(self, text: str, evidence: list[int], *, copied: bool = True) -> str:
         """A table cell: the chat's voice in quotes (the row has its own time and source).
-        `copied`: text copied word for word counts as the chat's voice too (timeline events);
-        an action item copied from a list is a task, quoted only when written as "I"/"we"."""
+        `copied`: text copied word for word is the chat's voice (timeline events); an action
+        item copied from a list is a task, quoted only when written as "I"/"we". First-person
+        text no cited message says is restated in the third person, never quoted."""
         mark, body = split_mark(clean_text(text))
-        chat = (
-            speaks_as_chat(body, evidence, self.transcript) is not None
-            if copied
-            else first_person(body)
-        )
-        return table_cell(mark + (as_quote(body) if chat else body))
+        said = speaks_as_chat(body, evidence, self.transcript) is not None
+        chat = said and (copied or first_person(body))
+        return table_cell(mark + (as_quote(body) if chat else third_person(body)))
 
 
 def _lost_note(review: Review | None, section: str) -> str | None:
@@ -237,11 +238,8 @@ def engineering_context(
 ) -> dict[str, Any]:
     """Everything the engineering template prints."""
     write = _Writer(transcript)
-    # A question copied from the chat keeps the chat's voice, in quotes.
-    questions = [
-        inline_markdown(as_quote(clean_text(q)) if first_person(q) else q)
-        for q in report.open_questions
-    ]
+    # A question cites no message, so it is never a quote: the draft asks it in its own voice.
+    questions = [inline_markdown(third_person(clean_text(q))) for q in report.open_questions]
     timeline = Section(
         "Timeline",
         header=["Time", "Event", "Source"],

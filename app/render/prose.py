@@ -5,9 +5,11 @@ chat's own voice shown as a quote.
   counts such as ":+1: 3" or "👍 2", "3 replies", "View thread").
 - `inline_markdown` / `table_cell`: chat-derived text placed in Markdown cannot start a heading,
   list, quote or table of its own.
-- `speaks_as_chat`: text that is a chat statement (written in the first person, or copied word
-  for word from a cited message). The engineering draft quotes such text, with the time it was
-  posted, instead of presenting it in its own third-person voice.
+- `speaks_as_chat`: text that is a chat statement (copied word for word from a cited message).
+  The engineering draft quotes such text, with the time it was posted, instead of presenting it
+  in its own third-person voice. Text in the first person that no cited message says word for
+  word is not a quote (quoting it would put words in the chat's mouth): `third_person` restates
+  it ("we rolled back" -> "the team rolled back", "I merged" -> "the responder merged").
 
 Every pattern is linear on any input (possessive repeats, no nested unbounded groups).
 """
@@ -36,12 +38,13 @@ _SPACES = re.compile(r"\s++")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<! ) ++(?=[.,;:!?])")  # from a run's first space only
 # What would start a Markdown block if it began a line: headings, quotes, lists, tables, rules.
 _BLOCK_START = re.compile(r"^(?:#{1,6}+(?=\s|$)|>|[-+*](?=\s)|\d{1,9}+[.)](?=\s)|\||={3,}+|-{3,}+)")
+# "I/O" is no pronoun: a slash on either side of a form keeps it a word of something else.
 _FIRST_PERSON = re.compile(
-    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
-    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
+    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
 )
 _FIRST_SINGULAR = re.compile(
-    r"(?<![\w'’-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’-])"
+    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’/-])"
 )
 _NOT_WORD = re.compile(r"[^\w]++")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /-]{1,30}+):[ \t]++(?=\S)")
@@ -103,14 +106,61 @@ def quoted_from(text: str, evidence: list[int], transcript: Transcript) -> int |
 
 
 def speaks_as_chat(text: str, evidence: list[int], transcript: Transcript) -> int | None:
-    """The message whose voice `text` is in: copied from it, or written in the first person
-    (then its first cited message). None when the text is the draft's own third person."""
-    source = quoted_from(text, evidence, transcript)
-    if source is not None:
-        return source
-    if first_person(text) and evidence:
-        return evidence[0]
-    return None
+    """The message whose voice `text` is in: the cited message it is copied from word for word.
+    None when the text is the draft's own (first-person text included: see `third_person`)."""
+    return quoted_from(text, evidence, transcript)
+
+
+# First-person forms and their third-person restatement: the team for "we", the responder (the
+# one who wrote the cited message, unnamed: blameless) for "I". Forms with their verb come first
+# so the verb agrees ("we're" -> "the team is"). "us" only in lower case ("US" is a country).
+_THIRD_PERSON = {
+    "we're": "the team is",
+    "we've": "the team has",
+    "we'll": "the team will",
+    "we'd": "the team would",
+    "we are": "the team is",
+    "we were": "the team was",
+    "we have": "the team has",
+    "we": "the team",
+    "us": "the team",
+    "our": "the team's",
+    "ours": "the team's",
+    "ourselves": "the team",
+    "i'm": "the responder is",
+    "i've": "the responder has",
+    "i'll": "the responder will",
+    "i'd": "the responder would",
+    "i am": "the responder is",
+    "i was": "the responder was",
+    "i have": "the responder has",
+    "i": "the responder",
+    "me": "the responder",
+    "my": "the responder's",
+    "mine": "the responder's",
+    "myself": "the responder",
+}
+_FIRST_PERSON_FORM = re.compile(
+    r"(?<![\w'’/-])(?:(?:[Ww]e|I)(?:['’](?:re|ve|ll|d|m)|[ \t]++(?:are|were|have|am|was))"
+    r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?][ \t]++)$")
+
+
+def third_person(text: str) -> str:
+    """`text` with its first-person words restated in the third person."""
+
+    def restate(match: re.Match[str]) -> str:
+        form = " ".join(match.group(0).replace("’", "'").lower().split())
+        words = _THIRD_PERSON.get(form)
+        if words is None:  # "I am" / "we was": the pronoun alone, the verb as written
+            pronoun, rest = form.split(" ", 1)
+            words = f"{_THIRD_PERSON[pronoun]} {rest}"
+        if _SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
+            words = words[0].upper() + words[1:]
+        return words
+
+    return _FIRST_PERSON_FORM.sub(restate, text)
 
 
 def posted_at(message_id: int, transcript: Transcript) -> str | None:

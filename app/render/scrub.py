@@ -173,6 +173,36 @@ def _replace_names(text: str, names: Iterable[str], replacement: str) -> str:
     return text
 
 
+# An @-mention: "@Deshawn Pryor", "@Ana" (exports write a mention as the person's name). Its
+# capitalised words are a person's name; lower-case handles ("@here", "@will") are left alone,
+# since matching them would remove ordinary words.
+_MENTION = re.compile(
+    r"(?<![\w@])@(?P<name>[^\W\d_][\w'’-]{0,30}+(?:[ \t][^\W\d_][\w'’-]{0,30}+){0,2}+)"
+)
+_GROUP_WORDS = frozenset(
+    "here channel everyone all team oncall on-call sre ops support eng engineering devs".split()
+)
+
+
+def mentioned_people(texts: Iterable[str]) -> list[str]:
+    """The names the chat @-mentions, in capitalised words ("@Deshawn Pryor can you" gives
+    "Deshawn Pryor"): people a stakeholder email must not name although they never wrote."""
+    found: dict[str, None] = {}
+    for text in texts:
+        if "@" not in text:
+            continue
+        for match in _MENTION.finditer(text):
+            words: list[str] = []
+            for word in match["name"].split():
+                word = word.rstrip("'’-")
+                if not word[:1].isupper():
+                    break
+                words.append(word)
+            if words and not any(w.lower() in _GROUP_WORDS for w in words):  # "@Platform Team"
+                found.setdefault(" ".join(words), None)
+    return list(found)
+
+
 # The words this module writes; one that starts the text starts a sentence.
 _OUR_WORDS = (
     "the team",

@@ -3,10 +3,11 @@
 What it prints: `plain_title` (the subject: what users saw), `summary.plain`, and the `plain`
 field of impact statements, the resolution, timeline entries and action items. A null `plain`
 means "not for stakeholders" and is never replaced by the engineering wording. Status words come
-from typed facts: "Resolved" only when the timeline shows recovery or resolution, and never
-"ongoing" (an absent recovery entry is not evidence that users are still affected). No citations,
-no placeholders, no sentence written as one person, no chat debris; every string goes through
-`scrub_for_stakeholders`. A section with nothing verified to say is left out.
+from typed facts: "Resolved" only when the timeline shows recovery or resolution and the
+extraction states what ended the impact, and never "ongoing" (an absent recovery entry is not
+evidence that users are still affected). No citations, no placeholders, no sentence written as
+one person, no chat debris; every string goes through `scrub_for_stakeholders`. A section with
+nothing verified to say is left out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from app.models import IncidentReport, TimelineEntry, Transcript, hhmm
 from app.render.engineering import split_mark
 from app.render.prose import first_person_singular
 from app.render.review import UNVERIFIED_MARK, Review
-from app.render.scrub import scrub_for_stakeholders
+from app.render.scrub import mentioned_people, scrub_for_stakeholders
 from app.render.timing import impact_window, sorted_timeline
 
 # Unfilled template slots: "[X]", "[Your Name]", "{{count}}", "<insert date>", TBD, TODO.
@@ -33,9 +34,18 @@ def _marked(text: str) -> bool:
     return text.startswith(UNVERIFIED_MARK)
 
 
-def is_resolved(report: IncidentReport) -> bool:
-    """The shipped, unmarked timeline shows recovery or resolution."""
-    return any(e.kind in _RESOLVED_KINDS and not _marked(e.description) for e in report.timeline)
+def is_resolved(report: IncidentReport, review: Review | None = None) -> bool:
+    """The shipped, unmarked timeline shows recovery or resolution, and the extraction stated
+    what ended the impact (a recovery step with the resolution left unknown is a partial one:
+    "pods stable" while a backlog still drains). A stated resolution that failed the fact check
+    still counts: the check withheld its wording, not the fact that the incident ended."""
+    recovered = any(
+        e.kind in _RESOLVED_KINDS and not _marked(e.description) for e in report.timeline
+    )
+    stated = report.resolution is not None or (
+        review is not None and review.extracted.get("resolution", 0) > 0
+    )
+    return recovered and stated
 
 
 class _Plain:
@@ -45,7 +55,8 @@ class _Plain:
         authors = transcript.participants
         people = report.participants or authors
         known = {p.lower() for p in people}
-        self.people = people
+        mentioned = mentioned_people(m.text for m in transcript.messages)
+        self.people = people + [n for n in mentioned if n.lower() not in known]
         self.bots = [a for a in authors if a.lower() not in known]
 
     def text(self, plain: str | None, *, marked: bool = False) -> str | None:
@@ -93,11 +104,10 @@ _STATES_WINDOW = re.compile(r"\bfrom[ \t]++\d{1,2}:\d{2}\b[^.\n]{0,40}?\bto[ \t]
 def stakeholder_context(
     report: IncidentReport, transcript: Transcript, review: Review | None
 ) -> dict[str, Any]:
-    """Everything the stakeholder template prints (`review` is unused: a failed section is
-    simply left out of an email)."""
-    del review
+    """Everything the stakeholder template prints (a failed section is simply left out of an
+    email; `review` only tells whether a resolution was stated at all)."""
     plain = _Plain(report, transcript)
-    resolved = is_resolved(report)
+    resolved = is_resolved(report, review)
     summary = [t for s in report.summary.plain if (t := plain.text(s.text))]
     impact = [t for s in report.impact if (t := plain.text(s.plain, marked=_marked(s.text)))]
     window = impact_window(report, transcript)
