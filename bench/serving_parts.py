@@ -159,6 +159,7 @@ def _one_draft(text: str, engine: str) -> dict[str, float]:
         from app.config import Settings
 
         engines = EngineRegistry(Settings())
+
     async def drafted() -> None:
         # The draft stays inside: on Python 3.11 `asyncio.run` formats the repr of its main
         # task when it restores the SIGINT handler, and the task's repr is that of its result,
