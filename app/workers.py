@@ -315,7 +315,9 @@ class WorkerPool:
                 mine.append(queue)
                 continue
             owner = self._slots[home] if home < len(self._slots) else None
-            stuck = owner is None or (bool(owner.jobs) and now - owner.since > self.STEAL_AFTER)
+            if owner is not None and not owner.jobs:
+                continue  # its home is free too and takes it in this same pass
+            stuck = owner is None or now - owner.since > self.STEAL_AFTER
             (mine if stuck and not own_only else others).append(queue)
         pool = mine or ([] if own_only else others)
         if not pool:
