@@ -9,7 +9,9 @@ event: three
 quarters of the event's weight and two of its words at least) decides: if it names the claimed
 component, the claim passes; if it names exactly one other component of the same kind that the
 claim does not name, and no clause that names the claimed one reports the event half as well,
-the claim is *contradicted*, naming that message. A hyphenated word is a rival only when the
+the claim is *contradicted*, naming that message; for a claim that cites messages, only when
+that clause is in one of them (a retrieved message about another host is no ground to
+contradict what the cited ones say). A hyphenated word is a rival only when the
 chat uses it as a name (`SourceIndex.named_systems`): "a non-existent endpoint" names none.
 Anything else says nothing either way.
 """
@@ -251,6 +253,8 @@ def check_components(ctx: ClaimContext) -> CheckResult:
         if _names_in(best.text, component):
             confirmed.append(best.doc.message.id)
             continue
+        if ctx.cited and best.doc.message.id not in ctx.cited:
+            continue  # a claim that cites is contradicted only by what it cites
         rivals = {
             c.key: c
             for c in components_in(best.text, ctx.source.component_words | ctx.source.vendor_words)

@@ -96,6 +96,9 @@ def corrected_time(
             continue
         said = _said_at(doc, values)
         for fix in _corrections_after(source, doc):
+            set_aside = _set_aside_times(fix)
+            if set_aside and not set_aside & set(values):
+                continue  # "ran 07:00 not 06:00" corrects 06:00, not the claimed time
             beside = [(t, anchor_words(fix.message.text, t.start, t.end)) for t in fix.times]
             if any(set(t.values) & set(values) and a & words for t, a in beside):
                 return None  # the correction says the claimed time too
@@ -105,6 +108,18 @@ def corrected_time(
             if other:
                 return Correction(fix, other[0].value, doc)
     return None
+
+
+def _set_aside_times(doc: MessageDoc) -> set[str]:
+    """The times a correction writes right after "not" or "instead of" ("07:00 not 06:00"):
+    the ones it sets aside."""
+    found: set[str] = set()
+    text = doc.message.text.lower()
+    for t in doc.times:
+        before = text[max(0, t.start - 12) : t.start].rstrip()
+        if before.endswith(("not", "instead of", "rather than")):
+            found |= set(t.values)
+    return found
 
 
 def _said_at(doc: MessageDoc, values: tuple[str, ...]) -> frozenset[str]:

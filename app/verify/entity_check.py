@@ -37,18 +37,36 @@ def _rival_in(
     if not rest:
         return None  # nothing says what the claim is about: no message can be "about it"
     key = squash(ident)
+    # a sibling of another shape counts only in what the claim cites: the same predicate
+    cited_only = bool(ctx.cited) and all(d.message.id in ctx.cited for d in docs)
     for doc in docs:
         if overlap(set(rest), set(doc.stems)) < SAME_THING:
             continue  # another service in a message about something else is no rival
         named = {squash(i) for i in ctx.identifiers}
         for other in doc.identifiers:
             squashed = squash(other)
-            if family(other) != kind or key in squashed or squashed in key:
-                continue  # the same one ("replica-2" of "ledger-db-replica-2"), or another kind
+            if not (family(other) == kind or (cited_only and siblings(ident, other))):
+                continue  # another kind
+            if key in squashed or squashed in key:
+                continue  # the same one ("replica-2" of "ledger-db-replica-2")
             if any(squashed in n or n in squashed for n in named):
                 continue  # the claim names that one too
             return doc, other
     return None
+
+
+def siblings(first: str, second: str) -> bool:
+    """Two names of one shape that differ in a middle part: as many parts, the same first one,
+    both ending in a number or neither ("us-east1" and "us-central1", "etl-sched-01" and
+    "etl-worker-03"), though their last parts (`family`) differ."""
+    one = [p for p in _PARTS.split(first.lower()) if p]
+    two = [p for p in _PARTS.split(second.lower()) if p]
+    return (
+        len(one) == len(two) >= 2
+        and one[0] == two[0]
+        and one != two
+        and one[-1][-1:].isdigit() == two[-1][-1:].isdigit()
+    )
 
 
 def distinctive_parts(ident: str) -> frozenset[str]:
@@ -120,7 +138,7 @@ def _other_service_cited(ctx: ClaimContext, ident: str) -> CheckResult | None:
             return None
         if any(squash(m) == key for m in range_members(doc.message.text)):
             return None
-    rest = ctx.content - frozenset(content_stems(ident.replace("-", " ").replace(".", " ")))
+    rest = ctx.content - _own_stems(ident)
     rest = frozenset(w for w in rest if ctx.source.known(w))
     if len(rest) < 2:
         return None
@@ -130,8 +148,9 @@ def _other_service_cited(ctx: ClaimContext, ident: str) -> CheckResult | None:
             continue
         rivals = {
             c.key: c.written
-            for c in identifier_components(doc.message.text)
+            for c in identifier_components(_CODE_COMMAND.sub(" ", doc.message.text))
             if _service_sort(c.written)
+            and _said_of(rest, doc.message.text, c.written)
             and ("." in c.written) == ("." in ident)  # a domain is no rival of a service
             and c.key in ctx.source.named_systems
             and c.key not in claim_key
@@ -145,6 +164,50 @@ def _other_service_cited(ctx: ClaimContext, ident: str) -> CheckResult | None:
                 (doc.message.id,),
             )
     return None
+
+
+# An inline code span that holds a command line (a space or an "="): the names in it are
+# commands and arguments ("`set-queue-attributes VisibilityTimeout=1800`"), not services.
+_CODE_COMMAND = re.compile(r"`[^`\n =]*+[ =][^`\n]*+`")
+_SENTENCE_BREAK = re.compile(r"[.;!?](?=[ \t\n]|$)|\n")
+
+
+def _said_of(rest: frozenset[str], text: str, name: str) -> bool:
+    """True when the sentence of `text` that writes `name` says what the claim says (at least
+    `SAME_THING` of its other words): "Jun pls hold any further checkout-web deploys" is not
+    what "do both. Marek start rollback" says of the rollback."""
+    at = text.find(name)
+    if at < 0:
+        return False
+    start = max((m.end() for m in _SENTENCE_BREAK.finditer(text, 0, at)), default=0)
+    end = _SENTENCE_BREAK.search(text, at + len(name))
+    sentence = text[start : end.start() if end else len(text)]
+    return overlap(set(rest), set(content_stems(sentence))) >= SAME_THING
+
+
+def _named_compounds(ctx: ClaimContext) -> list[str]:
+    """Plain hyphenated words of the claim that are no identifiers by their form (two words, no
+    technical part: "payroll-export", "timesheet-sync") but that the chat writes as names, and
+    that name no participant ("uptime-bot"). Only the cited-message swap reads them
+    (`_other_service_cited`): retrieval is no ground to contradict a plain word."""
+    found: list[str] = []
+    source = ctx.source
+    for component in identifier_components(ctx.text):
+        written = component.written
+        if written in ctx.identifiers or written in found:
+            continue
+        if component.key not in source.named_systems and not source.has_entity(written):
+            continue
+        if source.people.resolve(written) is None:
+            found.append(written)
+    return found
+
+
+def _own_stems(ident: str) -> frozenset[str]:
+    """The stems an identifier puts in a claim's words: its parts and itself ("api-gateway"
+    gives "api", "gateway" and the compound): none of them is what the claim says of it."""
+    spaced = ident.replace("-", " ").replace(".", " ")
+    return frozenset(content_stems(spaced)) | frozenset(content_stems(ident))
 
 
 def _service_sort(name: str) -> bool:
@@ -173,6 +236,10 @@ def _wordlike(ident: str) -> bool:
 def check_identifiers(ctx: ClaimContext) -> CheckResult:
     """Service names, hostnames, versions and error names in the claim occur in the chat, and
     are the ones its cited messages name for the same thing."""
+    for compound in _named_compounds(ctx):
+        swapped = _other_service_cited(ctx, compound)
+        if swapped is not None:
+            return swapped
     if not ctx.identifiers:
         return CheckResult("identifiers", "skip")
     for ident in ctx.identifiers:

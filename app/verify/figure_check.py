@@ -7,6 +7,12 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
 - a cited (or retrieved) message states a different quantity of the same kind about the same
   thing: *contradicted*, naming it;
 - the claim's own range spans another duration: *contradicted*;
+- the chat does not state the figure, and the claim rests on cited messages whose times (their
+  own and those written in them) give two or more, no two of which span it: *contradicted*
+  (`_cited_span`); a cited message that gives another figure of its kind beside the same word,
+  where the figure is stated only in uncited messages, contradicts it too (`_cited_restates`);
+- a count the claim gives as the total ("in total", "overall", "final") where a later message
+  gives a bigger total of the same noun: *contradicted* by it (`_superseded_total`);
 - the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
   "thousands of transactions daily");
 - the chat states it, but about something else: *contradicted* when a cited message gives
@@ -18,6 +24,7 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 
 from app.models import clock_seconds
@@ -25,7 +32,7 @@ from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.corrections import corrected_figure
 from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
 from app.verify.source import MessageDoc, written_seconds
-from app.verify.text import GENERIC
+from app.verify.text import GENERIC, is_content, words
 from app.verify.times import range_seconds
 
 # Computed durations may be off by this much: chat timestamps have minute resolution.
@@ -77,6 +84,91 @@ def _comparable(figure: Figure, other: Figure) -> bool:
     """True when two figures of a kind are within `MOVED_SCALE` of each other."""
     low, high = sorted((abs(figure.value), abs(other.value)))
     return low > 0 and high / low <= MOVED_SCALE
+
+
+def _unit_noun(text: str, figure: Figure) -> str | None:
+    """The stem of the word written right after a figure, when it carries meaning: what the
+    figure counts ("74 tickets", "1,874 rows"); None for "95% while", a figure at the end."""
+    at = text.find(figure.written, figure.start)
+    if at < 0:
+        return None
+    following = words(text[at + len(figure.written) : at + len(figure.written) + 40])
+    if not following or following[0].start > 1 or not is_content(following[0]):
+        return None
+    return following[0].stem
+
+
+_TOTAL = frozenset({"total", "overall", "final"})
+
+
+def _superseded_total(
+    ctx: ClaimContext, figure: Figure, holders: list[tuple[int, Figure]]
+) -> CheckResult | None:
+    """A running count given as the total: the claim says "in total" (or "overall", "final")
+    of a figure the chat states of the same noun, and a later message gives another figure of
+    that noun, itself called a total ("212 tickets since 6am", later "347 tickets total"):
+    *contradicted* by the later total. Counts move during an incident; a total is the last."""
+    if not holders or figure.vague or figure.fraction or figure.kind != "count":
+        return None
+    if not {w.raw for w in words(ctx.text)} & _TOTAL:
+        return None
+    noun = _unit_noun(ctx.text, figure)
+    if noun is None:
+        return None
+    source = ctx.source
+    last = max(source.positions.get(mid, 0) for mid, _ in holders)
+    for doc in source.docs.values():
+        if source.positions.get(doc.message.id, 0) <= last:
+            continue
+        if not {w.raw for w in words(doc.message.text)} & _TOTAL:
+            continue
+        for other in doc.figures:
+            if other.kind != figure.kind or other.same(figure) or other.fraction:
+                continue
+            if _unit_noun(doc.message.text, other) == noun and other.value > figure.value:
+                mid = holders[0][0]
+                return CheckResult(
+                    "figures",
+                    "contradicted",
+                    f"{doc.when()} gives the total as {other.written}; {figure.written} "
+                    f"(m{mid}) was an earlier count",
+                    (doc.message.id, mid),
+                )
+    return None
+
+
+def _cited_restates(
+    ctx: ClaimContext, figure: Figure, holders: list[tuple[int, Figure]]
+) -> CheckResult | None:
+    """The chat states the figure only in messages the claim does not cite, and a cited message
+    gives another figure of its kind before the same noun ("74 tickets in
+    total" citing "112 tickets total", where 74 was an earlier count): *contradicted* by the
+    message the claim rests on. Not when the cited figure is another of the claim's own ("from
+    64 to 118 tickets"), nor across scales (`MOVED_SCALE`), nor for vague figures or shares."""
+    if not ctx.cited or not holders or figure.vague or figure.fraction or figure.kind == "date":
+        return None
+    unit = figure.context - GENERIC - ctx.name_stems
+    if not unit:
+        return None
+    rival = _rival(ctx, figure, ctx.cited_docs)
+    if rival is None:
+        return None
+    doc, other = rival
+    noun = _unit_noun(ctx.text, figure)
+    if noun is None or noun != _unit_noun(doc.message.text, other):
+        return None  # "74 tickets" and "112 tickets": the same noun counted
+    if any(other.same(f) for f in ctx.figures):
+        return None
+    if not _comparable(figure, other):
+        return None
+    mid = holders[0][0]
+    return CheckResult(
+        "figures",
+        "contradicted",
+        f"the cited {doc.when()} gives {other.written} for this; {figure.written} is stated only "
+        f"in m{mid}, which the claim does not cite",
+        (doc.message.id, mid),
+    )
 
 
 def _about_the_claim(ctx: ClaimContext) -> list[MessageDoc]:
@@ -149,6 +241,86 @@ def _from_timestamps(ctx: ClaimContext, figure: Figure) -> int | None:
     return None
 
 
+# A duration followed by one of these words is an offset between two events, not a span.
+_OFFSET = re.compile(r"\A[ \t]*+(?:later|earlier|after|before|ago|into|in)\b", re.IGNORECASE)
+_DAY_S = 86400
+# A duration no two cited times span is contradicted only when it is this far from every span
+# (seconds, or this share of it, whichever is more): a rounded figure stays a soft matter.
+FAR_DURATION_S = 300
+FAR_DURATION_SHARE = 0.4
+
+
+def _apart(a: int, b: int) -> int:
+    """Seconds between two times of day, across midnight ("23:36" and "00:00" are 24 minutes
+    apart)."""
+    gap = abs(b - a) % _DAY_S
+    return min(gap, _DAY_S - gap)
+
+
+def _cited_stamps(ctx: ClaimContext) -> list[tuple[int, MessageDoc]]:
+    """(elapsed seconds, message) for the time of every cited message and every time written
+    in one, in order."""
+    stamps: list[tuple[int, MessageDoc]] = []
+    for doc in ctx.cited_docs:
+        elapsed = doc.message.elapsed_seconds()
+        if elapsed is not None:
+            stamps.append((elapsed, doc))
+        stamps += [(s, doc) for s in written_seconds(doc)]
+    return sorted(stamps, key=lambda pair: pair[0])
+
+
+def _cited_span(ctx: ClaimContext, figure: Figure) -> CheckResult | None:
+    """A duration the chat does not state, claimed from messages whose times give others: the
+    times of the cited messages (their own and those written in them) are what the claim rests
+    on. When two of them span it (within `duration_slack`): *pass*; when they give two times
+    at least and every span is far from it (`FAR_DURATION_S`, `FAR_DURATION_SHARE`):
+    *contradicted*, naming the span from the first to the last, when the duration is shorter
+    than that span (the cited messages hold the whole of it); longer than the span, only a
+    soft flag (the citations may not reach the event's end)
+    ("09:34 to 09:51 is 17 minutes, not about 30 minutes"). Not for vague or bounded figures
+    ("an hour", "over 20 minutes")."""
+    if figure.vague or figure.bound or figure.fraction:
+        return None
+    after = ctx.text[figure.start + len(figure.written) :]
+    if sum(f.kind == "duration" for f in ctx.figures) > 1 or _OFFSET.match(after):
+        return None  # "four minutes after the record disappeared": an offset from another event
+    stamps = _cited_stamps(ctx)
+    if len({s for s, _ in stamps}) < 2:
+        return None
+    slack = duration_slack(figure)
+    pairs = list(combinations(stamps, 2))
+    for (a, first), (b, second) in pairs:
+        if abs(_apart(a, b) - figure.value) <= slack:
+            return CheckResult(
+                "figures",
+                "pass",
+                f"{figure.written} is the time from {first.when()} to {second.when()}",
+                (first.message.id, second.message.id),
+            )
+    # Far from every span: "about ten minutes" for spans of 8 and 12 is a fair round figure.
+    far = max(FAR_DURATION_S, FAR_DURATION_SHARE * figure.value)
+    if any(abs(_apart(a, b) - figure.value) <= far for (a, _), (b, _) in pairs):
+        return None
+    (start, first), (end, last) = stamps[0], stamps[-1]
+    minutes = round(_apart(start, end) / 60)
+    if figure.value > _apart(start, end):
+        # longer than everything cited: the citations may just not reach the event's end
+        return CheckResult(
+            "figures",
+            "flag",
+            f"the cited messages' times span only {minutes} minutes ({first.when()} to "
+            f"{last.when()}), less than {figure.written}",
+            (first.message.id, last.message.id),
+        )
+    return CheckResult(
+        "figures",
+        "contradicted",
+        f"the cited messages' times span {minutes} minutes ({first.when()} to {last.when()}), "
+        f"and no two of them are {figure.written} apart",
+        (first.message.id, last.message.id),
+    )
+
+
 def _one_figure(
     ctx: ClaimContext, figure: Figure, own_range: tuple[str, str, int] | None
 ) -> CheckResult:
@@ -169,6 +341,9 @@ def _one_figure(
             f"{fix.said.written}: {fix.doc.message.text[:80]!r}",
             (fix.doc.message.id,),
         )
+    superseded = _superseded_total(ctx, figure, holders)
+    if superseded is not None:
+        return superseded
     cited = set(ctx.cited)
     in_cited = [mid for mid, _ in holders if mid in cited]
     if in_cited:
@@ -179,11 +354,22 @@ def _one_figure(
         first, last, seconds = own_range
         if abs(seconds - figure.value) <= DURATION_SLACK_S:
             return CheckResult("figures", "pass", f"{first} to {last} is {figure.written}")
+        if figure.vague or figure.bound:
+            # "a little over an hour" for 69 minutes: an everyday round figure or a bound
+            return CheckResult(
+                "figures",
+                "flag",
+                f"{first} to {last} is {round(seconds / 60)} minutes; the claim says "
+                f"{figure.written!r}",
+            )
         return CheckResult(
             "figures",
             "contradicted",
             f"{first} to {last} is {round(seconds / 60)} minutes, not {figure.written}",
         )
+    restated = _cited_restates(ctx, figure, holders)
+    if restated is not None:
+        return restated
     close = [mid for mid, other in holders if (figure.context - GENERIC) & other.context]
     if close:
         return CheckResult("figures", "pass", f"m{close[0]} states it", (close[0],))
@@ -202,6 +388,10 @@ def _one_figure(
                 (doc.message.id,),
             )
         return CheckResult("figures", "pass", f"m{related[0]} states it", (related[0],))
+    if long_duration and not holders:
+        spanned = _cited_span(ctx, figure)
+        if spanned is not None:
+            return spanned
     if long_duration:
         computed = _from_timestamps(ctx, figure)
         if computed is not None:

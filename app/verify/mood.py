@@ -285,6 +285,9 @@ def analyse_clause(text: str) -> ClauseFacts:
     stems = frozenset(t.stem for t in tokens)
     # "not-yet-valid" denies as "not yet valid" does
     negated = any(r in NEGATIONS or ("-" in r and _NEGATED_PART.search(r)) for r in raws)
+    # "global didn't cross until 07:42": it crossed, at 07:42
+    not_until = negated and "until" in raws and not {"never", "no", "none", "nothing"} & set(raws)
+    negated = negated and not not_until
     first = next((t for t in tokens if t.raw not in {"also", "then", "and", "please", "we"}), None)
     imperative = bool(
         first is not None
@@ -310,6 +313,8 @@ def analyse_clause(text: str) -> ClauseFacts:
     elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
     denied = denied_predicates(text.replace("-", " ") if "not-" in text else text)
+    if not_until:
+        denied = frozenset()
     if state is not None and negated and (denied & STATE_STEMS or not denied):
         state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
     return ClauseFacts(
@@ -334,7 +339,7 @@ def analyse_clause(text: str) -> ClauseFacts:
 
 # Negators whose predicate is the verb after the noun they govern ("no services were affected"),
 # or the noun itself when no verb follows ("no more surprises").
-_DETERMINER_NEGATORS = frozenset({"no", "none", "nothing", "nobody", "neither", "nor"})
+_DETERMINER_NEGATORS = frozenset({"no", "none", "nothing", "nobody", "neither", "nor", "zero"})
 _FAIL = frozenset({"fail", "fails", "failed"})
 # Words between a negator and its predicate that are not the predicate ("not even mention").
 _NOT_PREDICATES = frozenset(

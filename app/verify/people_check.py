@@ -10,7 +10,10 @@ cost a correct owner).
 Actors ("Ravi paused the backfill"): the person wrote, or is named in, a message about the event:
 *pass*. The message that reports the event (the cited one, or clearly the best retrieved one) is
 someone else's first-hand report, and neither it nor the messages around it name the person:
-*contradicted*. Otherwise a soft flag.
+*contradicted*; so is a claim every cited message of which is one other author's first-hand
+report, about the event, naming nobody else (`_cited_author_report`). A timeline row in the
+narrative present ("09:06 Ben restarts the pods") reports an event like a past form does.
+"asked Pavel to ..." outside a list of plans narrates a request: no owner. Otherwise a soft flag.
 """
 
 from __future__ import annotations
@@ -66,13 +69,14 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
     named = ctx.claim.owner
     if named is None:
         match = _OWNER_TEXT.search(ctx.text) or _ASSIGNED_TO.search(ctx.text)
-        named = match["name"].strip() if match else None
+        named = match["name"].strip() if match else _trailing_owner(ctx)
     if named is not None and no_owner(named):
         return None  # "(owner: none yet)" names no one
     if named is not None:
         return ctx.source.people.resolve(named) or named
     for person, start, end in ctx.mentions:
-        if _OWNER_VERB.match(ctx.text[end : end + 40]):
+        verb = _OWNER_VERB.match(ctx.text[end : end + 40])
+        if verb is not None and not _told_to(ctx, start, verb.group(0)):
             return person
         if ctx.planned_section and start <= 2:  # "- Nina: disk alert" under "Follow-ups"
             return person
@@ -87,6 +91,31 @@ def _claimed_owner(ctx: ClaimContext) -> str | None:
 
 
 _NOT_NAMES = frozenset({"we", "it", "this", "that", "they", "team", "support", "nobody"})
+# "... paging if the offset exceeds 5 s — Liesel Brandt.": an item of a list of plans that ends
+# with a dash and a name.
+_TRAILING_NAME = re.compile(
+    r"[ \t][—–-][ \t]++(?P<name>[A-Z][\w.'-]{0,30}+(?:[ \t][A-Z][\w.'-]{0,30}+)?+)\.?+[ \t]*+\Z"
+)
+
+
+def _trailing_owner(ctx: ClaimContext) -> str | None:
+    """The participant a follow-up item names after a final dash, under a heading for plans."""
+    if not ctx.planned_section:
+        return None
+    match = _TRAILING_NAME.search(ctx.text)
+    if match is None or ctx.source.people.resolve(match["name"]) is None:
+        return None
+    return match["name"]
+
+
+def _told_to(ctx: ClaimContext, start: int, verb: str) -> bool:
+    """True for "asked Pavel to ...", "told Pavel to ..." outside a list of plans: the claim
+    narrates a request made in the chat (who acted is the actor check's to read), it does not
+    name an owner of follow-up work."""
+    if ctx.planned_section or verb.split()[-1].lower() != "to":
+        return False
+    before = words(ctx.text[max(0, start - 24) : start])
+    return bool(before) and is_past_form(before[-1].raw)
 
 
 def _weight(ctx: ClaimContext, stems: frozenset[str]) -> float:
@@ -110,6 +139,29 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
         if score >= TASK_MATCH and (len(shared) >= 2 or score >= 0.75):
             scored.append((score, follow_up))
     return sorted(scored, key=lambda pair: -pair[0])
+
+
+# "ana: make the alert page", "- @kofi: drop the pin": a line of a list that opens with a name.
+_LIST_OWNER = re.compile(r"\A[ \t*_-]*+@?+(?P<name>[A-Za-z][\w.-]{0,40}+)[ \t]*+:[ \t]")
+
+
+def _cited_list_owner(ctx: ClaimContext, task: frozenset[str]) -> tuple[str, MessageDoc] | None:
+    """The person a cited message gives the work to by opening with their name ("ana: page on
+    LdapReplicationLag per consumer", one line of a lead's list): the message's words after the
+    name must say the task (`TASK_MATCH` of its weight, two words at least). Read only in the
+    messages the claim cites, for work the chat's follow-ups did not match."""
+    for doc in ctx.cited_docs:
+        match = _LIST_OWNER.match(doc.message.text)
+        if match is None:
+            continue
+        who = ctx.source.people.resolve(match["name"])
+        if who is None:
+            continue
+        rest = frozenset(content_stems(doc.message.text[match.end() :]))
+        shared = task & rest
+        if len(shared) >= 2 and _weight(ctx, shared) / (_weight(ctx, task) or 1.0) >= TASK_MATCH:
+            return who, doc
+    return None
 
 
 def _named_in_another_role(ctx: ClaimContext, person: str) -> bool:
@@ -136,6 +188,22 @@ def check_owner(ctx: ClaimContext, owner: str) -> CheckResult:
     task = _task(ctx)
     matches = _matches(ctx, task)
     if not matches:
+        from_list = _cited_list_owner(ctx, task)
+        if from_list is not None:
+            who, doc = from_list
+            if who == owner:
+                return CheckResult(
+                    "owner",
+                    "pass",
+                    f"the cited {doc.when()} gives this to {owner}",
+                    (doc.message.id,),
+                )
+            return CheckResult(
+                "owner",
+                "contradicted",
+                f"the cited {doc.when()} gives this to {who}, not {owner}",
+                (doc.message.id,),
+            )
         return CheckResult("owner", "flag", "no follow-up of the chat matches this")
     best = matches[0][0]
     near = [f for score, f in matches if score >= best * NEAR_BEST]
@@ -364,7 +432,43 @@ def check_actor(ctx: ClaimContext, person: str) -> CheckResult:
                 f"{person} for it",
                 (doc.message.id,),
             )
+    cited_report = _cited_author_report(ctx, person, about)
+    if cited_report is not None:
+        return cited_report
     return CheckResult("people", "flag", f"the chat does not link {person} to this")
+
+
+def _cited_author_report(
+    ctx: ClaimContext, person: str, about: list[tuple[MessageDoc, float]]
+) -> CheckResult | None:
+    """Every message the claim cites is by one other author, first-hand (naming nobody else,
+    asking nothing), one of them is about the event, and none names the person:
+    *contradicted* ("09:06 Tom reproduces the crash" citing Ben's "repro, crashes on launch").
+    Only citations count here: a retrieved message is not what the claim rests on. (The caller
+    read the neighbours: a message near the report that links the person to the event passed
+    the claim before this.)"""
+    cited = ctx.cited_docs
+    about = [(d, s) for d, s in about if d.message.id in ctx.cited]
+    if not about:
+        return None
+    authors = {d.message.author for d in cited}  # every cited message, about it or not
+    if len(authors) != 1 or None in authors or person in authors:
+        return None
+    if any(person in ctx.source.people.names_in(d.message.text) for d in cited):
+        return None
+    for doc in cited:
+        text = doc.message.text
+        others = [p for p in ctx.source.people.names_in(text) if p != doc.message.author]
+        if others or text.rstrip().endswith("?"):
+            return None  # naming someone else, or asking: not the author's own report
+    doc = max(about, key=lambda pair: pair[1])[0]
+    return CheckResult(
+        "people",
+        "contradicted",
+        f"the cited {doc.when()} is {doc.message.author}'s own report of this; no cited message "
+        f"names {person}",
+        (doc.message.id,),
+    )
 
 
 def check_people(ctx: ClaimContext) -> CheckResult:
@@ -382,10 +486,49 @@ def check_people(ctx: ClaimContext) -> CheckResult:
 
 def _acts_in_past(ctx: ClaimContext, person: str) -> bool:
     """True when a past form follows the person's name: the name is its subject ("oscar fixed
-    chrony.conf", read as an adjective before a noun without a subject it knows)."""
+    chrony.conf", read as an adjective before a noun without a subject it knows); or, in a row
+    of a timeline, a verb in the narrative present ("09:06 Ben restarts the pods"): a timeline
+    reports what happened, in whichever tense."""
+    row = timeline_row(ctx)
     for name, _, end in ctx.mentions:
         if name == person:
             after = words(ctx.text[end : end + 40])
             if after and after[0].start <= 1 and is_past_form(after[0].raw):
                 return True
+            if row and after and after[0].start <= 1:
+                begin = end + after[0].start  # as written: `words` lower-cases ("iOS")
+                if _narrative_present(ctx.text[begin : begin + len(after[0].raw)]):
+                    return True
     return False
+
+
+# Words in -s after a name that are no verb of the narrative present.
+_NOT_VERBS = frozenset("is has was does us its this thus plus as".split())
+
+
+def _narrative_present(raw: str) -> bool:
+    """True for a lower-case third-person verb form ("restarts", "verifies", "opens"), not "is",
+    "has" or a word in -ss ("access")."""
+    return (
+        len(raw) > 2
+        and raw.isalpha()
+        and raw.islower()
+        and raw.endswith("s")
+        and not raw.endswith("ss")
+        and raw not in _NOT_VERBS
+    )
+
+
+_TIMELINE = re.compile(r"\btimeline\b", re.IGNORECASE)
+_LEADING_TIME = re.compile(r"\A[ \t*_|(\[]*+\d{1,2}:\d{2}")
+
+
+def timeline_row(ctx: ClaimContext) -> bool:
+    """True for a row of a timeline: under a "Timeline" heading, a report's `timeline[i]`, or a
+    line that opens with a clock time ("09:06 — ...")."""
+    claim = ctx.claim
+    if claim.item is not None and claim.item.startswith("timeline["):
+        return True
+    if claim.section is not None and _TIMELINE.search(claim.section):
+        return True
+    return bool(_LEADING_TIME.match(ctx.text))

@@ -296,6 +296,18 @@ def same_predicate_other_way(
     return bool(_predicates(part_facts) & clause.stems)
 
 
+# "kofi: schema check on inbound csv headers before load": a line that opens with a name and
+# a colon gives that person work; it states nothing about how things are now.
+_WORK_LINE = re.compile(r"\A[ \t*_-]*+@?+(?P<name>[A-Za-z][\w.-]{0,40}+)[ \t]*+:[ \t]")
+
+
+def _gives_work(ctx: ClaimContext, doc: MessageDoc) -> bool:
+    """True for a message that opens with a participant's name and a colon (a line of a lead's
+    list of follow-ups): what it describes is work to do, so no state it implies is hard."""
+    match = _WORK_LINE.match(doc.message.text)
+    return match is not None and ctx.source.people.resolve(match["name"]) is not None
+
+
 def check_polarity(ctx: ClaimContext) -> CheckResult:
     """Denials and states agree with the chat (see the module docstring)."""
     unrelated = _unrelated(ctx)
@@ -333,8 +345,10 @@ def check_polarity(ctx: ClaimContext) -> CheckResult:
         # A message the claim cites makes it hard; for a claim citing nothing, the same
         # identifier or figure in the clashing clause does.
         hard = (
-            doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause))
-        ) and same_predicate_other_way(part.facts, clause, _clause_state(clause, part.says_other))
+            (doc.message.id in cited or (not cited and _pinned_state(ctx, part, clause)))
+            and same_predicate_other_way(part.facts, clause, _clause_state(clause, part.says_other))
+            and not _gives_work(ctx, doc)
+        )
         return CheckResult(
             "polarity",
             "contradicted" if hard else "flag",

@@ -39,6 +39,11 @@ def _quantified(ctx: ClaimContext) -> frozenset[str]:
 _OVER_TIME = frozenset({"never", "always"})
 
 
+# A share from this one up is "all" in plain words ("99.7% of pushes rejected": every push
+# failed, as far as anyone could tell): it does not contradict "every".
+ALL_BUT = 0.99
+
+
 def _partial(
     docs: list[MessageDoc], covered: frozenset[str], own: frozenset[float] = frozenset()
 ) -> tuple[MessageDoc, str] | None:
@@ -50,7 +55,7 @@ def _partial(
                 continue  # "5/6 regions green" while "all regions except one" is said of it
             if figure.kind == "ratio" and figure.value in own:
                 continue
-            if figure.kind == "ratio" and 0 < figure.value < 1 and figure.context & covered:
+            if figure.kind == "ratio" and 0 < figure.value < ALL_BUT and figure.context & covered:
                 return doc, figure.written
     return None
 

@@ -151,6 +151,7 @@ NEGATIONS = frozenset(
         "neither",
         "nor",
         "without",
+        "zero",  # "zero rejections in the last 10 min" denies as "no rejections" does
         "cannot",
         "can't",
         "didn't",
@@ -188,7 +189,7 @@ NEGATIONS = frozenset(
 # are English words of their own ("cant", "wont") are left out.
 APOSTROPHELESS_NEGATIONS = frozenset(
     """didnt doesnt dont isnt wasnt werent arent hasnt havent hadnt couldnt wouldnt
-    shouldnt""".split()
+    shouldnt cant wont""".split()
 )
 NEGATIONS = NEGATIONS | APOSTROPHELESS_NEGATIONS
 

@@ -16,6 +16,9 @@ no cited message holds it:
 - it is a time of the chat, but nothing at it clearly reports the event: a soft flag.
 A time borne out only by a message that a later one corrects ("correction, the deploy finished
 10:31") is *contradicted* by the correction (see `corrections`).
+A done claim at the time of a cited message that only asks for the work ("Pavel please expand
+the volume"), while a later cited message reports it done with the claim's own verb at another
+time, is *contradicted* (`_done_later`): a request's time is not when the work was done.
 Ends of a range only need to be times of the chat.
 """
 
@@ -26,9 +29,10 @@ import re
 from app.models import hhmm
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.corrections import corrected_time
+from app.verify.mood import is_past_form
 from app.verify.quantities import figures
 from app.verify.source import MessageDoc, anchor_words
-from app.verify.text import GENERIC, content_stems, stem
+from app.verify.text import GENERIC, content_stems, stem, words
 from app.verify.times import WrittenTime, time_ranges
 
 # A message is about an event when it has this share of the event's words the chat uses.
@@ -298,6 +302,64 @@ def _segment_words(text: str, written: WrittenTime) -> frozenset[str]:
     return frozenset(content_stems(text[start : after.start() if after else len(text)]))
 
 
+# A claim with one of these words reports a request, not the work.
+_ASKING = frozenset(stem(w) for w in "ask asks asked request requested told tells wants".split())
+# A message that asks someone to act: "please", "pls", "can you", "could you".
+_REQUEST = re.compile(r"\b(?:please|pls|plz|(?:can|could|would)[ \t]++you)\b", re.IGNORECASE)
+
+
+def _asks_only(doc: MessageDoc, event: frozenset[str]) -> bool:
+    """True when the message asks for the event or plans it and reports none of it done: every
+    clause that speaks of it is planned ("we'll restart it"), or the message asks someone
+    ("Pavel please expand the volume", "can you restart it?")."""
+    about = [c for c in doc.clauses if event & c.stems]
+    if not about or any(c.general_mood() == "done" for c in about):
+        return False
+    return all(c.general_mood() == "planned" for c in about) or bool(
+        _REQUEST.search(doc.message.text)
+    )
+
+
+def _reports_done(doc: MessageDoc, verbs: frozenset[str]) -> bool:
+    """True when the message writes one of the claim's verbs in a past form ("volume expanded",
+    "paused in the console")."""
+    return any(w.stem in verbs and is_past_form(w.raw) for w in words(doc.message.text))
+
+
+def _done_later(ctx: ClaimContext, written: WrittenTime, holder: MessageDoc) -> CheckResult | None:
+    """A claim that something was done, at the time of a cited message that only asks for it,
+    while a later cited message, at another time, reports it done with the claim's own verb:
+    *contradicted* ("Pavel expanded the volume at 10:06" citing "10:06 Pavel please expand the
+    volume" and "10:09 volume expanded at 10:08"): a request's time is not when the work was
+    done. Both messages are the claim's own citations and speak of its event, so the subject
+    and the predicate are the same."""
+    if ctx.facts.planned or ctx.content & _ASKING:
+        return None  # "Karl asked for the volume to be expanded" reports the request
+    written_past = {w.stem for w in words(ctx.text) if is_past_form(w.raw)}
+    verbs = frozenset(ctx.claims_done | ctx.facts.past | written_past)
+    if not verbs:
+        return None
+    event = _event_words(ctx, written)
+    if len(event) < 2 or _score(event, holder) < EVENT_MATCH or not _asks_only(holder, event):
+        return None
+    values = set(written.values)
+    start = ctx.source.positions.get(holder.message.id, 0)
+    for doc in ctx.cited_docs:
+        if doc is holder or ctx.source.positions.get(doc.message.id, 0) <= start:
+            continue
+        if values & doc.clock_values or not doc.message.time:
+            continue
+        if event & verbs & doc.stems and _reports_done(doc, verbs):
+            return CheckResult(
+                "times",
+                "contradicted",
+                f"the cited {holder.when()} only asks for this; the cited {doc.when()} reports "
+                f"it done: {doc.message.text[:80]!r}",
+                (doc.message.id, holder.message.id),
+            )
+    return None
+
+
 def _not_at(value: str, doc: MessageDoc) -> str:
     """Why a claimed time is not the cited message's: "09:48 is neither the time of the cited m9
     (09:18) nor one it writes (09:00)"."""
@@ -346,7 +408,9 @@ def _one_time_as_said(ctx: ClaimContext, written: WrittenTime) -> CheckResult:
     source = ctx.source
     holder = next((d for d in ctx.cited_docs if any(v in d.clock_values for v in values)), None)
     if holder is not None:  # the cited message's own time, or any time written in it
-        elsewhere = _given_to_another_event(ctx, written, holder)
+        elsewhere = _given_to_another_event(ctx, written, holder) or _done_later(
+            ctx, written, holder
+        )
         if elsewhere is not None:
             return elsewhere
         return CheckResult("times", "pass", f"{holder.when()} gives {value}", (holder.message.id,))
