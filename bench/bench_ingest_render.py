@@ -81,8 +81,9 @@ def _dev_transcripts() -> list[str]:
     chats = []
     for gold in sorted((ROOT / "eval" / "incidents").glob("*/gold.json")):
         if json.loads(gold.read_text(encoding="utf-8")).get("split", "dev") == "dev":
-            transcript = sorted(gold.parent.glob("transcript.*"))[0]
-            chats.append(transcript.read_text(encoding="utf-8-sig"))
+            files = sorted(gold.parent.glob("transcript.*"))
+            if files:  # none: an export folder (transcript/), not a pasted chat
+                chats.append(files[0].read_text(encoding="utf-8-sig"))
     return chats
 
 

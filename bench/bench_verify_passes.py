@@ -61,7 +61,9 @@ items = {}
 for gold in sorted((root / "eval" / "incidents").glob("*/gold.json")):
     if json.loads(gold.read_text("utf-8")).get("split") != "dev":
         continue
-    chat = next(p for p in sorted(gold.parent.glob("transcript.*")))
+    chat = next(iter(sorted(gold.parent.glob("transcript.*"))), None)
+    if chat is None:  # an export folder (transcript/), not a pasted chat
+        continue
     t = prepared(chat.read_text("utf-8"))
     blob = passes(t, extract_offline(t).report)[2]
     digest.update(blob.encode())

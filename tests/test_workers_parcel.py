@@ -28,7 +28,10 @@ def test_a_parcel_is_pickled_once_and_opened_from_its_bytes() -> None:
 def test_a_worker_keeps_the_few_parcels_it_opened(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "_in_worker", True)
     monkeypatch.setattr(workers, "_opened", workers.OrderedDict())
-    sent = [pickle.dumps(Parcel({"n": i})) for i in range(6)]  # made (and pickled) in a worker
+    monkeypatch.setattr(workers, "_opened_bytes", 0)
+    kept = workers._OPENED_PER_WORKER
+    count = kept + 2
+    sent = [pickle.dumps(Parcel({"n": i})) for i in range(count)]  # made (pickled) in a worker
     arrived = [pickle.loads(data) for data in sent]  # the same parcels, as bytes, in later steps
 
     class NoUnpickling:
@@ -39,10 +42,21 @@ def test_a_worker_keeps_the_few_parcels_it_opened(monkeypatch: pytest.MonkeyPatc
             raise AssertionError("unpickled again")
 
     monkeypatch.setattr(workers, "pickle", NoUnpickling)
-    kept = workers._OPENED_PER_WORKER
-    assert [p.open() for p in arrived[-kept:]] == [{"n": i} for i in range(6 - kept, 6)]
+    assert [p.open() for p in arrived[-kept:]] == [{"n": i} for i in range(count - kept, count)]
     with pytest.raises(AssertionError, match="unpickled again"):
         arrived[0].open()  # the oldest was let go
+
+
+def test_a_worker_keeps_parcels_up_to_a_size_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "_in_worker", True)
+    monkeypatch.setattr(workers, "_opened", workers.OrderedDict())
+    monkeypatch.setattr(workers, "_opened_bytes", 0)
+    size = len(pickle.dumps("x" * 4000 + "0", protocol=pickle.HIGHEST_PROTOCOL))
+    monkeypatch.setattr(workers, "_OPENED_BYTES", 3 * size)  # room for three of these
+    big = [pickle.loads(pickle.dumps(Parcel("x" * 4000 + str(i)))) for i in range(5)]
+    assert [p.open()[-1] for p in big] == ["0", "1", "2", "3", "4"]
+    assert list(workers._opened) == [p.key for p in big[-3:]]
+    assert workers._opened_bytes == sum(len(p._data or b"") for p in big[-3:])
 
 
 def test_a_part_opens_an_attribute_and_opened_passes_plain_values() -> None:
