@@ -37,15 +37,22 @@ def test_clock_times_as_other_languages_write_them(text: str, expected: list[str
 def test_a_figure_the_message_gives_for_the_claims_other_figure_is_no_rival() -> None:
     said = chat(("15:48", "Ana", "confirmed, item_stats_7d age = 16h. unpause that one too"))
     verdict = check("The 7-day item_stats aggregates were also stale (16h old). [m1]", said)
-    # the chat never writes "7-day" as a figure: unsupported, but m1's 16h is the claim's own
-    # figure, so the reason must not say m1 gives 16h instead of 7 days
-    assert verdict.status == "unsupported" and "16h" not in verdict.reason, verdict.reason
+    # m1's 16h is the claim's own figure: no ground to say m1 gives 16h instead of 7 days
+    assert verdict.status == "unconfirmed" and "not 7-day" not in verdict.reason, verdict.reason
     stated = chat(
         ("15:40", "Ben", "item_stats keeps 7 jours of aggregates"),
         ("15:48", "Ana", "confirmed, item_stats age = 16h. unpause that one too"),
     )
     verdict = check("The 7-day item_stats aggregates were also stale (16h old). [m2]", stated)
     assert verdict.status not in FAILED, verdict.reason
+
+
+def test_a_signed_change_is_a_figure() -> None:
+    said = chat(("08:31", "Ana", "[CRIT] zero-click rate 61% (baseline 22%), add-to-cart -54%."))
+    verdict = check("Add-to-cart dropped 54% while zero-click rose to 61%. [m1]", said)
+    assert verdict.status not in FAILED, verdict.reason
+    written = [f.written for f in figures("add-to-cart -54%, build v2-54")]
+    assert written == ["54%"]  # a minus after a word or digit is a hyphen, not a sign
 
 
 def test_a_time_written_as_a_bound_needs_no_cited_message_at_it() -> None:

@@ -60,14 +60,11 @@ def _same_words(figure: Figure, other: Figure) -> bool:
 def _rival(
     ctx: ClaimContext, figure: Figure, docs: list[MessageDoc]
 ) -> tuple[MessageDoc, Figure] | None:
-    """A different figure of the same kind about the same thing in `docs`; a figure the claim
-    itself states is accounted for ("7-day aggregates 16h old" against "16h" has no rival)."""
+    """A different figure of the same kind about the same thing in `docs`."""
     wanted = figure.context - GENERIC - ctx.name_stems
     for doc in docs:
         for other in doc.figures:
             if other.kind != figure.kind or other.same(figure) or other.magnitude:
-                continue
-            if any(other.same(own) for own in ctx.figures):
                 continue
             if other.fraction:
                 continue  # a share written "5/6" moves during an incident
@@ -445,6 +442,16 @@ def _one_figure(
         )
     if rival is not None:
         doc, other = rival
+        if any(other.same(own) for own in ctx.figures):
+            # "7-day aggregates 16h old" against "16h": the message's figure is the claim's
+            # other one, so this one is about something the message does not measure
+            return CheckResult(
+                "figures",
+                "flag",
+                f"{figure.written} is not stated in the chat; {doc.when()} gives the claim's "
+                f"{other.written}",
+                (doc.message.id,),
+            )
         return CheckResult(
             "figures",
             "contradicted",

@@ -30,7 +30,7 @@ FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money", "d
 # A number, its multiplier and its unit. Every repeat is possessive and the number is anchored
 # by its look-behind, so runs of digits, commas or dots are read in one pass.
 _FIGURE = re.compile(
-    r"(?<![\w.#/:,\-])(?P<cur>[$€£])?+"
+    r"(?:(?<![\w.#/:,\-])|(?<=(?<![^\s(])[-+−]))(?P<cur>[$€£])?+"
     r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d{1,3}(?:\.\d{3}){2,}+(?:,\d++)?+"
     r"|\d++,\d{1,2}(?=[ \t]?(?:%|ms\b|s\b|h\b|min|sec|[KMGT]i?B\b|x\b))|\d++(?:\.\d++)?+)"
     r"(?![.,]?\d|:\d|-\d{1,2}-\d|/7\b|(?:st|nd|rd|th)\b)"
