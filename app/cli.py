@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from app.errors import PayloadTooLargeError, PostmortemError
 
@@ -18,6 +18,22 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 2
 EXIT_UPSTREAM = 3
+
+
+_T = TypeVar("_T")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """`asyncio.run`, without its cost on a large result: Python 3.11's runner formats the repr
+    of the finished main task, whose result here is a whole draft (about 0.09 s at 10,000
+    messages); the result goes out through a box instead."""
+    box: list[_T] = []
+
+    async def main() -> None:
+        box.append(await coroutine)
+
+    asyncio.run(main())
+    return box[0]
 
 
 def _read_bytes(path: str, limit: int) -> bytes:
@@ -140,7 +156,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     engines = EngineRegistry(settings)
     bar = ProgressBar()
     try:
-        result = asyncio.run(create_draft(source, options, engines, progress=bar.draft_progress))
+        result = _run(create_draft(source, options, engines, progress=bar.draft_progress))
     finally:
         bar.close()
     if args.json:
@@ -163,7 +179,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     draft = _read_text(args.draft, settings.max_upload_bytes, settings.max_draft_chars, "draft")
     engines = EngineRegistry(settings)
     judges = None if args.no_llm else engines.claim_judge(engines.deadline())
-    outcome = asyncio.run(
+    outcome = _run(
         verify_text(
             source,
             draft,

@@ -73,3 +73,20 @@ def test_schemas_check_fails_on_a_stale_file(
     written[0].write_text("{}", encoding="utf-8")
     assert main(["schemas", "--check", "--dir", str(tmp_path)]) == 1
     assert written[0].name in capsys.readouterr().err
+
+
+def test_the_cli_runner_returns_the_result_without_formatting_it() -> None:
+    from app.cli import _run
+
+    calls: list[str] = []
+
+    class Draft:
+        def __repr__(self) -> str:
+            calls.append("repr")  # asyncio.run formats its main task's result this way
+            return "Draft()"
+
+    async def make() -> Draft:
+        return Draft()
+
+    result = _run(make())
+    assert isinstance(result, Draft) and calls == []
