@@ -754,3 +754,15 @@ def test_follow_ups_proposed_and_taken_in_another_language_without_a_list() -> N
     found = {(a.description.lower(), a.owner) for a in items}
     assert any("bajarla a 10s" in d and owner is None for d, owner in found)
     assert any("alerta sobre los borrados" in d and owner == "Luis" for d, owner in found)
+
+
+def test_us_the_country_and_io_are_no_first_person() -> None:
+    from app.engines.extractive.text import first_person
+    from app.engines.extractive.wording import plain_clause
+
+    assert not first_person("US customers saw checkout errors")
+    assert not first_person("disk I/O on the primary saturated")
+    assert first_person("tell us when it is back") and first_person("we rolled back")
+    assert plain_clause("US customers saw checkout errors", None, []) == (
+        "US customers saw checkout errors."
+    )

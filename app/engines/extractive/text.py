@@ -208,16 +208,18 @@ def tidy(sentence: str) -> str:
     return text
 
 
+# "I/O" is no pronoun and "US" (the country) is not "us": a slash keeps a form a word of
+# something else, and "us" is matched in lower case only.
 _FIRST_PERSON = re.compile(
-    r"(?<![\w'’-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|myself|we(?:['’](?:re|ve|ll|d))?|our|"
-    r"ours|us|ourselves)(?![\w'’-])",
+    r"(?<![\w'’/-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|myself|we(?:['’](?:re|ve|ll|d))?|our|"
+    r"ours|(?-i:us)|ourselves)(?![\w'’/-])",
     re.IGNORECASE,
 )
 
 
 def first_person(text: str) -> bool:
     """Written in the first person ("I merged", "we rolled back", "our config")."""
-    return any(m.group(0) != "US" for m in _FIRST_PERSON.finditer(text))
+    return _FIRST_PERSON.search(text) is not None
 
 
 # A line pasted from a terminal or a log: an HTTP exchange ("< HTTP/2 403"), a prompt ("$ dig"),

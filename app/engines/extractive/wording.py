@@ -186,8 +186,10 @@ _JARGON = re.compile(
     r"`|\b\w+_\w+\b|\b\w+\.\w+\.\w+\b|[/\\]\w|\b\w+(?:Error|Exception)\b|->|→|=|<|>|"
     r"\b[A-Z]{2,}[a-z]\w*|\bv?\d+\.\d+(?:\.\d+)?\b|\b\w+-\d+\b|#\d|@\w|\[|\]|\{|\}",
 )
+# "I/O" is no pronoun and "US" is not "us" (as in text.py).
 _FIRST_PERSON = re.compile(
-    r"(?<![\w'’-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|we(?:['’](?:re|ve|ll|d))?|our|us)(?![\w'’-])",
+    r"(?<![\w'’/-])(?:i(?:['’](?:m|ve|ll|d))?|me|my|mine|we(?:['’](?:re|ve|ll|d))?|our|"
+    r"(?-i:us))(?![\w'’/-])",
     re.IGNORECASE,
 )
 _CLAUSE_SPLIT = re.compile(r"\s[—–-]\s|[,;:]\s|\.\s")
