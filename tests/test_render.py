@@ -94,6 +94,30 @@ def test_a_first_person_label_stays_inside_the_quote() -> None:
     assert "- At 09:30: “Correction on my numbers: errors peaked at 41%, not 45%.” [m9]" in text
 
 
+def test_a_first_person_label_the_chat_never_wrote_stays_outside_the_quote() -> None:
+    chat = transcript_of(
+        [*((m.time, m.author, m.text) for m in CHAT.messages)]
+        + [("09:30", "Ravi", "the cert expired at 09:00 so every handshake failed.")]
+    )
+    data = report_data()
+    data["impact"] = [
+        {
+            "text": "My mistake: the cert expired at 09:00 so every handshake failed.",
+            "evidence": [9],
+        }
+    ]
+    text = render_draft(IncidentReport.model_validate(data), chat, "engineering").text
+    assert "“My mistake" not in text
+    assert "The responder's mistake (at 09:30): “the cert expired at 09:00" in text, text
+
+
+def test_mentions_that_are_ordinary_words_are_no_people() -> None:
+    from app.render.scrub import mentioned_people
+
+    said = ["@Payments can you look?", "payments are failing", "@Ana's deploy", "@Bo please"]
+    assert mentioned_people([*said, "please retry"]) == ["Ana", "Bo"]
+
+
 def test_duration_is_computed_from_the_timeline() -> None:
     window = impact_window(report(), CHAT)
     assert window is not None

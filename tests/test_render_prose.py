@@ -126,3 +126,38 @@ def test_every_prose_and_scrub_function_is_linear(unit: str) -> None:
     small, large = unit * 2_000 + "x", unit * 16_000 + "x"
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-6)
     assert ratio < 24, f"{unit!r}: 8x the input took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hostnames and files hold no pronoun
+        (
+            "Pulled it from us.gcr.io and restored my.cnf",
+            "Pulled it from us.gcr.io and restored my.cnf",
+        ),
+        ("we'm here", "we'm here"),  # a typo is left alone, never an error
+        # someone else's quoted words and code spans are kept as written
+        (
+            "The customer wrote “our orders fail” at 09:10",
+            "The customer wrote “our orders fail” at 09:10",
+        ),
+        ("ran `my-fix.sh`; we restarted", "ran `my-fix.sh`; the team restarted"),
+        ("We don't know why; we weren't paged", "The team doesn't know why; the team wasn't paged"),
+    ],
+)
+def test_third_person_leaves_names_quotes_and_code_alone(text: str, expected: str) -> None:
+    assert third_person(text) == expected
+
+
+def test_a_sentence_by_sentence_quote_keeps_the_messages_sentences_and_order() -> None:
+    said = transcript_of(
+        [
+            ("09:32", "Ravi", "rolled back, took 5 min"),
+            ("09:40", "Ana", "I am not sure the rollback fixed it, the cache flush fixed it."),
+            ("09:45", "Ana", "the cert expired at 09:00 so every handshake failed."),
+        ]
+    )
+    assert quoted_from("Rolled back. Ok.", [1], said) is None  # "ok" is inside "took"
+    assert quoted_from("I am not sure. The rollback fixed it.", [2], said) is None
+    assert quoted_from("Every handshake failed. The cert expired.", [3], said) is None

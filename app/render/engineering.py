@@ -24,6 +24,7 @@ from app.render.prose import (
     first_person,
     inline_markdown,
     posted_at,
+    quoted_from,
     speaks_as_chat,
     split_label,
     table_cell,
@@ -90,8 +91,12 @@ class _Writer:
         source = speaks_as_chat(rest, evidence, self.transcript)
         if source is None:
             return mark + inline_markdown(third_person(body))
-        if first_person(label):  # "Correction on my numbers: ...": the label is the chat's too
-            label, rest = "", body
+        if first_person(label):
+            if quoted_from(body, evidence, self.transcript) is None:
+                # "My mistake: <copied text>": the label is the draft's, so restated outside
+                label = third_person(label)
+            else:  # "Correction on my numbers: ...": the label is the chat's words too
+                label, rest = "", body
         # The time goes before the quote: a parenthesis after it would start the next sentence.
         when = posted_at(source, self.transcript) if timed else None
         lead = label.rstrip(": ")

@@ -38,13 +38,14 @@ _SPACES = re.compile(r"\s++")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<! ) ++(?=[.,;:!?])")  # from a run's first space only
 # What would start a Markdown block if it began a line: headings, quotes, lists, tables, rules.
 _BLOCK_START = re.compile(r"^(?:#{1,6}+(?=\s|$)|>|[-+*](?=\s)|\d{1,9}+[.)](?=\s)|\||={3,}+|-{3,}+)")
-# "I/O" is no pronoun: a slash on either side of a form keeps it a word of something else.
+# "I/O", "us.gcr.io", "my.cnf" hold no pronoun: a slash, a hyphen or a dot joining a form to
+# more word keeps it a part of something else.
 _FIRST_PERSON = re.compile(
-    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e(?:['’](?:re|ve|ll|d))?"
-    r"|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
+    r"(?<![\w'’/.-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself"
+    r"|[Ww]e(?:['’](?:re|ve|ll|d))?|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-]|\.\w)"
 )
 _FIRST_SINGULAR = re.compile(
-    r"(?<![\w'’/-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’/-])"
+    r"(?<![\w'’/.-])(?:I(?:['’](?:m|ve|ll|d))?|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)(?![\w'’/-]|\.\w)"
 )
 _NOT_WORD = re.compile(r"[^\w]++")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /-]{1,30}+):[ \t]++(?=\S)")
@@ -99,8 +100,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]++")
 
 def quoted_from(text: str, evidence: list[int], transcript: Transcript) -> int | None:
     """The id of the cited message `text` is copied from word for word, if any: whole, or
-    sentence by sentence (an extract that drops a connective between sentences: "... values.
-    The service is ..." from "... values. So the service is ...")."""
+    sentence by sentence in the message's order, each sentence one of the message's or its end
+    (an extract that drops a leading connective: "... values. The service is ..." from "...
+    values. So the service is ..."), two words or more each."""
     wanted = _normalised(text)
     if len(wanted.split()) < 2:
         return None
@@ -109,10 +111,30 @@ def quoted_from(text: str, evidence: list[int], transcript: Transcript) -> int |
         message = transcript.message(message_id)
         if message is None:
             continue
-        said = _normalised(message.text)
-        if wanted in said or (len(sentences) > 1 and all(p in said for p in sentences)):
+        if len(sentences) > 1:  # sentence by sentence: "I am not sure. It fixed it." is no
+            if _sentence_by_sentence(sentences, message.text):  # quote of "not sure it fixed it"
+                return message_id
+        elif f" {wanted} " in f" {_normalised(message.text)} ":
             return message_id
     return None
+
+
+def _sentence_by_sentence(sentences: list[str], said: str) -> bool:
+    """Every sentence (two words or more) is a sentence of `said`, or the end of one, in
+    order: "I am not sure." is not taken out of "I am not sure the rollback fixed it"."""
+    theirs = [n for part in _SENTENCE_END.split(said) if (n := _normalised(part))]
+    index = 0
+    for sentence in sentences:
+        if len(sentence.split()) < 2:
+            return False
+        while index < len(theirs) and not (
+            theirs[index] == sentence or theirs[index].endswith(f" {sentence}")
+        ):
+            index += 1
+        if index == len(theirs):
+            return False
+        index += 1
+    return True
 
 
 def speaks_as_chat(text: str, evidence: list[int], transcript: Transcript) -> int | None:
@@ -132,6 +154,11 @@ _THIRD_PERSON = {
     "we are": "the team is",
     "we were": "the team was",
     "we have": "the team has",
+    "we do": "the team does",
+    "we don't": "the team doesn't",
+    "we aren't": "the team isn't",
+    "we weren't": "the team wasn't",
+    "we haven't": "the team hasn't",
     "we": "the team",
     "us": "the team",
     "our": "the team's",
@@ -144,6 +171,9 @@ _THIRD_PERSON = {
     "i am": "the responder is",
     "i was": "the responder was",
     "i have": "the responder has",
+    "i do": "the responder does",
+    "i don't": "the responder doesn't",
+    "i haven't": "the responder hasn't",
     "i": "the responder",
     "me": "the responder",
     "my": "the responder's",
@@ -151,26 +181,39 @@ _THIRD_PERSON = {
     "myself": "the responder",
 }
 _FIRST_PERSON_FORM = re.compile(
-    r"(?<![\w'’/-])(?:(?:[Ww]e|I)(?:['’](?:re|ve|ll|d|m)|[ \t]++(?:are|were|have|am|was))"
-    r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-])"
+    r"(?<![\w'’/.-])(?:[Ww]e['’](?:re|ve|ll|d)|I['’](?:m|ve|ll|d)"
+    r"|[Ww]e[ \t]++(?:are|were|have|do|don['’]t|aren['’]t|weren['’]t|haven['’]t)"
+    r"|I[ \t]++(?:am|was|have|do|don['’]t|haven['’]t)"
+    r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-]|\.\w)"
 )
+# What a restatement leaves alone: quoted words (someone else's voice) and code spans.
+# (an opening quote never spans another opening one, so every start scans a disjoint stretch)
+_KEPT_SPANS = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"|`[^`\n]*+`")
 _SENTENCE_START = re.compile(r"(?:^|[.!?][ \t]++)$")
 
 
 def third_person(text: str) -> str:
-    """`text` with its first-person words restated in the third person."""
+    """`text` with its first-person words restated in the third person; quoted words and code
+    spans are left as written."""
 
     def restate(match: re.Match[str]) -> str:
         form = " ".join(match.group(0).replace("’", "'").lower().split())
-        words = _THIRD_PERSON.get(form)
-        if words is None:  # "I am" / "we was": the pronoun alone, the verb as written
-            pronoun, rest = form.split(" ", 1)
-            words = f"{_THIRD_PERSON[pronoun]} {rest}"
-        if _SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
+        words = _THIRD_PERSON.get(form, form)
+        start = match.start()
+        if _SENTENCE_START.search(piece[max(0, start - 4) : start]):
             words = words[0].upper() + words[1:]
         return words
 
-    return _FIRST_PERSON_FORM.sub(restate, text)
+    out: list[str] = []
+    position = 0
+    for kept in [*_KEPT_SPANS.finditer(text), None]:
+        end = kept.start() if kept is not None else len(text)
+        piece = text[position:end]
+        out.append(_FIRST_PERSON_FORM.sub(restate, piece))
+        if kept is not None:
+            out.append(kept.group(0))
+            position = kept.end()
+    return "".join(out)
 
 
 def posted_at(message_id: int, transcript: Transcript) -> str | None:

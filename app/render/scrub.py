@@ -184,22 +184,32 @@ _GROUP_WORDS = frozenset(
 )
 
 
+_LOWER_WORD = re.compile(r"(?<![\w@])[a-z][a-z'’-]{1,30}+")
+_POSSESSIVE_END = re.compile(r"['’]s$")
+
+
 def mentioned_people(texts: Iterable[str]) -> list[str]:
     """The names the chat @-mentions, in capitalised words ("@Deshawn Pryor can you" gives
-    "Deshawn Pryor"): people a stakeholder email must not name although they never wrote."""
+    "Deshawn Pryor"): people a stakeholder email must not name although they never wrote. A
+    word the chat also writes in lower case is an ordinary word, not a name ("@Payments are
+    slow", "@Ana Please restart" gives "Ana"); a possessive is dropped ("@Ana's deploy")."""
+    texts = list(texts)
+    mentions = [m["name"] for t in texts if "@" in t for m in _MENTION.finditer(t)]
+    if not mentions:
+        return []
+    lower = {w.replace("’", "'") for t in texts for w in _LOWER_WORD.findall(t)}
     found: dict[str, None] = {}
-    for text in texts:
-        if "@" not in text:
-            continue
-        for match in _MENTION.finditer(text):
-            words: list[str] = []
-            for word in match["name"].split():
-                word = word.rstrip("'’-")
-                if not word[:1].isupper():
-                    break
-                words.append(word)
-            if words and not any(w.lower() in _GROUP_WORDS for w in words):  # "@Platform Team"
-                found.setdefault(" ".join(words), None)
+    for name in mentions:
+        words: list[str] = []
+        for word in name.split():
+            bare = _POSSESSIVE_END.sub("", word.rstrip("'’-"))
+            if not bare[:1].isupper() or bare.lower() in lower:
+                break
+            words.append(bare)
+            if bare != word.rstrip("'’-"):
+                break  # a possessive ends the name
+        if words and not any(w.lower() in _GROUP_WORDS for w in words):  # "@Platform Team"
+            found.setdefault(" ".join(words), None)
     return list(found)
 
 
