@@ -68,7 +68,11 @@ def test_a_clause_another_part_of_the_claim_agrees_with_is_not_its_opposite() ->
 
 
 def test_negations_in_the_languages_teams_mix_in_are_read() -> None:
-    said = chat(("14:24", "Ana", "le rollback v46 ne change rien sur le CTR"))
-    agrees = check("14:24 The rollback to v46 made no change to CTR. [m1]", said)
-    assert agrees.status not in FAILED, agrees.reason
-    assert check("14:24 The rollback to v46 changed the CTR. [m1]", said).status != "supported"
+    from app.verify.mood import analyse_clause
+
+    assert analyse_clause("kein Fehler seit dem Rollback").negated
+    assert analyse_clause("o rollback não mudou nada").negated
+    assert analyse_clause("le rollback ne change rien").negated
+    # "NE" (a region) and "PAs" are English tokens, not the French "ne ... pas"
+    assert not analyse_clause("the NE region is healthy").negated
+    assert not analyse_clause("both PAs signed off").negated

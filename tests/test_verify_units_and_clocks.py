@@ -19,6 +19,10 @@ def test_durations_in_other_languages_are_figures(text: str, seconds: int) -> No
     assert (figure.kind, figure.value) == ("duration", seconds)
 
 
+def test_an_english_tag_is_no_german_day() -> None:
+    assert [f.kind for f in figures("rolled back to the 2 tag")] != ["duration"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -28,6 +32,12 @@ def test_durations_in_other_languages_are_figures(text: str, seconds: int) -> No
         ("um 9 Uhr", ["09:00"]),
         ("features 16h old", []),  # a bare "16h" is a duration in English chats
         ("um 9 people", []),
+        ("the outage lasted 1h30 in total", []),  # "XhYY" after a word of duration
+        ("errors for 23h30 total", []),
+        ("took 1h30", []),
+        ("app vers 2 and 3 are affected", []),  # "vers" needs its "h"
+        ("restarted à 7 pm", ["19:00"]),  # one time, read once
+        ("migration 23h30-00h40", ["23:30", "00:40"]),
     ],
 )
 def test_clock_times_as_other_languages_write_them(text: str, expected: list[str]) -> None:

@@ -39,7 +39,7 @@ _FIGURE = re.compile(
     r"|s\b|secs?\b|seconds?\b|m\b|m(?=\d{1,2}s\b)|mins?\b|minutes?\b|h\b|h(?=\d{1,2}m\b)|hrs?\b"
     r"|hours?\b|days?\b|weeks?\b"
     # the same units in the languages teams mix in ("5 jours", "3 Tage", "2 horas")
-    r"|jours?\b|heures?\b|semaines?\b|[Tt]ag(?:e|en)?+\b|[Ss]tunden?+\b|[Ww]ochen?+\b"
+    r"|jours?\b|heures?\b|semaines?\b|Tag(?:e|en)?+\b|Stunden?+\b|Wochen?+\b"
     r"|d[ií]as?\b|horas?\b|semanas?\b|minutos?\b|segundos?\b"
     r"|x\b|times\b|fold\b|[KMGT]i?B\b|[KMGT]i\b|[GT]\b|bytes?\b|(?:kilo|mega|giga|tera)bytes?\b"
     r"|gigs?\b|USD\b|EUR\b|GBP\b))?+",

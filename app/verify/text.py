@@ -184,9 +184,8 @@ NEGATIONS = frozenset(
         "wouldn’t",
         "shouldn’t",
         # teams mix languages: French, German, Spanish and Portuguese negators that are no
-        # English words ("ne change rien", "kein Fehler", "nunca llegó", "não funcionou")
-        "ne",
-        "pas",
+        # English words ("ne change rien", "kein Fehler", "nunca llegó", "não funcionou"; not
+        # "ne" or "pas", which English chats write as a region or an abbreviation)
         "rien",
         "jamais",
         "aucun",

@@ -77,45 +77,59 @@ def clock_times(text: str) -> list[WrittenTime]:
             value = f"{to_24h(int(match['bh']), marker):02d}:00"
             ambiguous = False
         found.append(WrittenTime(value, match.start(), match.end(), ambiguous, marker))
-    found += _clock_words(text, digit.start())
+    found += [  # a time both ways ("à 7 pm") is the CLOCK reading, once
+        w
+        for w in _clock_words(text, digit.start())
+        if not any(t.start < w.end and w.start < t.end for t in found)
+    ]
     if len(found) > 1:
         found = sorted(found, key=lambda t: t.start)
         found = _share_markers(text, found)
     return found
 
 
-# Clock times as other languages write them: French "23h30" / "14h05" (24-hour), and an hour
-# after a clock preposition: "à 7h", "vers 16h", "a las 7", "às 10h", "um 9 Uhr". A bare "16h"
-# is left alone: in English chats it is a duration ("features 16h old").
+# Clock times as other languages write them: French "23h30" / "14h05" (24-hour; a one-digit
+# hour only after a clock preposition, and never after a word of duration: "lasted 1h30", "for
+# 23h30 total" are durations), and an hour after a clock preposition: "à 7h", "vers 16h", "a
+# las 7", "às 10h", "um 9 Uhr". A bare "16h" is left alone: in English chats it is a duration.
 _CLOCK_WORDS = re.compile(
     r"(?<![\w:.])(?P<h>[01]?\d|2[0-3])h(?P<m>[0-5]\d)(?![\w:])"
-    r"|(?<!\w)(?:à|a[ \t]las|a[ \t]la|hacia[ \t]las|hasta[ \t]las|desde[ \t]las|vers|dès|"
-    r"jusqu['’]à|às|ás)[ \t]++(?P<bh>[01]?\d|2[0-3])(?:[ \t]?h\b)?+(?![\w:.,%])"
+    r"|(?<!\w)(?:à|vers|dès|jusqu['’]à)[ \t]++(?P<fh>[01]?\d|2[0-3])[ \t]?h(?:[0-5]\d)?+\b"
+    r"|(?<!\w)(?:a[ \t]las|a[ \t]la|hacia[ \t]las|hasta[ \t]las|desde[ \t]las|às|ás)[ \t]++"
+    r"(?P<bh>[01]?\d|2[0-3])(?:[ \t]?h\b)?+(?![\w:.,%])"
     r"|(?<!\w)(?:um|gegen|ab)[ \t]++(?P<gh>[01]?\d|2[0-3])[ \t]?Uhr\b",
     re.IGNORECASE,
 )
+# Words that make what follows a duration, and prepositions that make "7h30" a clock time.
+_DURATION_WORDS = frozenset(
+    "for lasted lasting took takes take during over within in after pendant durant en dans "
+    "total about around ~".split()
+)
+_CLOCK_PREPOSITIONS = frozenset("à a at vers dès de from entre since depuis jusqu'à las".split())
 
 
 def _clock_words(text: str, start: int) -> list[WrittenTime]:
     found: list[WrittenTime] = []
     for match in _CLOCK_WORDS.finditer(text, max(0, start - 20)):
         if match["h"] is not None:
+            before = text[max(0, match.start() - 16) : match.start()].lower().split()
+            word = before[-1].replace("’", "'") if before else ""
+            if word in _DURATION_WORDS:
+                continue  # "lasted 1h30"
+            if len(match["h"]) == 1 and word not in _CLOCK_PREPOSITIONS:
+                continue  # "1h30" alone is as likely ninety minutes
             value = f"{int(match['h']):02d}:{match['m']}"
+            found.append(WrittenTime(value, match.start(), match.end()))
+            continue
+        if match["fh"] is not None:
+            minutes = match.group(0).rsplit("h", 1)[-1] or "00"
+            value = f"{int(match['fh']):02d}:{minutes}"
             found.append(WrittenTime(value, match.start(), match.end()))
             continue
         hour = match["bh"] or match["gh"]
         hours = int(hour)
         ambiguous = 1 <= hours <= 12 and not hour.startswith("0")
         found.append(WrittenTime(f"{hours:02d}:00", match.start(), match.end(), ambiguous))
-    return found
-    for match in _CLOCK_WORDS.finditer(text, start if start < 3 else start - 12):
-        if match["h"] is not None:
-            value = f"{int(match['h']):02d}:{match['m']}"
-            found.append(WrittenTime(value, match.start(), match.end()))
-            continue
-        hours = int(match["bh"])
-        ambiguous = 1 <= hours <= 12 and not match["bh"].startswith("0")
-        found.append(WrittenTime(f"{hours:02d}:00", match.start("bh"), match.end(), ambiguous))
     return found
 
 
