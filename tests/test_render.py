@@ -116,6 +116,9 @@ def test_mentions_that_are_ordinary_words_are_no_people() -> None:
 
     said = ["@Payments can you look?", "payments are failing", "@Ana's deploy", "@Bo please"]
     assert mentioned_people([*said, "please retry"]) == ["Ana", "Bo"]
+    # a full name stays a name though the chat writes it in lower case too
+    full = ["@Deshawn Pryor can you take 3?", "still nothing from deshawn?"]
+    assert mentioned_people(full) == ["Deshawn Pryor"]
 
 
 def test_duration_is_computed_from_the_timeline() -> None:

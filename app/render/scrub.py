@@ -191,8 +191,9 @@ _POSSESSIVE_END = re.compile(r"['’]s$")
 def mentioned_people(texts: Iterable[str]) -> list[str]:
     """The names the chat @-mentions, in capitalised words ("@Deshawn Pryor can you" gives
     "Deshawn Pryor"): people a stakeholder email must not name although they never wrote. A
-    word the chat also writes in lower case is an ordinary word, not a name ("@Payments are
-    slow", "@Ana Please restart" gives "Ana"); a possessive is dropped ("@Ana's deploy")."""
+    full name (two capitalised words, as exports write a mention) is a name even where the chat
+    writes it in lower case too ("nothing from deshawn?"); a single word the chat also writes in
+    lower case is an ordinary word ("@Payments are slow"); a possessive ends the name."""
     texts = list(texts)
     mentions = [m["name"] for t in texts if "@" in t for m in _MENTION.finditer(t)]
     if not mentions:
@@ -203,11 +204,13 @@ def mentioned_people(texts: Iterable[str]) -> list[str]:
         words: list[str] = []
         for word in name.split():
             bare = _POSSESSIVE_END.sub("", word.rstrip("'’-"))
-            if not bare[:1].isupper() or bare.lower() in lower:
-                break
+            if not bare[:1].isupper() or (words and bare.lower() in lower):
+                break  # "@Deshawn Please restart": "Please" is the chat's word, not a name
             words.append(bare)
             if bare != word.rstrip("'’-"):
                 break  # a possessive ends the name
+        if len(words) == 1 and words[0].lower() in lower:
+            continue  # "@Payments are slow" next to "payments are failing"
         if words and not any(w.lower() in _GROUP_WORDS for w in words):  # "@Platform Team"
             found.setdefault(" ".join(words), None)
     return list(found)
