@@ -60,7 +60,7 @@ def main() -> None:
         }
         print(name)
         for step, seconds in medians[name].items():
-            print(f"  {step.split(' (')[0]:<45} {seconds:.3f} s")
+            print(f"  {step[:60]:<60} {seconds:.3f} s")
     totals = [statistics.median(s["total"] for s in runs[name]) for name in trees]
     print(f"ratio total   new / old = {totals[1] / totals[0]:.2f}")
 
