@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from app.collector import pauses_collector
 from app.errors import InvalidRequestError, TranscriptFormatError, UploadError
 from app.ingest.assemble import Assembly, group_messages
 from app.ingest.detect import detect_format, looks_like_json, matching_keys
@@ -48,6 +49,7 @@ _ANY_CLOCK = re.compile(r"(?<!\d)\d{1,2}:[0-5]\d(?!\d)")
 _MAX_LISTED = 12
 
 
+@pauses_collector
 def parse_transcript(
     text: str,
     *,
@@ -75,6 +77,7 @@ def parse_transcript(
     return _from_text(text, forced, date, zone, window, source="text")
 
 
+@pauses_collector
 def parse_export(
     source: bytes | Path,
     *,

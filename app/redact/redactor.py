@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel, Field
 
+from app.collector import pauses_collector
 from app.models import Message, Transcript
 from app.redact.assignments import assignment_spans
 from app.redact.cloud import cloud_key_spans
@@ -161,6 +162,7 @@ def found_secrets(text: str) -> list[str]:
     return [text[span.start : span.end] for span in _detect(text)]
 
 
+@pauses_collector
 def redact_transcript(transcript: Transcript) -> Redaction:
     """Redact every message (text and author) and the parser's warnings.
 

@@ -82,6 +82,12 @@ class _Walk:
     owned: set[tuple[str, int]] = field(default_factory=set)  # (item text, list message)
     pending: dict[str, _Request] = field(default_factory=dict)
     proposal: tuple[str, int, int] | None = None  # (task, message id, position)
+    # What a text alone decides (with `people`, fixed for the walk), read once per distinct
+    # text: a chat repeats its bots' alerts, acks and pastes. Dropped with the walk.
+    list_lines_of: dict[tuple[str, str | None], tuple[list[tuple[int | None, str]], bool]] = field(
+        default_factory=dict
+    )
+    addressee_of: dict[tuple[str, str | None], tuple[str | None, str]] = field(default_factory=dict)
 
     def give(self, owner: str, task: str, message_id: int, how: str, item: _Item | None) -> None:
         """Give `task` to `owner`, and with it the listed item the task names by number or by
@@ -138,8 +144,17 @@ def task_stems(task: str) -> frozenset[str]:
 
 def _list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, str]], bool]:
     """The item lines of a message as (number, text), and whether it is a list at all: at
-    least two item lines, or a header line ending in ':' followed by lines."""
-    lines = [line for line in message.text.splitlines() if line.strip()][: _MAX_LIST_ITEMS + 1]
+    least two item lines, or a header line ending in ':' followed by lines (read once per
+    text and author in a walk; the items are only read)."""
+    key = (message.text, message.author)
+    found = walk.list_lines_of.get(key)
+    if found is None:
+        found = walk.list_lines_of[key] = _read_list_lines(walk, message)
+    return found
+
+
+def _read_list_lines(walk: _Walk, message: Message) -> tuple[list[tuple[int | None, str]], bool]:
+    lines = list(_nonblank_lines(message.text)[: _MAX_LIST_ITEMS + 1])
     items: list[tuple[int | None, str]] = []
     header_at = next(
         (i for i, line in enumerate(lines) if cues.may_head(line) and cues.HEADER.search(line)),
@@ -242,8 +257,19 @@ def _names_it(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def _nonblank_lines(text: str) -> tuple[str, ...]:
+    """The lines of a text that are not blank."""
+    return tuple(line for line in text.splitlines() if line.strip())
+
+
 def _numbers(clause: str) -> list[int]:
     """Item numbers a clause refers to: "1 and 3", "#2", "do 1 first thing", "the second one"."""
+    return list(_item_numbers(clause))
+
+
+@lru_cache(maxsize=8192)
+def _item_numbers(clause: str) -> tuple[int, ...]:
     found: list[int] = []
     if cues.DIGIT.search(clause) is not None:
         found += [int(m["n"]) for m in cues.NUMBER.finditer(clause)]
@@ -252,12 +278,20 @@ def _numbers(clause: str) -> list[int]:
         found += [
             cues.ORDINALS.index(word_key(m["word"])) + 1 for m in cues.ORDINAL.finditer(clause)
         ]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def _addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
     """The participant a clause speaks to ("Hannah, can you ...", "... can you, @Hannah?"), and
-    the clause without the name."""
+    the clause without the name (read once per clause and author in a walk)."""
+    key = (clause, author)
+    found = walk.addressee_of.get(key)
+    if found is None:
+        found = walk.addressee_of[key] = _read_addressee(walk, clause, author)
+    return found
+
+
+def _read_addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str | None, str]:
     lead = cues.LEAD_WORDS.match(clause)
     body = clause[lead.end() :] if lead else clause
     mentions = [m for m in walk.people.mentioned(body) if m[0] != author]
@@ -486,7 +520,7 @@ def _running_item(message: Message, open_list: bool) -> tuple[int | None, str, b
     """A message that posts one item of a list ("2. review gate for health-check changes",
     "- fix the retry delay calc", "follow-ups. 1. the cleanup script must refuse an empty
     prefix"), as (number, text, opens a list): after a list's heading, or as its first item."""
-    lines = [line for line in message.text.splitlines() if line.strip()]
+    lines = _nonblank_lines(message.text)
     if len(lines) != 1:
         return None
     line = lines[0]
@@ -535,7 +569,7 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
             _expire(walk, position)
             continue
         items, is_list = _list_lines(walk, message)
-        lines = [line for line in message.text.splitlines() if line.strip()]
+        lines = _nonblank_lines(message.text)
         accepted = _accept(walk, message, position)
         if is_list:
             _read_list(walk, message, items)

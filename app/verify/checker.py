@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.collector import pauses_collector
 from app.errors import TooManyClaimsError
 from app.models import Transcript
 from app.verify.assessment import Assessment, assess_claim
@@ -116,6 +117,7 @@ def judged_verdict(
     )
 
 
+@pauses_collector
 def assess_all(
     claims: Sequence[tuple[Claim, bool]], source: SourceIndex, *, max_claims: int = MAX_CLAIMS
 ) -> list[Assessment]:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from app.collector import pauses_collector
 from app.llm.prompt import declared_version, numbered_transcript
 from app.models import Transcript
 from app.resources import prompts_dir, render_prompt
@@ -46,6 +47,7 @@ def _claim_line(text: str) -> str:
     return _CLOSING_TAG.sub("</ ", _LINE_BREAKS.sub(" ", text)).strip()
 
 
+@pauses_collector
 def judge_messages(
     claims: Sequence[JudgeRequest], transcript: Transcript
 ) -> list[ChatCompletionMessageParam]:

@@ -15,20 +15,19 @@ every query term in a Python loop (linear in the corpus per term).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import math
 import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain
 from operator import add, itemgetter
 
+from app.collector import collector_paused
 from app.models import Message, Transcript, clock_seconds, hhmm
 from app.verify.assignment_cues import RECAP
 from app.verify.assignments import FollowUp, find_follow_ups
@@ -183,21 +182,6 @@ def anchor_words(text: str, start: int, end: int) -> frozenset[str]:
     return frozenset(content_stems(" ".join(reversed(left)) + " " + " ".join(right)))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """CPython's cyclic collector off while an index is built: building allocates a few hundred
-    thousand small containers (postings, documents, sets) that the collector would otherwise
-    walk, with the whole heap, many times over; none of them is garbage."""
-    enabled = gc.isenabled()
-    if enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _fingerprint(transcript: Transcript) -> bytes:
     """A digest of everything the transcript holds (its JSON): equal digests, equal chats."""
     return hashlib.sha256(transcript.model_dump_json().encode()).digest()
@@ -238,7 +222,7 @@ class SourceIndex:
                 if key in cls._kept:
                     cls._kept.move_to_end(key)
             return found
-        with _collector_paused():
+        with collector_paused():  # (see app/collector.py)
             index = cls(transcript)
         with cls._kept_lock:
             cls._kept[key] = index
