@@ -35,6 +35,9 @@ NAME_FIRST = re.compile(
     r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+(?::|—|–|-(?=[ \t]))[ \t]*+(?P<task>\S.*)$"
 )
 # "Maria: the pgbouncer alert" in prose (a dash there is an address: "Alex — thanks").
+# "ana: make the alert page", "- @kofi: drop the pin": a message (a lead's list line) that
+# opens with a name and a colon gives that person work (read by the owner and polarity checks).
+WORK_LINE = re.compile(r"\A[ \t*_-]*+@?+(?P<name>[A-Za-z][\w.-]{0,40}+)[ \t]*+:[ \t]")
 NAME_COLON = re.compile(r"^@?+(?P<name>[A-Za-z][\w.'’]{0,30}+)[ \t]*+:[ \t]*+(?P<task>\S.*)$")
 # "Ravi to take the runbook", "Priya will handle alerting", "Nina owns it".
 NAME_VERB = re.compile(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from app.verify.assignment_cues import WORK_LINE
 from app.verify.assignments import FollowUp, task_stems
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.mood import PLANNED_HEADING, is_past_form
@@ -145,17 +146,13 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
     return sorted(scored, key=lambda pair: -pair[0])
 
 
-# "ana: make the alert page", "- @kofi: drop the pin": a line of a list that opens with a name.
-_LIST_OWNER = re.compile(r"\A[ \t*_-]*+@?+(?P<name>[A-Za-z][\w.-]{0,40}+)[ \t]*+:[ \t]")
-
-
 def _cited_list_owner(ctx: ClaimContext, task: frozenset[str]) -> tuple[str, MessageDoc] | None:
     """The person a cited message gives the work to by opening with their name ("ana: page on
     LdapReplicationLag per consumer", one line of a lead's list): the message's words after the
     name must say the task (`TASK_MATCH` of its weight, two words at least). Read only in the
     messages the claim cites, for work the chat's follow-ups did not match."""
     for doc in ctx.cited_docs:
-        match = _LIST_OWNER.match(doc.message.text)
+        match = WORK_LINE.match(doc.message.text)
         if match is None:
             continue
         who = ctx.source.people.resolve(match["name"])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.verify.assignment_cues import WORK_LINE
 from app.verify.components import components_in, kind_phrases
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.entities import family, identifiers, squash
@@ -303,15 +304,10 @@ def same_predicate_other_way(
     return bool(_predicates(part_facts) & clause.stems)
 
 
-# "kofi: schema check on inbound csv headers before load": a line that opens with a name and
-# a colon gives that person work; it states nothing about how things are now.
-_WORK_LINE = re.compile(r"\A[ \t*_-]*+@?+(?P<name>[A-Za-z][\w.-]{0,40}+)[ \t]*+:[ \t]")
-
-
 def _gives_work(ctx: ClaimContext, doc: MessageDoc) -> bool:
     """True for a message that opens with a participant's name and a colon (a line of a lead's
     list of follow-ups): what it describes is work to do, so no state it implies is hard."""
-    match = _WORK_LINE.match(doc.message.text)
+    match = WORK_LINE.match(doc.message.text)
     return match is not None and ctx.source.people.resolve(match["name"]) is not None
 
 
