@@ -57,6 +57,10 @@ _TRIGGER_NOUN = re.compile(
     re.IGNORECASE,
 )
 
+# every sentence: `matching` with it keeps the tests that do not depend on a cue (not registered
+# in `cues.FAMILIES`: it is no vocabulary)
+_ANY = cues.CueFamily("any", "every sentence", re.compile(""))
+
 
 class _Finder:
     """Walks the chat once per kind, never giving one message two events at its own time. A
@@ -69,13 +73,21 @@ class _Finder:
         ]
         self.used: set[int] = set()
         self.events: list[Event] = []
+        # `matching`'s tests that do not depend on the cue, done once per message: each kind's
+        # walk then only asks its cue of the sentences that report something
+        self._reportable: list[tuple[Message, list[Sentence]]] = []
+        for message in self.messages:
+            reportable = matching(chat, message, _ANY)
+            if reportable:
+                self._reportable.append((message, reportable))
 
     def candidates(self, pattern: cues.CueFamily, after: int = 0) -> list[list[Sentence]]:
         found = []
-        for message in self.messages:
-            if message.id < after or message.id in self.used:
+        used = self.used
+        for message, reportable in self._reportable:
+            if message.id < after or message.id in used:
                 continue
-            sentences = matching(self.chat, message, pattern)
+            sentences = [s for s in reportable if pattern(s.lower)]
             if sentences:
                 found.append(sentences)
         return found
