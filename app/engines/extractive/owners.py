@@ -172,16 +172,16 @@ def match_by_words(text: str, items: list[Item]) -> Item | None:
     wanted = content_words(text) - _GENERIC
     if not wanted or not items:
         return None
-    df: dict[str, int] = {}
-    for item in items:
-        for word in item.words:
-            df[word] = df.get(word, 0) + 1
+    # only items sharing a word can score; an item sharing none scores 0 and cannot stand out
+    shared = [(n, found) for n, item in enumerate(items) if (found := wanted & item.words)]
+    if not shared:
+        return None
+    df = {w: sum(1 for item in items if w in item.words) for _, found in shared for w in found}
     scored = sorted(
-        ((sum(_weight(w) / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
-        reverse=True,
+        ((sum(_weight(w) / df[w] for w in found), n) for n, found in shared), reverse=True
     )
-    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
-    if best[0] >= 1.0 and best[0] > runner_up[0]:
+    best, runner_up = scored[0], scored[1][0] if len(scored) > 1 else 0.0
+    if best[0] >= 1.0 and best[0] > runner_up:
         return items[best[1]]
     return None
 
