@@ -298,14 +298,22 @@ def _revised(
 
 def states_count(chat: Chat) -> bool:
     """True when the chat gives a count of affected customers, users, orders or requests."""
-    return any(AFFECTED_COUNT.search(s.raw) for s in chat.all_sentences())
+    return any(AFFECTED_COUNT.search(raw) for raw in _distinct_raw(chat))
 
 
 def states_money(chat: Chat) -> bool:
     """True when the chat gives an amount of money (revenue, refunds, credits)."""
-    return any(MONEY.search(s.raw) for s in chat.all_sentences())
+    return any(MONEY.search(raw) for raw in _distinct_raw(chat))
 
 
 def states_impact_start(chat: Chat) -> bool:
     """True when a message says when impact began ("errors since 09:05")."""
-    return any(_START.search(s.raw) and IMPACT_CONTEXT(s.lower) for s in chat.all_sentences())
+    return any(
+        _START.search(s.raw) and IMPACT_CONTEXT(s.lower)
+        for s in {s.raw: s for s in chat.all_sentences()}.values()
+    )
+
+
+def _distinct_raw(chat: Chat) -> list[str]:
+    """Every sentence of the chat as written, each text once (a repeated one is read once)."""
+    return list(dict.fromkeys(s.raw for s in chat.all_sentences()))

@@ -158,6 +158,8 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
     # rotation"): each clause that points at another item adds it
     found = [best] if best is not None else []
     for clause in _CLAUSE.split(sentence):
+        if clause == sentence:
+            continue  # one clause: the whole sentence, matched above
         other = match_by_words(clause, items)
         if other is not None and other not in found:
             found.append(other)
