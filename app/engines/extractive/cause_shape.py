@@ -200,12 +200,14 @@ def shaped_causes(chat: Chat, skip_ids: set[int], ruled: RuledOut) -> list[Shape
             why = [s for s in chat.sentences(asked) if is_question(s.raw)]
             if asked.author != message.author and any(cc.WHY_QUESTION(s.lower) for s in why):
                 answers_why = True  # the answer to "why ...?", not the "no" to "could it be ...?"
+        acted_later = [words for m in later[1:] for words in acted[m]]
+        acted_words = set().union(*acted_later)
         for sentence in sentences:
             own = content_words(sentence.raw) - _GENERIC
             value = _form(sentence.lower)
             overlap = 0.0
-            for m in later[1:]:
-                for words in acted[m]:
+            if own & acted_words:  # else no action after it shares a word: no overlap
+                for words in acted_later:
                     shared = own & words
                     overlap = max(overlap, sum(1 / frequency[w] for w in shared))
             value += min(2.0, 2 * overlap)
