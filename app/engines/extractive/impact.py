@@ -247,10 +247,16 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
     by_number: dict[str, list[int]] = {}  # a number -> the candidates stating it
     superseded: set[int] = set()
     recent = 0  # messages since the last impact statement or "impact?" question
+    # a message's candidate depends on its text alone (its sentences, in this chat's roster)
+    read: dict[tuple[str, bool], tuple[int, list[str]]] = {}
     for message in chat.messages:
         if message.id in skip_ids:
             continue
-        value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        follows = recent <= 2 and bool(candidates)
+        known = read.get((message.text, follows))
+        if known is None:
+            known = read[(message.text, follows)] = _candidate(chat, message, follows)
+        value, kept = known[0], list(known[1])
         if kept and FIGURE_REVISION(message.text.lower()):
             kept = _revised(by_number, superseded, kept, message.text)
             value = value if kept else 0

@@ -208,9 +208,15 @@ def match_by_words(text: str, items: list[Item]) -> Item | None:
     return None
 
 
+_WEIGHTS: dict[str, float] = memo.table()
+
+
 def _weight(word: str) -> float:
     """An identifier ("r8", "pg_wal", "v2.3") names one thing; a plain word may name several."""
-    return 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+    known = _WEIGHTS.get(word)
+    if known is None:
+        known = _WEIGHTS[word] = 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+    return known
 
 
 def claims(lower: str) -> bool:
