@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.engines.extractive import cause_cues as cc
-from app.engines.extractive import cues
+from app.engines.extractive import cues, memo
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.cues import cue, family
@@ -137,7 +137,18 @@ def _states(sentence: Sentence, ruled: RuledOut) -> bool:
     return len(content_words(sentence.raw) - _GENERIC) >= _MIN_WORDS
 
 
+_ACTS: dict[str, bool] = memo.table()
+
+
 def _acts(sentence: Sentence) -> bool:
+    """An action taken or under way (a function of the sentence's words, read once per text)."""
+    known = _ACTS.get(sentence.raw)
+    if known is None:
+        known = _ACTS[sentence.raw] = _reads_as_act(sentence)
+    return known
+
+
+def _reads_as_act(sentence: Sentence) -> bool:
     lower = sentence.lower
     if is_question(sentence.raw) or cues.WEIGHED(lower) or cues.REQUEST(lower):
         return False
