@@ -67,7 +67,17 @@ _DOING = cue(
 
 def reports_action(lower: str) -> bool:
     """A sentence that opens with the action its speaker took ("restarted the workers")."""
-    return bool(_DOING.search(lower))
+    return _opens_with_action(lower)
+
+
+_OPENS_WITH_ACTION: dict[str, bool] = memo.table()
+
+
+def _opens_with_action(lower: str) -> bool:
+    known = _OPENS_WITH_ACTION.get(lower)
+    if known is None:
+        known = _OPENS_WITH_ACTION[lower] = bool(_DOING.search(lower))
+    return known
 
 
 _NO = cue(r"^\W{0,3}+(?:no|nope|nah|negative)\b")
@@ -187,12 +197,24 @@ def shaped_causes(chat: Chat, skip_ids: set[int], ruled: RuledOut) -> list[Shape
         ]
     order = {n: k for k, n in enumerate(human)}
     opening = opening_report(chat, skip_ids)
+    # `_states` of a sentence that does not open with an action reads its words alone (and
+    # `ruled`, the same for the whole call): such a sentence is judged once per text
+    stated: dict[str, bool] = {}
+
+    def stating(sentence: Sentence) -> bool:
+        known = stated.get(sentence.raw)
+        if known is None:
+            known = _states(sentence, ruled)
+            if not _opens_with_action(sentence.lower):
+                stated[sentence.raw] = known
+        return known
+
     scored: list[ShapedCause] = []
     for n in human:
         message = messages[n]
         if message.id in opening:
             continue  # the report that opens the chat tells what broke, not why
-        sentences = [s for s in chat.sentences(message) if _states(s, ruled)]
+        sentences = [s for s in chat.sentences(message) if stating(s)]
         if not sentences:
             continue
         # what the messages around this one say is the same for each of its sentences
