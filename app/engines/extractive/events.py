@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from app.engines.extractive import cues
+from app.engines.extractive import cues, memo
 from app.engines.extractive.chat import Chat, Finding, Sentence, clock
 from app.engines.extractive.text import is_list_line, is_question, join_sentences
 from app.models import Message, TimelineKind, clock_seconds, times_in_text
@@ -56,11 +56,21 @@ def matching(chat: Chat, message: Message, pattern: cues.CueFamily) -> list[Sent
     ]
 
 
+_QUOTE_PARTS: dict[str, bool] = memo.table()
+
+
 def part_of_a_quote(raw: str) -> bool:
     """A piece of a quotation that spans sentences (an address, a customer's email pasted in
     quotes): it opens or closes a quote it does not finish, so it is not the speaker's report.
     A sentence that is one quote in single quotes ("'some users can't log in, investigating'")
-    is words drafted for a message, not a report either."""
+    is words drafted for a message, not a report either. Read once per text."""
+    known = _QUOTE_PARTS.get(raw)
+    if known is None:
+        known = _QUOTE_PARTS[raw] = _is_quote_part(raw)
+    return known
+
+
+def _is_quote_part(raw: str) -> bool:
     if raw.count('"') % 2 == 1 or raw.count("“") != raw.count("”"):
         return True
     return bool(_QUOTED_WHOLE.match(raw))
