@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from app.models import Transcript, hhmm
+from app.render.personal import mask_personal_data
 
 # Copy-paste clutter: edit markers, thread footers, reactions (":+1: 3", "👍 2", a bare
 # ":eyes:" or emoji). A count after a reaction goes with it only at the end of the text or
@@ -59,9 +60,14 @@ def clean_text(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
+def printed_text(text: str) -> str:
+    """Cleaned text as a draft prints it: customer personal data masked (`personal`)."""
+    return mask_personal_data(clean_text(text))
+
+
 def inline_markdown(text: str) -> str:
     """Cleaned text that cannot open a Markdown block when it starts a line, nor a table."""
-    text = clean_text(text).replace("|", "\\|")
+    text = printed_text(text).replace("|", "\\|")
     if _BLOCK_START.match(text):
         return "\\" + text
     return text
@@ -69,7 +75,7 @@ def inline_markdown(text: str) -> str:
 
 def table_cell(text: str) -> str:
     """Cleaned text safe inside a Markdown table cell."""
-    return clean_text(text).replace("|", "\\|")
+    return printed_text(text).replace("|", "\\|")
 
 
 # "Phase I", "World War I", "Type I error": a capital I after a word that counts a series, or
