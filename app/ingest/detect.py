@@ -17,12 +17,16 @@ its headers, on lines the best one does not explain, are by people the best one 
 (a Slack copy pasted in two layouts, a quote-marked part and an unquoted part). A single such
 line stays in the message above it and is reported (`stray_lines`): its attribution is
 uncertain. `untimed` is tried only when no timed format qualifies. Cost: formats x lines, one
-anchored match each.
+anchored match each; but most formats are tried only where they could find a header at all
+(`header_candidates`): every header they read holds a clock (or Slack's 'N minutes ago' or 'just
+now') on its own line or on the one or two lines below it, so the lines far from any are passed
+over without calling the recogniser, with the same scores.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from app.ingest.formats import DETECTION_ORDER, line_format
@@ -32,6 +36,26 @@ from app.ingest.normalise import SourceLine
 _JSON_START = re.compile(r"\A\s*+(?:\{|\[\s*+(?:[{\]\"]|\Z))")
 _MAX_FENCED = 200
 _MIXABLE = frozenset(DETECTION_ORDER) - {"incident-timeline"}
+
+# What every header of the formats below holds on one of the lines it reads: a clock
+# (`clock.CLOCK_PATTERN`, whose hour and minute always read `\d:[0-5]\d`), or Slack's 'N minutes
+# ago' / 'just now' (which `_SLACK_HEADER` and `_SLACK_TIME` accept instead). Literals and one
+# class each: linear.
+_TIMEISH = re.compile(r"\d:[0-5]\d|ago|just now")
+# Formats whose recogniser reads the header line alone (`match_line`, no stack, no covered or
+# footer lines): a header needs a clock on its own line.
+_ONE_LINE = frozenset(
+    {
+        "datetime-inline", "whatsapp", "zoom-chat", "irc", "discord-copy", "bracket-inline",
+        "bracket-header", "teams-classic", "plain-inline",
+    }
+)  # fmt: skip
+# Formats that add `stacked._stack` (a name line above a time line, or above a badge line or the
+# repeated name and then the time line) to a one-line time or header line: a header at line i
+# needs the clock on line i, on line i + 1, or on line i + 2 with a line i + 1 that is not blank.
+# Teams (preview and quoted-reply blocks read further down) and the incident timeline (stamps
+# below their entries) are scored on every line.
+_NAME_ABOVE_TIME = frozenset({"slack-thread", "mattermost-copy", "google-chat-copy", "slack-copy"})
 
 
 @dataclass(frozen=True)
@@ -97,36 +121,71 @@ def short_fences(lines: list[SourceLine]) -> list[bool]:
     return inside
 
 
+def timeish_lines(keys: list[str]) -> list[bool]:
+    """Per line: whether it holds a clock, 'ago' or 'just now' (see `header_candidates`)."""
+    search = _TIMEISH.search
+    return [bool(key) and search(key) is not None for key in keys]
+
+
+def header_candidates(
+    name: str, fmt: LineFormat, keys: list[str], timeish: list[bool]
+) -> Sequence[int]:
+    """The lines on which `fmt` can find a header, in order: every line, or for the formats of
+    `_ONE_LINE` and `_NAME_ABOVE_TIME` (as built, with nothing mixed in) only those whose
+    header would hold its clock where the recogniser reads it. A superset of the lines where
+    `fmt.matcher()` answers, so scoring these lines only gives the same score."""
+    plain = not (fmt.also or fmt.covered or fmt.footers)
+    if plain and name in _ONE_LINE and fmt.match_stack is None:
+        return [index for index, hit in enumerate(timeish) if hit]
+    if plain and name in _NAME_ABOVE_TIME:
+        last = len(keys) - 1
+        return [
+            index
+            for index, hit in enumerate(timeish)
+            if hit
+            or (
+                index < last
+                and (
+                    timeish[index + 1]
+                    or (index + 1 < last and keys[index + 1] != "" and timeish[index + 2])
+                )
+            )
+        ]
+    return range(len(keys))
+
+
 def score_format(
-    name: str, fmt: LineFormat, keys: list[str], inside: list[bool], thread_chrome: bool
+    name: str,
+    fmt: LineFormat,
+    keys: list[str],
+    inside: list[bool],
+    thread_chrome: bool,
+    candidates: Sequence[int] | None = None,
 ) -> FormatScore:
-    """Score one line format on every line of the text."""
+    """Score one line format on every line of the text (on `candidates` only, when given:
+    lines where the format can find a header; the others cannot change the score)."""
     if name == "slack-thread" and not thread_chrome:
         return FormatScore(name, 0, 0, False, None)  # decided before scoring every line
-    headers, rank, first_rank, cues = 0, 0, None, 0
+    headers, first_rank, cues = 0, None, 0
     authors: set[str] = set()
     by_line: dict[int, str | None] = {}
     starts = False
-    skip = 0
+    free = 0  # the first line not taken by the last header's span
     match = fmt.matcher()
-    for index, key in enumerate(keys):
-        if skip:
-            skip -= 1
-            continue
-        if not key:
+    for index in range(len(keys)) if candidates is None else candidates:
+        if index < free or not keys[index]:
             continue
         header = None if inside[index] else match(keys, index)
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue
             by_line[index] = header.author
-            skip = header.span - 1
+            free = index + header.span
             if header.author:
                 authors.add(header.author.lower())
-            if first_rank is None:
-                first_rank = rank
-                starts = rank == 0
-        rank += 1
+            if first_rank is None:  # no line before the first header is taken by a span
+                first_rank = sum(1 for key in keys[:index] if key)
+                starts = first_rank == 0
     return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line)
 
 
@@ -136,8 +195,17 @@ def detect_format(lines: list[SourceLine]) -> Detection:
     inside = short_fences(lines)
     thread_chrome = any(line.ui == "thread" for line in lines)
     tuned = {name: line_format(name, keys) for name in DETECTION_ORDER}
+    timeish = timeish_lines(keys)
     scores = [
-        score_format(name, tuned[name][0], keys, inside, thread_chrome) for name in DETECTION_ORDER
+        score_format(
+            name,
+            tuned[name][0],
+            keys,
+            inside,
+            thread_chrome,
+            header_candidates(name, tuned[name][0], keys, timeish),
+        )
+        for name in DETECTION_ORDER
     ]
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)
