@@ -18,9 +18,9 @@ its headers, on lines the best one does not explain, are by people the best one 
 line stays in the message above it and is reported (`stray_lines`): its attribution is
 uncertain. `untimed` is tried only when no timed format qualifies. Cost: formats x lines, one
 anchored match each; but most formats are tried only where they could find a header at all
-(`header_candidates`): every header they read holds a clock (or Slack's 'N minutes ago' or 'just
-now') on its own line or on the one or two lines below it, so the lines far from any are passed
-over without calling the recogniser, with the same scores.
+(`candidates.header_candidates`): every header they read holds a clock (or Slack's 'N minutes
+ago' or 'just now') on its own line or on the one or two lines below it, so the lines far from
+any are passed over without calling the recogniser, with the same scores.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.ingest.candidates import header_candidates, timeish_lines
 from app.ingest.formats import DETECTION_ORDER, line_format
 from app.ingest.line_formats import LineFormat
 from app.ingest.normalise import SourceLine
@@ -36,26 +37,6 @@ from app.ingest.normalise import SourceLine
 _JSON_START = re.compile(r"\A\s*+(?:\{|\[\s*+(?:[{\]\"]|\Z))")
 _MAX_FENCED = 200
 _MIXABLE = frozenset(DETECTION_ORDER) - {"incident-timeline"}
-
-# What every header of the formats below holds on one of the lines it reads: a clock
-# (`clock.CLOCK_PATTERN`, whose hour and minute always read `\d:[0-5]\d`), or Slack's 'N minutes
-# ago' / 'just now' (which `_SLACK_HEADER` and `_SLACK_TIME` accept instead). Literals and one
-# class each: linear.
-_TIMEISH = re.compile(r"\d:[0-5]\d|ago|just now")
-# Formats whose recogniser reads the header line alone (`match_line`, no stack, no covered or
-# footer lines): a header needs a clock on its own line.
-_ONE_LINE = frozenset(
-    {
-        "datetime-inline", "whatsapp", "zoom-chat", "irc", "discord-copy", "bracket-inline",
-        "bracket-header", "teams-classic", "plain-inline",
-    }
-)  # fmt: skip
-# Formats that add `stacked._stack` (a name line above a time line, or above a badge line or the
-# repeated name and then the time line) to a one-line time or header line: a header at line i
-# needs the clock on line i, on line i + 1, or on line i + 2 with a line i + 1 that is not blank.
-# Teams (preview and quoted-reply blocks read further down) and the incident timeline (stamps
-# below their entries) are scored on every line.
-_NAME_ABOVE_TIME = frozenset({"slack-thread", "mattermost-copy", "google-chat-copy", "slack-copy"})
 
 
 @dataclass(frozen=True)
@@ -119,39 +100,6 @@ def short_fences(lines: list[SourceLine]) -> list[bool]:
                         inside[i] = True
                 opening = None
     return inside
-
-
-def timeish_lines(keys: list[str]) -> list[bool]:
-    """Per line: whether it holds a clock, 'ago' or 'just now' (see `header_candidates`)."""
-    search = _TIMEISH.search
-    return [bool(key) and search(key) is not None for key in keys]
-
-
-def header_candidates(
-    name: str, fmt: LineFormat, keys: list[str], timeish: list[bool]
-) -> Sequence[int]:
-    """The lines on which `fmt` can find a header, in order: every line, or for the formats of
-    `_ONE_LINE` and `_NAME_ABOVE_TIME` (as built, with nothing mixed in) only those whose
-    header would hold its clock where the recogniser reads it. A superset of the lines where
-    `fmt.matcher()` answers, so scoring these lines only gives the same score."""
-    plain = not (fmt.also or fmt.covered or fmt.footers)
-    if plain and name in _ONE_LINE and fmt.match_stack is None:
-        return [index for index, hit in enumerate(timeish) if hit]
-    if plain and name in _NAME_ABOVE_TIME:
-        last = len(keys) - 1
-        return [
-            index
-            for index, hit in enumerate(timeish)
-            if hit
-            or (
-                index < last
-                and (
-                    timeish[index + 1]
-                    or (index + 1 < last and keys[index + 1] != "" and timeish[index + 2])
-                )
-            )
-        ]
-    return range(len(keys))
 
 
 def score_format(
