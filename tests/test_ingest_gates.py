@@ -3,7 +3,8 @@
 `may_end_in_time` is False only for lines that none of the patterns it guards can match,
 `LineFormat.matcher` answers exactly as `LineFormat.match` for every line of every fixture, and
 detection's `header_candidates` keeps every line where a format's matcher finds a header (so
-scoring only those lines gives every format the same score).
+scoring only those lines gives every format the same score), and `ui_kind`'s first-character
+test never turns decoration away.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from app.ingest.detect import (
     timeish_lines,
 )
 from app.ingest.formats import DETECTION_ORDER, line_format
-from app.ingest.normalise import normalise
+from app.ingest.normalise import decoration_kind, normalise, ui_kind
 
 DATA = Path(__file__).parent / "data"
 _GUARDED = (_SLACK_HEADER, _DISCORD_HEADER, _TIME_ONLY)
@@ -132,3 +133,32 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
 def test_header_candidates_keep_every_header_of_generated_chats(keys: list[str]) -> None:
     _assert_candidates_keep_every_header(keys, "generated")
+
+
+_DECORATION = [
+    "---", "* * *", "___", "===", ":+1: 3", "👍 2", "15 replies", "Thread", "thread in #ops",
+    "Also sent to the channel", "View thread", "view 3 more replies", "replied to a thread:",
+    "Last reply 2 days agoView thread", "today at 10:02 view thread", "an hour ago view thread",
+    "2 Like reactions.", "New messages", "unread message", "3 new messages", "Last read",
+    "Has context menu", "(edited)", "Edited", "bearbeitet", "ſhow 2 more replies",
+    "ſhow 2 more replieſ", "Ｖiew thread", "١٢ replies", "٣ Like reactions.",
+]  # fmt: skip
+
+
+def test_the_decoration_gate_agrees_on_fixture_and_decoration_lines() -> None:
+    keys = [line.key.strip() for path in sorted(DATA.rglob("*.txt"))
+            for line in normalise(path.read_text(encoding="utf-8-sig"))]  # fmt: skip
+    keys += _DECORATION + [d.upper() for d in _DECORATION] + [d.lower() for d in _DECORATION]
+    found = [key for key in keys if decoration_kind(key)]
+    assert len(found) > 40
+    assert all(ui_kind(key) == decoration_kind(key) for key in keys)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.sampled_from(_DECORATION),
+    st.text(alphabet=st.sampled_from(list(" ([:*-_=1٣ſKİıAaTtVvSs👍")), max_size=3),
+)
+def test_the_decoration_gate_never_turns_decoration_away(line: str, prefix: str) -> None:
+    for key in (prefix + line, line.swapcase(), prefix):
+        assert ui_kind(key) == decoration_kind(key)

@@ -118,8 +118,25 @@ def split_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.split("\n")]
 
 
+# The ASCII characters a decoration line can start with: the rules' and reactions' marks, the
+# digits of counts, '(' of '(edited)', and the first letters of the chrome words in either case.
+# A line starting with any other ASCII character (a '[09:14]' header, most prose) is none; one
+# starting with a non-ASCII character (an emoji, a Unicode digit, the 'ſ' or 'K' that
+# IGNORECASE folds to 's' and 'k') is always tried.
+_UI_FIRST = frozenset(" \t-*_=:(0123456789" + "tavsrlynuhebTAVSRLYNUHEB")
+
+
 def ui_kind(key: str) -> str | None:
     """The kind of app decoration a normalised line is, or None for a person's words."""
+    if not key or len(key) > 80:
+        return None
+    if key[0] not in _UI_FIRST and key[0].isascii():
+        return None  # no pattern below can match (see `_UI_FIRST`)
+    return decoration_kind(key)
+
+
+def decoration_kind(key: str) -> str | None:
+    """`ui_kind` without its first-character test: every pattern tried."""
     if not key or len(key) > 80:
         return None
     if _RULE.match(key):
