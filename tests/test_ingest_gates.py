@@ -23,7 +23,14 @@ from app.ingest.detect import (
     timeish_lines,
 )
 from app.ingest.formats import DETECTION_ORDER, line_format
-from app.ingest.normalise import decoration_kind, normalise, ui_kind
+from app.ingest.normalise import (
+    _BULLET,
+    _BULLET_MARKS,
+    _QUOTE,
+    decoration_kind,
+    normalise,
+    ui_kind,
+)
 
 DATA = Path(__file__).parent / "data"
 _GUARDED = (_SLACK_HEADER, _DISCORD_HEADER, _TIME_ONLY)
@@ -126,11 +133,15 @@ _PIECES = [
     "1/15/2025 10:02 AM", "[1/15/2025 10:02 AM] Brown, Marcus", "10:02:33 From Bob Li to Everyone:",
     "[1/2/25, 10:02:33] Priya: text", "2025-05-20 16:02:10 name: text", "[23:48] <kofi> hi",
     ":flag-jp:  11:34 AM", "rolling back", "p99 is 4s", "", "", "Datadog", "Sara 9:12 p.m.",
+    "rolling back... by Brown, Marcus", "Brown, Marcus", "3/17/2025 6:07 AM", "End Reference",
+    "Begin Reference, checkout is down by Hoffmann, Timo", "Hoffmann, Timo", "Yesterday 10:02 AM",
+    "Profile picture of Brown, Marcus. Brown, Marcus", "White, Christian8/31 10:28 AM",
+    "rolling back, has an attachment.", "Begin Reference, rolling back by Brown, Marcus",
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=16))
 def test_header_candidates_keep_every_header_of_generated_chats(keys: list[str]) -> None:
     _assert_candidates_keep_every_header(keys, "generated")
 
@@ -162,3 +173,12 @@ def test_the_decoration_gate_agrees_on_fixture_and_decoration_lines() -> None:
 def test_the_decoration_gate_never_turns_decoration_away(line: str, prefix: str) -> None:
     for key in (prefix + line, line.swapcase(), prefix):
         assert ui_kind(key) == decoration_kind(key)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t>-*•+·x\u00a0")), max_size=14))
+def test_the_quote_and_bullet_tests_keep_every_match(line: str) -> None:
+    if _QUOTE.match(line):
+        assert ">" in line[:4]
+    if _BULLET.match(line):
+        assert _BULLET_MARKS.intersection(line[:9])

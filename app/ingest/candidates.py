@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from app.ingest.line_formats import LineFormat
+from app.ingest.stacked import _PREVIEW_BY, _REFERENCE
 
 # What every header of the formats below holds on one of the lines it reads: a clock
 # (`clock.CLOCK_PATTERN`, whose hour and minute always read `\d:[0-5]\d`), or Slack's 'N minutes
@@ -30,9 +31,12 @@ _ONE_LINE = frozenset(
 # Formats that add `stacked._stack` (a name line above a time line, or above a badge line or the
 # repeated name and then the time line) to a one-line time or header line: a header at line i
 # needs the clock on line i, on line i + 1, or on line i + 2 with a line i + 1 that is not blank.
-# Teams (preview and quoted-reply blocks read further down) and the incident timeline (stamps
-# below their entries) are scored on every line.
+# Current Teams (`stacked._teams_stack`) reads the same, except from a preview line (it holds
+# ' by ', the author after it) or a quoted reply's 'Begin Reference,' line, which are kept too.
+# The incident timeline (stamps below their entries; a bold stamp's markers split its clock) is
+# tried on every line.
 _NAME_ABOVE_TIME = frozenset({"slack-thread", "mattermost-copy", "google-chat-copy", "slack-copy"})
+_TEAMS = "teams-copy"
 
 
 def timeish_lines(keys: list[str]) -> list[bool]:
@@ -51,12 +55,10 @@ def header_candidates(
     plain = not (fmt.also or fmt.covered or fmt.footers)
     if plain and name in _ONE_LINE and fmt.match_stack is None:
         return [index for index, hit in enumerate(timeish) if hit]
-    if plain and name in _NAME_ABOVE_TIME:
+    if plain and (name in _NAME_ABOVE_TIME or name == _TEAMS):
         last = len(keys) - 1
-        return [
-            index
-            for index, hit in enumerate(timeish)
-            if hit
+        stacked = [
+            hit
             or (
                 index < last
                 and (
@@ -64,5 +66,13 @@ def header_candidates(
                     or (index + 1 < last and keys[index + 1] != "" and timeish[index + 2])
                 )
             )
+            for index, hit in enumerate(timeish)
         ]
+        if name == _TEAMS:
+            return [
+                index
+                for index, key in enumerate(keys)
+                if stacked[index] or _PREVIEW_BY in key or key.startswith(_REFERENCE)
+            ]
+        return [index for index, hit in enumerate(stacked) if hit]
     return range(len(keys))
