@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import fsum
 
 from app.fold import word_key
 from app.models import Message
@@ -117,7 +118,8 @@ class _Walk:
             for word in words:
                 uses[word] = uses.get(word, 0) + 1
         scored = sorted(
-            ((sum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
+            # (summed exactly: a set's order follows the hash seed, see `context.idf_weight`)
+            ((fsum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
             reverse=True,
         )
         if not scored or scored[0][0] < 1.0:
