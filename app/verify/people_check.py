@@ -139,7 +139,7 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
         shared = task & follow_up.stems
         if not shared:
             continue
-        smaller = min(own, _weight(ctx, follow_up.stems)) or 1.0
+        smaller = min(own, ctx.source.follow_up_weight(follow_up)) or 1.0
         score = _weight(ctx, shared) / smaller
         if score >= TASK_MATCH and (len(shared) >= 2 or score >= 0.75):
             scored.append((score, follow_up))
