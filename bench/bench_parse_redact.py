@@ -1,7 +1,7 @@
 """Parse and redact of a long chat, now against a baseline revision, as a ratio.
 
 Run: `.venv/bin/python bench/bench_parse_redact.py [--messages 10000] [--runs 5]
-[--baseline 747296b]`.
+[--baseline 747296b] [--unique]`.
 
 The chat is `bench_verify.build_chat` (the sample chats replayed, `[HH:MM] Name` headers)
 with one of `bench_redact`'s secret pastes in every 100th message, written once and read by
@@ -11,7 +11,9 @@ alike, and times are CPU seconds of the process (`time.process_time`), so other 
 shared machine does not count. Prints best and median of `parse_transcript`
 and of `redact_transcript` for each side, the ratio of the medians (new / old), and whether
 both produced the same transcript and findings (a digest of their JSON): a speed-up must not
-change any output.
+change any output. `--unique` ends every message with a word of its own (as
+`bench_extract_offline.py --unique` does) before the pastes go in: the replay repeats its sample
+chats' texts, which caches keyed by a text profit from more than a real chat would.
 """
 
 from __future__ import annotations
@@ -55,12 +57,20 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--baseline", default="747296b", help="git revision to compare with")
+    parser.add_argument(
+        "--unique",
+        action="store_true",
+        help="end every message with a word of its own, so that no two texts are alike",
+    )
     args = parser.parse_args()
 
     from bench_redact import _SECRETS
-    from bench_verify import build_chat
+    from bench_verify import build_chat, with_unique_texts
 
-    blocks = build_chat(args.messages).split("\n\n[")
+    chat_text = build_chat(args.messages)
+    if args.unique:
+        chat_text = with_unique_texts(chat_text)
+    blocks = chat_text.split("\n\n[")
     for i in range(50, len(blocks), 100):  # a config paste or a token every 100 messages
         blocks[i] += "\n" + _SECRETS[(i // 100) % len(_SECRETS)]
     text = "\n\n[".join(blocks)
@@ -74,9 +84,10 @@ def main() -> None:
             runs["new"].append(_run(ROOT, chat))
 
     first = runs["new"][0]
+    unique = " every message unique;" if args.unique else ""
     print(
         f"{args.messages:,} requested messages -> {first['messages']} parsed, "
-        f"{first['findings']} findings; CPU seconds, {args.runs} runs each"
+        f"{first['findings']} findings;{unique} CPU seconds, {args.runs} runs each"
     )
     medians: dict[str, dict[str, float]] = {}
     for side, label in (("old", f"baseline {args.baseline}"), ("new", "this tree")):

@@ -262,7 +262,8 @@ def test_failed_claims_are_dropped_or_marked_unverified() -> None:
         ("token [REDACTED] leaked", "token a credential leaked"),
         ("ask @kofi for details", "ask the team for details"),
         ("Alexander is not Alex", "Alexander is not the team"),
-        ("checkout-service recovered at 09:22", "checkout-service recovered at 09:22"),
+        # a service written as code becomes plain words (issue 11 point 3)
+        ("checkout-service recovered at 09:22", "The checkout service recovered at 09:22"),
         ("PagerDuty paged the on-call", "Our monitoring paged the on-call"),
         (
             "we ran pg_cancel_backend on stuck queries",

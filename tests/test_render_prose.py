@@ -97,6 +97,60 @@ def test_first_person_is_restated_in_the_third_person(text: str, expected: str) 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a question puts the verb first; it agrees with its new subject
+        ("Are we sure the fix holds?", "Is the team sure the fix holds?"),
+        (
+            "Then: were we paged? Do I own it?",
+            "Then: was the team paged? Does the responder own it?",
+        ),
+        ("aren't we done yet", "Isn't the team done yet"),
+        # a present-tense verb after "we"/"I" takes its -s, an adverb between or not
+        ("so we need a rollback", "so the team needs a rollback"),
+        ("and we still try to page", "and the team still tries to page"),
+        ("but I think we go live", "but the responder thinks the team goes live"),
+        ("if I miss it", "if the responder misses it"),
+        # a past tense or a longer word is not the listed verb
+        ("and we needed a rollback", "and the team needed a rollback"),
+        ("and we used the runbook", "and the team used the runbook"),
+    ],
+)
+def test_third_person_agrees_with_the_team(text: str, expected: str) -> None:
+    assert third_person(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Phase I of the migration finished",
+        "the Phase I rollout",
+        "it predates World War I.",
+        "a Type I error in the report",
+        "the Henry I statue",
+        "I/O wait rose",
+    ],
+)
+def test_a_roman_numeral_i_is_no_pronoun(text: str) -> None:
+    assert third_person(text) == text
+    assert not first_person(text)
+    assert not first_person_singular(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Then I restarted it", "Then the responder restarted it"),
+        ("ping Ravi I restarted it", "ping Ravi the responder restarted it"),
+        ("Phase I is done and I merged it", "Phase I is done and the responder merged it"),
+    ],
+)
+def test_a_pronoun_after_a_capitalised_word_stays_a_pronoun(text: str, expected: str) -> None:
+    assert first_person(text)
+    assert third_person(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     ["# heading", "> quote", "- item", "+ item", "* item", "1. item", "2) item", "| a | b |"],
 )

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from app.verify import assignment_cues as cues
 from app.verify import components
+from app.verify import text as verify_text
 from app.verify.assignments import _numbers
 
 ROOT = Path(__file__).parent.parent
@@ -32,6 +33,8 @@ GATES: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (cues.VERB_NUMBER, lambda t: cues.DIGIT.search(t) is not None),
     # identifier_components: a system name has a '-' or a '.'
     (components._SYSTEM_TOKEN, lambda t: "-" in t or "." in t),
+    # `text.clauses`: a text without a clause mark is not split
+    (verify_text._CLAUSE_SPLIT, lambda t: verify_text._CLAUSE_MARK.search(t) is not None),
 ]
 _PIECES = [
     *cues.ORDINALS, "one", "item", "point", "bullet", "we", "someone", "one of us", "should",
@@ -45,7 +48,7 @@ _PIECES = [
     "i volunteer", "leave it with me", "on my plate", "i'd like to take", "owning", "handle",
     ":", "->", "→", "=>", "ok", "so", "take", "do", "#", "2", "12", "٣", "١٢", "and", "mine",
     "the runbook", "checkout-api", "pool.ntp.org", "a", "b2", "İ", "ı", "ſ", "\u212a", "\t",
-    " ", "  ", ".", "!", "?", ",", "\n",
+    " ", "  ", ".", "!", "?", ",", "\n", ";", "—", "–", " — ", "(a) ", "(b)", "Zed", "\u2028",
 ]  # fmt: skip
 
 

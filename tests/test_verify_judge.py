@@ -327,16 +327,17 @@ def test_a_claim_failed_only_by_reading_its_meaning_is_asked_not_final() -> None
 async def test_the_judge_overrules_a_meaning_check_and_its_verdict_ships(
     judge: LLMClaimJudge,
 ) -> None:
-    """A faithful paraphrase the polarity check reads as its opposite ("left without labels"
-    against "waiting on labels"; found on a dev incident's labelled answer): the rules alone
-    contradict it, the judge reads it and its "supported" ships."""
+    """A faithful paraphrase the polarity check reads as a possible opposite ("left without
+    labels" against "waiting on labels"; found on a dev incident's labelled answer): the rules
+    alone only flag it (the chat clause names labels, it reports none done), the judge reads it
+    and its "supported" ships."""
     chat = parse_transcript(
         "[08:14] Ana: update: 4,870 shipments are waiting on labels at Rotterdam and Poznań.\n"
         "[08:26] Ana: backlog cleared, all labels printed"
     )
     draft = "4,870 shipments were left without labels at Rotterdam and Poznań. [m1]"
     rules = verify_draft(draft, chat).claims[0]
-    assert rules.status == "contradicted" and "polarity:contradicted" in rules.checks
+    assert rules.status == "unconfirmed" and "polarity:flag" in rules.checks
     answer = {
         "verdicts": [{"index": 0, "status": "supported", "evidence": [1], "reason": "m1 says so"}]
     }

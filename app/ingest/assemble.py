@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from app.ingest.candidates import header_candidates, timeish_lines
 from app.ingest.clock import nearest_half_day
 from app.ingest.dates import DateMark
 from app.ingest.line_formats import LineFormat
@@ -122,19 +123,16 @@ def _candidates(
     """Every line's header (ignoring fences), and the quote depth the chat's headers share."""
     found: list[Header | None] = [None] * len(keys)
     depths: Counter[int] = Counter()
-    skip = 0
+    free = 0  # the first line not taken by the last header's span
     match = fmt.matcher()
-    for index, key in enumerate(keys):
-        if skip:
-            skip -= 1
-            continue
-        if not key:
-            continue
+    for index in header_candidates(fmt.name, fmt, keys, timeish_lines(keys)):
+        if index < free or not keys[index]:
+            continue  # the lines left out of the candidates have no header either
         header = match(keys, index)
         if header is not None:
             found[index] = header
             depths[lines[index].quote_depth] += 1
-            skip = header.span - 1
+            free = index + header.span
     base = depths.most_common(1)[0][0] if depths else 0
     return found, base
 

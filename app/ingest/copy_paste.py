@@ -166,7 +166,9 @@ def discord_copy_format(lines: list[str]) -> tuple[LineFormat, list[str]]:
     """
     dates: list[tuple[int, int, int]] = []
     for number, line in enumerate(lines, start=1):
-        match = _DISCORD_HEADER.match(line) if len(line) <= MAX_HEADER_CHARS else None
+        # every header has a clock's ':'; one test in C before the pattern
+        fits = len(line) <= MAX_HEADER_CHARS and ":" in line
+        match = _DISCORD_HEADER.match(line) if fits else None
         if match and match["a"] is not None and match["dsep"] == "/":
             dates.append((number, int(match["a"]), int(match["b"])))
     order, warnings = date_order(dates, default="month-first", format="discord-copy")

@@ -17,14 +17,19 @@ its headers, on lines the best one does not explain, are by people the best one 
 (a Slack copy pasted in two layouts, a quote-marked part and an unquoted part). A single such
 line stays in the message above it and is reported (`stray_lines`): its attribution is
 uncertain. `untimed` is tried only when no timed format qualifies. Cost: formats x lines, one
-anchored match each.
+anchored match each; but most formats are tried only where they could find a header at all
+(`candidates.header_candidates`): every header they read holds a clock (or Slack's 'N minutes
+ago' or 'just now') on its own line or on the one or two lines below it, so the lines far from
+any are passed over without calling the recogniser, with the same scores.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from app.ingest.candidates import header_candidates, timeish_lines
 from app.ingest.formats import DETECTION_ORDER, line_format
 from app.ingest.line_formats import LineFormat
 from app.ingest.normalise import SourceLine
@@ -98,35 +103,37 @@ def short_fences(lines: list[SourceLine]) -> list[bool]:
 
 
 def score_format(
-    name: str, fmt: LineFormat, keys: list[str], inside: list[bool], thread_chrome: bool
+    name: str,
+    fmt: LineFormat,
+    keys: list[str],
+    inside: list[bool],
+    thread_chrome: bool,
+    candidates: Sequence[int] | None = None,
 ) -> FormatScore:
-    """Score one line format on every line of the text."""
+    """Score one line format on every line of the text (on `candidates` only, when given:
+    lines where the format can find a header; the others cannot change the score)."""
     if name == "slack-thread" and not thread_chrome:
         return FormatScore(name, 0, 0, False, None)  # decided before scoring every line
-    headers, rank, first_rank, cues = 0, 0, None, 0
+    headers, first_rank, cues = 0, None, 0
     authors: set[str] = set()
     by_line: dict[int, str | None] = {}
     starts = False
-    skip = 0
+    free = 0  # the first line not taken by the last header's span
     match = fmt.matcher()
-    for index, key in enumerate(keys):
-        if skip:
-            skip -= 1
-            continue
-        if not key:
+    for index in range(len(keys)) if candidates is None else candidates:
+        if index < free or not keys[index]:
             continue
         header = None if inside[index] else match(keys, index)
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue
             by_line[index] = header.author
-            skip = header.span - 1
+            free = index + header.span
             if header.author:
                 authors.add(header.author.lower())
-            if first_rank is None:
-                first_rank = rank
-                starts = rank == 0
-        rank += 1
+            if first_rank is None:  # no line before the first header is taken by a span
+                first_rank = sum(1 for key in keys[:index] if key)
+                starts = first_rank == 0
     return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line)
 
 
@@ -136,8 +143,17 @@ def detect_format(lines: list[SourceLine]) -> Detection:
     inside = short_fences(lines)
     thread_chrome = any(line.ui == "thread" for line in lines)
     tuned = {name: line_format(name, keys) for name in DETECTION_ORDER}
+    timeish = timeish_lines(keys)
     scores = [
-        score_format(name, tuned[name][0], keys, inside, thread_chrome) for name in DETECTION_ORDER
+        score_format(
+            name,
+            tuned[name][0],
+            keys,
+            inside,
+            thread_chrome,
+            header_candidates(name, tuned[name][0], keys, timeish),
+        )
+        for name in DETECTION_ORDER
     ]
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)

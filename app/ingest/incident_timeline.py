@@ -84,6 +84,8 @@ def _month_date(name: str, day: str, year: str | None, hint: int | None) -> dt.d
 def _stamp(line: str, year: int | None = None) -> tuple[Header, re.Match[str]] | None:
     """The clock and date a line starts with (and the match, for what follows them); `year`
     dates a stamp that writes a month and day only."""
+    if ":" not in line:
+        return None  # every stamp has a clock's ':' (the bold markers dropped below hold none)
     if line[:1] in "*_":
         line = _BOLD.sub(r"\g<inner>", line, count=1)
     if len(line) > 400 or not line[:1].isalnum():

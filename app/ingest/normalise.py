@@ -49,6 +49,7 @@ _SPACES = dict.fromkeys(
 )
 _QUOTE = re.compile(r"\A(?:[ \t]{0,3}+>)++[ \t]?+")
 _BULLET = re.compile(r"\A[ \t]{0,8}+[-*•+·][ \t]++(?=\S)")
+_BULLET_MARKS = frozenset("-*•+·")  # a bullet is one of these within a line's first 9
 _RULE = re.compile(
     r"\A[ \t]{0,3}+(?:(?:-[ \t]*+){3,}+|(?:\*[ \t]*+){3,}+|(?:_[ \t]*+){3,}+|={3,}+)\Z"
 )
@@ -118,8 +119,25 @@ def split_lines(text: str) -> list[str]:
     return [line.rstrip() for line in text.split("\n")]
 
 
+# The ASCII characters a decoration line can start with: the rules' and reactions' marks, the
+# digits of counts, '(' of '(edited)', and the first letters of the chrome words in either case.
+# A line starting with any other ASCII character (a '[09:14]' header, most prose) is none; one
+# starting with a non-ASCII character (an emoji, a Unicode digit, the 'ſ' or 'K' that
+# IGNORECASE folds to 's' and 'k') is always tried.
+_UI_FIRST = frozenset(" \t-*_=:(0123456789" + "tavsrlynuhebTAVSRLYNUHEB")
+
+
 def ui_kind(key: str) -> str | None:
     """The kind of app decoration a normalised line is, or None for a person's words."""
+    if not key or len(key) > 80:
+        return None
+    if key[0] not in _UI_FIRST and key[0].isascii():
+        return None  # no pattern below can match (see `_UI_FIRST`)
+    return decoration_kind(key)
+
+
+def decoration_kind(key: str) -> str | None:
+    """`ui_kind` without its first-character test: every pattern tried."""
     if not key or len(key) > 80:
         return None
     if _RULE.match(key):
@@ -143,14 +161,14 @@ def normalise_line(number: int, raw: str) -> SourceLine:
     """Normalise one source line (see the module docstring)."""
     text = clean_invisible(raw).rstrip()
     key, depth = text, 0
-    quote = _QUOTE.match(key)
+    quote = _QUOTE.match(key) if ">" in key[:4] else None  # a quote mark is in the first 4
     if quote:
         depth = quote.group().count(">")
         key = key[quote.end() :]
     key = key.rstrip()
     if key.endswith("\\") and not key.endswith("\\\\"):
         key = key[:-1].rstrip()
-    bullet = _BULLET.match(key)
+    bullet = _BULLET.match(key) if _BULLET_MARKS.intersection(key[:9]) else None
     if bullet:
         key = key[bullet.end() :]
     key = key.strip() if key.strip() == "" else key.rstrip()
@@ -181,6 +199,8 @@ def _mark_context(lines: list[SourceLine]) -> None:
     """Decoration only its neighbours reveal (see the module docstring), in one pass."""
     for index, line in enumerate(lines):
         key = line.key.strip()
+        if line.ui is None and key[:1] not in (":", "#") and key[:1].isascii():
+            continue  # not decoration, no '#channel' and no emoji: no branch below applies
         above = lines[index - 1] if index else None
         if above is not None and above.key.lower() == "thread" and _CHANNEL_LINE.match(key):
             lines[index] = _as(line, "thread")

@@ -407,7 +407,8 @@ def teams_copy_format(keys: list[str]) -> tuple[LineFormat, list[str]]:
     dates: list[tuple[int, int, int]] = []
     twelve_hour = False
     for number, line in enumerate(keys, start=1):
-        match = _TEAMS_TIME.match(line) if len(line) <= 48 else None
+        # a Teams time line has a clock's ':'; one test in C before the pattern
+        match = _TEAMS_TIME.match(line) if len(line) <= 48 and ":" in line else None
         if match and match["a"] and match["y"]:
             dates.append((number, int(match["a"]), int(match["b"])))
             twelve_hour = twelve_hour or bool(match["ampm"])

@@ -22,7 +22,7 @@ import re
 
 from app.fold import word_key
 from app.redact.library import SECRET_KEYWORDS, is_templated, is_uuid
-from app.redact.spans import Span, mentions
+from app.redact.spans import Span, any_gate
 from app.redact.values import inside_url_or_arn, is_real_value, is_word, looks_generated
 
 _WEAK_KEYWORDS = ("tokens?", "credentials?", "key")
@@ -332,13 +332,17 @@ def _flag_spans(text: str) -> list[Span]:
     return spans
 
 
+_ANY_GATE = any_gate([(*_KEYWORD_GATES, "auth", "creds", "pw")])
+_ANY_KEYWORD = any_gate([_KEYWORD_GATES])
+
+
 def assignment_spans(text: str) -> list[Span]:
     """Values assigned to secret-sounding names, in any of the usual config syntaxes."""
     spans: list[Span] = []
     lowered = text.lower()
-    if not mentions(lowered, (*_KEYWORD_GATES, "auth", "creds", "pw")):
+    if not _ANY_GATE.search(lowered):  # `mentions` of all the gates, in one scan
         return spans
-    if mentions(lowered, _KEYWORD_GATES):
+    if _ANY_KEYWORD.search(lowered):
         for match in _ASSIGNMENT.finditer(text):
             key_start = _key_start(text, match.start())
             key = text[key_start : match.end("tail")]

@@ -82,7 +82,12 @@ def _detect(text: str) -> list[Span]:
         [m.span() for m in _PLACEHOLDER.finditer(text)] if PLACEHOLDER_PREFIX in text else []
     )
     scanned = _PLACEHOLDER.sub(_mask, text) if placeholders else text
-    spans = merge_spans([span for detector in _DETECTORS for span in detector(scanned)])
+    found: list[Span] = []
+    for detector in _DETECTORS:
+        found += detector(scanned)
+    if not found:
+        return []  # almost every chat message
+    spans = merge_spans(found)
     if placeholders:
         spans = [span for span in spans if not _overlaps(span, placeholders)]
     return spans
@@ -130,6 +135,8 @@ class _Redactor:
                 seen[text] = spans
             for span in spans:
                 self.index.add(text[span.start : span.end], span)
+        if not spans:
+            return text, []
         return _apply(text, spans), [_finding(span, message_id) for span in spans]
 
     def echo_pass(self, text: str, message_id: int | None) -> tuple[str, list[Finding]]:

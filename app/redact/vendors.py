@@ -133,7 +133,29 @@ _ANCHORS: tuple[str, ...] = (
     "CFPAT-", "pnu_", "rdme_", "shippo_", "EZ[AT]K", "EAAA", "sq0atp-", r"access_token\$",
     r"sk\.eyJ",
 )  # fmt: skip
-_ANY_ANCHOR = re.compile("|".join(_ANCHORS))
+
+
+def first_char_factored(alternatives: tuple[str, ...]) -> str:
+    """`"|".join(alternatives)` with the alternatives that start with the same literal letter or
+    digit grouped behind it ('gh[pousr]_|glsa_' -> 'g(?:h[pousr]_|lsa_)'): the same language,
+    but a failed position costs one test per first character instead of one per alternative
+    (about half the time of the plain alternation on chat text)."""
+    groups: dict[str, list[str]] = {}
+    others: list[str] = []
+    for alternative in alternatives:
+        head, tail = alternative[:1], alternative[1:]
+        if head.isascii() and head.isalnum() and tail and tail[0] not in "?*+{":
+            groups.setdefault(head, []).append(tail)
+        else:
+            others.append(alternative)
+    factored = [
+        head + (tails[0] if len(tails) == 1 else "(?:" + "|".join(tails) + ")")
+        for head, tails in groups.items()
+    ]
+    return "|".join(factored + others)
+
+
+_ANY_ANCHOR = re.compile(first_char_factored(_ANCHORS))
 
 
 def _random_looking(value: str) -> bool:

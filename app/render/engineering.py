@@ -24,6 +24,7 @@ from app.render.prose import (
     first_person,
     inline_markdown,
     posted_at,
+    printed_text,
     quoted_from,
     speaks_as_chat,
     split_label,
@@ -303,7 +304,7 @@ def engineering_context(
     if notes:
         sections.append(Section("Notes on this draft", bullets=notes))
     return {
-        "title": clean_text(report.title),
+        "title": printed_text(report.title),
         "date_text": _date_text(transcript, questions),
         "window": window_context(impact_window(report, transcript)),
         "participants": ", ".join(report.participants),

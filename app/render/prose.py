@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from app.models import Transcript, hhmm
+from app.render.personal import mask_personal_data
 
 # Copy-paste clutter: edit markers, thread footers, reactions (":+1: 3", "👍 2", a bare
 # ":eyes:" or emoji). A count after a reaction goes with it only at the end of the text or
@@ -59,9 +60,14 @@ def clean_text(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", text)
 
 
+def printed_text(text: str) -> str:
+    """Cleaned text as a draft prints it: customer personal data masked (`personal`)."""
+    return mask_personal_data(clean_text(text))
+
+
 def inline_markdown(text: str) -> str:
     """Cleaned text that cannot open a Markdown block when it starts a line, nor a table."""
-    text = clean_text(text).replace("|", "\\|")
+    text = printed_text(text).replace("|", "\\|")
     if _BLOCK_START.match(text):
         return "\\" + text
     return text
@@ -69,17 +75,55 @@ def inline_markdown(text: str) -> str:
 
 def table_cell(text: str) -> str:
     """Cleaned text safe inside a Markdown table cell."""
-    return clean_text(text).replace("|", "\\|")
+    return printed_text(text).replace("|", "\\|")
+
+
+# "Phase I", "World War I", "Type I error": a capital I after a word that counts a series, or
+# after a capitalised word in mid-sentence (a name's part), is a roman numeral, not a pronoun.
+_SERIES_WORDS = frozenset(
+    "phase part type tier war stage level class grade chapter volume act book season episode "
+    "step round wave gen generation mark series version release edition category pillar "
+    "section article schedule appendix annex priority sev severity".split()
+)
+_DETERMINERS = frozenset({"the", "a", "an", "of", "in", "from"})
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][A-Za-z'’-]{0,40}+)[ \t]++\Z")
+_CLAUSE_END = re.compile(r"(?:\A|[.!?:;\n(\[“\"]|\s-)[ \t]*+\Z")
+
+
+def numeral_i(text: str, start: int) -> bool:
+    """The capital "I" at `start` of `text` is a roman numeral ("Phase I", "World War I")."""
+    before = text[max(0, start - 60) : start]
+    word = _WORD_BEFORE.search(before)
+    if word is None or not word["word"][:1].isupper():
+        return False
+    if word["word"].lower() in _SERIES_WORDS:
+        return True
+    # A name's part: "the Henry I statue", "in Super Bowl I" (a capitalised word after a
+    # determiner or after another capitalised word in mid-sentence); "ping Ravi I restarted"
+    # and "Then I restarted" keep their pronoun.
+    rest = before[: word.start()]
+    previous = _WORD_BEFORE.search(rest)
+    if previous is None:
+        return False
+    if previous["word"].lower() in _DETERMINERS:
+        return True
+    return previous["word"][:1].isupper() and _CLAUSE_END.search(rest[: previous.start()]) is None
+
+
+def _pronouns(pattern: re.Pattern[str], text: str) -> bool:
+    return any(
+        not (m.group(0) == "I" and numeral_i(text, m.start())) for m in pattern.finditer(text)
+    )
 
 
 def first_person(text: str) -> bool:
     """Written in the first person ("I merged", "we rolled back", "our config")."""
-    return bool(_FIRST_PERSON.search(text))
+    return _pronouns(_FIRST_PERSON, text)
 
 
 def first_person_singular(text: str) -> bool:
     """Written as one person ("I", "my"): never the voice of a stakeholder email."""
-    return bool(_FIRST_SINGULAR.search(text))
+    return _pronouns(_FIRST_SINGULAR, text)
 
 
 def _normalised(text: str) -> str:
@@ -180,12 +224,61 @@ _THIRD_PERSON = {
     "mine": "the responder's",
     "myself": "the responder",
 }
+# A question puts the verb first: "Are we sure?" -> "Is the team sure?".
+_INVERTED = {
+    "are": "is",
+    "were": "was",
+    "have": "has",
+    "do": "does",
+    "am": "is",
+    "was": "was",
+    "aren't": "isn't",
+    "weren't": "wasn't",
+    "haven't": "hasn't",
+    "don't": "doesn't",
+}
+# Verbs a chat writes after "we"/"I" in the present tense; after "the team"/"the responder"
+# they take an -s ("we need" -> "the team needs"). An adverb may stand between ("we still need").
+_AGREEING_VERBS = (
+    "need|see|think|know|want|expect|plan|agree|suspect|believe|guess|hope|try|get|go|make"
+    "|take|keep|use|lose|run|own|miss|lack|confirm|feel|mean|say|seem|look|understand|assume"
+    "|recommend|prefer|suggest|propose|require|rely|depend|wonder|remember|forget|check"
+    "|monitor|support|handle|continue|decide|consider|intend|see|care|send|ship|owe|track"
+)
+_ADVERBS = "still|also|just|really|only|now|probably|already|never|always|often|actually"
 _FIRST_PERSON_FORM = re.compile(
     r"(?<![\w'’/.-])(?:[Ww]e['’](?:re|ve|ll|d)|I['’](?:m|ve|ll|d)"
     r"|[Ww]e[ \t]++(?:are|were|have|do|don['’]t|aren['’]t|weren['’]t|haven['’]t)"
     r"|I[ \t]++(?:am|was|have|do|don['’]t|haven['’]t)"
+    r"|(?:[Aa]re|[Ww]ere|[Hh]ave|[Dd]o|[Aa]ren['’]t|[Ww]eren['’]t|[Hh]aven['’]t|[Dd]on['’]t)"
+    r"[ \t]++we"
+    r"|(?:[Aa]m|[Ww]as|[Hh]ave|[Dd]o|[Hh]aven['’]t|[Dd]on['’]t)[ \t]++I"
+    rf"|(?:[Ww]e|I)(?:[ \t]++(?:{_ADVERBS}))?[ \t]++(?:{_AGREEING_VERBS})"
     r"|[Ww]e|I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Oo]ur|[Oo]urs|us|[Oo]urselves)(?![\w'’/-]|\.\w)"
 )
+
+
+def _third_singular(verb: str) -> str:
+    """ "need" -> "needs", "try" -> "tries", "go" -> "goes", "miss" -> "misses"."""
+    if verb.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _restated(form: str) -> str:
+    """The third-person words for one first-person form (lower case, single spaces)."""
+    words = form.split(" ")
+    if len(words) == 2 and words[1] in ("we", "i") and words[0] in _INVERTED:
+        verb = _INVERTED[words[0]]
+        return f"{verb} {'the team' if words[1] == 'we' else 'the responder'}"
+    if len(words) >= 2 and words[0] in ("we", "i") and form not in _THIRD_PERSON:
+        subject = "the team" if words[0] == "we" else "the responder"
+        return " ".join([subject, *words[1:-1], _third_singular(words[-1])])
+    return _THIRD_PERSON.get(form, form)
+
+
 # What a restatement leaves alone: quoted words (someone else's voice) and code spans.
 # (an opening quote never spans another opening one, so every start scans a disjoint stretch)
 _KEPT_SPANS = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"|`[^`\n]*+`")
@@ -197,9 +290,14 @@ def third_person(text: str) -> str:
     spans are left as written."""
 
     def restate(match: re.Match[str]) -> str:
-        form = " ".join(match.group(0).replace("’", "'").lower().split())
-        words = _THIRD_PERSON.get(form, form)
+        said = match.group(0)
         start = match.start()
+        if said.endswith("I") and numeral_i(piece, start + len(said) - 1):
+            return said  # "Phase I", "Do World War I ...": a numeral, not a pronoun
+        form = " ".join(said.replace("’", "'").lower().split())
+        words = _restated(form)
+        if said[:1].isupper() and words[:1].islower() and not said.startswith("I"):
+            words = words[0].upper() + words[1:]  # "Are we" -> "Is the team"
         if _SENTENCE_START.search(piece[max(0, start - 4) : start]):
             words = words[0].upper() + words[1:]
         return words

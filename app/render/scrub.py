@@ -4,8 +4,9 @@ classes, identifiers, citations or secrets.
 A stakeholder email prints only the fields an engine wrote for stakeholders (`plain`), and
 engines are asked to write those without internals. This rule-based pass is the safety net
 whatever the engine produced. It works in two linear steps: every whitespace-delimited token is
-classified by its shape (URL, host, IP, path, error class, identifier, ticket id, mention), then
-known names (the chat's people and bots, common operations tools) are replaced as phrases.
+classified by its shape (URL, host, IP, path, error class, identifier, service written as code,
+ticket or rule id, mention), then known names (the chat's people and bots, common operations
+tools) are replaced as phrases. Customer personal data goes first (`personal`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from app.render.personal import mask_personal_data
 from app.render.prose import clean_text
 
 _REDACTED = re.compile(r"\[REDACTED(?::[^\]\n]{0,80}+)?\]", re.IGNORECASE)
@@ -35,6 +37,36 @@ _ERRNO = re.compile(r"E[A-Z]{4,15}+")  # ECONNREFUSED, ETIMEDOUT
 _SNAKE = re.compile(r"[A-Za-z0-9]{1,60}+(?:_[A-Za-z0-9]{1,60}+)++(?:\(\))?")
 _FLAG = re.compile(r"--?[a-z][a-z0-9-]{1,60}+(?:=\S{0,100}+)?")
 _TICKET = re.compile(r"(?P<prefix>[A-Z][A-Z0-9]{1,9}+)-\d{2,7}+")
+# "SW-JSON-0031", "CVE-2024-3094"-like ids of several upper-case parts: a rule or record id.
+_MULTI_ID = re.compile(r"[A-Z][A-Z0-9]{0,9}+(?:-[A-Z][A-Z0-9]{0,9}+)++-\d{2,7}+")
+# A service written as code: lower-case words joined by hyphens (or two by an underscore) that
+# end in a word for a component of a system ("pricing-engine", "orders_db",
+# "text-encoder:latest"); a general vocabulary of what services are called, not names from any
+# one chat. Ordinary compounds ("follow-up", "large-basket", "on-demand") end in no such word.
+_JOINED = re.compile(r"[a-z][a-z0-9]{0,40}+(?:[-_][a-z0-9]{1,40}+){1,5}+")
+_COMPONENTS: dict[str, str] = {
+    **dict.fromkeys(
+        "db database pg postgres postgresql mysql mariadb mongo mongodb sql rds dynamo "
+        "dynamodb cassandra".split(),
+        "database",
+    ),
+    **dict.fromkeys("cache redis memcached valkey".split(), "cache"),
+    **dict.fromkeys("queue broker kafka mq rabbitmq sqs topic".split(), "queue"),
+    **dict.fromkeys(
+        "service svc api engine worker workers mailer encoder decoder server proxy gateway gw "
+        "daemon agent controller operator scheduler indexer consumer producer exporter importer "
+        "router balancer lb pipeline runner bot loader processor handler dispatcher relay "
+        "collector ingester backend frontend lambda cron cronjob job jobs grpc rpc k8s svc "
+        "ml etl cdn".split(),
+        "service",
+    ),
+}
+# Public host names: lower-case labels ending in a common top-level domain ("api.example.co.uk").
+_PUBLIC_TLDS = frozenset(
+    "com net org io co uk de fr nl eu dev app cloud ai me info biz us ca au jp ch at be es it "
+    "se no dk fi pl cz ie nz in br mx sh gg ly tv xyz tech site online shop store".split()
+)
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}+)")
 # A code change by its number: "PR #812", "MR !42", "pull request 1893".
 _CHANGE = re.compile(
     r"\b(?:PRs?|MRs?|pull[ \t]++requests?|merge[ \t]++requests?)[ \t]*+[#!]?\d{1,7}+\b",
@@ -88,6 +120,31 @@ _TOOLS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _service(token: str) -> str | None:
+    """ "pricing-engine" -> "the pricing service", "orders_db" -> "the orders database"; a
+    service named only by abbreviations ("rbd-db") -> "an internal database"."""
+    if not _JOINED.fullmatch(token):
+        return None
+    parts = re.split(r"[-_]", token)
+    if parts[-1] not in _COMPONENTS or ("_" in token and ("-" in token or len(parts) > 2)):
+        return None  # a component names the service last; "pg_cancel_backend" is a function
+    kind = _COMPONENTS[parts[-1]]
+    words = [p for p in parts if p not in _COMPONENTS]
+    if words and len(words) <= 3 and all(len(w) > 3 and w.isalpha() for w in words):
+        return f"the {' '.join(words)} {kind}"
+    return f"an internal {kind}"
+
+
+def _public_host(host: str) -> bool:
+    labels = host.split(".")
+    return (
+        len(labels) > 1
+        and labels[-1] in _PUBLIC_TLDS
+        and all(_HOST_LABEL.fullmatch(label) for label in labels)
+        and not labels[0].isdigit()
+    )
+
+
 def _shape(token: str, hosts_only: bool = False) -> str | None:
     """What a token stands for when its shape is internal, else None."""
     if "://" in token:
@@ -104,14 +161,21 @@ def _shape(token: str, hosts_only: bool = False) -> str | None:
         return "an internal service"
     if hosts_only:
         return None
+    if token.islower() and _public_host(host):
+        return "a web address"
     if token.startswith(("/", "~/", "./")) and token.count("/") >= 2:
         return "an internal file"
     if _ERROR_CLASS.fullmatch(token) or _ERRNO.fullmatch(token):
         return "errors"
     if _FLAG.fullmatch(token):
         return "an internal command"
+    service = _service(token.split(":", 1)[0])
+    if service is not None:
+        return service
     if _SNAKE.fullmatch(token):
         return "an internal setting"
+    if _MULTI_ID.fullmatch(token):
+        return "an internal identifier"
     ticket = _TICKET.fullmatch(token)
     if ticket and not ticket["prefix"].startswith(tuple(_NOT_TICKETS)):
         return "a ticket"
@@ -123,6 +187,8 @@ def _shape(token: str, hosts_only: bool = False) -> str | None:
 def _replace_token(match: re.Match[str]) -> str:
     token = match.group(0)
     core = token.rstrip(_TRAILING)
+    if core.endswith(("'s", "’s")):  # "pricing-engine's"
+        core = core[:-2]
     tail = token[len(core) :]
     if not core:
         return token
@@ -216,6 +282,61 @@ def mentioned_people(texts: Iterable[str]) -> list[str]:
     return list(found)
 
 
+# A capitalised "First Last" pair in the chat's text: "responders: Ollie Brennan, Greg Tanner".
+_NAME_PAIR = re.compile(
+    r"(?<![\w@'’.-])(?P<first>[A-Z][a-z]{1,20}+)[ \t](?P<last>(?:Mc|Mac|O['’])?[A-Z][a-z]{1,30}+"
+    r"(?:-[A-Z][a-z]{1,30}+)?+)(?![\w@'’-])"
+)
+_CAPITALISED = re.compile(r"(?<![\w@'’.-])[A-Z][a-z]{1,20}+(?![\w'’-])")
+_NOT_NAMES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may "
+    "june july august september october november december today tomorrow yesterday the this "
+    "that these those our we you they he she it and or but if when then also hi hello hey "
+    "thanks please ok okay yes no new old".split()
+)
+
+
+def chat_people(texts: Iterable[str]) -> list[str]:
+    """People the chat's text names although they may never write: a capitalised "First
+    Last" pair whose words the chat never writes in lower case (a name is never an ordinary
+    word there) and whose first name the chat also uses on its own ("Greg Tanner" beside
+    "Greg never picked up"). "Root Cause" next to "root cause", "Black Friday" (a day) and a
+    pair whose first word never stands alone are no names."""
+    texts = list(texts)
+    pairs = [(m["first"], m["last"]) for t in texts for m in _NAME_PAIR.finditer(t)]
+    if not pairs:
+        return []
+    lower = {w.replace("’", "'") for t in texts for w in _LOWER_WORD.findall(t)}
+    alone: dict[str, int] = {}
+    for text in texts:
+        for word in _CAPITALISED.findall(text):
+            alone[word] = alone.get(word, 0) + 1
+    as_first: dict[str, int] = {}
+    for first, _last in pairs:
+        as_first[first] = as_first.get(first, 0) + 1
+    found: dict[str, None] = {}
+    for first, last in pairs:
+        words = (first.lower(), last.lower())
+        if any(w in lower or w in _NOT_NAMES for w in words):
+            continue
+        if alone.get(first, 0) > as_first[first]:  # the first name also stands on its own
+            found.setdefault(f"{first} {last}", None)
+    return list(found)
+
+
+# Two articles in a row left by a replacement: "the pricing-engine" -> "the the pricing
+# service", "a an internal service".
+_DOUBLE_ARTICLE = re.compile(
+    r"(?<![\w-])(?P<first>[Tt]he|[Aa]n?|[Oo]ur)[ \t]++(?P<second>the|an|a)[ \t]++(?=\w)"
+)
+
+
+def _one_article(match: re.Match[str]) -> str:
+    first, second = match["first"], match["second"]
+    word = second if first.lower() in ("a", "an") else first.lower()
+    return (word[0].upper() + word[1:] if first[:1].isupper() else word) + " "
+
+
 # The words this module writes; one that starts the text starts a sentence.
 _OUR_WORDS = (
     "the team",
@@ -224,16 +345,22 @@ _OUR_WORDS = (
     "our ",
     "a credential",
     "a ticket",
+    "a web address",
+    "a customer",
+    "a phone number",
+    "an email address",
 )
 _TEAM_COMMA = re.compile(r"\bthe team,?+[ \t]++(?:please[ \t]++)?+")
 _SPACES = re.compile(r"[ \t]{2,}+")
 _ARTICLE_AN = re.compile(r"\ban an\b")
+_ARTICLE_START = re.compile(r"(?:the|an?)\b", re.IGNORECASE)
 
 
 def scrub_for_stakeholders(text: str, participants: Iterable[str], bots: Iterable[str] = ()) -> str:
     """Replace people, bots, internal tools, hosts, IPs, URLs, paths, error classes,
     identifiers, ticket ids, citations and secrets with plain words."""
     scrubbed = _CITATION.sub("", text)
+    scrubbed = mask_personal_data(scrubbed, plain=True)
     scrubbed = _REDACTED.sub("a credential", scrubbed)
     scrubbed = _CODE_SPAN.sub("an internal command", scrubbed)
     scrubbed = _CHANGE.sub("a code change", scrubbed)
@@ -247,7 +374,11 @@ def scrub_for_stakeholders(text: str, participants: Iterable[str], bots: Iterabl
     scrubbed = _replace_names(scrubbed, participants, "the team")
     scrubbed = _TEAM_COMMA.sub("the team ", scrubbed)
     scrubbed = _ARTICLE_AN.sub("an", scrubbed)
+    scrubbed = _DOUBLE_ARTICLE.sub(_one_article, scrubbed)
     scrubbed = _SPACES.sub(" ", scrubbed).strip()
-    if scrubbed.startswith(_OUR_WORDS) or (text.lstrip()[:1].isupper() and scrubbed[:1].islower()):
+    ours = scrubbed.startswith(_OUR_WORDS) or (
+        scrubbed.startswith("the ") and not _ARTICLE_START.match(text.lstrip())
+    )  # "pricing-engine failed" -> "The pricing service failed"
+    if ours or (text.lstrip()[:1].isupper() and scrubbed[:1].islower()):
         scrubbed = scrubbed[0].upper() + scrubbed[1:]
     return scrubbed

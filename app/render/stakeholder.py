@@ -5,7 +5,8 @@ field of impact statements, the resolution, timeline entries and action items. A
 means "not for stakeholders" and is never replaced by the engineering wording. Status words come
 from typed facts: "Resolved" only when the timeline shows recovery or resolution and the
 extraction states what ended the impact, and never "ongoing" (an absent recovery entry is not
-evidence that users are still affected). No citations, no placeholders, no sentence written as
+evidence that users are still affected); a plain sentence that states the other status, or
+"ongoing", is left out. No citations, no placeholders, no sentence written as
 one person, no chat debris; every string goes through `scrub_for_stakeholders`. A section with
 nothing verified to say is left out.
 """
@@ -17,9 +18,9 @@ from typing import Any
 
 from app.models import IncidentReport, TimelineEntry, Transcript, hhmm
 from app.render.engineering import split_mark
-from app.render.prose import first_person_singular
+from app.render.prose import clean_text, first_person_singular
 from app.render.review import UNVERIFIED_MARK, Review
-from app.render.scrub import mentioned_people, scrub_for_stakeholders
+from app.render.scrub import chat_people, mentioned_people, scrub_for_stakeholders
 from app.render.timing import impact_window, sorted_timeline
 
 # Unfilled template slots: "[X]", "[Your Name]", "{{count}}", "<insert date>", TBD, TODO.
@@ -27,6 +28,19 @@ _PLACEHOLDER = re.compile(
     r"\[(?!REDACTED)[^\]\n]{1,40}+\]|\{\{|<[A-Za-z][^<>\n]{0,40}+>|\b(?:TBD|TODO|TBC|XXX?)\b"
 )
 _TAKEN_KINDS = ("mitigation", "recovery", "resolution", "communication")
+# What a sentence says about the incident's state. The email states it once, from typed facts
+# (`is_resolved`), and never calls it ongoing (an absent recovery entry is no evidence that
+# users are still affected, and a chat that stops is not a live incident). A plain sentence
+# that says "ongoing", "still in progress" or "not yet fixed", or says "resolved" in an email
+# that cannot say so, is left out, so the email never contradicts itself or the chat.
+_SAYS_ONGOING = re.compile(
+    r"\b(?:ongoing|still[ \t]++(?:under[ \t]?+way|in[ \t]++progress|happening|going[ \t]++on)"
+    r"|not[ \t]++yet[ \t]++(?:resolved|fixed|restored))\b",
+    re.IGNORECASE,
+)
+_SAYS_RESOLVED = re.compile(r"(?<!\w)resolved\b", re.IGNORECASE)
+_SAYS_EITHER = re.compile(f"{_SAYS_ONGOING.pattern}|{_SAYS_RESOLVED.pattern}", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])[ \t]++(?=[\"“(A-Z0-9])")
 _RESOLVED_KINDS = ("recovery", "resolution")
 
 
@@ -35,9 +49,10 @@ def _marked(text: str) -> bool:
 
 
 def is_resolved(report: IncidentReport, review: Review | None = None) -> bool:
-    """The shipped, unmarked timeline shows recovery or resolution, and the extraction stated
+    """The shipped, unmarked timeline shows recovery or resolution, the extraction stated
     what ended the impact (a recovery step with the resolution left unknown is a partial one:
-    "pods stable" while a backlog still drains). A stated resolution that failed the fact check
+    "pods stable" while a backlog still drains), and its plain wording does not say the
+    incident goes on. A stated resolution that failed the fact check
     still counts: the check withheld its wording, not the fact that the incident ended."""
     recovered = any(
         e.kind in _RESOLVED_KINDS and not _marked(e.description) for e in report.timeline
@@ -45,28 +60,57 @@ def is_resolved(report: IncidentReport, review: Review | None = None) -> bool:
     stated = report.resolution is not None or (
         review is not None and review.extracted.get("resolution", 0) > 0
     )
-    return recovered and stated
+    return recovered and stated and not _says_still_going(report)
+
+
+def _says_still_going(report: IncidentReport) -> bool:
+    """The extraction's own plain wording says the incident goes on ("the incident was still
+    ongoing at the last update", "a fix is not yet in place"): a typed recovery next to it is
+    a partial one, so the email is no "Resolved" one."""
+    texts = [
+        *(s.text for s in report.summary.plain),
+        *(i.plain for i in report.impact),
+        *(e.plain for e in report.timeline),
+        report.resolution.plain if report.resolution else None,
+        report.plain_title,
+    ]
+    return any(_SAYS_ONGOING.search(t) for t in texts if t)
 
 
 class _Plain:
     """Scrubs plain-language text and refuses what no stakeholder should read."""
 
-    def __init__(self, report: IncidentReport, transcript: Transcript) -> None:
+    def __init__(self, report: IncidentReport, transcript: Transcript, resolved: bool) -> None:
         authors = transcript.participants
         people = report.participants or authors
         known = {p.lower() for p in people}
-        mentioned = mentioned_people(m.text for m in transcript.messages)
-        self.people = people + [n for n in mentioned if n.lower() not in known]
+        texts = [m.text for m in transcript.messages]
+        owners = [a.owner for a in report.action_items if a.owner]
+        named = [*mentioned_people(texts), *chat_people(texts), *owners]
+        self.people = people + list(dict.fromkeys(n for n in named if n.lower() not in known))
         self.bots = [a for a in authors if a.lower() not in known]
+        self.contrary = _SAYS_ONGOING if resolved else _SAYS_EITHER
+
+    def _consistent(self, text: str) -> str:
+        """`text` without the sentences that say the incident is in the other state."""
+        sentences = _SENTENCE.split(text)
+        return " ".join(s for s in sentences if not self.contrary.search(s))
 
     def text(self, plain: str | None, *, marked: bool = False) -> str | None:
         if plain is None:
             return None
         mark, body = split_mark(plain)
-        body = scrub_for_stakeholders(body, self.people, self.bots)
+        body = scrub_for_stakeholders(self._consistent(body), self.people, self.bots)
         if not body or _PLACEHOLDER.search(body) or first_person_singular(body):
             return None
         return (UNVERIFIED_MARK + " " if mark or marked else "") + body
+
+    def question(self, question: str) -> str | None:
+        """An open question is the extraction's engineering wording, not written for
+        stakeholders: the email asks it only when it is already plain (nothing to scrub)."""
+        body = clean_text(question)
+        text = self.text(body)
+        return text if text == body else None
 
 
 def _zone(transcript: Transcript) -> str:
@@ -106,8 +150,8 @@ def stakeholder_context(
 ) -> dict[str, Any]:
     """Everything the stakeholder template prints (a failed section is simply left out of an
     email; `review` only tells whether a resolution was stated at all)."""
-    plain = _Plain(report, transcript)
     resolved = is_resolved(report, review)
+    plain = _Plain(report, transcript, resolved)
     summary = [t for s in report.summary.plain if (t := plain.text(s.text))]
     impact = [t for s in report.impact if (t := plain.text(s.plain, marked=_marked(s.text)))]
     window = impact_window(report, transcript)
@@ -127,7 +171,7 @@ def stakeholder_context(
     next_steps = [
         t for a in report.action_items if (t := plain.text(a.plain, marked=_marked(a.description)))
     ]
-    questions = [t for q in report.open_questions if (t := plain.text(q))]
+    questions = [t for q in report.open_questions if (t := plain.question(q))]
     parts = [
         label
         for label, present in (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from app.models import IncidentReport, TimelineEntry, Transcript, hhmm
-from app.render.prose import clean_text
+from app.render.prose import printed_text
 from app.render.timing import entry_seconds, impact_window, sorted_timeline
 
 WIDTH = 960
@@ -123,7 +123,9 @@ def _shape(kind: str, x: float, y: float) -> str:
 
 
 def _label(entry: TimelineEntry, x: float, y: float, time_text: str) -> str:
-    text = f"{time_text} · {KIND_NAMES.get(entry.kind, 'Event')} · {clean_text(entry.description)}"
+    text = (
+        f"{time_text} · {KIND_NAMES.get(entry.kind, 'Event')} · {printed_text(entry.description)}"
+    )
     right = x <= WIDTH / 2
     room = (WIDTH - _RIGHT - x - 12) if right else (x - _LEFT - 12)
     limit = max(int(room / _CHAR_WIDTH), 16)
@@ -178,7 +180,7 @@ def timeline_svg(report: IncidentReport, transcript: Transcript, *, prefix: str 
     """The timeline picture of `report` as a standalone SVG document (also valid inline in
     HTML). `prefix` keeps element ids unique when several pictures share a page."""
     entries = sorted_timeline(report, transcript)
-    title = clean_text(report.title)
+    title = printed_text(report.title)
     rows = max(len(entries), 1)
     height = _ROW_TOP + rows * _ROW_HEIGHT + 16
     head = (
@@ -248,7 +250,7 @@ def timeline_svg(report: IncidentReport, transcript: Transcript, *, prefix: str 
         y = _ROW_TOP + row * _ROW_HEIGHT
         time_text = _clock(at, first_day)
         tooltip = (
-            f"{time_text} {KIND_NAMES.get(entry.kind, 'Event')}: {clean_text(entry.description)} "
+            f"{time_text} {KIND_NAMES.get(entry.kind, 'Event')}: {printed_text(entry.description)} "
             f"[{', '.join(f'm{i}' for i in entry.evidence)}]"
         )
         parts.append(

@@ -158,7 +158,10 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
         for r in applied
     )
     misplaced = None if cited_anchor else _misplaced_citation(ctx)
-    if misplaced is not None:
+    if misplaced is not None and misplaced.outcome == "flag":
+        flags.append(misplaced)
+        labels.append(misplaced.label)
+    elif misplaced is not None:
         applied.append(misplaced)
         labels.append(misplaced.label)
         return Assessment(
@@ -234,10 +237,31 @@ def assess_claim(claim: Claim, source: SourceIndex, *, retrieve: bool = True) ->
     )
 
 
+# A claim pins the message it speaks of with this many distinct known words (a compound's
+# parts aside), or with a name, an identifier, a figure or a time.
+PINNING_WORDS = 4
+
+
+def _pinned(ctx: ClaimContext, known: frozenset[str]) -> bool:
+    """True when the claim's own facts single out a message: a person, a name, an identifier, a
+    figure, a time, or `PINNING_WORDS` known words ("Brightline confirmed ... at 16:09"). A
+    few everyday words ("Payments started succeeding again.") are how a plain-language line
+    restates the message it cites, and some other message will share them by chance."""
+    if ctx.people or ctx.proper_names or ctx.identifiers or ctx.figures or ctx.times:
+        return True
+    whole = {
+        t.stem for i, t in enumerate(ctx.tokens) if i == 0 or t.start != ctx.tokens[i - 1].start
+    }
+    return len(known & whole) >= PINNING_WORDS
+
+
 def _misplaced_citation(ctx: ClaimContext) -> CheckResult | None:
     """A claim whose cited messages share none of its words, while another message of the chat
-    has every one of them: the citation points at the wrong place, and supports nothing. (A
-    plain-language paraphrase shares few words with anything, so it is not caught here.)"""
+    has every one of them: the citation points at the wrong place, and supports nothing
+    (`unsupported`) when the claim's facts pin that other message (`_pinned`); otherwise it is
+    a flag that names the message found (the judge is asked; without one it ships
+    unconfirmed). (A plain-language paraphrase shares few words with anything, so it is not
+    caught here.)"""
     if not ctx.cited:
         return None
     known = frozenset(w for w in ctx.content if ctx.source.known(w))
@@ -248,7 +272,7 @@ def _misplaced_citation(ctx: ClaimContext) -> CheckResult | None:
             cited = ", ".join(f"m{i}" for i in ctx.cited)
             return CheckResult(
                 "citations",
-                "unsupported",
+                "unsupported" if _pinned(ctx, known) else "flag",
                 f"it cites {cited}, which say nothing of this (m{mid} does)",
                 (mid,),
             )

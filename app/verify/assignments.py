@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import fsum
 
 from app.fold import word_key
 from app.models import Message
@@ -88,6 +89,15 @@ class _Walk:
         default_factory=dict
     )
     addressee_of: dict[tuple[str, str | None], tuple[str | None, str]] = field(default_factory=dict)
+    # Clauses and messages (by text and author) whose reading changes nothing whatever the
+    # walk's state: no addressee, no work given, deferred, taken or proposed (`_read_clause`);
+    # a message of such clauses only, no list, no item, no heading, no work given on its line.
+    # Most of a chat; skipped when seen again (a message only while its author has no request
+    # pending, which an acceptance would answer).
+    inert_clauses: set[tuple[str, str | None]] = field(default_factory=set)
+    # The requests nobody accepted (`_expire`), in the order `found` holds them.
+    unanswered: list[FollowUp] = field(default_factory=list)
+    inert_messages: set[tuple[str, str | None]] = field(default_factory=set)
 
     def give(self, owner: str, task: str, message_id: int, how: str, item: _Item | None) -> None:
         """Give `task` to `owner`, and with it the listed item the task names by number or by
@@ -117,7 +127,8 @@ class _Walk:
             for word in words:
                 uses[word] = uses.get(word, 0) + 1
         scored = sorted(
-            ((sum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
+            # (summed exactly: a set's order follows the hash seed, see `context.idf_weight`)
+            ((fsum(1 / uses[w] for w in stems & words), n) for n, words in enumerate(item_stems)),
             reverse=True,
         )
         if not scored or scored[0][0] < 1.0:
@@ -311,8 +322,13 @@ def _read_addressee(walk: _Walk, clause: str, author: str | None) -> tuple[str |
 
 def _read_clause(
     walk: _Walk, clause: str, message: Message, position: int, lead: int | None = None
-) -> None:
+) -> bool:
+    """Read one clause of a message into the walk; True when the clause is inert: its text and
+    author alone decide that it changes nothing, whatever the walk holds (see `_Walk`)."""
     author = message.author
+    key = (clause, author)
+    if key in walk.inert_clauses:
+        return True
     numbers = [n for n in _numbers(clause) if walk.item(n) is not None]
     if not numbers and lead is not None and walk.item(lead) is not None:
         numbers = [lead]  # "3. I'll take that one": the message names its item first
@@ -332,7 +348,7 @@ def _read_clause(
                 # just named
                 tasks = [walk.proposal[0]]
             walk.pending[person] = _Request(tasks, position, message.id)
-            return
+            return False
         if (
             numbers
             or cues.NAME_VERB.match(clause.strip())
@@ -345,7 +361,7 @@ def _read_clause(
                     walk.give(person, item.text, message.id, "delegated", item)
             if not numbers:
                 walk.give(person, rest, message.id, "delegated", None)
-            return
+            return False
     stripped = clause.strip()
     given = cues.TASK_THEN_NAME.match(stripped) if cues.may_give(stripped) else None
     if given is None and cues.may_say(stripped, cues.ASSIGNING_WORDS):
@@ -356,32 +372,33 @@ def _read_clause(
             items = [walk.item(n) for n in numbers] or [None]
             for item in items:
                 walk.give(owner, item.text if item else given["task"], message.id, "given", item)
-            return
+            return False
     if author is None:
-        return
+        return _inert(walk, key, person is None)
     if cues.may_say(clause, cues.DEFERRAL_WORDS) and cues.DEFERRAL.search(clause):
         _leave_unassigned(walk, clause, message, _deferred_numbers(walk, clause, numbers))
-        return
+        return False
     recent = walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
-    if (
-        recent
-        and walk.proposal is not None
-        and not clause.rstrip().endswith("?")
-        and (cues.TAKES_IT.search(clause) or cues.TAKE_ANAPHOR.search(clause))
-    ):
+    takes: bool | None = None  # the text takes the work just named (read when it matters)
+    if recent and walk.proposal is not None:
+        takes = _takes_it(clause)
+    if recent and walk.proposal is not None and takes:
         # "that's mine, PR tomorrow", "also me", "we'll take it": the work just named
         task, _, _ = walk.proposal
         item = next((i for i in walk.items if i.text == task), None)
         walk.give(author, task, message.id, "took the proposal", item)
         walk.proposal = None
-        return
-    if cues.may_take(clause) and cues.TAKING.search(clause) and not clause.rstrip().endswith("?"):
+        return False
+    taking = bool(
+        cues.may_take(clause) and cues.TAKING.search(clause) and not clause.rstrip().endswith("?")
+    )
+    if taking:
         if numbers:
             for number in numbers:
                 item = walk.item(number)
                 if item is not None:
                     walk.give(author, item.text, message.id, "claimed by number", item)
-            return
+            return False
         own_words = task_stems(clause)
         if (not own_words or (cues.ANAPHOR.search(clause) and len(own_words) <= 1)) and (
             walk.proposal is not None and position - walk.proposal[2] <= ANAPHOR_WINDOW
@@ -389,12 +406,12 @@ def _read_clause(
             task, _, _ = walk.proposal
             walk.give(author, task, message.id, "took the proposal", None)
             walk.proposal = None
-            return
+            return False
         named = walk.named(own_words) if own_words else None
         if named is not None or len(own_words) >= 2:
             # "I'll do the alert": the listed item it names by its words, or work of its own
             walk.give(author, clause, message.id, "committed", named)
-            return
+            return False
     if (
         cues.may_say(clause, cues.PROPOSAL_WORDS)
         and cues.PROPOSAL.search(clause)
@@ -402,6 +419,25 @@ def _read_clause(
     ):
         walk.proposal = (clause, message.id, position)
         walk.found.append(FollowUp(clause, task_stems(clause), message.id, how="proposed"))
+        return False
+    if person is not None or taking:
+        return False  # (what an addressee or a taking phrase does depends on the walk)
+    return _inert(walk, key, not (_takes_it(clause) if takes is None else takes))
+
+
+def _takes_it(clause: str) -> bool:
+    """ "that's mine", "I'll take it": a clause that takes the work just named (not a
+    question)."""
+    return not clause.rstrip().endswith("?") and bool(
+        cues.TAKES_IT.search(clause) or cues.TAKE_ANAPHOR.search(clause)
+    )
+
+
+def _inert(walk: _Walk, key: tuple[str, str | None], inert: bool) -> bool:
+    """Note a clause (text, author) found inert; returns `inert`."""
+    if inert:
+        walk.inert_clauses.add(key)
+    return inert
 
 
 # Orders that hand work over besides the general imperatives ("Lena draft it").
@@ -478,8 +514,8 @@ def _leave_unassigned(walk: _Walk, clause: str, message: Message, numbers: list[
         if person.lower() in lowered:
             tasks += request.tasks
             del walk.pending[person]
-    for follow_up in walk.found:
-        if follow_up.how == "asked" and follow_up.asked and follow_up.asked.lower() in lowered:
+    for follow_up in walk.unanswered:  # (`found`'s "asked" entries, without scanning it)
+        if follow_up.asked and follow_up.asked.lower() in lowered:
             tasks.append(follow_up.task)
     stems = task_stems(clause)
     if not tasks and stems:
@@ -549,6 +585,10 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
     owned_in: set[int] = set()  # message ids of the owned follow-ups in walk.found[:scanned]
     scanned = 0
     for position, message in enumerate(messages):
+        key = (message.text, message.author)
+        if key in walk.inert_messages and message.author not in walk.pending:
+            _expire(walk, position)  # (what reading it again would end with)
+            continue
         open_list = running_since is not None and position - running_since <= RUN_GAP
         item = _running_item(message, open_list)
         if item is not None:
@@ -570,6 +610,7 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
             continue
         items, is_list = _list_lines(walk, message)
         lines = _nonblank_lines(message.text)
+        had_request = message.author in walk.pending
         accepted = _accept(walk, message, position)
         if is_list:
             _read_list(walk, message, items)
@@ -584,10 +625,16 @@ def find_follow_ups(messages: Sequence[Message], people: PeopleIndex) -> list[Fo
         if len(lines) == 1 and _given_in_prose(walk, lines[0].strip(), message):
             continue  # "disk usage alert: Nina" (before clause splitting cuts at the colon)
         lead = cues.LEAD_NUMBER.match(message.text)
+        # inert: no request of its author pending (so none accepted), every clause inert, and
+        # no list item whatever the list's state
+        inert = not had_request
         for index, clause in enumerate(clauses(message.text)):
             if accepted and index <= 1 and (index == 0 or cues.ANAPHOR.search(clause)):
                 continue  # "Sure thing", "I'll take that one": the accepted request says what
-            _read_clause(walk, clause, message, position, int(lead[1]) if lead else None)
+            read = _read_clause(walk, clause, message, position, int(lead[1]) if lead else None)
+            inert = inert and read
+        if inert and _running_item(message, True) is None:
+            walk.inert_messages.add(key)
         _expire(walk, position)
     _expire(walk, len(messages) + ACCEPT_WINDOW + 1)
     return _without_taken_duplicates(walk.found)
@@ -601,9 +648,11 @@ def _expire(walk: _Walk, position: int) -> None:
             for task in request.tasks:
                 stems = task_stems(task)
                 if stems:
-                    walk.found.append(
-                        FollowUp(task, stems, request.message_id, how="asked", asked=person)
+                    unanswered = FollowUp(
+                        task, stems, request.message_id, how="asked", asked=person
                     )
+                    walk.found.append(unanswered)
+                    walk.unanswered.append(unanswered)
 
 
 def _without_taken_duplicates(found: list[FollowUp]) -> list[FollowUp]:

@@ -31,7 +31,7 @@ from app.verify.components import (
     names,
     pieces,
 )
-from app.verify.context import CheckResult, ClaimContext
+from app.verify.context import CheckResult, ClaimContext, idf_weight
 from app.verify.entities import range_members, squash
 from app.verify.mood import is_past_form
 from app.verify.quantities import figures
@@ -132,7 +132,7 @@ def _event(ctx: ClaimContext, component: Component, others: list[Component]) -> 
 
 
 def _weight(ctx: ClaimContext, stems: frozenset[str]) -> float:
-    return sum(max(ctx.source.idf(s), 0.1) for s in stems)
+    return idf_weight(ctx.source, stems)
 
 
 def _candidates(ctx: ClaimContext, event: frozenset[str]) -> list[MessageDoc]:

@@ -13,7 +13,9 @@ A check answers with a `CheckResult`:
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -59,6 +61,14 @@ class CheckResult:
     def label(self) -> str:
         """'name:outcome', as listed in a verdict's `checks`."""
         return f"{self.name}:{self.outcome}"
+
+
+def idf_weight(source: SourceIndex, stems: Iterable[str]) -> float:
+    """The IDF weight of a set of stems (each at least 0.1), summed exactly (`math.fsum`): a
+    set's iteration order follows the hash seed, and a plain float sum in that order could
+    make two equal matches differ in the last bit (1.0 against 1.0000000000000002), so a tie
+    broken by chat order went the other way under some seeds."""
+    return math.fsum(max(source.idf(s), 0.1) for s in stems)
 
 
 def overlap(needles: frozenset[str] | set[str], haystack: frozenset[str] | set[str]) -> float:

@@ -43,6 +43,7 @@ _SUFFIX_WORDS = frozenset(
     """side based level facing related wide driven only free heavy bound like style specific
     sized scale time""".split()
 )
+_BOUND_PREFIXES = frozenset({"sub", "over", "under", "above", "below", "near", "max", "min"})
 _NOT_IDENTIFIERS = frozenset({"e.g", "i.e", "a.m", "p.m", "etc", "vs", "n/a"})
 
 # Capitalised words that name no entity the chat must contain: months, days, and the roles and
@@ -77,11 +78,21 @@ RANGE_MEMBERS = 64
 _CAPITALISED = re.compile(r"(?<![\w'’\-])[A-Z][a-z]{2,}+(?![\w\-])")
 
 
+# Numbers joined by a hyphen are a range ("10-60", "07:00-08:00" read from its "00-08"), not a
+# name; an address range ("10.42.18.21-24") names its first address.
+_NUMBER_RANGE = re.compile(r"(?<![\d.])(?P<head>\d++(?:\.\d++)*+)-\d{1,3}+")
+
+
 def identifiers(text: str) -> list[str]:
     """Service names, hostnames, versions, job and error names written in `text`, in order."""
     found: list[str] = []
     for match in _IDENTIFIER.finditer(text):
         ident = match.group(0).rstrip(".")
+        numbers = _NUMBER_RANGE.fullmatch(ident)
+        if numbers is not None:
+            if numbers["head"].count(".") == 3:
+                found.append(numbers["head"])
+            continue
         if _is_identifier(ident):
             found.append(ident)
     return found
@@ -96,6 +107,8 @@ def _is_identifier(ident: str) -> bool:
         return True  # snake_case, CamelCase, v2
     if _FIGURE_PART.fullmatch(parts[0]) and all(p.isalpha() for p in parts[1:]):
         return False  # "90M-row", "13-minute", "50k-row"
+    if len(parts) == 2 and parts[0] in _BOUND_PREFIXES and _FIGURE_PART.fullmatch(parts[1]):
+        return False  # "sub-60s", "over-90%": a bound on a figure
     if "." in ident and "-" not in ident:
         return len(parts) >= 2 and not all(len(p) == 1 for p in parts)  # "node.js", not "a.b"
     if all(p.isalpha() for p in parts):

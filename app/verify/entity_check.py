@@ -13,11 +13,13 @@ is *unsupported*.
 from __future__ import annotations
 
 import re
+import weakref
 
 from app.verify.components import identifier_components, is_system_name
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.entities import TECH_PARTS, family, range_members, squash
-from app.verify.source import MessageDoc
+from app.verify.places import chat_forms, place_forms, place_written
+from app.verify.source import MessageDoc, SourceIndex
 from app.verify.text import content_stems
 
 _PARTS = re.compile(r"[-_.]")
@@ -293,12 +295,23 @@ def check_identifiers(ctx: ClaimContext) -> CheckResult:
     return CheckResult("identifiers", "pass", "its identifiers occur in the chat")
 
 
+# The country forms each live chat writes (`places.chat_forms`), built on first need.
+_CHAT_FORMS: weakref.WeakKeyDictionary[SourceIndex, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
 def check_names(ctx: ClaimContext) -> CheckResult:
     """Capitalised names in the claim ("the Redis cache", "approved by Bob") occur in the chat
     (hard); an abbreviation the chat never uses ("ACM") is only flagged, since plain language
     spells out what a chat abbreviates and the reverse ("SMS", "EMEA")."""
     names = ctx.proper_names
     unknown = [n for n in dict.fromkeys(names) if not ctx.source.knows_name(n)]
+    if unknown and any(place_forms(n) is not None for n in unknown):
+        # "Chilean" for the chat's "CLP", "Germany" for "DE": a country in any of its forms
+        written = _CHAT_FORMS.get(ctx.source)
+        if written is None:
+            written = chat_forms([doc.message.text for doc in ctx.source.docs.values()])
+            _CHAT_FORMS[ctx.source] = written
+        unknown = [n for n in unknown if not place_written(n, written)]
     if unknown:
         return CheckResult(
             "names", "unsupported", f"the chat never mentions {', '.join(unknown[:4])}"

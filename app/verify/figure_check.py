@@ -25,13 +25,14 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
 from __future__ import annotations
 
 import re
+import weakref
 from itertools import combinations
 
 from app.models import clock_seconds
 from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.corrections import corrected_figure
 from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
-from app.verify.source import MessageDoc, written_seconds
+from app.verify.source import MessageDoc, SourceIndex, written_seconds
 from app.verify.text import GENERIC, is_content, words
 from app.verify.times import range_seconds
 
@@ -51,9 +52,72 @@ def _related(ctx: ClaimContext, figure: Figure, other: Figure, message_id: int) 
     return bool(known) and overlap(set(known), set(doc.stems)) >= STRONG_MATCH
 
 
+# A number written as a reference ("#2231", ".../pull/2231", "!2231") and a setting given a
+# bare number ("tcp_timeout_time_wait=30", "ttl: 300"), read once per chat (`_written_forms`).
+_REFERENCE = re.compile(r"[#/!](?P<value>\d{1,9}+)(?!\d)")
+_SETTING = re.compile(
+    r"(?<![\w.])(?P<name>[a-z][a-z0-9_.]*+)[ \t]*+[=:][ \t]*+(?P<value>\d{1,6}+)"
+    r"(?![\d.]|[ \t]?+(?:ms|s|secs?|m|mins?|h|hours?|d|days?)\b)",
+    re.IGNORECASE,
+)
+_TIME_SETTING = re.compile(r"timeout|time|ttl|wait|interval|delay|period|sec", re.IGNORECASE)
+_OTHER_UNIT_SETTING = re.compile(r"ms\b|_ms|millis|_min|minutes|hours", re.IGNORECASE)
+_FORMS: weakref.WeakKeyDictionary[SourceIndex, dict[tuple[str, int], int]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _written_forms(source: SourceIndex) -> dict[tuple[str, int], int]:
+    """("reference" | "seconds", number) -> the first message writing it so, for one chat."""
+    found = _FORMS.get(source)
+    if found is not None:
+        return found
+    found = {}
+    for mid, doc in source.docs.items():
+        text = doc.message.text
+        if "#" in text or "/" in text or "!" in text:
+            for match in _REFERENCE.finditer(text):
+                found.setdefault(("reference", int(match["value"])), mid)
+        if "=" in text or ":" in text:
+            for match in _SETTING.finditer(text):
+                name = match["name"]
+                if _TIME_SETTING.search(name) and not _OTHER_UNIT_SETTING.search(name):
+                    found.setdefault(("seconds", int(match["value"])), mid)
+    _FORMS[source] = found
+    return found
+
+
+def _written_as_reference(ctx: ClaimContext, figure: Figure) -> MessageDoc | None:
+    """A message that writes a whole number of the claim as a reference ("PR 2231" against
+    ".../pull/2231", "#2231" or "!2231"): the chat states it, as a name rather than a figure."""
+    if figure.kind != "count" or figure.value < 10 or figure.value != int(figure.value):
+        return None
+    mid = _written_forms(ctx.source).get(("reference", int(figure.value)))
+    return ctx.source.docs[mid] if mid is not None else None
+
+
+def _written_as_setting(ctx: ClaimContext, figure: Figure) -> MessageDoc | None:
+    """A message that sets a time setting to the claim's duration in seconds, without a unit
+    ("30 s" against "tcp_timeout_time_wait=30", "ttl: 300"): a setting named for a time is
+    in seconds unless its name says otherwise."""
+    if figure.kind != "duration" or not 1 <= figure.value < 86400:
+        return None
+    if figure.value != int(figure.value):
+        return None
+    mid = _written_forms(ctx.source).get(("seconds", int(figure.value)))
+    return ctx.source.docs[mid] if mid is not None else None
+
+
+# From this value an occurrence count ("looked up 1,140 times") is pinned by its digits alone.
+PINNING_COUNT = 100
+
+
 def _same_words(figure: Figure, other: Figure) -> bool:
     """Figures of different kinds that state one quantity ("shown 1,900 times" and "1,900
-    responses"; 45% and 0.45) count only when the words beside them share one."""
+    responses"; 45% and 0.45) count only when the words beside them share one, or when one
+    counts occurrences of a number of three digits or more (a paraphrase rewords its noun)."""
+    if (figure.occurrences or other.occurrences) and figure.value >= PINNING_COUNT:
+        return True
     return bool((figure.context - GENERIC) & other.context)
 
 
@@ -464,6 +528,14 @@ def _one_figure(
         )
     if figure.kind == "date":
         return _dated(ctx, figure, dated=False)
+    reference = _written_as_reference(ctx, figure) or _written_as_setting(ctx, figure)
+    if reference is not None:
+        return CheckResult(
+            "figures",
+            "pass",
+            f"{figure.written} is written as a reference or a setting in {reference.when()}",
+            (reference.message.id,),
+        )
     what = "duration" if figure.kind == "duration" else "figure"
     extra = "; it does not follow from the message times either" if long_duration else ""
     return CheckResult(

@@ -280,15 +280,52 @@ def _finite(text: str, tokens: list[Token], index: int) -> bool:
 _ITEM_MARKER = re.compile(r"\A[ \t]*+(?:\([a-z0-9]\)|[a-z0-9][.)]|[-*•])[ \t]++", re.IGNORECASE)
 
 
+# "not only on lag", "not just the API": adds to what is said, denies nothing.
+_NOT_ONLY = re.compile(r"\b(?:not|n't)[ \t]++(?:only|just|merely|solely)\b", re.IGNORECASE)
+# An opening "if" or "unless": the clause supposes; it states nothing either way.
+CONDITIONAL = re.compile(r"\A\W*+(?:if|unless|in[ \t]++case|whether)\b", re.IGNORECASE)
+# A state word that qualifies the noun after it at the start of a noun phrase ("failed requests
+# back to baseline", "the failed txns"): it describes those items, not the subject's state.
+_ATTRIBUTIVE = re.compile(
+    r"(?:\A|\b(?:the|a|an|all|any|some|these|those|of|by|no|\d++))[ \t]*+"
+    r"(?P<word>failed|failing|crashed|affected|impacted|delayed|degraded|lost|stuck|broken|"
+    r"corrupted|unaffected)[ \t]++(?!(?:to|for|in|on|at|by|with|as|and|or|but|since|from|"
+    r"after|before|again|too|when|because|so|until|over)\b)[a-z]",
+    re.IGNORECASE,
+)
+
+# "broken down per payment method", "split out by region": a breakdown, no state.
+_BREAKDOWN = re.compile(r"\b(?:broken|broke|break)[ \t]++down[ \t]++(?:by|per|into)\b", re.I)
+
+
+def _compound_parts(tokens: list[Token]) -> frozenset[int]:
+    """Indexes of tokens that are the parts of a hyphenated compound ("zero-click", "no-op",
+    "billing-alerts"): a part is no word of its own, so "zero" there negates nothing."""
+    found: set[int] = set()
+    head = 0
+    for i in range(1, len(tokens)):
+        if tokens[i].start != tokens[head].start:
+            head = i
+        elif "-" in tokens[head].raw:
+            found.add(i)
+    return frozenset(found)
+
+
 @lru_cache(maxsize=8192)
 def analyse_clause(text: str) -> ClauseFacts:
     """Read a clause's negation, mood (done / in progress / planned) and state polarity (cached:
     every index of the same chat reads the same clauses)."""
+    original = text
+    text = _NOT_ONLY.sub(lambda m: " " * len(m.group(0)), text)
     tokens = words(text)
+    parts = _compound_parts(tokens)
     raws = [t.raw for t in tokens]
     stems = frozenset(t.stem for t in tokens)
-    # "not-yet-valid" denies as "not yet valid" does
-    negated = any(r in NEGATIONS or ("-" in r and _NEGATED_PART.search(r)) for r in raws)
+    # "not-yet-valid" denies as "not yet valid" does; "zero-click" names a metric
+    negated = any(
+        (r in NEGATIONS and i not in parts) or ("-" in r and _NEGATED_PART.search(r))
+        for i, r in enumerate(raws)
+    )
     # "global didn't cross until 07:42": it crossed, at 07:42
     not_until = negated and "until" in raws and not {"never", "no", "none", "nothing"} & set(raws)
     negated = negated and not not_until
@@ -321,9 +358,12 @@ def analyse_clause(text: str) -> ClauseFacts:
     done_marker = any((w in raws) if " " not in w else (w in lowered) for w in _DONE_WORDS)
     state: State | None = None
     free_of = frozenset(stem(m.group(1)) for m in _FREE_OF.finditer(lowered))
-    if (stems - _failed_to(raws) - free_of) & _BAD:
+    attributive = frozenset(stem(m["word"].lower()) for m in _ATTRIBUTIVE.finditer(text))
+    if _BREAKDOWN.search(text):
+        attributive |= {stem("broken"), stem("down")}
+    if (stems - _failed_to(raws) - free_of - attributive) & _BAD:
         state = "bad"
-    elif stems & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
+    elif (stems - attributive) & _GOOD or any(r in {"ok", "okay", "fine"} for r in raws):
         state = "good"
     denied = denied_predicates(text.replace("-", " ") if "not-" in text else text)
     if not_until:
@@ -337,7 +377,7 @@ def analyse_clause(text: str) -> ClauseFacts:
         else:
             state = "good" if state == "bad" else "bad"  # "not affected"; not "never charged"
     return ClauseFacts(
-        text=text,
+        text=original,
         stems=stems,
         content=frozenset(t.stem for t in tokens if is_content(t)),
         negated=negated,
@@ -359,7 +399,7 @@ def analyse_clause(text: str) -> ClauseFacts:
 # Negators whose predicate is the verb after the noun they govern ("no services were affected"),
 # or the noun itself when no verb follows ("no more surprises").
 _DETERMINER_NEGATORS = frozenset({"no", "none", "nothing", "nobody", "neither", "nor", "zero"})
-_FAIL = frozenset({"fail", "fails", "failed"})
+_FAIL = frozenset({"fail", "fails", "failed", "unable"})  # each followed by "to"
 # Words between a negator and its predicate that are not the predicate ("not even mention").
 _NOT_PREDICATES = frozenset(
     """be been being get got even ever yet actually properly correctly fully really initially
@@ -407,10 +447,11 @@ def _failed_to(raws: list[str]) -> frozenset[str]:
 
 
 def _negators(tokens: list[Token]) -> list[int]:
+    parts = _compound_parts(tokens)
     return [
         i
         for i, t in enumerate(tokens)
-        if t.raw in NEGATIONS
+        if (t.raw in NEGATIONS and i not in parts)
         or t.raw == "missing"
         or (t.raw in _FAIL and i + 1 < len(tokens) and tokens[i + 1].raw == "to")
     ]

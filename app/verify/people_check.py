@@ -22,7 +22,7 @@ import re
 
 from app.verify.assignment_cues import WORK_LINE
 from app.verify.assignments import FollowUp, task_stems
-from app.verify.context import CheckResult, ClaimContext, overlap
+from app.verify.context import CheckResult, ClaimContext, idf_weight, overlap
 from app.verify.mood import PLANNED_HEADING, is_past_form
 from app.verify.source import MessageDoc
 from app.verify.splitting import no_owner
@@ -124,7 +124,7 @@ def _told_to(ctx: ClaimContext, start: int, verb: str) -> bool:
 
 
 def _weight(ctx: ClaimContext, stems: frozenset[str]) -> float:
-    return sum(max(ctx.source.idf(s), 0.1) for s in stems)
+    return idf_weight(ctx.source, stems)
 
 
 def _task(ctx: ClaimContext) -> frozenset[str]:
@@ -139,7 +139,7 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
         shared = task & follow_up.stems
         if not shared:
             continue
-        smaller = min(own, _weight(ctx, follow_up.stems)) or 1.0
+        smaller = min(own, ctx.source.follow_up_weight(follow_up)) or 1.0
         score = _weight(ctx, shared) / smaller
         if score >= TASK_MATCH and (len(shared) >= 2 or score >= 0.75):
             scored.append((score, follow_up))

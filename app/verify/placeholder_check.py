@@ -1,7 +1,8 @@
 """Unfilled template slots (a hard check): "[X]", "$[amount]", "[date]", "[Your Name]",
-"{{team}}", "{date}", "TBD", "<insert date>", "XX%". A slot left unfilled states nothing the chat
-could support, so the claim is *unsupported*. Citations ("[m12]"), links, checkboxes, code
-subscripts and tags tools write ("[FIRING:1]", "[ERROR]", "[REDACTED:password]") are no slots.
+"{{team}}", "{date}", "TBD", "<insert date>", "XX%", "at HH:MM". A slot left unfilled states
+nothing the chat could support, so the claim is *unsupported*. Citations ("[m12]"), links,
+checkboxes, code subscripts and tags tools write ("[FIRING:1]", "[ERROR]", "[REDACTED:password]")
+are no slots.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ _PLACEHOLDER = re.compile(
     r"|\{\{[^{}\n]{1,60}+\}\}|(?<![{\w$])\{[A-Za-z_][\w \-]{0,30}+\}(?!\})|<[A-Za-z][\w ]{0,30}+>"
     r"|\b(?:TBD|TBA|TBC|TKTK|TODO|FIXME|XX++|N/A|(?i:tbd|tba|tbc))(?![\w/])"
     r"|(?<=:)[ \t]*+(?:\?|…|\.{3})[ \t]*+$|\$X++\b|(?<![\w?!])\?{2,}+(?!\w)|_{3,}+"
+    r"|\b(?:HH|hh|H|h):(?:MM|mm)(?::(?:SS|ss))?+\b|\b(?:YYYY|yyyy)-MM-DD\b"
     r"|\bX(?![\w\-])(?=[ \t]?+(?:%|percent\b|[a-z]{3,}))"
     r"|(?P<tbd>\bto[ \t]++be[ \t]++(?:determined|confirmed|"
     r"decided|announced|added|filled[ \t]++in))\b"

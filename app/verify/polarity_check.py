@@ -31,6 +31,7 @@ from app.verify.context import CheckResult, ClaimContext, overlap
 from app.verify.entities import family, identifiers, squash
 from app.verify.mood import (
     BAD_STEMS,
+    CONDITIONAL,
     STATE_STEMS,
     ClauseFacts,
     analyse_clause,
@@ -109,8 +110,8 @@ def _parts(ctx: ClaimContext) -> list[_Part]:
         facts = analyse_clause(piece.strip())
         if not facts.negative and facts.state is None and not facts.past:
             continue  # nothing denied, no state, nothing done: no polarity to compare
-        if facts.planned or facts.imperative:
-            continue  # "X should not ..." recommends; it reports nothing
+        if facts.planned or facts.imperative or CONDITIONAL.match(piece):
+            continue  # "X should not ..." recommends, "if X is not ..." supposes: no report
         words = frozenset(content_stems(piece)) - GENERIC - ctx.name_stems - STATE_STEMS
         subject = words - facts.denied
         if not subject:
@@ -186,7 +187,11 @@ def _state_agrees(part: _Part, clause: ClauseFacts, state: str) -> tuple[bool, f
 
 
 def _compare(part: _Part, clause: ClauseFacts) -> tuple[bool, float] | None:
+    if CONDITIONAL.match(clause.text):
+        return None  # "if lag isn't under 100k by then ..." supposes; it states nothing
     state = _clause_state(clause, part.says_other)
+    if state is not None and _mixed(clause):
+        state = None  # "search degraded, checkout unaffected": whose state is which is open
     if part.facts.state is not None and state is not None:
         # A question states a state too: "Emails and SMS were not affected?" is answered
         # "Correct" more often than not.
@@ -299,6 +304,13 @@ def same_predicate_other_way(
     "the move was supposed to be step 2, not bundled" says what was meant, not what happened."""
     if clause.modal_negation or part_facts.modal_negation:
         return False
+    if part_facts.denied and not clause.negative:
+        # Only a clause that reports the denied thing done or under way, or a state, answers:
+        # "- alerts for X", "a checklist that includes dropping the slot", "adding a check to
+        # fail if vars are missing", "anyone who logs in fresh" name or propose it, no more.
+        denied = frozenset().union(*(predicate_variants(p) for p in part_facts.denied))
+        # A state answers too: "did not have the capacity" against "capacity is fine".
+        return bool(denied & (clause.past | clause.progressive)) or clause_state is not None
     if part_facts.state is not None and (clause_state or clause.stems & STATE_STEMS):
         return True  # a state word against a state word: "failed as well" and "it's fine"
     return bool(_predicates(part_facts) & clause.stems)

@@ -30,7 +30,7 @@ FigureKind = Literal["ratio", "duration", "count", "factor", "size", "money", "d
 # A number, its multiplier and its unit. Every repeat is possessive and the number is anchored
 # by its look-behind, so runs of digits, commas or dots are read in one pass.
 _FIGURE = re.compile(
-    r"(?:(?<![\w.#/:,\-])|(?<=(?<![^\s(])[-+−]))(?P<cur>[$€£])?+"
+    r"(?:(?<![\w.#/:,\-])|(?<=(?<![^\s(])[-+−])|(?<=[\"']:))(?P<cur>[$€£])?+"
     r"(?P<num>\d{1,3}(?:,\d{3})++(?:\.\d++)?+|\d{1,3}(?:\.\d{3}){2,}+(?:,\d++)?+"
     r"|\d++,\d{1,2}(?=[ \t]?(?:%|ms\b|s\b|h\b|min|sec|[KMGT]i?B\b|x\b))|\d++(?:\.\d++)?+)"
     r"(?![.,]?\d|:\d|-\d{1,2}-\d|/7\b|(?:st|nd|rd|th)\b)"
@@ -42,10 +42,27 @@ _FIGURE = re.compile(
     r"|jours?\b|heures?\b|semaines?\b|Tag(?:e|en)?+\b|Stunden?+\b|Wochen?+\b"
     r"|d[ií]as?\b|horas?\b|semanas?\b|minutos?\b|segundos?\b"
     r"|x\b|times\b|fold\b|[KMGT]i?B\b|[KMGT]i\b|[GT]\b|bytes?\b|(?:kilo|mega|giga|tera)bytes?\b"
-    r"|gigs?\b|USD\b|EUR\b|GBP\b))?+",
+    r"|gigs?\b|USD\b|EUR\b|GBP\b|[€$£](?![\d\w])))?+",
 )
+# Thousands grouped by a space ("23 400 €", "€ 1 250 000") or a no-break space ("18 211"): a
+# plain space groups only next to a currency, where a list of two numbers cannot be meant.
+_SPACED_THOUSANDS = re.compile(
+    r"(?<![\w.,])\d{1,3}+(?:[\u00a0\u202f]\d{3})++(?![\w.,])"
+    r"|(?<![\w.,])\d{1,3}+(?:[ ]\d{3})++(?=[ \u00a0\u202f]?+(?:[€$£]|EUR\b|USD\b|GBP\b))"
+    r"|(?<=[€$£])[ \u00a0]?+\d{1,3}+(?:[ \u00a0\u202f]\d{3})++(?![\w.,])"
+)
+_GROUP_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d)")
+
+
+def _join_thousands(text: str) -> str:
+    """`text` with space-grouped thousands written with commas, offsets unchanged."""
+    return _SPACED_THOUSANDS.sub(lambda m: _GROUP_SPACE.sub(",", m.group(0)), text)
+
+
 # A compound duration's second part right after the first ("5m12s", "1h30m", "2h 15m").
-_SECOND_PART = re.compile(r"[ \t]?(?P<num>\d{1,2})(?P<unit>m|s|min)\b")
+_SECOND_PART = re.compile(
+    r"[ \t]?(?:and[ \t])?+(?P<num>\d{1,2})[ \t]?(?P<unit>m|s|min|mins|minutes?|secs?|seconds?)\b"
+)
 _WORD_FRACTION = re.compile(
     r"\b(?P<word>half|a third|one third|a quarter|one quarter|two thirds|three quarters)\b"
     r"(?P<of>[ \t]++(?:of[ \t]++)?+an?[ \t]++(?P<unit>hour|minute|day|second|week)\b)?+",
@@ -403,7 +420,7 @@ def _figure_of(match: re.Match[str], text: str) -> Figure:
     written = match.group(0).strip()
     context = _context(text, start, end)
     approximate = _approximate(text, start) or text[match.end("num") : match.end("num") + 1] == "+"
-    if match["cur"] or unit in {"usd", "eur", "gbp"}:
+    if match["cur"] or unit in {"usd", "eur", "gbp", "€", "$", "£"}:
         return Figure(
             "money",
             number,
@@ -444,6 +461,7 @@ def figures(text: str, *, clocks: list[WrittenTime] | None = None) -> list[Figur
     folded = text.casefold()
     digit = _DIGIT.search(text)
     if digit is not None:
+        text = _join_thousands(text)
         taken = [(t.start, t.end) for t in (clock_times(text) if clocks is None else clocks)]
         # A figure starts at a digit or a currency sign just before one.
         begin = max(0, digit.start() - 1)

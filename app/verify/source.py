@@ -271,6 +271,7 @@ class SourceIndex:
         self._entries: dict[str, list[tuple[int, int]]] = dict(postings)
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._idf: dict[str, float] = {}  # `idf`'s answers by term
+        self._weights: dict[frozenset[str], float] = {}  # `follow_up_weight`'s answers
         self._prefixes: dict[str, set[str]] = defaultdict(set)
         self._short: dict[str, set[str]] = defaultdict(set)  # first letter -> "jp", "kr", "eu"
         for token in self.raw_tokens:
@@ -393,6 +394,15 @@ class SourceIndex:
             self._idf[term] = known
         return known
 
+    def follow_up_weight(self, follow_up: FollowUp) -> float:
+        """The IDF weight of a follow-up's words (as `context.idf_weight` sums it), kept: the
+        owner check weighs the chat's follow-ups for every claim."""
+        known = self._weights.get(follow_up.stems)
+        if known is None:
+            known = math.fsum(max(self.idf(s), 0.1) for s in follow_up.stems)
+            self._weights[follow_up.stems] = known
+        return known
+
     def doc(self, message_id: int) -> MessageDoc | None:
         """The prepared message with this id, or None."""
         return self.docs.get(message_id)
@@ -442,8 +452,18 @@ class SourceIndex:
     def figure_holders(self, figure: Figure) -> list[tuple[int, Figure]]:
         """(message id, figure) for every message figure equal to `figure` (bounded)."""
         found: list[tuple[int, Figure]] = []
+        # `Figure.same` reads these fields only: a chat files the same figure again and again
+        # (its bots' alerts, a repeated "500"), so each distinct reading is compared once
+        answers: dict[tuple[object, ...], bool] = {}
         for key in figure.keys():
-            found += [(mid, f) for mid, f in self.figure_index.get(key, ()) if f.same(figure)]
+            for mid, f in self.figure_index.get(key, ()):
+                reading: tuple[object, ...] = (f.kind, f.value, f.precision, f.approximate)
+                reading += (f.magnitude, f.alternative, f.vague, f.written)
+                same = answers.get(reading)
+                if same is None:
+                    same = answers[reading] = f.same(figure)
+                if same:
+                    found.append((mid, f))
         return found
 
     def at_time(self, value: str) -> list[int]:

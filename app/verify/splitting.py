@@ -61,7 +61,9 @@ _SENTENCE_END = re.compile(
 )
 _LINK = re.compile(r"\[(?P<text>[^\[\]\n]{1,300}+)\]\((?P<target>[^()\n]{0,500}+)\)")
 _EMPHASIS = re.compile(r"\*\*|__|`")
-_LONE_EMPHASIS = re.compile(r"(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+_LONE_EMPHASIS = re.compile(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+# "_really_" is emphasis; an underscore alone is part of a name ("s1._domainkey", "_dmarc").
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w.])_(?=[^\s_])([^_\n]{0,300}+)(?<=[^\s_])_(?!\w)")
 _SPACES = re.compile(r"\s++")
 _LABEL = re.compile(r"^(?P<label>[A-Z][A-Za-z /&-]{0,30}+):[ \t]++(?=\S)")
 # A header line of a draft: "**Impact window:** 09:10 to 09:22 ...".
@@ -117,6 +119,7 @@ def clean_markdown(text: str) -> str:
     text = text.replace("\\[", "[").replace("\\]", "]").replace("\\_", "_").replace("\\*", "*")
     text = _EMPHASIS.sub("", text)
     text = _LONE_EMPHASIS.sub("", text)
+    text = _UNDERSCORE_EMPHASIS.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
 
 

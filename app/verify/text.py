@@ -344,8 +344,15 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+# A character every clause break needs (before, in or after it): a text with none is one clause.
+_CLAUSE_MARK = re.compile(r"[.!?;\n—–:(]")
+
+
 def clauses(text: str) -> list[str]:
     """Sentence-like pieces of a chat message: split at end punctuation, dashes and line breaks."""
+    if _CLAUSE_MARK.search(text) is None:  # (one scan, not the split's five tries per place)
+        whole = text.strip()
+        return [whole] if whole else []
     return [piece.strip() for piece in _CLAUSE_SPLIT.split(text) if piece and piece.strip()]
 
 

@@ -26,7 +26,9 @@ CLOCK = re.compile(
     r"|(?<!\d)\d{8}+T(?P<ih>[01]\d|2[0-3])(?P<im>[0-5]\d)(?:[0-5]\d)?+(?![\d:])"
 )
 # What may stand between the two ends of a range ("-", " to ", " until ", " and ").
-_CONNECTOR = re.compile(r"[ \t]{0,3}+(?:-|–|—|to|until|till|through|thru|and)[ \t]{0,3}+")
+_CONNECTOR = re.compile(
+    r"[ \t]{0,3}+(?:-|–|—|to|until|till|through|thru|and|et|à|bis|und)[ \t]{0,3}+"
+)
 # A range whose ends are apart: "from 2:01 PM until the gateway refresh at 2:21 PM".
 _OPENS = ("from", "between", "since")
 _LOOSE_CONNECTOR = re.compile(r"^[ \t]*+(?:until|till|to|through|and)\b", re.IGNORECASE)
@@ -100,6 +102,13 @@ _CLOCK_WORDS = re.compile(
     r"|(?<!\w)(?:um|gegen|ab)[ \t]++(?P<gh>[01]?\d|2[0-3])[ \t]?Uhr\b",
     re.IGNORECASE,
 )
+# A range of bare hours after a range opener is clock time in any language: "entre 7h et 14h",
+# "de 7h à 14h", "between 7h and 14h", "zwischen 7h und 14h" (a lone "7h" may be a duration).
+_HOUR_RANGE = re.compile(
+    r"(?<!\w)(?:entre|between|from|de|zwischen|von)[ \t]++(?P<a>[01]?\d|2[0-3])[ \t]?h\b"
+    r"[ \t]{0,3}+(?:et|and|à|a|to|until|bis|und|-|–)[ \t]{0,3}+(?P<b>[01]?\d|2[0-3])[ \t]?h\b",
+    re.IGNORECASE,
+)
 # Words that make what follows a duration, and prepositions that make "7h30" a clock time.
 _DURATION_WORDS = frozenset(
     "for lasted lasting took takes take during over within in after pendant durant en dans "
@@ -108,9 +117,23 @@ _DURATION_WORDS = frozenset(
 _CLOCK_PREPOSITIONS = frozenset("à a at vers dès de from entre since depuis jusqu'à las".split())
 
 
-def _clock_words(text: str, start: int) -> list[WrittenTime]:
+def _hour_ranges(text: str, start: int) -> list[WrittenTime]:
     found: list[WrittenTime] = []
+    for match in _HOUR_RANGE.finditer(text, max(0, start - 20)):
+        if int(match["a"]) >= int(match["b"]):
+            continue  # "from 2h to 1h" is no span of a day
+        for group in ("a", "b"):
+            end = text.index("h", match.end(group)) + 1
+            found.append(WrittenTime(f"{int(match[group]):02d}:00", match.start(group), end))
+    return found
+
+
+def _clock_words(text: str, start: int) -> list[WrittenTime]:
+    found: list[WrittenTime] = _hour_ranges(text, start)
+    ranged = list(found)
     for match in _CLOCK_WORDS.finditer(text, max(0, start - 20)):
+        if any(t.start < match.end() and match.start() < t.end for t in ranged):
+            continue
         if match["h"] is not None:
             before = text[max(0, match.start() - 16) : match.start()].lower().split()
             word = before[-1].replace("’", "'") if before else ""

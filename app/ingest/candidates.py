@@ -1,0 +1,78 @@
+"""Where a line format can find a header at all, so that the loops trying every line skip the rest.
+
+Every header the clock-reading formats recognise holds a clock (`clock.CLOCK_PATTERN`), or for
+Slack 'N minutes ago' / 'just now', on a line the recogniser reads: its own line for the one-line
+formats, or the one or two lines below it for a name line above a time line. A line with none of
+them there is passed over without calling the recogniser; the answers on the other lines are the
+same, so detection's scores and the grouping's headers are too (tests/test_ingest_gates.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from app.ingest.line_formats import LineFormat
+from app.ingest.stacked import _PREVIEW_BY, _REFERENCE
+
+# What every header of the formats below holds on one of the lines it reads: a clock
+# (`clock.CLOCK_PATTERN`, whose hour and minute always read `\d:[0-5]\d`), or Slack's 'N minutes
+# ago' / 'just now' (which `_SLACK_HEADER` and `_SLACK_TIME` accept instead). Literals and one
+# class each: linear.
+_TIMEISH = re.compile(r"\d:[0-5]\d|ago|just now")
+# Formats whose recogniser reads the header line alone (`match_line`, no stack, no covered or
+# footer lines): a header needs a clock on its own line.
+_ONE_LINE = frozenset(
+    {
+        "datetime-inline", "whatsapp", "zoom-chat", "irc", "discord-copy", "bracket-inline",
+        "bracket-header", "teams-classic", "plain-inline",
+    }
+)  # fmt: skip
+# Formats that add `stacked._stack` (a name line above a time line, or above a badge line or the
+# repeated name and then the time line) to a one-line time or header line: a header at line i
+# needs the clock on line i, on line i + 1, or on line i + 2 with a line i + 1 that is not blank.
+# Current Teams (`stacked._teams_stack`) reads the same, except from a preview line (it holds
+# ' by ', the author after it) or a quoted reply's 'Begin Reference,' line, which are kept too.
+# The incident timeline (stamps below their entries; a bold stamp's markers split its clock) is
+# tried on every line.
+_NAME_ABOVE_TIME = frozenset({"slack-thread", "mattermost-copy", "google-chat-copy", "slack-copy"})
+_TEAMS = "teams-copy"
+
+
+def timeish_lines(keys: list[str]) -> list[bool]:
+    """Per line: whether it holds a clock, 'ago' or 'just now' (see `header_candidates`)."""
+    search = _TIMEISH.search
+    return [bool(key) and search(key) is not None for key in keys]
+
+
+def header_candidates(
+    name: str, fmt: LineFormat, keys: list[str], timeish: list[bool]
+) -> Sequence[int]:
+    """The lines on which `fmt` can find a header, in order: every line, or for the formats of
+    `_ONE_LINE` and `_NAME_ABOVE_TIME` (as built, with nothing mixed in) only those whose
+    header would hold its clock where the recogniser reads it. A superset of the lines where
+    `fmt.matcher()` answers, so scoring these lines only gives the same score."""
+    plain = not (fmt.also or fmt.covered or fmt.footers)
+    if plain and name in _ONE_LINE and fmt.match_stack is None:
+        return [index for index, hit in enumerate(timeish) if hit]
+    if plain and (name in _NAME_ABOVE_TIME or name == _TEAMS):
+        last = len(keys) - 1
+        stacked = [
+            hit
+            or (
+                index < last
+                and (
+                    timeish[index + 1]
+                    or (index + 1 < last and keys[index + 1] != "" and timeish[index + 2])
+                )
+            )
+            for index, hit in enumerate(timeish)
+        ]
+        if name == _TEAMS:
+            return [
+                index
+                for index, key in enumerate(keys)
+                if stacked[index] or _PREVIEW_BY in key or key.startswith(_REFERENCE)
+            ]
+        return [index for index, hit in enumerate(stacked) if hit]
+    return range(len(keys))
