@@ -130,6 +130,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "lager meldet: etiketten ohne hausnummer",
             "les clients signalent des paiements refusés",
             "los usuarios reportan fotos rotas",
+            "a security researcher reported an exposed bucket",
         ],
         [
             "the customer table has 3m rows",
@@ -137,6 +138,26 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "users table migrated fine",
             "ich melde mich nach dem call",
             "hat sich niemand gemeldet",
+        ],
+    ),
+    "trouble_abroad": (
+        [
+            "die app geht nicht mehr, seit 8 uhr",
+            "kein kunde kann mehr bezahlen",
+            "der login funktioniert nicht",
+            "api wirft 503 bei jedem upload",
+            "le paiement ne marche plus depuis midi",
+            "forte baisse des ventes sur mobile",
+            "el checkout no funciona en android",
+            "o site está fora do ar",
+        ],
+        [
+            "die app läuft wieder",
+            "mehr dazu morgen",
+            "le paiement marche bien",
+            "la baisse de prix est prévue",
+            "todo funciona",
+            "o site voltou ao normal",
         ],
     ),
     "decision": (
@@ -186,6 +207,11 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "paused the import job",
             "blocking the top 3 ips at the edge",
             "raising the pool limit to 80",
+            "release 4.2 zurückgerollt",
+            "worker neu gestartet",
+            "on redémarre les pods",
+            "reiniciando el consumidor",
+            "feature flag desativado",
         ],
         [
             "the queue is blocked",
@@ -199,8 +225,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["restarting the pods now", "I killed the stuck job", "restart the brokers please"],
     ),
     "mitigation_done": (
-        ["rollback complete", "revert is live on all nodes", "cache purged", "flag turned off"],
-        ["rolling back now", "about to restart", "will fail over if needed"],
+        [
+            "rollback complete",
+            "revert is live on all nodes",
+            "cache purged",
+            "flag turned off",
+            "rollback erledigt",
+            "pods redémarrés",
+            "versión revertida",
+        ],
+        ["rolling back now", "about to restart", "will fail over if needed", "en fait on attend"],
     ),
     "mitigation_progress": (
         ["rollback halfway", "restart 60% done", "eta 4 minutes", "failover almost finished"],
@@ -250,6 +284,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "all 12 stores back",
             "the 403s are gone",
             "crashes stopped after the patch",
+            "der checkout läuft wieder",
+            "service rétabli pour tous",
+            "pagos restablecidos",
+            "a api voltou ao normal",
         ],
         [
             "errors climbing",
@@ -257,6 +295,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "latency above baseline",
             "403s climbing",
             "crashes in 403 handler",
+            "läuft heute wieder nicht",
+            "le service ne marche plus",
         ],
     ),
     "still_ongoing": (
@@ -270,7 +310,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["errors back to normal", "no longer failing", "resolved", "the channel is archived"],
     ),
     "strong_recovery": (
-        ["fully recovered", "back to normal on all shards", "consumers caught up"],
+        [
+            "fully recovered",
+            "back to normal on all shards",
+            "consumers caught up",
+            "zahlungen laufen wieder in allen filialen",
+            "service rétabli pour tous",
+            "a api voltou ao normal",
+        ],
         ["errors dropping", "improving slowly", "some requests succeed"],
     ),
     "resolution": (

@@ -1,0 +1,79 @@
+"""General rules for chats the offline engine was not tuned on (issue 11, extractive7). Each
+chat is written for its rule, in wording of its own; none is copied from an eval incident. Each
+test names the general pattern it covers."""
+
+from __future__ import annotations
+
+from app.engines.extractive import extract_report
+from app.models import IncidentReport, Message, Transcript
+
+Row = tuple[str | None, str, str]
+
+
+def report(rows: list[Row]) -> IncidentReport:
+    messages = [
+        Message(id=n, time=time, author=author, text=text, line_start=n, line_end=n)
+        for n, (time, author, text) in enumerate(rows, start=1)
+    ]
+    return extract_report(Transcript(format="test", messages=messages)).report
+
+
+def _kinds(found: IncidentReport) -> dict[str, str]:
+    return {entry.time: entry.kind for entry in found.timeline}
+
+
+# ---- detection -------------------------------------------------------------------------------
+
+
+def test_an_alarm_sign_raises_the_alarm_even_when_its_line_asks_something() -> None:
+    # "🚨 ..., keep it in this thread pls": the request does not undo the alarm, so the
+    # work right after it (a revocation) is on the timeline, not cut off by a later detection
+    rows: list[Row] = [
+        ("09:02", "ines", "🚨 possible leaked signing key in the docs site, keep it here pls"),
+        ("09:04", "tom", "which key?"),
+        ("09:06", "tom", "the release signing key. revoked it just now, new one issued."),
+        ("09:15", "ines", "what do we tell the 3 customers who asked"),
+    ]
+    found = report(rows)
+    assert found.detection is not None and found.detection.evidence == [1]
+    assert _kinds(found).get("09:06") == "mitigation"
+
+
+def test_a_plain_request_is_still_no_detection() -> None:
+    # without an alarm sign, "can someone set up the alert" asks for work: no signal
+    rows: list[Row] = [
+        ("09:00", "ines", "can someone set up the disk alert for db-3 please"),
+        ("09:10", "tom", "[FIRING] DiskAlmostFull db-3 97%"),
+    ]
+    found = report(rows)
+    assert found.detection is not None and found.detection.evidence == [2]
+
+
+def test_trouble_said_in_german_is_the_detection() -> None:
+    # "kein Kunde kann mehr bezahlen" states user impact in German
+    rows: list[Row] = [
+        ("07:12", "Jonas", "Filiale Nord: kein Kunde kann mehr mit Karte bezahlen, alle Kassen"),
+        ("07:15", "Mia", "schaue ich mir an"),
+        ("07:21", "Mia", "Terminal-Release 2.4 zurückgerollt."),
+        ("07:26", "Jonas", "Kartenzahlung läuft wieder in allen Kassen"),
+    ]
+    found = report(rows)
+    assert found.detection is not None and found.detection.evidence == [1]
+    kinds = _kinds(found)
+    assert kinds.get("07:21") == "mitigation"
+    assert kinds.get("07:26") == "recovery"
+
+
+def test_trouble_said_in_french_opens_the_incident_before_the_first_action() -> None:
+    # "le paiement ne marche plus" is the first signal; the restart after it is an event
+    rows: list[Row] = [
+        ("15:00", "Léa", "le paiement ne marche plus sur l'app depuis 14h50"),
+        ("15:03", "Hugo", "je regarde"),
+        ("15:08", "Hugo", "workers de paiement redémarrés"),
+        ("15:12", "Léa", "service rétabli pour tous les clients"),
+    ]
+    found = report(rows)
+    assert found.detection is not None and found.detection.evidence == [1]
+    kinds = _kinds(found)
+    assert kinds.get("15:08") == "mitigation"
+    assert kinds.get("15:12") == "recovery"
