@@ -77,3 +77,67 @@ def test_trouble_said_in_french_opens_the_incident_before_the_first_action() -> 
     kinds = _kinds(found)
     assert kinds.get("15:08") == "mitigation"
     assert kinds.get("15:12") == "recovery"
+
+
+# ---- action items and owners -----------------------------------------------------------------
+
+
+def _owners(found: IncidentReport) -> dict[str, str | None]:
+    return {item.description: item.owner for item in found.action_items}
+
+
+def test_a_list_under_a_portuguese_heading_is_read_and_claimed_in_portuguese() -> None:
+    # "Ações:" opens the list; "2 posso fazer eu" claims by number, "e o 4 também" carries the
+    # claim on, "o 3 fica sem dono" leaves it unowned, "1 mine" claims in English
+    rows: list[Row] = [
+        ("11:00", "opsbot", "[FIRING] QueueBacklogHigh exports backlog 120k"),
+        ("11:40", "Clara", "fila drenada, tudo normal. resolvido"),
+        (
+            "11:45",
+            "Clara",
+            "Ações:\n1. alerta de backlog mais cedo\n2. limite de workers no chart\n"
+            "3. teste de carga mensal\n4. runbook da fila de exportação",
+        ),
+        ("11:46", "Bruno", "1 mine"),
+        ("11:47", "Duarte", "2 posso fazer eu. e o 4 também"),
+        ("11:48", "Clara", "o 3 fica sem dono por agora"),
+    ]
+    owners = list(_owners(report(rows)).values())
+    assert owners == ["Bruno", "Duarte", None, "Duarte"]
+
+
+def test_also_carries_a_claim_only_within_the_claimants_message() -> None:
+    # "4 too" after "I'll take 1" is the same speaker's claim; a bare "4 too" from someone who
+    # claimed nothing in that message takes nothing
+    rows: list[Row] = [
+        ("11:00", "opsbot", "[FIRING] QueueBacklogHigh exports backlog 120k"),
+        ("11:40", "ana", "backlog drained, all normal. resolved"),
+        (
+            "11:45",
+            "ana",
+            "action items:\n1. earlier backlog alert\n2. worker limit in the chart\n"
+            "3. monthly load test\n4. export queue runbook",
+        ),
+        ("11:46", "raj", "I'll take 1. 4 too"),
+        ("11:47", "lee", "looks good. 3 too?"),
+    ]
+    owners = list(_owners(report(rows)).values())
+    assert owners == ["raj", None, None, "raj"]
+
+
+def test_a_recap_that_ends_in_a_list_still_states_the_impact() -> None:
+    # the recap's impact line is read even though the same message holds the action list
+    rows: list[Row] = [
+        ("08:00", "opsbot", "[FIRING] UploadErrorRate uploads 5xx 0.31"),
+        ("08:20", "mo", "rolled back uploads to 2.3.1. errors gone, back to normal. resolved"),
+        (
+            "08:30",
+            "mo",
+            "recap\n- impact: 2,140 uploads failed between 08:00 and 08:20\n"
+            "- cause: 2.3.2 dropped the multipart size limit\n\n"
+            "action items:\n1. canary for uploads\n2. test for the multipart limit",
+        ),
+    ]
+    found = report(rows)
+    assert any("2,140" in line.text for line in found.impact)
+    assert len(found.action_items) == 2
