@@ -34,6 +34,15 @@ def client() -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def roomy_client() -> Iterator[TestClient]:
+    # Tests that count judge calls: the 1 s budget above can run out on a loaded machine before
+    # the judge is asked (the worker pool starts on the first request), and the draft then
+    # rightly ships without it; these tests are about the calls, not the budget.
+    with TestClient(create_app(llm_settings(llm_time_budget=60))) as test_client:
+        yield test_client
+
+
 def draft(client: TestClient, text: str, audience: str) -> Any:
     return client.post("/draft", json={"transcript": text, "audience": audience, "engine": "llm"})
 
@@ -57,8 +66,9 @@ def _judge_reply(request: httpx.Request, status: str = "supported") -> httpx.Res
 
 
 def test_both_audiences_from_one_extraction_and_one_judge_call(
-    client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
+    roomy_client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
 ) -> None:
+    client = roomy_client
     answer = seed_report(parse_transcript(seed_chat_text))
     extraction_calls: list[httpx.Request] = []
     judge_calls: list[httpx.Request] = []
@@ -129,8 +139,9 @@ def test_a_failing_judge_still_gives_a_draft_with_a_warning(
 
 
 def test_a_judge_verdict_of_contradicted_drops_the_claim(
-    client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
+    roomy_client: TestClient, respx_mock: respx.MockRouter, seed_chat_text: str
 ) -> None:
+    client = roomy_client
     answer = seed_report(parse_transcript(seed_chat_text))
 
     def upstream(request: httpx.Request) -> httpx.Response:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.collector import pauses_collector
 from app.errors import InvalidRequestError, TranscriptFormatError, UploadError
-from app.ingest.assemble import Assembly, group_messages
-from app.ingest.detect import detect_format, looks_like_json, matching_keys
+from app.ingest.assemble import Assembly, LineCounts, group_messages
+from app.ingest.detect import Detection, detect_format, looks_like_json, matching_keys
 from app.ingest.exports import (
     ExportResult,
     Window,
@@ -38,6 +38,7 @@ from app.ingest.line_formats import LineFormat, datetime_problem
 from app.ingest.normalise import SourceLine, normalise
 from app.ingest.records import RawMessage
 from app.ingest.report import IngestReport
+from app.ingest.sections import split_point
 from app.ingest.timeline import build_timeline
 from app.models import Transcript
 
@@ -144,8 +145,80 @@ def _from_text(
             result.source = source
         return _finish_export(result, date, zone)
     lines = normalise(text)
+    if forced is None:
+        detection = _detect(lines)
+        split = split_point(lines, detection)
+        if split is not None:
+            return _sectioned(lines, split, date, zone, source=source)
+        return _read_lines(lines, None, detection, date, zone, source=source)
+    return _read_lines(lines, forced, None, date, zone, source=source)
+
+
+def _read_lines(
+    lines: list[SourceLine],
+    forced: str | None,
+    detection: Detection | None,
+    date: dt.date | None,
+    zone: ZoneInfo | None,
+    *,
+    source: str,
+) -> Transcript:
+    read = _assemble(lines, forced, detection)
+    report = _report(read.name, read.mixed, source, read.assembly, read.stray)
+    return _finish(read.name, read.assembly.messages, read.all_warnings(), report, date, zone)
+
+
+def _sectioned(
+    lines: list[SourceLine], split: int, date: dt.date | None, zone: ZoneInfo | None, *, source: str
+) -> Transcript:
+    """An incident timeline and a chat pasted one after the other (`sections`): each part is
+    read in its own format, and the messages run on in source order."""
+    first, second = (
+        _assemble(part, None, _detect(part)) for part in (lines[:split], lines[split:])
+    )
+    main, other = sorted((first, second), key=lambda r: -len(r.assembly.messages))
+    counts = LineCounts()
+    for read in (first, second):
+        for name in ("header_lines", "continuation_lines", "unattributed_lines", "ui_lines"):
+            setattr(counts, name, getattr(counts, name) + getattr(read.assembly.counts, name))
+        counts.uncertain_lines.extend(read.assembly.counts.uncertain_lines)
+        counts.unclosed_fences.extend(read.assembly.counts.unclosed_fences)
+    later = second.assembly.messages
+    messages = [*first.assembly.messages, *later]
+    if later:
+        messages[len(first.assembly.messages)] = replace(later[0], section_start=True)
+    whole = Assembly(messages, [], counts)
+    report = _report(main.name, (other.name,), source, whole, (*first.stray, *second.stray))
+    warnings = [
+        f"Read in two parts: lines {lines[0].number}-{lines[split - 1].number} as {first.name}, "
+        f"lines {lines[split].number}-{lines[-1].number} as {second.name}.",
+        *first.all_warnings(),
+        *second.all_warnings(),
+    ]
+    return _finish(main.name, messages, warnings, report, date, zone)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Lines read in one format: its name, formats mixed in, stray lines, the messages."""
+
+    name: str
+    mixed: tuple[str, ...]
+    stray: tuple[int, ...]
+    assembly: Assembly
+    warnings: list[str]
+
+    def all_warnings(self) -> list[str]:
+        attribution = _attribution_warnings(self.name, self.assembly, self.stray)
+        return [*self.warnings, *self.assembly.warnings, *attribution]
+
+
+def _assemble(lines: list[SourceLine], forced: str | None, detection: Detection | None) -> _Read:
     keys = matching_keys(lines)
-    name, mixed, stray, tuned = (forced, (), (), {}) if forced else _detect(lines)
+    name = forced or (detection.name if detection else None) or ""
+    mixed: tuple[str, ...] = () if forced or detection is None else detection.mixed_with
+    stray: tuple[int, ...] = () if forced or detection is None else detection.stray_lines
+    tuned = {} if forced or detection is None else detection.tuned
 
     def recogniser(of: str) -> tuple[LineFormat, list[str]]:
         return tuned.get(of) or line_format(of, keys)  # detection tuned it to these lines
@@ -161,9 +234,7 @@ def _from_text(
             f"No line matches the {name!r} format ({SUPPORTED_FORMATS[name]}).{looks}"
         )
     stray = tuple(n for n in stray if n not in {m.line_start for m in assembly.messages})
-    report = _report(name, mixed, source, assembly, stray)
-    warnings = [*warnings, *assembly.warnings, *_attribution_warnings(name, assembly, stray)]
-    return _finish(name, assembly.messages, warnings, report, date, zone)
+    return _Read(name, mixed, stray, assembly, warnings)
 
 
 def _report(
@@ -277,9 +348,7 @@ def _check_encodable(records: list[RawMessage]) -> None:
                 ) from None
 
 
-def _detect(
-    lines: list[SourceLine],
-) -> tuple[str, tuple[str, ...], tuple[int, ...], dict[str, tuple[LineFormat, list[str]]]]:
+def _detect(lines: list[SourceLine]) -> Detection:
     detection = detect_format(lines)
     if detection.name is None:
         for line in lines[:200]:
@@ -297,7 +366,7 @@ def _detect(
             "No chat messages recognised: no line looks like a message header (a time and an "
             "author) in any supported format."
         )
-    return detection.name, detection.mixed_with, detection.stray_lines, detection.tuned
+    return detection
 
 
 def _format_error(problem: str) -> TranscriptFormatError:

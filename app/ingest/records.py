@@ -56,3 +56,4 @@ class RawMessage:
     relative_day: int | None = None
     instant: dt.datetime | None = None
     day_break: bool = False
+    section_start: bool = False

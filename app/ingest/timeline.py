@@ -129,6 +129,8 @@ def build_timeline(
     out_of_order: list[int] = []
     for number, record in enumerate(records, start=1):
         clock = record.clock
+        if record.section_start:
+            day, previous = 0, None  # a part pasted in another layout keeps its own clock
         if record.date is not None and anchor is not None:
             day = max(0, (record.date - anchor).days)
         elif record.relative_day is not None and written is None:

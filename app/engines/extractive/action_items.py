@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
 from app.engines.extractive.owners import ASKS, Item, assign_owners
@@ -178,10 +179,23 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
     return Item(description, [message.id], owner, words)
 
 
+_LIST_LINES: dict[str, tuple[tuple[str, ...], bool, int]] = memo.table()
+
+
 def _list_lines(message: Message) -> tuple[list[str], bool, int]:
     """Lines after an action-item header in `message`, whether it had a header at all, and the
-    header's line (0 when the list opens the message)."""
-    lines = own_words(message).splitlines()
+    header's line (0 when the list opens the message); a function of the message's own words,
+    read once per text."""
+    text = own_words(message)
+    known = _LIST_LINES.get(text)
+    if known is None:
+        lines, has_header, index = _read_list_lines(text)
+        known = _LIST_LINES[text] = (tuple(lines), has_header, index)
+    return list(known[0]), known[1], known[2]
+
+
+def _read_list_lines(text: str) -> tuple[list[str], bool, int]:
+    lines = text.splitlines()
     if lines and _LIST_START.match(lines[0]):
         return [x for x in lines if x.strip() and is_list_line(x)], True, 0
     for index, line in enumerate(lines):

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from app.engines.extractive import cause_cues as cc
-from app.engines.extractive import cues
+from app.engines.extractive import cues, memo
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.cues import cue, family
@@ -137,7 +137,18 @@ def _states(sentence: Sentence, ruled: RuledOut) -> bool:
     return len(content_words(sentence.raw) - _GENERIC) >= _MIN_WORDS
 
 
+_ACTS: dict[str, bool] = memo.table()
+
+
 def _acts(sentence: Sentence) -> bool:
+    """An action taken or under way (a function of the sentence's words, read once per text)."""
+    known = _ACTS.get(sentence.raw)
+    if known is None:
+        known = _ACTS[sentence.raw] = _reads_as_act(sentence)
+    return known
+
+
+def _reads_as_act(sentence: Sentence) -> bool:
     lower = sentence.lower
     if is_question(sentence.raw) or cues.WEIGHED(lower) or cues.REQUEST(lower):
         return False
@@ -181,31 +192,40 @@ def shaped_causes(chat: Chat, skip_ids: set[int], ruled: RuledOut) -> list[Shape
         message = messages[n]
         if message.id in opening:
             continue  # the report that opens the chat tells what broke, not why
-        sentences = chat.sentences(message)
+        sentences = [s for s in chat.sentences(message) if _states(s, ruled)]
+        if not sentences:
+            continue
+        # what the messages around this one say is the same for each of its sentences
+        k = order[n]
+        later = human[k : k + _WINDOW + 1]
+        taken_up = False
+        for m in human[k + 1 : k + 1 + _REPLY_WINDOW]:
+            reply = messages[m]
+            first = next((s for s in chat.sentences(reply) if s.raw.strip()), None)
+            if reply.author != message.author and first and TAKEN_UP(first.lower):
+                taken_up = True
+                break
+        answers_why = False
+        if k > 0:
+            asked = messages[human[k - 1]]
+            why = [s for s in chat.sentences(asked) if is_question(s.raw)]
+            if asked.author != message.author and any(cc.WHY_QUESTION(s.lower) for s in why):
+                answers_why = True  # the answer to "why ...?", not the "no" to "could it be ...?"
+        acted_later = [words for m in later[1:] for words in acted[m]]
+        acted_words = set().union(*acted_later)
         for sentence in sentences:
-            if not _states(sentence, ruled):
-                continue
             own = content_words(sentence.raw) - _GENERIC
             value = _form(sentence.lower)
-            k = order[n]
-            later = human[k : k + _WINDOW + 1]
             overlap = 0.0
-            for m in later[1:]:
-                for words in acted[m]:
+            if own & acted_words:  # else no action after it shares a word: no overlap
+                for words in acted_later:
                     shared = own & words
                     overlap = max(overlap, sum(1 / frequency[w] for w in shared))
             value += min(2.0, 2 * overlap)
-            for m in human[k + 1 : k + 1 + _REPLY_WINDOW]:
-                reply = messages[m]
-                first = next((s for s in chat.sentences(reply) if s.raw.strip()), None)
-                if reply.author != message.author and first and TAKEN_UP(first.lower):
-                    value += 2
-                    break
-            if k > 0:
-                asked = messages[human[k - 1]]
-                why = [s for s in chat.sentences(asked) if is_question(s.raw)]
-                if asked.author != message.author and any(cc.WHY_QUESTION(s.lower) for s in why):
-                    value += 1  # the answer to "why ...?", not the "no" to "could it be ...?"
+            if taken_up:
+                value += 2
+            if answers_why:
+                value += 1
             scored.append(ShapedCause(sentence, value))
     scored.sort(key=lambda c: (c.score, c.sentence.message.id), reverse=True)
     return scored

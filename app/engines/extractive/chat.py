@@ -81,6 +81,10 @@ class Chat:
     roster: Roster
     _sentences: dict[int, list[Sentence]] = field(default_factory=dict)
     _position: dict[int, int] = field(default_factory=dict)
+    # display text by raw sentence: the same words are trimmed the same way in one chat (the
+    # roster is the chat's own), so a repeated sentence is trimmed once
+    _display: dict[str, str] = field(default_factory=dict)
+    _lowered: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, transcript: Transcript) -> Chat:
@@ -97,10 +101,20 @@ class Chat:
         cached = self._sentences.get(message.id)
         if cached is None:
             cached = []
+            shown, lowered = self._display, self._lowered
             for index, raw in enumerate(split_sentences(own_words(message))):
-                clean = strip_own_label(strip_filler(strip_markup(strip_bullet(raw))))
-                display = tidy(strip_filler(self.roster.drop_address(clean)))
-                cached.append(Sentence(message, index, raw, display))
+                display = shown.get(raw)
+                if display is None:
+                    clean = strip_own_label(strip_filler(strip_markup(strip_bullet(raw))))
+                    display = shown[raw] = tidy(strip_filler(self.roster.drop_address(clean)))
+                sentence = Sentence(message, index, raw, display)
+                # `lower` is a cached property: its value is put in place here, as it would be
+                # on first use (3.11's cached_property takes a lock on every first use)
+                lower = lowered.get(raw)
+                if lower is None:
+                    lower = lowered[raw] = raw.lower().replace("’", "'")
+                vars(sentence)["lower"] = lower
+                cached.append(sentence)
             self._sentences[message.id] = cached
         return cached
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.engines.extractive import memo
 from app.engines.extractive.cause_cues import CORRECTION
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.cues import cue
@@ -41,10 +42,21 @@ _NOT_A_HYPOTHESIS = content_words(
 )
 
 
+_RULED_OUT: dict[str, frozenset[str]] = memo.table()
+
+
 def ruled_out_words(sentence: Sentence) -> set[str]:
-    """Content words of what a correction sentence rules out (empty for other sentences)."""
+    """Content words of what a correction sentence rules out (empty for other sentences); a
+    function of the sentence's words alone, so a repeated sentence is read once."""
     if not CORRECTION(sentence.lower):
         return set()
+    known = _RULED_OUT.get(sentence.raw)
+    if known is None:
+        known = _RULED_OUT[sentence.raw] = frozenset(_ruled_out(sentence))
+    return set(known)
+
+
+def _ruled_out(sentence: Sentence) -> set[str]:
     found: set[str] = set()
     for pattern in (_NEGATED_OBJECT, _NAMED_HERRING, _ABANDONED):
         for match in pattern.finditer(sentence.raw):

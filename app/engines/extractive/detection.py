@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from app.engines.extractive import cause_cues as cc
-from app.engines.extractive import cues
+from app.engines.extractive import cues, memo
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.events import AT_TIME, Event, event, reports, written_earlier
 from app.engines.extractive.impact import IMPACT_CONTEXT, states_impact
@@ -44,7 +44,19 @@ _ALARM_SIGN = re.compile(r"^[\s>*_]{0,3}+(?:⚠|🚨|🔴|❗|:rotating_light:|:
 _ASKED = 4  # content words a question needs to be an alert quoted with a puzzled "??"
 
 
+# `_signal` reads the sentence's words and its author's name, nothing else
+_SIGNALS: dict[tuple[str, str | None], bool] = memo.table()
+
+
 def _signal(sentence: Sentence) -> bool:
+    key = (sentence.raw, sentence.message.author)
+    known = _SIGNALS.get(key)
+    if known is None:
+        known = _SIGNALS[key] = _reads_as_signal(sentence)
+    return known
+
+
+def _reads_as_signal(sentence: Sentence) -> bool:
     lower = sentence.lower
     # a bot's message is an alert when it reports trouble, not when it announces a deploy
     alert = cues.ALERTING(lower) or bot_alert(sentence)

@@ -121,7 +121,7 @@ def _extract(transcript: Transcript) -> Extraction:
         "action_items": [
             _with_plain(item.data(), plain) for item, plain in zip(items, steps, strict=True)
         ],
-        "participants": transcript.participants,
+        "participants": list(people),
         "open_questions": open_questions(
             chat,
             events=events,

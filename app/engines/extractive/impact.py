@@ -247,10 +247,16 @@ def find_impact(chat: Chat, skip_ids: set[int], limit: int = 6) -> list[Finding]
     by_number: dict[str, list[int]] = {}  # a number -> the candidates stating it
     superseded: set[int] = set()
     recent = 0  # messages since the last impact statement or "impact?" question
+    # a message's candidate depends on its text alone (its sentences, in this chat's roster)
+    read: dict[tuple[str, bool], tuple[int, list[str]]] = {}
     for message in chat.messages:
         if message.id in skip_ids:
             continue
-        value, kept = _candidate(chat, message, recent <= 2 and bool(candidates))
+        follows = recent <= 2 and bool(candidates)
+        known = read.get((message.text, follows))
+        if known is None:
+            known = read[(message.text, follows)] = _candidate(chat, message, follows)
+        value, kept = known[0], list(known[1])
         if kept and FIGURE_REVISION(message.text.lower()):
             kept = _revised(by_number, superseded, kept, message.text)
             value = value if kept else 0
@@ -298,14 +304,22 @@ def _revised(
 
 def states_count(chat: Chat) -> bool:
     """True when the chat gives a count of affected customers, users, orders or requests."""
-    return any(AFFECTED_COUNT.search(s.raw) for s in chat.all_sentences())
+    return any(AFFECTED_COUNT.search(raw) for raw in _distinct_raw(chat))
 
 
 def states_money(chat: Chat) -> bool:
     """True when the chat gives an amount of money (revenue, refunds, credits)."""
-    return any(MONEY.search(s.raw) for s in chat.all_sentences())
+    return any(MONEY.search(raw) for raw in _distinct_raw(chat))
 
 
 def states_impact_start(chat: Chat) -> bool:
     """True when a message says when impact began ("errors since 09:05")."""
-    return any(_START.search(s.raw) and IMPACT_CONTEXT(s.lower) for s in chat.all_sentences())
+    return any(
+        _START.search(s.raw) and IMPACT_CONTEXT(s.lower)
+        for s in {s.raw: s for s in chat.all_sentences()}.values()
+    )
+
+
+def _distinct_raw(chat: Chat) -> list[str]:
+    """Every sentence of the chat as written, each text once (a repeated one is read once)."""
+    return list(dict.fromkeys(s.raw for s in chat.all_sentences()))

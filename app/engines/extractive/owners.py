@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, Sentence
 from app.engines.extractive.cues import NEGATED, cue, family
 from app.engines.extractive.people import Roster
@@ -152,17 +153,7 @@ class Item:
 def referenced(sentence: str, items: list[Item]) -> list[Item]:
     """Items a sentence names by number, else the one item it shares distinctive words with."""
     numbers: list[int] = []
-    for match in _NUMBER_REF.finditer(sentence):
-        number = int(
-            match["a"]
-            or match["b"]
-            or match["c"]
-            or match["d"]
-            or match["e"]
-            or match["f"]
-            or match["g"]
-            or match["h"]
-        )
+    for number in _numbers_named(sentence):
         if 1 <= number <= len(items) and number not in numbers:
             numbers.append(number)
     if numbers:
@@ -171,7 +162,7 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
     # one claim may name several items by their words ("mine: the re-export, and the key
     # rotation"): each clause that points at another item adds it
     found = [best] if best is not None else []
-    for clause in _CLAUSE.split(sentence):
+    for clause in _clauses(sentence):
         other = match_by_words(clause, items)
         if other is not None and other not in found:
             found.append(other)
@@ -179,30 +170,66 @@ def referenced(sentence: str, items: list[Item]) -> list[Item]:
 
 
 _CLAUSE = cue(r"[,;]|\band\b|\+")
+# what `referenced` reads of a sentence's words alone, once per text (the items differ per list)
+_NUMBERS_NAMED: dict[str, tuple[int, ...]] = memo.table()
+_CLAUSES: dict[str, tuple[str, ...]] = memo.table()
+_WANTED: dict[str, frozenset[str]] = memo.table()
+
+
+def _numbers_named(sentence: str) -> tuple[int, ...]:
+    """Every item number the sentence names, in order, repeats kept."""
+    known = _NUMBERS_NAMED.get(sentence)
+    if known is None:
+        known = _NUMBERS_NAMED[sentence] = tuple(
+            int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"] or m["f"] or m["g"] or m["h"])
+            for m in _NUMBER_REF.finditer(sentence)
+        )
+    return known
+
+
+def _clauses(sentence: str) -> tuple[str, ...]:
+    """The sentence's clauses, but for one that is the whole sentence (matched on its own)."""
+    known = _CLAUSES.get(sentence)
+    if known is None:
+        known = _CLAUSES[sentence] = tuple(c for c in _CLAUSE.split(sentence) if c != sentence)
+    return known
+
+
+def _wanted(text: str) -> frozenset[str]:
+    known = _WANTED.get(text)
+    if known is None:
+        known = _WANTED[text] = frozenset(content_words(text) - _GENERIC)
+    return known
 
 
 def match_by_words(text: str, items: list[Item]) -> Item | None:
     """The one item whose distinctive words the text shares, if exactly one stands out."""
-    wanted = content_words(text) - _GENERIC
+    wanted = _wanted(text)
     if not wanted or not items:
         return None
-    df: dict[str, int] = {}
-    for item in items:
-        for word in item.words:
-            df[word] = df.get(word, 0) + 1
+    # only items sharing a word can score; an item sharing none scores 0 and cannot stand out
+    shared = [(n, found) for n, item in enumerate(items) if (found := wanted & item.words)]
+    if not shared:
+        return None
+    df = {w: sum(1 for item in items if w in item.words) for _, found in shared for w in found}
     scored = sorted(
-        ((sum(_weight(w) / df[w] for w in wanted & item.words), n) for n, item in enumerate(items)),
-        reverse=True,
+        ((sum(_weight(w) / df[w] for w in found), n) for n, found in shared), reverse=True
     )
-    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, -1)
-    if best[0] >= 1.0 and best[0] > runner_up[0]:
+    best, runner_up = scored[0], scored[1][0] if len(scored) > 1 else 0.0
+    if best[0] >= 1.0 and best[0] > runner_up:
         return items[best[1]]
     return None
 
 
+_WEIGHTS: dict[str, float] = memo.table()
+
+
 def _weight(word: str) -> float:
     """An identifier ("r8", "pg_wal", "v2.3") names one thing; a plain word may name several."""
-    return 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+    known = _WEIGHTS.get(word)
+    if known is None:
+        known = _WEIGHTS[word] = 2.0 if any(c.isdigit() or c in "_." for c in word) else 1.0
+    return known
 
 
 def claims(lower: str) -> bool:
@@ -263,9 +290,9 @@ class _Walk:
     def sentence(self, sentence: Sentence, author: str | None, position: int) -> None:
         roster, items = self.chat.roster, self.items
         lower, message = sentence.lower, sentence.message
-        for match in _ARROW.finditer(sentence.raw):
-            number, who = int(match["num"]), roster.resolve(match["name"])
-            if who and 1 <= number <= len(items) and ("#" in match.group(0) or "->" in lower):
+        for number, name, marked in _arrows(sentence.raw):
+            who = roster.resolve(name)
+            if who and 1 <= number <= len(items) and (marked or "->" in lower):
                 items[number - 1].assign(who, message.id)
         self._pairs(sentence)
         named = referenced(sentence.raw, items)
@@ -288,18 +315,42 @@ class _Walk:
     def _pairs(self, sentence: Sentence) -> None:
         """Names paired with item numbers: "@cy 1, @bo 2", "cy: 1 and 3", "assigning 1 to cy"."""
         roster, items, message = self.chat.roster, self.items, sentence.message
+        for name, numbers in _paired(sentence):
+            who = roster.resolve(name)
+            if who is None:
+                continue
+            for number in numbers:
+                if 1 <= number <= len(items):
+                    items[number - 1].assign(who, message.id)
+
+
+_ARROWS: dict[str, tuple[tuple[int, str, bool], ...]] = memo.table()
+_PAIRED: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = memo.table()
+
+
+def _arrows(raw: str) -> tuple[tuple[int, str, bool], ...]:
+    """ "#2 -> Ravi" in a sentence: (number, name, whether the match has a "#"), once per text."""
+    known = _ARROWS.get(raw)
+    if known is None:
+        known = _ARROWS[raw] = tuple(
+            (int(m["num"]), m["name"], "#" in m.group(0)) for m in _ARROW.finditer(raw)
+        )
+    return known
+
+
+def _paired(sentence: Sentence) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Names with the item numbers paired to them in a sentence, once per text."""
+    known = _PAIRED.get(sentence.raw)
+    if known is None:
         pairs: list[tuple[str, str]] = []
         for match in _NAME_NUMBERS.finditer(sentence.raw):
             pairs.append((match["name"], match["nums"]))
         if _ASSIGNING.search(sentence.lower):
             pairs.extend((m["name"], m["num"]) for m in _NUMBERS_TO.finditer(sentence.raw))
-        for name, numbers in pairs:
-            who = roster.resolve(name)
-            if who is None:
-                continue
-            for digits in _DIGITS.findall(numbers):
-                if 1 <= int(digits) <= len(items):
-                    items[int(digits) - 1].assign(who, message.id)
+        known = _PAIRED[sentence.raw] = tuple(
+            (name, tuple(int(d) for d in _DIGITS.findall(numbers))) for name, numbers in pairs
+        )
+    return known
 
 
 def assign_owners(chat: Chat, header: Message, items: list[Item], until_id: int | None) -> None:

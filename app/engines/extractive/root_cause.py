@@ -17,6 +17,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from app.engines.extractive import cause_cues as cc
+from app.engines.extractive import memo
 from app.engines.extractive.cause_shape import (
     ACTION,
     FIRM_SCORE,
@@ -98,7 +99,21 @@ class _Candidate:
         return max((self.sentence.message.id, *self.confirmed_by))
 
 
+# `_strength` reads the sentence, its author and its message's own words, nothing else
+_STRENGTHS: dict[tuple[str, str | None, str], int] = memo.table()
+
+
 def _strength(sentence: Sentence) -> int:
+    """How firmly a sentence states a cause (a repeated sentence of the same message text and
+    author is weighed once)."""
+    key = (sentence.raw, sentence.message.author, sentence.message.text)
+    known = _STRENGTHS.get(key)
+    if known is None:
+        known = _STRENGTHS[key] = _weigh(sentence)
+    return known
+
+
+def _weigh(sentence: Sentence) -> int:
     """How firmly a sentence states a cause: 3 outright, 2 firm, 1 a guess, 0 not at all."""
     lower = sentence.lower
     hedged = cc.HEDGE(lower)

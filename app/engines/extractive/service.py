@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from app.engines.extractive import cause_cues as cc
+from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, Finding
 from app.engines.extractive.corrections import RuledOut
 from app.engines.extractive.text import STOPWORDS, content_words, is_question
@@ -41,7 +42,18 @@ _PREFIXES = frozenset(
 _NOT_A_NAME = STOPWORDS | {"new", "old", "other", "every", "whole", "same", "prod", "staging"}
 
 
-def _services(text: str, focus: bool = False) -> list[str]:
+_FOUND_SERVICES: dict[tuple[str, bool], tuple[str, ...]] = memo.table()
+
+
+def _services(text: str, focus: bool = False) -> tuple[str, ...]:
+    """Service-like names in `text`, in order (a repeated sentence is read once)."""
+    known = _FOUND_SERVICES.get((text, focus))
+    if known is None:
+        known = _FOUND_SERVICES[(text, focus)] = tuple(_read_services(text, focus))
+    return known
+
+
+def _read_services(text: str, focus: bool) -> list[str]:
     found = [m.group(0) for m in _SERVICE.finditer(text)]
     if focus:
         found += [

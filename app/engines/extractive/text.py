@@ -160,8 +160,18 @@ def is_list_line(line: str) -> bool:
     return bool(_BULLET.match(line))
 
 
+_STRIPPED: dict[str, str] = memo.table()
+
+
 def strip_filler(sentence: str) -> str:
-    """Drop leading conversational filler; an all-filler sentence becomes ''."""
+    """Drop leading conversational filler; an all-filler sentence becomes '' (once per text)."""
+    known = _STRIPPED.get(sentence)
+    if known is None:
+        known = _STRIPPED[sentence] = _strip_filler(sentence)
+    return known
+
+
+def _strip_filler(sentence: str) -> str:
     previous = None
     text = sentence.strip()
     while previous != text:

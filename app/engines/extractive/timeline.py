@@ -57,6 +57,10 @@ _TRIGGER_NOUN = re.compile(
     re.IGNORECASE,
 )
 
+# every sentence: `matching` with it keeps the tests that do not depend on a cue (not registered
+# in `cues.FAMILIES`: it is no vocabulary)
+_ANY = cues.CueFamily("any", "every sentence", re.compile(""))
+
 
 class _Finder:
     """Walks the chat once per kind, never giving one message two events at its own time. A
@@ -69,15 +73,29 @@ class _Finder:
         ]
         self.used: set[int] = set()
         self.events: list[Event] = []
+        # `matching`'s tests that do not depend on the cue, done once per message: each kind's
+        # walk then only asks its cue of the sentences that report something
+        # (and each distinct sentence is asked a kind's cue once, not once per message)
+        self._reportable: list[tuple[Message, list[Sentence], frozenset[str]]] = []
+        for message in self.messages:
+            reportable = matching(chat, message, _ANY)
+            if reportable:
+                lowers = frozenset(s.lower for s in reportable)
+                self._reportable.append((message, reportable, lowers))
+        self._lowers = list(
+            dict.fromkeys(s.lower for _, found, _ in self._reportable for s in found)
+        )
 
     def candidates(self, pattern: cues.CueFamily, after: int = 0) -> list[list[Sentence]]:
+        hits = {lower for lower in self._lowers if pattern(lower)}
+        if not hits:
+            return []
         found = []
-        for message in self.messages:
-            if message.id < after or message.id in self.used:
+        used = self.used
+        for message, reportable, lowers in self._reportable:
+            if hits.isdisjoint(lowers) or message.id < after or message.id in used:
                 continue
-            sentences = matching(self.chat, message, pattern)
-            if sentences:
-                found.append(sentences)
+            found.append([s for s in reportable if s.lower in hits])
         return found
 
     def add(self, found: Event) -> None:
