@@ -561,6 +561,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "handover: lag falling, cause known",
             "Stand 16:40: Import läuft wieder",
             "Point à 16h10 (FR puis EN)",
+            "**summary for the wiki**",
         ],
         [
             "status page updated: investigating",
@@ -569,6 +570,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "where we are going with this is unclear",
             "point of contact for the vendor is tom",
             "update the runbook at 4 please",
+            "the summary tab is **broken**",
         ],
     ),
     "changed_thing": (

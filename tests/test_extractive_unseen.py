@@ -141,3 +141,46 @@ def test_a_recap_that_ends_in_a_list_still_states_the_impact() -> None:
     found = report(rows)
     assert any("2,140" in line.text for line in found.impact)
     assert len(found.action_items) == 2
+
+
+# ---- root cause ------------------------------------------------------------------------------
+
+
+def test_a_line_labelled_cause_keeps_its_strength_despite_an_aside_on_detection() -> None:
+    # "cause: X, without anyone noticing the notice" names X: the gap aside does not demote it
+    # below a guess said earlier
+    rows: list[Row] = [
+        ("10:00", "opsbot", "[FIRING] WebhookDeliveryFailing partner webhooks 5xx 0.42"),
+        ("10:05", "kim", "the partner's endpoint is broken, that's the root cause"),
+        ("10:40", "kim", "partner rolled their change back, deliveries ok again. resolved"),
+        (
+            "10:50",
+            "lou",
+            "wrapping up. cause: the CDN moved our zone to a new TLS profile for old phones, "
+            "without anyone noticing the changelog.",
+        ),
+    ]
+    cause = report(rows).root_cause
+    assert cause is not None and "TLS profile" in cause.text
+
+
+def test_a_bold_heading_opens_a_situation_report() -> None:
+    # "**summary for the doc**" on a line of its own opens a report whose causal line wins over
+    # a later remark that merely names a reason
+    rows: list[Row] = [
+        ("14:00", "opsbot", "[FIRING] CartWritesFailing carts 5xx 0.35"),
+        ("14:20", "ivo", "restarted cartd, writes ok again. resolved"),
+        (
+            "14:30",
+            "ivo",
+            "**summary for the doc**\n"
+            "- 13:58 the cache cluster failed over after its primary froze\n"
+            "- cartd keeps the address it read at startup, so every write went to the old "
+            "primary\n- impact: 22 min of failed cart writes",
+        ),
+        ("15:10", "zoe", "standup moved to 15:30. the reason is pizza"),
+    ]
+    cause = report(rows).root_cause
+    assert cause is not None
+    assert "failed over" in cause.text or "old primary" in cause.text
+    assert "pizza" not in cause.text
