@@ -267,8 +267,21 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["restarting the db now", "scaled out to 12 pods", "rolling back", "and restarting now"],
     ),
     "past_background": (
-        ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],
-        ["restarting the hosts now", "rolled back a minute ago", "it broke at 10:05"],
+        [
+            "the hosts rebooted last night",
+            "we rotated keys yesterday",
+            "that changed two days ago",
+            "we switched that exporter off on the 3rd",
+            "i moved the job to the new cluster on 9/14",
+            "the audit revoked unused tokens in march",
+        ],
+        [
+            "restarting the hosts now",
+            "rolled back a minute ago",
+            "it broke at 10:05",
+            "rollout on 3/4 pods, error rate dropping",
+            "may 3 of you check the graphs",
+        ],
     ),
     "recap": (
         ["summary so far: db full, writes blocked", "recap: bad config, reverted", "tl;dr: dns"],
@@ -562,6 +575,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "Stand 16:40: Import läuft wieder",
             "Point à 16h10 (FR puis EN)",
             "**summary for the wiki**",
+            "wrapping up: vendor rolled back their change",
         ],
         [
             "status page updated: investigating",

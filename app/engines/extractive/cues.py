@@ -264,7 +264,13 @@ PAST_BACKGROUND = family(
     r"\b(?:last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|"
     r"yesterday|the other day|(?:on|since|last) (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|(?:\d{1,2}|a|two|three|few) (?:days|weeks|months) ago|"
-    r"during the maintenance|in the maintenance window)\b",
+    r"during the maintenance|in the maintenance window|"
+    # an earlier day by its date: "on the 26th", "on 10/20", "in february", "since feb 12"
+    r"on (?:the )?\d{1,2}(?:st|nd|rd|th)|"
+    r"on \d{1,2}/\d{1,2}(?![\d/])(?!\s{0,3}+(?:pods?|nodes?|hosts?|replicas?|instances?|workers?|"
+    r"shards?|brokers?|regions?|servers?|machines?|of)\b)|"
+    r"(?:in|since|on) (?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?: \d{1,2}(?!\d))?)\b",
 )
 DECISION = family(
     "decision",
