@@ -130,6 +130,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "lager meldet: etiketten ohne hausnummer",
             "les clients signalent des paiements refusés",
             "los usuarios reportan fotos rotas",
+            "a security researcher reported an exposed bucket",
         ],
         [
             "the customer table has 3m rows",
@@ -137,6 +138,26 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "users table migrated fine",
             "ich melde mich nach dem call",
             "hat sich niemand gemeldet",
+        ],
+    ),
+    "trouble_abroad": (
+        [
+            "die app geht nicht mehr, seit 8 uhr",
+            "kein kunde kann mehr bezahlen",
+            "der login funktioniert nicht",
+            "api wirft 503 bei jedem upload",
+            "le paiement ne marche plus depuis midi",
+            "forte baisse des ventes sur mobile",
+            "el checkout no funciona en android",
+            "o site está fora do ar",
+        ],
+        [
+            "die app läuft wieder",
+            "mehr dazu morgen",
+            "le paiement marche bien",
+            "la baisse de prix est prévue",
+            "todo funciona",
+            "o site voltou ao normal",
         ],
     ),
     "decision": (
@@ -186,6 +207,11 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "paused the import job",
             "blocking the top 3 ips at the edge",
             "raising the pool limit to 80",
+            "release 4.2 zurückgerollt",
+            "worker neu gestartet",
+            "on redémarre les pods",
+            "reiniciando el consumidor",
+            "feature flag desativado",
         ],
         [
             "the queue is blocked",
@@ -199,8 +225,16 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["restarting the pods now", "I killed the stuck job", "restart the brokers please"],
     ),
     "mitigation_done": (
-        ["rollback complete", "revert is live on all nodes", "cache purged", "flag turned off"],
-        ["rolling back now", "about to restart", "will fail over if needed"],
+        [
+            "rollback complete",
+            "revert is live on all nodes",
+            "cache purged",
+            "flag turned off",
+            "rollback erledigt",
+            "pods redémarrés",
+            "versión revertida",
+        ],
+        ["rolling back now", "about to restart", "will fail over if needed", "en fait on attend"],
     ),
     "mitigation_progress": (
         ["rollback halfway", "restart 60% done", "eta 4 minutes", "failover almost finished"],
@@ -233,8 +267,21 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["restarting the db now", "scaled out to 12 pods", "rolling back", "and restarting now"],
     ),
     "past_background": (
-        ["the hosts rebooted last night", "we rotated keys yesterday", "that changed two days ago"],
-        ["restarting the hosts now", "rolled back a minute ago", "it broke at 10:05"],
+        [
+            "the hosts rebooted last night",
+            "we rotated keys yesterday",
+            "that changed two days ago",
+            "we switched that exporter off on the 3rd",
+            "i moved the job to the new cluster on 9/14",
+            "the audit revoked unused tokens in march",
+        ],
+        [
+            "restarting the hosts now",
+            "rolled back a minute ago",
+            "it broke at 10:05",
+            "rollout on 3/4 pods, error rate dropping",
+            "may 3 of you check the graphs",
+        ],
     ),
     "recap": (
         ["summary so far: db full, writes blocked", "recap: bad config, reverted", "tl;dr: dns"],
@@ -250,6 +297,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "all 12 stores back",
             "the 403s are gone",
             "crashes stopped after the patch",
+            "der checkout läuft wieder",
+            "service rétabli pour tous",
+            "pagos restablecidos",
+            "a api voltou ao normal",
         ],
         [
             "errors climbing",
@@ -257,6 +308,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "latency above baseline",
             "403s climbing",
             "crashes in 403 handler",
+            "läuft heute wieder nicht",
+            "le service ne marche plus",
         ],
     ),
     "still_ongoing": (
@@ -270,7 +323,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["errors back to normal", "no longer failing", "resolved", "the channel is archived"],
     ),
     "strong_recovery": (
-        ["fully recovered", "back to normal on all shards", "consumers caught up"],
+        [
+            "fully recovered",
+            "back to normal on all shards",
+            "consumers caught up",
+            "zahlungen laufen wieder in allen filialen",
+            "service rétabli pour tous",
+            "a api voltou ao normal",
+        ],
         ["errors dropping", "improving slowly", "some requests succeed"],
     ),
     "resolution": (
@@ -345,6 +405,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "taking #2",
             "3 nehm ich",
             "4 ist meins",
+            "2 posso fazer eu",
+            "o alerta fica comigo",
             "je prends le 2",
             "2 is a checkbox in the console, mine",
         ],
@@ -370,7 +432,13 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["i'll take the alert", "the doc is updated", "#3 is done"],
     ),
     "owner_deferral": (
-        ["whoever picks it up", "putting 4 on the backlog", "not assigning it now"],
+        [
+            "whoever picks it up",
+            "putting 4 on the backlog",
+            "not assigning it now",
+            "o 5 fica sem dono",
+            "el 3 queda sin responsable",
+        ],
         ["i'll pick it up", "4 is mine", "assigned to kofi"],
     ),
     "owner_accept": (["sure, on it", "yep", "happy to", "will do"], ["no", "not me", "busy today"]),
@@ -383,8 +451,24 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["kofi takes the dns one", "i'll take #2"],
     ),
     "list_header": (
-        ["action items:", "follow-ups", "next steps for the db", "things to fix:", "to do:"],
-        ["the action was quick", "we followed the runbook", "stepped in at 10"],
+        [
+            "action items:",
+            "follow-ups",
+            "next steps for the db",
+            "things to fix:",
+            "to do:",
+            "Ações:",
+            "Maßnahmen:",
+            "prochaines étapes",
+            "próximos pasos:",
+        ],
+        [
+            "the action was quick",
+            "we followed the runbook",
+            "stepped in at 10",
+            "tarefa concluída",
+            "the actions tab is empty",
+        ],
     ),
     "follow_up_record": (
         ["Follow-up created by Ana Ruiz", "Action item added by kofi", "task opened: rotate keys"],
@@ -490,6 +574,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "handover: lag falling, cause known",
             "Stand 16:40: Import läuft wieder",
             "Point à 16h10 (FR puis EN)",
+            "**summary for the wiki**",
+            "wrapping up: vendor rolled back their change",
         ],
         [
             "status page updated: investigating",
@@ -498,6 +584,7 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "where we are going with this is unclear",
             "point of contact for the vendor is tom",
             "update the runbook at 4 please",
+            "the summary tab is **broken**",
         ],
     ),
     "changed_thing": (

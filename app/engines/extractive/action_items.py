@@ -33,7 +33,11 @@ LIST_HEADER = family(
     "a line that opens a list of follow-ups: 'action items:', 'follow-ups', 'next steps', 'todo'",
     r"\b(?:action[- ]items?|follow[- ]?ups|follow[- ]up items|to[- ]?dos?|next steps|take-?aways|"
     r"lessons(?: learned)?|improvements|remediation\w*|(?:things|stuff|items) to (?:fix|do|change|"
-    r"improve|follow up))\b|\bAIs\b",
+    r"improve|follow up))\b|\bAIs\b|"
+    # the same headings in German, French, Spanish and Portuguese: "Maßnahmen:", "Ações:"
+    r"\b(?:ma(?:ß|ss)nahmen|aufgaben|nächste schritte|folgeaufgaben|prochaines (?:é|e)tapes|"
+    r"actions (?:(?:à|a) (?:faire|mener)|de suivi)|acciones|tareas|próximos pasos|pendientes|"
+    r"a(?:ç|cç)(?:õ|o)es|tarefas|próximos passos|pendentes)(?!\w)",
 )
 ITEM_CLAIM = family(
     "item_claim",

@@ -230,12 +230,13 @@ SITUATION_REPORT = family(
     "a lead's message telling where the incident stands: 'summary:', 'where we are', 'status:'",
     r"^\W{0,3}+(?:(?:final|quick|short|incident|channel|current|interim|latest)\s{1,3}+)?"
     r"(?:summary|recap|tl;?dr|status(?!\s{0,3}+page)(?: update)?|update|sitrep|situation|"
-    r"handover|hand-?off|wrap[- ]?up|where we (?:are|stand)|state of play|for the record|"
+    r"handover|hand-?off|wrap(?:ping)?[- ]?up|where we (?:are|stand)|state of play|for the record|"
     r"zusammenfassung|stand|r[ée]sum[ée]|resumen|riepilogo|samenvatting|statut|estado|"
     r"point(?= (?:de situation|à|at|\d)))\b"
-    # "summary for the record:", or a heading line of its own with a time: "point à 14h55"
+    # "summary for the record:", a heading line of its own with a time: "point à 14h55", or a
+    # bold heading line: "**summary for the doc**"
     r"(?:[^.!?\n:]{0,40}+:|\s{1,3}+(?:(?:à|at|um|a las|alle|om)\s{1,3}+)?\d{1,2}(?:[:h.]\d{2})?+"
-    r"[^.!?\n:]{0,30}+$)",
+    r"[^.!?\n:]{0,30}+$|[^.!?\n:*]{0,40}+\*\*\W{0,3}+$)",
 )
 CHANGED_THING = family(
     "changed_thing",

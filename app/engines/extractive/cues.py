@@ -104,7 +104,8 @@ MONITOR_AUTHOR = family(
 USER_REPORT = family(
     "user_report",
     "people outside the team report trouble: customers, users or support report or complain",
-    r"\b(?:customers?|users?|merchants?|clients?|partners?|people|support|cs|helpdesk|sales)\b"
+    r"\b(?:customers?|users?|merchants?|clients?|partners?|people|support|cs|helpdesk|sales|"
+    r"researchers?|reporters?)\b"
     r"[^.!?]{0,40}?\b(?:report\w*|complain\w*|tweet\w*|says|saying|said|escalat\w*|flagg\w*|"
     r"ping\w*|mention\w*|seeing|getting|hitting)\b|"
     r"\b(?:support |cs )?tickets? (?:coming|pouring|flooding|piling|spiking)\b|"
@@ -114,6 +115,17 @@ USER_REPORT = family(
     # the same in German, French, Spanish and Italian: "Halle 3 meldet", "les clients signalent"
     r"\b(?:meldet|(?:kunden|nutzer|händler|filialen) melden|beschweren sich|signalent|"
     r"se plaignent|reportan|se quejan|reclaman|segnalano)\b",
+)
+TROUBLE_ABROAD = family(
+    "trouble_abroad",
+    "a service failing in German, French, Spanish, Portuguese: 'geht nicht mehr', 'no funciona'",
+    r"\b(?:funktionier\w* (?:nicht|gar nicht)|(?:geht|gehen|kann|können) (?:nicht|gar nicht) mehr|"
+    r"kein\w{0,2} [^.!?]{1,30}? (?:kann|können|geht|gehen) mehr|ausgefallen|störung|"
+    r"nicht (?:mehr )?erreichbar|schl(?:ä|a)g\w* fehl|(?:wirft|werfen) (?:\d{3}|fehler)|"
+    r"ne (?:marche|fonctionne|répond|charge)(?:nt)? (?:plus|pas)|en panne|indisponibles?|"
+    r"(?:baisse|chute) (?:des|du)\b|"
+    r"no (?:funciona|responde|carga)(?:n)?|caíd[oa]s?|sin servicio|"
+    r"não (?:funciona|responde|carrega)m?|fora do ar|indisponível|falhando)(?!\w)",
 )
 # --------------------------------------------------------------------------------------------
 # Changes, mitigations, recovery, resolution, communication
@@ -142,6 +154,21 @@ INVESTIGATION = family(
     r"pull(?:ing)? (?:the )?logs|"
     r"checking (?:the )?(?:logs|dashboards?|metrics|traces|graphs))\b",
 )
+# Rollback, restart, disable and pause verbs in German, French, Spanish and Portuguese (the
+# participle or the noun; the stems are the general vocabulary, not one chat's phrase).
+_ABROAD_ROLLBACK = (
+    r"zur(?:ü|ue)ck ?(?:ge)?roll\w*|zur(?:ü|ue)ckgesetzt|retour (?:en )?arri(?:è|e)re|"
+    r"revenu(?:e|s)? (?:à|a) la (?:version|v\d)|revertid[oa]s?|reverti\b|revirt\w*"
+)
+_ABROAD_RESTART = r"neu ?gestartet|neustart\w*|neu starten|startet neu|red(?:é|e)marr\w*|reinici\w*"
+_ABROAD_OTHER = (
+    r"deaktivier\w*|abgeschaltet|ausgeschaltet|pausiert|wiederhergestellt|"
+    r"d(?:é|e)sactiv\w*|mis en pause|suspendu\w*|restaur(?:é|e)e?s?|"
+    r"desactivad[oa]s?|deshabilitad[oa]s?|desativad[oa]s?|desabilitad[oa]s?|pausad[oa]s?|"
+    r"restaurad[oa]s?"
+)
+_ABROAD_ACTIONS = f"{_ABROAD_ROLLBACK}|{_ABROAD_RESTART}|{_ABROAD_OTHER}"
+
 MITIGATION = family(
     "mitigation",
     "an action that reduces impact: roll back, revert, restart, fail over, scale, disable, purge",
@@ -157,7 +184,10 @@ MITIGATION = family(
     r"re-?issu\w*|rotat(?:e|ed|ing)|deactivat\w*|revok(?:e|ed|ing)|"
     r"(?:grow|grew|resiz|extend|expand)\w*(?: [\w-]{1,15}){0,2}? (?:volume|disk|pool|partition)|"
     r"rais(?:e|ing|ed) (?:the )?(?:[\w-]{1,15} )?(?:limit|pool|quota|max\w*)|"
-    r"(?:added|adding) (?:more )?(?:capacity|nodes|replicas|instances|workers))\b",
+    r"(?:added|adding) (?:more )?(?:capacity|nodes|replicas|instances|workers)|"
+    # the same verbs in German, French, Spanish and Portuguese
+    + _ABROAD_ACTIONS
+    + r")\b",
 )
 SYSTEM_MOTION = family(
     "system_motion",
@@ -167,8 +197,8 @@ SYSTEM_MOTION = family(
     r"\b(?:restarted|crashed|killed|rebooted) \d{1,4}+ times\b",
 )
 MITIGATION_FAMILIES: dict[str, re.Pattern[str]] = {
-    "rollback": cue(r"\b(?:roll\w*[ -]?back|rollback|revert\w*)\b"),
-    "restart": cue(r"\b(?:restart\w*|reboot\w*|kill\w*|drain\w*)\b"),
+    "rollback": cue(rf"\b(?:roll\w*[ -]?back|rollback|revert\w*|{_ABROAD_ROLLBACK})\b"),
+    "restart": cue(rf"\b(?:restart\w*|reboot\w*|kill\w*|drain\w*|{_ABROAD_RESTART})\b"),
     "failover": cue(r"\bfail\w*[ -]?over\b"),
     "scale": cue(
         r"\b(?:scal\w+ (?:up|out)|capacity|nodes|replicas|instances|workers|volume|disk|"
@@ -190,7 +220,12 @@ MITIGATION_DONE = family(
     r"deployed|is live|applied|in place|succeeded|went through|back on|killed|disabled|drained|"
     r"flushed|purged|blocked|turned off|scaled (?:up|out)|redeployed|grown|resized|"
     r"raised|pushed|suspended|paused|halted|capped|restored|re-?created|re-?added|renewed|"
-    r"re-?issued|rotated|deactivated|revoked|updated|created|live)\b",
+    r"re-?issued|rotated|deactivated|revoked|updated|created|live|"
+    # German, French, Spanish and Portuguese participles of the same
+    r"erledigt|zur(?:ü|ue)ckgerollt|neu gestartet|deaktiviert|pausiert|wiederhergestellt|"
+    r"c'?est fait|termin(?:é|e)e?s?|red(?:é|e)marr(?:é|e)e?s?|d(?:é|e)sactiv(?:é|e)e?s?|"
+    r"r(?:é|e)tablie?s?|revertid[oa]s?|reiniciad[oa]s?|desactivad[oa]s?|desativad[oa]s?|"
+    r"restaurad[oa]s?|hecho)\b",
 )
 MITIGATION_PROGRESS = family(
     "mitigation_progress",
@@ -229,7 +264,13 @@ PAST_BACKGROUND = family(
     r"\b(?:last (?:night|week|month|friday|monday|tuesday|wednesday|thursday|saturday|sunday)|"
     r"yesterday|the other day|(?:on|since|last) (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)|(?:\d{1,2}|a|two|three|few) (?:days|weeks|months) ago|"
-    r"during the maintenance|in the maintenance window)\b",
+    r"during the maintenance|in the maintenance window|"
+    # an earlier day by its date: "on the 26th", "on 10/20", "in february", "since feb 12"
+    r"on (?:the )?\d{1,2}(?:st|nd|rd|th)|"
+    r"on \d{1,2}/\d{1,2}(?![\d/])(?!\s{0,3}+(?:pods?|nodes?|hosts?|replicas?|instances?|workers?|"
+    r"shards?|brokers?|regions?|servers?|machines?|of)\b)|"
+    r"(?:in|since|on) (?:jan(?:uary)?|feb(?:ruary)?|march|april|june|july|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?: \d{1,2}(?!\d))?)\b",
 )
 DECISION = family(
     "decision",
@@ -262,7 +303,16 @@ RECOVERY = family(
     r"[^.!?]{0,40}"
     r"\b(?:dropp\w*|down to|below|falling|fell|decreas\w*|subsid\w*|gone|cleared|"
     r"back(?= (?:to|under|below|down|at|in|near|within)\b)|"
-    r"stopped|normal|ok|fine|green|healthy|at zero))\b",
+    r"stopped|normal|ok|fine|green|healthy|at zero)|"
+    # the same in German, French, Spanish and Portuguese: "läuft wieder", "de nouveau OK"
+    r"(?:läuft|laufen|geht|gehen|funktioniert|funktionieren) wieder|wieder (?:da|ok|normal|"
+    r"erreichbar|grün|online|stabil)|erholt|"
+    r"r(?:é|e)tabli\w*|revenue? (?:à|a) la normale|"
+    r"(?:fonctionne|marche)(?:nt)? (?:à nouveau|de nouveau)|"
+    r"de nouveau (?:ok|normal|vert|disponible)|"
+    r"recuperad[oa]s?|restablecid[oa]s?|restabelecid[oa]s?|normalizad[oa]s?|"
+    r"(?:vuelve|volvió|voltou) (?:a funcionar|a la normalidad|ao normal)|"
+    r"funciona(?:ndo)? (?:de nuevo|otra vez|de novo))\b",
 )
 STILL_ONGOING = family(
     "still_ongoing",
@@ -281,7 +331,12 @@ STRONG_RECOVERY = family(
     "the service fully back: recovered, back to normal or baseline, healthy, caught up",
     r"\b(?:recovered|back to normal|back to baseline|(?:at|near) baseline|"
     r"(?<!above )(?<!over )(?<!than )baseline(?=\W{0,3}+$)|healthy|fully|caught up|"
-    r"(?:ok|fine|working|normal) again)\b",
+    r"(?:ok|fine|working|normal) again|"
+    # the same in German, French, Spanish and Portuguese: "wieder normal", "rétabli pour tous"
+    r"wieder normal|(?:läuft|laufen|funktioniert) wieder (?:in |bei |für )?(?:allen|alle|überall)|"
+    r"(?:vollständig|komplett) (?:wiederhergestellt|erholt)|r(?:é|e)tablie?s? pour tou[st]e?s?|"
+    r"revenue? (?:à|a) la normale|(?:totalmente |completamente )?(?:restablecid|restabelecid|"
+    r"normalizad)[oa]s?|(?:volvió|voltou) (?:a la normalidad|ao normal))\b",
 )
 RESOLUTION = family(
     "resolution",

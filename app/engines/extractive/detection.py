@@ -10,6 +10,7 @@ belongs to the incident wins (see `first_detection`). An alert the chat later sa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from app.engines.extractive import cause_cues as cc
@@ -37,6 +38,9 @@ def bot_alert(sentence: Sentence) -> bool:
     )
 
 
+# a message opening with an alarm sign ("🚨 possible credential leak, keep it in this thread
+# pls") raises the alarm, whatever else its line asks
+_ALARM_SIGN = re.compile(r"^[\s>*_]{0,3}+(?:⚠|🚨|🔴|❗|:rotating_light:|:warning:|:red_circle:)")
 _ASKED = 4  # content words a question needs to be an alert quoted with a puzzled "??"
 
 
@@ -58,13 +62,16 @@ def _reads_as_signal(sentence: Sentence) -> bool:
     alert = cues.ALERTING(lower) or bot_alert(sentence)
     if cues.ALERT_RESOLVED(lower):
         return False
-    if not (alert or cues.USER_REPORT(lower) or states_impact(sentence)):
+    trouble = cues.USER_REPORT(lower) or cues.TROUBLE_ABROAD(lower) or states_impact(sentence)
+    if not (alert or trouble):
         return False
     if claims(lower) or cues.FOLLOW_UP(lower):
         return False  # "Alert mache ich heute", "I'll take the alert one": work taken, no signal
     if is_question(sentence.raw) and not (alert and len(content_words(sentence.raw)) >= _ASKED):
         return False  # "users affected?", "anything in the alerts?" ask; an alert quoted with a
         # puzzled "??" still counts
+    if _ALARM_SIGN.match(lower) and sentence.index == 0 and not cues.FOLLOW_UP(lower):
+        return True
     return reports(sentence)
 
 
@@ -148,6 +155,7 @@ def _trouble(sentence: Sentence) -> bool:
         IMPACT_CONTEXT(lower)
         or cc.BROKEN_STATE(lower)
         or cues.USER_REPORT(lower)
+        or cues.TROUBLE_ABROAD(lower)
         or cues.ALERTING(lower)
         or bot_alert(sentence)
     )

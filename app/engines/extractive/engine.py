@@ -80,7 +80,7 @@ def _extract(transcript: Transcript) -> Extraction:
     lists = find_lists(chat)
     skip = list_message_ids(lists)
     ruled = RuledOut.of(chat, skip)
-    impact = find_impact(chat, skip)
+    impact = find_impact(chat, lists_only_ids(lists))  # a recap before its list states impact
     service = main_service(chat, impact, skip, ruled)
     search = find_root_cause(chat, lists_only_ids(lists), ruled)
     root_cause = search.cause

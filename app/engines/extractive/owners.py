@@ -40,7 +40,10 @@ CLAIM = family(
     r"\b(?:nehm(?:e)?|mach(?:e)?|übernehm(?:e)?) ich\b|\b(?:ist|sind) meins?\b|"
     r"(?<!not )(?<!n't )\bmine\W{0,3}+$|"
     r"\bje (?:prends|m'en occupe|m'occupe)\b|\bc'est pour moi\b|\b(?:lo|me lo) (?:hago|tomo)\b|"
-    r"\bme (?:encargo|ocupo)\b",
+    r"\bme (?:encargo|ocupo)\b|"
+    # Portuguese: "posso fazer eu", "faço eu", "eu pego", "fica comigo", "deixa comigo"
+    r"\b(?:posso fazer eu|(?:fa(?:ç|c)o|pego|trato) eu|eu (?:fa(?:ç|c)o|pego|trato|assumo)|"
+    r"(?:fica|deixa) comigo)\b",
 )
 PLEDGE = family(
     "owner_pledge",
@@ -57,7 +60,10 @@ DEFERRAL = family(
     "owner_deferral",
     "work put off without an owner: 'whoever picks it up', 'backlog', 'not assigning it'",
     r"\b(?:whoever|board|backlog|unassigned|unowned|no owner|someone else|at the review|"
-    r"at planning|not me|not a name|not assigning|can wait)\b",
+    r"at planning|not me|not a name|not assigning|can wait|"
+    # "fica sem dono", "sin dueño", "sans propriétaire", "ohne Owner"
+    r"sem dono|sem respons(?:á|a)vel|sin (?:dueño|responsable)|sans (?:propriétaire|responsable)|"
+    r"ohne (?:owner|besitzer|verantwortliche\w*))\b",
 )
 ACCEPT = family(
     "owner_accept",
@@ -96,6 +102,10 @@ _NUMBER_REF = cue(
     r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?#?(?P<g>\d{1,2})\b"
     r"(?=[^\n]{0,80}?(?<!not )\b(?:mine|on me)\W{0,3}+$)|"
     r"^\W{0,3}+(?:mine|me)\s{0,3}+[:=→-]\s{0,3}+#?(?P<e>\d{1,2})\b|"
+    # a reply opening with the item's number, then the speaker's own claim: "3 I can take",
+    # "2 posso fazer eu", "4 ich mach das", "5 je prends"
+    r"^\W{0,3}+(?:ok(?:ay)?,?\s{1,3}+)?(?:o\s|a\s|el\s|la\s|le\s)?#?(?P<h>\d{1,2})[,:]?\s{1,3}+"
+    r"(?=(?:i'?ll|i can|i'?ve got|i got|i take|ich|je|yo|eu|posso|fa(?:ç|c)o|pego)\b)|"
     r"^\W{0,3}+#?(?P<f>\d{1,2})\s{0,3}+(?:->|→|=>|:|-|—|–)\s{0,3}+(?:me|mine)\b"
 )
 # A name paired with item numbers in one assignment line: "@cy 1, @bo 2", "cy: 1 and 3. bo: 2",
@@ -106,6 +116,9 @@ _NAME_NUMBERS = cue(
     r"(?=\s{0,3}+(?:[,.;)]|$|and\b|please\b|pls\b|@|thanks\b))"
 )
 _NUMBERS_TO = cue(r"#?(?P<num>\d{1,2})\s{1,3}+to\s{1,3}+@?(?P<name>[A-Za-z][\w.\-]{0,40}+)")
+# a sentence carrying the speaker's claim just before it on to more items
+_TOO = cue(r"\b(?:too|also|as well|também|tambem|auch|aussi|también|tambien|anche|ook)\b")
+_BARE_NUMBER = cue(r"(?<![\w.:,/-])#?(\d{1,2})(?![\w.:,%/-])")
 _ASSIGNING = cue(r"\b(?:assign\w*|owners?)\b")
 _DIGITS = cue(r"\d{1,2}")
 _MENTION = cue(r"@(?P<name>[\w.\-]{1,40}+)")
@@ -168,7 +181,7 @@ def _numbers_named(sentence: str) -> tuple[int, ...]:
     known = _NUMBERS_NAMED.get(sentence)
     if known is None:
         known = _NUMBERS_NAMED[sentence] = tuple(
-            int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"] or m["f"] or m["g"])
+            int(m["a"] or m["b"] or m["c"] or m["d"] or m["e"] or m["f"] or m["g"] or m["h"])
             for m in _NUMBER_REF.finditer(sentence)
         )
     return known
@@ -263,7 +276,15 @@ class _Walk:
                         for item in call.items:
                             item.assign(author, call.message.id, message.id)
                         self.open_call = None
+        claimed = False
         for sentence in sentences:
+            if claimed and author and _TOO.search(sentence.lower):
+                # "2 posso fazer eu. e o 6 também", "I'll take 1. 4 too": the claim goes on
+                for digits in _BARE_NUMBER.findall(sentence.raw):
+                    if 1 <= int(digits) <= len(self.items):
+                        self.items[int(digits) - 1].assign(author, message.id)
+            lower = sentence.lower
+            claimed = bool(author and claims(lower) and referenced(sentence.raw, self.items))
             self.sentence(sentence, author, position)
 
     def sentence(self, sentence: Sentence, author: str | None, position: int) -> None:

@@ -177,9 +177,16 @@ _UNNOTICED = cue(
 )
 
 
+# a line labelled as the cause ("cause: ...", "root cause — ...")
+_CAUSE_LABEL = cue(r"^\W{0,3}+(?:root[- ]?)?cause[*_]{0,2}+\s{0,3}+[:—–]")
+
+
 def _only_a_gap(lower: str) -> bool:
     """A safeguard that would have caught it sooner ("the real problem is nobody alerts on
-    it"): what let the incident last, a contributing factor, weaker than what broke."""
+    it"): what let the incident last, a contributing factor, weaker than what broke. A line
+    labelled "cause:" is the cause, whatever aside it adds ("..., without us noticing")."""
+    if _CAUSE_LABEL.match(lower):
+        return False
     return bool(cc.GAP(lower) and _UNNOTICED.search(lower)) and not (
         cc.BROKEN_STATE(lower) or cc.MISTAKE(lower)
     )
