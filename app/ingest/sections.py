@@ -12,14 +12,10 @@ when the whole text already shows both kinds (so every other paste costs nothing
 
 from __future__ import annotations
 
-import re
-
 from app.ingest.detect import Detection, detect_format
-from app.ingest.normalise import SourceLine
+from app.ingest.normalise import SourceLine, is_heading
 
 TIMELINE = "incident-timeline"
-# A Markdown heading ("## Slack #inc-4127") or a rule line ("---", "***", "===").
-_BOUNDARY = re.compile(r"\A(?:#{1,6}+[ \t]++\S|(?:-{3,}+|\*{3,}+|_{3,}+|={3,}+)[ \t]*+\Z)")
 _MAX_TRIED = 8
 
 
@@ -34,7 +30,8 @@ def split_point(lines: list[SourceLine], detection: Detection) -> int | None:
         return None
     tried = 0
     for index, line in enumerate(lines):
-        if index == 0 or not _BOUNDARY.match(line.text.strip()):
+        # a Markdown heading ("## Slack #inc-4127") or a rule line ("---", "***", "===")
+        if index == 0 or not (line.ui == "rule" or is_heading(line.text)):
             continue
         tried += 1
         if tried > _MAX_TRIED:
