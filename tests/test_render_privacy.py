@@ -242,6 +242,7 @@ def test_the_privacy_rules_are_linear(unit: str) -> None:
         "the invoice 2026-03 run started twice",
         "orders 500-1000 per minute were failing",  # a range of a rate
         "customers 10-20% saw errors",
+        "Customers 10-20 percent saw errors",
     ],
 )
 def test_ordinary_times_dates_and_ranges_are_not_personal_data(text: str) -> None:

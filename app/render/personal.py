@@ -45,7 +45,7 @@ _RECORD = re.compile(
     r"(?P<label>(?<!\w)(?:[Oo]rders?|[Bb]estellung(?:en)?+|[Aa]uftrag|[Cc]ustomers?|[Aa]ccounts?"
     r"|[Ii]nvoices?|[Kk]unden?+)(?:[ \t]++(?:[Nn]o\.?+|[Nn]umber|[Nn]r\.?+|I[Dd]|id))?+"
     r"[ \t]*+:?+[ \t]*+#?+)(?!(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?![\d]))"  # not a date
-    r"(?P<id>\d{2,12}+(?:-\d{2,12}+){1,3}+|\d{6,14}+)(?![\w-]|[ \t]?+(?:%|per\b|/\w))"
+    r"(?P<id>\d{2,12}+(?:-\d{2,12}+){1,3}+|\d{6,14}+)(?![\w-]|[ \t]?+(?:%|per(?:cent)?+\b|/\w))"
 )
 _QUOTED = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"")
 
