@@ -33,3 +33,26 @@ def test_an_extraction_leaves_no_memo_behind_and_repeats_itself() -> None:
     again = extract_report(transcript)
     assert first.report.model_dump_json() == again.report.model_dump_json()
     assert first.warnings == again.warnings
+
+
+def test_the_signal_memo_tells_a_message_opening_sign_from_a_later_one() -> None:
+    """`_signal` reads whether the sentence opens its message (an alarm sign there raises the
+    alarm): the same words later in another message must not take the first one's answer."""
+    from app.engines.extractive.chat import Sentence
+    from app.engines.extractive.detection import _reads_as_signal, _signal
+    from app.models import Message
+
+    raw = "🚨 possible credential leak, keep it in this thread pls"
+    first = Message(id=1, time="09:00", author="Priya", text=raw, line_start=1, line_end=1)
+    later = Message(
+        id=2, time="09:05", author="Priya", text="heads up. " + raw, line_start=2, line_end=2
+    )
+    opening, inside = Sentence(first, 0, raw, raw), Sentence(later, 1, raw, raw)
+    assert _reads_as_signal(opening) != _reads_as_signal(inside)  # the case this guards
+    try:
+        for order in ((opening, inside), (inside, opening)):
+            memo.forget()
+            for sentence in order:
+                assert _signal(sentence) == _reads_as_signal(sentence), sentence.index
+    finally:
+        memo.forget()

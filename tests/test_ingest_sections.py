@@ -101,3 +101,26 @@ def test_a_page_alone_with_a_heading_stays_one_format() -> None:
     assert transcript.ingest is not None
     assert transcript.ingest.format == "incident-timeline"
     assert not any(w.startswith("Read in two parts") for w in transcript.warnings)
+
+
+def _at_its_lines(text: str) -> None:
+    source = text.splitlines()
+    transcript = parse_transcript(text)
+    for message in transcript.messages:
+        cited = "\n".join(source[message.line_start - 1 : message.line_end])
+        first = message.text.splitlines()[0].strip()
+        assert first in cited, (message.id, message.line_start, message.line_end, first)
+
+
+def test_each_message_cites_its_own_source_lines_in_the_second_part() -> None:
+    # the second part is read on its own, but its lines keep their numbers in the whole paste
+    _at_its_lines(PAGE + "\n## Slack #inc-981\n\n" + CHAT)
+    _at_its_lines(CHAT + "\n---\n" + PAGE)
+
+
+def test_the_warnings_name_the_second_parts_lines_in_the_whole_paste() -> None:
+    text = CHAT + "\n---\n## PagerDuty\n\n" + PAGE
+    transcript = parse_transcript(text)
+    start = text.splitlines().index("## PagerDuty") + 1
+    preamble = [w for w in transcript.warnings if "before the first message header" in w]
+    assert preamble and all(f"Lines {start}-" in w for w in preamble), transcript.warnings

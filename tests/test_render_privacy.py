@@ -229,3 +229,36 @@ def test_the_privacy_rules_are_linear(unit: str) -> None:
     small, large = unit * 2_000 + "x", unit * 16_000 + "x"
     ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-6)
     assert ratio < 24, f"{unit!r}: 8x the input took {ratio:.0f}x the time"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Am Montag 14:30 ist der Cluster ausgefallen",  # a clock time, not a house number
+        "Zum Zeitpunkt 14:05 lief der Job noch",
+        "Am Freitag 14.03. kam der erste Alarm",  # a date
+        "log: 10:22:31 +0000 2026-03-14 started",  # a UTC offset and a date, not a phone
+        "we lost orders 2026-03-14 and 2026-03-15",  # dates, not order numbers
+        "the invoice 2026-03 run started twice",
+        "orders 500-1000 per minute were failing",  # a range of a rate
+        "customers 10-20% saw errors",
+        "Customers 10-20 percent saw errors",
+    ],
+)
+def test_ordinary_times_dates_and_ranges_are_not_personal_data(text: str) -> None:
+    assert mask_personal_data(text) == text
+    assert mask_personal_data(text, plain=True) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hauptstraße 12, 10115 Berlin",
+        "ship to Am Alten Markt 17, Hinterhaus",
+        "call +49 170 1234567 now",
+        "order 4471-20931 was charged twice",
+        "account 12345678 is locked",
+    ],
+)
+def test_the_guards_still_mask_the_shapes_they_border(text: str) -> None:
+    assert "[REDACTED:" in mask_personal_data(text)

@@ -5,7 +5,10 @@ value, an occurrence count reworded, and numeric ranges that are no identifiers.
 
 from __future__ import annotations
 
+import pytest
+
 from app.verify.entities import identifiers
+from app.verify.places import chat_forms, place_written
 from app.verify.quantities import figures
 from app.verify.times import clock_times
 from tests.claim_checks import FAILED, chat, check
@@ -92,3 +95,22 @@ def test_hours_and_minutes_in_words_are_one_duration() -> None:
 def test_a_bound_glued_to_a_figure_is_no_identifier() -> None:
     assert identifiers("a guard for sub-60s durations") == []
     assert identifiers("sub-service went down") == ["sub-service"]
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("ES cluster went red, disk watermark hit on es-data-03", "Spain"),  # Elasticsearch
+        ("the PHP workers are stuck again", "Philippines"),  # a language
+        ("CAN SOMEONE LOOK AT THIS", "Canada"),  # words in capitals
+        ("TRY it again after the deploy", "Turkey"),
+        ("PEN test traffic from the scanner", "Peru"),
+    ],
+)
+def test_an_ops_abbreviation_or_a_shouted_word_names_no_country(text: str, country: str) -> None:
+    assert not place_written(country, chat_forms([text]))
+
+
+def test_the_codes_that_stay_still_name_their_country() -> None:
+    written = chat_forms(["18% of DE users", "renewals in CLP", "US traffic is fine"])
+    assert all(place_written(c, written) for c in ("Germany", "Chile", "United States"))

@@ -220,10 +220,10 @@ class _Grouper:
             header = replace(header, date=self.irc_date)
             self.irc_date = None
         depth = self.lines[index].quote_depth
-        self.pending = _Pending(header, index + 1, depth, untimed=untimed)
+        self.pending = _Pending(header, self.lines[index].number, depth, untimed=untimed)
         self.pending.note = header.note
         if header.text:
-            self.pending.body.append((index + 1, header.text))
+            self.pending.body.append((self.lines[index].number, header.text))
         self.counts.header_lines += header.span
         if not untimed:
             self.previous = header
@@ -292,7 +292,7 @@ class _Grouper:
         if self.fmt.dedent:
             text = _dedent(text)
         target = self.pending.body if self.pending else self.preamble
-        target.append((index + 1, text))
+        target.append((line.number, text))
         if line.key:
             if self.pending is not None:
                 self.counts.continuation_lines += 1
@@ -330,7 +330,7 @@ class _Grouper:
                 if untimed is not None:
                     self._start(untimed, index, untimed=True)
                     self.counts.untimed_messages += 1
-                    self.counts.uncertain_lines.append(index + 1)
+                    self.counts.uncertain_lines.append(self.lines[index].number)
                     closed_until = max(closed_until, self._fence_end(index, fence_position))
                     index += 1
                     continue
@@ -352,7 +352,7 @@ class _Grouper:
             return -1
         closing = self._closing_fence(index, positions[index])
         if closing is None:
-            self.counts.unclosed_fences.append(index + 1)
+            self.counts.unclosed_fences.append(self.lines[index].number)
             return -1
         return closing
 

@@ -181,7 +181,7 @@ def detect_format(lines: list[SourceLine]) -> Detection:
             explained.update(other.by_line)
     stray = sorted(
         {
-            line + 1
+            lines[line].number  # its number in the whole text (a section starts later)
             for other in ranked
             if other is not best and other.name not in mixed and other.name in _MIXABLE
             for line, author in other.by_line.items()

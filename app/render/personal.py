@@ -10,15 +10,18 @@ shapes are general, never a string from one chat: a house number after a street 
 12", "Berliner Str. 5"), a number before one ("221 Baker Street"), a German street named with a
 preposition ("Am Alten Markt 17"), "c/o" and a name, an e-mail address, an international ("+49 170
 1234567") or North American ("(415) 555-0100") phone number, the number after "order", "account",
-"customer" or "invoice" ("order 4471-20931", "Bestellung 1234567"). Every pattern is linear
-(possessive or bounded repeats).
+"customer" or "invoice" ("order 4471-20931", "Bestellung 1234567"). What only looks like one
+stays: a number followed by ":30" or ".03" (a clock time or a date, "Am Montag 14:30"), a "+0000"
+UTC offset (no country code starts with 0), an ISO date or a rate ("orders 2026-03-14", "orders
+500-1000 per minute"). Every pattern is linear (possessive or bounded repeats).
 """
 
 from __future__ import annotations
 
 import re
 
-_HOUSE = r"\d{1,5}+[a-z]?(?![\w-])"
+# a house number; one followed by ":30" or ".03" is a clock time or a date ("Am Montag 14:30")
+_HOUSE = r"\d{1,5}+[a-z]?(?![\w-]|[:.]\d)"
 _ADDRESS = re.compile(
     r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß-]{0,30}?(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer)"
     rf"[ \t]*+{_HOUSE}"
@@ -34,14 +37,15 @@ _CARE_OF = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}+@[A-Za-z0-9-]{1,63}+(?:\.[A-Za-z0-9-]{1,63}+)++")
 _PHONE = re.compile(
-    r"(?<![\w+])\+\d{1,3}+(?:[ .-]?+\(?+\d{1,5}+\)?+){2,5}+(?!\w)"
+    r"(?<![\w+])\+[1-9]\d{0,2}+(?:[ .-]?+\(?+\d{1,5}+\)?+){2,5}+(?!\w)"
     r"|(?<![\w(])\(\d{3}\)[ \t]?+\d{3}[-. ]\d{4}(?!\w)"
     r"|(?<![\w-])\d{3}-\d{3}-\d{4}(?![\w-])"
 )
 _RECORD = re.compile(
     r"(?P<label>(?<!\w)(?:[Oo]rders?|[Bb]estellung(?:en)?+|[Aa]uftrag|[Cc]ustomers?|[Aa]ccounts?"
     r"|[Ii]nvoices?|[Kk]unden?+)(?:[ \t]++(?:[Nn]o\.?+|[Nn]umber|[Nn]r\.?+|I[Dd]|id))?+"
-    r"[ \t]*+:?+[ \t]*+#?+)(?P<id>\d{2,12}+(?:-\d{2,12}+){1,3}+|\d{6,14}+)(?![\w-])"
+    r"[ \t]*+:?+[ \t]*+#?+)(?!(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?![\d]))"  # not a date
+    r"(?P<id>\d{2,12}+(?:-\d{2,12}+){1,3}+|\d{6,14}+)(?![\w-]|[ \t]?+(?:%|per(?:cent)?+\b|/\w))"
 )
 _QUOTED = re.compile(r"“[^”“\n]*+”|\"[^\"\n]*+\"")
 

@@ -1,8 +1,9 @@
 """Countries as a chat and a draft write them: "Germany", "German", "DE", "Deutschland", and
 the currency a chat names a market by ("CLP" for Chile, "KRW" for Korea). A claim's country or
 demonym occurs in the chat when any of its forms does. Codes that are everyday words or
-abbreviations ("IT", "NO", "ID", "IN", "CA") are left out of the table: a chat writing "IT"
-names no country.
+abbreviations ("IT", "NO", "ID", "IN", "CA"), or that a chat shouts or names a tool by ("ES" for
+Elasticsearch, "PHP", "CAN", "TRY", "PEN", "PER", "NOR", "COP", "CAD") are left out of the
+table: a chat writing "IT" or "ES cluster red" names no country.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from app.fold import word_key
 _TABLE = """
 germany|german,deutschland,deutsch,allemagne,alemania|DE,DEU
 france|french,français,francia,frankreich|FR,FRA
-spain|spanish,españa,espagne,spanien|ES,ESP
+spain|spanish,españa,espagne,spanien|ESP
 italy|italian,italia,italie,italien|ITA
 netherlands|dutch,nederland,holland,pays-bas,niederlande|NL,NLD
 belgium|belgian,belgique,belgië,belgien|BEL
@@ -24,20 +25,20 @@ austria|austrian,österreich,autriche|AUT
 switzerland|swiss,schweiz,suisse,svizzera|CH,CHE,CHF
 poland|polish,polska,pologne,polen|PL,POL,PLN
 sweden|swedish,sverige,suède,schweden|SE,SWE,SEK
-norway|norwegian,norge,norvège,norwegen|NOR,NOK
+norway|norwegian,norge,norvège,norwegen|NOK
 denmark|danish,danmark,danemark,dänemark|DK,DNK,DKK
 finland|finnish,suomi,finlande,finnland|FI,FIN
 ireland|irish,irlande,irland|IE,IRL
 portugal|portuguese|PT,PRT
 united kingdom|british,britain,great britain,england,english,royaume-uni|UK,GB,GBR,GBP
 united states|american,usa,états-unis,estados unidos|US,USA,USD
-canada|canadian|CAN,CAD
+canada|canadian|
 mexico|mexican,méxico,mexique|MX,MEX,MXN
 brazil|brazilian,brasil,brésil|BR,BRA,BRL
 argentina|argentine,argentinian,argentinien|AR,ARG,ARS
 chile|chilean,chili|CL,CHL,CLP
-colombia|colombian,colombie,kolumbien|COL,COP
-peru|peruvian,pérou|PER,PEN
+colombia|colombian,colombie,kolumbien|COL
+peru|peruvian,pérou|
 japan|japanese,japon,nippon|JP,JPN,JPY
 south korea|korea,korean,corée,korea republic|KR,KOR,KRW
 china|chinese,chine|CN,CHN,CNY,RMB
@@ -45,12 +46,12 @@ india|indian,inde,indien|IND,INR
 vietnam|vietnamese,viet nam,viêt nam|VN,VNM,VND
 indonesia|indonesian,indonésie,indonesien|IDN,IDR
 thailand|thai,thaïlande|TH,THA,THB
-philippines|philippine,filipino|PH,PHL,PHP
+philippines|philippine,filipino|PH,PHL
 singapore|singaporean,singapour,singapur|SG,SGP,SGD
 malaysia|malaysian,malaisie|MYS,MYR
 australia|australian,australie,australien|AU,AUS,AUD
 new zealand|kiwi,nouvelle-zélande,neuseeland|NZ,NZL,NZD
-turkey|turkish,türkiye,turquie,türkei|TR,TUR,TRY
+turkey|turkish,türkiye,turquie,türkei|TR,TUR
 israel|israeli|ISR,ILS
 south africa|south african|ZA,ZAF,ZAR
 nigeria|nigerian|NG,NGA,NGN
@@ -73,7 +74,7 @@ def _read() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
         name, others, codes = line.split("|")
         written = [name, *(o for o in others.split(",") if o)]
         names = frozenset(w.lower() for w in written) | {word_key(w) for w in written}
-        entry = (names, frozenset(codes.split(",")))
+        entry = (names, frozenset(c for c in codes.split(",") if c))
         for key in names:
             table[key] = entry
     return table

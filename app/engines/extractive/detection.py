@@ -44,12 +44,13 @@ _ALARM_SIGN = re.compile(r"^[\s>*_]{0,3}+(?:⚠|🚨|🔴|❗|:rotating_light:|:
 _ASKED = 4  # content words a question needs to be an alert quoted with a puzzled "??"
 
 
-# `_signal` reads the sentence's words and its author's name, nothing else
-_SIGNALS: dict[tuple[str, str | None], bool] = memo.table()
+# `_signal` reads the sentence's words, its author's name and whether it opens its message (an
+# alarm sign counts there), nothing else
+_SIGNALS: dict[tuple[str, str | None, bool], bool] = memo.table()
 
 
 def _signal(sentence: Sentence) -> bool:
-    key = (sentence.raw, sentence.message.author)
+    key = (sentence.raw, sentence.message.author, sentence.index == 0)
     known = _SIGNALS.get(key)
     if known is None:
         known = _SIGNALS[key] = _reads_as_signal(sentence)
