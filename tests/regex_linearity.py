@@ -429,3 +429,19 @@ def assert_linear(
     slow = superlinear_shapes(pattern, shapes)
     if slow:
         raise AssertionError(f"{name or pattern.pattern!r} is superlinear on {slow[0]}")
+
+
+def text_growth(step: Callable[[str], object], unit: str, repeats: int = 2_000) -> float:
+    """How much longer `step` takes on `unit` repeated SCALE times as often (a trailing letter
+    after the run): best of three thread-CPU timings each, as a ratio (linear ~SCALE)."""
+
+    def cpu_seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            started = time.thread_time()
+            step(text)
+            best = min(best, time.thread_time() - started)
+        return best
+
+    small, large = unit * repeats + "x", unit * repeats * SCALE + "x"
+    return cpu_seconds(large) / max(cpu_seconds(small), 1e-6)

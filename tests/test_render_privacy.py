@@ -6,14 +6,13 @@ are written for the tests, not copied from the eval."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from app.models import IncidentReport
 from app.render import render_draft
 from app.render.personal import mask_personal_data
 from app.render.scrub import chat_people, scrub_for_stakeholders
+from tests.regex_linearity import text_growth
 from tests.report_builders import CHAT, report_data, transcript_of
 
 PEOPLE = ["Priya", "Ravi", "Alex", "Sara"]
@@ -216,18 +215,12 @@ def test_customer_personal_data_reaches_neither_draft() -> None:
 def test_the_privacy_rules_are_linear(unit: str) -> None:
     """8x longer hostile text takes at most ~3x the linear time (a ratio, not a time)."""
 
-    def cpu_seconds(text: str) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = time.thread_time()
-            mask_personal_data(text)
-            chat_people([text])
-            scrub_for_stakeholders(text, PEOPLE)
-            best = min(best, time.thread_time() - started)
-        return best
+    def step(text: str) -> None:
+        mask_personal_data(text)
+        chat_people([text])
+        scrub_for_stakeholders(text, PEOPLE)
 
-    small, large = unit * 2_000 + "x", unit * 16_000 + "x"
-    ratio = cpu_seconds(large) / max(cpu_seconds(small), 1e-6)
+    ratio = text_growth(step, unit)
     assert ratio < 24, f"{unit!r}: 8x the input took {ratio:.0f}x the time"
 
 
