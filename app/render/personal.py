@@ -13,7 +13,8 @@ preposition ("Am Alten Markt 17"), "c/o" and a name, an e-mail address, an inter
 "customer" or "invoice" ("order 4471-20931", "Bestellung 1234567"). What only looks like one
 stays: a number followed by ":30" or ".03" (a clock time or a date, "Am Montag 14:30"), a "+0000"
 UTC offset (no country code starts with 0), an ISO date or a rate ("orders 2026-03-14", "orders
-500-1000 per minute"). Every pattern is linear (possessive or bounded repeats).
+500-1000 per minute"), a numbered unit after a preposition ("Im Cluster 3", "Im Jahr 2024").
+Every pattern is linear (possessive or bounded repeats).
 """
 
 from __future__ import annotations
@@ -32,6 +33,34 @@ _ADDRESS = re.compile(
     r"|(?<![\w-])(?:Am|Im|Zum|Zur|An[ \t]der|An[ \t]den|Auf[ \t]der|In[ \t]der)[ \t]++"
     rf"(?:[A-ZÄÖÜ][a-zäöüß-]{{1,30}}+[ \t]++){{1,3}}+{_HOUSE}"
 )
+# After "Im", "Am", "In der" a capitalised noun and a number read as a street ("Am Alten Markt
+# 17") unless the noun names a numbered unit: a part of a system ("Im Cluster 3", "Auf dem
+# Knoten 4"), a step or stage of work ("In der Phase 2", "Im Schritt 3"), a span of time ("Im
+# Jahr 2024", "In der Woche 12") or a part of a text ("Im Kapitel 5"). German writes every noun
+# with a capital, so the number is an index, not a house number.
+_NUMBERED_UNITS = frozenset(
+    "cluster knoten node nodes rack zone region server shard pod partition instanz instance "
+    "replikat replica broker worker slot port kanal segment subnetz netz vlan bereich "
+    "rechenzentrum standort gebäude raum etage stock ebene level "
+    "version release build sprint batch lauf durchlauf welle runde schritt stufe phase test "
+    "fall szenario ticket team punkt kapitel abschnitt seite zeile spalte tabelle "
+    "jahr quartal monat woche tag stunde minute sekunde".split()
+)
+_PREPOSITION_START = re.compile(
+    r"(?:Am|Im|Zum|Zur|An[ \t]der|An[ \t]den|Auf[ \t]der|In[ \t]der)[ \t]"
+)
+_LAST_WORD = re.compile(r"(?P<word>[A-ZÄÖÜ][a-zäöüß-]{1,30}+)[ \t]++\d")
+
+
+def _is_address(match: re.Match[str]) -> bool:
+    """An `_ADDRESS` match that is a street, not a numbered unit after a preposition."""
+    text = match.group(0)
+    if not _PREPOSITION_START.match(text):
+        return True
+    last = _LAST_WORD.search(text)
+    return last is None or last["word"].lower() not in _NUMBERED_UNITS
+
+
 _CARE_OF = re.compile(
     r"(?<!\w)c/o[ \t]++[A-ZÄÖÜ][\wäöüß'’-]{0,40}+(?:[ \t]++[A-ZÄÖÜ][\wäöüß'’-]{0,40}+)?+"
 )
@@ -86,12 +115,15 @@ def mask_personal_data(text: str, *, plain: bool = False) -> str:
 
     def quoted(match: re.Match[str]) -> str:
         span = match.group(0)
-        if _ADDRESS.search(span) or _CARE_OF.search(span):
+        if any(_is_address(m) for m in _ADDRESS.finditer(span)) or _CARE_OF.search(span):
             return _mark("address", plain)
         return span
 
+    def address(match: re.Match[str]) -> str:
+        return _mark("address", plain) if _is_address(match) else match.group(0)
+
     text = _QUOTED.sub(quoted, text)
-    text = _ADDRESS.sub(_mark("address", plain), text)
+    text = _ADDRESS.sub(address, text)
     text = _CARE_OF.sub("c/o " + _mark("name", plain), text)
     text = _EMAIL.sub(_mark("email", plain), text)
     text = _PHONE.sub(lambda m: _phone(m, plain), text)

@@ -5,7 +5,8 @@ A stakeholder email prints only the fields an engine wrote for stakeholders (`pl
 engines are asked to write those without internals. This rule-based pass is the safety net
 whatever the engine produced. It works in two linear steps: every whitespace-delimited token is
 classified by its shape (URL, host, IP, path, error class, identifier, service written as code,
-ticket or rule id, mention), then known names (the chat's people and bots, common operations
+ticket or rule id, mention, internal system name) or as a name the chat writes as code
+(`internal_names`), then known names (the chat's people and bots, common operations
 tools) are replaced as phrases. Customer personal data goes first (`personal`).
 """
 
@@ -52,10 +53,14 @@ _COMPONENTS: dict[str, str] = {
     ),
     **dict.fromkeys("cache redis memcached valkey".split(), "cache"),
     **dict.fromkeys("queue broker kafka mq rabbitmq sqs topic".split(), "queue"),
+    # a kind with a plain name of its own keeps it: "edge-lb" is "the edge load balancer",
+    # and "load-balancer" (the kind itself) "the load balancer", not "the load service"
+    **dict.fromkeys("balancer lb".split(), "load balancer"),
+    **dict.fromkeys("scheduler sched".split(), "scheduler"),
     **dict.fromkeys(
         "service svc api engine worker workers mailer encoder decoder server proxy gateway gw "
-        "daemon agent controller operator scheduler indexer consumer producer exporter importer "
-        "router balancer lb pipeline runner bot loader processor handler dispatcher relay "
+        "daemon agent controller operator indexer consumer producer exporter importer "
+        "router pipeline runner bot loader processor handler dispatcher relay "
         "collector ingester backend frontend lambda cron cronjob job jobs grpc rpc k8s svc "
         "ml etl cdn".split(),
         "service",
@@ -78,6 +83,75 @@ _NUMBERED_HOST = re.compile(
     r"[a-z][a-z0-9]{1,40}+(?:-[a-z][a-z0-9]{0,40}+){1,6}+-\d{1,4}+[a-z]?"
     r"|[a-z][a-z0-9]{1,40}+-0\d{1,3}+"
 )
+
+# An internal system's name, by its shape: a lower-case hyphenated identifier with a part that
+# names a deployment environment ("tessera-prod", "pre-prod", "eu-staging") or a year that
+# labels a version or profile ("modern-2026", "compat-2019"). Ordinary compounds ("follow-up",
+# "read-only", "two-hour") hold neither.
+_ENVIRONMENTS = frozenset("prod preprod staging stg uat qa sandbox".split())
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _internal_name(token: str) -> str | None:
+    if "-" not in token or "_" in token or not _JOINED.fullmatch(token):
+        return None
+    parts = token.split("-")
+    if any(p in _ENVIRONMENTS for p in parts):
+        return "an internal system"
+    if any(_YEAR.fullmatch(p) for p in parts) and any(p.isalpha() for p in parts):
+        return "an internal configuration"
+    return None
+
+
+# The names a chat writes as code: a hyphenated lower-case name that is a host label
+# ("img-direct.example.app"), a path segment, a key or value ("job=invoice-run"), a code span
+# (`cron-sync`) or an instance's name before its number ("cadence-sched-0"), at least as often
+# as it stands bare in prose. Such a name is an internal system to a stakeholder wherever the
+# email uses it, also in plain words ("when will cadence-sched be scaled back"); an ordinary
+# compound that a config line also holds ("mode=read-only") is mostly prose. A run of prose
+# ("read-only/maintenance", "follow-up.") is no code: a slash makes a path only at its start or
+# twice, a dot or colon joins code only between two characters.
+_RUN = re.compile(r"[^\s()\[\]{}<>\"“”‘’,;!?`']++")
+_SPAN = re.compile(r"`([^`\n]{1,200}+)`")
+_HYPHENATED = re.compile(r"[a-z][a-z0-9]{0,40}+(?:-[a-z0-9]{1,40}+){1,5}+")
+_PIECES = re.compile(r"[./:=@]")
+_CODE_SHAPE = re.compile(r"\w[.:=@]\w|^[/~]|/[^/]*+/")
+_INSTANCE = re.compile(
+    r"(?P<name>[a-z][a-z0-9]{0,40}+(?:-[a-z][a-z0-9]{0,40}+){1,5}+)-\d{1,4}+[a-z]?"
+)
+
+
+def _count(counts: dict[str, int], name: str) -> None:
+    counts[name] = counts.get(name, 0) + 1
+
+
+def _read_run(run: str, code: dict[str, int], prose: dict[str, int]) -> None:
+    instance = _INSTANCE.fullmatch(run)
+    if instance:
+        _count(code, instance["name"])
+        return
+    counts = code if _CODE_SHAPE.search(run) else prose  # "read-only/maintenance" is prose
+    for piece in _PIECES.split(run.replace("/", ".")):
+        if _HYPHENATED.fullmatch(piece):
+            _count(counts, piece)
+
+
+def internal_names(texts: Iterable[str]) -> list[str]:
+    """The hyphenated lower-case names the chat writes as code (see above), in order."""
+    code: dict[str, int] = {}
+    prose: dict[str, int] = {}
+    for text in texts:
+        if "-" not in text:
+            continue
+        for span in _SPAN.finditer(text):
+            for word in span.group(1).split():
+                if _HYPHENATED.fullmatch(word := word.strip(_TRAILING + "'\"")):
+                    _count(code, word)
+        for run in _RUN.finditer(_SPAN.sub(" ", text) if "`" in text else text):
+            if "-" in run.group(0):
+                _read_run(run.group(0).rstrip(_TRAILING), code, prose)
+    return [name for name, count in code.items() if count >= prose.get(name, 0)]
+
 
 # Widely used operations tools (alerting, observability, deployment, tickets): internal names
 # to a stakeholder. A general vocabulary, not words from any one chat.
@@ -117,6 +191,8 @@ _TOOLS: dict[str, tuple[str, ...]] = {
         "Ansible",
     ),
     "our issue tracker": ("Jira", "ServiceNow"),
+    "our logging pipeline": ("Fluent Bit", "fluent-bit", "Fluentd", "Logstash", "Filebeat"),
+    "our certificate tooling": ("cert-manager", "certbot"),
 }
 
 
@@ -130,6 +206,8 @@ def _service(token: str) -> str | None:
         return None  # a component names the service last; "pg_cancel_backend" is a function
     kind = _COMPONENTS[parts[-1]]
     words = [p for p in parts if p not in _COMPONENTS]
+    if words and words == kind.split()[: len(words)]:  # "load-balancer" names the kind itself
+        return f"the {kind}"
     if words and len(words) <= 3 and all(len(w) > 3 and w.isalpha() for w in words):
         return f"the {' '.join(words)} {kind}"
     return f"an internal {kind}"
@@ -145,8 +223,11 @@ def _public_host(host: str) -> bool:
     )
 
 
-def _shape(token: str, hosts_only: bool = False) -> str | None:
-    """What a token stands for when its shape is internal, else None."""
+def _shape(
+    token: str, hosts_only: bool = False, internal: frozenset[str] = frozenset()
+) -> str | None:
+    """What a token stands for when its shape is internal (or the chat writes it as code:
+    `internal`), else None."""
     if "://" in token:
         return "an internal endpoint"
     if token.startswith("@") and len(token) > 1:
@@ -181,10 +262,12 @@ def _shape(token: str, hosts_only: bool = False) -> str | None:
         return "a ticket"
     if _NUMBERED_HOST.fullmatch(token.split("..", 1)[0]):  # also a range: "web-01..04"
         return "an internal server"
-    return None
+    if token in internal:
+        return "an internal system"
+    return _internal_name(token)
 
 
-def _replace_token(match: re.Match[str]) -> str:
+def _replace_token(match: re.Match[str], internal: frozenset[str] = frozenset()) -> str:
     token = match.group(0)
     core = token.rstrip(_TRAILING)
     if core.endswith(("'s", "’s")):  # "pricing-engine's"
@@ -192,7 +275,7 @@ def _replace_token(match: re.Match[str]) -> str:
     tail = token[len(core) :]
     if not core:
         return token
-    replacement = _shape(core)
+    replacement = _shape(core, internal=internal)
     return token if replacement is None else replacement + tail
 
 
@@ -356,16 +439,23 @@ _ARTICLE_AN = re.compile(r"\ban an\b")
 _ARTICLE_START = re.compile(r"(?:the|an?)\b", re.IGNORECASE)
 
 
-def scrub_for_stakeholders(text: str, participants: Iterable[str], bots: Iterable[str] = ()) -> str:
+def scrub_for_stakeholders(
+    text: str,
+    participants: Iterable[str],
+    bots: Iterable[str] = (),
+    internal: Iterable[str] = (),
+) -> str:
     """Replace people, bots, internal tools, hosts, IPs, URLs, paths, error classes,
-    identifiers, ticket ids, citations and secrets with plain words."""
+    identifiers, ticket ids, citations and secrets with plain words; `internal`: the names the
+    chat writes as code (`internal_names`)."""
+    names = frozenset(internal)
     scrubbed = _CITATION.sub("", text)
     scrubbed = mask_personal_data(scrubbed, plain=True)
     scrubbed = _REDACTED.sub("a credential", scrubbed)
     scrubbed = _CODE_SPAN.sub("an internal command", scrubbed)
     scrubbed = _CHANGE.sub("a code change", scrubbed)
     scrubbed = clean_text(scrubbed)
-    scrubbed = _TOKEN.sub(_replace_token, scrubbed)
+    scrubbed = _TOKEN.sub(lambda m: _replace_token(m, names), scrubbed)
     for words, tools in _TOOLS.items():
         pattern = _names_pattern(tools, True)
         if pattern is not None:

@@ -4,9 +4,10 @@ What it prints: `plain_title` (the subject: what users saw), `summary.plain`, an
 field of impact statements, the resolution, timeline entries and action items. A null `plain`
 means "not for stakeholders" and is never replaced by the engineering wording. Status words come
 from typed facts: "Resolved" only when the timeline shows recovery or resolution and the
-extraction states what ended the impact, and never "ongoing" (an absent recovery entry is not
-evidence that users are still affected); a plain sentence that states the other status, or
-"ongoing", is left out. No citations, no placeholders, no sentence written as
+extraction states what ended the impact and none of its own words (plain, or engineering from
+the first recovery on) say the incident is still open; never "ongoing" (an absent recovery entry
+is not evidence that users are still affected); a plain sentence that states the other status,
+or "ongoing", is left out. No citations, no placeholders, no sentence written as
 one person, no chat debris; every string goes through `scrub_for_stakeholders`. A section with
 nothing verified to say is left out.
 """
@@ -20,7 +21,12 @@ from app.models import IncidentReport, TimelineEntry, Transcript, hhmm
 from app.render.engineering import split_mark
 from app.render.prose import clean_text, first_person_singular
 from app.render.review import UNVERIFIED_MARK, Review
-from app.render.scrub import chat_people, mentioned_people, scrub_for_stakeholders
+from app.render.scrub import (
+    chat_people,
+    internal_names,
+    mentioned_people,
+    scrub_for_stakeholders,
+)
 from app.render.timing import impact_window, sorted_timeline
 
 # Unfilled template slots: "[X]", "[Your Name]", "{{count}}", "<insert date>", TBD, TODO.
@@ -38,8 +44,32 @@ _SAYS_ONGOING = re.compile(
     r"|not[ \t]++yet[ \t]++(?:resolved|fixed|restored))\b",
     re.IGNORECASE,
 )
+# The incident's own state, said in any wording (plain or engineering): "still open", "remains
+# unresolved", "not declared resolved", "the outage is still active".
+_STILL_OPEN = re.compile(
+    r"\b(?:still[ \t]++(?:ongoing|open|unresolved)"
+    r"|remains?+[ \t]++(?:open|unresolved|ongoing)"
+    r"|not[ \t]++(?:yet[ \t]++)?+(?:declared|marked|called|considered)[ \t]++"
+    r"(?:resolved|closed|over)"
+    r"|(?:incident|outage)[ \t]++(?:is|was)[ \t]++(?:still[ \t]++)?+"
+    r"(?:ongoing|open|active|unresolved))\b",
+    re.IGNORECASE,
+)
+# An open question that asks when service will be back ("When will logins be restored?", "how
+# long until the backlog is drained?"): the extraction itself holds that the impact goes on. A
+# question about the past ("When was it restored?") or about a fix ("When will the bug be
+# fixed?") says nothing of the incident's state.
+_ASKS_WHEN_BACK = re.compile(
+    r"\b(?:when[ \t]++(?:will|would|does|do|can|is|are)|how[ \t]++long[ \t]++(?:until|before)"
+    r"|ETA[ \t]++for)\b[^?\n]{0,80}?\b(?:restored|resolved|recover(?:s|ed|y)?+|drained"
+    r"|caught[ \t]++up|back[ \t]++(?:up|online|to[ \t]++normal)|return[ \t]++to[ \t]++normal)\b",
+    re.IGNORECASE,
+)
 _SAYS_RESOLVED = re.compile(r"(?<!\w)resolved\b", re.IGNORECASE)
-_SAYS_EITHER = re.compile(f"{_SAYS_ONGOING.pattern}|{_SAYS_RESOLVED.pattern}", re.IGNORECASE)
+_SAYS_EITHER = re.compile(
+    f"{_SAYS_ONGOING.pattern}|{_STILL_OPEN.pattern}|{_SAYS_RESOLVED.pattern}", re.IGNORECASE
+)
+_SAYS_GOES_ON = re.compile(f"{_SAYS_ONGOING.pattern}|{_STILL_OPEN.pattern}", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])[ \t]++(?=[\"“(A-Z0-9])")
 _RESOLVED_KINDS = ("recovery", "resolution")
 
@@ -48,33 +78,57 @@ def _marked(text: str) -> bool:
     return text.startswith(UNVERIFIED_MARK)
 
 
-def is_resolved(report: IncidentReport, review: Review | None = None) -> bool:
-    """The shipped, unmarked timeline shows recovery or resolution, the extraction stated
+def is_resolved(
+    report: IncidentReport, review: Review | None = None, transcript: Transcript | None = None
+) -> bool:
+    """The shipped, unmarked timeline shows recovery or resolution (a chat without times has
+    no timeline: there its stated, unmarked resolution is the recovery), the extraction stated
     what ended the impact (a recovery step with the resolution left unknown is a partial one:
-    "pods stable" while a backlog still drains), and its plain wording does not say the
-    incident goes on. A stated resolution that failed the fact check
+    "pods stable" while a backlog still drains), and its own words do not say the incident
+    goes on (`_says_still_going`). A stated resolution that failed the fact check
     still counts: the check withheld its wording, not the fact that the incident ended."""
     recovered = any(
         e.kind in _RESOLVED_KINDS and not _marked(e.description) for e in report.timeline
+    ) or (  # a chat that states no time has no timeline: its stated resolution is the recovery
+        transcript is not None
+        and not report.timeline
+        and report.resolution is not None
+        and not _marked(report.resolution.text)
+        and all(m.time is None for m in transcript.messages)
     )
     stated = report.resolution is not None or (
         review is not None and review.extracted.get("resolution", 0) > 0
     )
-    return recovered and stated and not _says_still_going(report)
+    timeline = report.timeline if transcript is None else sorted_timeline(report, transcript)
+    return recovered and stated and not _says_still_going(report, timeline)
 
 
-def _says_still_going(report: IncidentReport) -> bool:
-    """The extraction's own plain wording says the incident goes on ("the incident was still
-    ongoing at the last update", "a fix is not yet in place"): a typed recovery next to it is
-    a partial one, so the email is no "Resolved" one."""
-    texts = [
+def _says_still_going(report: IncidentReport, timeline: list[TimelineEntry]) -> bool:
+    """The extraction's own words say the incident goes on: its plain wording anywhere ("the
+    incident was still ongoing at the last update", "a fix is not yet in place"), or its
+    engineering wording of the resolution, the technical summary or a timeline step from the
+    first recovery on ("handover: lag dropping, incident not declared resolved"; a status
+    before any recovery said so only then), or an open question asks when service will be
+    back. A typed recovery next to it is a partial one, so the email is no "Resolved" one."""
+    plain = [
         *(s.text for s in report.summary.plain),
         *(i.plain for i in report.impact),
         *(e.plain for e in report.timeline),
         report.resolution.plain if report.resolution else None,
         report.plain_title,
     ]
-    return any(_SAYS_ONGOING.search(t) for t in texts if t)
+    if any(_SAYS_GOES_ON.search(t) for t in plain if t):
+        return True
+    first = next((n for n, e in enumerate(timeline) if e.kind in _RESOLVED_KINDS), None)
+    later = [] if first is None else timeline[first:]
+    engineering = [
+        *(s.text for s in report.summary.technical),
+        *(e.description for e in later),
+        report.resolution.text if report.resolution else None,
+    ]
+    return any(_STILL_OPEN.search(t) for t in engineering if t) or any(
+        _ASKS_WHEN_BACK.search(q) for q in report.open_questions
+    )
 
 
 class _Plain:
@@ -89,7 +143,8 @@ class _Plain:
         named = [*mentioned_people(texts), *chat_people(texts), *owners]
         self.people = people + list(dict.fromkeys(n for n in named if n.lower() not in known))
         self.bots = [a for a in authors if a.lower() not in known]
-        self.contrary = _SAYS_ONGOING if resolved else _SAYS_EITHER
+        self.internal = internal_names(texts)
+        self.contrary = _SAYS_GOES_ON if resolved else _SAYS_EITHER
 
     def _consistent(self, text: str) -> str:
         """`text` without the sentences that say the incident is in the other state."""
@@ -100,7 +155,7 @@ class _Plain:
         if plain is None:
             return None
         mark, body = split_mark(plain)
-        body = scrub_for_stakeholders(self._consistent(body), self.people, self.bots)
+        body = scrub_for_stakeholders(self._consistent(body), self.people, self.bots, self.internal)
         if not body or _PLACEHOLDER.search(body) or first_person_singular(body):
             return None
         return (UNVERIFIED_MARK + " " if mark or marked else "") + body
@@ -150,7 +205,7 @@ def stakeholder_context(
 ) -> dict[str, Any]:
     """Everything the stakeholder template prints (a failed section is simply left out of an
     email; `review` only tells whether a resolution was stated at all)."""
-    resolved = is_resolved(report, review)
+    resolved = is_resolved(report, review, transcript)
     plain = _Plain(report, transcript, resolved)
     summary = [t for s in report.summary.plain if (t := plain.text(s.text))]
     impact = [t for s in report.impact if (t := plain.text(s.plain, marked=_marked(s.text)))]
