@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
-from app.engines.extractive.owners import ASKS, Item, assign_owners
+from app.engines.extractive.owners import ACCEPT, ASKS, DECLINE, Item, assign_owners
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -41,9 +41,12 @@ LIST_HEADER = family(
 )
 ITEM_CLAIM = family(
     "item_claim",
-    "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine'",
+    "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine', 'nehme ich mit'",
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
-    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)|[,;—–]\s{0,3}+mine\W{0,3}+$",
+    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)|[,;—–]\s{0,3}+mine\W{0,3}+$|"
+    # the same in German, French, Spanish and Portuguese
+    r"\b(?:(?:nehme|übernehme|mache) ich|je m'en occupe|je le prends|me encargo|lo hago yo|"
+    r"fica comigo|deixa comigo)\b",
 )
 # A line ending in ':' that speaks of follow-up work ("quick list before we forget, for the
 # postmortem:"), taken as a header only when list lines follow it.
@@ -107,9 +110,13 @@ COMMIT_ABROAD = family(
     r"(?P<own>(?!no\b)\w{2,20}?o\b\s{1,3}+\w.+)$",
 )
 _PLEASE = cue(
-    rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
-    rf"(?P<task>{_VERBS}\b.+)$"
+    rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?P<ask>can you |could you )?(?:please\s++)?"
+    rf"(?P<task>(?:{_VERBS}|get|take|handle|send|share|chase|check)\b.+)$"
 )
+# A request answered by its addressee: their next messages, the first few, open with a yes
+# ("on it", "yes, mine"); a request nobody answers leaves the item unowned.
+_ANSWER_WINDOW = 40
+_ANSWERS_READ = 3
 _INLINE_OWNER = [
     cue(
         r"^@?(?P<name>[A-Za-z][\w.\-]{0,40}+(?:\s[A-Z][\w\-]{0,40}+)?)\s*+(?::|—|–|\s-\s)\s*+"
@@ -150,6 +157,8 @@ _CLAIM_TAIL = cue(
     r"[,;—–]\s{0,3}+(?:mine|assigned to me|i'?ll (?:do|take|own) (?:it|this))\W{0,3}+$"
 )
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
+# the list's writer names themself as the owner: "bake the image — me", "me: legal review"
+_SELF = {"me", "myself", "mine", "moi", "ich", "yo", "eu"}
 _LIMIT = 15
 
 
@@ -161,7 +170,9 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
         line = split_sentences(line)[0]
     for pattern in _INLINE_OWNER:
         match = pattern.match(line)
-        if match and (who := roster.resolve(match["name"])):
+        name = match["name"].strip().lower() if match else ""
+        who = roster.resolve(message.author or "") if name in _SELF else roster.resolve(name)
+        if match and who:
             owner, line = owner or who, match["task"].strip()
             break
     else:
@@ -171,7 +182,9 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
         if mention and owner is None:
             owner = roster.resolve(mention["name"])
             if owner is not None and mention.start() == 0:
-                line = line[mention.end() :].lstrip(" ,:—–-")  # "@kofi add alert": the task
+                # "@kofi add alert", "@Okafor, Chidi add alert": the task
+                end = max(mention.end(), 1 + roster.full_name_after(line[1:], owner))
+                line = line[end:].lstrip(" ,:—–-")
     description = tidy(_CLAIM_TAIL.sub("", line))
     words = content_words(description)
     if not words or description.lower().strip(" .") in _EMPTY:
@@ -374,9 +387,10 @@ def _one_liner(chat: Chat, raw: str, message: Message, author: str | None) -> It
 def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> Item | None:
     please = _PLEASE.match(raw.strip())
     if please and (who := chat.roster.resolve(please["name"])):
-        item = _item(please["task"], message, chat.roster)
+        item = _item(please["task"].rstrip(" ?"), message, chat.roster)  # a request's words
         if item is not None:
-            item.owner = who
+            asked = please["ask"] or raw.rstrip().endswith("?")
+            item.owner = _answered(chat, message, who) if asked else who
         return item
     commit = _COMMIT.search(raw)
     if commit and author:
@@ -414,6 +428,25 @@ _DEFERRED = cue(
     r"post-?mortem|próxima semana|la semaine prochaine|nächste woche)\b"
 )
 _SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
+
+
+def _answered(chat: Chat, request: Message, who: str) -> str | None:
+    """`who` when one of their first messages after the request says yes to it, else None."""
+    start = chat.position(request) + 1
+    if start <= 0:
+        return None
+    read = 0
+    for message in chat.messages[start : start + _ANSWER_WINDOW]:
+        if chat.roster.resolve(message.author or "") != who:
+            continue
+        sentences = chat.sentences(message)
+        opening = sentences[0].lower if sentences else ""
+        if ACCEPT(opening) and not DECLINE(opening):
+            return who
+        read += 1
+        if read == _ANSWERS_READ:
+            break
+    return None
 
 
 def _same_item(a: Item, b: Item) -> bool:
