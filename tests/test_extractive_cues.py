@@ -445,6 +445,10 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["sure, on it", "yep", "happy to", "will do", "klar, mach ich", "oui", "vale", "sim"],
         ["no", "not me", "busy today", "jamais", "simple fix"],
     ),
+    "recap_field": (
+        ["root cause: the cert expired", "Impacto: 2.318 pedidos", "- Ursache: Sequence voll"],
+        ["alert on the root cause dashboard", "impact review with finance", "fix: pin the version"],
+    ),
     "owner_numbered_accept": (
         ["4 👍", "5 yes, after lunch", "on it for 3", "ok on 1.", "1 and 4 me", "2 - myself"],
         ["+1 to 3", "ok, 2 makes sense", "3 is wrong", "10 minutes ok", "4. rotate the key"],

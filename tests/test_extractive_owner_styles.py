@@ -174,3 +174,70 @@ def test_a_request_without_a_list_is_owned_once_its_addressee_says_yes() -> None
         ("Get the prefetch limit into the shared chart", "omar"),
         ("Send the failed-job list to the account team", None),
     ]
+
+
+def test_claims_in_spanish_by_the_item_number() -> None:
+    # "la 2 es mía", "la 1 para mí", "¿la 3 tú?" answered "sí, me la quedo"; "la 4 ... sin dueño"
+    rows: list[Row] = [
+        _OVER,
+        (
+            "10:05",
+            "mira",
+            "Follow-ups:\n1. reintentos con backoff en el worker\n2. alerta de cola llena\n"
+            "3. runbook del drenaje\n4. revisar la capacidad con finanzas",
+        ),
+        ("10:06", "omar", "la 2 es mía"),
+        ("10:07", "jun", "la 1 para mí"),
+        ("10:08", "mira", "lena ¿la 3 tú?"),
+        ("10:09", "lena", "sí, me la quedo"),
+        ("10:10", "mira", "la 4 queda sin responsable por ahora"),
+    ]
+    assert owners(rows) == ["jun", "omar", "lena", None]
+
+
+def test_a_link_in_a_claim_names_no_item_by_its_path() -> None:
+    # ".../spaces/pages/123" shares "page" with the paging item; the claim is the doc, not it
+    rows: list[Row] = [
+        _OVER,
+        (
+            "10:05",
+            "mira",
+            "follow-ups, say mine:\n1. the queue-full warning should page on-call\n"
+            "2. shard the retry topic",
+        ),
+        ("10:06", "omar", "doc: https://wiki.example.internal/spaces/pages/123 I'll paste the log"),
+        ("10:07", "jun", "2 mine"),
+    ]
+    assert owners(rows) == [None, "jun"]
+
+
+def test_a_proposal_with_another_subject_is_a_follow_up_and_a_bare_claim_takes_it() -> None:
+    # "someone should ...", "the worker could also ..." after the incident are follow-ups; a
+    # bare "fine, mine" right after takes the one before it; "the queue should be fine" is none
+    rows: list[Row] = [
+        _OVER,
+        ("10:05", "lena", "someone should alert on the retry rate per queue"),
+        ("10:06", "mira", "lena that's your dashboard"),
+        ("10:07", "lena", "fine, mine. next week"),
+        ("10:08", "omar", "the worker could also refuse jobs when its clock is off"),
+        ("10:09", "jun", "the queue should be fine now"),
+    ]
+    items = [(a.description, a.owner) for a in report(rows).action_items]
+    assert items == [
+        ("Someone should alert on the retry rate per queue", "lena"),
+        ("The worker could also refuse jobs when its clock is off", None),
+    ]
+
+
+def test_a_recap_list_s_labelled_fields_are_no_action_items() -> None:
+    rows: list[Row] = [
+        _OVER,
+        (
+            "10:05",
+            "mira",
+            "Follow-ups:\n- Causa raíz: el worker leía segundos\n- Impacto: 812 pedidos\n"
+            "- test de unidades en el contrato",
+        ),
+    ]
+    items = [a.description for a in report(rows).action_items]
+    assert items == ["Test de unidades en el contrato"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
-from app.engines.extractive.owners import ACCEPT, ASKS, DECLINE, Item, assign_owners
+from app.engines.extractive.owners import ACCEPT, ASKS, DECLINE, Item, assign_owners, claims
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -80,6 +80,18 @@ _PROPOSAL = cue(
     rf"(?:(?:should|need to|must|have to|ought to)\s{{1,3}}+)?(?:also\s{{1,3}}+)?"
     rf"(?P<task>{_VERBS}\b.+)$"
 )
+# A proposal whose subject is not "we": "someone should alert on X", "after this is over all
+# the verifiers should share one config", "auth-svc could also refuse to mint when ...". A few
+# words of subject, a modal of advice, then a verb of work (not "should be fine", "must have").
+_SHOULD = cue(
+    r"^(?:(?:also|and|so|plus|ok(?:ay)?|i think|imo|ideally|longer term|going forward|next time|"
+    r"after this(?: is over)?|once this is over|for the (?:postmortem|retro)),?\s{1,3}+){0,2}+"
+    r"(?P<task>(?:someone|somebody|[\w\-./]++(?:\s{1,3}+[\w\-./]++){0,3}?)\s{1,3}+"
+    r"(?:should|could also|must|needs? to|ought to)\s{1,3}+(?:also\s{1,3}+|really\s{1,3}+)?"
+    r"(?!(?:be|have|had|work|help|come|go|get|recover|finish|clear|settle|catch|stay|see|know|"
+    r"look|take|mean|happen|hold|last|ask|wait)\b)[a-z][\w\-]++\s"
+    r"(?!(?:those|these|them|it|that|this)\b).+)$"
+)
 # A ticket filed for follow-up work: "filed OPS-123 to add an alert", "created OPS-9: rotate".
 _TICKET = cue(
     r"\b(?:filed|opened|created|raised|logged)\s{1,3}+(?:a\s{1,3}+)?(?:ticket\s{1,3}+|issue\s{1,3}+)?"
@@ -139,6 +151,14 @@ _INLINE_OWNER = [
     ),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]{1,40}+)")
+RECAP_FIELD = family(
+    "recap_field",
+    "a recap's labelled field, told not to be done: 'Root cause: ...', 'Impacto: ...'",
+    r"^\W{0,3}+(?:root cause|cause|causa(?: ra(?:í|i)z)?|ursache|cause racine|impact|impacto|"
+    r"auswirkung|timeline|cronolog(?:í|i)a|detection|detecci(?:ó|o)n|resolution|"
+    r"resoluci(?:ó|o)n|summary|resumen|zusammenfassung|r(?:é|e)sum(?:é|e)|what happened|"
+    r"trigger|duration|duraci(?:ó|o)n|dauer)\s{0,3}+:",
+)
 FOLLOW_UP_RECORD = family(
     "follow_up_record",
     "an incident tool's record of one follow-up: 'Follow-up created by X', 'Action item added'",
@@ -165,6 +185,8 @@ _LIMIT = 15
 def _item(text: str, message: Message, roster: Roster) -> Item | None:
     """An item from one list line or one-line item, with any owner written on it."""
     line = strip_bullet(text).strip()
+    if RECAP_FIELD(line.lower()):
+        return None  # "Causa raíz: ..." in a recap list tells what happened, not what to do
     owner = roster.resolve(message.author or "") if ITEM_CLAIM(line) else None
     if len(line) > 120:
         line = split_sentences(line)[0]
@@ -409,14 +431,44 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
     if proposed:
         task = raw[proposed.start("task") :]
         # "the 404 caching at 300s is too much, habría que bajarlo a 10s": the object is before
-        return _item(task if len(content_words(task)) >= 4 else raw, message, chat.roster)
-    found = _TICKET.search(raw) or _PROPOSAL.match(raw.strip())
+        item = _item(task if len(content_words(task)) >= 4 else raw, message, chat.roster)
+        if item is not None:
+            item.proposed = True
+        return item
+    ticket = _TICKET.search(raw)
+    found = ticket or _PROPOSAL.match(raw.strip()) or _SHOULD.match(raw.strip())
     if found:
         item = _item(found["task"], message, chat.roster)
         if item is not None and item.owner is None and _SELF_ASSIGNED.search(raw):
             item.owner = author
+        if item is not None:
+            item.proposed = ticket is None
         return item
     return None
+
+
+_TAKE_WINDOW = 4
+_BARE_CLAIM_WORDS = 6
+
+
+def _taken(chat: Chat, item: Item, sources: set[int]) -> None:
+    """A proposal someone takes in the next few messages with a bare claim ("fine, mine", "I'll
+    take it", "on it"): theirs. A message that is a follow-up of its own takes nothing."""
+    start = chat.position_of(item.evidence[0]) + 1
+    if start <= 0:
+        return
+    for message in chat.messages[start : start + _TAKE_WINDOW]:
+        if message.id in sources:
+            continue
+        author = chat.roster.resolve(message.author or "")
+        sentences = chat.sentences(message)
+        if author is None or not sentences:
+            continue
+        opening = sentences[0].lower
+        short = len(opening.split()) <= _BARE_CLAIM_WORDS
+        if short and (claims(opening) or ITEM_CLAIM(opening)) and not DECLINE(opening):
+            item.assign(author, message.id)
+            return
 
 
 # Work put after the incident in so many words ("I'll ping the client team tomorrow"): a
@@ -461,7 +513,12 @@ def find_action_items(chat: Chat, lists: list[ActionList], follow_up_from: int =
         next_list = lists[index + 1].header.id if index + 1 < len(lists) else None
         assign_owners(chat, found.header, found.items, until_id=next_list)
         items.extend(found.items)
-    for extra in _one_liners(chat, list_message_ids(lists), follow_up_from, bool(lists)):
+    extras = _one_liners(chat, list_message_ids(lists), follow_up_from, bool(lists))
+    sources = {extra.evidence[0] for extra in extras}
+    for extra in extras:
+        if extra.proposed and extra.owner is None:
+            _taken(chat, extra, sources)
+    for extra in extras:
         twin = next((i for i in items if _same_item(i, extra)), None)
         if twin is None:
             if len(items) < _LIMIT:

@@ -41,6 +41,9 @@ CLAIM = family(
     r"(?<!not )(?<!n't )\bmine\W{0,3}+$|"
     r"\bje (?:prends|m'en occupe|m'occupe)\b|\bc'est pour moi\b|\b(?:lo|me lo) (?:hago|tomo)\b|"
     r"\bme (?:encargo|ocupo)\b|"
+    # "la 2 es mía", "para mí", "me la quedo", "pour moi", "für mich", "é minha", "pra mim"
+    r"\b(?:es|é) (?:m(?:í|i)[ao]|minha|meu)\b|\bpara m(?:í|i)\b|\bme (?:la|lo) (?:quedo|llevo)\b|"
+    r"\bpour moi\b|\bfür mich\b|\bpra mim\b|"
     # Portuguese: "posso fazer eu", "faço eu", "eu pego", "fica comigo", "deixa comigo"
     r"\b(?:posso fazer eu|(?:fa(?:ç|c)o|pego|trato) eu|eu (?:fa(?:ç|c)o|pego|trato|assumo)|"
     r"(?:fica|deixa) comigo)\b",
@@ -105,10 +108,14 @@ _NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own(?:s|ing)?|tak(?:e|es|ing)|handl(?:e|es|ing)|grab(?:s|bing)?|"
     r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|writ(?:e|es|ing)|draft(?:s|ing)?|fix(?:es|ing)?|"
     r"got|have|has|"
-    r"items?|numbers?|and|&|,|\+)"
+    r"items?|numbers?|and|&|,|\+|"
+    # an article before the number in Spanish, Portuguese and French: "¿la 4 tú?", "o 3"
+    r"la|el|le|o)"
     r"\s{1,3}+#?(?P<b>\d{1,2})\b|"
-    r"^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+"
+    r"^\W{0,3}+(?:(?:la|el|le|lo|o|a)\s{1,3}+)?#?(?P<c>\d{1,2})\s{1,3}+"
     r"(?:(?:is|are|for|goes to|ist|sind)\s{1,3}+(?:mine|me|meins?)|"
+    r"(?:es|é|est)\s{1,3}+(?:m(?:í|i)[ao]|minha|meu|à moi)|para m(?:í|i)|pra mim|pour moi|"
+    r"für mich|"
     r"(?:nehm|mach|übernehm)\w{0,2}+\s{1,3}+ich|je prends|je m'en occupe)\b|"
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
     # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
@@ -139,7 +146,10 @@ _DIGITS = cue(r"\d{1,2}")
 _MENTION = cue(r"@(?P<name>[\w.\-]{1,40}+)")
 _GENERIC = content_words(
     "add update make do take handle own care check fix item items run can you maybe please "
-    "also that this those the one sure will ensure new mine thing"
+    "also that this those the one sure will ensure new mine thing "
+    # function words of Spanish, Portuguese, French and German claims ("sí, me la quedo")
+    "la el los las lo le les de del des du en con para por que me mi mí yo tú tu et un une una "
+    "uno os as do da dos das em com um uma eu der die das den dem und mit für von ich"
 )
 
 
@@ -151,6 +161,7 @@ class Item:
     evidence: list[int]
     owner: str | None = None
     words: set[str] = field(default_factory=set)
+    proposed: bool = False  # a proposal outside any list ("we should ..."): a taker may own it
 
     def assign(self, owner: str | None, *evidence: int) -> None:
         if owner is not None and self.owner is None:
@@ -210,10 +221,14 @@ def _clauses(sentence: str) -> tuple[str, ...]:
     return known
 
 
+# a link's path is no words of the speaker's: ".../wiki/pages/88213" names no "page" item
+_LINK = cue(r"\b(?:https?://|www\.)\S++")
+
+
 def _wanted(text: str) -> frozenset[str]:
     known = _WANTED.get(text)
     if known is None:
-        known = _WANTED[text] = frozenset(content_words(text) - _GENERIC)
+        known = _WANTED[text] = frozenset(content_words(_LINK.sub(" ", text)) - _GENERIC)
     return known
 
 
