@@ -441,7 +441,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["i'll pick it up", "4 is mine", "assigned to kofi"],
     ),
-    "owner_accept": (["sure, on it", "yep", "happy to", "will do"], ["no", "not me", "busy today"]),
+    "owner_accept": (
+        ["sure, on it", "yep", "happy to", "will do", "klar, mach ich", "oui", "vale", "sim"],
+        ["no", "not me", "busy today", "jamais", "simple fix"],
+    ),
+    "recap_field": (
+        ["root cause: the cert expired", "Impacto: 2.318 pedidos", "- Ursache: Sequence voll"],
+        ["alert on the root cause dashboard", "impact review with finance", "fix: pin the version"],
+    ),
+    "owner_numbered_accept": (
+        ["4 👍", "5 yes, after lunch", "on it for 3", "ok on 1.", "1 and 4 me", "2 - myself"],
+        ["+1 to 3", "ok, 2 makes sense", "3 is wrong", "10 minutes ok", "4. rotate the key"],
+    ),
     "owner_decline": (
         ["no, not this week", "can't, sorry", "busy with the release"],
         ["sure", "yes, i'll do it", "now?"],
@@ -475,8 +486,14 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["we should follow up with the vendor", "the ticket was created by the bot", "add a task"],
     ),
     "item_claim": (
-        ["- add the disk alert (mine)", "that's mine", "i'll take this"],
-        ["- add the disk alert", "that's the one", "take the stairs"],
+        [
+            "- add the disk alert (mine)",
+            "that's mine",
+            "i'll take this",
+            "- quota für restores, übernehme ich",
+            "- la alerta, me encargo",
+        ],
+        ["- add the disk alert", "that's the one", "take the stairs", "ich weiß nicht"],
     ),
     # ---- causes and corrections -------------------------------------------------------------
     "cause_stated": (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from app.engines.extractive import memo
 from app.engines.extractive.chat import Chat, own_words
 from app.engines.extractive.cues import cue, family
-from app.engines.extractive.owners import ASKS, Item, assign_owners
+from app.engines.extractive.owners import ACCEPT, ASKS, DECLINE, Item, assign_owners, claims
 from app.engines.extractive.people import Roster
 from app.engines.extractive.text import (
     content_words,
@@ -41,9 +41,12 @@ LIST_HEADER = family(
 )
 ITEM_CLAIM = family(
     "item_claim",
-    "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine'",
+    "a list line its writer claims: '(mine)', 'I'll take this', 'that's mine', 'nehme ich mit'",
     r"\b(?:(?:is|that'?s|this is|it'?s) mine|i'?ll (?:take|own|do|drive) (?:it|this|that)|"
-    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)|[,;—–]\s{0,3}+mine\W{0,3}+$",
+    r"i can (?:take|own|do) (?:it|this|that))|\(mine\)|[,;—–]\s{0,3}+mine\W{0,3}+$|"
+    # the same in German, French, Spanish and Portuguese
+    r"\b(?:(?:nehme|übernehme|mache) ich|je m'en occupe|je le prends|me encargo|lo hago yo|"
+    r"fica comigo|deixa comigo)\b",
 )
 # A line ending in ':' that speaks of follow-up work ("quick list before we forget, for the
 # postmortem:"), taken as a header only when list lines follow it.
@@ -77,6 +80,18 @@ _PROPOSAL = cue(
     rf"(?:(?:should|need to|must|have to|ought to)\s{{1,3}}+)?(?:also\s{{1,3}}+)?"
     rf"(?P<task>{_VERBS}\b.+)$"
 )
+# A proposal whose subject is not "we": "someone should alert on X", "after this is over all
+# the verifiers should share one config", "auth-svc could also refuse to mint when ...". A few
+# words of subject, a modal of advice, then a verb of work (not "should be fine", "must have").
+_SHOULD = cue(
+    r"^(?:(?:also|and|so|plus|ok(?:ay)?|i think|imo|ideally|longer term|going forward|next time|"
+    r"after this(?: is over)?|once this is over|for the (?:postmortem|retro)),?\s{1,3}+){0,2}+"
+    r"(?P<task>(?:someone|somebody|[\w\-./]++(?:\s{1,3}+[\w\-./]++){0,3}?)\s{1,3}+"
+    r"(?:should|could also|must|needs? to|ought to)\s{1,3}+(?:also\s{1,3}+|really\s{1,3}+)?"
+    r"(?!(?:be|have|had|work|help|come|go|get|recover|finish|clear|settle|catch|stay|see|know|"
+    r"look|take|mean|happen|hold|last|ask|wait)\b)[a-z][\w\-]++\s"
+    r"(?!(?:those|these|them|it|that|this)\b).+)$"
+)
 # A ticket filed for follow-up work: "filed OPS-123 to add an alert", "created OPS-9: rotate".
 _TICKET = cue(
     r"\b(?:filed|opened|created|raised|logged)\s{1,3}+(?:a\s{1,3}+)?(?:ticket\s{1,3}+|issue\s{1,3}+)?"
@@ -107,9 +122,13 @@ COMMIT_ABROAD = family(
     r"(?P<own>(?!no\b)\w{2,20}?o\b\s{1,3}+\w.+)$",
 )
 _PLEASE = cue(
-    rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?:can you |could you )?(?:please\s++)?"
-    rf"(?P<task>{_VERBS}\b.+)$"
+    rf"^@(?P<name>[\w.\-]{{1,40}}+)\s*+,?\s*+(?P<ask>can you |could you )?(?:please\s++)?"
+    rf"(?P<task>(?:{_VERBS}|get|take|handle|send|share|chase|check)\b.+)$"
 )
+# A request answered by its addressee: their next messages, the first few, open with a yes
+# ("on it", "yes, mine"); a request nobody answers leaves the item unowned.
+_ANSWER_WINDOW = 40
+_ANSWERS_READ = 3
 _INLINE_OWNER = [
     cue(
         r"^@?(?P<name>[A-Za-z][\w.\-]{0,40}+(?:\s[A-Z][\w\-]{0,40}+)?)\s*+(?::|—|–|\s-\s)\s*+"
@@ -132,6 +151,14 @@ _INLINE_OWNER = [
     ),
 ]
 _MENTION = re.compile(r"@(?P<name>[\w.\-]{1,40}+)")
+RECAP_FIELD = family(
+    "recap_field",
+    "a recap's labelled field, told not to be done: 'Root cause: ...', 'Impacto: ...'",
+    r"^\W{0,3}+(?:root cause|cause|causa(?: ra(?:í|i)z)?|ursache|cause racine|impact|impacto|"
+    r"auswirkung|timeline|cronolog(?:í|i)a|detection|detecci(?:ó|o)n|resolution|"
+    r"resoluci(?:ó|o)n|summary|resumen|zusammenfassung|r(?:é|e)sum(?:é|e)|what happened|"
+    r"trigger|duration|duraci(?:ó|o)n|dauer)\s{0,3}+:",
+)
 FOLLOW_UP_RECORD = family(
     "follow_up_record",
     "an incident tool's record of one follow-up: 'Follow-up created by X', 'Action item added'",
@@ -150,18 +177,24 @@ _CLAIM_TAIL = cue(
     r"[,;—–]\s{0,3}+(?:mine|assigned to me|i'?ll (?:do|take|own) (?:it|this))\W{0,3}+$"
 )
 _EMPTY = {"none", "tbd", "n/a", "na", "nothing"}
+# the list's writer names themself as the owner: "bake the image — me", "me: legal review"
+_SELF = {"me", "myself", "mine", "moi", "ich", "yo", "eu"}
 _LIMIT = 15
 
 
 def _item(text: str, message: Message, roster: Roster) -> Item | None:
     """An item from one list line or one-line item, with any owner written on it."""
     line = strip_bullet(text).strip()
+    if RECAP_FIELD(line.lower()):
+        return None  # "Causa raíz: ..." in a recap list tells what happened, not what to do
     owner = roster.resolve(message.author or "") if ITEM_CLAIM(line) else None
     if len(line) > 120:
         line = split_sentences(line)[0]
     for pattern in _INLINE_OWNER:
         match = pattern.match(line)
-        if match and (who := roster.resolve(match["name"])):
+        name = match["name"].strip().lower() if match else ""
+        who = roster.resolve(message.author or "") if name in _SELF else roster.resolve(name)
+        if match and who:
             owner, line = owner or who, match["task"].strip()
             break
     else:
@@ -171,7 +204,9 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
         if mention and owner is None:
             owner = roster.resolve(mention["name"])
             if owner is not None and mention.start() == 0:
-                line = line[mention.end() :].lstrip(" ,:—–-")  # "@kofi add alert": the task
+                # "@kofi add alert", "@Okafor, Chidi add alert": the task
+                end = max(mention.end(), 1 + roster.full_name_after(line[1:], owner))
+                line = line[end:].lstrip(" ,:—–-")
     description = tidy(_CLAIM_TAIL.sub("", line))
     words = content_words(description)
     if not words or description.lower().strip(" .") in _EMPTY:
@@ -374,9 +409,10 @@ def _one_liner(chat: Chat, raw: str, message: Message, author: str | None) -> It
 def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> Item | None:
     please = _PLEASE.match(raw.strip())
     if please and (who := chat.roster.resolve(please["name"])):
-        item = _item(please["task"], message, chat.roster)
+        item = _item(please["task"].rstrip(" ?"), message, chat.roster)  # a request's words
         if item is not None:
-            item.owner = who
+            asked = please["ask"] or raw.rstrip().endswith("?")
+            item.owner = _answered(chat, message, who) if asked else who
         return item
     commit = _COMMIT.search(raw)
     if commit and author:
@@ -395,14 +431,44 @@ def _commitment(chat: Chat, raw: str, message: Message, author: str | None) -> I
     if proposed:
         task = raw[proposed.start("task") :]
         # "the 404 caching at 300s is too much, habría que bajarlo a 10s": the object is before
-        return _item(task if len(content_words(task)) >= 4 else raw, message, chat.roster)
-    found = _TICKET.search(raw) or _PROPOSAL.match(raw.strip())
+        item = _item(task if len(content_words(task)) >= 4 else raw, message, chat.roster)
+        if item is not None:
+            item.proposed = True
+        return item
+    ticket = _TICKET.search(raw)
+    found = ticket or _PROPOSAL.match(raw.strip()) or _SHOULD.match(raw.strip())
     if found:
         item = _item(found["task"], message, chat.roster)
         if item is not None and item.owner is None and _SELF_ASSIGNED.search(raw):
             item.owner = author
+        if item is not None:
+            item.proposed = ticket is None
         return item
     return None
+
+
+_TAKE_WINDOW = 4
+_BARE_CLAIM_WORDS = 6
+
+
+def _taken(chat: Chat, item: Item, sources: set[int]) -> None:
+    """A proposal someone takes in the next few messages with a bare claim ("fine, mine", "I'll
+    take it", "on it"): theirs. A message that is a follow-up of its own takes nothing."""
+    start = chat.position_of(item.evidence[0]) + 1
+    if start <= 0:
+        return
+    for message in chat.messages[start : start + _TAKE_WINDOW]:
+        if message.id in sources:
+            continue
+        author = chat.roster.resolve(message.author or "")
+        sentences = chat.sentences(message)
+        if author is None or not sentences:
+            continue
+        opening = sentences[0].lower
+        short = len(opening.split()) <= _BARE_CLAIM_WORDS
+        if short and (claims(opening) or ITEM_CLAIM(opening)) and not DECLINE(opening):
+            item.assign(author, message.id)
+            return
 
 
 # Work put after the incident in so many words ("I'll ping the client team tomorrow"): a
@@ -414,6 +480,25 @@ _DEFERRED = cue(
     r"post-?mortem|próxima semana|la semaine prochaine|nächste woche)\b"
 )
 _SELF_ASSIGNED = cue(r"\b(?:assigned to me|i'?ll (?:do|take|own) it|mine)\b")
+
+
+def _answered(chat: Chat, request: Message, who: str) -> str | None:
+    """`who` when one of their first messages after the request says yes to it, else None."""
+    start = chat.position(request) + 1
+    if start <= 0:
+        return None
+    read = 0
+    for message in chat.messages[start : start + _ANSWER_WINDOW]:
+        if chat.roster.resolve(message.author or "") != who:
+            continue
+        sentences = chat.sentences(message)
+        opening = sentences[0].lower if sentences else ""
+        if ACCEPT(opening) and not DECLINE(opening):
+            return who
+        read += 1
+        if read == _ANSWERS_READ:
+            break
+    return None
 
 
 def _same_item(a: Item, b: Item) -> bool:
@@ -428,7 +513,12 @@ def find_action_items(chat: Chat, lists: list[ActionList], follow_up_from: int =
         next_list = lists[index + 1].header.id if index + 1 < len(lists) else None
         assign_owners(chat, found.header, found.items, until_id=next_list)
         items.extend(found.items)
-    for extra in _one_liners(chat, list_message_ids(lists), follow_up_from, bool(lists)):
+    extras = _one_liners(chat, list_message_ids(lists), follow_up_from, bool(lists))
+    sources = {extra.evidence[0] for extra in extras}
+    for extra in extras:
+        if extra.proposed and extra.owner is None:
+            _taken(chat, extra, sources)
+    for extra in extras:
         twin = next((i for i in items if _same_item(i, extra)), None)
         if twin is None:
             if len(items) < _LIMIT:

@@ -26,14 +26,19 @@ _COUNTED = (
     r"files|images|videos|documents|reports|rows|items|carts|deployments|builds|sites|stores|"
     r"people|persons|folks|contractors|employees|staff|partners|clients|buyers|sellers|creators|"
     r"guests|riders|passengers|readers|viewers|developers|workspaces|organi[sz]ations|orgs|"
-    r"parcels|packages|labels|addresses|matches|games|payouts|renewals|subscriptions|trips|rides"
+    r"parcels|packages|labels|addresses|matches|games|payouts|renewals|subscriptions|trips|rides|"
+    # the same counted things in Spanish, Portuguese, French and German
+    r"pedidos|clientes|usuari(?:o|a)s|usuários|transacciones|transações|pagos|pagamentos|"
+    r"cuentas|contas|encomendas|env(?:í|i)os|commandes|utilisateurs|paiements|comptes|colis|"
+    r"bestellungen|kunden|nutzer(?:innen)?|zahlungen|sendungen|pakete|anfragen|buchungen"
 )
 _AFFECTED = (
     r"orders|users|customers|requests|transactions|payments|accounts|checkouts|merchants|"
     r"tenants|purchases|bookings|subscribers|shoppers|visitors|sessions|logins|signups|drivers|"
     r"members|players|students|patients|devices|stores|sites|people|persons|contractors|"
     r"employees|partners|clients|buyers|sellers|creators|guests|riders|passengers|readers|"
-    r"viewers|workspaces|organi[sz]ations|parcels|packages|addresses"
+    r"viewers|workspaces|organi[sz]ations|parcels|packages|addresses|"
+    r"pedidos|clientes|usuari(?:o|a)s|usuários|commandes|utilisateurs|bestellungen|kunden|nutzer"
 )
 # A number starts where a number starts, never right after a digit or "digit," (or "digit."
 # for amounts), and is read as digit groups with single separators, possessively: nothing that
@@ -44,7 +49,11 @@ _DIGITS = r"(?<!\d)(?<!\d,)\d++(?:,\d++)*+,?+"
 _NUMBER = rf"\b{_DIGITS}"
 _AMOUNT = r"(?<!\d)(?<!\d[,.])\b\d++(?:[,.]\d++)*+[,.]?+"
 AFFECTED_COUNT = cues.cue(rf"{_NUMBER}(?:\.\d+)?\s?[kKmM]?\+?\s++(?:\w+\s){{0,2}}(?:{_AFFECTED})\b")
-COUNT = cues.cue(rf"{_NUMBER}(?:\.\d+)?\s?[kKmM]?\+?\s++(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b")
+COUNT = cues.cue(
+    rf"{_NUMBER}(?:\.\d+)?\s?[kKmM]?\+?\s++(?:[\w-]+\s){{0,2}}(?:{_COUNTED})\b|"
+    # the count after its noun, as a tally writes it: "merchants: 1,214", "orders = 412"
+    rf"\b(?:{_COUNTED})\s{{0,2}}[:=]\s{{0,2}}{_DIGITS}(?![.:]\d)"
+)
 MONEY = cues.cue(
     rf"[$€£¥]\s?\d[\d,.]*\s?[kKmMbB]?\b|{_AMOUNT}\s?(?:k|m)?\s?(?:usd|eur|gbp|dollars|euros)\b"
 )
@@ -66,7 +75,13 @@ IMPACT_CONTEXT = family(
     r"can'?t|cannot|unable|lost|spik\w*|jump\w*|climb\w*|broken|not working|p9[59]|"
     r"checkouts?|payments?|logins?|lag|backlog|peak\w*|wrong|incorrect|duplicat\w*|twice|"
     r"stuck|stale|delay\w*|behind|exposure|exposed|leak\w*|traffic|rejected|dropped|missing|"
-    r"charg\w*|refund\w*|billed|invoices?)\b",
+    r"charg\w*|refund\w*|billed|invoices?|"
+    # a share of a whole: "38% of all transactions", "12% of the traffic"
+    r"of all|"
+    # the same trouble in Spanish, Portuguese, French and German
+    r"rechazad\w*|fallid\w*|errores|erros|afectad\w*|afetad\w*|bloquead\w*|ca(?:í|i)d[oa]s?|"
+    r"échou\w*|erreurs|touch(?:é|e)s|bloqu(?:é|e)\w*|fehlgeschlagen\w*|fehler|betroffen\w*|"
+    r"abgelehnt\w*|ausfall)\b",
 )
 IMPACT_STATED = family(
     "impact_stated",
@@ -228,7 +243,9 @@ def _candidate(chat: Chat, message: Message, follows_impact: bool) -> tuple[int,
     start = strong[0]
     run = [scored[start]]
     for sentence, value in scored[start + 1 : start + 4]:
-        if value >= 2 or (value == 1 and has_figure(sentence.lower)):
+        # an amount or a count right after the statement goes on with it ("total ~€187k")
+        tally = bool(MONEY.search(sentence.lower) or COUNT.search(sentence.lower))
+        if value >= 2 or (value == 1 and has_figure(sentence.lower)) or tally:
             run.append((sentence, value))
         else:
             break

@@ -41,6 +41,9 @@ CLAIM = family(
     r"(?<!not )(?<!n't )\bmine\W{0,3}+$|"
     r"\bje (?:prends|m'en occupe|m'occupe)\b|\bc'est pour moi\b|\b(?:lo|me lo) (?:hago|tomo)\b|"
     r"\bme (?:encargo|ocupo)\b|"
+    # "la 2 es mía", "para mí", "me la quedo", "pour moi", "für mich", "é minha", "pra mim"
+    r"\b(?:es|é) (?:m(?:í|i)[ao]|minha|meu)\b|\bpara m(?:í|i)\b|\bme (?:la|lo) (?:quedo|llevo)\b|"
+    r"\bpour moi\b|\bfür mich\b|\bpra mim\b|"
     # Portuguese: "posso fazer eu", "faço eu", "eu pego", "fica comigo", "deixa comigo"
     r"\b(?:posso fazer eu|(?:fa(?:ç|c)o|pego|trato) eu|eu (?:fa(?:ç|c)o|pego|trato|assumo)|"
     r"(?:fica|deixa) comigo)\b",
@@ -70,7 +73,20 @@ ACCEPT = family(
     "a yes to a request: 'sure', 'on it', 'will do', 'happy to', 'I'll take it'",
     r"^\W{0,3}+(?:sure|yes|yep|yup|yeah|ok|okay|on it|will do|can do|got it|happy to|absolutely|"
     r"of course|no problem|np|sounds good|i'?ll take|i'?ll do|i can|i'?ll handle|i'?m on it|"
-    r"definitely|done|mine|👍|\+1)\b",
+    r"definitely|done|mine|👍|\+1|"
+    # the same yes in German, French, Spanish and Portuguese: "klar", "mach ich", "oui", "vale"
+    r"klar|gerne|ja|mach(?:e)? ich|machen wir|oui|d'accord|je m'en occupe|sí|si|claro|vale|"
+    r"me encargo|sim|pode deixar|deixa comigo)(?!\w)",
+)
+NUMBERED_ACCEPT = family(
+    "owner_numbered_accept",
+    "a yes that names the item it takes: '3 👍', '6 yes', 'on it for 2', 'ok on 4', '2 and 5 me'",
+    r"^\W{0,3}+(?:(?:ok(?:ay)?|sure|yes|yep|on it|will do|can do|got it|👍|✅|\+1)"
+    r"[\s,:]{1,3}+(?:(?:for|on|with)\s{1,3}+)?#?(?P<a>\d{1,2})"
+    r"(?=\s{0,3}+(?:[.,;!)]|$|too\b|and\b|as well\b|-|—))|"
+    r"#?(?P<b>\d{1,2}(?:\s{0,3}+(?:,|and|&|\+)\s{0,3}+#?\d{1,2}){0,5}+)\s{0,3}+[:,\-–—=>→]{0,2}+"
+    r"\s{0,3}+(?:👍|✅|\+1|yes|yep|ok|okay|sure|on it|will do|can do|obviously|of course|me|"
+    r"mine|myself)(?!\w))",
 )
 DECLINE = family(
     "owner_decline",
@@ -92,10 +108,14 @@ _NUMBER_REF = cue(
     r"#\s?(?P<a>\d{1,2})\b|\b(?:own(?:s|ing)?|tak(?:e|es|ing)|handl(?:e|es|ing)|grab(?:s|bing)?|"
     r"do(?:ing)?|cover(?:s|ing)?|claim(?:s|ing)?|writ(?:e|es|ing)|draft(?:s|ing)?|fix(?:es|ing)?|"
     r"got|have|has|"
-    r"items?|numbers?|and|&|,|\+)"
+    r"items?|numbers?|and|&|,|\+|"
+    # an article before the number in Spanish, Portuguese and French: "¿la 4 tú?", "o 3"
+    r"la|el|le|o)"
     r"\s{1,3}+#?(?P<b>\d{1,2})\b|"
-    r"^\W{0,3}+#?(?P<c>\d{1,2})\s{1,3}+"
+    r"^\W{0,3}+(?:(?:la|el|le|lo|o|a)\s{1,3}+)?#?(?P<c>\d{1,2})\s{1,3}+"
     r"(?:(?:is|are|for|goes to|ist|sind)\s{1,3}+(?:mine|me|meins?)|"
+    r"(?:es|é|est)\s{1,3}+(?:m(?:í|i)[ao]|minha|meu|à moi)|para m(?:í|i)|pra mim|pour moi|"
+    r"für mich|"
     r"(?:nehm|mach|übernehm)\w{0,2}+\s{1,3}+ich|je prends|je m'en occupe)\b|"
     r"\b(?:pr|fix|patch|change|ticket) for #?(?P<d>\d{1,2})\b|"
     # a reply that opens with the item's number and ends with the claim: "2 is a checkbox, mine"
@@ -118,13 +138,18 @@ _NAME_NUMBERS = cue(
 _NUMBERS_TO = cue(r"#?(?P<num>\d{1,2})\s{1,3}+to\s{1,3}+@?(?P<name>[A-Za-z][\w.\-]{0,40}+)")
 # a sentence carrying the speaker's claim just before it on to more items
 _TOO = cue(r"\b(?:too|also|as well|também|tambem|auch|aussi|también|tambien|anche|ook)\b")
+# a sentence that adds to the claim before it: "and the key rotation", "also the runbook"
+_AND_MORE = cue(r"^\W{0,3}+(?:and|also|plus|e|y|und|et)\s")
 _BARE_NUMBER = cue(r"(?<![\w.:,/-])#?(\d{1,2})(?![\w.:,%/-])")
 _ASSIGNING = cue(r"\b(?:assign\w*|owners?)\b")
 _DIGITS = cue(r"\d{1,2}")
 _MENTION = cue(r"@(?P<name>[\w.\-]{1,40}+)")
 _GENERIC = content_words(
     "add update make do take handle own care check fix item items run can you maybe please "
-    "also that this those the one sure will ensure new mine thing"
+    "also that this those the one sure will ensure new mine thing "
+    # function words of Spanish, Portuguese, French and German claims ("sí, me la quedo")
+    "la el los las lo le les de del des du en con para por que me mi mí yo tú tu et un une una "
+    "uno os as do da dos das em com um uma eu der die das den dem und mit für von ich"
 )
 
 
@@ -136,6 +161,7 @@ class Item:
     evidence: list[int]
     owner: str | None = None
     words: set[str] = field(default_factory=set)
+    proposed: bool = False  # a proposal outside any list ("we should ..."): a taker may own it
 
     def assign(self, owner: str | None, *evidence: int) -> None:
         if owner is not None and self.owner is None:
@@ -195,10 +221,14 @@ def _clauses(sentence: str) -> tuple[str, ...]:
     return known
 
 
+# a link's path is no words of the speaker's: ".../wiki/pages/88213" names no "page" item
+_LINK = cue(r"\b(?:https?://|www\.)\S++")
+
+
 def _wanted(text: str) -> frozenset[str]:
     known = _WANTED.get(text)
     if known is None:
-        known = _WANTED[text] = frozenset(content_words(text) - _GENERIC)
+        known = _WANTED[text] = frozenset(content_words(_LINK.sub(" ", text)) - _GENERIC)
     return known
 
 
@@ -232,6 +262,10 @@ def _weight(word: str) -> float:
     return known
 
 
+def _speaker_claims(lower: str) -> bool:
+    return claims(lower) or PLEDGE(lower)
+
+
 def claims(lower: str) -> bool:
     """The speaker takes the work on, and not "I'm not owning that"."""
     match = CLAIM.search(lower)
@@ -259,6 +293,31 @@ class _Walk:
         self.pending: dict[str, _Request] = {}
         self.open_call: _Request | None = None
 
+    def asked_on_list(self, header: Message) -> None:
+        """Items whose list line asks someone ("- resubmit the declarations — @amélie?",
+        "@anna ... bitte"): a request of the list's own, answered in the next messages."""
+        for item in self.items:
+            lower = item.description.lower()
+            if item.owner is None and (ASKS(lower) or lower.rstrip().endswith("?")):
+                who = _mentioned(self.chat.roster, item.description)
+                if who is not None and who != self.chat.roster.resolve(header.author or ""):
+                    known = self.pending.get(who)
+                    asked = [*known.items, item] if known else [item]
+                    self.pending[who] = _Request(asked, header, -1)
+
+    def _numbered_accept(self, opening: str, author: str, message: Message) -> bool:
+        """ "3 👍", "6 yes", "on it for 2", "2 and 5 me": the speaker takes those items, unless
+        an item's line names someone else."""
+        match = NUMBERED_ACCEPT.search(opening)
+        if match is None or DECLINE(opening):
+            return False
+        for digits in _DIGITS.findall(match["a"] or match["b"] or ""):
+            if 1 <= int(digits) <= len(self.items):
+                item = self.items[int(digits) - 1]
+                if set(self.chat.roster.mentioned(item.description)) <= {author}:
+                    item.assign(author, message.id)
+        return True
+
     def message(self, message: Message, position: int) -> None:
         author = self.chat.roster.resolve(message.author or "")
         sentences = self.chat.sentences(message)
@@ -276,6 +335,9 @@ class _Walk:
                         for item in call.items:
                             item.assign(author, call.message.id, message.id)
                         self.open_call = None
+        accepted = bool(author and sentences) and self._numbered_accept(
+            sentences[0].lower, author or "", message
+        )
         claimed = False
         for sentence in sentences:
             if claimed and author and _TOO.search(sentence.lower):
@@ -283,8 +345,13 @@ class _Walk:
                 for digits in _BARE_NUMBER.findall(sentence.raw):
                     if 1 <= int(digits) <= len(self.items):
                         self.items[int(digits) - 1].assign(author, message.id)
+            elif claimed and author and _AND_MORE.match(sentence.lower):
+                # "mine: the fp16 re-export. and the key rotation obviously": more by its words
+                for item in referenced(sentence.raw, self.items):
+                    item.assign(author, message.id)
             lower = sentence.lower
             claimed = bool(author and claims(lower) and referenced(sentence.raw, self.items))
+            claimed = claimed or (accepted and sentence is sentences[0])
             self.sentence(sentence, author, position)
 
     def sentence(self, sentence: Sentence, author: str | None, position: int) -> None:
@@ -304,7 +371,8 @@ class _Walk:
         if direct and (who := roster.resolve(direct["name"])) and not ASKS(lower):
             for item in named:
                 item.assign(who, message.id)
-        elif addressee and addressee != author and asking:
+        elif addressee and addressee != author and (asking or not _speaker_claims(lower)):
+            # "Ravi can you take #2?", and "Tiago, 4 fits you": either waits for Tiago's yes
             self.pending[addressee] = _Request(named, message, position)
         elif asking and OPEN_CALL(lower):
             self.open_call = _Request(named, message, position)
@@ -360,6 +428,7 @@ def assign_owners(chat: Chat, header: Message, items: list[Item], until_id: int 
     if start <= 0:
         return
     walk = _Walk(chat, items)
+    walk.asked_on_list(header)
     for position, message in enumerate(chat.messages[start : start + ASSIGN_WINDOW]):
         if until_id is not None and message.id >= until_id:
             break

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-_NAME_SPLIT = re.compile(r"[\s._]+")
+# "Okafor, Chidi" (a directory's "Last, First") is named by either part, like "Chidi Okafor"
+_NAME_SPLIT = re.compile(r"[\s._,]+")
 _TOKEN = re.compile(r"@?[A-Za-z][\w.\-]*")
 _ADDRESS = re.compile(r"^@?(?P<name>[A-Za-z][\w.\-]*)(?P<rest>\s*(?:[,:—–]|-\s)?\s*)")
 _FIRST_WORD = re.compile(r"[a-z']++")
@@ -36,6 +37,12 @@ class Roster:
             if first:
                 firsts[first].add(participant)
         self._first = {name: next(iter(ps)) for name, ps in firsts.items() if len(ps) == 1}
+        # "Last, First": the part after the comma names the person too ("@Chidi")
+        for participant in participants:
+            last, comma, first = participant.partition(",")
+            key = _NAME_SPLIT.split(first.strip())[0].lower() if comma else ""
+            if key and key not in firsts and key not in self._first:
+                self._first[key] = participant
 
     def resolve(self, name: str) -> str | None:
         """The participant `name` refers to, or None when it names nobody (or is ambiguous)."""
@@ -45,6 +52,11 @@ class Roster:
         if key in self._exact:
             return self._exact[key]
         return self._first.get(key)
+
+    def full_name_after(self, text: str, who: str) -> int:
+        """How much of `text` (what follows an "@") spells out participant `who` in full: the
+        whole "Okafor, Chidi" or "Amélie Roussel" after "@", else 0."""
+        return len(who) if text[: len(who)].lower() == who.lower() else 0
 
     def addressee(self, sentence: str) -> str | None:
         """The participant a sentence opens by addressing ("Ravi, can you ..." -> Ravi)."""
