@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.ingest.candidates import header_candidates, timeish_lines
@@ -133,8 +134,31 @@ def _candidates(
             found[index] = header
             depths[lines[index].quote_depth] += 1
             free = index + header.span
+    _unstack_bare_times(found, keys, match)
     base = depths.most_common(1)[0][0] if depths else 0
     return found, base
+
+
+def _unstack_bare_times(
+    found: list[Header | None],
+    keys: list[str],
+    match: Callable[[Sequence[str], int], Header | None],
+) -> None:
+    """In a chat whose headers show AM/PM, a name line above a bare '3:01' is no header: apps
+    that write 12-hour headers show a consecutive post's time bare, so the line above is the
+    end of the previous message ('CHECKPOINT', 'done') and the time line a follow-up post."""
+    clocks = [h.clock for h in found if h is not None and h.clock is not None]
+    twelve = sum(c.twelve_hour for c in clocks)
+    if twelve * 2 <= len(clocks):
+        return
+    for index, header in enumerate(found):
+        if header is None or header.span != 2 or header.clock is None:
+            continue
+        if header.clock.twelve_hour or index + 1 >= len(keys):
+            continue
+        follow_up = match(keys, index + 1)
+        if follow_up is not None and follow_up.same_author:
+            found[index], found[index + 1] = None, follow_up
 
 
 class _Grouper:
