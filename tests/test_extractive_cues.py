@@ -342,8 +342,20 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["the page renders slowly", "support hours are 9-5", "status: investigating"],
     ),
     "escalation": (
-        ["escalating to the storage team", "declaring a sev1", "paging the on-call for dns"],
-        ["the escalation policy is stale", "page load is slow", "sev labels are confusing"],
+        [
+            "escalating to the storage team",
+            "declaring a sev1",
+            "paging the on-call for dns",
+            "priority changed from p3 to p1 by dana",
+            "severity raised to major",
+        ],
+        [
+            "the escalation policy is stale",
+            "page load is slow",
+            "sev labels are confusing",
+            "priority: high",
+            "the priority queue changed",
+        ],
     ),
     "communication_done": (
         ["notified the customers", "update posted", "the email went out"],
