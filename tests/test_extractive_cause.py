@@ -10,6 +10,7 @@ from app.engines.extractive.action_items import find_lists, list_message_ids
 from app.engines.extractive.cause_shape import ACTION, TAKEN_UP, shaped_causes
 from app.engines.extractive.chat import Chat
 from app.engines.extractive.corrections import RuledOut
+from app.engines.extractive.text import is_pasted
 from app.models import IncidentReport, Message, Transcript
 
 Row = tuple[str | None, str, str]
@@ -342,3 +343,118 @@ def test_a_report_line_about_what_let_it_go_unnoticed_is_not_the_cause() -> None
         ),
     ]
     assert "created paused" in cause(rows)
+
+
+# A "root cause:" line introduced by a line of its own: the introduction is no part of the cause.
+_LABEL_INTRO = [
+    ("10:02", "ana", "orders api returns 500 on every write"),
+    ("10:05", "ben", "disk on db-1 is at 100%"),
+    ("10:20", "ben", "resized the volume, writes are back"),
+    (
+        "10:31",
+        "ana",
+        "writing this down so nobody has to dig it out again:\n"
+        "Root cause: the audit table kept every row since March because the retention job was "
+        "never scheduled after the move. The table grew until the data volume filled and the "
+        "database stopped accepting writes.",
+    ),
+]
+
+
+def test_a_labelled_cause_line_does_not_take_the_line_that_introduces_it() -> None:
+    text = cause(_LABEL_INTRO)
+    assert text.startswith("Root cause: the audit table")
+    assert "writing this down" not in text
+    assert "stopped accepting writes" in text  # the label's next sentence goes on explaining
+
+
+def test_an_unlabelled_cause_still_takes_the_sentence_that_sets_it_up() -> None:
+    rows = [
+        ("10:02", "ana", "orders api returns 500 on every write"),
+        (
+            "10:20",
+            "ben",
+            "the ingress was upgraded to 1.9 and defaults the body size to 1m. "
+            "turns out our annotation uses the old key, so large bodies are rejected",
+        ),
+        ("10:25", "ana", "fixed the annotation, writes are back"),
+    ]
+    text = cause(rows)
+    assert "ingress was upgraded" in text and "old key" in text
+
+
+# "that's why ..." at the end of an explanation its own message gave: the chain's first links.
+_CHAIN = [
+    ("14:00", "ops", "payments timeouts at 4% of calls"),
+    ("14:10", "lee", "my theory: the new connection pool is too small"),
+    (
+        "15:02",
+        "lee",
+        "correction to my 14:10 take, I was wrong: pool size was never the problem.\n"
+        "What actually happens:\n"
+        "1. the sidecar injector skips pods on the new node group because its label selector "
+        "names the old group\n2. without the sidecar the pods send traffic through the shared "
+        "egress gateway\n3. the gateway caps connections per source and drops the overflow\n"
+        "that's why raising the client timeout only halved the errors",
+    ),
+    ("15:10", "max", "patching the injector selector"),
+    ("15:20", "max", "timeouts back to zero"),
+]
+
+
+def test_that_s_why_after_its_own_explanation_quotes_where_the_chain_begins() -> None:
+    text = cause(_CHAIN)
+    assert "sidecar injector skips pods" in text
+    assert "connection pool" not in text  # the theory taken back opens the message, not the chain
+
+
+def test_that_s_why_opening_its_message_still_points_at_the_message_before() -> None:
+    rows = [
+        ("14:00", "ops", "payments timeouts at 4% of calls"),
+        ("14:30", "lee", "the egress gateway caps connections per source and drops the overflow"),
+        ("14:31", "max", "that's why raising the client timeout only halved the errors"),
+        ("14:40", "max", "raised the gateway cap, timeouts back to zero"),
+    ]
+    assert "egress gateway caps connections" in cause(rows)
+
+
+def test_a_report_line_telling_where_the_response_stands_is_not_the_cause() -> None:
+    rows = [
+        ("09:00", "ops", "logins fail for a third of mobile users"),
+        ("09:20", "ana", "the token issuer clock runs 40s ahead because its ntp relay is dead"),
+        ("09:25", "ben", "drained the issuer nodes"),
+        (
+            "09:33",
+            "lead",
+            "status for now: web ok after draining 2 nodes, mobile still failing on first "
+            "login, fix waits on the acl change and the bff PR",
+        ),
+    ]
+    text = cause(rows)
+    assert "ntp relay is dead" in text and "still failing" not in text
+
+
+def test_a_structured_log_line_is_evidence_not_a_statement() -> None:
+    assert is_pasted('level=warn msg="jwt rejected" err="token used before issued"')
+    assert is_pasted("2025-03-11T09:12:01Z ERROR pool exhausted after 30s")
+    assert not is_pasted("level is fine now, the error rate dropped")
+    assert not is_pasted("2025-03-11 was the day the cert expired")
+
+
+def test_a_deleted_message_notice_never_carries_a_confirmed_cause() -> None:
+    rows = [
+        ("20:00", "ops", "declines for returning customers jumped at 18:30"),
+        ("20:04", "javi", "This message was deleted"),
+        (
+            "20:06",
+            "javi",
+            "ok got it. log of feature-api:\nthe online median is 1000x smaller than in "
+            "training. feature-api computes the gap with total_seconds(), seconds not "
+            "milliseconds, while the spark pipeline multiplies by 1000",
+        ),
+        ("20:07", "dani", "ahí está. the model sees 86 seconds instead of a day"),
+        ("20:10", "marta", "rolling back to v7.2"),
+    ]
+    text = cause(rows)
+    assert "deleted" not in text.lower()
+    assert "milliseconds" in text and "log of feature-api" not in text

@@ -342,8 +342,20 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["the page renders slowly", "support hours are 9-5", "status: investigating"],
     ),
     "escalation": (
-        ["escalating to the storage team", "declaring a sev1", "paging the on-call for dns"],
-        ["the escalation policy is stale", "page load is slow", "sev labels are confusing"],
+        [
+            "escalating to the storage team",
+            "declaring a sev1",
+            "paging the on-call for dns",
+            "priority changed from p3 to p1 by dana",
+            "severity raised to major",
+        ],
+        [
+            "the escalation policy is stale",
+            "page load is slow",
+            "sev labels are confusing",
+            "priority: high",
+            "the priority queue changed",
+        ],
     ),
     "communication_done": (
         ["notified the customers", "update posted", "the email went out"],
@@ -559,8 +571,22 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
         ["the cert renews monthly", "the slot was created", "pool size is 20", "the job has run"],
     ),
     "mistake": (
-        ["typed 50 instead of 5", "fat-fingered the region", "forgot to renew it"],
-        ["we will renew it", "the region is eu-west", "5 instances running"],
+        [
+            "typed 50 instead of 5",
+            "fat-fingered the region",
+            "forgot to renew it",
+            "guarda horas en vez de minutos",
+            "Sekunden statt Millisekunden",
+            "on lit les euros au lieu des centimes",
+            "grava bytes em vez de kilobytes",
+        ],
+        [
+            "we will renew it",
+            "the region is eu-west",
+            "5 instances running",
+            "en vez que nada, reinicio",
+            "die Statistik zeigt nichts",
+        ],
     ),
     "admission": (
         ["that was my change", "it's mine, sorry", "my deploy broke it"],
@@ -635,11 +661,25 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "@lukas ping wegen punkt 1",
         ],
     ),
-    "confirmation": (["yep that's it", "exactly", "bingo", "makes sense"], ["maybe", "no idea"]),
-    "firm_confirmation": (["confirmed", "that's the one", "yes, bingo"], ["yes", "maybe so", "ok"]),
+    "confirmation": (
+        ["yep that's it", "exactly", "bingo", "makes sense", "ahí está.", "genau", "c'est ça !"],
+        ["maybe", "no idea", "está caído", "genauer gesagt weiß ich es nicht"],
+    ),
+    "firm_confirmation": (
+        ["confirmed", "that's the one", "yes, bingo", "ahí está, eso es", "genau das", "exato"],
+        ["yes", "maybe so", "ok", "está bien", "exactitud del dato"],
+    ),
     "explains_effect": (
-        ["that explains why only eu fails", "which is why the queue grew", "that's why it spikes"],
-        ["that explains it", "why is the queue growing?", "the queue grew"],
+        [
+            "that explains why only eu fails",
+            "which is why the queue grew",
+            "that's why it spikes",
+            "por eso solo fallan los recurrentes",
+            "deshalb nur die neuen Kunden",
+            "c'est pour ça que la file grossit",
+            "é por isso que só o mobile falha",
+        ],
+        ["that explains it", "why is the queue growing?", "the queue grew", "eso no es", "das"],
     ),
     "refers_back": (
         ["that explains it!", "that's the culprit", "that's it"],

@@ -214,3 +214,14 @@ def test_an_alert_firing_again_is_an_event_of_its_own() -> None:
         ]
     )
     assert "20:31" in {e.time[:5] for e in result.timeline}
+
+
+def test_the_incident_tool_raising_the_priority_is_a_row() -> None:
+    rows = [
+        ("09:00", "alertmanager", "[FIRING] checkout error rate 31%"),
+        ("09:04", "ana", "looking"),
+        ("09:06", "dana", "Priority changed from P3 to P1 by Dana Whitfield."),
+        ("09:20", "ben", "rolled back the 8:50 deploy, errors back to normal"),
+    ]
+    rows_at = {(e.time, e.kind) for e in report(rows).timeline}
+    assert any(t.endswith("09:06") for t, _ in rows_at), rows_at

@@ -85,8 +85,9 @@ BROKEN_STATE = family(
 )
 MISTAKE = family(
     "mistake",
-    "a slip named as such: 'instead of', typo, fat-fingered, by mistake, forgot to",
-    r"\b(?:instead of|typo\w*|fat[- ]?finger\w*|mis-?typ\w*|by mistake|by accident|"
+    "a slip named as such: instead of (en vez de, statt, au lieu de), typo, by mistake, forgot",
+    r"\b(?:instead of|en vez de|en lugar de|(?:an)?statt|au lieu d\w*|em vez de|ao inv[ée]s de|"
+    r"invece di|in plaats van|typo\w*|fat[- ]?finger\w*|mis-?typ\w*|by mistake|by accident|"
     r"accidentally|forgot (?:to|the|about))\b",
 )
 ADMISSION = family(
@@ -129,22 +130,27 @@ CONNECTIVE = family(
 )
 CONFIRMATION = family(
     "confirmation",
-    "a reply agreeing with the hypothesis before it: 'yes', 'exactly', 'that's it', 'bingo'",
+    "a reply agreeing with the hypothesis before it: yes, exactly, that's it, ahí está, genau",
     r"^\W{0,3}+(?:(?:oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?(?:yes|yep|yup|yeah|ya|"
     r"correct|exactly|bingo|confirmed|that'?s it|that'?s the one|nailed it|spot on|good catch|"
-    r"that tracks|that matches|makes sense)\b",
+    r"that tracks|that matches|makes sense|"
+    r"ah[ií] est[aá]|eso es|exact[oa]|exactamente|genau|stimmt|c'est [çc]a|exactement|"
+    r"isso mesmo|exat[oa]|esatto|precis)\b",
 )
 FIRM_CONFIRMATION = family(
     "firm_confirmation",
     "an unmistakable confirmation, even without a question before it: 'confirmed', 'bingo'",
     r"^\W{0,3}+(?:(?:yes|yep|yup|yeah|oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?"
     r"(?:confirmed|bingo|exactly|that'?s it|that'?s the one|nailed it|spot on|that tracks|"
-    r"that matches)\b",
+    r"that matches|ah[ií] est[aá]|exact[oa]|exactamente|genau|c'est [çc]a|exactement|exat[oa]|"
+    r"esatto)\b",
 )
 EXPLAINS_EFFECT = family(
     "explains_effect",
-    "a sentence naming the effect a cause explains: 'that explains why ...', 'that's why'",
-    r"\b(?:that|this|which) explains (?:why|how)\b|\b(?:that|which) is why\b|\bthat'?s why\b",
+    "the effect a cause explains: 'that explains why', 'that's why', por eso, deshalb, por isso",
+    r"\b(?:that|this|which) explains (?:why|how)\b|\b(?:that|which) is why\b|\bthat'?s why\b|"
+    r"\bpor eso\b|\bdeshalb\b|\bdarum\b|\bc'est pour [çc]a\b|\bvoil[àa] pourquoi\b|"
+    r"\b(?:é )?por isso\b|\becco perch[ée]\b|\bper questo\b|\bdaarom\b",
 )
 REFERS_BACK = family(
     "refers_back",

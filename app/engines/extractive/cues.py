@@ -356,10 +356,13 @@ COMMUNICATION = family(
 )
 ESCALATION = family(
     "escalation",
-    "more people brought in: escalating, declaring a SEV, paging or pulling someone in",
+    "more people brought in or the rank raised: escalating, declaring a SEV, priority to P1",
     r"\b(?:escalat(?:e|ed|ing)\b|declar(?:e|ed|ing) (?:a |an )?(?:sev|incident|p[0-4]|major)|"
     r"(?:paging|paged|pulling|pulled|looping|looped|bringing|brought) (?:in )?(?:the )?"
-    r"(?:on-?call|team|\w+ team|[a-z]+ in\b)|sev ?[0-2]\b|@on-?call)",
+    r"(?:on-?call|team|\w+ team|[a-z]+ in\b)|sev ?[0-2]\b|@on-?call|"
+    # the incident tool's own change of rank: "Priority changed from P3 to P1 by Dana"
+    r"(?:severity|priority|urgency) (?:changed|raised|bumped|upgraded|increased)"
+    r"(?: from [\w-]{1,12}+)? to\b)",
 )
 ACKNOWLEDGMENT = family(
     "acknowledgment",

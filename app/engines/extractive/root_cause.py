@@ -35,6 +35,7 @@ from app.engines.extractive.cues import (
     MONITOR_AUTHOR,
     NEGATED,
     PAST_TRIGGER,
+    PLATFORM_NOTICE,
     RECAP,
     RECOVERY,
     REQUEST,
@@ -430,6 +431,8 @@ def _report_score(sentence: Sentence, start: int = 0) -> int:
     causal = bool(cc.CONNECTIVE(lower) or cc.CAUSE_STATED(lower) or cc.CAUSE_LINK(lower))
     if RECOVERY(lower) or RESOLUTION(lower) or IMPACT_RECOVERED(lower):
         return 0
+    if STILL_ONGOING(lower) and not causal:
+        return 0  # "mobile still failing, fix waits on the PR": where the response stands
     changed = bool(cc.CHANGED_THING(lower))
     fault = bool(cc.BROKEN_STATE(lower) or cc.FAULT(lower))
     if not (causal or (changed and fault)) and MITIGATION(lower):
@@ -466,7 +469,11 @@ def _eligible(chat: Chat, skip_ids: set[int]) -> list[Sentence]:
         for m in chat.messages
         if m.id not in skip_ids
         for s in chat.sentences(m)
-        if s.text and not is_question(s.raw) and not is_pasted(s.raw) and not FOLLOW_UP(s.lower)
+        if s.text
+        and not is_question(s.raw)
+        and not is_pasted(s.raw)
+        and not FOLLOW_UP(s.lower)
+        and not PLATFORM_NOTICE(s.lower)  # "This message was deleted": the tool's, no one's words
     ]
 
 
@@ -508,6 +515,28 @@ def _explains(sentence: Sentence) -> bool:
     )
 
 
+def _says_nothing(sentence: Sentence) -> bool:
+    """A heading ("what we found:") or a short opening ("ok, got it") that states nothing."""
+    return sentence.raw.rstrip().endswith(":") or len(content_words(sentence.raw)) <= 2
+
+
+def _chain_before(sentences: list[Sentence], sentence: Sentence, limit: int = 3) -> list[Sentence]:
+    """What a "that's why ..." explains when its own message told it first: the run of
+    statements before it (back to a correction, a question or a plan), from its start, where a
+    chain of causes begins; headings ("what happened:") and list numbers carry no words."""
+    run: list[Sentence] = []
+    for before in reversed(sentences[: sentence.index]):
+        if not _states_cause(before) or cc.CORRECTION(before.lower):
+            break
+        run.append(before)
+    said = [
+        s
+        for s in reversed(run)
+        if not s.raw.rstrip().endswith(":") and len(content_words(s.raw) - _GENERIC) >= 3
+    ]
+    return said[:limit]
+
+
 def _premise_before(sentences: list[Sentence], sentence: Sentence) -> Sentence | None:
     """The sentence right before a cause in the same message when it explains it too ("the
     ingress was upgraded and defaults the body size to 1m. our annotation uses the old key")."""
@@ -546,7 +575,11 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
     confirmers = list(candidate.confirmed_by)
     own_sentences = chat.sentences(message)
     if candidate.whole:
-        run = _contiguous(own_sentences)
+        # the whole message confirmed: its words, past a heading ("log of the api:") or an
+        # opening with no words of its own ("ok got it")
+        run = _contiguous([s for s in own_sentences if not _says_nothing(s)]) or _contiguous(
+            own_sentences
+        )
         return Finding.of([_quote(run or [sentence])], also=confirmers)
     if candidate.strength == REPORTED and not _LABELLED.search(sentence.lower):
         # one line of a report, the next is another topic; a "cause:" label goes on after it
@@ -559,9 +592,11 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
     own_text = _own_text(sentence)
     own_words = content_words(own_text) - _CUE_WORDS
     if len(own_words) >= 3 and not candidate.announces and not explains_effect:
-        before = _antecedent(own_sentences, sentence) or _premise_before(own_sentences, sentence)
-        texts = [before.text, own_text] if before is not None else [own_text]
         labelled = bool(_LABELLED.search(sentence.lower))
+        # a "cause:" label opens the statement: the line before it introduces it, if anything
+        before = None if labelled else _antecedent(own_sentences, sentence)
+        before = before or (None if labelled else _premise_before(own_sentences, sentence))
+        texts = [before.text, own_text] if before is not None else [own_text]
         for after in own_sentences[sentence.index + 1 : sentence.index + 3]:
             if len(texts) == 3 or not after.text or is_question(after.raw):
                 break
@@ -577,6 +612,9 @@ def _explanation(chat: Chat, candidate: _Candidate, position: dict[int, int]) ->
     )
     if following and not explains_effect:
         return Finding.of([_quote(following, lead)], also=confirmers)
+    chain = _chain_before(own_sentences, sentence) if explains_effect else []
+    if chain:
+        return Finding.of([_quote(chain)], also=confirmers)
     here = position[message.id]
     if (cc.REFERS_BACK(sentence.lower) or explains_effect) and here > 0:
         recent = chat.messages[max(0, here - 2) : here]

@@ -236,7 +236,10 @@ def first_person(text: str) -> bool:
 # a markup tag ("<title>"), a stack frame ("at com.x.Y(...)"): evidence, never a statement.
 _PASTED = re.compile(
     r"^\s*+(?:[<>]\s(?:HTTP/|(?:GET|POST|PUT|PATCH|DELETE|HEAD)\s|[\w-]++:\s)|\$\s|"
-    r"<[a-z!/][\w-]*+[\s>]|>>>\s|at [\w$.]++\()",
+    r"<[a-z!/][\w-]*+[\s>]|>>>\s|at [\w$.]++\(|"
+    # a structured log line: "level=warn msg=...", "2025-03-11T09:12:01Z ERROR ..."
+    r"(?:level|lvl|severity|ts)=\S|"
+    r"\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d\S*+\]?\s++\[?(?:error|warn\w*|info|debug|fatal|crit\w*)\b)",
     re.IGNORECASE,
 )
 
