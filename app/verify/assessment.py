@@ -39,6 +39,7 @@ from app.verify.region_check import check_regions
 from app.verify.silence_check import check_silence
 from app.verify.source import SourceIndex
 from app.verify.time_check import check_times
+from app.verify.variant_check import check_variants
 from app.verify.verdicts import ClaimStatus
 
 SUPPORTED_COVERAGE = 0.6
@@ -55,6 +56,7 @@ CHECKS: tuple[Callable[[ClaimContext], CheckResult], ...] = (
     check_names,
     check_components,
     check_regions,
+    check_variants,
     check_people,
     check_quantifiers,
     check_polarity,

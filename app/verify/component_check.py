@@ -49,7 +49,8 @@ EVENT_WORDS = 2
 OWN_SHARE = 0.5
 RETRIEVED = 6
 _CLAIM_BREAK = re.compile(
-    r"[;:]|,[ \t]*+|(?<=[ \t])(?:because|since|while|which|whereas|so|but|after|before)(?=[ \t])",
+    r"[;:]|,[ \t]*+|(?<=[ \t])"
+    r"(?:and|because|since|while|which|whereas|so|but|after|before)(?=[ \t])",
     re.IGNORECASE,
 )
 

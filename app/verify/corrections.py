@@ -13,7 +13,8 @@ Figures the same way, read one sentence at a time (a correction restates and exp
 figure borne out only by messages that a later correction supersedes is *contradicted* when the
 correction's sentence with its marker (`FIGURE_MARKER`) gives another figure of its kind beside
 a word of the claim's and a word the earlier message wrote beside the figure, the correction
-writes the claimed figure too (to set it aside), and no sentence of it gives the claimed figure
+writes the claimed figure too (to set it aside) or gives a misread of it (`misread`: "sorry
+misread, v42 is 1,310,442" for 1,130,442), and no sentence of it gives the claimed figure
 beside the claim's words without denying it. A message that owns an error ("sorry", "actually",
 a correction marker) and writes "41% not 14%" (or "instead of", "rather than") replaces the
 second figure with the first outright. A claim that gives both figures tells of the
@@ -41,7 +42,7 @@ MARKER = re.compile(
 FIGURE_MARKER = re.compile(
     r"\bcorrection\b|\bcorrect(?:ed|ing)[ \t]++(?:myself|that|this|the)\b|\bi[ \t]++misspoke\b|"
     r"\bscratch[ \t]++that\b|\bsorry,?+[ \t]++(?:i[ \t]++meant|that[ \t]++was[ \t]++wrong|wrong)\b|"
-    r"\bmy[ \t]++mistake\b",
+    r"\bmy[ \t]++mistake\b|\bsorry,?+[ \t]++(?:i[ \t]++)?+mis-?read\b",
     re.IGNORECASE,
 )
 # A correction supersedes what was said at most this many messages before it (an incident
@@ -100,8 +101,9 @@ def corrected_time(
             if set_aside and not set_aside & set(values):
                 continue  # "ran 07:00 not 06:00" corrects 06:00, not the claimed time
             beside = [(t, anchor_words(fix.message.text, t.start, t.end)) for t in fix.times]
-            if any(set(t.values) & set(values) and a & words for t, a in beside):
-                return None  # the correction says the claimed time too
+            kept = [(t, a) for t, a in beside if not set(t.values) & set_aside]
+            if any(set(t.values) & set(values) and a & words for t, a in kept):
+                return None  # the correction says the claimed time too (not to set it aside)
             other = [
                 t for t, a in beside if a & words and a & said and not set(t.values) & set(values)
             ]
@@ -220,6 +222,43 @@ def _figure_fix(
                 if rival and other is None and beside and FIGURE_MARKER.search(sentence):
                     other = written
         names_it = any(f.same(figure) for f in figures(fix.message.text))
-        if other is not None and names_it:
+        if other is not None and (names_it or misread(figure, other)):
             return FigureCorrection(fix, other, doc)
     return None
+
+
+def misread(figure: Figure, other: Figure) -> bool:
+    """True when `other`, rounded to as many digits as `figure` writes, is `figure` with one
+    digit dropped, added or two neighbours swapped ("1,130,442" for "1,310,442", "$2.19M" for
+    "$2,913,402.18"): the figure a correction replaces, though it does not write it again."""
+    shown = digits(figure.written)
+    if not shown or other.value <= 0 or figure.value <= 0:
+        return False
+    if one_digit_apart(shown, digits(other.written)):
+        return True
+    places = len(shown) - len(f"{other.value:.0f}".lstrip("0") or "0")
+    rounded = digits(f"{round(other.value, places):.{max(places, 0)}f}")[: len(shown)]
+    return len(rounded) == len(shown) and one_digit_apart(shown, rounded)
+
+
+def digits(written: str) -> str:
+    """The digits of a written figure, without leading zeros ("0.2%" -> "2")."""
+    return "".join(c for c in written if c.isdigit()).lstrip("0")
+
+
+def one_digit_apart(a: str, b: str) -> bool:
+    """True when digit strings (one of them two digits at least) differ by one digit dropped or
+    added, or by two neighbouring digits swapped."""
+    if a == b or not a or not b or max(len(a), len(b)) < 2:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and (a[diff[0]], a[diff[1]]) == (b[diff[1]], b[diff[0]])
+        )
+    short, long = sorted((a, b), key=len)
+    if len(long) != len(short) + 1:
+        return False
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -11,13 +11,17 @@ quantity after normalisation (45% = 0.45 = "45 percent"; 2,300 = 2.3k; "~90M row
   own and those written in them) give two or more, no two of which span it: *contradicted*
   (`_cited_span`); a cited message that gives another figure of its kind beside the same word,
   where the figure is stated only in uncited messages, contradicts it too (`_cited_restates`);
+- a duration the chat does not state where a cited message states another one beside the
+  claim's words, and no two cited times span it: *contradicted* (`_cited_duration`), before
+  any two message times are searched for it;
 - a count the claim gives as the total ("in total", "overall", "final") where a later message
   gives a bigger total of the same noun: *contradicted* by it (`_superseded_total`);
 - the figure is nowhere in the chat and follows from nothing: *unsupported* (an invented number,
   "thousands of transactions daily");
 - the chat states it, but about something else: *contradicted* when a cited message gives
-  another figure of its kind, on the same scale (`MOVED_SCALE`), for what the claim says it of
-  (the figure was moved to the wrong subject); else a soft flag;
+  another figure of its kind, on the same scale (`MOVED_SCALE`) or one digit from it ("1,847
+  rows" for the claim's "1,874 rows"), for what the claim says it of (the figure was moved to
+  the wrong subject, or misread); else a soft flag;
 - the chat corrects the figure (`corrections.corrected_figure`): *contradicted* by the
   correction.
 """
@@ -26,11 +30,12 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable
 from itertools import combinations
 
 from app.models import clock_seconds
 from app.verify.context import CheckResult, ClaimContext, overlap
-from app.verify.corrections import corrected_figure
+from app.verify.corrections import corrected_figure, digits, one_digit_apart
 from app.verify.quantities import APPROXIMATE_TOLERANCE, Figure
 from app.verify.source import MessageDoc, SourceIndex, written_seconds
 from app.verify.text import GENERIC, is_content, words
@@ -122,13 +127,19 @@ def _same_words(figure: Figure, other: Figure) -> bool:
 
 
 def _rival(
-    ctx: ClaimContext, figure: Figure, docs: list[MessageDoc]
+    ctx: ClaimContext,
+    figure: Figure,
+    docs: list[MessageDoc],
+    accept: Callable[[Figure, Figure], bool] | None = None,
 ) -> tuple[MessageDoc, Figure] | None:
-    """A different figure of the same kind about the same thing in `docs`."""
+    """A different figure of the same kind about the same thing in `docs` (of those `accept`
+    takes, when given)."""
     wanted = figure.context - GENERIC - ctx.name_stems
     for doc in docs:
         for other in doc.figures:
             if other.kind != figure.kind or other.same(figure) or other.magnitude:
+                continue
+            if accept is not None and not accept(figure, other):
                 continue
             if other.fraction:
                 continue  # a share written "5/6" moves during an incident
@@ -145,9 +156,13 @@ MOVED_SCALE = 2.0
 
 
 def _comparable(figure: Figure, other: Figure) -> bool:
-    """True when two figures of a kind are within `MOVED_SCALE` of each other."""
+    """True when two figures of a kind are within `MOVED_SCALE` of each other, or one's digits
+    are the other's with one digit dropped, added or two neighbours swapped ("190M" for
+    "90M", "1,874" for "1,847", "2%" for "0.2%"): a misread figure, on any scale."""
     low, high = sorted((abs(figure.value), abs(other.value)))
-    return low > 0 and high / low <= MOVED_SCALE
+    return (low > 0 and high / low <= MOVED_SCALE) or one_digit_apart(
+        digits(figure.written), digits(other.written)
+    )
 
 
 def _unit_noun(text: str, figure: Figure) -> str | None:
@@ -385,6 +400,35 @@ def _cited_span(ctx: ClaimContext, figure: Figure) -> CheckResult | None:
     )
 
 
+def _cited_duration(ctx: ClaimContext, figure: Figure) -> CheckResult | None:
+    """A duration the chat does not state, where a cited message states another one beside the
+    claim's words ("the backfill took about 25 minutes" citing "backfill took 39 min"): what
+    the cited message says wins over any two message times that happen to be that far apart.
+    *Contradicted*, unless the claim gives two durations, the figure is vague or a bound, or
+    two cited times span it."""
+    if figure.vague or figure.bound or sum(f.kind == "duration" for f in ctx.figures) > 1:
+        return None
+    wanted = figure.context - GENERIC - ctx.name_stems
+    if not wanted:
+        return None
+    slack = duration_slack(figure)
+    stamps = [s for s, _ in _cited_stamps(ctx)]
+    if any(abs(_apart(a, b) - figure.value) <= slack for a, b in combinations(stamps, 2)):
+        return None
+    for doc in ctx.cited_docs:
+        for other in doc.figures:
+            if other.kind != "duration" or other.vague or other.bound or other.value < 60:
+                continue
+            if wanted & other.context and abs(other.value - figure.value) > slack:
+                return CheckResult(
+                    "figures",
+                    "contradicted",
+                    f"{doc.when()} says {other.written}, not {figure.written}",
+                    (doc.message.id,),
+                )
+    return None
+
+
 def _one_figure(
     ctx: ClaimContext, figure: Figure, own_range: tuple[str, str, int] | None
 ) -> CheckResult:
@@ -456,6 +500,10 @@ def _one_figure(
         spanned = _cited_span(ctx, figure)
         if spanned is not None:
             return spanned
+    if long_duration and not holders:
+        stated = _cited_duration(ctx, figure)
+        if stated is not None:
+            return stated
     if long_duration:
         computed = _from_timestamps(ctx, figure)
         if computed is not None:
@@ -466,7 +514,13 @@ def _one_figure(
         mid = holders[0][0]
         moved = None
         if not (figure.vague or figure.fraction):
-            moved = _rival(ctx, figure, ctx.cited_docs)
+            moved = _rival(
+                ctx,
+                figure,
+                ctx.cited_docs,
+                # (not the claim's other figure: "310M per day, up from 190M" against "310M")
+                lambda f, o: _comparable(f, o) and not any(o.same(g) for g in ctx.figures),
+            )
         if (
             moved is not None
             and moved[0].message.id not in {m for m, _ in holders}

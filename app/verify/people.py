@@ -1,8 +1,9 @@
 """Who takes part in a chat, and how a text refers to them.
 
-A participant is found by their full name, their first or last name when no other participant
-shares it, an @handle ("@hannah", "@diego.r"), or a possessive ("Jonas's"). Looking a text up
-costs one dictionary probe per word, however many people the chat has.
+A participant is found by their full name (a "Last, First" display name also as "First Last"),
+their first or last name when no other participant shares it, an @handle ("@hannah",
+"@diego.r"), or a possessive ("Jonas's"). Looking a text up costs one dictionary probe per
+word, however many people the chat has.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class PeopleIndex:
             lowered = name.lower()
             index.keys[lowered] = name
             index.keys[lowered.replace(" ", "")] = name
+            last, comma, first = lowered.partition(",")
+            if comma and first.strip() and " " not in last.strip():
+                # "Okafor, Chidi": a directory's "Last, First" is "Chidi Okafor" in a sentence
+                index.keys.setdefault(f"{first.strip()} {last.strip()}", name)
             for part in _name_parts(name):
                 if counts[part] == 1 and len(part) > 1:
                     index.keys.setdefault(part, name)
@@ -118,4 +123,5 @@ class PeopleIndex:
 
 
 def _name_parts(name: str) -> list[str]:
-    return [part for part in name.lower().replace("_", " ").replace(".", " ").split() if part]
+    spaced = name.lower().replace("_", " ").replace(".", " ").replace(",", " ")
+    return [part for part in spaced.split() if part]

@@ -146,13 +146,39 @@ def _matches(ctx: ClaimContext, task: frozenset[str]) -> list[tuple[float, Follo
     return sorted(scored, key=lambda pair: -pair[0])
 
 
+# "Wen - compute reservation for api-frontend", "@kofi — drop the pin": a lead's line that
+# opens with a name and a dash gives that person the work, as one with a colon does.
+_NAME_DASH = re.compile(r"\A[ \t*_]*+@?+(?P<name>[A-Za-z][\w.]{0,40}+)[ \t]++[-—–][ \t]++(?=\S)")
+# A reply within this many messages of a proposal nobody took, by someone who takes work in
+# its words ("someone should add a null-rate alert" then "i can take the null alert too").
+TAKEN_AFTER = 3
+
+
+def _taken_after(ctx: ClaimContext, listed: FollowUp, task: frozenset[str]) -> FollowUp | None:
+    """The follow-up a participant committed to within `TAKEN_AFTER` messages after the
+    ownerless `listed` one, in two of its words and the claim's (a reply names the work it
+    takes by a word or two: "the null alert")."""
+    start = ctx.source.positions.get(listed.message_id)
+    if start is None:
+        return None
+    for follow_up in ctx.source.follow_ups_about(task):
+        if len(follow_up.stems & listed.stems & task) < 2:
+            continue
+        at = ctx.source.positions.get(follow_up.owner_message or follow_up.message_id)
+        if follow_up.owner is None or follow_up.how != "committed" or at is None:
+            continue
+        if 0 < at - start <= TAKEN_AFTER:
+            return follow_up
+    return None
+
+
 def _cited_list_owner(ctx: ClaimContext, task: frozenset[str]) -> tuple[str, MessageDoc] | None:
     """The person a cited message gives the work to by opening with their name ("ana: page on
     LdapReplicationLag per consumer", one line of a lead's list): the message's words after the
     name must say the task (`TASK_MATCH` of its weight, two words at least). Read only in the
     messages the claim cites, for work the chat's follow-ups did not match."""
     for doc in ctx.cited_docs:
-        match = WORK_LINE.match(doc.message.text)
+        match = WORK_LINE.match(doc.message.text) or _NAME_DASH.match(doc.message.text)
         if match is None:
             continue
         who = ctx.source.people.resolve(match["name"])
@@ -247,6 +273,26 @@ def check_owner(ctx: ClaimContext, owner: str) -> CheckResult:
             (where,),
         )
     listed = near[0]
+    taken = _taken_after(ctx, listed, task)
+    from_list = _cited_list_owner(ctx, task)
+    given = (
+        (taken.owner, taken.owner_message or taken.message_id) if taken and taken.owner else None
+    )
+    if given is None and from_list is not None:
+        given = (from_list[0], from_list[1].message.id)
+    if given is not None:
+        who, where = given
+        if who == owner:
+            return CheckResult(
+                "owner", "pass", f"m{where} gives this to {owner}", (where, listed.message_id)
+            )
+        return CheckResult(
+            "owner",
+            "contradicted",
+            f"the chat proposes this (m{listed.message_id}) and m{where} gives it to {who}, not "
+            f"{owner}",
+            (where,),
+        )
     return CheckResult(
         "owner",
         "flag",
