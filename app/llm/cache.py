@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Generic, NamedTuple, TypeVar
 
@@ -25,8 +26,41 @@ class CacheKey(NamedTuple):
 
 
 def transcript_hash(transcript: Transcript) -> str:
-    """SHA-256 of everything the prompt and the validators see of a transcript."""
-    return hashlib.sha256(transcript.model_dump_json().encode("utf-8")).hexdigest()
+    """SHA-256 of everything the prompt and the validators see of a transcript.
+
+    Kept per live transcript with a snapshot of every field (the messages list copied, the
+    frozen messages by identity or value, the ingest report deep-copied): a draft asks for it
+    three times (the extraction, judge and repair keys; about 20 ms each at 10,000 messages),
+    and the snapshot's comparison proves the dump would be the same, so a transcript changed in
+    place, or a copy with other fields, is hashed again."""
+    state = _hash_state(transcript)
+    kept = _HASHES.get(id(transcript))
+    if kept is not None and kept[0] == state:
+        return kept[1]
+    digest = hashlib.sha256(transcript.model_dump_json().encode("utf-8")).hexdigest()
+    if kept is None:
+        weakref.finalize(transcript, _HASHES.pop, id(transcript), None)
+    _HASHES[id(transcript)] = (state, digest)
+    return digest
+
+
+# transcript_hash per live transcript (by id; an entry leaves with its transcript).
+_HASHES: dict[int, tuple[tuple[object, ...], str]] = {}
+
+
+def _hash_state(transcript: Transcript) -> tuple[object, ...]:
+    """What `model_dump_json` reads of `transcript`, as values that later edits cannot reach
+    (every field of `Transcript`: tests/test_transcript_hash_memo.py holds the list to it)."""
+    ingest = transcript.ingest
+    return (
+        type(transcript),
+        transcript.format,
+        list(transcript.messages),
+        transcript.date,
+        transcript.timezone,
+        list(transcript.warnings),
+        None if ingest is None else ingest.model_copy(deep=True),
+    )
 
 
 class ExtractionCache:

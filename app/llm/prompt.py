@@ -141,6 +141,14 @@ def prompt_tokens(messages: list[ChatCompletionMessageParam]) -> int:
     return messages_tokens([str(m.get("content") or "") for m in messages])
 
 
+def prompt_over(messages: list[ChatCompletionMessageParam], limit: int) -> int | None:
+    """`prompt_tokens(messages)` when it is over `limit`, else None (tokenized only when the
+    request's bytes could be over: `app.llm.tokens.messages_over`)."""
+    from app.llm.tokens import messages_over
+
+    return messages_over([str(m.get("content") or "") for m in messages], limit)
+
+
 def bounded_messages(
     transcript: Transcript,
     schema: dict[str, Any] | None,
@@ -153,8 +161,8 @@ def bounded_messages(
     The messages are exactly `build_messages`'s, so a chat that fits sends the same request.
     """
     messages = build_messages(transcript, schema=schema)
-    prompt = prompt_tokens(messages)
-    if prompt + answer_tokens > context_tokens:
+    prompt = prompt_over(messages, context_tokens - answer_tokens)
+    if prompt is not None:
         raise _too_long(prompt, context_tokens, answer_tokens, "")
     return messages
 
@@ -186,9 +194,9 @@ def plan_extraction(
 
     chat = opened(transcript)
     messages = build_messages(chat, schema=schema)
-    prompt = prompt_tokens(messages)
     count = len(chat.messages)
-    if prompt + answer_tokens <= context_tokens:
+    prompt = prompt_over(messages, context_tokens - answer_tokens)
+    if prompt is None:
         return ExtractionPlan(message_count=count, messages=messages)
     lines_budget = context_tokens - answer_tokens - chunk_overhead(chat, chunk_schema)
     if lines_budget < MIN_CHUNK_TOKENS:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 
 from app.errors import PostmortemError
-from app.llm.prompt import prompt_tokens
+from app.llm.prompt import prompt_over
 from app.llm.repair import (
     REPAIR_SCHEMA_NAME,
     ItemPath,
@@ -157,11 +157,11 @@ def repair_request(
     chat = opened(transcript)
     key = repair_cache_key(problems, chat, model, repair_schema_version())
     messages = repair_messages(problems, chat, schema=schema)
-    if prompt_tokens(messages) + answer_tokens > context_tokens:
+    if prompt_over(messages, context_tokens - answer_tokens) is not None:
         messages = repair_messages(
             problems, chat, schema=schema, shown=excerpt_around(problems, chat)
         )
-        if prompt_tokens(messages) + answer_tokens > context_tokens:
+        if prompt_over(messages, context_tokens - answer_tokens) is not None:
             return None
     return RepairRequest(messages=messages, key=key, message_count=len(chat.messages))
 
