@@ -52,6 +52,24 @@ def test_a_statement_the_fix_works_on_and_a_reply_takes_up_is_the_cause() -> Non
     assert "subnet c" in cause(_SUBNET)
 
 
+def test_a_shaped_cause_in_a_chat_still_failing_at_its_end_is_an_open_question() -> None:
+    # the same shape, but the last word is that the trouble goes on: the team has not
+    # settled the cause, so the draft asks instead of naming the statement
+    ongoing = [*_SUBNET[:-1], ("09:38", "raj", "still failing for about half the pods")]
+    result = report(ongoing)
+    assert result.root_cause is None
+    assert any("root cause" in q.lower() for q in result.open_questions)
+
+
+def test_a_shaped_cause_stands_once_the_chat_reports_recovery_after_the_trouble() -> None:
+    recovered = [
+        *_SUBNET[:-1],
+        ("09:37", "kim", "still failing for eu users"),
+        ("09:40", "raj", "eu recovered too, 502s gone"),
+    ]
+    assert "subnet c" in cause(recovered)
+
+
 def test_the_shape_ranks_the_statement_above_the_symptom_and_the_ruled_out_check() -> None:
     chat = Chat.of(transcript(_SUBNET))
     skip = list_message_ids(find_lists(chat))

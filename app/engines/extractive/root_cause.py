@@ -31,6 +31,7 @@ from app.engines.extractive.cues import (
     ALERTING,
     FOLLOW_UP,
     FUTURE,
+    HYPOTHETICAL,
     MITIGATION,
     MONITOR_AUTHOR,
     NEGATED,
@@ -948,9 +949,30 @@ def find_root_cause(chat: Chat, skip_ids: set[int], ruled: RuledOut | None = Non
             return CauseSearch(finding)
         return CauseSearch(Finding.of(parts, also=finding.also, lead=finding.parts[0]))
     shaped = _shaped(chat, skip_ids, ruled, gatherer.position)
-    if shaped is not None:
+    if shaped is not None and not _open_at_end(chat, skip_ids):
         return CauseSearch(shaped)
-    return CauseSearch(None, guess)
+    # a cause read from the conversation's shape alone, in a chat whose last word is that the
+    # trouble goes on, is a guess: the team has not settled it yet
+    return CauseSearch(None, guess or shaped)
+
+
+def _open_at_end(chat: Chat, skip_ids: set[int]) -> bool:
+    """The chat's last word on the incident is that it goes on ("mobile still failing, fix
+    waits on the ACL"): a person says so after every recovery or resolution the chat
+    reports (one pass)."""
+    last_ongoing = last_over = -1
+    for position, message in enumerate(chat.messages):
+        if message.id in skip_ids or MONITOR_AUTHOR((message.author or "").lower()):
+            continue
+        for sentence in chat.sentences(message):
+            lower = sentence.lower
+            if is_question(sentence.raw) or FOLLOW_UP(lower) or HYPOTHETICAL(lower):
+                continue
+            if STILL_ONGOING(lower) and "no longer" not in lower:
+                last_ongoing = position
+            elif (RESOLUTION(lower) or RECOVERY(lower)) and not (NEGATED(lower) or FUTURE(lower)):
+                last_over = position
+    return last_ongoing > last_over
 
 
 def _shaped(
