@@ -65,6 +65,20 @@ def test_the_list_writer_naming_themself_owns_the_line() -> None:
     assert owners(rows) == ["mira", "mira", None]
 
 
+def test_a_region_in_capitals_opening_a_list_line_is_no_self_owner() -> None:
+    # "EU:" is a region, not the Portuguese "eu" (I): the line keeps it and has no owner
+    rows: list[Row] = [
+        _OVER,
+        (
+            "10:05",
+            "mira",
+            "follow-ups:\n- EU: rerun the settlement backfill\n- me: write the timeline",
+        ),
+    ]
+    items = [(a.description, a.owner) for a in report(rows).action_items]
+    assert items == [("EU: rerun the settlement backfill", None), ("Write the timeline", "mira")]
+
+
 def test_a_list_line_claimed_in_german_or_spanish_is_its_writers() -> None:
     rows: list[Row] = [
         _OVER,

@@ -54,3 +54,15 @@ def test_a_24_hour_chat_keeps_name_lines_above_bare_times() -> None:
         ("Noor Haddad", "23:02"),
         ("Leo Brandt", "23:04"),
     ]
+
+
+def test_a_known_author_above_a_bare_time_keeps_the_post() -> None:
+    # the name line names someone who posts elsewhere in the chat: it is their header, and
+    # folding it into the message above would give their post to the previous author
+    chat = _CHAT.replace("{last}\n", "Oskar Lind\n")
+    messages = parse_transcript(chat).messages
+    assert [m.author for m in messages] == [
+        "Mei Tanaka", "Oskar Lind", "Mei Tanaka", "Oskar Lind", "Oskar Lind",
+    ]  # fmt: skip
+    assert messages[2].text == "kafka-consumer-groups --reset-offsets --to-latest --execute"
+    assert messages[3].text == "lag back to 0 on every partition"

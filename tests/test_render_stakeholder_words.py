@@ -49,6 +49,9 @@ def test_a_hyphenated_name_of_an_environment_or_a_dated_profile_is_internal(
         "a two-hour, end-to-end check by on-call",
         "the long-running export and a one-off re-run",
         "the covid-19 rules and utf-8 text",
+        # a year placed in time is a date, not a dated profile
+        "the migration finishes by mid-2026 or early-2027",
+        "a pre-flight check on pre-2020 and q3-2026 data",
     ],
 )
 def test_ordinary_compounds_are_no_internal_names(text: str) -> None:
@@ -79,6 +82,16 @@ def test_prose_compounds_are_no_code_names() -> None:
         "covid-19 rules, 24-hour window",
     ]
     assert internal_names(texts) == []
+
+
+def test_a_compound_as_often_in_prose_as_in_code_is_no_code_name() -> None:
+    # once in a config line and once in a sentence: as much a word as a name, and replacing it
+    # would print "checkout was an internal system for 20 minutes"
+    texts = ["set mode=read-only on the primary", "db is read-only now, checkout failing"]
+    assert internal_names(texts) == []
+    assert scrub_for_stakeholders("Checkout was read-only for 20 minutes.", PEOPLE, (), []) == (
+        "Checkout was read-only for 20 minutes."
+    )
 
 
 def test_an_email_never_names_a_system_the_chat_writes_as_code() -> None:

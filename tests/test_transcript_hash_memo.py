@@ -54,3 +54,14 @@ def test_an_equal_copy_hashes_the_same_and_a_changed_copy_does_not() -> None:
     shorter = transcript.model_copy(update={"messages": transcript.messages[:2]})
     assert transcript_hash(shorter) == dumped(shorter) != first
     assert transcript_hash(transcript) == first
+
+
+def test_an_equal_message_that_dumps_differently_is_hashed_again() -> None:
+    # aware datetimes of one instant compare equal in any UTC offset, but dump their offset
+    transcript = parse_transcript(CHAT)
+    utc = dt.datetime(2026, 12, 1, 9, 14, tzinfo=dt.UTC)
+    transcript.messages[0] = transcript.messages[0].model_copy(update={"timestamp": utc})
+    first = transcript_hash(transcript)
+    berlin = utc.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    transcript.messages[0] = transcript.messages[0].model_copy(update={"timestamp": berlin})
+    assert transcript_hash(transcript) == dumped(transcript) != first

@@ -86,3 +86,21 @@ def test_the_host_the_cited_message_names_stands_in_a_clause_joined_by_and() -> 
         FILES,
     )
     assert verdict.status not in FAILED, verdict
+
+
+HOSTS = chat(
+    ("08:40", "wen", "nginx on the linux hosts returned 502s for checkout from 08:40"),
+    ("08:50", "hugo", "the windows build agents ran out of disk during the release"),
+)
+
+
+def test_platforms_that_run_on_each_other_are_no_swap() -> None:
+    # a web tier runs on linux hosts: the message does not say the event was on another platform
+    verdict = check("The web tier returned 502s for checkout from 08:40 [m1].", HOSTS)
+    assert verdict.status not in FAILED, verdict
+
+
+def test_a_host_system_swapped_for_another_is_contradicted() -> None:
+    verdict = check("The Linux build agents ran out of disk during the release [m2].", HOSTS)
+    assert verdict.status == "contradicted", verdict
+    assert "says this of windows" in verdict.reason

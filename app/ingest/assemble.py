@@ -146,15 +146,20 @@ def _unstack_bare_times(
 ) -> None:
     """In a chat whose headers show AM/PM, a name line above a bare '3:01' is no header: apps
     that write 12-hour headers show a consecutive post's time bare, so the line above is the
-    end of the previous message ('CHECKPOINT', 'done') and the time line a follow-up post."""
+    end of the previous message ('CHECKPOINT', 'done') and the time line a follow-up post.
+    A name line that names the author of another header stays a header: moving that person's
+    post to the author above would misattribute it."""
     clocks = [h.clock for h in found if h is not None and h.clock is not None]
     twelve = sum(c.twelve_hour for c in clocks)
     if twelve * 2 <= len(clocks):
         return
+    authors = Counter(h.author for h in found if h is not None and h.author)
     for index, header in enumerate(found):
         if header is None or header.span != 2 or header.clock is None:
             continue
         if header.clock.twelve_hour or index + 1 >= len(keys):
+            continue
+        if header.author and authors[header.author] > 1:
             continue
         follow_up = match(keys, index + 1)
         if follow_up is not None and follow_up.same_author:

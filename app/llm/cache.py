@@ -15,7 +15,7 @@ import weakref
 from collections import OrderedDict
 from typing import Generic, NamedTuple, TypeVar
 
-from app.models import Extraction, Transcript
+from app.models import Extraction, Message, Transcript
 
 
 class CacheKey(NamedTuple):
@@ -29,7 +29,7 @@ def transcript_hash(transcript: Transcript) -> str:
     """SHA-256 of everything the prompt and the validators see of a transcript.
 
     Kept per live transcript with a snapshot of every field (the messages list copied, the
-    frozen messages by identity or value, the ingest report deep-copied): a draft asks for it
+    frozen messages by identity, the ingest report deep-copied): a draft asks for it
     three times (the extraction, judge and repair keys; about 20 ms each at 10,000 messages),
     and the snapshot's comparison proves the dump would be the same, so a transcript changed in
     place, or a copy with other fields, is hashed again."""
@@ -55,12 +55,32 @@ def _hash_state(transcript: Transcript) -> tuple[object, ...]:
     return (
         type(transcript),
         transcript.format,
-        list(transcript.messages),
+        _Identical(transcript.messages),
         transcript.date,
         transcript.timezone,
         list(transcript.warnings),
         None if ingest is None else ingest.model_copy(deep=True),
     )
+
+
+class _Identical:
+    """A list's items, equal to another snapshot only when they are the same objects: equal
+    messages can dump differently (aware timestamps of one instant in other UTC offsets compare
+    equal), and a frozen message kept by reference cannot change."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Message]) -> None:
+        self.items = list(items)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Identical)
+            and len(self.items) == len(other.items)
+            and all(a is b for a, b in zip(self.items, other.items, strict=True))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class ExtractionCache:

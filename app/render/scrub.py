@@ -87,9 +87,14 @@ _NUMBERED_HOST = re.compile(
 # An internal system's name, by its shape: a lower-case hyphenated identifier with a part that
 # names a deployment environment ("tessera-prod", "pre-prod", "eu-staging") or a year that
 # labels a version or profile ("modern-2026", "compat-2019"). Ordinary compounds ("follow-up",
-# "read-only", "two-hour") hold neither.
+# "read-only", "two-hour") hold neither, and a year with only words that place a time in it is
+# a date ("mid-2026", "end-of-2026", "pre-2020", "q3-2026").
 _ENVIRONMENTS = frozenset("prod preprod staging stg uat qa sandbox".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_WHEN_IN_YEAR = frozenset(
+    "mid early late end start of pre post by since until fy q1 q2 q3 q4 h1 h2 "
+    "spring summer autumn fall winter".split()
+)
 
 
 def _internal_name(token: str) -> str | None:
@@ -98,15 +103,18 @@ def _internal_name(token: str) -> str | None:
     parts = token.split("-")
     if any(p in _ENVIRONMENTS for p in parts):
         return "an internal system"
-    if any(_YEAR.fullmatch(p) for p in parts) and any(p.isalpha() for p in parts):
+    named = [p for p in parts if p.isalpha() and p not in _WHEN_IN_YEAR]
+    if named and any(_YEAR.fullmatch(p) for p in parts):
         return "an internal configuration"
     return None
 
 
 # The names a chat writes as code: a hyphenated lower-case name that is a host label
 # ("img-direct.example.app"), a path segment, a key or value ("job=invoice-run"), a code span
-# (`cron-sync`) or an instance's name before its number ("cadence-sched-0"), at least as often
-# as it stands bare in prose. Such a name is an internal system to a stakeholder wherever the
+# (`cron-sync`) or an instance's name before its number ("cadence-sched-0"), more often than
+# it stands bare in prose (a tie, "mode=read-only" and "db is read-only", is an ordinary word
+# as often as a name: replacing it would print "was an internal system for 20 minutes").
+# Such a name is an internal system to a stakeholder wherever the
 # email uses it, also in plain words ("when will cadence-sched be scaled back"); an ordinary
 # compound that a config line also holds ("mode=read-only") is mostly prose. A run of prose
 # ("read-only/maintenance", "follow-up.") is no code: a slash makes a path only at its start or
@@ -150,7 +158,7 @@ def internal_names(texts: Iterable[str]) -> list[str]:
         for run in _RUN.finditer(_SPAN.sub(" ", text) if "`" in text else text):
             if "-" in run.group(0):
                 _read_run(run.group(0).rstrip(_TRAILING), code, prose)
-    return [name for name, count in code.items() if count >= prose.get(name, 0)]
+    return [name for name, count in code.items() if count > prose.get(name, 0)]
 
 
 # Widely used operations tools (alerting, observability, deployment, tickets): internal names

@@ -3,7 +3,8 @@ every 5 s [m26]" where m26 says "it's android 7.4.0 polling eta every 5s"; "the 
 consumers run OpenLDAP 2.6.6 [m36]" where m36 says "euw still on 2.4.57".
 
 Each is a closed set of mutually exclusive values of one kind: a client platform ("iOS",
-"Android", "web", "Windows", "macOS", "Linux") or a release version (three dotted numbers,
+"Android", "web", "Windows", "macOS", "Linux"; save the pairs in `COMPATIBLE`, where one runs
+on the other: "the web tier" on "the linux hosts") or a release version (three dotted numbers,
 "2.6.6" or "v4.12.0"; not four, an IP address). The same rule as for regions: a claim that cites
 messages is *contradicted* when none of them names its value of a kind, and one of them, about
 the other words of the claim's clause that holds the value or of the whole claim (at least
@@ -29,6 +30,18 @@ _VERSION = re.compile(r"(?<![\w.\-])v?+\d++\.\d++\.\d++(?![\w\-]|\.\d)", re.IGNO
 _CLAUSE_BREAK = re.compile(
     r"[;:()]|,[ \t]*+|(?<=[ \t])(?:and|because|since|while|which|whereas|but)(?=[ \t])",
     re.IGNORECASE,
+)
+# Platforms one event can be on at once: a web client or tier runs on any of these systems, an
+# Android device runs Linux, an iOS build is built on macOS.
+COMPATIBLE = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("web", "windows"),
+        ("web", "macos"),
+        ("web", "linux"),
+        ("android", "linux"),
+        ("ios", "macos"),
+    )
 )
 # A cited message speaks of the clause's event from this share of its other words.
 SAME_EVENT = 0.5
@@ -68,7 +81,7 @@ def _swap(
     if any(set(claimed) & set(n) for n in named):
         return CheckResult(name, "pass", f"a cited message names its {kind}")
     own = set(content_stems(" ".join(claimed.values())))
-    for written in claimed.values():
+    for key, written in claimed.items():
         rest = {
             text: {w for w in content_stems(text) if w not in own and ctx.source.known(w)}
             for text in (_clause(ctx.text, written), ctx.text)
@@ -79,7 +92,9 @@ def _swap(
                 for words in rest.values()
             ):
                 continue
-            (other,) = found.values()
+            ((other_key, other),) = found.items()
+            if frozenset((key, other_key)) in COMPATIBLE:
+                continue
             return CheckResult(
                 name,
                 "contradicted",

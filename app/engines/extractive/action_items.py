@@ -192,8 +192,10 @@ def _item(text: str, message: Message, roster: Roster) -> Item | None:
         line = split_sentences(line)[0]
     for pattern in _INLINE_OWNER:
         match = pattern.match(line)
-        name = match["name"].strip().lower() if match else ""
-        who = roster.resolve(message.author or "") if name in _SELF else roster.resolve(name)
+        name = match["name"].strip() if match else ""
+        # "EU: rerun the backfill" names a region: a pronoun is not written in capitals
+        self_named = name.lower() in _SELF and not name.isupper()
+        who = roster.resolve(message.author or "") if self_named else roster.resolve(name)
         if match and who:
             owner, line = owner or who, match["task"].strip()
             break
