@@ -194,32 +194,3 @@ SUMMARY = chat(
 def test_an_owner_named_as_reviewer_or_recipient_only_asks(claim: str, status: str) -> None:
     verdict = check(claim, SUMMARY)
     assert verdict.status == status, verdict.reason
-
-
-@pytest.mark.parametrize(
-    ("claim", "said", "hard"),
-    [
-        # the share is of the quantifier's own word: "all" of it is answered by the part
-        ("All payouts to EU sellers failed. [m2]", "payouts to EU sellers failing at 40%", True),
-        ("Every login attempt timed out. [m2]", "about 30% of login attempts time out", True),
-        # a share of something else in the same message: a rollout, a rate, a disk
-        (
-            "All app servers returned errors, so checkout failed. [m2]",
-            "checkout failing at 30%",
-            False,
-        ),
-        (
-            "The helper was started on all servers and errors went back to normal. [m2]",
-            "helper running everywhere, errors at 0.03%, normal again",
-            False,
-        ),
-    ],
-)
-def test_a_quantifier_is_answered_only_by_a_share_of_its_own_word(
-    claim: str, said: str, hard: bool
-) -> None:
-    verdict = check(claim, _two(said))
-    if hard:
-        assert verdict.status == "contradicted" and "quantifiers:contradicted" in verdict.checks
-    else:
-        assert "quantifiers:contradicted" not in verdict.checks, verdict.reason

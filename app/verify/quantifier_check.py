@@ -44,37 +44,18 @@ _OVER_TIME = frozenset({"never", "always"})
 ALL_BUT = 0.99
 
 
-def _heads(ctx: ClaimContext) -> frozenset[str]:
-    """The word each quantifier is about: the first meaningful word after it ("all invoices
-    used tax engine v2" -> invoic; "every POST /scans" -> post)."""
-    heads: set[str] = set()
-    skip = GENERIC | ctx.name_stems
-    for _, end in universal_spans(ctx.text):
-        after = [s for s in content_stems(ctx.text[end : end + _AFTER]) if s not in skip]
-        heads.update(after[:1])
-    return frozenset(heads)
-
-
 def _partial(
-    docs: list[MessageDoc],
-    covered: frozenset[str],
-    own: frozenset[float] = frozenset(),
-    heads: frozenset[str] = frozenset(),
+    docs: list[MessageDoc], covered: frozenset[str], own: frozenset[float] = frozenset()
 ) -> tuple[MessageDoc, str] | None:
     """A share below 100% of what the quantifier covers, in one of `docs`; not one the claim
-    itself states (`own`): "Crashlytics reported 99.7% crash-free" cannot be held against it.
-    The share must be of the quantifier's own word (`heads`, when there is one): "5% of
-    invoices" answers "all invoices", but "tax engine v2 at 5%" (a rollout) does not, nor "71%
-    of requests" "every POST" or "0.02% failures" "all servers"."""
+    itself states (`own`): "Crashlytics reported 99.7% crash-free" cannot be held against it."""
     for doc in docs:
         for figure in doc.figures:
             if figure.fraction:
                 continue  # "5/6 regions green" while "all regions except one" is said of it
             if figure.kind == "ratio" and figure.value in own:
                 continue
-            if not (figure.kind == "ratio" and 0 < figure.value < ALL_BUT):
-                continue
-            if figure.context & covered and (not heads or figure.context & heads):
+            if figure.kind == "ratio" and 0 < figure.value < ALL_BUT and figure.context & covered:
                 return doc, figure.written
     return None
 
@@ -117,11 +98,10 @@ def check_quantifiers(ctx: ClaimContext) -> CheckResult:
         # "never" and "always" are totality over time: only the judge can weigh them
         return CheckResult("quantifiers", "flag", f"the chat does not say {words[0]!r} of this")
     own = frozenset(f.value for f in ctx.figures if f.kind == "ratio")
-    heads = _heads(ctx)
-    partial = _partial(ctx.cited_docs, covered, own, heads)
+    partial = _partial(ctx.cited_docs, covered, own)
     if partial is None and not ctx.cited:
         about = [ctx.source.docs[mid] for mid, _ in ctx.source.search(covered, k=5)]
-        partial = _partial(docs + about, covered, own, heads)
+        partial = _partial(docs + about, covered, own)
     if partial is not None:
         doc, written = partial
         return CheckResult(
