@@ -10,9 +10,11 @@ same, so detection's scores and the grouping's headers are too (tests/test_inges
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from app.ingest.line_formats import LineFormat
+from app.ingest.records import Header
 from app.ingest.stacked import _PREVIEW_BY, _REFERENCE
 
 # What every header of the formats below holds on one of the lines it reads: a clock
@@ -76,3 +78,56 @@ def header_candidates(
             ]
         return [index for index, hit in enumerate(stacked) if hit]
     return range(len(keys))
+
+
+@dataclass(frozen=True)
+class Tried:
+    """What detection's scoring of one format asked its recogniser, for the grouping to reuse:
+    `answers` holds the header (or None) `fmt.matcher()` gave at every line it was called on,
+    `candidates` the lines it could answer on at all (`header_candidates`; a `range` when that
+    is every line), `keys` the lines it read. Only a format built with nothing mixed in or
+    skipped is recorded, so its `matcher()` is its own recogniser."""
+
+    fmt: LineFormat
+    keys: list[str]
+    answers: dict[int, Header | None]
+    candidates: Sequence[int]
+
+
+_Matcher = Callable[[Sequence[str], int], Header | None]
+
+
+def recorded_matcher(shapes: Sequence[Tried], keys: list[str]) -> tuple[_Matcher, list[int]] | None:
+    """A matcher that answers like trying each shape's own recogniser in turn (what
+    `LineFormat.matcher()` does for a format with `also` and nothing covered or skipped), from
+    detection's answers where it has them: a line outside a shape's candidates has no header in
+    it, and any other line not answered yet is asked. With the lines that can hold a header
+    (the candidates of all shapes, in order). None when any shape read other lines."""
+    if any(shape.keys is not keys and shape.keys != keys for shape in shapes):
+        return None
+    plans: list[tuple[dict[int, Header | None], frozenset[int] | None, _Matcher]] = [
+        (
+            shape.answers,
+            None if isinstance(shape.candidates, range) else frozenset(shape.candidates),
+            shape.fmt.matcher(),
+        )
+        for shape in shapes
+    ]
+    if any(possible is None for _, possible, _ in plans):
+        lines = list(range(len(keys)))
+    else:
+        lines = sorted(frozenset().union(*(possible or () for _, possible, _ in plans)))
+
+    def match(keys: Sequence[str], index: int) -> Header | None:
+        for answers, possible, ask in plans:
+            if index in answers:
+                header = answers[index]
+            elif possible is not None and index not in possible:
+                continue
+            else:
+                header = ask(keys, index)
+            if header is not None:
+                return header
+        return None
+
+    return match, lines
