@@ -83,21 +83,26 @@ def header_candidates(
 @dataclass(frozen=True)
 class Tried:
     """What detection's scoring of one format asked its recogniser, for the grouping to reuse:
-    `answers` holds the header (or None) `fmt.matcher()` gave at every line it was called on,
-    `candidates` the lines it could answer on at all (`header_candidates`; a `range` when that
-    is every line), `keys` the lines it read. Only a format built with nothing mixed in or
-    skipped is recorded, so its `matcher()` is its own recogniser."""
+    `hits` holds every header `fmt.matcher()` gave, `unasked` the candidate lines (not blank)
+    it was not called on (inside a short fence, under a header's span), `candidates` the lines
+    it could answer on at all (`header_candidates`; a `range` when that is every line), `keys`
+    the lines it read. Every other line that is not blank has no header: it was asked and
+    answered None, or it is no candidate. Only a format built with nothing mixed in or skipped
+    is recorded, so its `matcher()` is its own recogniser."""
 
     fmt: LineFormat
     keys: list[str]
-    answers: dict[int, Header | None]
+    hits: dict[int, Header]
+    unasked: frozenset[int]
     candidates: Sequence[int]
 
 
 _Matcher = Callable[[Sequence[str], int], Header | None]
 
 
-def recorded_matcher(shapes: Sequence[Tried], keys: list[str]) -> tuple[_Matcher, list[int]] | None:
+def recorded_matcher(
+    shapes: Sequence[Tried], keys: list[str]
+) -> tuple[_Matcher, Sequence[int]] | None:
     """A matcher that answers like trying each shape's own recogniser in turn (what
     `LineFormat.matcher()` does for a format with `also` and nothing covered or skipped), from
     detection's answers where it has them: a line outside a shape's candidates has no header in
@@ -105,27 +110,18 @@ def recorded_matcher(shapes: Sequence[Tried], keys: list[str]) -> tuple[_Matcher
     (the candidates of all shapes, in order). None when any shape read other lines."""
     if any(shape.keys is not keys and shape.keys != keys for shape in shapes):
         return None
-    plans: list[tuple[dict[int, Header | None], frozenset[int] | None, _Matcher]] = [
-        (
-            shape.answers,
-            None if isinstance(shape.candidates, range) else frozenset(shape.candidates),
-            shape.fmt.matcher(),
-        )
-        for shape in shapes
-    ]
-    if any(possible is None for _, possible, _ in plans):
-        lines = list(range(len(keys)))
+    plans = [(shape.hits, shape.unasked, shape.fmt.matcher()) for shape in shapes]
+    lines: Sequence[int]
+    if len(shapes) == 1 or any(isinstance(shape.candidates, range) for shape in shapes):
+        lines = shapes[0].candidates if len(shapes) == 1 else range(len(keys))
     else:
-        lines = sorted(frozenset().union(*(possible or () for _, possible, _ in plans)))
+        lines = sorted(set().union(*(shape.candidates for shape in shapes)))
 
     def match(keys: Sequence[str], index: int) -> Header | None:
-        for answers, possible, ask in plans:
-            if index in answers:
-                header = answers[index]
-            elif possible is not None and index not in possible:
-                continue
-            else:
-                header = ask(keys, index)
+        for hits, unasked, ask in plans:
+            header = hits.get(index)
+            if header is None and (index in unasked or not keys[index]):
+                header = ask(keys, index)  # a line detection passed over is asked now
             if header is not None:
                 return header
         return None

@@ -51,7 +51,10 @@ class FormatScore:
     first_header_rank: int | None
     cues: int = 0
     by_line: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
-    answers: dict[int, Header | None] = field(default_factory=dict, repr=False, compare=False)
+    # the recogniser's headers by line, and the candidate lines it was not asked about (None:
+    # not scored line by line), for the grouping (`candidates.Tried`)
+    hits: dict[int, Header] | None = field(default=None, repr=False, compare=False)
+    unasked: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def score(self) -> int:
@@ -121,16 +124,19 @@ def score_format(
     headers, first_rank, cues = 0, None, 0
     authors: set[str] = set()
     by_line: dict[int, str | None] = {}
-    answers: dict[int, Header | None] = {}
+    hits: dict[int, Header] = {}
+    unasked: list[int] = []
     starts = False
     free = 0  # the first line not taken by the last header's span
     match = fmt.matcher()
     for index in range(len(keys)) if candidates is None else candidates:
-        if index < free or not keys[index]:
+        if index < free or not keys[index] or inside[index]:
+            if keys[index]:
+                unasked.append(index)  # a short fence's line is no header here, a span's either
             continue
-        if inside[index]:
-            continue  # a short fence's line is no header here (the grouping decides fences)
-        header = answers[index] = match(keys, index)
+        header = match(keys, index)
+        if header is not None:
+            hits[index] = header
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue
@@ -141,7 +147,9 @@ def score_format(
             if first_rank is None:  # no line before the first header is taken by a span
                 first_rank = sum(1 for key in keys[:index] if key)
                 starts = first_rank == 0
-    return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line, answers)
+    return FormatScore(
+        name, headers, len(authors), starts, first_rank, cues, by_line, hits, unasked
+    )
 
 
 def detect_format(lines: list[SourceLine]) -> Detection:
@@ -157,9 +165,11 @@ def detect_format(lines: list[SourceLine]) -> Detection:
         for name in DETECTION_ORDER
     ]
     tried = {
-        score.name: Tried(tuned[score.name][0], keys, score.answers, candidates[score.name])
+        score.name: Tried(
+            tuned[score.name][0], keys, score.hits, frozenset(score.unasked), candidates[score.name]
+        )
         for score in scores
-        if _plain(tuned[score.name][0]) and score.answers
+        if _plain(tuned[score.name][0]) and score.hits is not None
     }
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)
