@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from app.ingest.candidates import header_candidates, timeish_lines
+from app.ingest.candidates import Tried, header_candidates, recorded_matcher, timeish_lines
 from app.ingest.clock import nearest_half_day
 from app.ingest.dates import DateMark
 from app.ingest.line_formats import LineFormat
@@ -119,14 +119,23 @@ def _trimmed(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _candidates(
-    keys: list[str], lines: list[SourceLine], fmt: LineFormat
+    keys: list[str], lines: list[SourceLine], fmt: LineFormat, tried: Sequence[Tried] = ()
 ) -> tuple[list[Header | None], int]:
-    """Every line's header (ignoring fences), and the quote depth the chat's headers share."""
+    """Every line's header (ignoring fences), and the quote depth the chat's headers share.
+
+    `tried`: what detection asked the recognisers of `fmt` and of each format in `fmt.also`
+    (in that order), reused (`candidates.recorded_matcher`) instead of asking again."""
     found: list[Header | None] = [None] * len(keys)
     depths: Counter[int] = Counter()
     free = 0  # the first line not taken by the last header's span
-    match = fmt.matcher()
-    for index in header_candidates(fmt.name, fmt, keys, timeish_lines(keys)):
+    recorded = recorded_matcher(tried, keys) if tried else None
+    candidates: Sequence[int]
+    if recorded is not None:
+        match, candidates = recorded
+    else:
+        match = fmt.matcher()
+        candidates = header_candidates(fmt.name, fmt, keys, timeish_lines(keys))
+    for index in candidates:
         if index < free or not keys[index]:
             continue  # the lines left out of the candidates have no header either
         header = match(keys, index)
@@ -169,9 +178,11 @@ def _unstack_bare_times(
 class _Grouper:
     """One pass over the lines (see the module docstring)."""
 
-    def __init__(self, lines: list[SourceLine], keys: list[str], fmt: LineFormat) -> None:
+    def __init__(
+        self, lines: list[SourceLine], keys: list[str], fmt: LineFormat, tried: Sequence[Tried]
+    ) -> None:
         self.lines, self.keys, self.fmt = lines, keys, fmt
-        self.found, self.base_depth = _candidates(keys, lines, fmt)
+        self.found, self.base_depth = _candidates(keys, lines, fmt, tried)
         for index, header in enumerate(self.found):
             if header is not None and lines[index].quote_depth > self.base_depth:
                 self.found[index] = None  # a quote inside a message
@@ -442,6 +453,10 @@ class _Grouper:
         return Assembly(self.messages, warnings, self.counts)
 
 
-def group_messages(lines: list[SourceLine], keys: list[str], fmt: LineFormat) -> Assembly:
-    """Messages in source order, warnings, and counts (see the module docstring)."""
-    return _Grouper(lines, keys, fmt).run()
+def group_messages(
+    lines: list[SourceLine], keys: list[str], fmt: LineFormat, tried: Sequence[Tried] = ()
+) -> Assembly:
+    """Messages in source order, warnings, and counts (see the module docstring). `tried`:
+    detection's answers for `fmt` and each format of `fmt.also`, in that order (`_candidates`),
+    or nothing (every line is asked)."""
+    return _Grouper(lines, keys, fmt, tried).run()

@@ -10,9 +10,11 @@ same, so detection's scores and the grouping's headers are too (tests/test_inges
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from app.ingest.line_formats import LineFormat
+from app.ingest.records import Header
 from app.ingest.stacked import _PREVIEW_BY, _REFERENCE
 
 # What every header of the formats below holds on one of the lines it reads: a clock
@@ -76,3 +78,52 @@ def header_candidates(
             ]
         return [index for index, hit in enumerate(stacked) if hit]
     return range(len(keys))
+
+
+@dataclass(frozen=True)
+class Tried:
+    """What detection's scoring of one format asked its recogniser, for the grouping to reuse:
+    `hits` holds every header `fmt.matcher()` gave, `unasked` the candidate lines (not blank)
+    it was not called on (inside a short fence, under a header's span), `candidates` the lines
+    it could answer on at all (`header_candidates`; a `range` when that is every line), `keys`
+    the lines it read. Every other line that is not blank has no header: it was asked and
+    answered None, or it is no candidate. Only a format built with nothing mixed in or skipped
+    is recorded, so its `matcher()` is its own recogniser."""
+
+    fmt: LineFormat
+    keys: list[str]
+    hits: dict[int, Header]
+    unasked: frozenset[int]
+    candidates: Sequence[int]
+
+
+_Matcher = Callable[[Sequence[str], int], Header | None]
+
+
+def recorded_matcher(
+    shapes: Sequence[Tried], keys: list[str]
+) -> tuple[_Matcher, Sequence[int]] | None:
+    """A matcher that answers like trying each shape's own recogniser in turn (what
+    `LineFormat.matcher()` does for a format with `also` and nothing covered or skipped), from
+    detection's answers where it has them: a line outside a shape's candidates has no header in
+    it, and any other line not answered yet is asked. With the lines that can hold a header
+    (the candidates of all shapes, in order). None when any shape read other lines."""
+    if any(shape.keys is not keys and shape.keys != keys for shape in shapes):
+        return None
+    plans = [(shape.hits, shape.unasked, shape.fmt.matcher()) for shape in shapes]
+    lines: Sequence[int]
+    if len(shapes) == 1 or any(isinstance(shape.candidates, range) for shape in shapes):
+        lines = shapes[0].candidates if len(shapes) == 1 else range(len(keys))
+    else:
+        lines = sorted(set().union(*(shape.candidates for shape in shapes)))
+
+    def match(keys: Sequence[str], index: int) -> Header | None:
+        for hits, unasked, ask in plans:
+            header = hits.get(index)
+            if header is None and (index in unasked or not keys[index]):
+                header = ask(keys, index)  # a line detection passed over is asked now
+            if header is not None:
+                return header
+        return None
+
+    return match, lines

@@ -29,10 +29,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from app.ingest.candidates import header_candidates, timeish_lines
+from app.ingest.candidates import Tried, header_candidates, timeish_lines
 from app.ingest.formats import DETECTION_ORDER, line_format
 from app.ingest.line_formats import LineFormat
 from app.ingest.normalise import SourceLine
+from app.ingest.records import Header
 
 _JSON_START = re.compile(r"\A\s*+(?:\{|\[\s*+(?:[{\]\"]|\Z))")
 _MAX_FENCED = 200
@@ -50,6 +51,10 @@ class FormatScore:
     first_header_rank: int | None
     cues: int = 0
     by_line: dict[int, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # the recogniser's headers by line, and the candidate lines it was not asked about (None:
+    # not scored line by line), for the grouping (`candidates.Tried`)
+    hits: dict[int, Header] | None = field(default=None, repr=False, compare=False)
+    unasked: list[int] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def score(self) -> int:
@@ -74,6 +79,8 @@ class Detection:
     tuned: dict[str, tuple[LineFormat, list[str]]] = field(
         default_factory=dict, repr=False, compare=False
     )  # each format's recogniser as `line_format` tuned it to these lines, for the parse
+    tried: dict[str, Tried] = field(default_factory=dict, repr=False, compare=False)
+    # what scoring asked each of them, for the grouping (`candidates.recorded_matcher`)
 
 
 def looks_like_json(text: str) -> bool:
@@ -117,13 +124,19 @@ def score_format(
     headers, first_rank, cues = 0, None, 0
     authors: set[str] = set()
     by_line: dict[int, str | None] = {}
+    hits: dict[int, Header] = {}
+    unasked: list[int] = []
     starts = False
     free = 0  # the first line not taken by the last header's span
     match = fmt.matcher()
     for index in range(len(keys)) if candidates is None else candidates:
-        if index < free or not keys[index]:
+        if index < free or not keys[index] or inside[index]:
+            if keys[index]:
+                unasked.append(index)  # a short fence's line is no header here, a span's either
             continue
-        header = None if inside[index] else match(keys, index)
+        header = match(keys, index)
+        if header is not None:
+            hits[index] = header
         if header is not None and not header.same_author:
             headers += 1
             cues += header.cue
@@ -134,7 +147,9 @@ def score_format(
             if first_rank is None:  # no line before the first header is taken by a span
                 first_rank = sum(1 for key in keys[:index] if key)
                 starts = first_rank == 0
-    return FormatScore(name, headers, len(authors), starts, first_rank, cues, by_line)
+    return FormatScore(
+        name, headers, len(authors), starts, first_rank, cues, by_line, hits, unasked
+    )
 
 
 def detect_format(lines: list[SourceLine]) -> Detection:
@@ -144,25 +159,26 @@ def detect_format(lines: list[SourceLine]) -> Detection:
     thread_chrome = any(line.ui == "thread" for line in lines)
     tuned = {name: line_format(name, keys) for name in DETECTION_ORDER}
     timeish = timeish_lines(keys)
+    candidates = {name: header_candidates(name, tuned[name][0], keys, timeish) for name in tuned}
     scores = [
-        score_format(
-            name,
-            tuned[name][0],
-            keys,
-            inside,
-            thread_chrome,
-            header_candidates(name, tuned[name][0], keys, timeish),
-        )
+        score_format(name, tuned[name][0], keys, inside, thread_chrome, candidates[name])
         for name in DETECTION_ORDER
     ]
+    tried = {
+        score.name: Tried(
+            tuned[score.name][0], keys, score.hits, frozenset(score.unasked), candidates[score.name]
+        )
+        for score in scores
+        if _plain(tuned[score.name][0]) and score.hits is not None
+    }
     ranked = sorted(scores, key=lambda s: (-s.score, DETECTION_ORDER.index(s.name)))
     best = next((s for s in ranked if s.qualifies), None)
     if best is None:
         untimed = score_format("untimed", line_format("untimed", keys)[0], keys, inside, False)
         filled = sum(1 for key in keys if key)
         if untimed.qualifies and untimed.authors >= 2 and untimed.headers * 10 >= filled * 3:
-            return Detection("untimed", (), [untimed, *ranked], tuned=tuned)
-        return Detection(None, (), ranked, tuned=tuned)
+            return Detection("untimed", (), [untimed, *ranked], tuned=tuned, tried=tried)
+        return Detection(None, (), ranked, tuned=tuned, tried=tried)
     known = {a.lower() for a in best.by_line.values() if a}
     mixed = []
     for other in ranked:
@@ -188,4 +204,9 @@ def detect_format(lines: list[SourceLine]) -> Detection:
             if line not in explained and author and author.lower() in known
         }
     )
-    return Detection(best.name, tuple(mixed), ranked, tuple(stray), tuned=tuned)
+    return Detection(best.name, tuple(mixed), ranked, tuple(stray), tuned=tuned, tried=tried)
+
+
+def _plain(fmt: LineFormat) -> bool:
+    """Nothing mixed in, covered or skipped: `fmt.matcher()` is its own recogniser."""
+    return not (fmt.also or fmt.covered or fmt.footers)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from app.collector import pauses_collector
 from app.errors import InvalidRequestError, TranscriptFormatError, UploadError
 from app.ingest.assemble import Assembly, LineCounts, group_messages
+from app.ingest.candidates import Tried
 from app.ingest.detect import Detection, detect_format, looks_like_json, matching_keys
 from app.ingest.exports import (
     ExportResult,
@@ -226,7 +227,7 @@ def _assemble(lines: list[SourceLine], forced: str | None, detection: Detection 
     fmt, warnings = recogniser(name)
     if mixed:
         fmt = replace(fmt, also=tuple(recogniser(other)[0] for other in mixed))
-    assembly = group_messages(lines, keys, fmt)
+    assembly = group_messages(lines, keys, fmt, _tried(detection, fmt, (name, *mixed)))
     if forced and not any(r.author or r.clock for r in assembly.messages[1:] or assembly.messages):
         guess = detect_format(lines).name
         looks = f" It looks like {guess!r}; try that or leave `format` empty." if guess else ""
@@ -235,6 +236,20 @@ def _assemble(lines: list[SourceLine], forced: str | None, detection: Detection 
         )
     stray = tuple(n for n in stray if n not in {m.line_start for m in assembly.messages})
     return _Read(name, mixed, stray, assembly, warnings)
+
+
+def _tried(detection: Detection | None, fmt: LineFormat, names: tuple[str, ...]) -> list[Tried]:
+    """Detection's answers for the recognisers `fmt` tries (its own, then those of `also`),
+    when it recorded each of these very recognisers with nothing covered or skipped; else none."""
+    if detection is None or fmt.covered or fmt.footers:
+        return []
+    shapes = [detection.tried.get(name) for name in names]
+    recognisers = (replace(fmt, also=()), *fmt.also)
+    if any(
+        shape is None or shape.fmt != own for shape, own in zip(shapes, recognisers, strict=True)
+    ):
+        return []
+    return [shape for shape in shapes if shape is not None]
 
 
 def _report(
