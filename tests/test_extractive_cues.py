@@ -586,6 +586,8 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "5 instances running",
             "en vez que nada, reinicio",
             "die Statistik zeigt nichts",
+            "das Review findet um 10 Uhr statt.",
+            "der Call findet statt und dauert kurz",
         ],
     ),
     "admission": (
@@ -663,11 +665,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "confirmation": (
         ["yep that's it", "exactly", "bingo", "makes sense", "ahí está.", "genau", "c'est ça !"],
-        ["maybe", "no idea", "está caído", "genauer gesagt weiß ich es nicht"],
+        [
+            "maybe",
+            "no idea",
+            "está caído",
+            "genauer gesagt weiß ich es nicht",
+            "stimmt nicht, das war der cache",
+            "genau nicht das",
+        ],
     ),
     "firm_confirmation": (
         ["confirmed", "that's the one", "yes, bingo", "ahí está, eso es", "genau das", "exato"],
-        ["yes", "maybe so", "ok", "está bien", "exactitud del dato"],
+        ["yes", "maybe so", "ok", "está bien", "exactitud del dato", "genau nicht das"],
     ),
     "explains_effect": (
         [
@@ -678,8 +687,18 @@ TABLES: dict[str, tuple[list[str], list[str]]] = {
             "deshalb nur die neuen Kunden",
             "c'est pour ça que la file grossit",
             "é por isso que só o mobile falha",
+            "Darum fallen nur die alten Clients aus",
+            "per questo la coda cresce",
         ],
-        ["that explains it", "why is the queue growing?", "the queue grew", "eso no es", "das"],
+        [
+            "that explains it",
+            "why is the queue growing?",
+            "the queue grew",
+            "eso no es",
+            "das",
+            "ich kümmere mich darum",
+            "grazie per questo",
+        ],
     ),
     "refers_back": (
         ["that explains it!", "that's the culprit", "that's it"],

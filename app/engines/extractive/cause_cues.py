@@ -86,7 +86,8 @@ BROKEN_STATE = family(
 MISTAKE = family(
     "mistake",
     "a slip named as such: instead of (en vez de, statt, au lieu de), typo, by mistake, forgot",
-    r"\b(?:instead of|en vez de|en lugar de|(?:an)?statt|au lieu d\w*|em vez de|ao inv[ée]s de|"
+    r"\b(?:instead of|en vez de|en lugar de|(?:an)?statt(?=[ \t]++(?!und\b|oder\b|aber\b)\w)|"
+    r"au lieu d\w*|em vez de|ao inv[ée]s de|"
     r"invece di|in plaats van|typo\w*|fat[- ]?finger\w*|mis-?typ\w*|by mistake|by accident|"
     r"accidentally|forgot (?:to|the|about))\b",
 )
@@ -134,7 +135,8 @@ CONFIRMATION = family(
     r"^\W{0,3}+(?:(?:oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?(?:yes|yep|yup|yeah|ya|"
     r"correct|exactly|bingo|confirmed|that'?s it|that'?s the one|nailed it|spot on|good catch|"
     r"that tracks|that matches|makes sense|"
-    r"ah[ií] est[aá]|eso es|exact[oa]|exactamente|genau|stimmt|c'est [çc]a|exactement|"
+    r"ah[ií] est[aá]|eso es|exact[oa]|exactamente|(?:genau|stimmt)(?![ \t]++nicht\b)|"
+    r"c'est [çc]a|exactement|"
     r"isso mesmo|exat[oa]|esatto|precis)\b",
 )
 FIRM_CONFIRMATION = family(
@@ -142,15 +144,19 @@ FIRM_CONFIRMATION = family(
     "an unmistakable confirmation, even without a question before it: 'confirmed', 'bingo'",
     r"^\W{0,3}+(?:(?:yes|yep|yup|yeah|oh+|ah+|ouch|ugh|damn|wow|argh)[,.!]{0,3}+\s{1,3}+)?"
     r"(?:confirmed|bingo|exactly|that'?s it|that'?s the one|nailed it|spot on|that tracks|"
-    r"that matches|ah[ií] est[aá]|exact[oa]|exactamente|genau|c'est [çc]a|exactement|exat[oa]|"
+    r"that matches|ah[ií] est[aá]|exact[oa]|exactamente|genau(?![ \t]++nicht\b)|c'est [çc]a|"
+    r"exactement|exat[oa]|"
     r"esatto)\b",
 )
 EXPLAINS_EFFECT = family(
     "explains_effect",
     "the effect a cause explains: 'that explains why', 'that's why', por eso, deshalb, por isso",
     r"\b(?:that|this|which) explains (?:why|how)\b|\b(?:that|which) is why\b|\bthat'?s why\b|"
-    r"\bpor eso\b|\bdeshalb\b|\bdarum\b|\bc'est pour [çc]a\b|\bvoil[àa] pourquoi\b|"
-    r"\b(?:é )?por isso\b|\becco perch[ée]\b|\bper questo\b|\bdaarom\b",
+    r"\bpor eso\b|\bdeshalb\b|\bc'est pour [çc]a\b|\bvoil[àa] pourquoi\b|"
+    r"\b(?:é )?por isso\b|\becco perch[ée]\b|\bdaarom\b|"
+    # "darum" / "per questo" mean "that's why" only opening a sentence ("ich kümmere mich darum":
+    # I'll see to it; "grazie per questo": thanks for this)
+    r"^\W{0,3}+(?:darum|per questo)\b",
 )
 REFERS_BACK = family(
     "refers_back",
